@@ -1,0 +1,52 @@
+/**
+ * The mock's clock. Every expiry (codes, tokens, sessions, rate-limit windows) reads `clock.now()`,
+ * never `Date.now()`, so tests move time forward instead of sleeping.
+ *
+ * By default the clock follows real time plus whatever offset `advance` has added, so a person
+ * using the served mock sees codes expire after 300 real seconds. `{ frozen: true }` (or a
+ * `start`) stops it: time then moves only when a test says so.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch, as the mock sees it. */
+  now(): number
+  /** Whole seconds since the epoch (JWT `iat`/`exp` precision). */
+  nowSeconds(): number
+  /** Moves the clock forward (or back, with a negative value) by `ms` milliseconds. */
+  advance(ms: number): void
+  /** Puts the clock at an absolute time. */
+  set(ms: number): void
+}
+
+export interface ClockOptions {
+  /** Epoch milliseconds to start at; implies a frozen clock. */
+  start?: number
+  /** Freeze time at the start; only `advance`/`set` move it. */
+  frozen?: boolean
+  /** The real-time source, replaceable for tests of the clock itself. */
+  realNow?: () => number
+}
+
+export function createClock(options: ClockOptions = {}): Clock {
+  const realNow = options.realNow ?? Date.now
+  const frozen = options.frozen === true || options.start !== undefined
+  let base = options.start ?? realNow()
+  let offset = 0
+  const now = () => (frozen ? base : realNow()) + offset
+  return {
+    now,
+    nowSeconds: () => Math.floor(now() / 1000),
+    advance(ms) {
+      if (!Number.isFinite(ms)) throw new RangeError('clock.advance needs a finite number of milliseconds')
+      offset += ms
+    },
+    set(ms) {
+      if (!Number.isFinite(ms)) throw new RangeError('clock.set needs a finite epoch time in milliseconds')
+      if (frozen) {
+        base = ms
+        offset = 0
+      } else {
+        offset = ms - realNow()
+      }
+    },
+  }
+}

@@ -1,0 +1,88 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { ConnectContext } from './context.ts'
+import { invalidClient, invalidRequest } from './errors.ts'
+import type { Params } from './form.ts'
+import type { ClientConfig } from './model.ts'
+
+/**
+ * Client authentication at the token, revocation and introspection endpoints (REFERENCE B2):
+ * - the Basic header parser runs first, then the POST body parser; the first that finds a
+ *   secret wins, one that finds only a client_id is kept while later parsers are tried;
+ * - Basic: `Basic ` case-insensitive, base64 → UTF-8, split on the first `:`, and both halves
+ *   form-url-decoded (`+` is a space, `%xx` decoded) per RFC 6749 §2.3.1; malformed base64 or
+ *   no colon counts as no credentials;
+ * - no client id anywhere → `invalid_request` (Duende); unknown client or wrong/missing secret
+ *   → `invalid_client`; client_id/secret over 100 characters are not accepted.
+ */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+
+export interface AuthenticatedClient {
+  client: ClientConfig
+  method: ClientAuthMethod
+}
+
+interface Found {
+  clientId: string
+  secret: string | undefined
+  method: ClientAuthMethod
+}
+
+const MAX_LEN = 100
+
+function formUrlDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, '%20'))
+  } catch {
+    return undefined
+  }
+}
+
+export function parseBasic(header: string | null): Found | undefined {
+  if (header === null || header.length < 6 || header.slice(0, 6).toLowerCase() !== 'basic ') return undefined
+  const b64 = header.slice(6).trim()
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0) return undefined
+  const decoded = Buffer.from(b64, 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return undefined
+  const id = formUrlDecode(decoded.slice(0, colon))
+  const secret = formUrlDecode(decoded.slice(colon + 1))
+  if (id === undefined || secret === undefined || id.length === 0) return undefined
+  return { clientId: id, secret: secret.length > 0 ? secret : undefined, method: 'client_secret_basic' }
+}
+
+function parseBody(params: Params): Found | undefined {
+  const id = params.get('client_id')
+  if (id === undefined || id.length === 0) return undefined
+  const secret = params.get('client_secret')
+  return {
+    clientId: id,
+    secret: secret !== undefined && secret.length > 0 ? secret : undefined,
+    method: secret !== undefined && secret.length > 0 ? 'client_secret_post' : 'none',
+  }
+}
+
+function secretsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+export function authenticateClient(
+  ctx: ConnectContext,
+  request: Request,
+  params: Params,
+): AuthenticatedClient {
+  const basic = parseBasic(request.headers.get('authorization'))
+  const body = parseBody(params)
+  // SecretParser: the first parser that finds a secret wins; an id-only result is a fallback.
+  const found = [basic, body].find((f) => f?.secret !== undefined) ?? basic ?? body
+  if (found === undefined) throw invalidRequest()
+  if (found.clientId.length > MAX_LEN || (found.secret?.length ?? 0) > MAX_LEN) throw invalidClient()
+  const client = ctx.store.clients.get(found.clientId)
+  if (client === undefined) throw invalidClient()
+  if (client.secret === null) {
+    return { client, method: 'none' }
+  }
+  if (found.secret === undefined || !secretsEqual(found.secret, client.secret)) throw invalidClient()
+  return { client, method: found.method }
+}

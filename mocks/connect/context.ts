@@ -1,0 +1,21 @@
+import type { Clock } from '../clock.ts'
+import type { Deviations } from '../deviations.ts'
+import type { ResolvedMockOptions } from '../options.ts'
+import type { SigningKey } from './keys.ts'
+import type { ConnectStore } from './store.ts'
+
+/** What every Connect handler is given: this mock instance's options, clock, store, key and switches. */
+export interface ConnectContext {
+  options: ResolvedMockOptions
+  clock: Clock
+  store: ConnectStore
+  signingKey(): Promise<SigningKey>
+  deviations: Deviations
+  /** Names of the Dinero organisations a user can reach, shown on the consent page. */
+  organisationsOf?: (subject: string) => string[]
+}
+
+/** The issuer a request sees: the origin it reached (connect.visma.com in-process, the loopback origin served). */
+export function issuerOf(url: URL): string {
+  return url.origin
+}

@@ -1,0 +1,74 @@
+import { invalidRequest } from './errors.ts'
+
+/**
+ * Reading `application/x-www-form-urlencoded` requests the way IdentityServer does
+ * (REFERENCE B1): the media type must match case-insensitively, parameters such as
+ * `; charset=utf-8` are allowed, and anything else is not a form.
+ */
+export function isFormContentType(contentType: string | null): boolean {
+  if (contentType === null) return false
+  const media = contentType.split(';', 1)[0]?.trim().toLowerCase()
+  return media === 'application/x-www-form-urlencoded'
+}
+
+export function isJsonContentType(contentType: string | null): boolean {
+  if (contentType === null) return false
+  const media = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? ''
+  return media === 'application/json' || media.endsWith('+json')
+}
+
+/** A parsed parameter set that knows which names arrived more than once. */
+export interface Params {
+  get(name: string): string | undefined
+  has(name: string): boolean
+  readonly duplicates: string[]
+  entries(): [string, string][]
+}
+
+export function toParams(source: URLSearchParams | Iterable<[string, string]>): Params {
+  const map = new Map<string, string>()
+  const duplicates = new Set<string>()
+  const list: [string, string][] = []
+  for (const [k, v] of source) {
+    list.push([k, v])
+    if (map.has(k)) duplicates.add(k)
+    else map.set(k, v)
+  }
+  return {
+    get: (name) => map.get(name),
+    has: (name) => map.has(name),
+    duplicates: [...duplicates],
+    entries: () => list,
+  }
+}
+
+export async function readForm(request: Request): Promise<Params> {
+  const text = await request.text()
+  return toParams(new URLSearchParams(text))
+}
+
+/** A JSON object of scalars read as parameters; only reachable with the `token.accept-json-body` deviation. */
+export async function readJsonAsParams(request: Request): Promise<Params> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(await request.text())
+  } catch {
+    throw invalidRequest()
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest()
+  const pairs: [string, string][] = []
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') pairs.push([k, String(v)])
+  }
+  return toParams(pairs)
+}
+
+/**
+ * RFC 6749 §3.1/§3.2: "Request and response parameters MUST NOT be included more than once."
+ * assumption: REFERENCE is silent on how Visma answers a repeated parameter; the RFC's
+ * invalid_request is used for the protocol parameters named here.
+ */
+export function rejectDuplicates(params: Params, names: readonly string[]): void {
+  const repeated = params.duplicates.filter((d) => names.includes(d))
+  if (repeated.length > 0) throw invalidRequest(`Parameter included more than once: ${repeated.join(', ')}`)
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto'
+import type { ConnectContext } from '../context.ts'
+import { invalidGrant, unauthorizedClient } from '../errors.ts'
+import type { GrantInput } from '../token.ts'
+import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
+
+/**
+ * `grant_type=authorization_code` in IdentityServer's order (REFERENCE B4):
+ * 1. code missing or over 100 characters → invalid_grant;
+ * 2. unknown (never issued, already used, expired and purged) → invalid_grant;
+ * 3. issued to another client → invalid_grant (the code survives: it is not that client's);
+ * 4. the code is removed HERE, before every later check, so a failed redemption burns it;
+ * 5. expired (300 s) → invalid_grant;
+ * 6. redirect_uri missing → unauthorized_client; not byte-equal to the authorize value → invalid_grant;
+ * 7. PKCE (RFC 7636 §4.6): verifier required when a challenge was sent or the client requires PKCE;
+ *    missing, length outside 43–128 or mismatch → invalid_grant; a verifier with no challenge → invalid_grant.
+ * A second use does not revoke tokens issued by the first (B4, "no revocation logic").
+ */
+export async function authorizationCodeGrant(ctx: ConnectContext, input: GrantInput): Promise<TokenResponse> {
+  const { params, client, req } = input
+  const code = params.get('code')
+  if (code === undefined || code.length === 0 || code.length > 100) throw invalidGrant()
+  const record = ctx.store.findCode(code)
+  if (record === undefined) {
+    req.note({ code: 'unknown' })
+    throw invalidGrant()
+  }
+  if (record.clientId !== client.clientId) throw invalidGrant()
+  if (!ctx.deviations.has('code.allow-reuse')) ctx.store.takeCode(code)
+
+  if (record.expiresAt <= ctx.clock.now()) {
+    req.note({ code: 'expired' })
+    throw invalidGrant()
+  }
+
+  const redirectUri = params.get('redirect_uri')
+  if (redirectUri === undefined || redirectUri.length === 0) throw unauthorizedClient()
+  req.note({ redirect_uri_matches: redirectUri === record.redirectUri })
+  if (redirectUri !== record.redirectUri && !ctx.deviations.has('token.ignore-redirect-mismatch')) {
+    throw invalidGrant()
+  }
+
+  const verifier = params.get('code_verifier')
+  if (verifier !== undefined) req.note({ code_verifier_length: verifier.length })
+  if (!ctx.deviations.has('pkce.not-enforced')) {
+    if (record.codeChallenge !== undefined || client.requirePkce) {
+      if (verifier === undefined || verifier.length < 43 || verifier.length > 128) throw invalidGrant()
+      if (
+        record.codeChallenge === undefined ||
+        !pkceMatches(verifier, record.codeChallenge, record.codeChallengeMethod)
+      )
+        throw invalidGrant()
+    } else if (verifier !== undefined) {
+      // IdentityServer: "Unexpected code_verifier" when no challenge was part of the authorize request.
+      throw invalidGrant()
+    }
+  }
+
+  const user = { subject: record.subject, sessionId: record.sessionId, authTime: record.authTime }
+  let refreshToken: string | undefined
+  if (record.scopes.includes('offline_access') && client.allowOfflineAccess) {
+    const now = ctx.clock.now()
+    refreshToken = ctx.store.issueRefresh({
+      clientId: client.clientId,
+      subject: record.subject,
+      sessionId: record.sessionId,
+      authTime: record.authTime,
+      scopes: record.scopes,
+      creationTime: now,
+      expiresAt: now + initialRefreshLifetimeMs(client.refresh),
+    })
+  }
+  return issueTokenResponse(ctx, {
+    client,
+    issuer: input.issuer,
+    scopes: record.scopes,
+    user,
+    ...(record.nonce === undefined ? {} : { nonce: record.nonce }),
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+  })
+}
+
+export function pkceMatches(
+  verifier: string,
+  challenge: string,
+  method: 'plain' | 'S256' | undefined,
+): boolean {
+  if (!/^[A-Za-z0-9\-._~]+$/.test(verifier)) return false
+  const computed =
+    method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier
+  return computed === challenge
+}
+
+export function initialRefreshLifetimeMs(
+  policy: ConnectContext['options']['clients'][number]['refresh'],
+): number {
+  const seconds =
+    policy.expiration === 'sliding'
+      ? Math.min(policy.slidingLifetimeSeconds, policy.absoluteLifetimeSeconds || Number.POSITIVE_INFINITY)
+      : policy.absoluteLifetimeSeconds
+  return seconds * 1000
+}

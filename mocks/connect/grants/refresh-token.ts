@@ -1,0 +1,98 @@
+import type { ConnectContext } from '../context.ts'
+import { invalidGrant, invalidRequest, invalidScope } from '../errors.ts'
+import type { RefreshHandle, RefreshRecord } from '../model.ts'
+import type { GrantInput } from '../token.ts'
+import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
+
+/**
+ * `grant_type=refresh_token` (REFERENCE B5, A6; RFC 6749 §6, RFC 9700 §4.14.2):
+ * - missing refresh_token → invalid_request; over 100 characters, unknown, another client's,
+ *   expired, or the client lost offline access → invalid_grant;
+ * - one-time usage rotates: the presented handle is marked consumed and a new one issued with
+ *   the original CreationTime (absolute lifetime counts from the first grant);
+ * - a consumed handle is accepted again only inside the grace window (Visma: 5–60 s); outside
+ *   it, replay is refused with invalid_grant and, under `revoke-all`, every token of that
+ *   client/user is revoked ("all access for the client/user combination is revoked", A6);
+ * - reuse usage returns the same handle; sliding expiry extends, capped by the absolute lifetime;
+ * - `scope` may narrow the grant (RFC 6749 §6), never widen it → invalid_scope.
+ */
+export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput): Promise<TokenResponse> {
+  const { params, client, req } = input
+  const presented = params.get('refresh_token')
+  if (presented === undefined || presented.length === 0) throw invalidRequest()
+  if (presented.length > 100) throw invalidGrant()
+  const now = ctx.clock.now()
+  const record = ctx.store.findRefresh(presented)
+  if (record === undefined) {
+    req.note({ refresh: 'unknown' })
+    throw invalidGrant()
+  }
+  if (record.clientId !== client.clientId) throw invalidGrant()
+  if (record.expiresAt <= now) {
+    req.note({ refresh: 'expired' })
+    throw invalidGrant()
+  }
+  if (!client.allowOfflineAccess) throw invalidGrant()
+
+  const policy = client.refresh
+  if (record.consumedAt !== undefined && !ctx.deviations.has('refresh.accept-replay')) {
+    const inGrace = policy.graceSeconds > 0 && now - record.consumedAt <= policy.graceSeconds * 1000
+    if (!inGrace) {
+      req.note({ refresh: 'replay' })
+      if (policy.replay === 'revoke-all') {
+        const revoked = ctx.store.revokeAll(record.clientId, record.subject, now)
+        req.note({ revoked })
+      }
+      throw invalidGrant()
+    }
+    req.note({ refresh: 'grace' })
+  }
+
+  const scopes = narrowScopes(params.get('scope'), record.scopes)
+  const handle = nextHandle(ctx, record, now)
+  req.note({ rotated: handle !== record.handle })
+  return issueTokenResponse(ctx, {
+    client,
+    issuer: input.issuer,
+    scopes,
+    user: { subject: record.subject, sessionId: record.sessionId, authTime: record.authTime },
+    refreshToken: handle,
+  })
+}
+
+function narrowScopes(requested: string | undefined, granted: string[]): string[] {
+  if (requested === undefined || requested.trim() === '') return granted
+  const list = requested.split(' ').filter(Boolean)
+  if (!list.every((s) => granted.includes(s))) throw invalidScope()
+  return list
+}
+
+function expiryAfterUse(ctx: ConnectContext, record: RefreshRecord, now: number): number {
+  const policy = ctx.store.clients.get(record.clientId)!.refresh
+  const absoluteEnd =
+    policy.absoluteLifetimeSeconds > 0
+      ? record.creationTime + policy.absoluteLifetimeSeconds * 1000
+      : Infinity
+  if (policy.expiration === 'absolute') return absoluteEnd
+  return Math.min(now + policy.slidingLifetimeSeconds * 1000, absoluteEnd)
+}
+
+function nextHandle(ctx: ConnectContext, record: RefreshRecord, now: number): RefreshHandle {
+  const policy = ctx.store.clients.get(record.clientId)!.refresh
+  const expiresAt = expiryAfterUse(ctx, record, now)
+  if (policy.usage === 'reuse' || ctx.deviations.has('refresh.no-rotation')) {
+    ctx.store.updateRefreshExpiry(record.handle, expiresAt)
+    return record.handle
+  }
+  const successor = ctx.store.issueRefresh({
+    clientId: record.clientId,
+    subject: record.subject,
+    sessionId: record.sessionId,
+    authTime: record.authTime,
+    scopes: record.scopes,
+    creationTime: record.creationTime,
+    expiresAt,
+  })
+  ctx.store.markConsumed(record.handle, now, successor)
+  return successor
+}

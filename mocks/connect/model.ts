@@ -1,0 +1,97 @@
+/**
+ * Wire and store types of the Visma Connect mock. Branded strings keep codes, refresh handles
+ * and client ids from being mixed up at compile time.
+ */
+export type Brand<T, B extends string> = T & { readonly __brand: B }
+export type AuthorizationCode = Brand<string, 'AuthorizationCode'>
+export type RefreshHandle = Brand<string, 'RefreshHandle'>
+
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials'
+export type ResponseMode = 'query' | 'fragment' | 'form_post'
+export type RefreshTokenUsage = 'one-time' | 'reuse'
+/** What a replayed one-time refresh token does: IdentityServer's `invalid_grant` only, or Visma's revoke-all. */
+export type ReplayResponse = 'reject' | 'revoke-all'
+
+export interface RefreshPolicy {
+  /** REFERENCE A6: Visma apps choose "One time" or "Re use". */
+  usage: RefreshTokenUsage
+  /** REFERENCE A6 (grace period news): 5–60 s in which a consumed one-time token still works; 0 = none. */
+  graceSeconds: number
+  replay: ReplayResponse
+  /** REFERENCE B5/B6: absolute counts from the original grant; sliding extends on use, capped by absolute. */
+  expiration: 'absolute' | 'sliding'
+  absoluteLifetimeSeconds: number
+  slidingLifetimeSeconds: number
+}
+
+export interface ClientConfig {
+  clientId: string
+  clientName: string
+  /** `null` for a client without a secret (PKCE-only); Dinero apps are confidential web apps (REFERENCE A4). */
+  secret: string | null
+  redirectUris: string[]
+  allowedScopes: string[]
+  allowedGrantTypes: GrantType[]
+  requirePkce: boolean
+  allowPlainTextPkce: boolean
+  allowOfflineAccess: boolean
+  requireConsent: boolean
+  accessTokenLifetimeSeconds: number
+  identityTokenLifetimeSeconds: number
+  authorizationCodeLifetimeSeconds: number
+  refresh: RefreshPolicy
+}
+
+export interface UserConfig {
+  subject: string
+  email: string
+  password: string
+  name: string
+}
+
+export interface CodeRecord {
+  code: AuthorizationCode
+  clientId: string
+  subject: string
+  sessionId: string
+  authTime: number
+  scopes: string[]
+  redirectUri: string
+  nonce?: string
+  codeChallenge?: string
+  codeChallengeMethod?: 'plain' | 'S256'
+  createdAt: number
+  expiresAt: number
+}
+
+export interface RefreshRecord {
+  handle: RefreshHandle
+  clientId: string
+  subject: string
+  sessionId: string
+  authTime: number
+  scopes: string[]
+  /** Preserved across rotation (REFERENCE B5): the absolute lifetime counts from the first grant. */
+  creationTime: number
+  /** Absolute expiry in ms, recomputed on sliding use. */
+  expiresAt: number
+  consumedAt?: number
+  /** The handle issued when this one was consumed (the family is followed for revoke-all). */
+  successor?: RefreshHandle
+}
+
+export interface SessionRecord {
+  id: string
+  subject: string
+  authTime: number
+}
+
+/** IdentityServer's stored ErrorMessage behind `/home/error?errorId=…` (REFERENCE B7). */
+export interface ErrorRecord {
+  error: string
+  errorDescription?: string
+  requestId: string
+  clientId?: string
+  redirectUri?: string
+  createdAt: number
+}

@@ -1,0 +1,45 @@
+import type { Route } from '../routes.ts'
+import { authorizeEndpoint } from './authorize.ts'
+import type { ConnectContext } from './context.ts'
+import { discoveryDocument } from './discovery.ts'
+import { introspection, revocation, userinfo } from './endpoints.ts'
+import { StatusError } from './errors.ts'
+import { consentGet, consentPost, endSession, errorGet, loginGet, loginPost } from './interaction.ts'
+import { tokenEndpoint } from './token.ts'
+
+/** The Visma Connect route table; paths as in the captured discovery document (REFERENCE A2). */
+export function connectRoutes(ctx: ConnectContext): Route[] {
+  const json = (body: unknown) =>
+    new Response(JSON.stringify(body), {
+      headers: { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'max-age=3600' },
+    })
+  const route = (method: Route['method'], path: string, handle: Route['handle']): Route => ({
+    method,
+    path,
+    service: 'connect',
+    handle,
+  })
+  return [
+    route('GET', '/.well-known/openid-configuration', (r) => json(discoveryDocument(ctx, r.url.origin))),
+    route('GET', '/.well-known/oauth-authorization-server', (r) =>
+      json(discoveryDocument(ctx, r.url.origin)),
+    ),
+    route('GET', '/.well-known/openid-configuration/jwks', async () => json((await ctx.signingKey()).jwks)),
+    // REFERENCE B1: routed by path for any method; the endpoint itself refuses non-POST with invalid_request.
+    route('ALL', '/connect/token', (r) => tokenEndpoint(ctx, r)),
+    route('ALL', '/connect/authorize', (r) => authorizeEndpoint(ctx, r)),
+    route('ALL', '/connect/authorize/callback', (r) => authorizeEndpoint(ctx, r)),
+    route('ALL', '/connect/userinfo', (r) => userinfo(ctx, r)),
+    route('ALL', '/connect/revocation', (r) => revocation(ctx, r)),
+    route('ALL', '/connect/introspect', (r) => introspection(ctx, r)),
+    route('GET', '/connect/endsession', (r) => endSession(ctx, r)),
+    route('GET', '/account/login', (r) => loginGet(ctx, r)),
+    route('POST', '/account/login', (r) => loginPost(ctx, r)),
+    route('GET', '/consent', (r) => consentGet(ctx, r)),
+    route('POST', '/consent', (r) => consentPost(ctx, r)),
+    route('GET', '/home/error', (r) => errorGet(ctx, r)),
+    route('ALL', '/home/error', () => {
+      throw new StatusError(405, 'method_not_allowed')
+    }),
+  ]
+}

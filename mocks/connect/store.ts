@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Clock } from '../clock.ts'
+import type {
+  AuthorizationCode,
+  ClientConfig,
+  CodeRecord,
+  ErrorRecord,
+  RefreshHandle,
+  RefreshRecord,
+  SessionRecord,
+  UserConfig,
+} from './model.ts'
+
+/**
+ * Every piece of Visma Connect state of one mock instance, behind verbs. Handlers never touch
+ * the maps: `takeCode` is get-and-delete, so a code is single-use by construction
+ * (REFERENCE B4.4), and `consumeRefresh` marks a one-time handle consumed in the same step
+ * that issues its successor.
+ */
+export interface ConnectStore {
+  readonly clients: ReadonlyMap<string, ClientConfig>
+  readonly users: ReadonlyMap<string, UserConfig>
+  findUserByEmail(email: string): UserConfig | undefined
+
+  issueCode(record: Omit<CodeRecord, 'code'>): AuthorizationCode
+  /** Looks a code up without consuming it (the client check comes before removal, REFERENCE B4.3). */
+  findCode(code: string): CodeRecord | undefined
+  /** Removes and returns the code: a second presentation finds nothing (REFERENCE B4.4). */
+  takeCode(code: string): CodeRecord | undefined
+
+  issueRefresh(record: Omit<RefreshRecord, 'handle'>): RefreshHandle
+  findRefresh(handle: string): RefreshRecord | undefined
+  /** Marks a handle consumed and links it to its successor. */
+  markConsumed(handle: RefreshHandle, at: number, successor: RefreshHandle): void
+  updateRefreshExpiry(handle: RefreshHandle, expiresAt: number): void
+  removeRefresh(handle: string): boolean
+
+  /** Visma replay detection: every refresh token of the client/user goes, and earlier access tokens die. */
+  revokeAll(clientId: string, subject: string, at: number): number
+  /** Whether a token issued at `issuedAt` (epoch s) for this client/user has been revoked since. */
+  isRevoked(clientId: string, subject: string, issuedAtSeconds: number): boolean
+
+  createSession(subject: string, authTime: number): SessionRecord
+  getSession(id: string): SessionRecord | undefined
+
+  grantConsent(subject: string, clientId: string, scopes: string[]): void
+  hasConsent(subject: string, clientId: string, scopes: string[]): boolean
+  /** The user withdraws the app's consent: consent, refresh tokens and earlier access tokens go. */
+  revokeConsent(subject: string, clientId: string, at: number): void
+
+  recordError(error: Omit<ErrorRecord, 'createdAt'>, at: number): string
+  getError(id: string): ErrorRecord | undefined
+
+  /** Drops expired codes, refresh tokens, error records (keeps memory flat under load). */
+  purgeExpired(now: number): void
+  counts(): { codes: number; refreshTokens: number; sessions: number; errors: number; consents: number }
+}
+
+/** REFERENCE B6: handles are 64 upper-case hex characters (A6 shows Visma's have no `-1` suffix). */
+export function newHandle(): string {
+  return randomBytes(32).toString('hex').toUpperCase()
+}
+
+const key = (clientId: string, subject: string) => `${clientId}\u0000${subject}`
+const ERROR_TTL_MS = 10 * 60_000
+
+export function createConnectStore(
+  seed: { clients: ClientConfig[]; users: UserConfig[] },
+  clock: Clock,
+): ConnectStore {
+  const clients = new Map(seed.clients.map((c) => [c.clientId, c]))
+  const users = new Map(seed.users.map((u) => [u.subject, u]))
+  const usersByEmail = new Map(seed.users.map((u) => [u.email.toLowerCase(), u]))
+  const codes = new Map<string, CodeRecord>()
+  const refresh = new Map<string, RefreshRecord>()
+  const sessions = new Map<string, SessionRecord>()
+  const consents = new Map<string, Set<string>>()
+  const revokedAt = new Map<string, number>()
+  const errors = new Map<string, ErrorRecord>()
+  let lastPurge = clock.now()
+
+  const maybePurge = () => {
+    const now = clock.now()
+    if (now - lastPurge >= 30_000 || codes.size + refresh.size > 50_000) store.purgeExpired(now)
+  }
+
+  const store: ConnectStore = {
+    clients,
+    users,
+    findUserByEmail: (email) => usersByEmail.get(email.toLowerCase()),
+
+    issueCode(record) {
+      maybePurge()
+      const code = newHandle() as AuthorizationCode
+      codes.set(code, { ...record, code })
+      return code
+    },
+    findCode: (code) => codes.get(code),
+    takeCode(code) {
+      const record = codes.get(code)
+      codes.delete(code)
+      return record
+    },
+
+    issueRefresh(record) {
+      maybePurge()
+      const handle = newHandle() as RefreshHandle
+      refresh.set(handle, { ...record, handle })
+      return handle
+    },
+    findRefresh: (handle) => refresh.get(handle),
+    markConsumed(handle, at, successor) {
+      const r = refresh.get(handle)
+      if (r) {
+        r.consumedAt ??= at
+        r.successor = successor
+      }
+    },
+    updateRefreshExpiry(handle, expiresAt) {
+      const r = refresh.get(handle)
+      if (r) r.expiresAt = expiresAt
+    },
+    removeRefresh: (handle) => refresh.delete(handle),
+
+    revokeAll(clientId, subject, at) {
+      let n = 0
+      for (const [h, r] of refresh) {
+        if (r.clientId === clientId && r.subject === subject) {
+          refresh.delete(h)
+          n++
+        }
+      }
+      revokedAt.set(key(clientId, subject), at)
+      return n
+    },
+    isRevoked(clientId, subject, issuedAtSeconds) {
+      const at = revokedAt.get(key(clientId, subject))
+      return at !== undefined && issuedAtSeconds * 1000 <= at
+    },
+
+    createSession(subject, authTime) {
+      const s = { id: randomUUID(), subject, authTime }
+      sessions.set(s.id, s)
+      return s
+    },
+    getSession: (id) => sessions.get(id),
+
+    grantConsent(subject, clientId, scopes) {
+      const k = key(clientId, subject)
+      const set = consents.get(k) ?? new Set<string>()
+      for (const s of scopes) set.add(s)
+      consents.set(k, set)
+    },
+    hasConsent(subject, clientId, scopes) {
+      const set = consents.get(key(clientId, subject))
+      return set !== undefined && scopes.every((s) => set.has(s))
+    },
+    revokeConsent(subject, clientId, at) {
+      consents.delete(key(clientId, subject))
+      store.revokeAll(clientId, subject, at)
+    },
+
+    recordError(error, at) {
+      const id = randomBytes(16).toString('hex')
+      errors.set(id, { ...error, createdAt: at })
+      return id
+    },
+    getError: (id) => errors.get(id),
+
+    purgeExpired(now) {
+      lastPurge = now
+      for (const [c, r] of codes) if (r.expiresAt <= now) codes.delete(c)
+      for (const [h, r] of refresh) if (r.expiresAt <= now) refresh.delete(h)
+      for (const [id, e] of errors) if (e.createdAt + ERROR_TTL_MS <= now) errors.delete(id)
+    },
+    counts: () => ({
+      codes: codes.size,
+      refreshTokens: refresh.size,
+      sessions: sessions.size,
+      errors: errors.size,
+      consents: consents.size,
+    }),
+  }
+  return store
+}

@@ -1,0 +1,106 @@
+import type { RouteRequest } from '../routes.ts'
+import { authenticateClient } from './client-auth.ts'
+import type { ConnectContext } from './context.ts'
+import { invalidRequest, NO_STORE_HEADERS, unauthorizedClient, unsupportedGrantType } from './errors.ts'
+import {
+  isFormContentType,
+  isJsonContentType,
+  type Params,
+  readForm,
+  readJsonAsParams,
+  rejectDuplicates,
+} from './form.ts'
+import { authorizationCodeGrant } from './grants/authorization-code.ts'
+import { clientCredentialsGrant } from './grants/client-credentials.ts'
+import { refreshTokenGrant } from './grants/refresh-token.ts'
+import type { GrantType } from './model.ts'
+import type { TokenResponse } from './tokens.ts'
+
+/**
+ * `/connect/token` (REFERENCE B1–B5, RFC 6749 §3.2, §4.1.3, §5):
+ * - POST with `application/x-www-form-urlencoded` only; any other method or content type
+ *   (JSON, multipart, none) → 400 `{"error":"invalid_request"}` with no-store headers;
+ * - client authentication before the grant (client-auth.ts);
+ * - grant dispatch through a Map, so `grant_type=constructor` reaches nothing →
+ *   `unsupported_grant_type`; a grant the client may not use → `unauthorized_client`.
+ */
+export type GrantHandler = (ctx: ConnectContext, input: GrantInput) => Promise<TokenResponse>
+
+export interface GrantInput {
+  req: RouteRequest
+  params: Params
+  client: import('./model.ts').ClientConfig
+  issuer: string
+}
+
+const grants = new Map<string, { type: GrantType; handle: GrantHandler }>([
+  ['authorization_code', { type: 'authorization_code', handle: authorizationCodeGrant }],
+  ['refresh_token', { type: 'refresh_token', handle: refreshTokenGrant }],
+  ['client_credentials', { type: 'client_credentials', handle: clientCredentialsGrant }],
+])
+
+const PROTOCOL_PARAMS = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'client_id',
+  'client_secret',
+  'scope',
+]
+
+export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Promise<Response> {
+  const { request } = req
+  const contentType = request.headers.get('content-type')
+  let params: Params
+  if (request.method === 'POST' && isFormContentType(contentType)) {
+    params = await readForm(request)
+    req.note({ body: 'form' })
+  } else if (
+    request.method === 'POST' &&
+    isJsonContentType(contentType) &&
+    ctx.deviations.has('token.accept-json-body')
+  ) {
+    params = await readJsonAsParams(request)
+    req.note({ body: 'json' })
+  } else {
+    req.note({ body: request.method === 'POST' ? describeBody(contentType) : 'none' })
+    throw invalidRequest()
+  }
+  rejectDuplicates(params, PROTOCOL_PARAMS)
+  const grantType = params.get('grant_type')
+  if (grantType !== undefined) req.note({ grant_type: grantType.slice(0, 40) })
+
+  const { client, method } = authenticateClient(ctx, request, params)
+  req.note({ client_id: client.clientId, client_auth: method })
+
+  // REFERENCE B3: missing or over-long grant_type, or one the server does not know.
+  if (grantType === undefined || grantType.length === 0 || grantType.length > 100)
+    throw unsupportedGrantType()
+  const grant = grants.get(grantType)
+  if (grant === undefined) throw unsupportedGrantType()
+  if (!client.allowedGrantTypes.includes(grant.type)) throw unauthorizedClient()
+
+  const result = await grant.handle(ctx, { req, params, client, issuer: req.url.origin })
+  return tokenSuccess(ctx, result)
+}
+
+function describeBody(contentType: string | null): string {
+  if (contentType === null) return 'none'
+  return contentType.split(';', 1)[0]?.trim().toLowerCase() || 'none'
+}
+
+/** REFERENCE B1: the success writer's field order and no-cache headers. */
+export function tokenSuccess(ctx: ConnectContext, t: TokenResponse): Response {
+  const body: Record<string, string | number> = {}
+  if (t.id_token !== undefined) body.id_token = t.id_token
+  body.access_token = t.access_token
+  body.expires_in = t.expires_in
+  body.token_type = t.token_type
+  if (t.refresh_token !== undefined) body.refresh_token = t.refresh_token
+  body.scope = t.scope
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' }
+  if (!ctx.deviations.has('token.cacheable-response')) Object.assign(headers, NO_STORE_HEADERS)
+  return new Response(JSON.stringify(body), { status: 200, headers })
+}

@@ -1,0 +1,111 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { SignJWT } from 'jose'
+import { DINERO_AUDIENCE } from '../options.ts'
+import type { ConnectContext } from './context.ts'
+import type { ClientConfig } from './model.ts'
+
+/**
+ * Access and identity tokens, shaped like the real Visma Connect ones (REFERENCE A1, A6):
+ * RS256 with `kid`, header `typ: at+JWT`, `aud: https://api.dinero.dk`, `scope` as a JSON array,
+ * `client_id`, `sub`, `exp = iat + 3600`. The id_token (only with `openid`) carries `nonce` and
+ * `at_hash` (OIDC Core §3.1.3.6).
+ */
+export interface AccessTokenClaims {
+  iss: string
+  nbf: number
+  iat: number
+  exp: number
+  aud: string
+  scope: string[]
+  client_id: string
+  sub?: string
+  auth_time?: number
+  idp?: string
+  amr?: string[]
+  sid?: string
+  jti: string
+}
+
+export interface TokenSubject {
+  subject: string
+  sessionId: string
+  authTime: number
+}
+
+export interface IssueInput {
+  client: ClientConfig
+  issuer: string
+  scopes: string[]
+  user?: TokenSubject
+  nonce?: string
+  refreshToken?: string
+}
+
+export interface TokenResponse {
+  id_token?: string
+  access_token: string
+  expires_in: number
+  token_type: 'Bearer'
+  refresh_token?: string
+  scope: string
+}
+
+export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput): Promise<TokenResponse> {
+  const key = await ctx.signingKey()
+  const iat = ctx.clock.nowSeconds()
+  const { client, issuer, scopes, user } = input
+  const claims: AccessTokenClaims = {
+    iss: issuer,
+    nbf: iat,
+    iat,
+    exp: iat + client.accessTokenLifetimeSeconds,
+    aud: DINERO_AUDIENCE,
+    scope: scopes,
+    client_id: client.clientId,
+    jti: randomUUID().replace(/-/g, '').toUpperCase(),
+  }
+  if (user) {
+    claims.sub = user.subject
+    claims.auth_time = Math.floor(user.authTime / 1000)
+    claims.idp = 'Visma Connect'
+    claims.amr = ['pwd']
+    claims.sid = user.sessionId
+  }
+  const accessToken = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+JWT' })
+    .sign(key.privateKey)
+
+  const response: TokenResponse = {
+    access_token: accessToken,
+    expires_in: client.accessTokenLifetimeSeconds,
+    token_type: 'Bearer',
+    scope: scopes.join(' '),
+  }
+  if (user && scopes.includes('openid')) {
+    const idClaims: Record<string, unknown> = {
+      iss: issuer,
+      nbf: iat,
+      iat,
+      exp: iat + client.identityTokenLifetimeSeconds,
+      aud: client.clientId,
+      sub: user.subject,
+      auth_time: Math.floor(user.authTime / 1000),
+      idp: 'Visma Connect',
+      amr: ['pwd'],
+      sid: user.sessionId,
+      at_hash: leftHalfHash(accessToken),
+    }
+    if (input.nonce !== undefined) idClaims.nonce = input.nonce
+    response.id_token = await new SignJWT(idClaims)
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .sign(key.privateKey)
+  }
+  if (input.refreshToken !== undefined) response.refresh_token = input.refreshToken
+  return response
+}
+
+/** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the ASCII token. */
+export function leftHalfHash(value: string): string {
+  const digest = createHash('sha256').update(value, 'ascii').digest()
+  return digest.subarray(0, digest.length / 2).toString('base64url')
+}

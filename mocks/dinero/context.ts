@@ -1,0 +1,20 @@
+import type { Clock } from '../clock.ts'
+import type { ConnectContext } from '../connect/context.ts'
+import type { Deviations } from '../deviations.ts'
+
+/**
+ * What every Dinero handler is given. The Connect context is there so the API can verify the
+ * bearer JWTs that mock issued (same key set, same clock, same revocations).
+ */
+export interface DineroOptions {
+  /** REFERENCE C5: 100 requests a minute per organisation; 0 switches the limit off. */
+  rateLimitPerMinute: number
+}
+
+export interface DineroContext {
+  clock: Clock
+  connect: ConnectContext
+  deviations: Deviations
+  options: DineroOptions
+  // store: DineroStore — added by mocks/dinero/store.ts
+}

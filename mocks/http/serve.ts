@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { getResponse } from 'msw'
+import type { Mock } from '../create-mock.ts'
+import { createRouteIndex } from './route-index.ts'
+
+/**
+ * The served mock: the same msw handlers on a real TCP port, through a small node:http adapter
+ * (DESIGN.md §1, §5). Each request is matched to its candidate handler(s) by method and path
+ * and handed to msw's `getResponse` with only those. Bad requests get clear errors in JSON:
+ * a URL that is not origin-form → 400, a body over the limit → 413, no route → 404; nothing a
+ * client sends crashes the server.
+ */
+export interface ServeOptions {
+  /** 0 picks a free port. Default 4010. */
+  port?: number
+  /** Loopback unless said otherwise. */
+  host?: string
+  /** Largest request body accepted; default 1 MiB. */
+  maxBodyBytes?: number
+}
+
+export interface ServedMock {
+  /** `http://127.0.0.1:PORT` (or the host asked for). */
+  origin: string
+  port: number
+  server: Server
+  close(): Promise<void>
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
+
+function jsonError(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
+  res.end(text)
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'])
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge())
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new BodyTooLarge())
+        req.resume()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function toHeaders(raw: string[]): Headers {
+  const headers = new Headers()
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+  return headers
+}
+
+export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise<ServedMock> {
+  const host = options.host ?? '127.0.0.1'
+  const limit = options.maxBodyBytes ?? 1024 * 1024
+  const index = createRouteIndex(mock.routes, mock.handlers)
+  let port = 0
+  let canonical = ''
+  const knownHosts = new Set<string>()
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = req.method ?? 'GET'
+    const target = req.url ?? '/'
+    if (!target.startsWith('/') || target.startsWith('//')) {
+      jsonError(res, 400, { error: 'invalid_request', error_description: 'request target must be a path' })
+      return
+    }
+    const hostHeader = req.headers.host?.toLowerCase()
+    const origin = hostHeader !== undefined && knownHosts.has(hostHeader) ? `http://${hostHeader}` : canonical
+    let url: URL
+    try {
+      url = new URL(origin + target)
+    } catch {
+      jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed URL' })
+      return
+    }
+    const candidates = index.candidates(method, url.pathname)
+    if (candidates.length === 0) {
+      req.resume()
+      const known = index.pathKnown(url.pathname)
+      if (known) jsonError(res, 405, { error: 'method_not_allowed' })
+      else if (/^\/v\d/.test(url.pathname)) jsonError(res, 404, { code: 40, message: 'Not found' })
+      else jsonError(res, 404, { error: 'not_found', error_description: `no endpoint at ${url.pathname}` })
+      return
+    }
+    let body: Buffer | undefined
+    if (method !== 'GET' && method !== 'HEAD') {
+      try {
+        body = await readBody(req, limit)
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          res.setHeader('connection', 'close')
+          jsonError(res, 413, {
+            error: 'invalid_request',
+            error_description: `request body over ${limit} bytes`,
+          })
+        } else {
+          res.destroy()
+        }
+        return
+      }
+    }
+    let request: Request
+    try {
+      request = new Request(url, {
+        method,
+        headers: toHeaders(req.rawHeaders),
+        ...(body !== undefined && body.length > 0 ? { body: body as unknown as BodyInit } : {}),
+      })
+    } catch {
+      jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed request' })
+      return
+    }
+    const response = await getResponse(
+      candidates.map((c) => c.handler),
+      request,
+    )
+    if (response === undefined) {
+      jsonError(res, 404, { error: 'not_found' })
+      return
+    }
+    const headers: [string, string][] = []
+    response.headers.forEach((value, name) => {
+      if (name !== 'set-cookie') headers.push([name, value])
+    })
+    for (const cookie of response.headers.getSetCookie()) headers.push(['set-cookie', cookie])
+    const payload =
+      method === 'HEAD' || response.body === null ? undefined : Buffer.from(await response.arrayBuffer())
+    res.writeHead(response.status, headers.flat() as unknown as [string, string])
+    res.end(payload)
+  }
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    handle(req, res).catch(() => jsonError(res, 500, { error: 'server_error' }))
+  })
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+    else socket.destroy()
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 4010, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  const hostName = host.includes(':') ? `[${host}]` : host
+  canonical = `http://${hostName === '0.0.0.0' || hostName === '[::]' ? '127.0.0.1' : hostName}:${port}`
+  for (const name of new Set([...LOOPBACK_NAMES, hostName])) {
+    knownHosts.add(`${name}:${port}`)
+    mock.addOrigin(`http://${name}:${port}`)
+  }
+
+  return {
+    origin: canonical,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

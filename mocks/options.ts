@@ -1,0 +1,131 @@
+import type { ClockOptions } from './clock.ts'
+import type { ClientConfig, RefreshPolicy, UserConfig } from './connect/model.ts'
+
+/** The seeded client's secret; documented in the README, fake by design. */
+export const DEFAULT_CLIENT_SECRET = 'conformance-secret'
+export const DEFAULT_CLIENT_ID = 'isv_conformance_test'
+export const PKCE_CLIENT_ID = 'isv_conformance_pkce'
+export const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:8976/callback', 'http://localhost:8976/callback']
+export const DINERO_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
+export const DEFAULT_ALLOWED_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'dineropublicapi:read',
+  'dineropublicapi:write',
+  'offline_access',
+]
+/** REFERENCE A6: `aud` of every access token Visma issues for the Dinero API. */
+export const DINERO_AUDIENCE = 'https://api.dinero.dk'
+
+export const DEFAULT_USER: UserConfig = {
+  subject: '1f3ee81c-89aa-4984-a533-8caaba6616be',
+  email: 'user@example.com',
+  password: 'Passw0rd!',
+  name: 'Conformance User',
+}
+
+/** Visma profile: one-time tokens with replay detection (REFERENCE A6), Duende lifetimes (B6). */
+export const DEFAULT_REFRESH_POLICY: RefreshPolicy = {
+  usage: 'one-time',
+  graceSeconds: 0,
+  replay: 'revoke-all',
+  expiration: 'absolute',
+  absoluteLifetimeSeconds: 2_592_000,
+  slidingLifetimeSeconds: 1_296_000,
+}
+
+export function defineClient(
+  overrides: Partial<ClientConfig> & Pick<ClientConfig, 'clientId'>,
+): ClientConfig {
+  return {
+    clientName: overrides.clientId,
+    secret: DEFAULT_CLIENT_SECRET,
+    redirectUris: [...DEFAULT_REDIRECT_URIS],
+    allowedScopes: [...DEFAULT_ALLOWED_SCOPES],
+    allowedGrantTypes: ['authorization_code', 'refresh_token'],
+    requirePkce: false,
+    allowPlainTextPkce: false,
+    allowOfflineAccess: true,
+    requireConsent: true,
+    // REFERENCE B6 defaults; A6: Visma's real access tokens live 3600 s.
+    accessTokenLifetimeSeconds: 3600,
+    identityTokenLifetimeSeconds: 300,
+    authorizationCodeLifetimeSeconds: 300,
+    ...overrides,
+    refresh: { ...DEFAULT_REFRESH_POLICY, ...overrides.refresh },
+  }
+}
+
+export function defaultClients(): ClientConfig[] {
+  return [
+    defineClient({ clientId: DEFAULT_CLIENT_ID, clientName: 'Dinero Conformance Test' }),
+    // A client with PKCE required (REFERENCE A3: per-app setting), so PKCE checks have a target.
+    defineClient({
+      clientId: PKCE_CLIENT_ID,
+      clientName: 'Dinero Conformance Test (PKCE)',
+      requirePkce: true,
+    }),
+  ]
+}
+
+export type ConsentMode = 'interactive' | 'auto'
+
+export interface SigningKeyInput {
+  privateKey: CryptoKey
+  publicJwk: JsonWebKey
+  kid: string
+}
+
+export interface MockOptions {
+  /** Clients registered in the Connect mock; default: the two seeded conformance clients. */
+  clients?: ClientConfig[]
+  /** Refresh policy applied on top of every client's own (handy: `{ usage: 'reuse' }`). */
+  refresh?: Partial<RefreshPolicy>
+  /** Users who can log in; default: user@example.com / Passw0rd!. */
+  users?: UserConfig[]
+  /** `auto`: the authorize endpoint logs the default user in and accepts consent with no page. */
+  consent?: ConsentMode
+  /** Origins answered in-process; the served adapter adds its own loopback origin. */
+  connectOrigin?: string
+  apiOrigin?: string
+  clock?: ClockOptions
+  /** A pre-made RS256 key (tests share one to skip key generation). */
+  signingKey?: SigningKeyInput
+  journalLimit?: number
+}
+
+export interface ResolvedMockOptions {
+  clients: ClientConfig[]
+  users: UserConfig[]
+  consent: ConsentMode
+  connectOrigin: string
+  apiOrigin: string
+  clock: ClockOptions
+  signingKey: SigningKeyInput | undefined
+  journalLimit: number
+}
+
+export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
+  const clients = (options.clients ?? defaultClients()).map((c) =>
+    options.refresh ? { ...c, refresh: { ...c.refresh, ...options.refresh } } : c,
+  )
+  for (const c of clients) validateRefreshPolicy(c.refresh, c.clientId)
+  return {
+    clients,
+    users: options.users ?? [DEFAULT_USER],
+    consent: options.consent ?? 'interactive',
+    connectOrigin: options.connectOrigin ?? 'https://connect.visma.com',
+    apiOrigin: options.apiOrigin ?? DINERO_AUDIENCE,
+    clock: options.clock ?? {},
+    signingKey: options.signingKey,
+    journalLimit: options.journalLimit ?? 10_000,
+  }
+}
+
+function validateRefreshPolicy(p: RefreshPolicy, clientId: string): void {
+  if (!Number.isFinite(p.graceSeconds) || p.graceSeconds < 0 || p.graceSeconds > 60) {
+    // REFERENCE A6: Visma offers a 5–60 s grace window; 0 switches it off.
+    throw new RangeError(`client ${clientId}: refresh grace window must be 0–60 s, got ${p.graceSeconds}`)
+  }
+}

@@ -1,0 +1,103 @@
+import { http, type RequestHandler } from 'msw'
+import type { Clock } from './clock.ts'
+import { MockHttpError } from './errors.ts'
+import type { Journal } from './journal.ts'
+import { redactUrl } from './redact.ts'
+
+export type Service = 'connect' | 'dinero' | 'control'
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'ALL'
+
+/** What a route handler receives: the request, its parsed URL and path params, and a journal pen. */
+export interface RouteRequest {
+  request: Request
+  url: URL
+  params: Readonly<Record<string, string>>
+  /** Adds facts to this request's journal entry (never secret values). */
+  note(details: Record<string, string | number | boolean>): void
+}
+
+export interface Route {
+  method: Method
+  /** An msw path pattern without origin, e.g. `/v1/:organizationId/contacts`. */
+  path: string
+  service: Service
+  handle(req: RouteRequest): Response | Promise<Response>
+}
+
+export interface RouteRuntime {
+  clock: Clock
+  journal: Journal
+  /** Whether this mock answers for the request's origin as the given service. */
+  accepts(url: URL, service: Service): boolean
+  /** The service's own shape for an unexpected failure. */
+  serverError(service: Service): Response
+  /** Runs before the handler; a response returned here (an injected fault) wins. */
+  before?(route: Route, req: RouteRequest): Response | undefined | Promise<Response | undefined>
+}
+
+const methods = {
+  GET: http.get,
+  POST: http.post,
+  PUT: http.put,
+  DELETE: http.delete,
+  PATCH: http.patch,
+  ALL: http.all,
+} as const
+
+/**
+ * Turns the route table into msw handlers: the single definition of both services, used
+ * in-process by `setupServer` and on a port by the served adapter. Paths match on any origin
+ * (`*` prefix) and the handler declines (returns undefined, so msw moves on) unless the
+ * origin is one this mock serves — in-process that is connect.visma.com / api.dinero.dk, served
+ * it is the mock's own loopback origin.
+ */
+export function toHandlers(routes: readonly Route[], runtime: RouteRuntime): RequestHandler[] {
+  return routes.map((route) =>
+    methods[route.method](`*${route.path}`, async ({ request, params }) => {
+      const url = new URL(request.url)
+      if (!runtime.accepts(url, route.service)) return undefined
+      return dispatch(route, runtime, request, url, params as Record<string, string>)
+    }),
+  )
+}
+
+export async function dispatch(
+  route: Route,
+  runtime: RouteRuntime,
+  request: Request,
+  url: URL,
+  params: Record<string, string>,
+): Promise<Response> {
+  const details: Record<string, string | number | boolean> = {}
+  const req: RouteRequest = {
+    request,
+    url,
+    params,
+    note: (d) => Object.assign(details, d),
+  }
+  let response: Response
+  let error: string | undefined
+  try {
+    response = (await runtime.before?.(route, req)) ?? (await route.handle(req))
+  } catch (e) {
+    if (e instanceof MockHttpError) {
+      error = e.code
+      response = e.toResponse()
+    } else {
+      error = 'server_error'
+      details.exception = e instanceof Error ? e.name : typeof e
+      response = runtime.serverError(route.service)
+    }
+  }
+  runtime.journal.record({
+    at: runtime.clock.now(),
+    service: route.service,
+    method: request.method,
+    url: redactUrl(url),
+    contentType: request.headers.get('content-type'),
+    status: response.status,
+    ...(error === undefined ? {} : { error }),
+    details,
+  })
+  return response
+}

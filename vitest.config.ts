@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['specs/**/*.spec.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // HTTP-bound specs wait on sockets more than on the CPU: more workers than cores pays off.
+    maxWorkers: 3,
+    reporters: ['default', ['junit', { outputFile: 'reports/junit-vitest.xml' }]],
+  },
+})
