@@ -36,9 +36,15 @@ export interface ConnectStore {
   removeRefresh(handle: string): boolean
 
   /** Visma replay detection: every refresh token of the client/user goes, and earlier access tokens die. */
-  revokeAll(clientId: string, subject: string, at: number): number
-  /** Whether a token issued at `issuedAt` (epoch s) for this client/user has been revoked since. */
-  isRevoked(clientId: string, subject: string, issuedAtSeconds: number): boolean
+  revokeAll(clientId: string, subject: string): number
+  /** Whether an access token with this issue sequence number was issued before a revocation of its client/user. */
+  isRevoked(clientId: string, subject: string, tokenSeq: number): boolean
+  /**
+   * A number that grows with every access token issued by this mock. It is carried in the
+   * token's `jti`, so revoke-all can invalidate every earlier token in O(1) memory and without
+   * depending on clock resolution.
+   */
+  nextTokenSeq(): number
 
   createSession(subject: string, authTime: number): SessionRecord
   getSession(id: string): SessionRecord | undefined
@@ -46,7 +52,7 @@ export interface ConnectStore {
   grantConsent(subject: string, clientId: string, scopes: string[]): void
   hasConsent(subject: string, clientId: string, scopes: string[]): boolean
   /** The user withdraws the app's consent: consent, refresh tokens and earlier access tokens go. */
-  revokeConsent(subject: string, clientId: string, at: number): void
+  revokeConsent(subject: string, clientId: string): void
 
   recordError(error: Omit<ErrorRecord, 'createdAt'>, at: number): string
   getError(id: string): ErrorRecord | undefined
@@ -75,7 +81,8 @@ export function createConnectStore(
   const refresh = new Map<string, RefreshRecord>()
   const sessions = new Map<string, SessionRecord>()
   const consents = new Map<string, Set<string>>()
-  const revokedAt = new Map<string, number>()
+  const revokedSeq = new Map<string, number>()
+  let tokenSeq = 0
   const errors = new Map<string, ErrorRecord>()
   let lastPurge = clock.now()
 
@@ -122,7 +129,7 @@ export function createConnectStore(
     },
     removeRefresh: (handle) => refresh.delete(handle),
 
-    revokeAll(clientId, subject, at) {
+    revokeAll(clientId, subject) {
       let n = 0
       for (const [h, r] of refresh) {
         if (r.clientId === clientId && r.subject === subject) {
@@ -130,13 +137,14 @@ export function createConnectStore(
           n++
         }
       }
-      revokedAt.set(key(clientId, subject), at)
+      revokedSeq.set(key(clientId, subject), tokenSeq)
       return n
     },
-    isRevoked(clientId, subject, issuedAtSeconds) {
-      const at = revokedAt.get(key(clientId, subject))
-      return at !== undefined && issuedAtSeconds * 1000 <= at
+    isRevoked(clientId, subject, seq) {
+      const last = revokedSeq.get(key(clientId, subject))
+      return last !== undefined && seq <= last
     },
+    nextTokenSeq: () => ++tokenSeq,
 
     createSession(subject, authTime) {
       const s = { id: randomUUID(), subject, authTime }
@@ -155,9 +163,9 @@ export function createConnectStore(
       const set = consents.get(key(clientId, subject))
       return set !== undefined && scopes.every((s) => set.has(s))
     },
-    revokeConsent(subject, clientId, at) {
+    revokeConsent(subject, clientId) {
       consents.delete(key(clientId, subject))
-      store.revokeAll(clientId, subject, at)
+      store.revokeAll(clientId, subject)
     },
 
     recordError(error, at) {

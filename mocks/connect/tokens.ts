@@ -62,7 +62,7 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
     aud: DINERO_AUDIENCE,
     scope: scopes,
     client_id: client.clientId,
-    jti: randomUUID().replace(/-/g, '').toUpperCase(),
+    jti: tokenId(ctx.store.nextTokenSeq()),
   }
   if (user) {
     claims.sub = user.subject
@@ -102,6 +102,15 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
   }
   if (input.refreshToken !== undefined) response.refresh_token = input.refreshToken
   return response
+}
+
+/** `jti`: 12 hex digits of the mock's issue sequence, then 20 random ones (see ConnectStore.nextTokenSeq). */
+export function tokenId(seq: number): string {
+  return `${seq.toString(16).padStart(12, '0')}${randomUUID().replace(/-/g, '').slice(0, 20)}`.toUpperCase()
+}
+
+export function tokenSeqOf(jti: string): number {
+  return Number.parseInt(jti.slice(0, 12), 16)
 }
 
 /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the ASCII token. */

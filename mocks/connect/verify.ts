@@ -1,7 +1,7 @@
 import { importJWK, jwtVerify } from 'jose'
 import { DINERO_AUDIENCE } from '../options.ts'
 import type { ConnectContext } from './context.ts'
-import type { AccessTokenClaims } from './tokens.ts'
+import { type AccessTokenClaims, tokenSeqOf } from './tokens.ts'
 
 /**
  * Verifies an access token the way a resource server does (RFC 9068 §4): RS256 signature by
@@ -30,7 +30,10 @@ export async function verifyAccessToken(ctx: ConnectContext, token: string): Pro
     const claims = payload as unknown as AccessTokenClaims
     if (!Array.isArray(claims.scope) || typeof claims.client_id !== 'string')
       return { ok: false, reason: 'malformed' }
-    if (claims.sub !== undefined && ctx.store.isRevoked(claims.client_id, claims.sub, claims.iat)) {
+    if (
+      claims.sub !== undefined &&
+      ctx.store.isRevoked(claims.client_id, claims.sub, tokenSeqOf(String(claims.jti)))
+    ) {
       return { ok: false, reason: 'revoked' }
     }
     return { ok: true, claims }

@@ -40,7 +40,7 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
     if (!inGrace) {
       req.note({ refresh: 'replay' })
       if (policy.replay === 'revoke-all') {
-        const revoked = ctx.store.revokeAll(record.clientId, record.subject, now)
+        const revoked = ctx.store.revokeAll(record.clientId, record.subject)
         req.note({ revoked })
       }
       throw invalidGrant()

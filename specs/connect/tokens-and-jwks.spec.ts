@@ -1,0 +1,168 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { leftHalfHash } from '../../mocks/connect/tokens.ts'
+import { codeFlow } from '../support/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+
+/** REFERENCE A1, A2, A6, E4: discovery, JWKS, and tokens shaped like Visma Connect's. */
+describe.each(TARGET_KINDS)('discovery, JWKS and token claims (%s)', (kind) => {
+  let target: Target
+  let jwks: ReturnType<typeof createLocalJWKSet>
+  beforeAll(async () => {
+    target = await startTarget(kind)
+    const discovery = (await target.call('connect', '/.well-known/openid-configuration')).json()
+    jwks = createLocalJWKSet((await target.call('connect', String(discovery.jwks_uri))).json())
+  })
+  afterAll(() => target.close())
+
+  it('discovery puts every endpoint on the mock origin and the issuer equals it', async () => {
+    const doc = (await target.call('connect', '/.well-known/openid-configuration')).json<
+      Record<string, unknown>
+    >()
+    expect(doc.issuer).toBe(target.connect)
+    for (const key of [
+      'jwks_uri',
+      'authorization_endpoint',
+      'token_endpoint',
+      'userinfo_endpoint',
+      'revocation_endpoint',
+      'introspection_endpoint',
+    ]) {
+      expect(String(doc[key]).startsWith(`${target.connect}/`)).toBe(true)
+    }
+    expect(doc.jwks_uri).toBe(`${target.connect}/.well-known/openid-configuration/jwks`)
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post'])
+    expect(doc.response_modes_supported).toEqual(['form_post', 'query', 'fragment'])
+    expect(doc.authorization_response_iss_parameter_supported).toBe(true)
+    const oauth = (await target.call('connect', '/.well-known/oauth-authorization-server')).json()
+    expect(oauth).toEqual(doc)
+  })
+
+  it('the access token is an RS256 at+JWT with kid, verifiable against the JWKS', async () => {
+    const tokens = await codeFlow(target)
+    const header = decodeProtectedHeader(tokens.access_token)
+    expect(header).toMatchObject({ alg: 'RS256', typ: 'at+JWT' })
+    expect(header.kid).toMatch(/^[0-9A-F]{40}RS256$/)
+    const { payload } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: target.connect,
+      audience: 'https://api.dinero.dk',
+    })
+    expect(payload.scope).toEqual(['dineropublicapi:read', 'dineropublicapi:write', 'offline_access'])
+    expect(payload.client_id).toBe('isv_conformance_test')
+    expect(payload.sub).toBe('1f3ee81c-89aa-4984-a533-8caaba6616be')
+    expect(payload.exp! - payload.iat!).toBe(3600)
+  })
+
+  it('no id_token without openid; with openid it carries nonce and at_hash', async () => {
+    expect((await codeFlow(target)).id_token).toBeUndefined()
+    const tokens = await codeFlow(target, {
+      scope: 'openid profile dineropublicapi:read',
+      nonce: 'n-0S6_WzA2Mj',
+    })
+    const { payload } = await jwtVerify(tokens.id_token!, jwks, {
+      issuer: target.connect,
+      audience: 'isv_conformance_test',
+    })
+    expect(payload.nonce).toBe('n-0S6_WzA2Mj')
+    expect(payload.at_hash).toBe(leftHalfHash(tokens.access_token))
+    expect(payload.exp! - payload.iat!).toBe(300)
+  })
+
+  it('a token signed by another key fails verification against the JWKS', async () => {
+    const tokens = await codeFlow(target)
+    const [h, p] = tokens.access_token.split('.')
+    const forged = `${h}.${p}.${Buffer.from('x'.repeat(256)).toString('base64url')}`
+    await expect(jwtVerify(forged, jwks)).rejects.toThrow()
+  })
+
+  it('userinfo answers with the profile for an openid token and 401 invalid_token without one', async () => {
+    const tokens = await codeFlow(target, { scope: 'openid profile email' })
+    const ok = await target.call('connect', '/connect/userinfo', {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    })
+    expect(ok.status).toBe(200)
+    expect(ok.json()).toEqual({
+      sub: '1f3ee81c-89aa-4984-a533-8caaba6616be',
+      name: 'Conformance User',
+      email: 'user@example.com',
+      email_verified: true,
+    })
+    const none = await target.call('connect', '/connect/userinfo')
+    expect(none.status).toBe(401)
+    expect(none.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+    const noOpenid = await codeFlow(target)
+    const forbidden = await target.call('connect', '/connect/userinfo', {
+      headers: { authorization: `Bearer ${noOpenid.access_token}` },
+    })
+    expect(forbidden.status).toBe(403)
+  })
+
+  it('revocation: 405 on GET, 415 on JSON, invalid_client on a bad secret, 200 and the refresh token gone', async () => {
+    expect((await target.call('connect', '/connect/revocation')).status).toBe(405)
+    expect(
+      (
+        await target.call('connect', '/connect/revocation', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(415)
+    const tokens = await codeFlow(target)
+    const form = (secret: string) =>
+      new URLSearchParams({
+        token: tokens.refresh_token!,
+        token_type_hint: 'refresh_token',
+        client_id: 'isv_conformance_test',
+        client_secret: secret,
+      }).toString()
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' }
+    const bad = await target.call('connect', '/connect/revocation', {
+      method: 'POST',
+      headers,
+      body: form('nope'),
+    })
+    expect(bad.status).toBe(400)
+    expect(bad.json()).toEqual({ error: 'invalid_client' })
+    const ok = await target.call('connect', '/connect/revocation', {
+      method: 'POST',
+      headers,
+      body: form('conformance-secret'),
+    })
+    expect(ok.status).toBe(200)
+    expect(ok.text).toBe('')
+    const after = await target.call('connect', '/connect/token', {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token!,
+        client_id: 'isv_conformance_test',
+        client_secret: 'conformance-secret',
+      }).toString(),
+    })
+    expect(after.json()).toEqual({ error: 'invalid_grant' })
+  })
+
+  it('introspection reports an active access token and an inactive unknown one', async () => {
+    const tokens = await codeFlow(target)
+    const ask = async (token: string) =>
+      (
+        await target.call('connect', '/connect/introspect', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            token,
+            client_id: 'isv_conformance_test',
+            client_secret: 'conformance-secret',
+          }).toString(),
+        })
+      ).json()
+    expect(await ask(tokens.access_token)).toMatchObject({
+      active: true,
+      client_id: 'isv_conformance_test',
+      token_type: 'access_token',
+    })
+    expect(await ask('nonsense')).toEqual({ active: false })
+  })
+})
