@@ -4,6 +4,7 @@ import type { ConnectContext } from './connect/context.ts'
 import { generateSigningKey, type SigningKey, toSigningKey } from './connect/keys.ts'
 import { connectRoutes } from './connect/routes.ts'
 import { type ConnectStore, createConnectStore } from './connect/store.ts'
+import { type Control, type ControlDeps, controlRoutes, createControl } from './control.ts'
 import { createDeviations, type DeviationId, type Deviations } from './deviations.ts'
 import { createJournal, type Journal } from './journal.ts'
 import { type MockOptions, type ResolvedMockOptions, resolveOptions } from './options.ts'
@@ -23,6 +24,8 @@ export interface Mock {
   clock: Clock
   journal: Journal
   deviations: Deviations
+  /** Reset, clock, settings: what `/__mock/*` offers, for in-process use. */
+  control: Control
   options: ResolvedMockOptions
   signingKey(): Promise<SigningKey>
   /** Answer for this origin as well (the served adapter adds its loopback origin). */
@@ -45,7 +48,7 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
   }
 
   const origins = new Map<string, Set<Service>>([
-    [resolved.connectOrigin, new Set<Service>(['connect'])],
+    [resolved.connectOrigin, new Set<Service>(['connect', 'control'])],
     [resolved.apiOrigin, new Set<Service>(['dinero'])],
   ])
   const runtime: RouteRuntime = {
@@ -65,7 +68,16 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
   }
 
   const connect: ConnectContext = { options: resolved, clock, store: connectStore, signingKey, deviations }
-  const routes = [...connectRoutes(connect)]
+  const controlDeps: ControlDeps = {
+    clock,
+    journal,
+    deviations,
+    connectStore: () => connectStore,
+    onReset: [],
+    onSettings: [],
+  }
+  const control = createControl(controlDeps)
+  const routes = [...connectRoutes(connect), ...controlRoutes(control, controlDeps)]
 
   return {
     handlers: toHandlers(routes, runtime),
@@ -75,6 +87,7 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     clock,
     journal,
     deviations,
+    control,
     options: resolved,
     signingKey,
     addOrigin(origin, services = ['connect', 'dinero', 'control']) {

@@ -5,6 +5,11 @@ import type { ClientConfig, RefreshPolicy, UserConfig } from './connect/model.ts
 export const DEFAULT_CLIENT_SECRET = 'conformance-secret'
 export const DEFAULT_CLIENT_ID = 'isv_conformance_test'
 export const PKCE_CLIENT_ID = 'isv_conformance_pkce'
+/** A client of its own for refresh checks, so a revoke-all replay there leaves the main client's grant alone. */
+export const REFRESH_CLIENT_ID = 'isv_conformance_refresh'
+/** A client whose id and secret need form-url-encoding inside a Basic header (RFC 6749 §2.3.1). */
+export const ENCODING_CLIENT_ID = 'isv_conformance encoding'
+export const ENCODING_CLIENT_SECRET = 'se:cr+et %41/ü'
 export const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:8976/callback', 'http://localhost:8976/callback']
 export const DINERO_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
 export const DEFAULT_ALLOWED_SCOPES = [
@@ -65,6 +70,12 @@ export function defaultClients(): ClientConfig[] {
       clientId: PKCE_CLIENT_ID,
       clientName: 'Dinero Conformance Test (PKCE)',
       requirePkce: true,
+    }),
+    defineClient({ clientId: REFRESH_CLIENT_ID, clientName: 'Dinero Conformance Test (refresh)' }),
+    defineClient({
+      clientId: ENCODING_CLIENT_ID,
+      clientName: 'Dinero Conformance Test (encoding)',
+      secret: ENCODING_CLIENT_SECRET,
     }),
   ]
 }

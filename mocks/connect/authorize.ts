@@ -86,11 +86,20 @@ export async function readAuthorizeParams(request: Request, url: URL): Promise<P
 
 function fail(
   ctx: ConnectContext,
+  params: Params,
   origin: string,
   error: string,
   description: string,
   extra: { clientId?: string; redirectUri?: string } = {},
 ): never {
+  const target = params.get('redirect_uri')
+  if (ctx.deviations.has('authorize.errors-to-client') && target !== undefined && isAbsoluteUri(target)) {
+    const q = new URLSearchParams({ error, error_description: description })
+    const state = params.get('state')
+    if (state !== undefined) q.set('state', state)
+    const location = `${target}${target.includes('?') ? '&' : '?'}${q}`
+    throw new AuthorizeDelivery(error, new Response(null, { status: 302, headers: { location } }))
+  }
   const requestId = randomBytes(8).toString('hex')
   const errorId = ctx.store.recordError(
     { error, errorDescription: description, requestId, ...extra },
@@ -128,11 +137,11 @@ export function validateAuthorize(
   )
   const clientId = params.get('client_id')
   if (clientId === undefined || clientId.length === 0 || clientId.length > 100) {
-    fail(ctx, origin, 'invalid_request', 'Invalid client_id')
+    fail(ctx, params, origin, 'invalid_request', 'Invalid client_id')
   }
   const client = ctx.store.clients.get(clientId)
   if (client === undefined || !client.allowedGrantTypes.includes('authorization_code')) {
-    fail(ctx, origin, 'unauthorized_client', 'Unknown client or client not enabled', { clientId })
+    fail(ctx, params, origin, 'unauthorized_client', 'Unknown client or client not enabled', { clientId })
   }
 
   const redirectUri = params.get('redirect_uri')
@@ -142,79 +151,98 @@ export function validateAuthorize(
     redirectUri.length > 400 ||
     !isAbsoluteUri(redirectUri)
   ) {
-    fail(ctx, origin, 'invalid_request', 'Invalid redirect_uri', { clientId })
+    fail(ctx, params, origin, 'invalid_request', 'Invalid redirect_uri', { clientId })
   }
   const registered = client.redirectUris.some((u) => u.toLowerCase() === redirectUri.toLowerCase())
   if (!registered && !ctx.deviations.has('authorize.redirect-unregistered-uri')) {
-    fail(ctx, origin, 'invalid_request', 'Invalid redirect_uri', { clientId })
+    fail(ctx, params, origin, 'invalid_request', 'Invalid redirect_uri', { clientId })
   }
   const known = { clientId, redirectUri }
   if (repeated.length > 0) {
     // RFC 6749 §3.1: parameters sent more than once are an invalid request.
-    fail(ctx, origin, 'invalid_request', `Parameter included more than once: ${repeated.join(', ')}`, known)
+    fail(
+      ctx,
+      params,
+      origin,
+      'invalid_request',
+      `Parameter included more than once: ${repeated.join(', ')}`,
+      known,
+    )
   }
 
   const responseType = params.get('response_type')
   if (responseType === undefined || responseType.length === 0) {
-    fail(ctx, origin, 'invalid_request', 'Missing response_type', known)
+    fail(ctx, params, origin, 'invalid_request', 'Missing response_type', known)
   }
   if (responseType !== 'code') {
     if (RESPONSE_TYPES_KNOWN.has(responseType)) {
-      fail(ctx, origin, 'unauthorized_client', 'Invalid grant type for client', known)
+      fail(ctx, params, origin, 'unauthorized_client', 'Invalid grant type for client', known)
     }
-    fail(ctx, origin, 'unsupported_response_type', 'Response type not supported', known)
+    fail(ctx, params, origin, 'unsupported_response_type', 'Response type not supported', known)
   }
 
   const modeParam = params.get('response_mode')
   let responseMode: ResponseMode = 'query'
   if (modeParam !== undefined && modeParam.length > 0) {
     if (!RESPONSE_MODES.has(modeParam as ResponseMode)) {
-      fail(ctx, origin, 'unsupported_response_type', 'Invalid response_mode', known)
+      fail(ctx, params, origin, 'unsupported_response_type', 'Invalid response_mode', known)
     }
     responseMode = modeParam as ResponseMode
+    if (responseMode === 'form_post' && ctx.deviations.has('authorize.form-post-as-query'))
+      responseMode = 'query'
   }
 
   const challenge = params.get('code_challenge')
   let method: 'plain' | 'S256' | undefined
   if (challenge === undefined || challenge.length === 0) {
-    if (client.requirePkce) fail(ctx, origin, 'invalid_request', 'code challenge required', known)
+    if (client.requirePkce && !ctx.deviations.has('pkce.not-enforced')) {
+      fail(ctx, params, origin, 'invalid_request', 'code challenge required', known)
+    }
   } else {
     if (challenge.length < 43 || challenge.length > 128) {
-      fail(ctx, origin, 'invalid_request', 'Invalid code_challenge', known)
+      fail(ctx, params, origin, 'invalid_request', 'Invalid code_challenge', known)
     }
     const m = params.get('code_challenge_method') || 'plain'
     if (m !== 'plain' && m !== 'S256')
-      fail(ctx, origin, 'invalid_request', 'Transform algorithm not supported', known)
-    if (m === 'plain' && !client.allowPlainTextPkce) {
-      fail(ctx, origin, 'invalid_request', 'Transform algorithm not supported', known)
+      fail(ctx, params, origin, 'invalid_request', 'Transform algorithm not supported', known)
+    if (m === 'plain' && !client.allowPlainTextPkce && !ctx.deviations.has('pkce.allow-plain')) {
+      fail(ctx, params, origin, 'invalid_request', 'Transform algorithm not supported', known)
     }
     method = m
   }
 
   const scopeParam = params.get('scope')
   if (scopeParam === undefined || scopeParam.trim().length === 0 || scopeParam.length > 300) {
-    fail(ctx, origin, 'invalid_request', 'Invalid scope', known)
+    fail(ctx, params, origin, 'invalid_request', 'Invalid scope', known)
   }
   const scopes = [...new Set(scopeParam.split(' ').filter(Boolean))]
   const notAllowed = scopes.some(
     (s) => !client.allowedScopes.includes(s) || (s === 'offline_access' && !client.allowOfflineAccess),
   )
-  if (notAllowed) fail(ctx, origin, 'invalid_scope', 'Invalid scope', known)
+  if (notAllowed) fail(ctx, params, origin, 'invalid_scope', 'Invalid scope', known)
   if (scopes.some((s) => IDENTITY_SCOPES.has(s)) && !scopes.includes('openid')) {
-    fail(ctx, origin, 'invalid_scope', 'Identity scopes requested, but openid scope is missing', known)
+    fail(
+      ctx,
+      params,
+      origin,
+      'invalid_scope',
+      'Identity scopes requested, but openid scope is missing',
+      known,
+    )
   }
 
   const nonce = params.get('nonce')
-  if (nonce !== undefined && nonce.length > 300) fail(ctx, origin, 'invalid_request', 'Invalid nonce', known)
+  if (nonce !== undefined && nonce.length > 300)
+    fail(ctx, params, origin, 'invalid_request', 'Invalid nonce', known)
   const prompt = (params.get('prompt') ?? '').split(' ').filter(Boolean)
   if (prompt.includes('none') && prompt.length > 1)
-    fail(ctx, origin, 'invalid_request', 'Invalid prompt', known)
+    fail(ctx, params, origin, 'invalid_request', 'Invalid prompt', known)
   if (prompt.some((p) => !['none', 'login', 'consent', 'select_account'].includes(p))) {
-    fail(ctx, origin, 'invalid_request', 'Unsupported prompt mode', known)
+    fail(ctx, params, origin, 'invalid_request', 'Unsupported prompt mode', known)
   }
   const uiLocales = params.get('ui_locales')
   if (uiLocales !== undefined && uiLocales.length > 100)
-    fail(ctx, origin, 'invalid_request', 'Invalid ui_locales', known)
+    fail(ctx, params, origin, 'invalid_request', 'Invalid ui_locales', known)
 
   const state = params.get('state')
   return {

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { ConnectContext } from './context.ts'
-import { invalidClient, invalidRequest } from './errors.ts'
+import { invalidClient, invalidRequest, OAuthError } from './errors.ts'
 import type { Params } from './form.ts'
 import type { ClientConfig } from './model.ts'
 
@@ -37,23 +37,23 @@ function formUrlDecode(value: string): string | undefined {
   }
 }
 
-export function parseBasic(header: string | null): Found | undefined {
+export function parseBasic(header: string | null, decode = true): Found | undefined {
   if (header === null || header.length < 6 || header.slice(0, 6).toLowerCase() !== 'basic ') return undefined
   const b64 = header.slice(6).trim()
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0) return undefined
   const decoded = Buffer.from(b64, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 0) return undefined
-  const id = formUrlDecode(decoded.slice(0, colon))
-  const secret = formUrlDecode(decoded.slice(colon + 1))
+  const id = decode ? formUrlDecode(decoded.slice(0, colon)) : decoded.slice(0, colon)
+  const secret = decode ? formUrlDecode(decoded.slice(colon + 1)) : decoded.slice(colon + 1)
   if (id === undefined || secret === undefined || id.length === 0) return undefined
   return { clientId: id, secret: secret.length > 0 ? secret : undefined, method: 'client_secret_basic' }
 }
 
-function parseBody(params: Params): Found | undefined {
+function parseBody(params: Params, readSecret: boolean): Found | undefined {
   const id = params.get('client_id')
   if (id === undefined || id.length === 0) return undefined
-  const secret = params.get('client_secret')
+  const secret = readSecret ? params.get('client_secret') : undefined
   return {
     clientId: id,
     secret: secret !== undefined && secret.length > 0 ? secret : undefined,
@@ -72,17 +72,26 @@ export function authenticateClient(
   request: Request,
   params: Params,
 ): AuthenticatedClient {
-  const basic = parseBasic(request.headers.get('authorization'))
-  const body = parseBody(params)
+  const d = ctx.deviations
+  const basic = d.has('client-auth.basic-unsupported')
+    ? undefined
+    : parseBasic(request.headers.get('authorization'), !d.has('client-auth.basic-not-form-decoded'))
+  const body = parseBody(params, !d.has('client-auth.post-unsupported'))
+  // RFC 6749 §5.2 allows 401 for invalid_client; IdentityServer answers 400 (REFERENCE B1).
+  const badClient = () =>
+    d.has('client-auth.invalid-client-401')
+      ? new OAuthError('invalid_client', undefined, 401)
+      : invalidClient()
   // SecretParser: the first parser that finds a secret wins; an id-only result is a fallback.
   const found = [basic, body].find((f) => f?.secret !== undefined) ?? basic ?? body
-  if (found === undefined) throw invalidRequest()
-  if (found.clientId.length > MAX_LEN || (found.secret?.length ?? 0) > MAX_LEN) throw invalidClient()
+  if (found === undefined)
+    throw d.has('client-auth.missing-is-invalid-client') ? badClient() : invalidRequest()
+  if (found.clientId.length > MAX_LEN || (found.secret?.length ?? 0) > MAX_LEN) throw badClient()
   const client = ctx.store.clients.get(found.clientId)
-  if (client === undefined) throw invalidClient()
+  if (client === undefined) throw badClient()
   if (client.secret === null) {
     return { client, method: 'none' }
   }
-  if (found.secret === undefined || !secretsEqual(found.secret, client.secret)) throw invalidClient()
+  if (found.secret === undefined || !secretsEqual(found.secret, client.secret)) throw badClient()
   return { client, method: found.method }
 }

@@ -7,9 +7,9 @@ import type { ConnectContext } from './context.ts'
  * `authorization_code`/`refresh_token`/`client_credentials`, RS256; the Dinero scopes are not
  * listed, as at the real service (A2: not flagged ShowInDiscoveryDocument).
  */
-export function discoveryDocument(_ctx: ConnectContext, origin: string): Record<string, unknown> {
+export function discoveryDocument(ctx: ConnectContext, origin: string): Record<string, unknown> {
   return {
-    issuer: origin,
+    issuer: ctx.deviations.has('discovery.foreign-issuer') ? 'https://issuer.invalid' : origin,
     jwks_uri: `${origin}/.well-known/openid-configuration/jwks`,
     authorization_endpoint: `${origin}/connect/authorize`,
     token_endpoint: `${origin}/connect/token`,

@@ -63,6 +63,19 @@ export async function readJsonAsParams(request: Request): Promise<Params> {
   return toParams(pairs)
 }
 
+/** Multipart fields read as parameters; only reachable with the `token.accept-multipart` deviation. */
+export async function readMultipartAsParams(request: Request): Promise<Params> {
+  let data: FormData
+  try {
+    data = await request.formData()
+  } catch {
+    throw invalidRequest()
+  }
+  const pairs: [string, string][] = []
+  for (const [k, v] of data) if (typeof v === 'string') pairs.push([k, v])
+  return toParams(pairs)
+}
+
 /**
  * RFC 6749 §3.1/§3.2: "Request and response parameters MUST NOT be included more than once."
  * assumption: REFERENCE is silent on how Visma answers a repeated parameter; the RFC's

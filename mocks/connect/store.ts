@@ -6,6 +6,7 @@ import type {
   CodeRecord,
   ErrorRecord,
   RefreshHandle,
+  RefreshPolicy,
   RefreshRecord,
   SessionRecord,
   UserConfig,
@@ -19,6 +20,10 @@ import type {
  */
 export interface ConnectStore {
   readonly clients: ReadonlyMap<string, ClientConfig>
+  /** Changes a client's refresh policy at run time (the control surface's settings). */
+  configureRefresh(clientId: string | undefined, patch: Partial<RefreshPolicy>): void
+  /** Back to the seed: clients as configured, no codes, tokens, sessions, consents or revocations. */
+  reset(): void
   readonly users: ReadonlyMap<string, UserConfig>
   findUserByEmail(email: string): UserConfig | undefined
 
@@ -74,7 +79,12 @@ export function createConnectStore(
   seed: { clients: ClientConfig[]; users: UserConfig[] },
   clock: Clock,
 ): ConnectStore {
-  const clients = new Map(seed.clients.map((c) => [c.clientId, c]))
+  const clients = new Map<string, ClientConfig>()
+  const seedClients = () => {
+    clients.clear()
+    for (const c of seed.clients) clients.set(c.clientId, { ...c, refresh: { ...c.refresh } })
+  }
+  seedClients()
   const users = new Map(seed.users.map((u) => [u.subject, u]))
   const usersByEmail = new Map(seed.users.map((u) => [u.email.toLowerCase(), u]))
   const codes = new Map<string, CodeRecord>()
@@ -93,6 +103,15 @@ export function createConnectStore(
 
   const store: ConnectStore = {
     clients,
+    configureRefresh(clientId, patch) {
+      for (const c of clients.values()) {
+        if (clientId === undefined || c.clientId === clientId) c.refresh = { ...c.refresh, ...patch }
+      }
+    },
+    reset() {
+      seedClients()
+      for (const m of [codes, refresh, sessions, consents, revokedSeq, errors]) m.clear()
+    },
     users,
     findUserByEmail: (email) => usersByEmail.get(email.toLowerCase()),
 

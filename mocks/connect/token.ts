@@ -8,7 +8,9 @@ import {
   type Params,
   readForm,
   readJsonAsParams,
+  readMultipartAsParams,
   rejectDuplicates,
+  toParams,
 } from './form.ts'
 import { authorizationCodeGrant } from './grants/authorization-code.ts'
 import { clientCredentialsGrant } from './grants/client-credentials.ts'
@@ -64,6 +66,16 @@ export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Pro
   ) {
     params = await readJsonAsParams(request)
     req.note({ body: 'json' })
+  } else if (
+    request.method === 'POST' &&
+    describeBody(contentType) === 'multipart/form-data' &&
+    ctx.deviations.has('token.accept-multipart')
+  ) {
+    params = await readMultipartAsParams(request)
+    req.note({ body: 'multipart' })
+  } else if (request.method === 'GET' && ctx.deviations.has('token.accept-get')) {
+    params = toParams(req.url.searchParams)
+    req.note({ body: 'query' })
   } else {
     req.note({ body: request.method === 'POST' ? describeBody(contentType) : 'none' })
     throw invalidRequest()

@@ -72,7 +72,11 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
     claims.sid = user.sessionId
   }
   const accessToken = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+JWT' })
+    .setProtectedHeader({
+      alg: 'RS256',
+      kid: ctx.deviations.has('jwks.stale-kid') ? `${key.kid}-STALE` : key.kid,
+      typ: 'at+JWT',
+    })
     .sign(key.privateKey)
 
   const response: TokenResponse = {

@@ -45,6 +45,11 @@ function jsonError(res: ServerResponse, status: number, body: Record<string, unk
 
 class BodyTooLarge extends Error {}
 
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.')
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'])
@@ -96,6 +101,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       url = new URL(origin + target)
     } catch {
       jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed URL' })
+      return
+    }
+    if (url.pathname.startsWith('/__mock/') && !isLoopback(req.socket.remoteAddress)) {
+      req.resume()
+      jsonError(res, 403, {
+        error: 'forbidden',
+        error_description: 'the control surface answers loopback clients only',
+      })
       return
     }
     const candidates = index.candidates(method, url.pathname)

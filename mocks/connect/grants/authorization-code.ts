@@ -28,27 +28,24 @@ export async function authorizationCodeGrant(ctx: ConnectContext, input: GrantIn
   if (record.clientId !== client.clientId) throw invalidGrant()
   if (!ctx.deviations.has('code.allow-reuse')) ctx.store.takeCode(code)
 
-  if (record.expiresAt <= ctx.clock.now()) {
+  if (record.expiresAt <= ctx.clock.now() && !ctx.deviations.has('code.no-expiry')) {
     req.note({ code: 'expired' })
     throw invalidGrant()
   }
 
   const redirectUri = params.get('redirect_uri')
-  if (redirectUri === undefined || redirectUri.length === 0) throw unauthorizedClient()
+  const ignoreRedirect = ctx.deviations.has('token.ignore-redirect-mismatch')
+  if ((redirectUri === undefined || redirectUri.length === 0) && !ignoreRedirect) throw unauthorizedClient()
   req.note({ redirect_uri_matches: redirectUri === record.redirectUri })
-  if (redirectUri !== record.redirectUri && !ctx.deviations.has('token.ignore-redirect-mismatch')) {
-    throw invalidGrant()
-  }
+  if (redirectUri !== record.redirectUri && !ignoreRedirect) throw invalidGrant()
 
   const verifier = params.get('code_verifier')
   if (verifier !== undefined) req.note({ code_verifier_length: verifier.length })
   if (!ctx.deviations.has('pkce.not-enforced')) {
     if (record.codeChallenge !== undefined || client.requirePkce) {
       if (verifier === undefined || verifier.length < 43 || verifier.length > 128) throw invalidGrant()
-      if (
-        record.codeChallenge === undefined ||
-        !pkceMatches(verifier, record.codeChallenge, record.codeChallengeMethod)
-      )
+      const method = ctx.deviations.has('pkce.s256-treated-as-plain') ? 'plain' : record.codeChallengeMethod
+      if (record.codeChallenge === undefined || !pkceMatches(verifier, record.codeChallenge, method))
         throw invalidGrant()
     } else if (verifier !== undefined) {
       // IdentityServer: "Unexpected code_verifier" when no challenge was part of the authorize request.
@@ -75,7 +72,9 @@ export async function authorizationCodeGrant(ctx: ConnectContext, input: GrantIn
     issuer: input.issuer,
     scopes: record.scopes,
     user,
-    ...(record.nonce === undefined ? {} : { nonce: record.nonce }),
+    ...(record.nonce === undefined || ctx.deviations.has('token.id-token-without-nonce')
+      ? {}
+      : { nonce: record.nonce }),
     ...(refreshToken === undefined ? {} : { refreshToken }),
   })
 }

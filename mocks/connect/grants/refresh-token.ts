@@ -28,7 +28,7 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
     throw invalidGrant()
   }
   if (record.clientId !== client.clientId) throw invalidGrant()
-  if (record.expiresAt <= now) {
+  if (record.expiresAt <= now && !ctx.deviations.has('refresh.no-expiry')) {
     req.note({ refresh: 'expired' })
     throw invalidGrant()
   }
@@ -36,10 +36,13 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
 
   const policy = client.refresh
   if (record.consumedAt !== undefined && !ctx.deviations.has('refresh.accept-replay')) {
-    const inGrace = policy.graceSeconds > 0 && now - record.consumedAt <= policy.graceSeconds * 1000
+    const inGrace =
+      policy.graceSeconds > 0 &&
+      now - record.consumedAt <= policy.graceSeconds * 1000 &&
+      !ctx.deviations.has('refresh.no-grace')
     if (!inGrace) {
       req.note({ refresh: 'replay' })
-      if (policy.replay === 'revoke-all') {
+      if (policy.replay === 'revoke-all' && !ctx.deviations.has('refresh.replay-not-revoking')) {
         const revoked = ctx.store.revokeAll(record.clientId, record.subject)
         req.note({ revoked })
       }
