@@ -1,0 +1,260 @@
+import type { Check } from '../types.ts'
+import { authorizeRequest, bearer, control, exchange, HEX64, refreshChain, status, step } from './steps.ts'
+
+/** Dinero API checks: REFERENCE C1–C5 and E7. */
+const apiError = (code: number, httpStatus = 400) => [
+  status(httpStatus),
+  { kind: 'schema', schema: 'DineroErrorBody' } as const,
+  { kind: 'json-path-equals', path: 'code', value: code } as const,
+]
+
+export const dineroChecks: Check[] = [
+  {
+    id: 'dinero.organizations.fields-casing',
+    title:
+      'GET /v1/organizations?fields=Name,Id,IsPro answers a plain array whose keys echo the requested casing',
+    area: 'dinero',
+    sources: ['REFERENCE C2', 'REFERENCE C3', 'REFERENCE E7'],
+    target: 'live-safe',
+    steps: [
+      refreshChain(),
+      step(
+        'list organisations with fields',
+        {
+          method: 'GET',
+          url: '{{apiUrl}}/v1/organizations',
+          query: { fields: 'Name,Id,IsPro' },
+          headers: bearer,
+        },
+        [
+          status(200),
+          { kind: 'json-array-length-between', path: '', min: 1, max: 1000 },
+          { kind: 'json-keys', path: '0', keys: ['Name', 'Id', 'IsPro'] },
+        ],
+      ),
+    ],
+  },
+  {
+    id: 'dinero.organizations.default-fields',
+    title:
+      'GET /v1/organizations without fields answers the default keys id, name, isPro in lower camel case',
+    area: 'dinero',
+    sources: ['REFERENCE C2', 'REFERENCE C3 (default id,name,isPro)'],
+    target: 'live-safe',
+    steps: [
+      refreshChain(),
+      step('list organisations', { method: 'GET', url: '{{apiUrl}}/v1/organizations', headers: bearer }, [
+        status(200),
+        { kind: 'json-keys', path: '0', keys: ['id', 'name', 'isPro'] },
+      ]),
+    ],
+  },
+  {
+    id: 'dinero.pro-required',
+    title: 'an organisation without Pro is refused with 403 and error code 90',
+    area: 'dinero',
+    sources: ['REFERENCE C1 (Pro plan)', 'REFERENCE C5', 'REFERENCE E7'],
+    target: 'mock-only',
+    steps: [
+      refreshChain(),
+      step(
+        'list contacts of the non-Pro organisation',
+        { method: 'GET', url: '{{apiUrl}}/v1/{{nonProOrganizationId}}/contacts', headers: bearer },
+        apiError(90, 403),
+      ),
+    ],
+  },
+  {
+    id: 'dinero.scopes.read-only-cannot-write',
+    title: 'a token with only dineropublicapi:read is refused with 403 when it writes',
+    area: 'dinero',
+    sources: ['REFERENCE C1 (security scheme scopes)', 'REFERENCE C5'],
+    target: 'mock-only',
+    steps: [
+      step(
+        'authorize with the read scope only',
+        authorizeRequest({ scope: 'dineropublicapi:read' }),
+        [status(302), { kind: 'location-param-matches', name: 'code', pattern: HEX64 }],
+        { capture: [{ set: 'code', from: 'location-param', name: 'code' }] },
+      ),
+      step('exchange', exchange(), [status(200)], {
+        capture: [{ set: 'readToken', from: 'json', path: 'access_token' }],
+      }),
+      step(
+        'create a contact with the read-only token',
+        {
+          method: 'POST',
+          url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
+          headers: { Authorization: 'Bearer {{readToken}}' },
+          json: { Name: 'Scope Check', CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false },
+        },
+        [status(403)],
+      ),
+    ],
+  },
+  {
+    id: 'dinero.contacts.paging-envelope',
+    title:
+      'a contacts list answers the Collection/Pagination envelope with 0-based pages and the requested pageSize',
+    area: 'dinero',
+    sources: ['REFERENCE C3', 'REFERENCE C4', 'REFERENCE E7'],
+    target: 'live-safe',
+    steps: [
+      refreshChain(),
+      step(
+        'list contacts, page 0 of size 5',
+        {
+          method: 'GET',
+          url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
+          query: { page: '0', pageSize: '5' },
+          headers: bearer,
+        },
+        [
+          status(200),
+          { kind: 'schema', schema: 'DineroListEnvelope' },
+          { kind: 'json-path-equals', path: 'Pagination.Page', value: 0 },
+          { kind: 'json-path-equals', path: 'Pagination.PageSize', value: 5 },
+          { kind: 'json-path-equals', path: 'Pagination.MaxPageSizeAllowed', value: 1000 },
+          { kind: 'json-array-length-between', path: 'Collection', min: 0, max: 5 },
+        ],
+      ),
+    ],
+  },
+  {
+    id: 'dinero.errors.body-shape',
+    title: 'a malformed queryFilter is refused with 400, error code 46 and the camelCase error body',
+    area: 'dinero',
+    sources: ['REFERENCE C3 (queryFilter)', 'REFERENCE C5 (error body)'],
+    target: 'live-safe',
+    steps: [
+      refreshChain(),
+      step(
+        'list contacts with a malformed filter',
+        {
+          method: 'GET',
+          url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
+          query: { queryFilter: 'AMINO' },
+          headers: bearer,
+        },
+        apiError(46),
+      ),
+    ],
+  },
+  {
+    id: 'dinero.auth.expired-token',
+    title: 'an expired access token is refused with 401 and WWW-Authenticate: Bearer error="invalid_token"',
+    area: 'dinero',
+    sources: ['REFERENCE C5 (401: token expired)', 'RFC 6750 §3.1'],
+    target: 'mock-only',
+    steps: [
+      refreshChain(),
+      control.advance(3601),
+      step(
+        'list organisations with the expired token',
+        { method: 'GET', url: '{{apiUrl}}/v1/organizations', headers: bearer },
+        [status(401), { kind: 'header', name: 'WWW-Authenticate', equals: 'Bearer error="invalid_token"' }],
+      ),
+    ],
+  },
+  {
+    id: 'dinero.auth.missing-token',
+    title: 'a Dinero request without an access token is refused with 401',
+    area: 'dinero',
+    sources: ['REFERENCE C1 (Authorization: Bearer)', 'REFERENCE C5'],
+    target: 'live-safe',
+    steps: [
+      step('list organisations anonymously', { method: 'GET', url: '{{apiUrl}}/v1/organizations' }, [
+        status(401),
+      ]),
+    ],
+  },
+  {
+    id: 'dinero.rate-limit',
+    title: 'past the per-organisation rate limit the API answers 429 with Retry-After and error code 43',
+    area: 'dinero',
+    sources: ['REFERENCE C5 (100 requests a minute per organisation)', 'RFC 6585 §4'],
+    target: 'mock-only',
+    steps: [
+      refreshChain(),
+      control.advance(61),
+      control.settings({ dinero: { rateLimitPerMinute: 3 } }),
+      ...[1, 2, 3].map((n) =>
+        step(
+          `request ${n} of 3 within the minute`,
+          { method: 'GET', url: '{{apiUrl}}/v1/{{organizationId}}/accounts/deposit', headers: bearer },
+          [status(200)],
+        ),
+      ),
+      step(
+        'one request too many',
+        { method: 'GET', url: '{{apiUrl}}/v1/{{organizationId}}/accounts/deposit', headers: bearer },
+        [...apiError(43, 429), { kind: 'header-matches', name: 'Retry-After', pattern: '^[1-9][0-9]*$' }],
+      ),
+      control.settings({ dinero: { rateLimitPerMinute: 100 } }),
+      control.advance(61),
+    ],
+  },
+  {
+    id: 'dinero.invoices.stale-timestamp',
+    title: 'updating a draft invoice with a stale Timestamp is refused with 400 and error code 58',
+    area: 'dinero',
+    sources: ['REFERENCE C4 (Timestamp)', 'REFERENCE C5 (code 58)', 'REFERENCE D'],
+    target: 'mock-only',
+    steps: [
+      refreshChain(),
+      step(
+        'create a draft invoice',
+        {
+          method: 'POST',
+          url: '{{apiUrl}}/v1/{{organizationId}}/invoices',
+          headers: bearer,
+          json: {
+            Description: 'Conformance check',
+            ProductLines: [
+              { BaseAmountValue: 100, Quantity: 1, AccountNumber: 1000, Discount: 0, Description: 'x' },
+            ],
+          },
+        },
+        [status(200), { kind: 'json-path-matches', path: 'TimeStamp', pattern: '^[0-9A-F]{16}$' }],
+        {
+          capture: [
+            { set: 'invoiceGuid', from: 'json', path: 'Guid' },
+            { set: 'invoiceTimestamp', from: 'json', path: 'TimeStamp' },
+          ],
+        },
+      ),
+      step(
+        'update it with the current Timestamp',
+        {
+          method: 'PUT',
+          url: '{{apiUrl}}/v1.2/{{organizationId}}/invoices/{{invoiceGuid}}',
+          headers: bearer,
+          json: {
+            Timestamp: '{{invoiceTimestamp}}',
+            Description: 'Updated once',
+            ProductLines: [
+              { BaseAmountValue: 100, Quantity: 2, AccountNumber: 1000, Discount: 0, Description: 'x' },
+            ],
+          },
+        },
+        [status(200)],
+      ),
+      step(
+        'update it again with the now stale Timestamp',
+        {
+          method: 'PUT',
+          url: '{{apiUrl}}/v1.2/{{organizationId}}/invoices/{{invoiceGuid}}',
+          headers: bearer,
+          json: {
+            Timestamp: '{{invoiceTimestamp}}',
+            Description: 'Updated twice',
+            ProductLines: [
+              { BaseAmountValue: 100, Quantity: 3, AccountNumber: 1000, Discount: 0, Description: 'x' },
+            ],
+          },
+        },
+        apiError(58),
+      ),
+    ],
+  },
+]

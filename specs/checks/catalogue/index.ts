@@ -1,0 +1,46 @@
+import type { Check, Step } from '../types.ts'
+import { connectChecks } from './connect.ts'
+import { dineroChecks } from './dinero.ts'
+import { exchange, HEX64, status, step } from './steps.ts'
+
+/** The whole catalogue, in the order both runners execute it. */
+export const catalogue: readonly Check[] = [...connectChecks, ...dineroChecks]
+
+/**
+ * Before the catalogue on the mock: obtain the run's grant (the refresh-token chain the
+ * live-safe checks rotate). Against the live services `npm run login` has done this.
+ */
+export const mockSetup: readonly Step[] = [
+  step(
+    'authorize the run’s grant',
+    {
+      method: 'GET',
+      url: '{{connectUrl}}/connect/authorize',
+      query: {
+        client_id: '{{clientId}}',
+        redirect_uri: '{{redirectUri}}',
+        response_type: 'code',
+        response_mode: 'query',
+        scope: '{{scopes}}',
+      },
+      headers: { 'X-Mock-Consent': 'accept' },
+    },
+    [status(302), { kind: 'location-param-matches', name: 'code', pattern: HEX64 }],
+    { capture: [{ set: 'code', from: 'location-param', name: 'code' }] },
+  ),
+  step('exchange the code for the run’s grant', exchange(), [status(200)], {
+    capture: [
+      { set: 'refreshToken', from: 'json', path: 'refresh_token' },
+      { set: 'accessToken', from: 'json', path: 'access_token' },
+    ],
+  }),
+]
+
+/** Variables that carry from check to check (the grant); every other variable is per check. */
+export const CHAIN_VARIABLES = ['refreshToken', 'accessToken'] as const
+
+export function findCheck(id: string): Check {
+  const check = catalogue.find((c) => c.id === id)
+  if (!check) throw new Error(`no check ${id}`)
+  return check
+}

@@ -1,0 +1,115 @@
+import type { Assertion, Capture, Compute, RequestSpec, Step } from '../types.ts'
+
+/**
+ * Building blocks shared by the check definitions: the requests an integrator's app makes,
+ * written once so every check spells them the same way.
+ */
+export const FORM_JSON = 'application/json; charset=UTF-8'
+export const NO_STORE = 'no-store, no-cache, max-age=0'
+export const HEX64 = '^[0-9A-F]{64}$'
+
+export const status = (equals: number): Assertion => ({ kind: 'status', equals })
+export const oauthError = (error: string, code = 400): Assertion[] => [
+  status(code),
+  { kind: 'json-equals', value: { error } },
+]
+
+export function step(
+  name: string,
+  request: RequestSpec,
+  expect: Assertion[],
+  extra: { compute?: Compute[]; capture?: Capture[] } = {},
+): Step {
+  return { name, request, expect, ...extra }
+}
+
+export interface AuthorizeOptions {
+  clientId?: string
+  scope?: string
+  responseMode?: 'query' | 'form_post' | 'fragment'
+  redirectUri?: string
+  consent?: 'accept' | 'deny' | 'none'
+  extra?: Record<string, string>
+}
+
+/** The authorize request an app's browser makes; on the mock, X-Mock-Consent stands in for the person. */
+export function authorizeRequest(o: AuthorizeOptions = {}): RequestSpec {
+  const consent = o.consent ?? 'accept'
+  return {
+    method: 'GET',
+    url: '{{connectUrl}}/connect/authorize',
+    query: {
+      client_id: o.clientId ?? '{{clientId}}',
+      redirect_uri: o.redirectUri ?? '{{redirectUri}}',
+      response_type: 'code',
+      response_mode: o.responseMode ?? 'query',
+      scope: o.scope ?? '{{scopes}}',
+      ...o.extra,
+    },
+    ...(consent === 'none' ? {} : { headers: { 'X-Mock-Consent': consent } }),
+  }
+}
+
+/** Authorize with consent and capture the code from the query redirect into `codeVar`. */
+export function obtainCode(codeVar = 'code', o: AuthorizeOptions = {}): Step {
+  return step(
+    'authorize and receive a code',
+    authorizeRequest(o),
+    [status(302), { kind: 'location-param-matches', name: 'code', pattern: HEX64 }],
+    { capture: [{ set: codeVar, from: 'location-param', name: 'code' }] },
+  )
+}
+
+export function tokenForm(
+  form: Record<string, string>,
+  auth: 'post' | 'none' | { clientId: string; secret?: string } = 'post',
+): RequestSpec {
+  const credentials =
+    auth === 'none'
+      ? {}
+      : auth === 'post'
+        ? { client_id: '{{clientId}}', client_secret: '{{clientSecret}}' }
+        : { client_id: auth.clientId, client_secret: auth.secret ?? '{{clientSecret}}' }
+  return { method: 'POST', url: '{{connectUrl}}/connect/token', form: { ...form, ...credentials } }
+}
+
+export function exchange(
+  codeVar = 'code',
+  extra: Record<string, string> = {},
+  clientId?: string,
+): RequestSpec {
+  return tokenForm(
+    { grant_type: 'authorization_code', code: `{{${codeVar}}}`, redirect_uri: '{{redirectUri}}', ...extra },
+    clientId === undefined ? 'post' : { clientId },
+  )
+}
+
+/** Rotate the run's refresh-token chain (the live runner persists every rotation at once). */
+export function refreshChain(): Step {
+  return step(
+    'refresh the run’s grant',
+    tokenForm({ grant_type: 'refresh_token', refresh_token: '{{refreshToken}}' }),
+    [status(200)],
+    {
+      capture: [
+        { set: 'refreshToken', from: 'json', path: 'refresh_token' },
+        { set: 'accessToken', from: 'json', path: 'access_token' },
+      ],
+    },
+  )
+}
+
+export const control = {
+  settings: (body: Record<string, unknown>): Step =>
+    step('mock: apply settings', { method: 'POST', url: '{{controlUrl}}/__mock/settings', json: body }, [
+      status(200),
+    ]),
+  advance: (seconds: number): Step =>
+    step(
+      `mock: advance the clock ${seconds} s`,
+      { method: 'POST', url: '{{controlUrl}}/__mock/clock', json: { advanceSeconds: seconds } },
+      [status(200)],
+    ),
+}
+
+export const bearer = { Authorization: 'Bearer {{accessToken}}' }
