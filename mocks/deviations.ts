@@ -3,52 +3,188 @@
  * exist to prove the conformance checks bite, and to let integrators rehearse against a
  * misbehaving provider. Off by default; a faithful mock has none on.
  */
+/** Each deviation declares the conformance checks (specs/checks/catalogue) it must make fail. */
+export interface Deviation {
+  description: string
+  breaks: readonly string[]
+}
+
 export const DEVIATIONS = {
-  'token.accept-json-body': 'the token endpoint accepts a JSON body as if it were a form',
-  'token.accept-multipart': 'the token endpoint accepts multipart/form-data bodies',
-  'token.accept-get': 'the token endpoint accepts GET with the parameters in the query',
-  'token.cacheable-response': 'token responses omit Cache-Control: no-store and Pragma: no-cache',
-  'token.ignore-redirect-mismatch':
-    'the token endpoint ignores redirect_uri (missing or different from the authorize one)',
-  'token.id-token-without-nonce': 'the id_token leaves out the nonce sent at authorize',
-  'client-auth.basic-unsupported':
-    'client_secret_basic is not understood (the Authorization header is ignored)',
-  'client-auth.post-unsupported':
-    'client_secret_post is not understood (client_secret in the body is ignored)',
-  'client-auth.basic-not-form-decoded':
-    'the halves of a Basic header are not form-url-decoded (RFC 6749 §2.3.1)',
-  'client-auth.invalid-client-401': 'invalid_client comes back as HTTP 401 instead of IdentityServer’s 400',
-  'client-auth.missing-is-invalid-client':
-    'a request with no client credentials gets invalid_client (IdentityServer 4) instead of invalid_request',
-  'authorize.redirect-unregistered-uri': 'authorize accepts and redirects to an unregistered redirect_uri',
-  'authorize.errors-to-client':
-    'authorize validation errors are sent to the redirect_uri instead of the error page',
-  'authorize.alter-state': 'authorize returns a state that differs from the one sent',
-  'authorize.form-post-as-query':
-    'response_mode=form_post is ignored: the code comes back in a query redirect',
-  'code.allow-reuse': 'an authorization code can be redeemed more than once',
-  'code.no-expiry': 'authorization codes never expire',
-  'pkce.not-enforced': 'PKCE is not required or checked: no challenge needed, any verifier accepted',
-  'pkce.s256-treated-as-plain': 'an S256 challenge is compared to the verifier as if it were plain',
-  'pkce.allow-plain': 'the plain PKCE method is accepted for a client that does not allow it',
-  'refresh.no-rotation': 'one-time refresh tokens are not rotated: the same handle comes back',
-  'refresh.accept-replay': 'a consumed one-time refresh token is accepted again',
-  'refresh.replay-not-revoking': 'a replayed refresh token is refused but nothing else is revoked',
-  'refresh.no-grace': 'the grace window for consumed one-time tokens is ignored',
-  'refresh.no-expiry': 'refresh tokens never expire',
-  'discovery.foreign-issuer': 'discovery names an issuer that is not the host it is served from',
-  'jwks.stale-kid': 'tokens are signed with a kid the JWKS does not publish',
-  'dinero.ignore-fields': 'Dinero ignores the fields parameter and returns its default PascalCase keys',
-  'dinero.skip-pro-check': 'organisations without Pro are served like Pro ones',
-  'dinero.ignore-scopes': 'Dinero endpoints do not check dineropublicapi:read / :write',
-  'dinero.paging-ignored': 'list endpoints ignore pageSize and return 100 rows',
-  'dinero.errors-pascal-case':
-    'Dinero error bodies use PascalCase keys ({Code, Message}) instead of camelCase',
-  'dinero.no-token-expiry': 'the Dinero API accepts expired access tokens',
-  'dinero.anonymous-access': 'the Dinero API answers requests without an access token',
-  'dinero.no-rate-limit': 'the Dinero API never answers 429',
-  'dinero.ignore-timestamp': 'updates with a stale Timestamp are accepted',
-} as const
+  'token.accept-json-body': {
+    description: 'the token endpoint accepts a JSON body as if it were a form',
+    breaks: ['connect.token.json-body-rejected'],
+  },
+  'token.accept-multipart': {
+    description: 'the token endpoint accepts multipart/form-data bodies',
+    breaks: ['connect.token.multipart-rejected'],
+  },
+  'token.accept-get': {
+    description: 'the token endpoint accepts GET with the parameters in the query',
+    breaks: ['connect.token.get-rejected'],
+  },
+  'token.cacheable-response': {
+    description: 'token responses omit Cache-Control: no-store and Pragma: no-cache',
+    breaks: ['connect.token.success-response'],
+  },
+  'token.ignore-redirect-mismatch': {
+    description: 'the token endpoint ignores redirect_uri (missing or different from the authorize one)',
+    breaks: [
+      'connect.code.burned-on-failure',
+      'connect.code.redirect-mismatch',
+      'connect.code.redirect-missing',
+    ],
+  },
+  'token.id-token-without-nonce': {
+    description: 'the id_token leaves out the nonce sent at authorize',
+    breaks: ['connect.code.nonce-in-id-token'],
+  },
+  'client-auth.basic-unsupported': {
+    description: 'client_secret_basic is not understood (the Authorization header is ignored)',
+    breaks: ['connect.client-auth.basic', 'connect.client-auth.basic-form-encoded'],
+  },
+  'client-auth.basic-not-form-decoded': {
+    description: 'the halves of a Basic header are not form-url-decoded (RFC 6749 §2.3.1)',
+    breaks: ['connect.client-auth.basic-form-encoded'],
+  },
+  'client-auth.invalid-client-401': {
+    description: 'invalid_client comes back as HTTP 401 instead of IdentityServer’s 400',
+    breaks: ['connect.client-auth.wrong-secret'],
+  },
+  'client-auth.missing-is-invalid-client': {
+    description:
+      'a request with no client credentials gets invalid_client (IdentityServer 4) instead of invalid_request',
+    breaks: ['connect.client-auth.missing'],
+  },
+  'authorize.redirect-unregistered-uri': {
+    description: 'authorize accepts and redirects to an unregistered redirect_uri',
+    breaks: ['connect.authorize.unregistered-redirect-error-page'],
+  },
+  'authorize.errors-to-client': {
+    description: 'authorize validation errors are sent to the redirect_uri instead of the error page',
+    breaks: [
+      'connect.authorize.unregistered-redirect-error-page',
+      'connect.authorize.unknown-client-error-page',
+      'connect.authorize.invalid-scope-error-page',
+      'connect.pkce.required',
+      'connect.pkce.plain-rejected',
+    ],
+  },
+  'authorize.alter-state': {
+    description: 'authorize returns a state that differs from the one sent',
+    breaks: [
+      'connect.authorize.state-echo',
+      'connect.authorize.form-post',
+      'connect.authorize.access-denied',
+    ],
+  },
+  'authorize.form-post-as-query': {
+    description: 'response_mode=form_post is ignored: the code comes back in a query redirect',
+    breaks: ['connect.authorize.form-post'],
+  },
+  'code.allow-reuse': {
+    description: 'an authorization code can be redeemed more than once',
+    breaks: ['connect.code.single-use', 'connect.code.burned-on-failure'],
+  },
+  'code.no-expiry': {
+    description: 'authorization codes never expire',
+    breaks: ['connect.code.expired'],
+  },
+  'pkce.not-enforced': {
+    description: 'PKCE is not required or checked: no challenge needed, any verifier accepted',
+    breaks: ['connect.pkce.wrong-verifier', 'connect.pkce.downgrade', 'connect.pkce.required'],
+  },
+  'pkce.s256-treated-as-plain': {
+    description: 'an S256 challenge is compared to the verifier as if it were plain',
+    breaks: ['connect.pkce.s256-accepted'],
+  },
+  'pkce.allow-plain': {
+    description: 'the plain PKCE method is accepted for a client that does not allow it',
+    breaks: ['connect.pkce.plain-rejected'],
+  },
+  'refresh.no-rotation': {
+    description: 'one-time refresh tokens are not rotated: the same handle comes back',
+    breaks: [
+      'connect.refresh.rotates',
+      'connect.refresh.reuse-rejected',
+      'connect.refresh.revoke-all',
+      'connect.refresh.grace-window',
+    ],
+  },
+  'refresh.accept-replay': {
+    description: 'a consumed one-time refresh token is accepted again',
+    breaks: ['connect.refresh.reuse-rejected', 'connect.refresh.revoke-all', 'connect.refresh.grace-window'],
+  },
+  'refresh.replay-not-revoking': {
+    description: 'a replayed refresh token is refused but nothing else is revoked',
+    breaks: ['connect.refresh.revoke-all'],
+  },
+  'refresh.unknown-token-invalid-request': {
+    description: 'a refresh token the server does not know gets invalid_request instead of invalid_grant',
+    breaks: [
+      'connect.client-auth.basic',
+      'connect.client-auth.post',
+      'connect.client-auth.basic-form-encoded',
+      'connect.refresh.revoke-all',
+    ],
+  },
+  'refresh.no-grace': {
+    description: 'the grace window for consumed one-time tokens is ignored',
+    breaks: ['connect.refresh.grace-window'],
+  },
+  'refresh.no-expiry': {
+    description: 'refresh tokens never expire',
+    breaks: ['connect.refresh.expired'],
+  },
+  'discovery.foreign-issuer': {
+    description: 'discovery names an issuer that is not the host it is served from',
+    breaks: ['connect.discovery.metadata'],
+  },
+  'jwks.stale-kid': {
+    description: 'tokens are signed with a kid the JWKS does not publish',
+    breaks: ['connect.jwks.token-kid-published'],
+  },
+  'dinero.ignore-fields': {
+    description: 'Dinero ignores the fields parameter and returns its default PascalCase keys',
+    breaks: ['dinero.organizations.fields-casing', 'dinero.organizations.default-fields'],
+  },
+  'dinero.skip-pro-check': {
+    description: 'organisations without Pro are served like Pro ones',
+    breaks: ['dinero.pro-required'],
+  },
+  'dinero.ignore-scopes': {
+    description: 'Dinero endpoints do not check dineropublicapi:read / :write',
+    breaks: ['dinero.scopes.read-only-cannot-write'],
+  },
+  'dinero.paging-ignored': {
+    description: 'list endpoints ignore pageSize and return 100 rows',
+    breaks: ['dinero.contacts.paging-envelope'],
+  },
+  'dinero.errors-pascal-case': {
+    description: 'Dinero error bodies use PascalCase keys ({Code, Message}) instead of camelCase',
+    breaks: [
+      'dinero.pro-required',
+      'dinero.errors.body-shape',
+      'dinero.rate-limit',
+      'dinero.invoices.stale-timestamp',
+    ],
+  },
+  'dinero.no-token-expiry': {
+    description: 'the Dinero API accepts expired access tokens',
+    breaks: ['dinero.auth.expired-token'],
+  },
+  'dinero.anonymous-access': {
+    description: 'the Dinero API answers requests without an access token',
+    breaks: ['dinero.auth.missing-token'],
+  },
+  'dinero.no-rate-limit': {
+    description: 'the Dinero API never answers 429',
+    breaks: ['dinero.rate-limit'],
+  },
+  'dinero.ignore-timestamp': {
+    description: 'updates with a stale Timestamp are accepted',
+    breaks: ['dinero.invoices.stale-timestamp'],
+  },
+} as const satisfies Record<string, Deviation>
 
 export type DeviationId = keyof typeof DEVIATIONS
 

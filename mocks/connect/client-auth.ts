@@ -50,10 +50,10 @@ export function parseBasic(header: string | null, decode = true): Found | undefi
   return { clientId: id, secret: secret.length > 0 ? secret : undefined, method: 'client_secret_basic' }
 }
 
-function parseBody(params: Params, readSecret: boolean): Found | undefined {
+function parseBody(params: Params): Found | undefined {
   const id = params.get('client_id')
   if (id === undefined || id.length === 0) return undefined
-  const secret = readSecret ? params.get('client_secret') : undefined
+  const secret = params.get('client_secret')
   return {
     clientId: id,
     secret: secret !== undefined && secret.length > 0 ? secret : undefined,
@@ -76,7 +76,7 @@ export function authenticateClient(
   const basic = d.has('client-auth.basic-unsupported')
     ? undefined
     : parseBasic(request.headers.get('authorization'), !d.has('client-auth.basic-not-form-decoded'))
-  const body = parseBody(params, !d.has('client-auth.post-unsupported'))
+  const body = parseBody(params)
   // RFC 6749 §5.2 allows 401 for invalid_client; IdentityServer answers 400 (REFERENCE B1).
   const badClient = () =>
     d.has('client-auth.invalid-client-401')

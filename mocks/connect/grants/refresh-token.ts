@@ -25,7 +25,7 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
   const record = ctx.store.findRefresh(presented)
   if (record === undefined) {
     req.note({ refresh: 'unknown' })
-    throw invalidGrant()
+    throw ctx.deviations.has('refresh.unknown-token-invalid-request') ? invalidRequest() : invalidGrant()
   }
   if (record.clientId !== client.clientId) throw invalidGrant()
   if (record.expiresAt <= now && !ctx.deviations.has('refresh.no-expiry')) {

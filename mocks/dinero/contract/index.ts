@@ -1,0 +1,136 @@
+/**
+ * The Dinero API contract (REFERENCE C4, C5): zod schemas named after the OpenAPI components,
+ * plus `contractSchemas`, every schema that stands for a component, keyed by its OpenAPI name,
+ * for specs/dinero/contract-drift.spec.ts to hold against the extraction.
+ */
+import type { z } from 'zod'
+import {
+  AccountCreateModel,
+  DepositAccountReadModel,
+  DepositCreateModel,
+  EntryAccountReadModel,
+} from './accounts.ts'
+import { CreatedResponseModel, PaginationDetails, UpdatedResponseModel } from './common.ts'
+import {
+  ContactCreatedResult,
+  ContactCreateModel,
+  ContactNoteCreateModel,
+  ContactNoteReadModel,
+  ContactNoteReadModelDineroCollection,
+  ContactNoteUpdateModel,
+  ContactReadModel,
+  ContactReadModelDineroCollection,
+  ContactUpdateModel,
+} from './contacts.ts'
+import {
+  ApiMailoutModel,
+  BookModel,
+  CreatedPaymentResponse,
+  DeletedPaymentResponse,
+  EInvoiceSendModel,
+  EmailRecipientModel,
+  EmailSentModel,
+  InvoiceCreateFetchModel,
+  InvoiceCreateModel,
+  InvoiceFetchReadModel,
+  InvoiceLinesCreateModel,
+  InvoiceLinesReadModel,
+  InvoicePaymentsModel,
+  InvoiceReadModel,
+  InvoiceUpdateModel,
+  PaymentCreateModel,
+  PaymentMean,
+  PaymentReadModel,
+  RequiredTimestampObject,
+  SalesVoucherReadListModel,
+  SalesVoucherReadListModelDineroCollection,
+  TimestampObject,
+  TotalLine,
+} from './invoices.ts'
+import { OrganizationReadModel, OrganizationReadModelV2, SubscriptionReadModel } from './organizations.ts'
+import {
+  ProductCreatedResult,
+  ProductCreateModel,
+  ProductReadModel,
+  ProductReadModelDineroCollection,
+  ProductUpdateModel,
+} from './products.ts'
+import {
+  PurchaseVoucherCreateModelV2,
+  PurchaseVoucherFetchReadModel,
+  PurchaseVoucherLineCreateModel,
+  PurchaseVoucherLineReadModel,
+  PurchaseVoucherReadModelV2,
+  PurchaseVoucherTotalReadModel,
+  PurchaseVoucherUpdateModel,
+  SimilarPurchaseVoucherReadModel,
+} from './vouchers.ts'
+
+export * from './accounts.ts'
+export * from './common.ts'
+export * from './contacts.ts'
+export * from './invoices.ts'
+export * from './organizations.ts'
+export * from './products.ts'
+export * from './scalars.ts'
+export * from './vouchers.ts'
+
+export const contractSchemas = {
+  AccountCreateModel,
+  ApiMailoutModel,
+  BookModel,
+  ContactCreatedResult,
+  ContactCreateModel,
+  ContactNoteCreateModel,
+  ContactNoteReadModel,
+  ContactNoteReadModelDineroCollection,
+  ContactNoteUpdateModel,
+  ContactReadModel,
+  ContactReadModelDineroCollection,
+  ContactUpdateModel,
+  CreatedPaymentResponse,
+  CreatedResponseModel,
+  DeletedPaymentResponse,
+  DepositAccountReadModel,
+  DepositCreateModel,
+  EInvoiceSendModel,
+  EmailRecipientModel,
+  EmailSentModel,
+  EntryAccountReadModel,
+  InvoiceCreateFetchModel,
+  InvoiceCreateModel,
+  InvoiceFetchReadModel,
+  InvoiceLinesCreateModel,
+  InvoiceLinesReadModel,
+  InvoicePaymentsModel,
+  InvoiceReadModel,
+  InvoiceUpdateModel,
+  OrganizationReadModel,
+  OrganizationReadModelV2,
+  PaginationDetails,
+  PaymentCreateModel,
+  PaymentMean,
+  PaymentReadModel,
+  ProductCreatedResult,
+  ProductCreateModel,
+  ProductReadModel,
+  ProductReadModelDineroCollection,
+  ProductUpdateModel,
+  PurchaseVoucherCreateModelV2,
+  PurchaseVoucherFetchReadModel,
+  PurchaseVoucherLineCreateModel,
+  PurchaseVoucherLineReadModel,
+  PurchaseVoucherReadModelV2,
+  PurchaseVoucherTotalReadModel,
+  PurchaseVoucherUpdateModel,
+  RequiredTimestampObject,
+  SalesVoucherReadListModel,
+  SalesVoucherReadListModelDineroCollection,
+  SimilarPurchaseVoucherReadModel,
+  SubscriptionReadModel,
+  TimestampObject,
+  TotalLine,
+  UpdatedResponseModel,
+} satisfies Record<string, z.ZodType>
+
+export type ContractSchemaName = keyof typeof contractSchemas

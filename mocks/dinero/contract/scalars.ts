@@ -1,0 +1,88 @@
+/**
+ * Wire scalars and documented value lists of the Dinero API (REFERENCE C4). Not OpenAPI
+ * components themselves: they say how the spec's formats (uuid, int32, int64, double, date-time,
+ * `YYYY-MM-DD`, version timestamps) and the closed lists it gives only in descriptions are checked.
+ */
+import { z } from 'zod'
+
+/** Dinero ids are .NET Guids: any 8-4-4-4-12 hex string; z.uuid() would also demand RFC 9562 version bits. */
+export const guid = z.guid()
+
+export const int32 = z.int32()
+
+/**
+ * Drafts carry `Number` = long.MaxValue (REFERENCE C4), which JSON.parse rounds to 2^63;
+ * z.int() stops at 2^53, so int64 only asks for a whole number.
+ */
+export const int64 = z.number().multipleOf(1).meta({ type: 'integer', format: 'int64' })
+
+export const double = z.number()
+
+/** Live bodies carry datetimes without offset, e.g. `2017-05-19T14:20:47.407` (REFERENCE C4). */
+export const dateTime = z.iso.datetime({ local: true, offset: true })
+
+/** Request dates the spec documents as `YYYY-MM-DD`. */
+export const isoDate = z.iso.date()
+
+/**
+ * Optimistic-concurrency version sent back as `Timestamp`; the spec only asks for minLength 1.
+ * An outdated one is answered with error code 58 (REFERENCE C5), not a validation error.
+ */
+export const versionTimestamp = z.string().min(1)
+
+export const externalReference = z.string().max(128)
+
+export const Unit = z.enum([
+  'hours',
+  'parts',
+  'km',
+  'day',
+  'week',
+  'month',
+  'kilogram',
+  'cubicMetre',
+  'set',
+  'litre',
+  'box',
+  'case',
+  'carton',
+  'metre',
+  'package',
+  'shipment',
+  'squareMetre',
+  'session',
+  'tonne',
+])
+
+export const ContactPaymentConditionType = z.enum(['Netto', 'NettoCash', 'CurrentMonthOut'])
+
+/** Invoices add `Paid` to the contact's list. */
+export const InvoicePaymentConditionType = z.enum(['Netto', 'NettoCash', 'CurrentMonthOut', 'Paid'])
+
+export const CompanyTypeKey = z.enum([
+  'EmptyCompanyType',
+  'SoleProprietorship',
+  'PrivateLimitedCompany',
+  'PublicLimitedCompany',
+  'GeneralPartnership',
+  'LimitedPartnership',
+  'LimitedLiabilityCooperative',
+  'LimitedLiabilityVoluntaryAssociation',
+  'LimitedLiabilityCompany',
+  'EntreprenurLimitedCompany',
+  'Union',
+  'VoluntaryUnion',
+  'SmallPersonallyOwnedCompany',
+  'TrustFund',
+  'Others',
+])
+
+export const InvoiceMailOutOptionKey = z.enum(['VAT', 'GLN', 'SE', 'P'])
+
+export const InvoiceLanguage = z.enum(['da-DK', 'en-GB'])
+
+export const LineType = z.enum(['Product', 'Text'])
+
+export const PurchaseType = z.enum(['cash', 'credit'])
+
+export const RegionKey = z.enum(['EU', 'DK', 'World'])

@@ -1,0 +1,79 @@
+import { createMock } from '../../mocks/create-mock.ts'
+import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
+import { serveMock } from '../../mocks/http/serve.ts'
+import { buildCollection } from '../../scripts/collection/build.ts'
+import { runNewman } from '../../scripts/newman/run.ts'
+import { sharedSigningKey } from '../support/keys.ts'
+import { startTarget } from '../support/targets.ts'
+import { catalogue } from './catalogue/index.ts'
+import { mockVariables } from './variables.ts'
+import { runCatalogue } from './vitest-runner.ts'
+
+/**
+ * Proof that the checks bite (DESIGN.md §2): the failing checks of each runner against a mock
+ * with one deviation switched on (none = the faithful mock).
+ */
+export const DEVIATION_IDS = Object.keys(DEVIATIONS) as DeviationId[]
+
+export function declaredBreaks(id: DeviationId | 'none'): string[] {
+  return id === 'none' ? [] : [...DEVIATIONS[id].breaks].sort()
+}
+
+export async function vitestFailures(id: DeviationId | 'none'): Promise<string[]> {
+  const target = await startTarget('in-process', {
+    clock: { frozen: true },
+    deviations: id === 'none' ? [] : [id],
+  })
+  try {
+    const results = await runCatalogue(target)
+    return [...results.values()]
+      .filter((r) => !r.passed)
+      .map((r) => r.id)
+      .sort()
+  } finally {
+    await target.close()
+  }
+}
+
+/** One served mock for a batch of Newman runs; deviations switched through POST /__mock/deviations. */
+export async function newmanFailuresFor(
+  ids: readonly (DeviationId | 'none')[],
+): Promise<Map<string, string[]>> {
+  const mock = createMock({ clock: { frozen: true }, signingKey: await sharedSigningKey() })
+  const served = await serveMock(mock, { port: 0 })
+  const collection = buildCollection()
+  const out = new Map<string, string[]>()
+  try {
+    for (const id of ids) {
+      const control = (path: string, body?: unknown) =>
+        fetch(`${served.origin}/__mock/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        })
+      await control('reset')
+      const switched = await control('deviations', { set: id === 'none' ? [] : [id] })
+      if (switched.status !== 200) throw new Error(`could not switch deviation ${id}: ${switched.status}`)
+      const result = await runNewman({
+        collection,
+        environment: mockVariables({ connect: served.origin, api: served.origin, control: served.origin }),
+      })
+      if (result.setupFailures.length > 0)
+        throw new Error(`setup failed under ${id}: ${result.setupFailures.join('; ')}`)
+      out.set(
+        id,
+        [...result.verdicts]
+          .filter(([, v]) => !v.passed)
+          .map(([check]) => check)
+          .sort(),
+      )
+    }
+  } finally {
+    await served.close()
+  }
+  return out
+}
+
+export function checkIds(): string[] {
+  return catalogue.map((c) => c.id)
+}
