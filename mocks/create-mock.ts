@@ -6,6 +6,10 @@ import { connectRoutes } from './connect/routes.ts'
 import { type ConnectStore, createConnectStore } from './connect/store.ts'
 import { type Control, type ControlDeps, controlRoutes, createControl } from './control.ts'
 import { createDeviations, type DeviationId, type Deviations } from './deviations.ts'
+import type { DineroContext } from './dinero/context.ts'
+import { dineroRoutes } from './dinero/routes.ts'
+import { seedDinero } from './dinero/seed.ts'
+import { createDineroStore, type DineroStore } from './dinero/store.ts'
 import { createJournal, type Journal } from './journal.ts'
 import { type MockOptions, type ResolvedMockOptions, resolveOptions } from './options.ts'
 import { type Route, type RouteRuntime, type Service, toHandlers } from './routes.ts'
@@ -20,7 +24,7 @@ export interface Mock {
   /** The route table behind the handlers (the served adapter dispatches on it). */
   routes: Route[]
   runtime: RouteRuntime
-  store: { connect: ConnectStore }
+  store: { connect: ConnectStore; dinero: DineroStore }
   clock: Clock
   journal: Journal
   deviations: Deviations
@@ -38,6 +42,8 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
   const journal = createJournal(clock, { limit: resolved.journalLimit })
   const deviations = createDeviations(options.deviations)
   const connectStore = createConnectStore({ clients: resolved.clients, users: resolved.users }, clock)
+  const subjects = resolved.users.map((u) => u.subject)
+  const dineroStore = createDineroStore(clock, { seed: (store) => seedDinero(store, subjects) })
 
   let keyPromise: Promise<SigningKey> | undefined
   const signingKey = () => {
@@ -67,23 +73,43 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
           }),
   }
 
-  const connect: ConnectContext = { options: resolved, clock, store: connectStore, signingKey, deviations }
+  const connect: ConnectContext = {
+    options: resolved,
+    clock,
+    store: connectStore,
+    signingKey,
+    deviations,
+    organisationsOf: (subject) => dineroStore.organisationsOf(subject).map((o) => o.Name),
+  }
+  const dinero: DineroContext = {
+    clock,
+    connect,
+    deviations,
+    options: { ...resolved.dinero },
+    store: dineroStore,
+  }
   const controlDeps: ControlDeps = {
     clock,
     journal,
     deviations,
     connectStore: () => connectStore,
-    onReset: [],
-    onSettings: [],
+    onReset: [() => dineroStore.reset()],
+    onSettings: [
+      (patch) => {
+        const limit = patch.dinero?.rateLimitPerMinute
+        if (typeof limit === 'number' && Number.isFinite(limit) && limit >= 0)
+          dinero.options.rateLimitPerMinute = limit
+      },
+    ],
   }
   const control = createControl(controlDeps)
-  const routes = [...connectRoutes(connect), ...controlRoutes(control, controlDeps)]
+  const routes = [...connectRoutes(connect), ...controlRoutes(control, controlDeps), ...dineroRoutes(dinero)]
 
   return {
     handlers: toHandlers(routes, runtime),
     routes,
     runtime,
-    store: { connect: connectStore },
+    store: { connect: connectStore, dinero: dineroStore },
     clock,
     journal,
     deviations,

@@ -12,7 +12,7 @@ export interface Deviation {
 export const DEVIATIONS = {
   'token.accept-json-body': {
     description: 'the token endpoint accepts a JSON body as if it were a form',
-    breaks: ['connect.token.json-body-rejected'],
+    breaks: ['connect.token.json-body-rejected', 'connect.code.exchange-safe-order'],
   },
   'token.accept-multipart': {
     description: 'the token endpoint accepts multipart/form-data bodies',
@@ -83,7 +83,7 @@ export const DEVIATIONS = {
   },
   'code.allow-reuse': {
     description: 'an authorization code can be redeemed more than once',
-    breaks: ['connect.code.single-use', 'connect.code.burned-on-failure'],
+    breaks: ['connect.code.single-use', 'connect.code.burned-on-failure', 'connect.code.exchange-safe-order'],
   },
   'code.no-expiry': {
     description: 'authorization codes never expire',
@@ -108,15 +108,21 @@ export const DEVIATIONS = {
       'connect.refresh.reuse-rejected',
       'connect.refresh.revoke-all',
       'connect.refresh.grace-window',
+      'connect.refresh.replay-revokes-grant',
     ],
   },
   'refresh.accept-replay': {
     description: 'a consumed one-time refresh token is accepted again',
-    breaks: ['connect.refresh.reuse-rejected', 'connect.refresh.revoke-all', 'connect.refresh.grace-window'],
+    breaks: [
+      'connect.refresh.reuse-rejected',
+      'connect.refresh.revoke-all',
+      'connect.refresh.grace-window',
+      'connect.refresh.replay-revokes-grant',
+    ],
   },
   'refresh.replay-not-revoking': {
     description: 'a replayed refresh token is refused but nothing else is revoked',
-    breaks: ['connect.refresh.revoke-all'],
+    breaks: ['connect.refresh.revoke-all', 'connect.refresh.replay-revokes-grant'],
   },
   'refresh.unknown-token-invalid-request': {
     description: 'a refresh token the server does not know gets invalid_request instead of invalid_grant',
@@ -125,6 +131,7 @@ export const DEVIATIONS = {
       'connect.client-auth.post',
       'connect.client-auth.basic-form-encoded',
       'connect.refresh.revoke-all',
+      'connect.refresh.replay-revokes-grant',
     ],
   },
   'refresh.no-grace': {

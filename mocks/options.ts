@@ -104,6 +104,8 @@ export interface MockOptions {
   /** A pre-made RS256 key (tests share one to skip key generation). */
   signingKey?: SigningKeyInput
   journalLimit?: number
+  /** Dinero API settings; REFERENCE C5: 100 requests a minute per organisation (0 = no limit). */
+  dinero?: { rateLimitPerMinute?: number }
 }
 
 export interface ResolvedMockOptions {
@@ -115,6 +117,7 @@ export interface ResolvedMockOptions {
   clock: ClockOptions
   signingKey: SigningKeyInput | undefined
   journalLimit: number
+  dinero: { rateLimitPerMinute: number }
 }
 
 export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
@@ -131,6 +134,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
     clock: options.clock ?? {},
     signingKey: options.signingKey,
     journalLimit: options.journalLimit ?? 10_000,
+    dinero: { rateLimitPerMinute: options.dinero?.rateLimitPerMinute ?? 100 },
   }
 }
 

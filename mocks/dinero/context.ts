@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts'
 import type { ConnectContext } from '../connect/context.ts'
 import type { Deviations } from '../deviations.ts'
+import type { DineroStore } from './store.ts'
 
 /**
  * What every Dinero handler is given. The Connect context is there so the API can verify the
@@ -16,5 +17,5 @@ export interface DineroContext {
   connect: ConnectContext
   deviations: Deviations
   options: DineroOptions
-  // store: DineroStore — added by mocks/dinero/store.ts
+  store: DineroStore
 }

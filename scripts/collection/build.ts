@@ -3,7 +3,14 @@ import { CHAIN_VARIABLES, catalogue, mockSetup } from '../../specs/checks/catalo
 import { describeAssertion } from '../../specs/checks/describe.ts'
 import { PORTABLE_SOURCE } from '../../specs/checks/portable.ts'
 import { checkSchemas } from '../../specs/checks/schemas.ts'
-import type { Area, Check, Compute, RequestSpec, Step } from '../../specs/checks/types.ts'
+import {
+  type Area,
+  type Check,
+  type Compute,
+  mockSteps,
+  type RequestSpec,
+  type Step,
+} from '../../specs/checks/types.ts'
 import { mockVariables } from '../../specs/checks/variables.ts'
 
 /**
@@ -23,6 +30,7 @@ const AREA_NAMES: Record<Area, string> = {
   refresh: 'Refresh tokens',
   discovery: 'Discovery and JWKS',
   dinero: 'Dinero API',
+  destructive: 'Destructive (ends the run’s grant)',
 }
 
 /** Separator between a check id and its step in item names: how Newman failures map back to checks. */
@@ -153,11 +161,11 @@ function stepItem(prefix: string, step: Step, index: number, clear: string[]): P
 }
 
 function checkFolder(check: Check): PostmanItem {
-  const clear = checkScopedVariables(check.steps)
+  const clear = checkScopedVariables(mockSteps(check))
   return {
     name: check.id,
     description: `${check.title}\n\nTarget: ${check.target}\nSources: ${check.sources.join('; ')}`,
-    item: check.steps.map((s, i) => stepItem(check.id, s, i, clear)),
+    item: mockSteps(check).map((s, i) => stepItem(check.id, s, i, clear)),
   }
 }
 

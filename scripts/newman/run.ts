@@ -23,8 +23,31 @@ export interface NewmanRunInput {
   reporters?: string[]
   reporter?: Record<string, unknown>
   /** Called for every response, before its test script's captures are used by the next request. */
-  onResponse?: (itemName: string, response: { code: number; text: string }) => void
+  onResponse?: (itemName: string, response: NewmanExchange) => void
+  /** Called when an item (one step) is done, with its failed assertions. */
+  onItem?: (itemName: string, failures: string[]) => void
   timeoutRequestMs?: number
+}
+
+/** What one request and its response looked like (for secret collection and token persistence). */
+export interface NewmanExchange {
+  code: number
+  text: string
+  headers: Record<string, string>
+  requestHeaders: Record<string, string>
+  requestBody: string
+}
+
+interface HeaderListLike {
+  each(fn: (h: { key: string; value: string }) => void): void
+}
+
+function headerRecord(list: HeaderListLike | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  list?.each((h) => {
+    out[h.key.toLowerCase()] = h.value
+  })
+  return out
 }
 
 export interface NewmanRunResult {
@@ -70,19 +93,37 @@ export function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
     })
     if (input.onResponse) {
       const onResponse = input.onResponse
-      emitter.on(
-        'request',
-        (_err: unknown, args: { item: { name: string }; response?: { code: number; stream?: Buffer } }) => {
-          if (args.response) {
-            onResponse(args.item.name, {
-              code: args.response.code,
-              text: args.response.stream?.toString('utf8') ?? '',
-            })
-          }
-        },
-      )
+      emitter.on('request', (_err: unknown, args: RequestEventArgs) => {
+        if (!args.response) return
+        onResponse(args.item.name, {
+          code: args.response.code,
+          text: args.response.stream?.toString('utf8') ?? '',
+          headers: headerRecord(args.response.headers),
+          requestHeaders: headerRecord(args.request?.headers),
+          requestBody: args.request?.body?.toString() ?? '',
+        })
+      })
+    }
+    if (input.onItem) {
+      const onItem = input.onItem
+      const failed = new Map<string, string[]>()
+      emitter.on('assertion', (err: Error | null, args: { item: { name: string }; assertion: string }) => {
+        if (!err) return
+        const list = failed.get(args.item.name) ?? []
+        list.push(`${args.assertion}: ${err.message}`)
+        failed.set(args.item.name, list)
+      })
+      emitter.on('item', (_err: unknown, args: { item: { name: string } }) => {
+        onItem(args.item.name, failed.get(args.item.name) ?? [])
+      })
     }
   })
+}
+
+interface RequestEventArgs {
+  item: { name: string }
+  response?: { code: number; stream?: Buffer; headers?: HeaderListLike }
+  request?: { headers?: HeaderListLike; body?: { toString(): string } }
 }
 
 export function checkIdOf(itemName: string): string {

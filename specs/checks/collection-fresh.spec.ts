@@ -40,3 +40,12 @@ describe('the committed Postman collection', () => {
     expect(JSON.stringify(env)).not.toContain('conformance-secret')
   })
 })
+
+describe('docs/CHECKS.md', () => {
+  it('equals a fresh build (run `npm run docs:checks` after changing a check)', async () => {
+    const { CHECKS_DOC, checksMarkdown } = await import('../../scripts/docs/checks.ts')
+    expect(readFileSync(new URL(`../../${CHECKS_DOC}`, import.meta.url), 'utf8') === checksMarkdown()).toBe(
+      true,
+    )
+  })
+})

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import { describeAssertion } from './describe.ts'
 import { kit, type PortableReply } from './portable.ts'
-import type { Assertion, Check, Compute, RequestSpec, Step } from './types.ts'
+import { type Assertion, type Check, type Compute, mockSteps, type RequestSpec, type Step } from './types.ts'
 
 /**
  * Runner 1's engine: executes a check's steps over any HTTP client. Assertions and captures
@@ -150,9 +150,11 @@ export async function runCheck(
   baseVars: Readonly<Record<string, string>>,
   send: Send,
   schemas: SchemaRegistry,
+  on: 'mock' | 'live' = 'mock',
 ): Promise<CheckResult> {
   const vars: Record<string, string> = { ...baseVars }
   const failures: StepFailure[] = []
-  for (const step of check.steps) failures.push(...(await runStep(step, vars, send, schemas)))
+  const steps = on === 'mock' ? mockSteps(check) : check.steps
+  for (const step of steps) failures.push(...(await runStep(step, vars, send, schemas)))
   return { id: check.id, passed: failures.length === 0, failures, variables: vars }
 }

@@ -8,15 +8,19 @@
 /** Where a check may run. */
 export type TargetClass = 'mock-only' | 'live-safe' | 'live-interactive' | 'live-destructive'
 
-export type Area =
-  | 'token-endpoint'
-  | 'client-auth'
-  | 'authorize'
-  | 'code'
-  | 'pkce'
-  | 'refresh'
-  | 'discovery'
-  | 'dinero'
+/** In run order: both runners execute areas in this order, and `destructive` (it ends the grant) last. */
+export const AREAS = [
+  'token-endpoint',
+  'client-auth',
+  'authorize',
+  'code',
+  'pkce',
+  'refresh',
+  'discovery',
+  'dinero',
+  'destructive',
+] as const
+export type Area = (typeof AREAS)[number]
 
 /** Values computed before a step, in both runners. Templates like `{{clientId}}` are expanded first. */
 export type Compute =
@@ -93,7 +97,17 @@ export interface Check {
   /** RFC sections and REFERENCE entries. */
   sources: string[]
   target: TargetClass
+  /**
+   * Steps that stand in, on the mock, for what a person provides live: a `live-interactive`
+   * check gets its fresh `{{code}}` from `npm run login`; on the mock this prelude obtains one.
+   */
+  mockPrelude?: Step[]
   steps: Step[]
+}
+
+/** The steps a check runs against the mock: its prelude, then its own steps. */
+export function mockSteps(check: Check): Step[] {
+  return [...(check.mockPrelude ?? []), ...check.steps]
 }
 
 /** Variables every run provides (collection variables in Postman). */

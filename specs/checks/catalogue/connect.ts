@@ -334,6 +334,41 @@ export const connectChecks: Check[] = [
     ],
   },
   {
+    id: 'connect.code.exchange-safe-order',
+    title:
+      'a JSON code exchange is refused without burning the code; the form exchange then succeeds and a replay gets invalid_grant',
+    area: 'code',
+    sources: ['REFERENCE B1', 'REFERENCE B4', 'REFERENCE D (JSON at the token endpoint)', 'RFC 6749 §4.1.3'],
+    target: 'live-interactive',
+    mockPrelude: [obtainCode()],
+    steps: [
+      step(
+        'exchange the code with a JSON body',
+        {
+          method: 'POST',
+          url: '{{connectUrl}}/connect/token',
+          json: {
+            grant_type: 'authorization_code',
+            code: '{{code}}',
+            redirect_uri: '{{redirectUri}}',
+            client_id: '{{clientId}}',
+            client_secret: '{{clientSecret}}',
+          },
+        },
+        [status(400), { kind: 'body-equals', text: '{"error":"invalid_request"}' }],
+      ),
+      step('exchange the same code as a form', exchange(), [
+        status(200),
+        {
+          kind: 'json-path-matches',
+          path: 'access_token',
+          pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+        },
+      ]),
+      step('replay the code', exchange(), oauthError('invalid_grant')),
+    ],
+  },
+  {
     id: 'connect.code.single-use',
     title: 'an authorization code redeemed twice is refused the second time with invalid_grant',
     area: 'code',
@@ -743,6 +778,39 @@ export const connectChecks: Check[] = [
         status(200),
         { kind: 'body-contains', text: '"kid":"{{kid}}"' },
       ]),
+    ],
+  },
+]
+
+/**
+ * Last in the catalogue: it ends the run's grant on purpose (Visma revokes all access of the
+ * client and user on a replay, REFERENCE A6), so nothing may need the grant after it.
+ */
+export const destructiveChecks: Check[] = [
+  {
+    id: 'connect.refresh.replay-revokes-grant',
+    title:
+      'replaying a consumed one-time refresh token of the run’s grant gets invalid_grant and revokes the rotated token too',
+    area: 'destructive',
+    sources: ['REFERENCE A6 (replay detection)', 'RFC 9700 §4.14.2', 'REFERENCE E5'],
+    target: 'live-destructive',
+    steps: [
+      step(
+        'rotate the grant, keeping the consumed token',
+        tokenForm({ grant_type: 'refresh_token', refresh_token: '{{refreshToken}}' }),
+        [status(200), { kind: 'json-path-not-equals-var', path: 'refresh_token', variable: 'refreshToken' }],
+        { capture: [{ set: 'rotatedToken', from: 'json', path: 'refresh_token' }] },
+      ),
+      step(
+        'replay the consumed token',
+        tokenForm({ grant_type: 'refresh_token', refresh_token: '{{refreshToken}}' }),
+        oauthError('invalid_grant'),
+      ),
+      step(
+        'the rotated token is revoked with it',
+        tokenForm({ grant_type: 'refresh_token', refresh_token: '{{rotatedToken}}' }),
+        oauthError('invalid_grant'),
+      ),
     ],
   },
 ]

@@ -32,6 +32,11 @@ export const dineroChecks: Check[] = [
           { kind: 'json-keys', path: '0', keys: ['Name', 'Id', 'IsPro'] },
         ],
       ),
+      step(
+        'ask for a subset in odd casing',
+        { method: 'GET', url: '{{apiUrl}}/v1/organizations', query: { fields: 'name,ID' }, headers: bearer },
+        [status(200), { kind: 'json-keys', path: '0', keys: ['name', 'ID'] }],
+      ),
     ],
   },
   {

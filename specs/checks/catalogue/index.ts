@@ -1,10 +1,12 @@
-import type { Check, Step } from '../types.ts'
-import { connectChecks } from './connect.ts'
+import { AREAS, type Check, type Step } from '../types.ts'
+import { connectChecks, destructiveChecks } from './connect.ts'
 import { dineroChecks } from './dinero.ts'
 import { exchange, HEX64, status, step } from './steps.ts'
 
 /** The whole catalogue, in the order both runners execute it. */
-export const catalogue: readonly Check[] = [...connectChecks, ...dineroChecks]
+export const catalogue: readonly Check[] = [...connectChecks, ...dineroChecks, ...destructiveChecks].sort(
+  (a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area),
+)
 
 /**
  * Before the catalogue on the mock: obtain the run's grant (the refresh-token chain the

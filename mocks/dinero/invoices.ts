@@ -1,0 +1,493 @@
+import { randomUUID } from 'node:crypto'
+import type { Route } from '../routes.ts'
+import { dineroJson, emptyOk, LONG_MAX, readJson, validate } from './body.ts'
+import type { DineroContext } from './context.ts'
+import {
+  BookModel,
+  InvoiceCreateModel,
+  InvoiceUpdateModel,
+  PaymentCreateModel,
+  TimestampObject,
+} from './contract/index.ts'
+import { type OrgCall, orgRoute } from './endpoint.ts'
+import {
+  CODES,
+  DineroError,
+  invalidFormat,
+  invalidRequest,
+  itemDeleted,
+  notFound,
+  timestampOutOfDate,
+  validationError,
+} from './errors.ts'
+import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
+import {
+  dateTime,
+  type FieldSpec,
+  isoDay,
+  matchesFilter,
+  paginate,
+  parseChangesSince,
+  parseDeletedOnly,
+  parsePaging,
+  parseQueryFilter,
+  passesLifecycle,
+  project,
+  selectFields,
+} from './query.ts'
+import type { InvoiceData, InvoiceLine, ModifyResult, Organisation, Row } from './store.ts'
+
+/**
+ * Sales invoices (REFERENCE C2, C3, C4; domain rules of the spec, C4 "Domain rules"):
+ * - GET /v1/:org/invoices: `SalesVoucherReadListModelDineroCollection`; `startDate`/`endDate`
+ *   (YYYY-MM-DD, both or neither → else 400 code 45; drafts unaffected), `statusFilter` (Draft,
+ *   Booked, Paid, OverPaid, Overdue), `queryFilter` (ExternalReference, ContactGuid, Description),
+ *   `freeTextSearch`, `changesSince`, `deletedOnly`, `sort` (VoucherNumber, VoucherDate, Status,
+ *   Contact; default VoucherNumber,VoucherDate), `sortOrder` (default descending; Status always
+ *   Draft, Overdue, Booked, OverPaid, Paid), `fields` default `Guid,ContactName,Date,Description`;
+ * - GET /v1/:org/invoices/:guid → InvoiceReadModel (`TimeStamp`, capital S; a draft's Number is
+ *   long.MaxValue as captured);
+ * - POST /v1/:org/invoices `InvoiceCreateModel` → CreatedResponseModel; no lines → 400 code 45
+ *   "Invoices must have at least one invoice line" (REFERENCE C5 captured body);
+ * - PUT /v1.2/:org/invoices/:guid `InvoiceUpdateModel` → UpdatedResponseModel; booked → 400 45;
+ * - DELETE /v1/:org/invoices/:guid `TimestampObject` (optional version check) → soft delete;
+ *   booked → 400 45;
+ * - POST …/:guid/book `BookModel` → InvoiceReadModel; needs a ContactGuid; gets the next number
+ *   (or the requested free one);
+ * - POST …/:guid/payments `PaymentCreateModel` → CreatedPaymentResponse; draft → 400 code 59;
+ *   GET /v2/:org/invoices/:guid/payments → InvoicePaymentsModel.
+ * Every write that carries a Timestamp compares it with the current version in the same
+ * synchronous step as the write: stale → 400 code 58 (deviation dinero.ignore-timestamp skips it).
+ */
+const LIST_FIELDS: FieldSpec = {
+  defaults: 'Guid,ContactName,Date,Description',
+  allowed: [
+    'Number',
+    'Guid',
+    'ExternalReference',
+    'ContactName',
+    'ContactGuid',
+    'Date',
+    'PaymentDate',
+    'Description',
+    'Currency',
+    'Status',
+    'Type',
+    'MailOutStatus',
+    'LatestMailOutType',
+    'TotalExclVatInDkk',
+    'TotalInclVatInDkk',
+    'TotalExclVat',
+    'TotalInclVat',
+    'CreatedAt',
+    'UpdatedAt',
+    'DeletedAt',
+  ],
+}
+
+const FILTERABLE = ['ExternalReference', 'ContactGuid', 'Description'] as const
+const STATUSES = ['Draft', 'Booked', 'Paid', 'OverPaid', 'Overdue'] as const
+const STATUS_ORDER = ['Draft', 'Overdue', 'Booked', 'OverPaid', 'Paid']
+const SORT_KEYS = ['VoucherNumber', 'VoucherDate', 'Status', 'Contact'] as const
+
+const DAY = 86_400_000
+
+function paymentDate(data: InvoiceData): string {
+  const date = Date.parse(`${data.Date}T00:00:00Z`)
+  switch (data.PaymentConditionType) {
+    case 'NettoCash':
+    case 'Paid':
+      return data.Date
+    case 'CurrentMonthOut': {
+      const d = new Date(date)
+      const monthEnd = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)
+      return isoDay(monthEnd + data.PaymentConditionNumberOfDays * DAY)
+    }
+    default:
+      return isoDay(date + data.PaymentConditionNumberOfDays * DAY)
+  }
+}
+
+interface Derived {
+  totals: ReturnType<typeof invoiceTotals>
+  paid: number
+  paymentStatus: (typeof STATUSES)[number]
+  paymentDate: string
+  contactName: string | null
+}
+
+function derive(ctx: DineroContext, org: Organisation, row: Row<InvoiceData>): Derived {
+  const totals = invoiceTotals(org, ctx.store.entryAccounts(org.Id), row.data)
+  const paid = round2(row.data.Payments.reduce((s, p) => s + p.Amount, 0))
+  const due = paymentDate(row.data)
+  let paymentStatus: Derived['paymentStatus']
+  if (row.data.Status === 'Draft') paymentStatus = 'Draft'
+  else if (paid > totals.TotalInclVat + 0.005) paymentStatus = 'OverPaid'
+  else if (
+    row.data.Payments.length > 0 &&
+    (paid >= totals.TotalInclVat - 0.005 || row.data.Payments.some((p) => p.RemainderIsFee))
+  )
+    paymentStatus = 'Paid'
+  else if (due < isoDay(ctx.clock.now())) paymentStatus = 'Overdue'
+  else paymentStatus = 'Booked'
+  const contact =
+    row.data.ContactGuid === null ? undefined : ctx.store.contacts(org.Id).get(row.data.ContactGuid)
+  return { totals, paid, paymentStatus, paymentDate: due, contactName: contact?.data.Name ?? null }
+}
+
+const stamps = (row: Row<InvoiceData>) => ({
+  CreatedAt: dateTime(row.createdAt),
+  UpdatedAt: dateTime(row.updatedAt),
+  DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
+})
+
+export function invoiceReadModel(ctx: DineroContext, org: Organisation, row: Row<InvoiceData>) {
+  const d = derive(ctx, org, row)
+  const accounts = ctx.store.entryAccounts(org.Id)
+  const t = d.totals
+  return {
+    PaymentDate: d.paymentDate,
+    PaymentStatus: d.paymentStatus,
+    PaymentConditionNumberOfDays: row.data.PaymentConditionNumberOfDays,
+    PaymentConditionType: row.data.PaymentConditionType,
+    FikCode: null,
+    DepositAccountNumber: null,
+    MailOutStatus: 'NotSent',
+    LatestMailOutType: null,
+    IsSentToDebtCollection: false,
+    IsMobilePayInvoiceEnabled: row.data.IsMobilePayInvoiceEnabled,
+    IsPensoPayEnabled: row.data.IsPensoPayEnabled,
+    Status: row.data.Status,
+    ContactGuid: row.data.ContactGuid,
+    Guid: row.guid,
+    TimeStamp: row.version,
+    ...stamps(row),
+    Number: row.data.Number ?? LONG_MAX,
+    ContactName: d.contactName,
+    ShowLinesInclVat: row.data.ShowLinesInclVat,
+    ...t,
+    TotalLines: [
+      { Type: 'SubTotal', TotalAmount: t.TotalExclVat, Position: 0, Label: 'Subtotal' },
+      { Type: 'Vat', TotalAmount: t.TotalVat, Position: 1, Label: 'Moms (25%)' },
+      { Type: 'Total', TotalAmount: t.TotalInclVat, Position: 2, Label: `Total ${row.data.Currency}` },
+    ],
+    InvoiceTemplateId: row.data.InvoiceTemplateId,
+    Currency: row.data.Currency,
+    Language: row.data.Language,
+    ExternalReference: row.data.ExternalReference,
+    Description: row.data.Description,
+    Comment: row.data.Comment,
+    Date: row.data.Date,
+    ProductLines: row.data.ProductLines.map((line) => {
+      const a = lineAmounts(org, accounts, line, row.data.ShowLinesInclVat)
+      return {
+        AccountName: a.AccountName,
+        BaseAmountValue: a.BaseAmountValue,
+        BaseAmountValueInclVat: a.BaseAmountValueInclVat,
+        TotalAmount: a.TotalAmount,
+        TotalAmountInclVat: a.TotalAmountInclVat,
+        ProductGuid: line.ProductGuid,
+        Description: line.Description,
+        Comments: line.Comments,
+        Quantity: line.Quantity,
+        AccountNumber: line.AccountNumber,
+        Unit: line.Unit,
+        Discount: line.Discount,
+        LineType: line.LineType,
+      }
+    }),
+    Address: row.data.Address,
+  }
+}
+
+function listItem(row: Row<InvoiceData>, d: Derived) {
+  return {
+    Number: row.data.Number ?? LONG_MAX,
+    Guid: row.guid,
+    ExternalReference: row.data.ExternalReference,
+    Date: row.data.Date,
+    PaymentDate: d.paymentDate,
+    Description: row.data.Description,
+    Status: d.paymentStatus,
+    Type: 'Invoice',
+    ContactName: d.contactName,
+    ContactGuid: row.data.ContactGuid,
+    TotalInclVat: d.totals.TotalInclVat,
+    TotalExclVat: d.totals.TotalExclVat,
+    // assumption: no exchange rates are modelled; foreign-currency totals count 1:1 in DKK.
+    TotalInclVatInDkk: d.totals.TotalInclVat,
+    TotalExclVatInDkk: d.totals.TotalExclVat,
+    MailOutStatus: 'NotSent',
+    LatestMailOutType: null,
+    Currency: row.data.Currency,
+    ...stamps(row),
+  }
+}
+
+function parseDay(url: URL, name: string): string | undefined {
+  const raw = url.searchParams.get(name)
+  if (raw === null || raw === '') return undefined
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
+    throw invalidFormat(`${name} must be 'YYYY-MM-DD', got '${raw}'`)
+  return raw
+}
+
+function list(ctx: DineroContext, { req, org }: OrgCall): Response {
+  const url = req.url
+  const fields = selectFields(url, LIST_FIELDS, ctx.deviations)
+  const startDate = parseDay(url, 'startDate')
+  const endDate = parseDay(url, 'endDate')
+  if ((startDate === undefined) !== (endDate === undefined))
+    throw invalidRequest('If you define a start date, you also need to define an end date')
+  const statuses = (url.searchParams.get('statusFilter') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      const known = STATUSES.find((k) => k.toLowerCase() === s.toLowerCase())
+      if (known === undefined) throw invalidRequest(`Unknown statusFilter '${s}'; use ${STATUSES.join(', ')}`)
+      return known
+    })
+  const sortKeys = (url.searchParams.get('sort') ?? 'VoucherNumber,VoucherDate')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      const known = SORT_KEYS.find((k) => k.toLowerCase() === s.toLowerCase())
+      if (known === undefined) throw invalidRequest(`Unknown sort '${s}'; use ${SORT_KEYS.join(', ')}`)
+      return known
+    })
+  const order = (url.searchParams.get('sortOrder') ?? 'descending').toLowerCase()
+  if (order !== 'ascending' && order !== 'descending')
+    throw invalidRequest("sortOrder must be 'ascending' or 'descending'")
+  const conditions = parseQueryFilter(url.searchParams.get('queryFilter'), FILTERABLE)
+  const changesSince = parseChangesSince(url)
+  const deletedOnly = parseDeletedOnly(url, false)
+  const search = url.searchParams.get('freeTextSearch')?.toLowerCase() ?? ''
+  const paging = parsePaging(url, ctx.deviations)
+
+  const sign = order === 'ascending' ? 1 : -1
+  const items = ctx.store
+    .invoices(org.Id)
+    .all()
+    .filter((row) => passesLifecycle(row, deletedOnly, changesSince))
+    .filter(
+      (row) =>
+        startDate === undefined ||
+        endDate === undefined ||
+        row.data.Status === 'Draft' ||
+        (row.data.Date >= startDate && row.data.Date <= endDate),
+    )
+    .map((row) => ({ row, item: listItem(row, derive(ctx, org, row)) }))
+    .filter(({ item }) => statuses.length === 0 || (statuses as string[]).includes(item.Status))
+    .filter(({ item }) => matchesFilter(item, conditions))
+    .filter(
+      ({ item }) =>
+        search === '' ||
+        [item.Number === LONG_MAX ? '' : item.Number, item.ContactName, item.Description, item.TotalInclVat]
+          .join('\n')
+          .toLowerCase()
+          .includes(search),
+    )
+    .sort((a, b) => {
+      for (const key of sortKeys) {
+        let c = 0
+        if (key === 'VoucherNumber') c = sign * (a.item.Number - b.item.Number)
+        else if (key === 'VoucherDate') c = sign * a.item.Date.localeCompare(b.item.Date)
+        else if (key === 'Contact')
+          c = sign * (a.item.ContactName ?? '').localeCompare(b.item.ContactName ?? '')
+        else c = STATUS_ORDER.indexOf(a.item.Status) - STATUS_ORDER.indexOf(b.item.Status)
+        if (c !== 0) return c
+      }
+      return sign * (a.row.createdAt - b.row.createdAt)
+    })
+    .map(({ item }) => item)
+  const page = paginate(items, paging)
+  return dineroJson({ ...page, Collection: page.Collection.map((i) => project(i, fields)) })
+}
+
+/** Builds the stored invoice from a create/update body, checking what it refers to (400 code 42). */
+function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateModel): InvoiceData {
+  if (body.ProductLines.length === 0) throw invalidRequest('Invoices must have at least one invoice line')
+  const errors: Record<string, string> = {}
+  const contact = body.ContactGuid == null ? undefined : ctx.store.contacts(org.Id).get(body.ContactGuid)
+  if (body.ContactGuid != null && (contact === undefined || contact.deletedAt !== null))
+    errors.ContactGuid = `Contact '${body.ContactGuid}' was not found`
+  const accounts = ctx.store.entryAccounts(org.Id)
+  const lines: InvoiceLine[] = body.ProductLines.map((l, i) => {
+    const product = l.ProductGuid == null ? undefined : ctx.store.products(org.Id).get(l.ProductGuid)
+    if (l.ProductGuid != null && product === undefined)
+      errors[`ProductLines[${i}].ProductGuid`] = `Product '${l.ProductGuid}' was not found`
+    if (!accounts.some((a) => a.AccountNumber === l.AccountNumber))
+      errors[`ProductLines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
+    if (l.ProductGuid == null && (l.Description == null || l.Description === ''))
+      errors[`ProductLines[${i}].Description`] = 'Description is required when no ProductGuid is given'
+    return {
+      ProductGuid: l.ProductGuid ?? null,
+      Description: l.Description ?? product?.data.Name ?? null,
+      Comments: l.Comments ?? null,
+      Quantity: l.Quantity,
+      AccountNumber: l.AccountNumber,
+      Unit: l.Unit ?? product?.data.Unit ?? 'parts',
+      Discount: l.Discount,
+      BaseAmountValue: l.BaseAmountValue,
+      LineType: l.LineType ?? 'Product',
+    }
+  })
+  if (Object.keys(errors).length > 0) throw validationError(errors)
+  const type = body.PaymentConditionType ?? contact?.data.PaymentConditionType ?? 'Netto'
+  const days =
+    type === 'NettoCash' || type === 'Paid'
+      ? 0
+      : (body.PaymentConditionNumberOfDays ?? contact?.data.PaymentConditionNumberOfDays ?? 8)
+  const language = body.Language ?? 'da-DK'
+  return {
+    Number: null,
+    Status: 'Draft',
+    ContactGuid: contact?.guid ?? null,
+    Date: body.Date ?? isoDay(ctx.clock.now()),
+    PaymentConditionType: type,
+    PaymentConditionNumberOfDays: days,
+    Currency: body.Currency ?? 'DKK',
+    Language: language,
+    ExternalReference: body.ExternalReference ?? null,
+    Description: body.Description ?? (language === 'en-GB' ? 'Invoice' : 'Faktura'),
+    Comment: body.Comment ?? null,
+    Address: body.Address ?? null,
+    ShowLinesInclVat: body.ShowLinesInclVat ?? false,
+    InvoiceTemplateId: body.InvoiceTemplateId ?? null,
+    IsMobilePayInvoiceEnabled: body.IsMobilePayInvoiceEnabled ?? false,
+    IsPensoPayEnabled: body.IsPensoPayEnabled ?? false,
+    ProductLines: lines,
+    Payments: [],
+  }
+}
+
+export function invoiceRoutes(ctx: DineroContext): Route[] {
+  const table = (org: Organisation) => ctx.store.invoices(org.Id)
+  const find = (org: Organisation, guid: string | undefined) => {
+    const row = guid === undefined ? undefined : table(org).get(guid)
+    if (row === undefined) throw notFound('Invoice')
+    return row
+  }
+  const live = (org: Organisation, guid: string | undefined) => {
+    const row = find(org, guid)
+    if (row.deletedAt !== null) throw itemDeleted('InvoiceGuid')
+    return row
+  }
+  const version = (sent: string | null | undefined) =>
+    ctx.deviations.has('dinero.ignore-timestamp') || sent == null ? undefined : sent
+  const written = <D>(result: ModifyResult<D>) => {
+    if (result.ok) return result.row
+    if (result.reason === 'stale') throw timestampOutOfDate()
+    throw notFound('Invoice')
+  }
+  return [
+    orgRoute(ctx, 'GET', '/v1/:organizationId/invoices', (call) => list(ctx, call)),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/invoices', async ({ req, org }) => {
+      const body = validate(InvoiceCreateModel, await readJson(req.request), 'InvoiceCreateModel')
+      const data = invoiceData(ctx, org, body)
+      const row = table(org).insert(body.Guid ?? randomUUID(), data)
+      if (row === undefined) throw validationError({ Guid: 'An invoice with this Guid already exists' })
+      req.note({ invoiceGuid: row.guid })
+      return dineroJson({ Guid: row.guid, TimeStamp: row.version })
+    }),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/invoices/:guid', ({ req, org }) =>
+      dineroJson(invoiceReadModel(ctx, org, find(org, req.params.guid))),
+    ),
+    orgRoute(ctx, 'PUT', '/v1.2/:organizationId/invoices/:guid', async ({ req, org }) => {
+      const body = validate(InvoiceUpdateModel, await readJson(req.request), 'InvoiceUpdateModel')
+      const current = live(org, req.params.guid)
+      if (current.data.Status === 'Booked')
+        throw invalidRequest('A booked invoice cannot be updated; use a credit note')
+      const { Timestamp, ...fields } = body
+      const data = invoiceData(ctx, org, fields)
+      const row = written(table(org).modify(current.guid, version(Timestamp), () => ({ data })))
+      return dineroJson({ Guid: row.guid, TimeStamp: row.version })
+    }),
+    orgRoute(ctx, 'DELETE', '/v1/:organizationId/invoices/:guid', async ({ req, org }) => {
+      const raw = await readJson(req.request)
+      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const current = live(org, req.params.guid)
+      if (current.data.Status === 'Booked')
+        throw invalidRequest('A booked invoice cannot be deleted; use a credit note')
+      written(
+        table(org).modify(current.guid, version(body.Timestamp), () => ({ deletedAt: ctx.clock.now() })),
+      )
+      return emptyOk()
+    }),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/book', async ({ req, org }) => {
+      const body = validate(BookModel, await readJson(req.request), 'BookModel')
+      const current = live(org, req.params.guid)
+      if (current.data.Status === 'Booked') throw invalidRequest('The invoice is already booked')
+      if (current.data.ContactGuid === null)
+        throw validationError({ ContactGuid: 'An invoice must have a ContactGuid to be booked' })
+      const row = written(
+        table(org).modify(current.guid, version(body.Timestamp), (r) => {
+          const used = table(org)
+            .all()
+            .map((x) => x.data.Number)
+            .filter((n): n is number => n !== null)
+          if (body.Number != null && used.includes(body.Number))
+            throw invalidRequest(`Invoice number ${body.Number} is already in use`)
+          const number = body.Number ?? Math.max(0, ...used) + 1
+          return { data: { ...r.data, Status: 'Booked', Number: number } }
+        }),
+      )
+      req.note({ invoiceNumber: row.data.Number ?? 0 })
+      return dineroJson(invoiceReadModel(ctx, org, row))
+    }),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/payments', async ({ req, org }) => {
+      const body = validate(PaymentCreateModel, await readJson(req.request), 'PaymentCreateModel')
+      const current = live(org, req.params.guid)
+      if (current.data.Status !== 'Booked')
+        throw new DineroError(
+          400,
+          CODES.VoucherNotBooked,
+          'Voucher not booked: payments can only be added to a booked invoice',
+        )
+      if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
+        throw validationError({
+          DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,
+        })
+      const payment = {
+        Guid: randomUUID(),
+        DepositAccountNumber: body.DepositAccountNumber,
+        Amount: body.Amount,
+        Description: body.Description,
+        PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
+        ExternalReference: body.ExternalReference ?? null,
+        RemainderIsFee: body.RemainderIsFee,
+      }
+      const row = written(
+        table(org).modify(current.guid, version(body.Timestamp), (r) => ({
+          data: { ...r.data, Payments: [...r.data.Payments, payment] },
+        })),
+      )
+      return dineroJson({ Guid: payment.Guid, TimeStamp: row.version, RelatedVoucherGuid: row.guid })
+    }),
+    orgRoute(ctx, 'GET', '/v2/:organizationId/invoices/:guid/payments', ({ req, org }) => {
+      const row = find(org, req.params.guid)
+      const d = derive(ctx, org, row)
+      const remaining = d.paymentStatus === 'Paid' ? 0 : round2(d.totals.TotalInclVat - d.paid)
+      return dineroJson({
+        Payments: row.data.Payments.map((p) => ({
+          Guid: p.Guid,
+          DepositAccountNumber: p.DepositAccountNumber,
+          Currency: row.data.Currency,
+          ExchangeRate: 100,
+          PaymentClass: 'Payment',
+          RelatedVoucherId: null,
+          ExternalReference: p.ExternalReference,
+          PaymentDate: p.PaymentDate,
+          Description: p.Description,
+          Amount: p.Amount,
+        })),
+        RemainingAmount: remaining,
+        PaidAmount: d.paid,
+        InvoiceTotalIncludingReminderExpenses: d.totals.TotalInclVat,
+        RemainderAsFeeAvailable: row.data.Status === 'Booked' && remaining > 0,
+      })
+    }),
+  ]
+}

@@ -1,0 +1,70 @@
+import type { Route } from '../routes.ts'
+import { dineroJson } from './body.ts'
+import type { DineroContext } from './context.ts'
+import { userRoute } from './endpoint.ts'
+import { type FieldSpec, project, selectFields } from './query.ts'
+import type { Organisation } from './store.ts'
+
+/**
+ * The organisation lists (REFERENCE C2, C3), the only operations a non-Pro organisation's user
+ * may call (REFERENCE C1):
+ * - GET /v1/organizations: plain array of OrganizationReadModel projected by `fields` (default
+ *   `id,name,isPro`, so lower-camel keys), keys echoed as requested, unknown names dropped;
+ * - GET /v1.1/organizations: plain array of OrganizationReadModelV2 with `Subscription`, no `fields`.
+ * Only organisations the token's user can access are listed.
+ */
+const ORGANIZATION_FIELDS: FieldSpec = {
+  defaults: 'id,name,isPro',
+  allowed: [
+    'Name',
+    'Id',
+    'Type',
+    'IsPro',
+    'IsPayingPro',
+    'IsVatFree',
+    'Email',
+    'Phone',
+    'Street',
+    'City',
+    'ZipCode',
+    'AttPerson',
+    'IsTaxFreeUnion',
+    'VatNumber',
+    'CountryKey',
+    'Website',
+  ],
+}
+
+function readModelV2(o: Organisation) {
+  return {
+    Name: o.Name,
+    Id: o.Id,
+    CompanyTypeKey: o.CompanyTypeKey,
+    IsVatFree: o.IsVatFree,
+    Email: o.Email,
+    Phone: o.Phone,
+    Street: o.Street,
+    City: o.City,
+    ZipCode: o.ZipCode,
+    AttPerson: o.AttPerson,
+    IsTaxFreeUnion: o.IsTaxFreeUnion,
+    VatNumber: o.VatNumber,
+    CountryKey: o.CountryKey,
+    Website: o.Website,
+    RoleKey: o.RoleKey,
+    Subscription: { ...o.Subscription },
+  }
+}
+
+export function organizationRoutes(ctx: DineroContext): Route[] {
+  return [
+    userRoute(ctx, 'GET', '/v1/organizations', ({ req, caller }) => {
+      const fields = selectFields(req.url, ORGANIZATION_FIELDS, ctx.deviations)
+      const orgs = ctx.store.organisationsOf(caller.subject)
+      return dineroJson(orgs.map((o) => project(o as unknown as Record<string, unknown>, fields)))
+    }),
+    userRoute(ctx, 'GET', '/v1.1/organizations', ({ caller }) =>
+      dineroJson(ctx.store.organisationsOf(caller.subject).map(readModelV2)),
+    ),
+  ]
+}

@@ -1,0 +1,196 @@
+import type { Deviations } from '../deviations.ts'
+import { CODES, DineroError, invalidFormat, invalidRequest } from './errors.ts'
+
+/**
+ * Query conventions shared by the Dinero list endpoints (REFERENCE C3, C4):
+ * - `fields`: comma list, matched case-insensitively, each key echoed exactly as requested,
+ *   unknown names dropped; empty/absent → the endpoint's default (often lower-camel, so lower-camel
+ *   keys come back). Deviation `dinero.ignore-fields`: the default set in PascalCase, always.
+ * - paging: `page` 0-based (default 0), `pageSize` default 100, maximum 1000; envelope
+ *   `{Collection, Pagination{MaxPageSizeAllowed, PageSize, Result, ResultWithoutFilter, Page}}`
+ *   where Result = rows in this page and ResultWithoutFilter = rows before paging.
+ *   assumption: REFERENCE C3 says only "Maximum 1000"; a value that is not an integer is
+ *   400 code 44 (Invalid format), an integer out of range (pageSize < 1 or > 1000, page < 0)
+ *   is 400 code 45 (Invalid request).
+ * - `queryFilter`: `<Field> eq|contains '<value>'` joined by `;` (AND), case-insensitive, only the
+ *   resource's filterable fields; anything else → 400 code 46 (Invalid filter format).
+ * - `changesSince`: UTC `YYYY-MM-DDTHH:mm:ssZ`, else 400 code 44; `deletedOnly`: true|false.
+ */
+
+export const MAX_PAGE_SIZE = 1000
+const DEFAULT_PAGE_SIZE = 100
+
+export interface FieldSpec {
+  /** The documented default of `fields`, e.g. `name,contactGuid`. */
+  defaults: string
+  /** The property names `fields` may name, in the model's own PascalCase. */
+  allowed: readonly string[]
+}
+
+const splitList = (raw: string) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1)
+
+/** Pairs of (key as requested, model property) for this request. */
+export function selectFields(
+  url: URL,
+  spec: FieldSpec,
+  deviations: Deviations,
+): readonly (readonly [string, string])[] {
+  const raw = url.searchParams.get('fields')
+  const ignore = deviations.has('dinero.ignore-fields')
+  const requested =
+    ignore || raw === null || splitList(raw).length === 0 ? splitList(spec.defaults) : splitList(raw)
+  const byLower = new Map(spec.allowed.map((a) => [a.toLowerCase(), a]))
+  const out: (readonly [string, string])[] = []
+  for (const name of requested) {
+    const property = byLower.get(name.toLowerCase())
+    if (property !== undefined) out.push([ignore ? pascal(name) : name, property] as const)
+  }
+  return out
+}
+
+export function project(
+  item: Readonly<Record<string, unknown>>,
+  fields: readonly (readonly [string, string])[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, property] of fields) out[key] = item[property] ?? null
+  return out
+}
+
+export interface Paging {
+  page: number
+  pageSize: number
+}
+
+function intParam(url: URL, name: string, fallback: number): number {
+  const raw = url.searchParams.get(name)
+  if (raw === null || raw.trim() === '') return fallback
+  if (!/^[+-]?\d+$/.test(raw.trim())) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
+  const n = Number(raw)
+  if (!Number.isSafeInteger(n) || n > 2_147_483_647 || n < -2_147_483_648)
+    throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
+  return n
+}
+
+export function parsePaging(url: URL, deviations: Deviations): Paging {
+  const page = intParam(url, 'page', 0)
+  const pageSize = intParam(url, 'pageSize', DEFAULT_PAGE_SIZE)
+  if (page < 0) throw invalidRequest('page must be 0 or greater')
+  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+    throw invalidRequest(`pageSize must be between 1 and ${MAX_PAGE_SIZE}`)
+  if (deviations.has('dinero.paging-ignored')) return { page: 0, pageSize: DEFAULT_PAGE_SIZE }
+  return { page, pageSize }
+}
+
+export interface Envelope<T> {
+  Collection: T[]
+  Pagination: {
+    MaxPageSizeAllowed: number
+    PageSize: number
+    Result: number
+    ResultWithoutFilter: number
+    Page: number
+  }
+}
+
+export function paginate<T>(items: readonly T[], paging: Paging): Envelope<T> {
+  const start = paging.page * paging.pageSize
+  const slice = items.slice(start, start + paging.pageSize)
+  return {
+    Collection: slice,
+    Pagination: {
+      MaxPageSizeAllowed: MAX_PAGE_SIZE,
+      PageSize: paging.pageSize,
+      Result: slice.length,
+      ResultWithoutFilter: items.length,
+      Page: paging.page,
+    },
+  }
+}
+
+export interface Condition {
+  property: string
+  operator: 'eq' | 'contains'
+  value: string
+}
+
+const CONDITION = /^\s*([A-Za-z]+)\s+(eq|contains)\s+'((?:[^']|'')*)'\s*$/i
+
+const filterError = (detail: string) =>
+  new DineroError(400, CODES.InvalidFilterFormat, 'Invalid filter format', {
+    validationErrors: { queryFilter: detail },
+  })
+
+export function parseQueryFilter(raw: string | null, filterable: readonly string[]): Condition[] {
+  if (raw === null || raw.trim() === '') return []
+  const byLower = new Map(filterable.map((f) => [f.toLowerCase(), f]))
+  const out: Condition[] = []
+  for (const part of raw.split(/;(?=(?:[^']*'[^']*')*[^']*$)/)) {
+    if (part.trim() === '') continue
+    const m = CONDITION.exec(part)
+    if (m === null) throw filterError(`'${part.trim()}' is not of the form <Field> eq|contains '<value>'`)
+    const property = byLower.get(m[1]!.toLowerCase())
+    if (property === undefined)
+      throw filterError(`'${m[1]}' cannot be filtered on; filterable: ${filterable.join(', ')}`)
+    out.push({
+      property,
+      operator: m[2]!.toLowerCase() as Condition['operator'],
+      value: m[3]!.replace(/''/g, "'"),
+    })
+  }
+  return out
+}
+
+export function matchesFilter(
+  item: Readonly<Record<string, unknown>>,
+  conditions: readonly Condition[],
+): boolean {
+  return conditions.every((c) => {
+    const v = item[c.property]
+    const text = v === null || v === undefined ? '' : String(v).toLowerCase()
+    const want = c.value.toLowerCase()
+    return c.operator === 'eq' ? text === want : text.includes(want)
+  })
+}
+
+/** `changesSince` as epoch ms, undefined when absent. */
+export function parseChangesSince(url: URL): number | undefined {
+  const raw = url.searchParams.get('changesSince')
+  if (raw === null || raw === '') return undefined
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(raw) ? Date.parse(raw) : Number.NaN
+  if (Number.isNaN(ms)) throw invalidFormat(`changesSince must be UTC 'YYYY-MM-DDTHH:mm:ssZ', got '${raw}'`)
+  return ms
+}
+
+/** `deletedOnly`: true → only deleted, false → only live, `whenAbsent` otherwise (undefined = both). */
+export function parseDeletedOnly(url: URL, whenAbsent: boolean | undefined): boolean | undefined {
+  const raw = url.searchParams.get('deletedOnly')
+  if (raw === null || raw === '') return whenAbsent
+  const v = raw.toLowerCase()
+  if (v === 'true') return true
+  if (v === 'false') return false
+  throw invalidFormat(`The value '${raw}' is not valid for deletedOnly.`)
+}
+
+/** Whether a row passes `deletedOnly` and `changesSince`. */
+export function passesLifecycle(
+  row: { createdAt: number; updatedAt: number; deletedAt: number | null },
+  deletedOnly: boolean | undefined,
+  changesSince: number | undefined,
+): boolean {
+  if (deletedOnly === true && row.deletedAt === null) return false
+  if (deletedOnly === false && row.deletedAt !== null) return false
+  if (changesSince === undefined) return true
+  return Math.max(row.createdAt, row.updatedAt, row.deletedAt ?? 0) >= changesSince
+}
+
+/** Mock-clock instants the way Dinero writes them: no offset, milliseconds (REFERENCE C4). */
+export const dateTime = (ms: number) => new Date(ms).toISOString().slice(0, 23)
+
+export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)

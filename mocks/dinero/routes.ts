@@ -1,0 +1,24 @@
+import type { Route } from '../routes.ts'
+import { accountRoutes } from './accounts.ts'
+import { contactRoutes } from './contacts.ts'
+import type { DineroContext } from './context.ts'
+import { invoiceRoutes } from './invoices.ts'
+import { organizationRoutes } from './organizations.ts'
+import { productRoutes } from './products.ts'
+import { voucherRoutes } from './vouchers.ts'
+
+/**
+ * The Dinero API route table (REFERENCE C2), every path with its own version prefix as in the
+ * spec. Organisation lists come first so `/v1/organizations` is never read as an organisation id;
+ * within an area, longer (more specific) paths come before shorter ones.
+ */
+export function dineroRoutes(ctx: DineroContext): Route[] {
+  return [
+    ...organizationRoutes(ctx),
+    ...contactRoutes(ctx),
+    ...productRoutes(ctx),
+    ...invoiceRoutes(ctx),
+    ...voucherRoutes(ctx),
+    ...accountRoutes(ctx),
+  ]
+}

@@ -1,0 +1,389 @@
+import { createHash } from 'node:crypto'
+import { DEFAULT_USER } from '../options.ts'
+import { invoiceTotals } from './pricing.ts'
+import type {
+  ContactData,
+  DepositAccount,
+  DineroStore,
+  EntryAccount,
+  InvoiceData,
+  Organisation,
+  ProductData,
+} from './store.ts'
+
+/**
+ * The deterministic starting data of every mock (same guids, numbers and versions each time):
+ * - for each seeded user (by default DEFAULT_USER): two Pro organisations, "Dinero Regnskab ApS"
+ *   (118244) and "RN Consulting ApS" (148383), and one without Pro, "Ikke Pro ApS" (42) — ids
+ *   as in REFERENCE C1's examples;
+ * - one more organisation (500001) that belongs to another user, for the no-access checks;
+ * - 118244: 263 live contacts (more than two pages of 100) plus 2 deleted, 12 products,
+ *   10 invoices (drafts, booked with numbers 1–3, paid 4–6), a purchase voucher draft;
+ *   148383: a few of each; every organisation: entry and deposit accounts.
+ * Guids are uuid-shaped hex of sha256(`${org}:${kind}:${i}`), never random.
+ */
+export const PRO_ORGANISATION_ID = 118244
+export const SECOND_PRO_ORGANISATION_ID = 148383
+export const NON_PRO_ORGANISATION_ID = 42
+export const FOREIGN_ORGANISATION_ID = 500001
+/** The user who owns the foreign organisation; no seeded client logs in as them. */
+export const FOREIGN_SUBJECT = '6b0c3e52-4d1a-4c55-9a0e-1d2f3a4b5c6d'
+export const SEEDED_LIVE_CONTACTS = 263
+export const SEEDED_DELETED_CONTACTS = 2
+
+export function seededGuid(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex')
+  const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+
+const SEED_EPOCH = Date.UTC(2024, 0, 2, 8, 0, 0)
+const HOUR = 3_600_000
+
+function organisation(partial: Partial<Organisation> & Pick<Organisation, 'Id' | 'Name'>): Organisation {
+  const pro = partial.IsPro ?? true
+  return {
+    Type: 'Default',
+    IsPro: pro,
+    IsPayingPro: pro,
+    IsVatFree: false,
+    IsTaxFreeUnion: false,
+    Email: null,
+    Phone: null,
+    Street: null,
+    City: null,
+    ZipCode: null,
+    AttPerson: null,
+    VatNumber: null,
+    CountryKey: 'DK',
+    Website: null,
+    CompanyTypeKey: 'PrivateLimitedCompany',
+    RoleKey: 'Owner',
+    ...partial,
+    Subscription: {
+      HasPro: pro,
+      HasPayingPro: partial.IsPayingPro ?? pro,
+      HasStarterPlus: false,
+      HasTotal: false,
+      HasYfs: false,
+      ...partial.Subscription,
+    },
+  }
+}
+
+const ORGANISATIONS: Organisation[] = [
+  organisation({
+    Id: PRO_ORGANISATION_ID,
+    Name: 'Dinero Regnskab ApS',
+    Email: 'regnskab@example.dk',
+    Phone: '+45 70 20 30 40',
+    Street: 'Vesterbrogade 1',
+    City: 'København V',
+    ZipCode: '1620',
+    AttPerson: 'Conformance User',
+    VatNumber: 'DK12345678',
+    Website: 'https://example.dk',
+  }),
+  organisation({
+    Id: SECOND_PRO_ORGANISATION_ID,
+    Name: 'RN Consulting ApS',
+    IsPayingPro: false,
+    Email: 'rn@example.dk',
+    Street: 'Åboulevarden 22',
+    City: 'Aarhus C',
+    ZipCode: '8000',
+    VatNumber: 'DK87654321',
+  }),
+  organisation({
+    Id: NON_PRO_ORGANISATION_ID,
+    Name: 'Ikke Pro ApS',
+    IsPro: false,
+    CompanyTypeKey: 'SoleProprietorship',
+    Email: 'ikkepro@example.dk',
+  }),
+]
+
+const FOREIGN_ORGANISATION = organisation({ Id: FOREIGN_ORGANISATION_ID, Name: 'Anden Bruger ApS' })
+
+const ENTRY_ACCOUNTS: EntryAccount[] = [
+  ['1000', 'Salg af varer/ydelser m/moms', 'U25', 'Turnover', 'Omsætning', false, true],
+  ['1100', 'Salg af varer/ydelser u/moms', null, 'Turnover', 'Omsætning', false, false],
+  ['2000', 'Vareforbrug', 'I25', 'Variable Expenses', 'Variable omkostninger', false, false],
+  ['2750', 'Fragt', 'I25', 'Variable Expenses', 'Variable omkostninger', false, false],
+  ['3600', 'Kontorartikler', 'I25', 'Administration Expenses', 'Administrationsomkostninger', false, false],
+  ['4000', 'Husleje', null, 'Property Expenses', 'Lokaleomkostninger', false, false],
+  ['4100', 'Rejseudgifter', 'I25', 'Travel Expenses', 'Rejseomkostninger', true, false],
+  ['55000', 'Bank', null, 'Liquid Assets', 'Likvide beholdninger', false, false],
+  ['55010', 'Kasse', null, 'Liquid Assets', 'Likvide beholdninger', false, false],
+].map(([n, Name, VatCode, Category, CategoryName, IsHidden, IsDefaultSalesAccount]) => ({
+  AccountNumber: Number(n),
+  PublicStandardNumber: null,
+  Name: Name as string,
+  VatCode: VatCode as string | null,
+  Category: Category as string,
+  CategoryName: CategoryName as string,
+  IsHidden: IsHidden as boolean,
+  IsDefaultSalesAccount: IsDefaultSalesAccount as boolean,
+}))
+
+const DEPOSIT_ACCOUNTS: DepositAccount[] = [
+  {
+    AccountNumber: 55000,
+    PublicStandardNumber: null,
+    Name: 'Bank',
+    IsDefault: true,
+    IsHidden: false,
+    BankRegistrationNumber: '1234',
+    BankAccountNumber: '0001234567',
+    BankSwiftNumber: 'DABADKKK',
+    BankIbanNumber: 'DK5012340001234567',
+  },
+  {
+    AccountNumber: 55010,
+    PublicStandardNumber: null,
+    Name: 'Kasse',
+    IsDefault: false,
+    IsHidden: false,
+    BankRegistrationNumber: null,
+    BankAccountNumber: null,
+    BankSwiftNumber: null,
+    BankIbanNumber: null,
+  },
+  {
+    AccountNumber: 55020,
+    PublicStandardNumber: null,
+    Name: 'MobilePay',
+    IsDefault: false,
+    IsHidden: true,
+    BankRegistrationNumber: null,
+    BankAccountNumber: null,
+    BankSwiftNumber: null,
+    BankIbanNumber: null,
+  },
+]
+
+const FIRST = ['Anna', 'Mads', 'Sofie', 'Lars', 'Emma', 'Jonas', 'Ida', 'Frederik', 'Laura', 'Mikkel']
+const LAST = ['Jensen', 'Nielsen', 'Hansen', 'Pedersen', 'Andersen', 'Christensen', 'Larsen', 'Sørensen']
+const COMPANY = ['Nordlys', 'Havblik', 'Skovly', 'Bølgen', 'Fjordkraft', 'Lindegården', 'Solsikke', 'Granhøj']
+const SUFFIX = ['ApS', 'A/S', 'I/S', 'IVS']
+
+const ascii = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'oe')
+    .replace(/å/g, 'aa')
+    .replace(/[^a-z0-9]/g, '')
+const pad = (n: number, width = 3) => String(n).padStart(width, '0')
+
+/** Contact i of an organisation; index 0 is the fixture customer "Børge Lund" (REFERENCE C4). */
+export function seededContact(i: number): ContactData {
+  const person = i % 4 === 0
+  const name =
+    i === 0
+      ? 'Børge Lund'
+      : person
+        ? `${FIRST[i % FIRST.length]} ${LAST[(i * 3) % LAST.length]}`
+        : `${COMPANY[i % COMPANY.length]} ${pad(i)} ${SUFFIX[Math.floor(i / 4) % SUFFIX.length]}`
+  const email = person ? `${ascii(name)}${i}@example.dk` : `kontakt@${ascii(name)}.dk`
+  return {
+    ExternalReference: i % 2 === 0 ? `CRM-${pad(i, 4)}` : null,
+    Name: name,
+    Street: `${['Nørregade', 'Strandvejen', 'Algade', 'Torvet'][i % 4]} ${(i % 97) + 1}`,
+    ZipCode: String(1000 + ((i * 37) % 8900)),
+    City: ['København K', 'Aarhus C', 'Odense C', 'Aalborg'][i % 4]!,
+    CountryKey: i % 25 === 24 ? 'SE' : 'DK',
+    Phone: `+45 ${pad(20_000_000 + ((i * 7919) % 79_999_999), 8)}`,
+    Email: email,
+    Webpage: person ? null : `https://${ascii(name)}.dk`,
+    AttPerson: person ? null : `${FIRST[(i + 3) % FIRST.length]} ${LAST[i % LAST.length]}`,
+    VatNumber: person ? null : `DK${pad(10_000_000 + i * 37, 8)}`,
+    EanNumber: !person && i % 10 === 5 ? `57900000${pad(i, 5)}` : null,
+    SENumber: null,
+    PNumber: null,
+    PaymentConditionType: 'Netto',
+    PaymentConditionNumberOfDays: i % 3 === 0 ? 14 : 8,
+    IsPerson: person,
+    IsMember: false,
+    MemberNumber: null,
+    UseCvr: !person,
+    CompanyTypeKey: person ? null : 'PrivateLimitedCompany',
+    InvoiceMailOutOptionKey: null,
+    PreferredInvoiceLanguageKey: null,
+    PreferredInvoiceCurrencyKey: null,
+  }
+}
+
+const PRODUCTS: [string, string, number, string][] = [
+  ['Konsulenttime', 'hours', 950, 'KT-01'],
+  ['Supporttime', 'hours', 750, 'ST-01'],
+  ['Licens, måned', 'month', 299, 'LIC-M'],
+  ['Licens, år', 'set', 2990, 'LIC-A'],
+  ['Opstartspakke', 'set', 4500, 'OP-01'],
+  ['Kursusdag', 'day', 6500, 'KD-01'],
+  ['Kørsel', 'km', 3.7, 'KM-01'],
+  ['Rådgivning, uge', 'week', 32_000, 'RW-01'],
+  ['Papir, kasse', 'box', 189, 'PK-01'],
+  ['Toner', 'parts', 645, 'TN-01'],
+  ['Hosting', 'month', 149, 'HO-01'],
+  ['Domæne', 'set', 99, 'DO-01'],
+]
+
+function seedOrganisation(
+  store: DineroStore,
+  org: Organisation,
+  counts: { contacts: number; deletedContacts: number; products: number; invoices: number },
+): void {
+  const id = org.Id
+  store.addOrganisation(org)
+  for (const a of ENTRY_ACCOUNTS) store.addEntryAccount(id, { ...a })
+  for (const a of DEPOSIT_ACCOUNTS) store.addDepositAccount(id, { ...a })
+
+  const contacts = store.contacts(id)
+  const contactGuids: string[] = []
+  for (let i = 0; i < counts.contacts + counts.deletedContacts; i++) {
+    const guid = seededGuid(`${id}:contact:${i}`)
+    contacts.insert(guid, seededContact(i), { createdAt: SEED_EPOCH + i * HOUR })
+    if (i >= counts.contacts)
+      contacts.modify(guid, undefined, () => ({ deletedAt: SEED_EPOCH + (i + 1) * HOUR }))
+    else contactGuids.push(guid)
+  }
+
+  const products = store.products(id)
+  const productGuids: string[] = []
+  for (let i = 0; i < counts.products; i++) {
+    const [name, unit, price, number] = PRODUCTS[i % PRODUCTS.length]!
+    const guid = seededGuid(`${id}:product:${i}`)
+    const data: ProductData = {
+      ProductNumber: number,
+      Name: name,
+      BaseAmountValue: price,
+      Quantity: 1,
+      AccountNumber: 1000,
+      Unit: unit,
+      ExternalReference: `PIM-${pad(i, 4)}`,
+      Comment: null,
+    }
+    products.insert(guid, data, { createdAt: SEED_EPOCH + i * HOUR })
+    productGuids.push(guid)
+  }
+
+  // Invoices: the first 40 % drafts, then booked (numbers from 1), the last 30 % paid in full.
+  const invoices = store.invoices(id)
+  const drafts = Math.floor(counts.invoices * 0.4)
+  const paidFrom = counts.invoices - Math.floor(counts.invoices * 0.3)
+  let number = 0
+  for (let i = 0; i < counts.invoices; i++) {
+    const guid = seededGuid(`${id}:invoice:${i}`)
+    const contactGuid = i === 0 ? null : (contactGuids[(i * 17) % contactGuids.length] ?? null)
+    const productIndex = i % productGuids.length
+    const product = PRODUCTS[productIndex % PRODUCTS.length]!
+    const day = new Date(SEED_EPOCH + i * 24 * HOUR * 9).toISOString().slice(0, 10)
+    const booked = i >= drafts
+    const data: InvoiceData = {
+      Number: booked ? ++number : null,
+      Status: booked ? 'Booked' : 'Draft',
+      ContactGuid: contactGuid,
+      Date: day,
+      PaymentConditionType: 'Netto',
+      PaymentConditionNumberOfDays: 8,
+      Currency: 'DKK',
+      Language: 'da-DK',
+      ExternalReference: `ORDER-${pad(i + 1, 5)}`,
+      Description: 'Faktura',
+      Comment: null,
+      Address: null,
+      ShowLinesInclVat: false,
+      InvoiceTemplateId: null,
+      IsMobilePayInvoiceEnabled: false,
+      IsPensoPayEnabled: false,
+      ProductLines: [
+        {
+          ProductGuid: productGuids[productIndex] ?? null,
+          Description: product[0],
+          Comments: null,
+          Quantity: (i % 3) + 1,
+          AccountNumber: 1000,
+          Unit: product[1],
+          Discount: 0,
+          BaseAmountValue: product[2],
+          LineType: 'Product',
+        },
+      ],
+      Payments: [],
+    }
+    if (i >= paidFrom) {
+      data.Payments.push({
+        Guid: seededGuid(`${id}:payment:${i}`),
+        DepositAccountNumber: 55000,
+        Amount: invoiceTotals(org, ENTRY_ACCOUNTS, data).TotalInclVat,
+        Description: `Betaling faktura ${data.Number}`,
+        PaymentDate: day,
+        ExternalReference: null,
+        RemainderIsFee: false,
+      })
+    }
+    invoices.insert(guid, data, { createdAt: SEED_EPOCH + i * 24 * HOUR * 9 })
+  }
+
+  if (counts.invoices > 0) {
+    store.purchaseVouchers(id).insert(
+      seededGuid(`${id}:purchase:0`),
+      {
+        PurchaseType: 'credit',
+        Status: 'Draft',
+        VoucherNumber: null,
+        VoucherDate: '2024-03-01',
+        PaymentDate: '2024-03-15',
+        RegionKey: null,
+        FileGuid: null,
+        ContactGuid: contactGuids[1] ?? null,
+        DepositAccountNumber: null,
+        CurrencyKey: 'DKK',
+        ExternalReference: 'BILAG-0001',
+        Lines: [
+          {
+            AccountNumber: 3600,
+            Description: 'Kontorartikler',
+            Amount: 1250,
+            VatCode: 'I25',
+            AccountTagName: null,
+          },
+        ],
+        BookingTime: null,
+      },
+      { createdAt: Date.UTC(2024, 2, 1, 9) },
+    )
+  }
+}
+
+/** Seeds `store`; `subjects` are the users who get the three default organisations. */
+export function seedDinero(store: DineroStore, subjects: readonly string[] = [DEFAULT_USER.subject]): void {
+  const [pro, secondPro, nonPro] = ORGANISATIONS as [Organisation, Organisation, Organisation]
+  seedOrganisation(store, structuredClone(pro), {
+    contacts: SEEDED_LIVE_CONTACTS,
+    deletedContacts: SEEDED_DELETED_CONTACTS,
+    products: 12,
+    invoices: 10,
+  })
+  seedOrganisation(store, structuredClone(secondPro), {
+    contacts: 12,
+    deletedContacts: 0,
+    products: 4,
+    invoices: 4,
+  })
+  seedOrganisation(store, structuredClone(nonPro), {
+    contacts: 3,
+    deletedContacts: 0,
+    products: 0,
+    invoices: 0,
+  })
+  seedOrganisation(store, structuredClone(FOREIGN_ORGANISATION), {
+    contacts: 2,
+    deletedContacts: 0,
+    products: 0,
+    invoices: 0,
+  })
+  for (const subject of subjects) for (const o of ORGANISATIONS) store.grantAccess(subject, o.Id)
+  store.grantAccess(FOREIGN_SUBJECT, FOREIGN_ORGANISATION_ID)
+}

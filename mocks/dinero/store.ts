@@ -1,0 +1,386 @@
+import type { Clock } from '../clock.ts'
+
+/**
+ * The Dinero side of one mock's state, behind verbs (handlers never touch a Map):
+ * - organisations and which user subjects may reach them (REFERENCE C1: numeric "firmaID");
+ * - per organisation: contacts, products, invoices, purchase vouchers, entry and deposit accounts;
+ * - version timestamps: 16 hex digits (`00000000020A5EA8`, REFERENCE C4) from one counter per
+ *   store that only goes up, so every write yields a new, larger version;
+ * - optimistic concurrency: `modify` compares the sent Timestamp with the current one and writes
+ *   in the same synchronous step (no await in between), so of two racing writers exactly one wins;
+ * - rate-limit windows per organisation on the mock clock (REFERENCE C5: 100 requests a minute).
+ * `reset()` throws all of it away and seeds again from scratch, counter included.
+ */
+
+export interface Subscription {
+  HasPro: boolean
+  HasPayingPro: boolean
+  HasStarterPlus: boolean
+  HasTotal: boolean
+  HasYfs: boolean
+}
+
+/** Union of OrganizationReadModel and OrganizationReadModelV2 (REFERENCE C2). */
+export interface Organisation {
+  Id: number
+  Name: string
+  Type: string
+  IsPro: boolean
+  IsPayingPro: boolean
+  IsVatFree: boolean
+  IsTaxFreeUnion: boolean
+  Email: string | null
+  Phone: string | null
+  Street: string | null
+  City: string | null
+  ZipCode: string | null
+  AttPerson: string | null
+  VatNumber: string | null
+  CountryKey: string | null
+  Website: string | null
+  CompanyTypeKey: string | null
+  RoleKey: string | null
+  Subscription: Subscription
+}
+
+/** A stored item: its data plus the bookkeeping every Dinero entity has. */
+export interface Row<D> {
+  readonly guid: string
+  /** The current version, sent back as `TimeStamp`/`Timestamp`. */
+  readonly version: string
+  readonly createdAt: number
+  readonly updatedAt: number
+  readonly deletedAt: number | null
+  readonly data: D
+}
+
+export type ModifyResult<D> =
+  | { ok: true; row: Row<D> }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'stale'; row: Row<D> }
+
+export interface Table<D> {
+  /** Every row in insertion order (deleted ones included). */
+  all(): Row<D>[]
+  get(guid: string): Row<D> | undefined
+  /** Adds a row; undefined when the guid is taken. */
+  insert(guid: string, data: D, at?: { createdAt: number }): Row<D> | undefined
+  /**
+   * Compare-and-set: when `expected` is given it must equal the current version, else `stale`.
+   * `change` runs synchronously between the check and the write; it may throw to refuse.
+   */
+  modify(
+    guid: string,
+    expected: string | undefined,
+    change: (row: Row<D>) => { data?: D; deletedAt?: number | null },
+  ): ModifyResult<D>
+  /** Removes a row for good (compare-and-set like `modify`). */
+  remove(guid: string, expected: string | undefined): ModifyResult<D>
+}
+
+export interface ContactData {
+  ExternalReference: string | null
+  Name: string
+  Street: string | null
+  ZipCode: string | null
+  City: string | null
+  CountryKey: string
+  Phone: string | null
+  Email: string | null
+  Webpage: string | null
+  AttPerson: string | null
+  VatNumber: string | null
+  EanNumber: string | null
+  SENumber: string | null
+  PNumber: string | null
+  PaymentConditionType: string | null
+  PaymentConditionNumberOfDays: number | null
+  IsPerson: boolean
+  IsMember: boolean
+  MemberNumber: string | null
+  UseCvr: boolean
+  CompanyTypeKey: string | null
+  InvoiceMailOutOptionKey: string | null
+  PreferredInvoiceLanguageKey: string | null
+  PreferredInvoiceCurrencyKey: string | null
+}
+
+export interface ProductData {
+  ProductNumber: string | null
+  Name: string | null
+  BaseAmountValue: number
+  Quantity: number
+  AccountNumber: number
+  Unit: string
+  ExternalReference: string | null
+  Comment: string | null
+}
+
+export interface InvoiceLine {
+  ProductGuid: string | null
+  Description: string | null
+  Comments: string | null
+  Quantity: number
+  AccountNumber: number
+  Unit: string | null
+  Discount: number
+  BaseAmountValue: number
+  LineType: 'Product' | 'Text'
+}
+
+export interface Payment {
+  Guid: string
+  DepositAccountNumber: number
+  Amount: number
+  Description: string
+  PaymentDate: string
+  ExternalReference: string | null
+  RemainderIsFee: boolean
+}
+
+export interface InvoiceData {
+  /** null while a draft; assigned when booked. */
+  Number: number | null
+  Status: 'Draft' | 'Booked'
+  ContactGuid: string | null
+  Date: string
+  PaymentConditionType: string
+  PaymentConditionNumberOfDays: number
+  Currency: string
+  Language: string
+  ExternalReference: string | null
+  Description: string
+  Comment: string | null
+  Address: string | null
+  ShowLinesInclVat: boolean
+  InvoiceTemplateId: string | null
+  IsMobilePayInvoiceEnabled: boolean
+  IsPensoPayEnabled: boolean
+  ProductLines: InvoiceLine[]
+  Payments: Payment[]
+}
+
+export interface PurchaseLine {
+  AccountNumber: number | null
+  Description: string | null
+  Amount: number
+  VatCode: string | null
+  AccountTagName: string | null
+}
+
+export interface PurchaseVoucherData {
+  PurchaseType: 'cash' | 'credit'
+  Status: 'Draft' | 'Booked' | 'Paid'
+  VoucherNumber: number | null
+  VoucherDate: string
+  PaymentDate: string | null
+  RegionKey: string | null
+  FileGuid: string | null
+  ContactGuid: string | null
+  DepositAccountNumber: number | null
+  CurrencyKey: string | null
+  ExternalReference: string | null
+  Lines: PurchaseLine[]
+  BookingTime: string | null
+}
+
+export interface EntryAccount {
+  AccountNumber: number
+  PublicStandardNumber: number | null
+  Name: string
+  VatCode: string | null
+  Category: string
+  CategoryName: string
+  IsHidden: boolean
+  IsDefaultSalesAccount: boolean
+}
+
+export interface DepositAccount {
+  AccountNumber: number
+  PublicStandardNumber: number | null
+  Name: string
+  IsDefault: boolean
+  IsHidden: boolean
+  BankRegistrationNumber: string | null
+  BankAccountNumber: string | null
+  BankSwiftNumber: string | null
+  BankIbanNumber: string | null
+}
+
+export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number }
+
+export interface DineroStore {
+  /** A fresh version: 16 upper-case hex digits, larger than every one before (REFERENCE C4). */
+  nextTimestamp(): string
+  addOrganisation(org: Organisation): void
+  organisation(id: number): Organisation | undefined
+  grantAccess(subject: string, organisationId: number): void
+  canAccess(subject: string, organisationId: number): boolean
+  /** The organisations a user can reach, in the order they were added. */
+  organisationsOf(subject: string): Organisation[]
+  contacts(organisationId: number): Table<ContactData>
+  products(organisationId: number): Table<ProductData>
+  invoices(organisationId: number): Table<InvoiceData>
+  purchaseVouchers(organisationId: number): Table<PurchaseVoucherData>
+  entryAccounts(organisationId: number): EntryAccount[]
+  addEntryAccount(organisationId: number, account: EntryAccount): void
+  depositAccounts(organisationId: number): DepositAccount[]
+  addDepositAccount(organisationId: number, account: DepositAccount): void
+  /**
+   * Counts one request against an organisation's sliding 60 s window; refused (and not
+   * counted) once `limit` requests fall inside it. A limit of 0 or less never refuses.
+   */
+  hit(organisationId: number, limit: number): RateLimitVerdict
+  /** Forgets everything and seeds again. */
+  reset(): void
+}
+
+export interface DineroStoreOptions {
+  /** Fills a fresh store; run at creation and after every reset. */
+  seed?: (store: DineroStore) => void
+}
+
+const WINDOW_MS = 60_000
+/** The counter starts below the spec's example value, so early versions look like real ones. */
+const FIRST_VERSION = 0x20a5e00
+
+function createTable<D>(clock: Clock, nextVersion: () => string): Table<D> {
+  const rows = new Map<string, Row<D>>()
+  const key = (guid: string) => guid.toLowerCase()
+  const check = (guid: string, expected: string | undefined): ModifyResult<D> => {
+    const row = rows.get(key(guid))
+    if (row === undefined) return { ok: false, reason: 'not-found' }
+    if (expected !== undefined && expected !== row.version) return { ok: false, reason: 'stale', row }
+    return { ok: true, row }
+  }
+  return {
+    all: () => [...rows.values()],
+    get: (guid) => rows.get(key(guid)),
+    insert(guid, data, at) {
+      if (rows.has(key(guid))) return undefined
+      const now = at?.createdAt ?? clock.now()
+      const row: Row<D> = {
+        guid,
+        version: nextVersion(),
+        createdAt: now,
+        updatedAt: now,
+        deletedAt: null,
+        data,
+      }
+      rows.set(key(guid), row)
+      return row
+    },
+    modify(guid, expected, change) {
+      const found = check(guid, expected)
+      if (!found.ok) return found
+      const patch = change(found.row)
+      const row: Row<D> = {
+        ...found.row,
+        data: patch.data ?? found.row.data,
+        deletedAt: patch.deletedAt === undefined ? found.row.deletedAt : patch.deletedAt,
+        version: nextVersion(),
+        updatedAt: clock.now(),
+      }
+      rows.set(key(guid), row)
+      return { ok: true, row }
+    },
+    remove(guid, expected) {
+      const found = check(guid, expected)
+      if (found.ok) rows.delete(key(guid))
+      return found
+    },
+  }
+}
+
+interface OrganisationData {
+  org: Organisation
+  contacts: Table<ContactData>
+  products: Table<ProductData>
+  invoices: Table<InvoiceData>
+  purchaseVouchers: Table<PurchaseVoucherData>
+  entryAccounts: EntryAccount[]
+  depositAccounts: DepositAccount[]
+}
+
+interface State {
+  counter: number
+  organisations: Map<number, OrganisationData>
+  access: Map<string, Set<number>>
+  windows: Map<number, number[]>
+}
+
+const emptyState = (): State => ({
+  counter: FIRST_VERSION,
+  organisations: new Map(),
+  access: new Map(),
+  windows: new Map(),
+})
+
+export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}): DineroStore {
+  let state = emptyState()
+  const nextTimestamp = () => {
+    state.counter += 1
+    return state.counter.toString(16).toUpperCase().padStart(16, '0')
+  }
+  const data = (id: number): OrganisationData => {
+    const d = state.organisations.get(id)
+    if (d === undefined) throw new RangeError(`no Dinero organisation ${id}`)
+    return d
+  }
+
+  const store: DineroStore = {
+    nextTimestamp,
+    addOrganisation(org) {
+      if (state.organisations.has(org.Id)) throw new RangeError(`organisation ${org.Id} exists`)
+      state.organisations.set(org.Id, {
+        org,
+        contacts: createTable(clock, nextTimestamp),
+        products: createTable(clock, nextTimestamp),
+        invoices: createTable(clock, nextTimestamp),
+        purchaseVouchers: createTable(clock, nextTimestamp),
+        entryAccounts: [],
+        depositAccounts: [],
+      })
+    },
+    organisation: (id) => state.organisations.get(id)?.org,
+    grantAccess(subject, organisationId) {
+      data(organisationId)
+      const set = state.access.get(subject) ?? new Set<number>()
+      set.add(organisationId)
+      state.access.set(subject, set)
+    },
+    canAccess: (subject, id) => state.access.get(subject)?.has(id) === true,
+    organisationsOf(subject) {
+      const ids = state.access.get(subject) ?? new Set<number>()
+      return [...state.organisations.values()].filter((d) => ids.has(d.org.Id)).map((d) => d.org)
+    },
+    contacts: (id) => data(id).contacts,
+    products: (id) => data(id).products,
+    invoices: (id) => data(id).invoices,
+    purchaseVouchers: (id) => data(id).purchaseVouchers,
+    entryAccounts: (id) => [...data(id).entryAccounts],
+    addEntryAccount: (id, account) => void data(id).entryAccounts.push(account),
+    depositAccounts: (id) => [...data(id).depositAccounts],
+    addDepositAccount: (id, account) => void data(id).depositAccounts.push(account),
+    hit(organisationId, limit) {
+      if (limit <= 0) return { ok: true }
+      const now = clock.now()
+      const recent = (state.windows.get(organisationId) ?? []).filter((t) => t > now - WINDOW_MS)
+      if (recent.length >= limit) {
+        state.windows.set(organisationId, recent)
+        // The window frees when enough of the oldest requests have left it to drop below the limit.
+        const freeing = recent[recent.length - limit] ?? now
+        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((freeing + WINDOW_MS - now) / 1000)) }
+      }
+      recent.push(now)
+      state.windows.set(organisationId, recent)
+      return { ok: true }
+    },
+    reset() {
+      state = emptyState()
+      options.seed?.(store)
+    },
+  }
+  options.seed?.(store)
+  return store
+}

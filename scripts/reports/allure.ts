@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+
+/**
+ * One offline Allure report from the vitest and Newman results (DESIGN.md §4). Allure 3 renders
+ * from file:// only as a single file, and its HTML loads an analytics script: removed here.
+ */
+export interface AllureInput {
+  resultsDirs: string[]
+  output: string
+  name: string
+}
+
+export function stripAnalytics(html: string): string {
+  return html
+    .replace(/<script[^>]*googletagmanager[^>]*>\s*<\/script>/gi, '')
+    .replace(/<script[^>]*>[^<]*(?:gtag\(|dataLayer|googletagmanager|google-analytics)[^<]*<\/script>/gi, '')
+}
+
+export function generateAllure(input: AllureInput): { ok: boolean; file?: string; message: string } {
+  const dirs = input.resultsDirs.filter((d) => existsSync(d) && readdirSync(d).length > 0)
+  if (dirs.length === 0) return { ok: false, message: 'no Allure results to render' }
+  mkdirSync(input.output, { recursive: true })
+  const config = join(input.output, '..', 'allurerc.mjs')
+  writeFileSync(
+    config,
+    `export default ${JSON.stringify({
+      name: input.name,
+      output: resolve(input.output),
+      plugins: { awesome: { options: { singleFile: true, reportName: input.name } } },
+    })}\n`,
+  )
+  // The package exports only its API; its CLI sits beside dist/ (bin: ./cli.js).
+  const cli = join(dirname(createRequire(import.meta.url).resolve('allure')), '..', 'cli.js')
+  const run = spawnSync(
+    process.execPath,
+    [cli, 'generate', '--config', config, ...dirs.map((d) => resolve(d))],
+    {
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  )
+  rmSync(config, { force: true })
+  if (run.status !== 0)
+    return { ok: false, message: `allure generate failed: ${(run.stderr || run.stdout).slice(-400)}` }
+  const file = join(input.output, 'index.html')
+  if (!existsSync(file)) return { ok: false, message: 'allure generate wrote no index.html' }
+  writeFileSync(file, stripAnalytics(readFileSync(file, 'utf8')))
+  return { ok: true, file, message: `Allure report: ${file}` }
+}

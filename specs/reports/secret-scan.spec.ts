@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { redactFiles, SecretSet, scanForSecrets } from '../../scripts/reports/secrets.ts'
+
+/** The leak canary: a secret planted in a report is found by the scan, and redaction removes it. */
+describe('report secret scan', () => {
+  const canary = 'CANARY-7f3a9c1e5b2d4a6f8e0c'
+
+  const plant = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    mkdirSync(join(dir, 'nested'))
+    writeFileSync(join(dir, 'clean.xml'), '<testsuite name="ok"/>')
+    writeFileSync(join(dir, 'nested', 'leaky.json'), JSON.stringify({ note: `token=${canary}` }))
+    return dir
+  }
+
+  it('finds a planted secret in a nested report file, and only there', () => {
+    const dir = plant()
+    const secrets = new SecretSet()
+    secrets.add(canary)
+    expect(scanForSecrets(dir, secrets)).toEqual([join(dir, 'nested', 'leaky.json')])
+  })
+
+  it('finds the URL-encoded form of a secret too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    const secret = 'se:cr+et %41/ü-long'
+    writeFileSync(join(dir, 'url.txt'), `GET /x?client_secret=${encodeURIComponent(secret)}`)
+    const secrets = new SecretSet()
+    secrets.add(secret)
+    expect(scanForSecrets(dir, secrets)).toHaveLength(1)
+  })
+
+  it('redaction replaces every occurrence, after which the scan is clean', () => {
+    const dir = plant()
+    const secrets = new SecretSet()
+    secrets.add(canary)
+    expect(redactFiles(dir, secrets)).toBe(1)
+    expect(readFileSync(join(dir, 'nested', 'leaky.json'), 'utf8')).toContain('[redacted]')
+    expect(scanForSecrets(dir, secrets)).toEqual([])
+  })
+
+  it('collects tokens, codes and credentials from a Newman exchange', () => {
+    const secrets = new SecretSet()
+    secrets.addExchange({
+      code: 200,
+      text: JSON.stringify({ access_token: 'eyJhbGciOi.payload.sig', refresh_token: 'A'.repeat(64) }),
+      headers: { location: 'http://127.0.0.1:8976/callback?code=CODE1234567890&state=s' },
+      requestHeaders: { authorization: 'Basic aXN2OnNlY3JldA==' },
+      requestBody: 'grant_type=authorization_code&code=CODE0987654321&client_secret=topsecret1',
+    })
+    for (const s of [
+      'eyJhbGciOi.payload.sig',
+      'A'.repeat(64),
+      'CODE1234567890',
+      'aXN2OnNlY3JldA==',
+      'CODE0987654321',
+      'topsecret1',
+    ]) {
+      expect(secrets.has(`x${s}x`)).toBe(true)
+    }
+    expect(secrets.has('grant_type=authorization_code')).toBe(false)
+  })
+})
