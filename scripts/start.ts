@@ -41,6 +41,7 @@ console.log(
 
 const lastStep = new Map(catalogue.map((c) => [c.id, mockSteps(c).length]))
 const failuresByCheck = new Map<string, string[]>()
+let organisations = ''
 let done = 0
 let exitCode = 0
 try {
@@ -53,7 +54,13 @@ try {
       junit: { export: `${reports}/junit-newman.xml` },
       allure: { resultsDir: newmanResults },
     },
-    onResponse: (_item, exchange) => secrets.addExchange(exchange),
+    onResponse: (item, exchange) => {
+      secrets.addExchange(exchange)
+      // The organisation picker an integrator shows after login (REFERENCE D): keep it for the summary.
+      if (item.startsWith('dinero.organizations.fields-casing · 2.') && exchange.code === 200) {
+        organisations = exchange.text
+      }
+    },
     onItem: (item, failures) => {
       const id = checkIdOf(item)
       const list = failuresByCheck.get(id) ?? []
@@ -104,6 +111,7 @@ try {
   }
 
   console.log(`\n${summaryTable(rows)}`)
+  printOrganisations(organisations)
   const ms = Math.round(performance.now() - started)
   console.log(
     `\nreports: ${reports}/summary.md, ${reports}/junit-newman.xml, ${reports}/allure-report/index.html`,
@@ -113,3 +121,14 @@ try {
   await served.close()
 }
 process.exitCode = exitCode
+
+function printOrganisations(json: string): void {
+  let list: { Name?: string; Id?: number; IsPro?: boolean }[] = []
+  try {
+    list = JSON.parse(json)
+  } catch {
+    return
+  }
+  console.log('\nGET /v1/organizations?fields=Name,Id,IsPro (the seeded user):')
+  for (const o of list) console.log(`  ${String(o.Id).padStart(8)}  ${o.IsPro ? 'Pro    ' : 'not Pro'}  ${o.Name}`)
+}
