@@ -3,6 +3,7 @@ import type { RefreshPolicy } from './connect/model.ts'
 import type { ConnectStore } from './connect/store.ts'
 import { DEVIATIONS, type DeviationId, type Deviations, isDeviationId } from './deviations.ts'
 import { json, MockHttpError } from './errors.ts'
+import { type FaultSpec, FaultSpecError, type Faults, validateFault } from './faults.ts'
 import type { Journal } from './journal.ts'
 import type { Route } from './routes.ts'
 
@@ -18,10 +19,20 @@ export interface Settings {
   dinero?: { rateLimitPerMinute?: number }
 }
 
+/** Things that happen to a grant or an organisation outside the app (issue: client grading). */
+export type LifecycleEvent =
+  | { event: 'revoke-consent'; clientId: string; subject?: string }
+  | { event: 'remove-organisation-access'; organizationId: number; subject?: string }
+  | { event: 'lose-pro'; organizationId: number }
+  | { event: 'regain-pro'; organizationId: number }
+
 export interface Control {
   reset(): void
   advanceClock(seconds: number): number
   settings(patch: Settings): void
+  injectFault(spec: FaultSpec): void
+  clearFaults(): void
+  lifecycle(event: LifecycleEvent): void
 }
 
 export interface ControlDeps {
@@ -32,6 +43,11 @@ export interface ControlDeps {
   /** Extra reset and settings work from the Dinero side. */
   onReset: (() => void)[]
   onSettings: ((patch: Settings) => void)[]
+  faults: Faults
+  /** The seeded user's subject, for lifecycle events that name none. */
+  defaultSubject: string
+  /** Dinero-side lifecycle effects: lose access, lose or regain Pro. */
+  onLifecycle: ((event: LifecycleEvent, subject: string) => boolean)[]
 }
 
 class ControlError extends MockHttpError {
@@ -48,7 +64,20 @@ export function createControl(deps: ControlDeps): Control {
   return {
     reset() {
       deps.connectStore().reset()
+      deps.faults.clear()
       for (const f of deps.onReset) f()
+    },
+    injectFault: (spec) => deps.faults.add(spec),
+    clearFaults: () => deps.faults.clear(),
+    lifecycle(event) {
+      const subject = ('subject' in event ? event.subject : undefined) ?? deps.defaultSubject
+      if (event.event === 'revoke-consent') {
+        // The user withdraws consent: consent, refresh tokens and earlier access tokens go.
+        deps.connectStore().revokeConsent(subject, event.clientId)
+        return
+      }
+      const handled = deps.onLifecycle.some((f) => f(event, subject))
+      if (!handled) throw new ControlError(`unknown organisation ${event.organizationId}`)
     },
     advanceClock(seconds) {
       deps.clock.advance(seconds * 1000)
@@ -84,6 +113,28 @@ function ids(value: unknown, field: string): DeviationId[] {
   const unknown = value.filter((v) => !isDeviationId(v))
   if (unknown.length > 0) throw new ControlError(`unknown deviation(s): ${unknown.join(', ')}`)
   return value as DeviationId[]
+}
+
+function lifecycleEvent(b: Record<string, unknown>): LifecycleEvent {
+  const subject = typeof b.subject === 'string' ? { subject: b.subject } : {}
+  switch (b.event) {
+    case 'revoke-consent':
+      if (typeof b.clientId !== 'string') throw new ControlError('revoke-consent needs clientId')
+      return { event: 'revoke-consent', clientId: b.clientId, ...subject }
+    case 'remove-organisation-access':
+    case 'lose-pro':
+    case 'regain-pro': {
+      const id = Number(b.organizationId)
+      if (!Number.isInteger(id)) throw new ControlError(`${b.event} needs a numeric organizationId`)
+      return b.event === 'remove-organisation-access'
+        ? { event: b.event, organizationId: id, ...subject }
+        : { event: b.event, organizationId: id }
+    }
+    default:
+      throw new ControlError(
+        'event must be revoke-consent, remove-organisation-access, lose-pro or regain-pro',
+      )
+  }
 }
 
 export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
@@ -125,5 +176,23 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
       return json({ ok: true })
     }),
     route('GET', '/__mock/journal', () => json({ entries: deps.journal.entries() })),
+    route('GET', '/__mock/faults', () => json({ faults: deps.faults.list() })),
+    route('POST', '/__mock/faults', async (r) => {
+      try {
+        control.injectFault(validateFault(await body(r.request)))
+      } catch (e) {
+        if (e instanceof FaultSpecError) throw new ControlError(e.message)
+        throw e
+      }
+      return json({ faults: deps.faults.list() })
+    }),
+    route('DELETE', '/__mock/faults', () => {
+      control.clearFaults()
+      return new Response(null, { status: 204 })
+    }),
+    route('POST', '/__mock/lifecycle', async (r) => {
+      control.lifecycle(lifecycleEvent(await body(r.request)))
+      return json({ ok: true })
+    }),
   ]
 }

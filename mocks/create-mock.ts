@@ -10,6 +10,7 @@ import type { DineroContext } from './dinero/context.ts'
 import { dineroRoutes } from './dinero/routes.ts'
 import { seedDinero } from './dinero/seed.ts'
 import { createDineroStore, type DineroStore } from './dinero/store.ts'
+import { createFaults } from './faults.ts'
 import { createJournal, type Journal } from './journal.ts'
 import { type MockOptions, type ResolvedMockOptions, resolveOptions } from './options.ts'
 import { type Route, type RouteRuntime, type Service, toHandlers } from './routes.ts'
@@ -57,9 +58,11 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     [resolved.connectOrigin, new Set<Service>(['connect', 'control'])],
     [resolved.apiOrigin, new Set<Service>(['dinero'])],
   ])
+  const faults = createFaults()
   const runtime: RouteRuntime = {
     clock,
     journal,
+    before: (route, req) => faults.apply(route, req),
     accepts: (url, service) => origins.get(url.origin)?.has(service) === true,
     serverError: (service) =>
       service === 'dinero'
@@ -79,6 +82,7 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     store: connectStore,
     signingKey,
     deviations,
+    faults,
     organisationsOf: (subject) => dineroStore.organisationsOf(subject).map((o) => o.Name),
   }
   const dinero: DineroContext = {
@@ -93,7 +97,23 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     journal,
     deviations,
     connectStore: () => connectStore,
-    onReset: [() => dineroStore.reset()],
+    faults,
+    defaultSubject: resolved.users[0]?.subject ?? '',
+    onLifecycle: [
+      (event, subject) => {
+        if (event.event === 'remove-organisation-access')
+          return dineroStore.revokeAccess(subject, event.organizationId)
+        if (event.event === 'lose-pro') return dineroStore.setPro(event.organizationId, false)
+        if (event.event === 'regain-pro') return dineroStore.setPro(event.organizationId, true)
+        return false
+      },
+    ],
+    onReset: [
+      () => dineroStore.reset(),
+      () => {
+        dinero.options.rateLimitPerMinute = resolved.dinero.rateLimitPerMinute
+      },
+    ],
     onSettings: [
       (patch) => {
         const limit = patch.dinero?.rateLimitPerMinute

@@ -335,6 +335,10 @@ export async function authorizeEndpoint(ctx: ConnectContext, req: RouteRequest):
     scopes: v.scopes.join(' '),
   })
 
+  // An injected fault: the IdP is briefly unavailable (a safe error, delivered to the client, REFERENCE B7).
+  if (ctx.faults?.take('authorize', 'temporarily-unavailable'))
+    deliverError(ctx, v, origin, 'temporarily_unavailable')
+
   const decision = request.headers.get('x-mock-consent')?.toLowerCase()
   if (decision === 'deny') deliverError(ctx, v, origin, 'access_denied')
 

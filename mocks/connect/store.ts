@@ -62,7 +62,7 @@ export interface ConnectStore {
   recordError(error: Omit<ErrorRecord, 'createdAt'>, at: number): string
   getError(id: string): ErrorRecord | undefined
 
-  /** Drops expired codes, refresh tokens, error records (keeps memory flat under load). */
+  /** Drops expired codes, refresh tokens, error records and sessions (keeps memory flat under load). */
   purgeExpired(now: number): void
   counts(): { codes: number; refreshTokens: number; sessions: number; errors: number; consents: number }
 }
@@ -74,6 +74,12 @@ export function newHandle(): string {
 
 const key = (clientId: string, subject: string) => `${clientId}\u0000${subject}`
 const ERROR_TTL_MS = 10 * 60_000
+/**
+ * Duende's default authentication cookie: 10 hours, sliding. Without a lifetime every cookie-less
+ * login (a test client, `consent: 'auto'`) left a session behind for good (issue 7: memory must
+ * stay flat under 100k token operations).
+ */
+export const SESSION_LIFETIME_MS = 10 * 3600_000
 
 export function createConnectStore(
   seed: { clients: ClientConfig[]; users: UserConfig[] },
@@ -90,15 +96,23 @@ export function createConnectStore(
   const codes = new Map<string, CodeRecord>()
   const refresh = new Map<string, RefreshRecord>()
   const sessions = new Map<string, SessionRecord>()
+  /** Last use of each session on the mock clock (sliding expiry). */
+  const sessionSeen = new Map<string, number>()
   const consents = new Map<string, Set<string>>()
   const revokedSeq = new Map<string, number>()
   let tokenSeq = 0
   const errors = new Map<string, ErrorRecord>()
   let lastPurge = clock.now()
 
+  // Purge every 30 s of mock time, or sooner once the maps grow past a bound that doubles with
+  // what is still live after a purge (so many live tokens do not mean a full scan per request).
+  let purgeAbove = 50_000
+  const size = () => codes.size + refresh.size + sessions.size
   const maybePurge = () => {
     const now = clock.now()
-    if (now - lastPurge >= 30_000 || codes.size + refresh.size > 50_000) store.purgeExpired(now)
+    if (now - lastPurge < 30_000 && size() <= purgeAbove) return
+    store.purgeExpired(now)
+    purgeAbove = Math.max(50_000, 2 * size())
   }
 
   const store: ConnectStore = {
@@ -110,7 +124,7 @@ export function createConnectStore(
     },
     reset() {
       seedClients()
-      for (const m of [codes, refresh, sessions, consents, revokedSeq, errors]) m.clear()
+      for (const m of [codes, refresh, sessions, sessionSeen, consents, revokedSeq, errors]) m.clear()
     },
     users,
     findUserByEmail: (email) => usersByEmail.get(email.toLowerCase()),
@@ -166,11 +180,24 @@ export function createConnectStore(
     nextTokenSeq: () => ++tokenSeq,
 
     createSession(subject, authTime) {
+      maybePurge()
       const s = { id: randomUUID(), subject, authTime }
       sessions.set(s.id, s)
+      sessionSeen.set(s.id, clock.now())
       return s
     },
-    getSession: (id) => sessions.get(id),
+    getSession(id) {
+      const s = sessions.get(id)
+      if (s === undefined) return undefined
+      const now = clock.now()
+      if ((sessionSeen.get(id) ?? 0) + SESSION_LIFETIME_MS <= now) {
+        sessions.delete(id)
+        sessionSeen.delete(id)
+        return undefined
+      }
+      sessionSeen.set(id, now)
+      return s
+    },
 
     grantConsent(subject, clientId, scopes) {
       const k = key(clientId, subject)
@@ -199,6 +226,12 @@ export function createConnectStore(
       for (const [c, r] of codes) if (r.expiresAt <= now) codes.delete(c)
       for (const [h, r] of refresh) if (r.expiresAt <= now) refresh.delete(h)
       for (const [id, e] of errors) if (e.createdAt + ERROR_TTL_MS <= now) errors.delete(id)
+      for (const [id, seen] of sessionSeen) {
+        if (seen + SESSION_LIFETIME_MS <= now) {
+          sessions.delete(id)
+          sessionSeen.delete(id)
+        }
+      }
     },
     counts: () => ({
       codes: codes.size,

@@ -51,6 +51,9 @@ export interface TokenResponse {
 }
 
 export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput): Promise<TokenResponse> {
+  // Numbered before the first await, in the same step that accepted the grant: a replay answered
+  // while this token is being signed revokes it too (ConnectStore.revokeAll compares numbers).
+  const jti = tokenId(ctx.store.nextTokenSeq())
   const key = await ctx.signingKey()
   const iat = ctx.clock.nowSeconds()
   const { client, issuer, scopes, user } = input
@@ -62,7 +65,7 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
     aud: DINERO_AUDIENCE,
     scope: scopes,
     client_id: client.clientId,
-    jti: tokenId(ctx.store.nextTokenSeq()),
+    jti,
   }
   if (user) {
     claims.sub = user.subject

@@ -216,6 +216,10 @@ export interface DineroStore {
   organisation(id: number): Organisation | undefined
   grantAccess(subject: string, organisationId: number): void
   canAccess(subject: string, organisationId: number): boolean
+  /** Lifecycle: the user loses access to one organisation (the company removed them). */
+  revokeAccess(subject: string, organisationId: number): boolean
+  /** Lifecycle: an organisation gains or loses its Pro subscription. */
+  setPro(organisationId: number, isPro: boolean): boolean
   /** The organisations a user can reach, in the order they were added. */
   organisationsOf(subject: string): Organisation[]
   contacts(organisationId: number): Table<ContactData>
@@ -350,6 +354,14 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
       state.access.set(subject, set)
     },
     canAccess: (subject, id) => state.access.get(subject)?.has(id) === true,
+    revokeAccess: (subject, id) => state.access.get(subject)?.delete(id) === true,
+    setPro(id, isPro) {
+      const org = state.organisations.get(id)?.org
+      if (org === undefined) return false
+      org.IsPro = isPro
+      org.IsPayingPro = isPro && org.IsPayingPro
+      return true
+    },
     organisationsOf(subject) {
       const ids = state.access.get(subject) ?? new Set<number>()
       return [...state.organisations.values()].filter((d) => ids.has(d.org.Id)).map((d) => d.org)

@@ -4,46 +4,84 @@ import type { Route } from '../routes.ts'
 /**
  * Picks the candidate handler(s) for a request by method and path once, instead of letting
  * msw try every handler in turn (DESIGN.md §5: matching every handler is most of the served
- * mock's cost). Matching is case-insensitive like msw's path-to-regexp (and IdentityServer's
- * router, REFERENCE B1). Routes are tried in table order, so the first match wins as in msw.
+ * mock's cost). Matching follows msw's path-to-regexp 6 rules for our patterns: case-insensitive,
+ * an optional trailing slash, `:name` is one non-empty segment, params decoded with
+ * `decodeURIComponent`. Routes are tried in table order, so the first match wins as in msw.
  */
 export interface Candidate {
   route: Route
   handler: RequestHandler
 }
 
-interface Compiled extends Candidate {
-  regex: RegExp
+export interface Match extends Candidate {
+  /** Path params as msw's resolver receives them (decoded). */
+  params: Record<string, string>
 }
 
-function compile(path: string): RegExp {
+interface Compiled extends Candidate {
+  regex: RegExp
+  names: string[]
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']
+
+function compile(path: string): { regex: RegExp; names: string[] } {
+  const names: string[] = []
   const source = path
     .split('/')
-    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((seg) => {
+      if (!seg.startsWith(':')) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      names.push(seg.slice(1))
+      return '([^/#?]+?)'
+    })
     .join('/')
-  return new RegExp(`^${source}/?$`, 'i')
+  return { regex: new RegExp(`^${source}/?$`, 'i'), names }
+}
+
+/**
+ * msw decodes with `decodeURIComponent`, which throws on malformed escapes (`%E0%A4`) and turns
+ * the whole request into an exception. Here the raw segment is kept, so the route's own
+ * validation answers it (Dinero: 404 code 40) instead of a 500.
+ */
+function decode(value: string): string {
+  if (!value.includes('%')) return value
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
 }
 
 export function createRouteIndex(routes: readonly Route[], handlers: readonly RequestHandler[]) {
   const compiled: Compiled[] = routes.map((route, i) => ({
     route,
     handler: handlers[i]!,
-    regex: compile(route.path),
+    ...compile(route.path),
   }))
+  const all = compiled.filter((c) => c.route.method === 'ALL')
   const byMethod = new Map<string, Compiled[]>()
-  for (const m of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']) {
+  for (const m of METHODS) {
     byMethod.set(
       m,
       compiled.filter((c) => c.route.method === m || c.route.method === 'ALL'),
     )
   }
-  const all = compiled.filter((c) => c.route.method === 'ALL')
   return {
     /** Handlers whose method and path fit, in table order. */
     candidates(method: string, pathname: string): Candidate[] {
+      return this.match(method, pathname)
+    },
+    /** Handlers whose method and path fit, in table order, with their path params. */
+    match(method: string, pathname: string): Match[] {
       const list = byMethod.get(method) ?? all
-      const out: Candidate[] = []
-      for (const c of list) if (c.regex.test(pathname)) out.push(c)
+      const out: Match[] = []
+      for (const c of list) {
+        const m = c.regex.exec(pathname)
+        if (m === null) continue
+        const params: Record<string, string> = {}
+        for (let i = 0; i < c.names.length; i++) params[c.names[i]!] = decode(m[i + 1]!)
+        out.push({ route: c.route, handler: c.handler, params })
+      }
       return out
     },
     /** Whether any route exists for the path under another method (405 rather than 404). */

@@ -2,14 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
-import { createRouteIndex } from './route-index.ts'
+import { dispatch } from '../routes.ts'
+import { createRouteIndex, type Match } from './route-index.ts'
 
 /**
  * The served mock: the same msw handlers on a real TCP port, through a small node:http adapter
- * (DESIGN.md §1, §5). Each request is matched to its candidate handler(s) by method and path
- * and handed to msw's `getResponse` with only those. Bad requests get clear errors in JSON:
- * a URL that is not origin-form → 400, a body over the limit → 413, no route → 404; nothing a
- * client sends crashes the server.
+ * (DESIGN.md §1, §5). Each request is matched to its candidate route(s) by method and path once
+ * (route-index.ts). By default the adapter then runs what each candidate's msw resolver runs
+ * (toHandlers in routes.ts: decline unless the origin is served, else `dispatch`) directly,
+ * without msw's per-handler request clone, cookie parsing, path recompilation and abort
+ * bookkeeping, which cost more than the route itself (issue 7). `dispatch: 'msw'` keeps the
+ * previous path through msw's `getResponse` with only the candidates; a spec holds the two equal.
+ * Bad requests get clear errors in JSON: a URL that is not origin-form → 400, a body over the
+ * limit → 413, no route → 404; nothing a client sends crashes the server.
  */
 export interface ServeOptions {
   /** 0 picks a free port. Default 4010. */
@@ -18,6 +23,8 @@ export interface ServeOptions {
   host?: string
   /** Largest request body accepted; default 1 MiB. */
   maxBodyBytes?: number
+  /** `direct` (default): run the matched route's resolver logic; `msw`: through msw's `getResponse`. */
+  dispatch?: 'direct' | 'msw'
 }
 
 export interface ServedMock {
@@ -44,6 +51,15 @@ function jsonError(res: ServerResponse, status: number, body: Record<string, unk
 }
 
 class BodyTooLarge extends Error {}
+
+/** Dinero paths carry their version first (`/v1/…`, `/v1.2/…`); their errors are Dinero's shape. */
+const isDineroPath = (path: string) => /^\/v\d/i.test(path)
+
+// assumption: REFERENCE C5 gives no body for a wrong method, an oversized body or a failure on the
+// Dinero API; they are answered in its error shape `{code, message}` (45 Invalid request, 50 Error).
+function dineroError(res: ServerResponse, status: number, code: number, message: string): void {
+  jsonError(res, status, { code, message })
+}
 
 function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false
@@ -83,6 +99,15 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   const host = options.host ?? '127.0.0.1'
   const limit = options.maxBodyBytes ?? 1024 * 1024
   const index = createRouteIndex(mock.routes, mock.handlers)
+  const engine = options.dispatch ?? 'direct'
+  /** What each candidate's msw resolver does (routes.ts toHandlers), first taker wins. */
+  const direct = async (candidates: Match[], request: Request, url: URL): Promise<Response | undefined> => {
+    for (const c of candidates) {
+      if (!mock.runtime.accepts(url, c.route.service)) continue
+      return dispatch(c.route, mock.runtime, request, url, c.params)
+    }
+    return undefined
+  }
   let port = 0
   let canonical = ''
   const knownHosts = new Set<string>()
@@ -111,12 +136,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       })
       return
     }
-    const candidates = index.candidates(method, url.pathname)
+    const candidates = index.match(method, url.pathname)
     if (candidates.length === 0) {
       req.resume()
       const known = index.pathKnown(url.pathname)
-      if (known) jsonError(res, 405, { error: 'method_not_allowed' })
-      else if (/^\/v\d/.test(url.pathname)) jsonError(res, 404, { code: 40, message: 'Not found' })
+      if (known && isDineroPath(url.pathname))
+        dineroError(res, 405, 45, `The requested resource does not support http method '${method}'.`)
+      else if (known) jsonError(res, 405, { error: 'method_not_allowed' })
+      else if (isDineroPath(url.pathname)) jsonError(res, 404, { code: 40, message: 'Not found' })
       else jsonError(res, 404, { error: 'not_found', error_description: `no endpoint at ${url.pathname}` })
       return
     }
@@ -127,10 +154,12 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       } catch (e) {
         if (e instanceof BodyTooLarge) {
           res.setHeader('connection', 'close')
-          jsonError(res, 413, {
-            error: 'invalid_request',
-            error_description: `request body over ${limit} bytes`,
-          })
+          if (isDineroPath(url.pathname)) dineroError(res, 413, 45, `The request body is over ${limit} bytes`)
+          else
+            jsonError(res, 413, {
+              error: 'invalid_request',
+              error_description: `request body over ${limit} bytes`,
+            })
         } else {
           res.destroy()
         }
@@ -148,32 +177,65 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed request' })
       return
     }
-    const response = await getResponse(
-      candidates.map((c) => c.handler),
-      request,
-    )
+    const response =
+      engine === 'msw'
+        ? await getResponse(
+            candidates.map((c) => c.handler),
+            request,
+          )
+        : await direct(candidates, request, url)
     if (response === undefined) {
       jsonError(res, 404, { error: 'not_found' })
       return
     }
-    const headers: [string, string][] = []
+    if (response.type === 'error') {
+      // An injected connection reset (Response.error()): drop the socket without an answer.
+      req.socket.destroy()
+      return
+    }
+    const headers: string[] = []
     response.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') headers.push([name, value])
+      if (name !== 'set-cookie' && name !== 'content-length' && name !== 'transfer-encoding')
+        headers.push(name, value)
     })
-    for (const cookie of response.headers.getSetCookie()) headers.push(['set-cookie', cookie])
-    const payload =
-      method === 'HEAD' || response.body === null ? undefined : Buffer.from(await response.arrayBuffer())
-    res.writeHead(response.status, headers.flat() as unknown as [string, string])
-    res.end(payload)
+    for (const cookie of response.headers.getSetCookie()) headers.push('set-cookie', cookie)
+    const payload = response.body === null ? undefined : Buffer.from(await response.arrayBuffer())
+    // A known length spares chunked framing and lets header and body leave in one write.
+    if (response.status !== 204 && response.status !== 304)
+      headers.push('content-length', String(payload?.length ?? 0))
+    res.writeHead(response.status, headers as unknown as [string, string])
+    res.end(method === 'HEAD' ? undefined : payload)
   }
 
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-    handle(req, res).catch(() => jsonError(res, 500, { error: 'server_error' }))
+    handle(req, res).catch(() =>
+      // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
+      isDineroPath(req.url ?? '')
+        ? dineroError(res, 500, 50, 'Error')
+        : jsonError(res, 500, { error: 'server_error' }),
+    )
   })
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
-    else socket.destroy()
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+    if (!socket.writable) {
+      socket.destroy()
+      return
+    }
+    // Refused by node's parser before any route: still an answer in the service's own shape.
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+    const path = err.rawPacket?.toString('latin1', 0, 64).split(' ')[1] ?? ''
+    const text = JSON.stringify(
+      isDineroPath(path)
+        ? { code: 45, message: tooLarge ? 'The request headers are too large' : 'Bad request' }
+        : {
+            error: 'invalid_request',
+            error_description: tooLarge
+              ? 'request line and headers over the size limit'
+              : 'malformed request',
+          },
+    )
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    )
   })
 
   await new Promise<void>((resolve, reject) => {

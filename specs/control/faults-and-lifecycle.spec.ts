@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { dineroApi, tokenFor } from '../support/dinero-session.ts'
+import { authorize, authorizeParams, codeFlow, refresh } from '../support/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+
+/**
+ * The control surface's faults and lifecycle events, over HTTP (served) and in-process: each
+ * fault answers in the service's own format and stops when its count runs out.
+ */
+describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
+  let target: Target | undefined
+  afterEach(async () => {
+    await target?.close()
+    target = undefined
+  })
+  const control = (t: Target, path: string, body: unknown, method = 'POST') =>
+    t.call('connect', `${t.connect}/__mock/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+
+  it('a 503 fault on the token endpoint answers temporarily_unavailable JSON once, then the endpoint recovers', async () => {
+    const t = (target = await startTarget(kind, { refresh: { usage: 'reuse' } }))
+    const tokens = await codeFlow(t)
+    expect(
+      (await control(t, 'faults', { target: 'token', kind: 'status', status: 503, count: 1 })).status,
+    ).toBe(200)
+    const faulted = await refresh(t, tokens.refresh_token!)
+    expect(faulted.status).toBe(503)
+    expect(faulted.json()).toEqual({ error: 'temporarily_unavailable' })
+    expect((await refresh(t, tokens.refresh_token!)).status).toBe(200)
+  })
+
+  it('a 429 fault on Dinero answers code 43 with Retry-After', async () => {
+    const t = (target = await startTarget(kind))
+    const token = await tokenFor(t)
+    await control(t, 'faults', { target: 'dinero', kind: 'rate-limit', retryAfterSeconds: 7, count: 1 })
+    const limited = await dineroApi(t, token).get('/v1/organizations')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('7')
+    expect(limited.json().code).toBe(43)
+    expect((await dineroApi(t, token).get('/v1/organizations')).status).toBe(200)
+  })
+
+  it('a latency fault delays the answer by at least its ms', async () => {
+    const t = (target = await startTarget(kind))
+    await control(t, 'faults', { target: 'discovery', kind: 'latency', ms: 150, count: 1 })
+    const started = performance.now()
+    expect((await t.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140)
+  })
+
+  it('a reset fault drops the connection instead of answering', async () => {
+    const t = (target = await startTarget(kind))
+    await control(t, 'faults', { target: 'discovery', kind: 'reset', count: 1 })
+    await expect(t.call('connect', '/.well-known/openid-configuration')).rejects.toThrow()
+    expect((await t.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
+  })
+
+  it('temporarily-unavailable at authorize is delivered to the client with the state', async () => {
+    const t = (target = await startTarget(kind))
+    await control(t, 'faults', { target: 'authorize', kind: 'temporarily-unavailable', count: 1 })
+    const result = await authorize(t, authorizeParams({ state: 'st' }))
+    expect(result.fields).toMatchObject({ error: 'temporarily_unavailable', state: 'st' })
+    expect((await authorize(t, authorizeParams())).fields.code).toBeDefined()
+  })
+
+  it('a malformed fault is refused with 400 and a reason', async () => {
+    const t = (target = await startTarget(kind))
+    const reply = await control(t, 'faults', { target: 'token', kind: 'explode' })
+    expect(reply.status).toBe(400)
+    expect(reply.json().error_description).toMatch(/kind must be one of/)
+  })
+
+  it('revoke-consent makes the refresh token invalid_grant and the access token 401 at Dinero', async () => {
+    const t = (target = await startTarget(kind))
+    const tokens = await codeFlow(t)
+    await control(t, 'lifecycle', { event: 'revoke-consent', clientId: 'isv_conformance_test' })
+    expect((await refresh(t, tokens.refresh_token!)).json()).toEqual({ error: 'invalid_grant' })
+    expect((await dineroApi(t, tokens.access_token).get('/v1/organizations')).status).toBe(401)
+  })
+
+  it('remove-organisation-access drops the organisation from the list and answers 403 there', async () => {
+    const t = (target = await startTarget(kind))
+    const token = await tokenFor(t)
+    await control(t, 'lifecycle', { event: 'remove-organisation-access', organizationId: 148383 })
+    const orgs = (await dineroApi(t, token).get('/v1/organizations?fields=Id')).json<{ Id: number }[]>()
+    expect(orgs.map((o) => o.Id)).not.toContain(148383)
+    expect((await dineroApi(t, token).get('/v1/148383/contacts')).status).toBe(403)
+  })
+
+  it('lose-pro turns an organisation into 403 code 90; regain-pro restores it', async () => {
+    const t = (target = await startTarget(kind))
+    const token = await tokenFor(t)
+    await control(t, 'lifecycle', { event: 'lose-pro', organizationId: 118244 })
+    const denied = await dineroApi(t, token).get('/v1/118244/contacts')
+    expect(denied.status).toBe(403)
+    expect(denied.json().code).toBe(90)
+    await control(t, 'lifecycle', { event: 'regain-pro', organizationId: 118244 })
+    expect((await dineroApi(t, token).get('/v1/118244/contacts')).status).toBe(200)
+  })
+
+  it('reset clears faults', async () => {
+    const t = (target = await startTarget(kind))
+    await control(t, 'faults', { target: 'discovery', kind: 'status', status: 500 })
+    await control(t, 'reset', {})
+    expect((await t.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
+  })
+})
