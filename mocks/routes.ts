@@ -52,13 +52,52 @@ const methods = {
  * it is the mock's own loopback origin.
  */
 export function toHandlers(routes: readonly Route[], runtime: RouteRuntime): RequestHandler[] {
-  return routes.map((route) =>
-    methods[route.method](`*${route.path}`, async ({ request, params }) => {
+  return routes.map((route) => {
+    const pattern = compileRoutePath(route.path)
+    return methods[route.method](pattern.url, async ({ request }) => {
       const url = new URL(request.url)
       if (!runtime.accepts(url, route.service)) return undefined
-      return dispatch(route, runtime, request, url, params as Record<string, string>)
-    }),
-  )
+      return dispatch(route, runtime, request, url, pattern.params(url.pathname))
+    })
+  })
+}
+
+/**
+ * A route path as msw matches it: a RegExp over the whole URL with no capturing groups, so msw
+ * decodes nothing (its `decodeURIComponent` throws on a malformed escape such as `%E0%A4` and
+ * turns the request into an exception); the params are read here, decoded safely. Matching is
+ * case-insensitive with an optional trailing slash, as msw's path-to-regexp string patterns are.
+ */
+export function compileRoutePath(path: string): {
+  url: RegExp
+  params(pathname: string): Record<string, string>
+} {
+  const names: string[] = []
+  const segments = path.split('/').map((seg) => {
+    if (!seg.startsWith(':')) return { literal: seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') }
+    names.push(seg.slice(1))
+    return { param: true }
+  })
+  const body = (capture: boolean) =>
+    segments.map((s) => ('literal' in s ? s.literal : capture ? '([^/#?]+?)' : '(?:[^/#?]+?)')).join('/')
+  const url = new RegExp(`^[a-z][a-z0-9+.-]*://[^/]+${body(false)}/?$`, 'i')
+  const local = new RegExp(`^${body(true)}/?$`, 'i')
+  return {
+    url,
+    params(pathname) {
+      const m = local.exec(pathname)
+      const out: Record<string, string> = {}
+      names.forEach((name, i) => {
+        const raw = m?.[i + 1] ?? ''
+        try {
+          out[name] = decodeURIComponent(raw)
+        } catch {
+          out[name] = raw
+        }
+      })
+      return out
+    },
+  }
 }
 
 export async function dispatch(

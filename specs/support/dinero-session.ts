@@ -1,11 +1,10 @@
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URIS } from '../../mocks/options.ts'
+import { codeFlow } from './oauth.ts'
 import type { Reply, Target } from './targets.ts'
 
 /**
  * A Dinero API session the way an integrator gets one: the authorization code flow against the
  * mock's Visma Connect (consent accepted through `x-mock-consent`), then bearer calls to the API.
  */
-const REDIRECT_URI = DEFAULT_REDIRECT_URIS[0]!
 export const ALL_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
 
 export async function tokenFor(
@@ -13,34 +12,7 @@ export async function tokenFor(
   options: { scopes?: readonly string[] } = {},
 ): Promise<string> {
   const scopes = ['openid', ...(options.scopes ?? ALL_SCOPES), 'offline_access']
-  const params = new URLSearchParams({
-    client_id: DEFAULT_CLIENT_ID,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    response_mode: 'query',
-    scope: scopes.join(' '),
-    state: 's',
-  })
-  const authorize = await target.call('connect', `/connect/authorize?${params}`, {
-    headers: { 'x-mock-consent': 'accept' },
-  })
-  const location = authorize.headers.get('location')
-  const code = location === null ? null : new URL(location).searchParams.get('code')
-  if (code === null)
-    throw new Error(`authorize gave no code: ${authorize.status} ${location ?? authorize.text}`)
-  const reply = await target.call('connect', '/connect/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      client_id: DEFAULT_CLIENT_ID,
-      client_secret: DEFAULT_CLIENT_SECRET,
-    }).toString(),
-  })
-  if (reply.status !== 200) throw new Error(`token exchange failed: ${reply.status} ${reply.text}`)
-  return String(reply.json().access_token)
+  return (await codeFlow(target, { scope: scopes.join(' '), state: 's' })).access_token
 }
 
 export interface DineroApi {

@@ -1,0 +1,97 @@
+import { Pool } from 'undici'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
+import { authorizeParams, codeFlow, DINERO_SCOPE } from '../support/oauth.ts'
+import { startTarget, type Target } from '../support/targets.ts'
+
+/**
+ * Soak (issue 7): the served mock under 50 connections of mixed traffic — Dinero lists, token
+ * refreshes, discovery, authorize — answers every request as expected, with no socket error,
+ * and its memory stays bounded. `SOAK_SECONDS` (default 3) makes it a long run, e.g. 60.
+ */
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 3)
+const CONNECTIONS = 50
+
+describe('soak: served mock, 50 connections of mixed traffic', () => {
+  let target: Target
+  let pool: Pool
+  let bearer: string
+  let refreshToken: string
+  beforeAll(async () => {
+    target = await startTarget('served', { refresh: { usage: 'reuse' }, dinero: { rateLimitPerMinute: 0 } })
+    pool = new Pool(target.connect, { connections: CONNECTIONS, pipelining: 1 })
+    const tokens = await codeFlow(target)
+    bearer = tokens.access_token
+    refreshToken = tokens.refresh_token!
+  })
+  afterAll(async () => {
+    await pool?.close()
+    await target?.close()
+  })
+
+  it(`${SECONDS} s: every request answered as expected, no errors, RSS growth bounded`, {
+    timeout: SECONDS * 1000 + 30_000,
+  }, async () => {
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: DEFAULT_CLIENT_ID,
+      client_secret: DEFAULT_CLIENT_SECRET,
+    }).toString()
+    const auth = { authorization: `Bearer ${bearer}` }
+    const mix = [
+      { method: 'GET', path: '/v1/organizations', headers: auth, expect: 200 },
+      { method: 'GET', path: '/v1/118244/contacts?page=1&pageSize=100', headers: auth, expect: 200 },
+      { method: 'GET', path: '/v1/118244/invoices', headers: auth, expect: 200 },
+      {
+        method: 'POST',
+        path: '/connect/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+        expect: 200,
+      },
+      { method: 'GET', path: '/.well-known/openid-configuration', headers: {}, expect: 200 },
+      {
+        method: 'GET',
+        path: `/connect/authorize?${authorizeParams({ scope: DINERO_SCOPE })}`,
+        headers: { 'x-mock-consent': 'accept' },
+        expect: 302,
+      },
+      { method: 'GET', path: '/v1/organizations', headers: { authorization: 'Bearer nope' }, expect: 401 },
+    ] as const
+    const rssBefore = process.memoryUsage().rss
+    const deadline = performance.now() + SECONDS * 1000
+    const unexpected: string[] = []
+    let errors = 0
+    let done = 0
+    const worker = async (w: number) => {
+      for (let i = w; performance.now() < deadline; i++) {
+        const r = mix[i % mix.length]!
+        try {
+          const res = await pool.request({
+            method: r.method,
+            path: r.path,
+            headers: r.headers,
+            ...('body' in r ? { body: r.body } : {}),
+          })
+          await res.body.dump()
+          if (res.statusCode !== r.expect && unexpected.length < 10)
+            unexpected.push(`${r.method} ${r.path.slice(0, 60)} → ${res.statusCode}`)
+          done++
+        } catch {
+          errors++
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(w)))
+    const growthMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20
+    expect(errors).toBe(0)
+    expect(unexpected).toEqual([])
+    expect(done).toBeGreaterThan(CONNECTIONS)
+    // Generous: the journal keeps up to 10,000 entries and the heap may not have shrunk yet.
+    expect(growthMiB).toBeLessThan(200)
+    // Expired codes from the authorize calls are purged; nothing else accumulates per request.
+    expect(target.mock.store.connect.counts().refreshTokens).toBeLessThanOrEqual(2)
+    expect((await target.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
+  })
+})
