@@ -1,0 +1,219 @@
+/**
+ * `npm run live -- [--connect-url URL] [--api-url URL] [--organization <id>] [--allow-writes]
+ *   [--destructive] [--check <id>]... [--reports-dir reports]`
+ *
+ * Runs the catalogue's live checks with Newman against the real services (or the served mock)
+ * using the grant `npm run login` stored (issue 5, DESIGN.md §2–§4):
+ * - the token store is locked for the whole run and refreshed once through the refresher first
+ *   (which also settles a refresh a previous run left in flight);
+ * - every rotation Newman performs is persisted the moment it arrives (scripts/live/newman-live.ts
+ *   explains the hook and why it is safe);
+ * - `live-safe` checks only, minus checks that write to the Dinero API unless `--allow-writes`
+ *   and the organisation is listed in DINERO_TEST_ORGANIZATIONS; `--destructive` adds the
+ *   `live-destructive` checks after a typed confirmation of what it costs;
+ * - reports: reports/junit-live.xml (redacted before it is written, and again in place) and
+ *   reports/live-summary.md; the run ends by scanning every file under the reports directory
+ *   for every known secret (HARNESS_SECRET_LEAK, exit 1).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { catalogue } from '../specs/checks/catalogue/index.ts'
+import type { Check } from '../specs/checks/types.ts'
+import { HarnessError } from './cli-errors.ts'
+import { runCli } from './live/cli.ts'
+import { type ConfigFlags, loadConfig } from './live/config.ts'
+import { refreshStored } from './live/refresher.ts'
+import { assertNoLeaks, installConsoleRedaction, redactFile, SecretSet } from './live/secrets.ts'
+import { TokenStore } from './live/token-store.ts'
+
+const { values } = parseArgs({
+  options: {
+    'connect-url': { type: 'string' },
+    'api-url': { type: 'string' },
+    organization: { type: 'string' },
+    'allow-writes': { type: 'boolean', default: false },
+    destructive: { type: 'boolean', default: false },
+    'reports-dir': { type: 'string', default: 'reports' },
+    check: { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+})
+
+const secrets = new SecretSet()
+installConsoleRedaction(secrets)
+
+export const DESTRUCTIVE_PHRASE = 'revoke all access'
+
+/** A check writes when any step sends something other than GET to the Dinero API. */
+function writes(check: Check): boolean {
+  return check.steps.some((s) => s.request.method !== 'GET' && s.request.url.startsWith('{{apiUrl}}'))
+}
+
+function usesOrganisation(check: Check): boolean {
+  return check.steps.some((s) => JSON.stringify(s.request).includes('{{organizationId}}'))
+}
+
+function readLine(): Promise<string | undefined> {
+  return new Promise((resolveLine) => {
+    const rl = createInterface({ input: process.stdin })
+    let answered = false
+    rl.once('line', (line) => {
+      answered = true
+      rl.close()
+      resolveLine(line)
+    })
+    rl.once('close', () => {
+      if (!answered) resolveLine(undefined)
+    })
+  })
+}
+
+async function confirmDestructive(clientId: string, count: number): Promise<void> {
+  console.log(
+    `--destructive adds ${count} refresh-replay check(s). When a one-time refresh token is replayed, Visma revokes ALL access for this client and user: every refresh and access token of ${clientId} for this user stops working (any app using that grant breaks too), and you must run npm run login again.`,
+  )
+  console.log(`Type "${DESTRUCTIVE_PHRASE}" to continue:`)
+  const line = await readLine()
+  if (line?.trim() !== DESTRUCTIVE_PHRASE)
+    throw new HarnessError(
+      'HARNESS_DESTRUCTIVE_NOT_CONFIRMED',
+      'the destructive checks were not confirmed; nothing was run',
+    )
+}
+
+async function main(): Promise<number> {
+  if (values.help) {
+    console.log(
+      'usage: npm run live -- [--connect-url URL] [--api-url URL] [--organization <id>] [--allow-writes] [--destructive] [--check <id>]... [--reports-dir DIR]',
+    )
+    return 0
+  }
+  const flags: ConfigFlags = {}
+  if (values['connect-url'] !== undefined) flags.connectUrl = values['connect-url']
+  if (values['api-url'] !== undefined) flags.apiUrl = values['api-url']
+  if (values.organization !== undefined) flags.organizationId = values.organization
+  const config = loadConfig(flags, { require: ['clientId', 'clientSecret'] })
+  secrets.add(config.clientSecret)
+  secrets.addBasic(config.clientId, config.clientSecret)
+  const reportsDir = resolve(values['reports-dir'])
+
+  // Decide what runs before touching the grant.
+  const safe = catalogue.filter((c) => c.target === 'live-safe')
+  const destructive = values.destructive ? catalogue.filter((c) => c.target === 'live-destructive') : []
+  const only = new Set(values.check)
+  const eligible = [...safe, ...destructive]
+  for (const id of only)
+    if (!eligible.some((c) => c.id === id))
+      throw new HarnessError(
+        'HARNESS_USAGE',
+        `--check ${id}: no such live-safe${values.destructive ? ' or live-destructive' : ''} check`,
+      )
+  const wanted = eligible.filter((c) => only.size === 0 || only.has(c.id))
+  const skipped: { check: Check; reason: string }[] = []
+  const skip = (check: Check, reason: string) => skipped.push({ check, reason })
+  for (const c of wanted) if (!values['allow-writes'] && writes(c)) skip(c, 'writes; needs --allow-writes')
+  if (values.destructive) await confirmDestructive(config.clientId, destructive.length)
+
+  const store = TokenStore.open(config.tokenStore)
+  try {
+    // The write guard answers before the grant is touched.
+    const organizationId = config.organizationId ?? store.load().organizationId ?? ''
+    if (values['allow-writes'] && !config.testOrganizations.includes(organizationId))
+      throw new HarnessError(
+        'HARNESS_WRITES_NOT_ALLOWED',
+        `--allow-writes needs the organisation (${organizationId || 'none chosen'}) to be listed in DINERO_TEST_ORGANIZATIONS`,
+      )
+    const grant = await refreshStored(store, {
+      connectUrl: config.connectUrl,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      graceSeconds: config.refreshGraceSeconds,
+      secrets,
+      log: (line) => console.log(line),
+    })
+    for (const c of wanted)
+      if (organizationId === '' && usesOrganisation(c) && !skipped.some((x) => x.check === c))
+        skip(c, 'needs an organisation: run npm run login, or pass --organization')
+    const selected = wanted.filter((c) => !skipped.some((x) => x.check === c))
+    console.log(
+      `running ${selected.length} live check(s) against ${config.connectUrl} and ${config.apiUrl} (organisation ${organizationId || 'none'})`,
+    )
+
+    // Loaded only now: Newman is heavy, and the guards above must answer fast.
+    const [{ runLiveNewman }, { buildCollection }] = await Promise.all([
+      import('./live/newman-live.ts'),
+      import('./collection/build.ts'),
+    ])
+    mkdirSync(reportsDir, { recursive: true })
+    const junitPath = join(reportsDir, 'junit-live.xml')
+    const result = await runLiveNewman({
+      collection: buildCollection(),
+      environment: {
+        connectUrl: config.connectUrl,
+        apiUrl: config.apiUrl,
+        controlUrl: '',
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        pkceClientId: '',
+        refreshClientId: '',
+        redirectUri: config.redirectUri,
+        scopes: config.scopes,
+        organizationId,
+        nonProOrganizationId: '',
+      },
+      collectionVariables: { refreshToken: grant.refreshToken, accessToken: grant.accessToken ?? '' },
+      checks: selected.map((c) => c.id),
+      store,
+      secrets,
+      graceSeconds: config.refreshGraceSeconds,
+      junitPath,
+    })
+    if (destructive.length > 0) store.markRevoked()
+
+    const failed: string[] = []
+    for (const check of selected) {
+      const v = result.verdicts.get(check.id)
+      const verdict = v === undefined ? 'not run' : v.passed ? 'pass' : 'fail'
+      if (verdict !== 'pass') failed.push(check.id)
+      console.log(`${verdict === 'pass' ? '✓' : '✗'} ${check.id}: ${check.title}`)
+      for (const f of v?.failures ?? []) console.log(`    ${f}`)
+    }
+    for (const { check, reason } of skipped) console.log(`- ${check.id}: skipped (${reason})`)
+    console.log(`refresh-token rotations saved during the run: ${result.rotations + 1}`)
+
+    const summary = [
+      `# Live run ${new Date().toISOString()}`,
+      '',
+      `Connect: ${config.connectUrl} · API: ${config.apiUrl} · client: ${config.clientId} · organisation: ${organizationId || 'none'}`,
+      '',
+      `Refresh-token rotations saved: ${result.rotations + 1} (each written to the token store the moment it arrived)`,
+      '',
+      '| check | target | verdict |',
+      '|---|---|---|',
+      ...selected.map((c) => {
+        const v = result.verdicts.get(c.id)
+        return `| ${c.id} | ${c.target} | ${v === undefined ? 'not run' : v.passed ? 'pass' : 'FAIL'} |`
+      }),
+      ...skipped.map(({ check, reason }) => `| ${check.id} | ${check.target} | skipped (${reason}) |`),
+      '',
+    ].join('\n')
+    writeFileSync(join(reportsDir, 'live-summary.md'), secrets.redact(summary))
+    redactFile(junitPath, secrets)
+
+    // The leak canary: the last thing a run does.
+    assertNoLeaks([reportsDir], secrets)
+    if (result.fatal) throw result.fatal
+    if (failed.length > 0) {
+      console.error(`${failed.length} live check(s) failed: ${failed.join(', ')}`)
+      return 1
+    }
+    return 0
+  } finally {
+    store.release()
+  }
+}
+
+runCli(main, secrets)

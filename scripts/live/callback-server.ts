@@ -1,0 +1,167 @@
+import { timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { HarnessError } from '../cli-errors.ts'
+
+/**
+ * The loopback redirect_uri listener of `npm run login` (RFC 8252 §7.3; REFERENCE A3, A8, B8):
+ * - only a loopback `http:` redirect_uri is accepted (the browser posts the code to this process);
+ * - accepts `response_mode=form_post` (POST, urlencoded) and query mode (GET);
+ * - a missing or wrong `state` gets a 400 page and is ignored — the code is never used, so no
+ *   token request follows — and the listener keeps waiting for the real answer;
+ * - `error=…` with the right state ends the wait with HARNESS_AUTHORIZE_FAILED;
+ * - port in use → HARNESS_PORT_IN_USE.
+ */
+export interface CallbackResult {
+  code: string
+  iss?: string
+}
+
+export interface CallbackServer {
+  /** Resolves with the code once a response with the right state arrives. */
+  result: Promise<CallbackResult>
+  close(): Promise<void>
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const MAX_BODY = 64 * 1024
+
+export function loopbackTarget(redirectUri: string): { host: string; port: number; path: string } {
+  let url: URL
+  try {
+    url = new URL(redirectUri)
+  } catch {
+    throw new HarnessError('HARNESS_CONFIG_INVALID', `DINERO_REDIRECT_URI is not a URL: ${redirectUri}`)
+  }
+  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname))
+    throw new HarnessError(
+      'HARNESS_REDIRECT_URI_NOT_LOOPBACK',
+      `DINERO_REDIRECT_URI must be a loopback http URL such as http://127.0.0.1:8976/callback (RFC 8252 §7.3), registered exactly so in the Visma Connect app; got ${redirectUri}`,
+    )
+  const host = url.hostname === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '')
+  return { host, port: url.port === '' ? 80 : Number(url.port), path: url.pathname }
+}
+
+function page(res: ServerResponse, status: number, title: string, text: string): void {
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+  })
+  res.end(html)
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'))
+        req.destroy()
+      } else chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function sameState(expected: string, got: string | null): boolean {
+  if (got === null) return false
+  const a = Buffer.from(expected)
+  const b = Buffer.from(got)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export async function listenForCallback(input: {
+  redirectUri: string
+  state: string
+  onIgnored?: (why: string) => void
+}): Promise<CallbackServer> {
+  const target = loopbackTarget(input.redirectUri)
+  let settle!: { resolve(r: CallbackResult): void; reject(e: Error): void }
+  const result = new Promise<CallbackResult>((resolve, reject) => {
+    settle = { resolve, reject }
+  })
+  let done = false
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://loopback')
+    if (url.pathname !== target.path) {
+      page(res, 404, 'Not found', 'This is the dinero-conformance login listener.')
+      return
+    }
+    let params: URLSearchParams
+    if (req.method === 'GET') params = url.searchParams
+    else if (req.method === 'POST') {
+      const type = req.headers['content-type'] ?? ''
+      if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+        page(res, 415, 'Unsupported', 'Expected a form post.')
+        return
+      }
+      params = new URLSearchParams(await readBody(req))
+    } else {
+      res.writeHead(405, { allow: 'GET, POST' }).end()
+      return
+    }
+    if (done) {
+      page(res, 409, 'Already done', 'This login has already received its answer.')
+      return
+    }
+    if (!sameState(input.state, params.get('state'))) {
+      page(
+        res,
+        400,
+        'Rejected',
+        'The state parameter is missing or does not match this login; the response was ignored.',
+      )
+      input.onIgnored?.(params.has('state') ? 'wrong state' : 'missing state')
+      return
+    }
+    const error = params.get('error')
+    const code = params.get('code')
+    done = true
+    if (error !== null || code === null) {
+      page(res, 200, 'Login failed', 'The authorisation was not granted; see the terminal.')
+      const description = params.get('error_description')
+      settle.reject(
+        new HarnessError(
+          'HARNESS_AUTHORIZE_FAILED',
+          `the authorisation ended with ${error ?? 'no code'}${description ? ` (${description})` : ''}${error === 'access_denied' ? ': consent was refused' : ''}`,
+        ),
+      )
+      return
+    }
+    page(res, 200, 'Login received', 'You can close this tab and return to the terminal.')
+    const iss = params.get('iss')
+    settle.resolve({ code, ...(iss === null ? {} : { iss }) })
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) page(res, 400, 'Bad request', 'The request could not be read.')
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES')
+        reject(
+          new HarnessError(
+            'HARNESS_PORT_IN_USE',
+            `cannot listen on ${target.host}:${target.port} for the redirect_uri ${input.redirectUri} (${e.code === 'EACCES' ? 'permission denied' : 'port in use'}): stop what uses it, or register another loopback redirect_uri in the Visma Connect app and set DINERO_REDIRECT_URI to it`,
+          ),
+        )
+      else reject(e)
+    })
+    server.listen(target.port, target.host, () => resolve())
+  })
+  return {
+    result,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseEnv } from 'node:util'
+import { HarnessError } from '../cli-errors.ts'
+
+/**
+ * Live configuration: the ONE place that reads `process.env` and `.env` (DESIGN.md §3).
+ * - precedence: CLI flags > real environment > `.env` > defaults; `.env` never overrides a
+ *   variable that is already set in the environment;
+ * - `.env` is read from the working directory unless DINERO_ENV_FILE names another file
+ *   (the specs point it at a file that does not exist);
+ * - missing required variables → one HarnessError naming all of them (HARNESS_CONFIG_MISSING).
+ */
+export interface LiveConfig {
+  clientId: string
+  clientSecret: string
+  redirectUri: string
+  scopes: string
+  connectUrl: string
+  apiUrl: string
+  tokenStore: string
+  /** Organisation ids in which write checks may run. */
+  testOrganizations: string[]
+  /** Default organisation (the one `login` saved wins when this is unset). */
+  organizationId: string | undefined
+  /** The grace window configured for the Visma Connect app (REFERENCE A6: 5–60 s; 0 = none). */
+  refreshGraceSeconds: number
+  /** How long after login the stored grant is treated as expired (Duende absolute default 30 d, REFERENCE B6). */
+  refreshLifetimeDays: number
+}
+
+/** Values a command line may set; they win over the environment. */
+export type ConfigFlags = Partial<
+  Pick<LiveConfig, 'connectUrl' | 'apiUrl' | 'organizationId' | 'tokenStore' | 'redirectUri'>
+>
+
+export const ENV = {
+  clientId: 'DINERO_CLIENT_ID',
+  clientSecret: 'DINERO_CLIENT_SECRET',
+  redirectUri: 'DINERO_REDIRECT_URI',
+  scopes: 'DINERO_SCOPES',
+  connectUrl: 'DINERO_CONNECT_URL',
+  apiUrl: 'DINERO_API_URL',
+  tokenStore: 'DINERO_TOKEN_STORE',
+  testOrganizations: 'DINERO_TEST_ORGANIZATIONS',
+  organizationId: 'DINERO_ORGANIZATION_ID',
+  refreshGraceSeconds: 'DINERO_REFRESH_GRACE_SECONDS',
+  refreshLifetimeDays: 'DINERO_REFRESH_LIFETIME_DAYS',
+} as const satisfies Record<keyof LiveConfig, string>
+
+export const DEFAULTS = {
+  redirectUri: 'http://127.0.0.1:8976/callback',
+  scopes: 'dineropublicapi:read dineropublicapi:write offline_access',
+  connectUrl: 'https://connect.visma.com',
+  apiUrl: 'https://api.dinero.dk',
+  refreshGraceSeconds: 0,
+  refreshLifetimeDays: 30,
+} as const
+
+export interface LoadOptions {
+  /** Which variables this command cannot run without. */
+  require?: readonly ('clientId' | 'clientSecret')[]
+  /** For tests: the environment to read instead of `process.env`. */
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+}
+
+function readDotEnv(path: string): Record<string, string> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new HarnessError('HARNESS_CONFIG_INVALID', `cannot read ${path}: ${(e as Error).message}`)
+  }
+  return parseEnv(text) as Record<string, string>
+}
+
+export function defaultTokenStore(env: NodeJS.ProcessEnv): string {
+  const base =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== ''
+      ? env.XDG_CONFIG_HOME
+      : process.platform === 'win32' && env.APPDATA
+        ? env.APPDATA
+        : join(homedir(), '.config')
+  return join(base, 'dinero-conformance', 'tokens.json')
+}
+
+function origin(name: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new HarnessError('HARNESS_CONFIG_INVALID', `${name} is not a URL: ${value}`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new HarnessError('HARNESS_CONFIG_INVALID', `${name} must be an http(s) URL`)
+  return value.replace(/\/+$/, '')
+}
+
+function numberIn(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new HarnessError('HARNESS_CONFIG_INVALID', `${name} must be a number from ${min} to ${max}`)
+  return n
+}
+
+export function loadConfig(flags: ConfigFlags = {}, options: LoadOptions = {}): LiveConfig {
+  const real = options.env ?? process.env
+  const cwd = options.cwd ?? process.cwd()
+  const dotEnv = readDotEnv(resolve(cwd, real.DINERO_ENV_FILE ?? '.env'))
+  const get = (key: keyof LiveConfig): string | undefined => {
+    const name = ENV[key]
+    const v = real[name] ?? dotEnv[name]
+    return v === undefined || v.trim() === '' ? undefined : v.trim()
+  }
+
+  const missing = (options.require ?? []).filter((k) => get(k) === undefined).map((k) => ENV[k])
+  if (missing.length > 0)
+    throw new HarnessError(
+      'HARNESS_CONFIG_MISSING',
+      `missing ${missing.join(', ')}: set ${missing.length === 1 ? 'it' : 'them'} in the environment or in .env (see .env.example)`,
+    )
+
+  const grace = numberIn(ENV.refreshGraceSeconds, get('refreshGraceSeconds'), 0, 0, 60)
+  return {
+    clientId: get('clientId') ?? '',
+    clientSecret: get('clientSecret') ?? '',
+    redirectUri: flags.redirectUri ?? get('redirectUri') ?? DEFAULTS.redirectUri,
+    scopes: get('scopes') ?? DEFAULTS.scopes,
+    connectUrl: origin('connect URL', flags.connectUrl ?? get('connectUrl') ?? DEFAULTS.connectUrl),
+    apiUrl: origin('API URL', flags.apiUrl ?? get('apiUrl') ?? DEFAULTS.apiUrl),
+    tokenStore: resolve(cwd, flags.tokenStore ?? get('tokenStore') ?? defaultTokenStore(real)),
+    testOrganizations: (get('testOrganizations') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    organizationId: flags.organizationId ?? get('organizationId'),
+    refreshGraceSeconds: grace,
+    refreshLifetimeDays: numberIn(
+      ENV.refreshLifetimeDays,
+      get('refreshLifetimeDays'),
+      DEFAULTS.refreshLifetimeDays,
+      1,
+      3650,
+    ),
+  }
+}
+
+/** Whether a browser can be opened here (macOS, Windows, or an X11/Wayland display). */
+export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (
+    process.platform === 'darwin' ||
+    process.platform === 'win32' ||
+    Boolean(env.DISPLAY) ||
+    Boolean(env.WAYLAND_DISPLAY)
+  )
+}

@@ -1,0 +1,145 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { StoredGrant } from '../../scripts/live/token-store.ts'
+import { catalogue } from '../checks/catalogue/index.ts'
+import {
+  journal,
+  LIVE_CLIENT_SECRET,
+  type LiveMock,
+  liveEnv,
+  refreshRequests,
+  runCli,
+  seedGrant,
+  startLiveMock,
+  tempDir,
+} from './support/harness.ts'
+
+/**
+ * `npm run live` against the served mock standing in for Visma Connect and Dinero (one-time
+ * refresh tokens, replay → revoke-all): every live-safe check passes through Newman, each
+ * rotation is saved as it happens (the chain continues, no replay), and the reports hold no
+ * secret.
+ */
+const LIVE = 'scripts/live.ts'
+const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
+const rotating = liveSafe.filter((c) =>
+  c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}'),
+)
+
+/** Child processes on a busy 2-core machine: generous, so load never fails a correct run. */
+const SLOW = { timeout: 120_000 }
+
+let live: LiveMock
+beforeAll(async () => {
+  live = await startLiveMock()
+})
+afterAll(async () => {
+  await live.close()
+})
+
+describe.concurrent('npm run live (against the served mock)', () => {
+  it(
+    'runs every live-safe check through Newman, saves every rotation, and leaves no secret in reports',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('live-run')
+      try {
+        const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
+        const storePath = env.DINERO_TOKEN_STORE!
+        const first = await seedGrant(live, storePath)
+        const reports = join(dir, 'reports')
+        const r = await runCli(LIVE, ['--reports-dir', reports, '--organization', '118244'], env)
+        expect(r.code, r.stdout + r.stderr).toBe(0)
+        for (const c of liveSafe) expect(r.stdout).toContain(`✓ ${c.id}`)
+
+        const grant = JSON.parse(readFileSync(storePath, 'utf8')) as StoredGrant
+        // One refresh by the refresher, then one per rotating check, each saved as it arrived.
+        expect(grant.rotations).toBe(1 + rotating.length)
+        expect(grant.inFlight).toBeUndefined()
+        const refreshes = refreshRequests(await journal(live.origin))
+        expect(refreshes.filter((e) => e.details.refresh === 'replay' || 'revoked' in e.details)).toEqual([])
+
+        // The stored token is the newest of the chain: it still refreshes.
+        const next = await fetch(`${live.origin}/connect/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: grant.refreshToken,
+            client_id: grant.clientId,
+            client_secret: LIVE_CLIENT_SECRET,
+          }).toString(),
+        })
+        expect(next.status).toBe(200)
+
+        expect(readdirSync(reports).sort()).toEqual(['junit-live.xml', 'live-summary.md'])
+        const junit = readFileSync(join(reports, 'junit-live.xml'), 'utf8')
+        expect(junit).toContain('<testsuites')
+        const summary = readFileSync(join(reports, 'live-summary.md'), 'utf8')
+        expect(summary).toContain('| connect.jwks.token-kid-published | live-safe | pass |')
+        for (const secret of [first, grant.refreshToken, grant.accessToken!, LIVE_CLIENT_SECRET]) {
+          expect(junit).not.toContain(secret)
+          expect(summary).not.toContain(secret)
+          expect(r.stdout + r.stderr).not.toContain(secret)
+        }
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it(
+    'refuses --allow-writes for an organisation not listed in DINERO_TEST_ORGANIZATIONS, and --destructive without the typed confirmation',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('live-guards')
+      try {
+        const env = liveEnv(dir, {
+          DINERO_CONNECT_URL: live.origin,
+          DINERO_API_URL: live.origin,
+          DINERO_TEST_ORGANIZATIONS: '999',
+        })
+        await seedGrant(live, env.DINERO_TOKEN_STORE!)
+        const [writes, destructive] = await Promise.all([
+          runCli(LIVE, ['--reports-dir', join(dir, 'r1'), '--organization', '118244', '--allow-writes'], env),
+          runCli(LIVE, ['--reports-dir', join(dir, 'r2'), '--destructive'], env, 'yes\n'),
+        ])
+        expect(writes.code).toBe(2)
+        expect(writes.stderr).toMatch(/^error \[HARNESS_WRITES_NOT_ALLOWED\]: .*DINERO_TEST_ORGANIZATIONS/m)
+        expect(destructive.code).toBe(2)
+        expect(destructive.stdout).toMatch(/Visma revokes ALL access for this client and user/)
+        expect(destructive.stderr).toMatch(/^error \[HARNESS_DESTRUCTIVE_NOT_CONFIRMED\]/m)
+        // Neither touched the grant.
+        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
+        expect(grant.rotations).toBe(0)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it(
+    'the leak canary: a known secret planted in a report file fails the run with exit 1, naming the file but not the secret',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('live-canary')
+      try {
+        const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
+        await seedGrant(live, env.DINERO_TOKEN_STORE!)
+        const reports = join(dir, 'reports')
+        mkdirSync(join(reports, 'allure-results'), { recursive: true })
+        writeFileSync(
+          join(reports, 'allure-results', 'planted.json'),
+          `{"body":"client_secret=${LIVE_CLIENT_SECRET}"}`,
+        )
+        const r = await runCli(LIVE, ['--reports-dir', reports, '--check', 'connect.discovery.metadata'], env)
+        expect(r.code).toBe(1)
+        expect(r.stderr).toMatch(/^error \[HARNESS_SECRET_LEAK\]: .*planted\.json/m)
+        expect(r.stderr + r.stdout).not.toContain(LIVE_CLIENT_SECRET)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+})

@@ -1,0 +1,198 @@
+import { readFileSync, statSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { StoredGrant } from '../../scripts/live/token-store.ts'
+import { MOCK_PRO_ORGANIZATION_ID } from '../checks/variables.ts'
+import { parseFormPost } from '../support/oauth.ts'
+import {
+  freePort,
+  journal,
+  LIVE_CLIENT_SECRET,
+  type LiveMock,
+  liveEnv,
+  runCli,
+  startCli,
+  startLiveMock,
+  tempDir,
+  tokenRequests,
+} from './support/harness.ts'
+
+/**
+ * `npm run login` driven headlessly against the served mock: the spec plays the browser. It
+ * reads the printed authorize link, fetches it with `X-Mock-Consent: accept` (the mock logs in
+ * the seeded user and accepts consent), parses the form_post page and posts it to the login
+ * command's loopback redirect_uri.
+ */
+const LOGIN = 'scripts/login.ts'
+const FORM = 'application/x-www-form-urlencoded'
+const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
+
+/** Child processes on a busy 2-core machine: generous, so load never fails a correct run. */
+const SLOW = { timeout: 120_000 }
+
+let live: LiveMock
+beforeAll(async () => {
+  live = await startLiveMock()
+})
+afterAll(async () => {
+  await live.close()
+})
+
+async function consent(link: string): Promise<{ action: string; fields: Record<string, string> }> {
+  const res = await fetch(link, { headers: { 'X-Mock-Consent': 'accept' }, redirect: 'manual' })
+  expect(res.status).toBe(200)
+  const form = parseFormPost(await res.text())
+  if (!form) throw new Error('no form_post page')
+  return form
+}
+
+const post = (action: string, fields: Record<string, string>) =>
+  fetch(action, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  })
+
+describe('npm run login (headless, against the served mock)', () => {
+  it(
+    'form_post with the right state: runs the three code checks, stores the grant 0600 and picks the first Pro organisation',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('login-ok')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const before = tokenRequests(await journal(live.origin)).length
+        const p = startCli(LOGIN, ['--connect-url', live.origin, '--api-url', live.origin, '--no-open'], env)
+        p.child.stdin!.end()
+        const link = (await p.waitFor(LINK))[1]!
+        const url = new URL(link)
+        expect(url.searchParams.get('response_mode')).toBe('form_post')
+        expect(url.searchParams.get('code_challenge_method')).toBe('S256')
+        expect(url.searchParams.get('state')).toMatch(/^[\w-]{32}$/)
+        expect(url.searchParams.get('nonce')).toMatch(/^[\w-]{32}$/)
+
+        const form = await consent(link)
+        expect(form.action).toBe(live.redirectUri)
+        const callback = await post(form.action, form.fields)
+        expect(callback.status).toBe(200)
+        const exit = await p.exited
+        expect(exit.code, p.stderr()).toBe(0)
+
+        const out = p.stdout()
+        expect(out).toMatch(/✓ login\.token\.json-body-keeps-code/)
+        expect(out).toMatch(/✓ login\.code\.exchange/)
+        expect(out).toMatch(/✓ login\.code\.replay-rejected/)
+        expect(out).toMatch(new RegExp(`${MOCK_PRO_ORGANIZATION_ID}\\s+Dinero Regnskab ApS\\s+\\(Pro\\)`))
+        expect(out).toMatch(/not Pro/)
+        expect(out).toContain(`default organisation: ${MOCK_PRO_ORGANIZATION_ID}`)
+
+        const storePath = env.DINERO_TOKEN_STORE!
+        expect(statSync(storePath).mode & 0o777).toBe(0o600)
+        const grant = JSON.parse(readFileSync(storePath, 'utf8')) as StoredGrant
+        expect(grant.refreshToken).toMatch(/^[0-9A-F]{64}$/)
+        expect(grant.organizationId).toBe(MOCK_PRO_ORGANIZATION_ID)
+        expect(grant.inFlight).toBeUndefined()
+
+        // JSON (refused, code kept), form (200), replay (invalid_grant) — in that order.
+        const calls = tokenRequests(await journal(live.origin)).slice(before)
+        expect(calls.map((c) => [c.contentType?.split(';')[0], c.status, c.error ?? null])).toEqual([
+          ['application/json', 400, 'invalid_request'],
+          [FORM, 200, null],
+          [FORM, 400, 'invalid_grant'],
+        ])
+        // No secret reached the terminal.
+        for (const secret of [grant.refreshToken, grant.accessToken!, form.fields.code!, LIVE_CLIENT_SECRET])
+          expect(out + p.stderr()).not.toContain(secret)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it('a callback with a wrong or missing state gets 400 and no token request is made', SLOW, async () => {
+    const { dir, cleanup } = tempDir('login-state')
+    try {
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const before = tokenRequests(await journal(live.origin)).length
+      const p = startCli(LOGIN, ['--connect-url', live.origin, '--api-url', live.origin, '--no-open'], env)
+      const link = (await p.waitFor(LINK))[1]!
+      const form = await consent(link)
+      const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
+      expect(wrong.status).toBe(400)
+      const { state: _, ...noState } = form.fields
+      expect((await post(form.action, noState)).status).toBe(400)
+      await p.waitFor(/rejected a callback with a missing state/)
+      expect(tokenRequests(await journal(live.origin)).length).toBe(before)
+      p.child.kill('SIGTERM')
+      await p.exited
+      expect(tokenRequests(await journal(live.origin)).length).toBe(before)
+    } finally {
+      cleanup()
+    }
+  })
+
+  it.concurrent(
+    'an unregistered redirect_uri is explained: it must match the Visma Connect app settings exactly',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('login-unregistered')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${await freePort()}/elsewhere` })
+        const r = await runCli(
+          LOGIN,
+          ['--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          env,
+        )
+        expect(r.code).toBe(2)
+        expect(r.stderr).toMatch(/^error \[HARNESS_REDIRECT_URI_UNREGISTERED\]: .*must match .*exactly/m)
+        expect(r.stderr).not.toMatch(/\n\s+at /)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it.concurrent('a redirect_uri port already in use → HARNESS_PORT_IN_USE', SLOW, async () => {
+    const { dir, cleanup } = tempDir('login-port')
+    const port = await freePort()
+    const blocker: Server = createServer()
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
+    try {
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${port}/callback` })
+      const r = await runCli(LOGIN, ['--connect-url', live.origin, '--no-open'], env)
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/^error \[HARNESS_PORT_IN_USE\]: .*in use/m)
+    } finally {
+      blocker.close()
+      cleanup()
+    }
+  })
+
+  it.concurrent(
+    'a non-loopback redirect_uri and missing variables are one-line errors with exit 2',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('login-config')
+      try {
+        const remote = await runCli(
+          LOGIN,
+          ['--no-open'],
+          liveEnv(dir, { DINERO_REDIRECT_URI: 'https://app.example.com/callback' }),
+        )
+        expect(remote.code).toBe(2)
+        expect(remote.stderr).toMatch(/^error \[HARNESS_REDIRECT_URI_NOT_LOOPBACK\]: /m)
+
+        const env = liveEnv(dir)
+        delete env.DINERO_CLIENT_ID
+        delete env.DINERO_CLIENT_SECRET
+        const missing = await runCli(LOGIN, ['--no-open'], env)
+        expect(missing.code).toBe(2)
+        expect(missing.stderr.trim()).toBe(
+          'error [HARNESS_CONFIG_MISSING]: missing DINERO_CLIENT_ID, DINERO_CLIENT_SECRET: set them in the environment or in .env (see .env.example)',
+        )
+      } finally {
+        cleanup()
+      }
+    },
+  )
+})
