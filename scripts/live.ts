@@ -170,6 +170,7 @@ async function main(): Promise<number> {
       secrets,
       graceSeconds: config.refreshGraceSeconds,
       junitPath,
+      allowReplay: destructive.map((c) => c.id),
     })
     if (destructive.length > 0) store.markRevoked()
 

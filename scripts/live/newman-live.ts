@@ -47,6 +47,11 @@ export interface LiveNewmanInput {
   junitPath: string
   timeoutRequestMs?: number
   onItem?: (itemName: string) => void
+  /**
+   * Checks allowed to present a consumed token on purpose: the confirmed `live-destructive`
+   * replay check, whose whole point is to see Visma's replay detection revoke the grant.
+   */
+  allowReplay?: readonly string[]
 }
 
 export interface LiveVerdict {
@@ -144,6 +149,8 @@ export function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanResult>
     const grant = store.grant
     const unsettled = grant.inFlight?.token === token
     const current = token === grant.refreshToken
+    const deliberate = store.isSpent(token) && (input.allowReplay ?? []).includes(checkIdOf(args.item.name))
+    if (deliberate) return
     if (store.isSpent(token) || unsettled || (current && fatal !== undefined)) {
       neutralise(args.request, token)
       blocked.push(args.item.name)

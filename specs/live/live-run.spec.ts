@@ -142,4 +142,40 @@ describe.concurrent('npm run live (against the served mock)', () => {
       }
     },
   )
+  it(
+    'with --destructive confirmed, the replay check runs: Visma-style replay detection revokes the grant and the store says so',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('live-destructive')
+      // A mock of its own: the replay revokes every grant of this client and user.
+      const own = await startLiveMock()
+      try {
+        const env = liveEnv(dir, { DINERO_CONNECT_URL: own.origin, DINERO_API_URL: own.origin })
+        const storePath = env.DINERO_TOKEN_STORE!
+        await seedGrant(own, storePath)
+        const r = await runCli(
+          LIVE,
+          [
+            '--reports-dir',
+            join(dir, 'r'),
+            '--destructive',
+            '--check',
+            'connect.refresh.replay-revokes-grant',
+          ],
+          env,
+          'revoke all access\n',
+        )
+        expect(r.stdout + r.stderr).toContain('✓ connect.refresh.replay-revokes-grant')
+        const replays = (await journal(own.origin)).filter(
+          (e) => e.url === '/connect/token' && e.details.refresh === 'replay',
+        )
+        expect(replays).toHaveLength(1)
+        const grant = JSON.parse(readFileSync(storePath, 'utf8')) as StoredGrant & { revoked?: boolean }
+        expect(grant.status).toBe('revoked')
+      } finally {
+        await own.close()
+        cleanup()
+      }
+    },
+  )
 })
