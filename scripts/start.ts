@@ -14,7 +14,7 @@ import { mockVariables } from '../specs/checks/variables.ts'
 import { buildCollection } from './collection/build.ts'
 import { checkIdOf, runNewman } from './newman/run.ts'
 import { generateAllure } from './reports/allure.ts'
-import { redactFiles, SecretSet, scanForSecrets } from './reports/secrets.ts'
+import { addExchange, redactFiles, SecretSet, scanForSecrets } from './reports/secrets.ts'
 import { summaryMarkdown, summaryTable } from './reports/summary.ts'
 
 const { values } = parseArgs({
@@ -55,7 +55,7 @@ try {
       allure: { resultsDir: newmanResults },
     },
     onResponse: (item, exchange) => {
-      secrets.addExchange(exchange)
+      addExchange(secrets, exchange)
       // The organisation picker an integrator shows after login (REFERENCE D): keep it for the summary.
       if (item.startsWith('dinero.organizations.fields-casing · 2.') && exchange.code === 200) {
         organisations = exchange.text
@@ -130,5 +130,6 @@ function printOrganisations(json: string): void {
     return
   }
   console.log('\nGET /v1/organizations?fields=Name,Id,IsPro (the seeded user):')
-  for (const o of list) console.log(`  ${String(o.Id).padStart(8)}  ${o.IsPro ? 'Pro    ' : 'not Pro'}  ${o.Name}`)
+  for (const o of list)
+    console.log(`  ${String(o.Id).padStart(8)}  ${o.IsPro ? 'Pro    ' : 'not Pro'}  ${o.Name}`)
 }

@@ -1,73 +1,33 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SecretSet, scanForLeaks } from '../live/secrets.ts'
 import type { NewmanExchange } from '../newman/run.ts'
 
 /**
- * Secrets in reports (DESIGN.md §4): every secret value seen during a run joins a set as it
- * appears; every report file is redacted with it, then scanned, and a hit fails the run.
+ * Secrets in reports (DESIGN.md §4), for the main job: the one SecretSet (scripts/live/secrets.ts)
+ * fed from every Newman exchange as it happens, every report file redacted with it, then the
+ * leak scan; a hit fails the run.
  */
-const SECRET_FIELDS = [
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'code',
-  'client_secret',
-  'code_verifier',
-  'password',
-]
-const MIN_LENGTH = 8
+export { SecretSet }
 
-export class SecretSet {
-  private readonly values = new Set<string>()
+const SECRET_FIELDS = ['code', 'client_secret', 'code_verifier', 'refresh_token', 'password']
 
-  add(value: string | undefined | null): void {
-    if (typeof value !== 'string' || value.length < MIN_LENGTH) return
-    this.values.add(value)
-    // The same value URL- or form-encoded may appear in a logged URL or body.
-    const encoded = encodeURIComponent(value)
-    if (encoded !== value) this.values.add(encoded)
+/** Secrets in one Newman request/response pair: tokens, codes, credentials, Basic and Bearer values. */
+export function addExchange(secrets: SecretSet, x: NewmanExchange): void {
+  for (const name of ['authorization', 'cookie']) {
+    const v = x.requestHeaders[name]
+    if (v) secrets.add(v, v.replace(/^\S+\s+/, ''))
   }
-
-  /** Secrets in one Newman request/response pair: tokens, codes, credentials, Basic and Bearer values. */
-  addExchange(x: NewmanExchange): void {
-    for (const name of ['authorization', 'cookie']) {
-      const v = x.requestHeaders[name]
-      if (v) {
-        this.add(v)
-        this.add(v.replace(/^\S+\s+/, ''))
-      }
-    }
-    this.add(x.headers['set-cookie'])
-    try {
-      for (const [k, v] of new URLSearchParams(x.requestBody)) if (SECRET_FIELDS.includes(k)) this.add(v)
-    } catch {}
-    try {
-      const parsed = JSON.parse(x.text) as Record<string, unknown>
-      for (const k of SECRET_FIELDS) if (typeof parsed?.[k] === 'string') this.add(parsed[k] as string)
-    } catch {}
-    for (const m of x.text.matchAll(/name='(code|session_state)' value='([^']+)'/g)) this.add(m[2])
-    const location = x.headers.location
-    if (location) {
-      const q = location.slice(location.search(/[?#]/) + 1)
-      for (const [k, v] of new URLSearchParams(q)) if (k === 'code') this.add(v)
-    }
-  }
-
-  redact(text: string): string {
-    let out = text
-    // Longest first, so an encoded form does not leave half of a longer secret behind.
-    for (const s of [...this.values].sort((a, b) => b.length - a.length))
-      out = out.split(s).join('[redacted]')
-    return out
-  }
-
-  has(text: string): boolean {
-    for (const s of this.values) if (text.includes(s)) return true
-    return false
-  }
-
-  get size(): number {
-    return this.values.size
+  secrets.add(x.headers['set-cookie'])
+  for (const [k, v] of new URLSearchParams(x.requestBody)) if (SECRET_FIELDS.includes(k)) secrets.add(v)
+  try {
+    secrets.addTokenResponse(JSON.parse(x.text))
+  } catch {}
+  for (const m of x.text.matchAll(/name='(code|session_state)' value='([^']+)'/g)) secrets.add(m[2])
+  const location = x.headers.location
+  if (location) {
+    const q = location.slice(location.search(/[?#]/) + 1)
+    for (const [k, v] of new URLSearchParams(q)) if (k === 'code') secrets.add(v)
   }
 }
 
@@ -84,14 +44,20 @@ function filesUnder(dir: string): string[] {
   })
 }
 
-/** Rewrites every file under `dir` with secrets replaced by `[redacted]`; returns how many changed. */
+/**
+ * Rewrites every file under `dir` with secrets replaced by `[redacted]`; returns how many
+ * changed. Text is read as UTF-8 (a secret may hold non-ASCII characters); a binary file
+ * (one with a NUL byte, such as a screenshot) as latin1, so its bytes survive.
+ */
 export function redactFiles(dir: string, secrets: SecretSet): number {
   let changed = 0
   for (const file of filesUnder(dir)) {
-    const text = readFileSync(file, 'latin1')
+    const bytes = readFileSync(file)
+    const encoding = bytes.includes(0) ? 'latin1' : 'utf8'
+    const text = bytes.toString(encoding)
     const redacted = secrets.redact(text)
     if (redacted !== text) {
-      writeFileSync(file, redacted, 'latin1')
+      writeFileSync(file, redacted, encoding)
       changed++
     }
   }
@@ -100,5 +66,5 @@ export function redactFiles(dir: string, secrets: SecretSet): number {
 
 /** Files under `dir` that still contain a known secret (the leak canary scan). */
 export function scanForSecrets(dir: string, secrets: SecretSet): string[] {
-  return filesUnder(dir).filter((file) => secrets.has(readFileSync(file, 'latin1')))
+  return scanForLeaks([dir], secrets)
 }
