@@ -21,3 +21,26 @@ describe.each(TARGET_KINDS)('conformance catalogue on the %s mock', (kind) => {
     expect(result.failures).toEqual([])
   })
 })
+
+/**
+ * Against the real services, only when asked: `DINERO_LIVE_CHECKS=1 npm test` with the variables
+ * of `npm run login` (see docs/LIVE.md) runs every live-safe check once through the token store.
+ */
+if (process.env.DINERO_LIVE_CHECKS === '1') {
+  describe('conformance catalogue against the live services', async () => {
+    const { loadConfig } = await import('../../scripts/live/config.ts')
+    const { SecretSet } = await import('../../scripts/live/secrets.ts')
+    const { TokenStore } = await import('../../scripts/live/token-store.ts')
+    const { startLiveRun } = await import('./live-runner.ts')
+    const config = loadConfig({}, { require: ['clientId', 'clientSecret'] })
+    const store = TokenStore.open(config.tokenStore)
+    const run = await startLiveRun(config, store, new SecretSet())
+    afterAll(() => store.release())
+    it.each(catalogue.filter((c) => c.target === 'live-safe').map((c) => [c.id, c] as const))(
+      '%s',
+      async (_id, check) => {
+        expect((await run.run(check)).failures).toEqual([])
+      },
+    )
+  })
+}
