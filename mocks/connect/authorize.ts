@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { MockHttpError } from '../errors.ts'
+import { fingerprint } from '../redact.ts'
 import type { RouteRequest } from '../routes.ts'
 import type { ConnectContext } from './context.ts'
 import { StatusError } from './errors.ts'
@@ -333,6 +334,10 @@ export async function authorizeEndpoint(ctx: ConnectContext, req: RouteRequest):
     has_nonce: v.nonce !== undefined,
     pkce: v.codeChallengeMethod ?? 'none',
     scopes: v.scopes.join(' '),
+    // For the client grader (scripts/grade): the exact redirect_uri, and state only as a
+    // fingerprint and a length, so two authorizations can be compared without revealing it.
+    redirect_uri: v.redirectUri,
+    ...(v.state === undefined ? {} : { state_fp: fingerprint(v.state), state_length: v.state.length }),
   })
 
   // An injected fault: the IdP is briefly unavailable (a safe error, delivered to the client, REFERENCE B7).

@@ -22,13 +22,15 @@ export const SCOPE_WORDS: Readonly<Record<string, string>> = {
   offline_access: 'Keep access when you are not using the app (refresh tokens)',
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}input[type=email],input[type=password]{width:100%;padding:.5rem}
-button{padding:.55rem 1.2rem;margin:1rem .5rem 0 0}.error{color:#a40000}.muted{color:#555;font-size:.9rem}
-ul{padding-left:1.2rem}code{background:#f3f3f3;padding:0 .2rem}`
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b;background:#f4f6f8}
+main{background:#fff;border:1px solid #d9dee3;border-radius:8px;padding:1.2rem 1.6rem 1.6rem}
+h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}input[type=email],input[type=password]{width:100%;padding:.5rem;box-sizing:border-box}
+button{padding:.55rem 1.2rem;margin:1rem .5rem 0 0;border:1px solid #8a949e;border-radius:4px;background:#fff;font-size:1rem;cursor:pointer}
+button.primary{background:#1769aa;border-color:#1769aa;color:#fff}.error{color:#a40000}.muted{color:#555;font-size:.9rem}
+ul{padding-left:1.2rem}li{margin:.25rem 0}code{background:#f3f3f3;padding:0 .2rem}`
 
 export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} - Visma Connect (mock)</title><style>${STYLE}</style></head><body>${body}</body></html>`
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} - Visma Connect (mock)</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`
 }
 
 export function htmlResponse(html: string, status = 200, headers: Record<string, string> = {}): Response {
@@ -58,7 +60,7 @@ ${input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` :
 <input type="hidden" name="returnUrl" value="${escapeHtml(input.returnUrl)}">
 <label for="email">E-mail</label><input id="email" name="email" type="email" autocomplete="username" value="${escapeHtml(input.email ?? '')}">
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
-<button type="submit" name="button" value="login">Sign in</button><button type="submit" name="button" value="cancel">Cancel</button>
+<button type="submit" name="button" value="login" class="primary">Sign in</button><button type="submit" name="button" value="cancel">Cancel</button>
 </form>`,
   )
 }
@@ -88,7 +90,7 @@ export function consentPage(input: {
 ${orgs}
 <form method="post" action="/consent">
 <input type="hidden" name="returnUrl" value="${escapeHtml(input.returnUrl)}">
-<button type="submit" name="button" value="yes">Allow</button><button type="submit" name="button" value="no">Cancel</button>
+<button type="submit" name="button" value="yes" class="primary">Allow</button><button type="submit" name="button" value="no">Cancel</button>
 </form>`,
   )
 }

@@ -37,10 +37,16 @@ export async function authorizationCodeGrant(ctx: ConnectContext, input: GrantIn
   const ignoreRedirect = ctx.deviations.has('token.ignore-redirect-mismatch')
   if ((redirectUri === undefined || redirectUri.length === 0) && !ignoreRedirect) throw unauthorizedClient()
   req.note({ redirect_uri_matches: redirectUri === record.redirectUri })
+  if (redirectUri !== undefined) req.note({ redirect_uri: redirectUri })
   if (redirectUri !== record.redirectUri && !ignoreRedirect) throw invalidGrant()
 
   const verifier = params.get('code_verifier')
-  if (verifier !== undefined) req.note({ code_verifier_length: verifier.length })
+  if (verifier !== undefined)
+    req.note({
+      code_verifier_length: verifier.length,
+      // RFC 7636 §4.1: unreserved characters only.
+      code_verifier_unreserved: /^[A-Za-z0-9\-._~]*$/.test(verifier),
+    })
   if (!ctx.deviations.has('pkce.not-enforced')) {
     if (record.codeChallenge !== undefined || client.requirePkce) {
       if (verifier === undefined || verifier.length < 43 || verifier.length > 128) throw invalidGrant()

@@ -1,3 +1,4 @@
+import { fingerprint } from '../../redact.ts'
 import type { ConnectContext } from '../context.ts'
 import { invalidGrant, invalidRequest, invalidScope } from '../errors.ts'
 import type { RefreshHandle, RefreshRecord } from '../model.ts'
@@ -20,6 +21,8 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
   const { params, client, req } = input
   const presented = params.get('refresh_token')
   if (presented === undefined || presented.length === 0) throw invalidRequest()
+  // A fingerprint, never the token: the grader follows one token through a run (scripts/grade).
+  req.note({ refresh_token_fp: fingerprint(presented) })
   if (presented.length > 100) throw invalidGrant()
   const now = ctx.clock.now()
   const record = ctx.store.findRefresh(presented)

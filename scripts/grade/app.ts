@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { GradeError } from './errors.ts'
+
+/**
+ * Starting and stopping the app under test. The grader gives it the mock through the DINERO_*
+ * variables (docs/GRADING.md) and waits until its GET /status answers. The command runs in its
+ * own process group, so stopping it also stops whatever the shell started under it.
+ */
+export interface RunningApp {
+  url: string
+  stop(): Promise<void>
+  /** The last lines the app printed, for an error message (never written to a report). */
+  tail(): string
+}
+
+/** A free loopback port: listen on 0, read it, close. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+export async function waitForApp(
+  url: string,
+  timeoutMs: number,
+  exited: () => string | undefined = () => undefined,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last = 'no answer yet'
+  while (Date.now() < deadline) {
+    const why = exited()
+    if (why !== undefined) throw new GradeError('GRADE_APP_EXITED', why)
+    try {
+      const res = await fetch(`${url}/status`, { signal: AbortSignal.timeout(2_000) })
+      await res.body?.cancel()
+      return
+    } catch (e) {
+      last = e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new GradeError(
+    'GRADE_APP_UNREACHABLE',
+    `the app did not answer GET ${url}/status within ${timeoutMs} ms (${last})`,
+  )
+}
+
+export async function startApp(input: {
+  command: string
+  cwd?: string
+  env: Record<string, string>
+  url: string
+  timeoutMs: number
+}): Promise<RunningApp> {
+  const lines: string[] = []
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(line)
+    if (lines.length > 30) lines.splice(0, lines.length - 30)
+  }
+  let child: ChildProcess
+  try {
+    child = spawn(input.command, {
+      shell: true,
+      detached: true,
+      cwd: input.cwd ?? process.cwd(),
+      env: { ...process.env, ...input.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+  } catch (e) {
+    throw new GradeError('GRADE_APP_START', `could not start "${input.command}": ${(e as Error).message}`)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  let exit: string | undefined
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = `the app exited (${signal ?? `code ${code}`}) before it answered`
+      resolve()
+    })
+    child.once('error', (e) => {
+      exit = `could not start "${input.command}": ${e.message}`
+      resolve()
+    })
+  })
+  const tail = () => lines.slice(-15).join('\n')
+  const stop = async () => {
+    if (exit !== undefined || child.pid === undefined) return
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      return
+    }
+    const timer = setTimeout(() => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      } catch {}
+    }, 3_000)
+    await exitedPromise
+    clearTimeout(timer)
+  }
+  try {
+    await waitForApp(input.url, input.timeoutMs, () => exit)
+  } catch (e) {
+    await stop()
+    if (e instanceof GradeError) throw new GradeError(e.code, `${e.message}\n--- app output ---\n${tail()}`)
+    throw e
+  }
+  return { url: input.url, stop, tail }
+}

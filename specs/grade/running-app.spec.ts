@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
+import { freePort } from '../../scripts/grade/app.ts'
+import { DEFAULT_GRADE_CLIENT_ID, GradeError, gradeApp } from '../../scripts/grade/index.ts'
+
+/**
+ * Grading an app that is already running (`--app <URL>`): the integrator starts it pointed at the
+ * mock's port, the grader serves the mock there and drives it. And the harness errors a user
+ * meets first: an app that never answers, a start command that dies.
+ */
+describe('grading an app that is already running', () => {
+  let child: ChildProcess | undefined
+  afterEach(async () => {
+    if (child?.pid !== undefined && child.exitCode === null) {
+      const exited = new Promise((r) => child?.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+    child = undefined
+  })
+
+  it('grades examples/good-app reached by URL on the mock port it was configured with: every probe passes', async () => {
+    const [mockPort, appPort] = [await freePort(), await freePort()]
+    const appUrl = `http://127.0.0.1:${appPort}`
+    child = spawn(process.execPath, ['--import', 'tsx', 'examples/good-app/server.ts'], {
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        DINERO_CONNECT_URL: `http://127.0.0.1:${mockPort}`,
+        DINERO_API_URL: `http://127.0.0.1:${mockPort}`,
+        DINERO_CLIENT_ID: DEFAULT_GRADE_CLIENT_ID,
+        DINERO_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+        DINERO_REDIRECT_URI: `${appUrl}/callback`,
+      },
+    })
+    const result = await gradeApp({ app: { url: appUrl }, mockPort, reportsDir: false, concurrency: 4 })
+    expect(result.probes.filter((p) => p.verdict !== 'pass').map((p) => `${p.id}: ${p.summary}`)).toEqual([])
+    expect(result.files).toEqual({})
+    expect(result.observations.redirectUri).toBe(`${appUrl}/callback`)
+  })
+
+  it('an app that never answers GET /status is a GRADE_APP_UNREACHABLE error, not a grade', async () => {
+    const port = await freePort()
+    const attempt = gradeApp({ app: { url: `http://127.0.0.1:${port}` }, mockPort: 0, startupTimeoutMs: 300 })
+    await expect(attempt).rejects.toThrow(GradeError)
+    await expect(attempt).rejects.toMatchObject({ code: 'GRADE_APP_UNREACHABLE' })
+  })
+
+  it('a start command that exits at once is a GRADE_APP_EXITED error carrying its output', async () => {
+    const attempt = gradeApp({
+      app: { command: `"${process.execPath}" -e "console.error('boom: no config'); process.exit(3)"` },
+      reportsDir: false,
+    })
+    await expect(attempt).rejects.toMatchObject({
+      code: 'GRADE_APP_EXITED',
+      message: expect.stringContaining('boom: no config'),
+    })
+  })
+})
