@@ -23,7 +23,7 @@ import { catalogue } from '../specs/checks/catalogue/index.ts'
 import type { Check } from '../specs/checks/types.ts'
 import { HarnessError } from './cli-errors.ts'
 import { runCli } from './live/cli.ts'
-import { type ConfigFlags, loadConfig } from './live/config.ts'
+import { flagsFrom, liveVariables, loadConfig } from './live/config.ts'
 import { refreshStored } from './live/refresher.ts'
 import { assertNoLeaks, installConsoleRedaction, redactFile, SecretSet } from './live/secrets.ts'
 import { TokenStore } from './live/token-store.ts'
@@ -91,11 +91,7 @@ async function main(): Promise<number> {
     )
     return 0
   }
-  const flags: ConfigFlags = {}
-  if (values['connect-url'] !== undefined) flags.connectUrl = values['connect-url']
-  if (values['api-url'] !== undefined) flags.apiUrl = values['api-url']
-  if (values.organization !== undefined) flags.organizationId = values.organization
-  const config = loadConfig(flags, { require: ['clientId', 'clientSecret'] })
+  const config = loadConfig(flagsFrom(values), { require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
   const reportsDir = resolve(values['reports-dir'])
@@ -151,19 +147,7 @@ async function main(): Promise<number> {
     const junitPath = join(reportsDir, 'junit-live.xml')
     const result = await runLiveNewman({
       collection: buildCollection(),
-      environment: {
-        connectUrl: config.connectUrl,
-        apiUrl: config.apiUrl,
-        controlUrl: '',
-        clientId: config.clientId,
-        clientSecret: config.clientSecret,
-        pkceClientId: '',
-        refreshClientId: '',
-        redirectUri: config.redirectUri,
-        scopes: config.scopes,
-        organizationId,
-        nonProOrganizationId: '',
-      },
+      environment: liveVariables(config, organizationId),
       collectionVariables: { refreshToken: grant.refreshToken, accessToken: grant.accessToken ?? '' },
       checks: selected.map((c) => c.id),
       store,

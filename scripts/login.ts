@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util'
 import { HarnessError } from './cli-errors.ts'
 import { listenForCallback } from './live/callback-server.ts'
 import { runCli } from './live/cli.ts'
-import { type ConfigFlags, hasDisplay, type LiveConfig, loadConfig } from './live/config.ts'
+import { flagsFrom, hasDisplay, type LiveConfig, loadConfig } from './live/config.ts'
 import { installConsoleRedaction, SecretSet } from './live/secrets.ts'
 import { type TokenAnswer, TokenStore } from './live/token-store.ts'
 
@@ -144,11 +144,7 @@ async function main(): Promise<number> {
     )
     return 0
   }
-  const flags: ConfigFlags = {}
-  if (values['connect-url'] !== undefined) flags.connectUrl = values['connect-url']
-  if (values['api-url'] !== undefined) flags.apiUrl = values['api-url']
-  if (values.organization !== undefined) flags.organizationId = values.organization
-  const config = loadConfig(flags, { require: ['clientId', 'clientSecret'] })
+  const config = loadConfig(flagsFrom(values), { require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
   const timeout = Number(values.timeout)

@@ -158,3 +158,33 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
     Boolean(env.WAYLAND_DISPLAY)
   )
 }
+
+/** The command-line flags both `login` and `live` accept, as config overrides. */
+export function flagsFrom(values: {
+  'connect-url'?: string
+  'api-url'?: string
+  organization?: string
+}): ConfigFlags {
+  const flags: ConfigFlags = {}
+  if (values['connect-url'] !== undefined) flags.connectUrl = values['connect-url']
+  if (values['api-url'] !== undefined) flags.apiUrl = values['api-url']
+  if (values.organization !== undefined) flags.organizationId = values.organization
+  return flags
+}
+
+/** The catalogue's base variables for a live run (no control surface, no mock-only clients). */
+export function liveVariables(config: LiveConfig, organizationId: string): Record<string, string> {
+  return {
+    connectUrl: config.connectUrl,
+    apiUrl: config.apiUrl,
+    controlUrl: '',
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    pkceClientId: '',
+    refreshClientId: '',
+    redirectUri: config.redirectUri,
+    scopes: config.scopes,
+    organizationId,
+    nonProOrganizationId: '',
+  }
+}

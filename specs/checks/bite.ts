@@ -1,3 +1,4 @@
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createMock } from '../../mocks/create-mock.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { serveMock } from '../../mocks/http/serve.ts'
@@ -76,4 +77,24 @@ export async function newmanFailuresFor(
 
 export function checkIds(): string[] {
   return catalogue.map((c) => c.id)
+}
+
+/**
+ * Runner 2 bites, with the same verdicts as runner 1: the generated collection through Newman
+ * against one served mock, deviations switched at run time through POST /__mock/deviations.
+ * The deviations are split over `of` spec files so vitest runs them side by side.
+ */
+export function defineNewmanBitePart(part: number, of: number): void {
+  const ids = (['none' as const, ...DEVIATION_IDS] as const).filter((_, i) => i % of === part)
+  describe(`the checks bite (Newman runner, part ${part + 1} of ${of})`, () => {
+    let newman: Map<string, string[]>
+    beforeAll(async () => {
+      newman = await newmanFailuresFor(ids)
+    }, 600_000)
+
+    it.each(ids)('deviation %s: Newman fails exactly the declared checks, as vitest does', async (id) => {
+      expect(newman.get(id)).toEqual(declaredBreaks(id))
+      expect(await vitestFailures(id)).toEqual(newman.get(id))
+    })
+  })
 }

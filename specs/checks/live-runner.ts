@@ -1,5 +1,5 @@
 import { request } from 'undici'
-import type { LiveConfig } from '../../scripts/live/config.ts'
+import { type LiveConfig, liveVariables } from '../../scripts/live/config.ts'
 import { refreshStored } from '../../scripts/live/refresher.ts'
 import type { SecretSet } from '../../scripts/live/secrets.ts'
 import type { TokenStore } from '../../scripts/live/token-store.ts'
@@ -72,19 +72,7 @@ export async function startLiveRun(
     secrets,
   })
   const send = liveSend(store, secrets)
-  const base = {
-    connectUrl: config.connectUrl,
-    apiUrl: config.apiUrl,
-    controlUrl: '',
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    pkceClientId: '',
-    refreshClientId: '',
-    redirectUri: config.redirectUri,
-    scopes: config.scopes,
-    organizationId: config.organizationId ?? store.grant.organizationId ?? '',
-    nonProOrganizationId: '',
-  }
+  const base = liveVariables(config, config.organizationId ?? store.grant.organizationId ?? '')
   return {
     run: (check) =>
       runCheck(

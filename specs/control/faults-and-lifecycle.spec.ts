@@ -21,7 +21,8 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
     })
 
   it('a 503 fault on the token endpoint answers temporarily_unavailable JSON once, then the endpoint recovers', async () => {
-    const t = (target = await startTarget(kind, { refresh: { usage: 'reuse' } }))
+    target = await startTarget(kind, { refresh: { usage: 'reuse' } })
+    const t = target
     const tokens = await codeFlow(t)
     expect(
       (await control(t, 'faults', { target: 'token', kind: 'status', status: 503, count: 1 })).status,
@@ -33,7 +34,8 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
   })
 
   it('a 429 fault on Dinero answers code 43 with Retry-After', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     const token = await tokenFor(t)
     await control(t, 'faults', { target: 'dinero', kind: 'rate-limit', retryAfterSeconds: 7, count: 1 })
     const limited = await dineroApi(t, token).get('/v1/organizations')
@@ -44,7 +46,8 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
   })
 
   it('a latency fault delays the answer by at least its ms', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     await control(t, 'faults', { target: 'discovery', kind: 'latency', ms: 150, count: 1 })
     const started = performance.now()
     expect((await t.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
@@ -52,14 +55,16 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
   })
 
   it('a reset fault drops the connection instead of answering', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     await control(t, 'faults', { target: 'discovery', kind: 'reset', count: 1 })
     await expect(t.call('connect', '/.well-known/openid-configuration')).rejects.toThrow()
     expect((await t.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
   })
 
   it('temporarily-unavailable at authorize is delivered to the client with the state', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     await control(t, 'faults', { target: 'authorize', kind: 'temporarily-unavailable', count: 1 })
     const result = await authorize(t, authorizeParams({ state: 'st' }))
     expect(result.fields).toMatchObject({ error: 'temporarily_unavailable', state: 'st' })
@@ -67,14 +72,16 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
   })
 
   it('a malformed fault is refused with 400 and a reason', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     const reply = await control(t, 'faults', { target: 'token', kind: 'explode' })
     expect(reply.status).toBe(400)
     expect(reply.json().error_description).toMatch(/kind must be one of/)
   })
 
   it('revoke-consent makes the refresh token invalid_grant and the access token 401 at Dinero', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     const tokens = await codeFlow(t)
     await control(t, 'lifecycle', { event: 'revoke-consent', clientId: 'isv_conformance_test' })
     expect((await refresh(t, tokens.refresh_token!)).json()).toEqual({ error: 'invalid_grant' })
@@ -82,7 +89,8 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
   })
 
   it('remove-organisation-access drops the organisation from the list and answers 403 there', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     const token = await tokenFor(t)
     await control(t, 'lifecycle', { event: 'remove-organisation-access', organizationId: 148383 })
     const orgs = (await dineroApi(t, token).get('/v1/organizations?fields=Id')).json<{ Id: number }[]>()
@@ -91,7 +99,8 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
   })
 
   it('lose-pro turns an organisation into 403 code 90; regain-pro restores it', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     const token = await tokenFor(t)
     await control(t, 'lifecycle', { event: 'lose-pro', organizationId: 118244 })
     const denied = await dineroApi(t, token).get('/v1/118244/contacts')
@@ -102,7 +111,8 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
   })
 
   it('reset clears faults', async () => {
-    const t = (target = await startTarget(kind))
+    target = await startTarget(kind)
+    const t = target
     await control(t, 'faults', { target: 'discovery', kind: 'status', status: 500 })
     await control(t, 'reset', {})
     expect((await t.call('connect', '/.well-known/openid-configuration')).status).toBe(200)

@@ -8,7 +8,9 @@ import {
   NO_STORE,
   oauthError,
   obtainCode,
+  refreshAs,
   refreshChain,
+  refreshClientGrant,
   status,
   step,
   tokenForm,
@@ -562,18 +564,11 @@ export const connectChecks: Check[] = [
     sources: ['REFERENCE A6', 'REFERENCE B5', 'RFC 9700 §4.14.2'],
     target: 'mock-only',
     steps: [
-      obtainCode('code', { clientId: '{{refreshClientId}}' }),
-      step('exchange', exchange('code', {}, '{{refreshClientId}}'), [status(200)], {
-        capture: [{ set: 'rt1', from: 'json', path: 'refresh_token' }],
-      }),
-      step(
-        'refresh',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        [status(200), { kind: 'json-path-not-equals-var', path: 'refresh_token', variable: 'rt1' }],
-      ),
+      ...refreshClientGrant(),
+      step('refresh', refreshAs('rt1'), [
+        status(200),
+        { kind: 'json-path-not-equals-var', path: 'refresh_token', variable: 'rt1' },
+      ]),
     ],
   },
   {
@@ -584,35 +579,12 @@ export const connectChecks: Check[] = [
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'reject' } }),
-      obtainCode('code', { clientId: '{{refreshClientId}}' }),
-      step('exchange', exchange('code', {}, '{{refreshClientId}}'), [status(200)], {
-        capture: [{ set: 'rt1', from: 'json', path: 'refresh_token' }],
+      ...refreshClientGrant(),
+      step('refresh once', refreshAs('rt1'), [status(200)], {
+        capture: [{ set: 'rt2', from: 'json', path: 'refresh_token' }],
       }),
-      step(
-        'refresh once',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        [status(200)],
-        { capture: [{ set: 'rt2', from: 'json', path: 'refresh_token' }] },
-      ),
-      step(
-        'present the consumed token again',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        oauthError('invalid_grant'),
-      ),
-      step(
-        'the newest token still works',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt2}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        [status(200)],
-      ),
+      step('present the consumed token again', refreshAs('rt1'), oauthError('invalid_grant')),
+      step('the newest token still works', refreshAs('rt2'), [status(200)]),
       control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'revoke-all' } }),
     ],
   },
@@ -625,35 +597,12 @@ export const connectChecks: Check[] = [
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'revoke-all' } }),
-      obtainCode('code', { clientId: '{{refreshClientId}}' }),
-      step('exchange', exchange('code', {}, '{{refreshClientId}}'), [status(200)], {
-        capture: [{ set: 'rt1', from: 'json', path: 'refresh_token' }],
+      ...refreshClientGrant(),
+      step('refresh once', refreshAs('rt1'), [status(200)], {
+        capture: [{ set: 'rt2', from: 'json', path: 'refresh_token' }],
       }),
-      step(
-        'refresh once',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        [status(200)],
-        { capture: [{ set: 'rt2', from: 'json', path: 'refresh_token' }] },
-      ),
-      step(
-        'replay the consumed token',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        oauthError('invalid_grant'),
-      ),
-      step(
-        'the newer token is revoked as well',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt2}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        oauthError('invalid_grant'),
-      ),
+      step('replay the consumed token', refreshAs('rt1'), oauthError('invalid_grant')),
+      step('the newer token is revoked as well', refreshAs('rt2'), oauthError('invalid_grant')),
     ],
   },
   {
@@ -664,36 +613,12 @@ export const connectChecks: Check[] = [
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { graceSeconds: 30, replay: 'reject' } }),
-      obtainCode('code', { clientId: '{{refreshClientId}}' }),
-      step('exchange', exchange('code', {}, '{{refreshClientId}}'), [status(200)], {
-        capture: [{ set: 'rt1', from: 'json', path: 'refresh_token' }],
-      }),
-      step(
-        'refresh once',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        [status(200)],
-      ),
+      ...refreshClientGrant(),
+      step('refresh once', refreshAs('rt1'), [status(200)]),
       control.advance(10),
-      step(
-        'retry the consumed token inside the window',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        [status(200)],
-      ),
+      step('retry the consumed token inside the window', refreshAs('rt1'), [status(200)]),
       control.advance(25),
-      step(
-        'retry it after the window',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        oauthError('invalid_grant'),
-      ),
+      step('retry it after the window', refreshAs('rt1'), oauthError('invalid_grant')),
       control.settings({
         clientId: '{{refreshClientId}}',
         refresh: { graceSeconds: 0, replay: 'revoke-all' },
@@ -708,19 +633,9 @@ export const connectChecks: Check[] = [
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { absoluteLifetimeSeconds: 60 } }),
-      obtainCode('code', { clientId: '{{refreshClientId}}' }),
-      step('exchange', exchange('code', {}, '{{refreshClientId}}'), [status(200)], {
-        capture: [{ set: 'rt1', from: 'json', path: 'refresh_token' }],
-      }),
+      ...refreshClientGrant(),
       control.advance(61),
-      step(
-        'refresh after the lifetime',
-        tokenForm(
-          { grant_type: 'refresh_token', refresh_token: '{{rt1}}' },
-          { clientId: '{{refreshClientId}}' },
-        ),
-        oauthError('invalid_grant'),
-      ),
+      step('refresh after the lifetime', refreshAs('rt1'), oauthError('invalid_grant')),
       control.settings({ clientId: '{{refreshClientId}}', refresh: { absoluteLifetimeSeconds: 2592000 } }),
     ],
   },

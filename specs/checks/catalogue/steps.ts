@@ -113,3 +113,21 @@ export const control = {
 }
 
 export const bearer = { Authorization: 'Bearer {{accessToken}}' }
+
+/** The refresh checks' own grant: the refresh client's, so a revoke-all there spares the run's grant. */
+export function refreshClientGrant(): Step[] {
+  return [
+    obtainCode('code', { clientId: '{{refreshClientId}}' }),
+    step('exchange', exchange('code', {}, '{{refreshClientId}}'), [status(200)], {
+      capture: [{ set: 'rt1', from: 'json', path: 'refresh_token' }],
+    }),
+  ]
+}
+
+/** A refresh_token grant of the refresh client presenting `{{variable}}`. */
+export function refreshAs(variable: string): RequestSpec {
+  return tokenForm(
+    { grant_type: 'refresh_token', refresh_token: `{{${variable}}}` },
+    { clientId: '{{refreshClientId}}' },
+  )
+}
