@@ -95,7 +95,7 @@ export const DEVIATIONS = {
   },
   'pkce.s256-treated-as-plain': {
     description: 'an S256 challenge is compared to the verifier as if it were plain',
-    breaks: ['connect.pkce.s256-accepted'],
+    breaks: ['connect.code.exchange-safe-order', 'connect.pkce.s256-accepted'],
   },
   'pkce.allow-plain': {
     description: 'the plain PKCE method is accepted for a client that does not allow it',

@@ -17,10 +17,13 @@ import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
+import { findCheck } from '../specs/checks/catalogue/index.ts'
+import { runCheck, type Send } from '../specs/checks/run.ts'
+import { checkSchemas } from '../specs/checks/schemas.ts'
 import { HarnessError } from './cli-errors.ts'
 import { listenForCallback } from './live/callback-server.ts'
 import { runCli } from './live/cli.ts'
-import { flagsFrom, hasDisplay, type LiveConfig, loadConfig } from './live/config.ts'
+import { flagsFrom, hasDisplay, type LiveConfig, liveVariables, loadConfig } from './live/config.ts'
 import { installConsoleRedaction, SecretSet } from './live/secrets.ts'
 import { type TokenAnswer, TokenStore } from './live/token-store.ts'
 
@@ -39,13 +42,6 @@ const { values } = parseArgs({
 const secrets = new SecretSet()
 installConsoleRedaction(secrets)
 
-interface Verdict {
-  id: string
-  title: string
-  passed: boolean
-  detail: string
-}
-
 interface Organisation {
   Id: number | string
   Name: string
@@ -53,27 +49,8 @@ interface Organisation {
 }
 
 const b64url = (bytes: Buffer) => bytes.toString('base64url')
-
-async function tokenCall(
-  config: LiveConfig,
-  body: string,
-  contentType: string,
-): Promise<{ status: number; json: Record<string, unknown> | undefined }> {
-  const res = await fetch(`${config.connectUrl}/connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': contentType, accept: 'application/json' },
-    body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(30_000),
-  })
-  const text = await res.text()
-  let json: Record<string, unknown> | undefined
-  try {
-    json = JSON.parse(text) as Record<string, unknown>
-  } catch {}
-  secrets.addTokenResponse(json)
-  return { status: res.status, json }
-}
+/** The catalogue's live-interactive check that needs the fresh code (specs/checks/catalogue/connect.ts). */
+const EXCHANGE_CHECK = 'connect.code.exchange-safe-order'
 
 function openBrowser(link: string): void {
   if (!hasDisplay()) return
@@ -206,75 +183,58 @@ async function main(): Promise<number> {
         `the answer names issuer ${iss}, not ${config.connectUrl} (RFC 9207): not exchanging the code`,
       )
 
-    const verdicts: Verdict[] = []
-    const exchange = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: config.redirectUri,
-      code_verifier: verifier,
-      client_id: config.clientId,
-      client_secret: config.clientSecret,
+    // The catalogue's live-interactive check, in its safe order: a JSON body first (refused
+    // before the code is read, so the code survives, REFERENCE B1), the real form exchange, then
+    // a replay of the code (invalid_grant; the tokens already issued stay valid, REFERENCE B4).
+    // The grant is stored the moment the form exchange answers, before the replay is sent.
+    const check = findCheck(EXCHANGE_CHECK)
+    let answer: (TokenAnswer & { refresh_token?: string }) | undefined
+    const send: Send = async (req) => {
+      const res = await fetch(req.url, {
+        method: req.method,
+        headers: { ...req.headers, accept: 'application/json' },
+        ...(req.body === undefined ? {} : { body: req.body }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(30_000),
+      })
+      const text = await res.text()
+      let json: Record<string, unknown> | undefined
+      try {
+        json = JSON.parse(text) as Record<string, unknown>
+      } catch {}
+      secrets.addTokenResponse(json)
+      if (res.status === 200 && answer === undefined && typeof json?.access_token === 'string') {
+        answer = json as TokenAnswer
+        if (typeof answer.refresh_token === 'string') {
+          store.saveNew({
+            issuer: config.connectUrl,
+            clientId: config.clientId,
+            answer: answer as TokenAnswer & { refresh_token: string },
+            lifetimeDays: config.refreshLifetimeDays,
+          })
+        }
+      }
+      return { status: res.status, headers: res.headers, text }
     }
-
-    // 1. JSON body first: it must be refused before the code is read, so the code survives (REFERENCE B1).
-    const asJson = await tokenCall(config, JSON.stringify(exchange), 'application/json')
-    let tokens: Record<string, unknown> | undefined
-    const jsonRefused = asJson.status === 400 && asJson.json?.error === 'invalid_request'
-    if (asJson.status === 200) tokens = asJson.json
-    // 2. The real exchange (form, client_secret_post).
-    const form =
-      tokens === undefined
-        ? await tokenCall(
-            config,
-            new URLSearchParams(exchange).toString(),
-            'application/x-www-form-urlencoded',
-          )
-        : undefined
-    if (form?.status === 200) tokens = form.json
-    verdicts.push({
-      id: 'login.token.json-body-keeps-code',
-      title:
-        'a JSON token request with the real code is refused with 400 invalid_request and does not burn the code',
-      passed: jsonRefused && form?.status === 200,
-      detail: `JSON → ${asJson.status} ${String(asJson.json?.error ?? '')}; form exchange after it → ${form?.status ?? 'skipped'}`,
-    })
-    verdicts.push({
-      id: 'login.code.exchange',
-      title: 'the form exchange answers 200 with an access token and a refresh token (offline_access)',
-      passed: form?.status === 200 && typeof tokens?.refresh_token === 'string',
-      detail: `form → ${form?.status ?? 'skipped'}${form?.json?.error ? ` ${String(form.json.error)}` : ''}`,
-    })
-    if (tokens === undefined || typeof tokens.access_token !== 'string')
+    const result = await runCheck(
+      check,
+      { ...liveVariables(config, ''), code, codeVerifier: verifier },
+      send,
+      checkSchemas,
+      'live',
+    )
+    console.log(`${result.passed ? '✓' : '✗'} ${check.id}: ${check.title}`)
+    for (const f of result.failures) console.log(`    ${f.step}: ${f.assertion}: ${secrets.redact(f.detail)}`)
+    if (answer === undefined || typeof answer.access_token !== 'string')
       throw new HarnessError(
         'HARNESS_CODE_EXCHANGE_FAILED',
-        `the code exchange failed (${form?.status ?? asJson.status} ${String(form?.json?.error ?? '')}): check the client secret and redirect_uri, then run npm run login again`,
+        'the code exchange failed: check the client secret and redirect_uri, then run npm run login again',
       )
-    if (typeof tokens.refresh_token !== 'string')
+    if (typeof answer.refresh_token !== 'string')
       throw new HarnessError(
         'HARNESS_NO_REFRESH_TOKEN',
         'no refresh token came back: enable offline access for the Visma Connect app and include offline_access in DINERO_SCOPES',
       )
-    const answer = tokens as unknown as TokenAnswer & { refresh_token: string }
-    store.saveNew({
-      issuer: config.connectUrl,
-      clientId: config.clientId,
-      answer,
-      lifetimeDays: config.refreshLifetimeDays,
-    })
-
-    // 3. Replay the code: refused, and (REFERENCE B4) the tokens already issued stay valid.
-    const replay = await tokenCall(
-      config,
-      new URLSearchParams(exchange).toString(),
-      'application/x-www-form-urlencoded',
-    )
-    verdicts.push({
-      id: 'login.code.replay-rejected',
-      title: 'redeeming the same code again is refused with 400 invalid_grant',
-      passed: replay.status === 400 && replay.json?.error === 'invalid_grant',
-      detail: `replay → ${replay.status} ${String(replay.json?.error ?? '')}`,
-    })
-    for (const v of verdicts) console.log(`${v.passed ? '✓' : '✗'} ${v.id}: ${v.title} (${v.detail})`)
     console.log(`tokens stored in ${config.tokenStore}`)
 
     const orgs = await fetch(`${config.apiUrl}/v1/organizations?fields=Name,Id,IsPro`, {
@@ -298,9 +258,8 @@ async function main(): Promise<number> {
       store.setOrganization(chosen)
       console.log(`default organisation: ${chosen}`)
     }
-    const failed = verdicts.filter((v) => !v.passed)
-    if (failed.length > 0) {
-      console.error(`${failed.length} login check(s) failed; the grant is stored anyway`)
+    if (!result.passed) {
+      console.error(`${check.id} failed; the grant is stored anyway`)
       return 1
     }
     return 0

@@ -79,9 +79,8 @@ describe('npm run login (headless, against the served mock)', () => {
         expect(exit.code, p.stderr()).toBe(0)
 
         const out = p.stdout()
-        expect(out).toMatch(/✓ login\.token\.json-body-keeps-code/)
-        expect(out).toMatch(/✓ login\.code\.exchange/)
-        expect(out).toMatch(/✓ login\.code\.replay-rejected/)
+        // The catalogue's live-interactive check, run with the real code.
+        expect(out).toMatch(/✓ connect\.code\.exchange-safe-order/)
         expect(out).toMatch(new RegExp(`${MOCK_PRO_ORGANIZATION_ID}\\s+Dinero Regnskab ApS\\s+\\(Pro\\)`))
         expect(out).toMatch(/not Pro/)
         expect(out).toContain(`default organisation: ${MOCK_PRO_ORGANIZATION_ID}`)

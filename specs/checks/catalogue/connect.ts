@@ -342,7 +342,18 @@ export const connectChecks: Check[] = [
     area: 'code',
     sources: ['REFERENCE B1', 'REFERENCE B4', 'REFERENCE D (JSON at the token endpoint)', 'RFC 6749 §4.1.3'],
     target: 'live-interactive',
-    mockPrelude: [obtainCode()],
+    // On the mock a code with an S256 challenge stands in for the one `npm run login` receives.
+    mockPrelude: [
+      {
+        ...obtainCode('code', {
+          extra: { code_challenge: '{{codeChallenge}}', code_challenge_method: 'S256' },
+        }),
+        compute: [
+          { set: 'codeVerifier', fn: 'pkce-verifier' },
+          { set: 'codeChallenge', fn: 's256', of: 'codeVerifier' },
+        ],
+      },
+    ],
     steps: [
       step(
         'exchange the code with a JSON body',
@@ -353,13 +364,14 @@ export const connectChecks: Check[] = [
             grant_type: 'authorization_code',
             code: '{{code}}',
             redirect_uri: '{{redirectUri}}',
+            code_verifier: '{{codeVerifier}}',
             client_id: '{{clientId}}',
             client_secret: '{{clientSecret}}',
           },
         },
         [status(400), { kind: 'body-equals', text: '{"error":"invalid_request"}' }],
       ),
-      step('exchange the same code as a form', exchange(), [
+      step('exchange the same code as a form', exchange('code', { code_verifier: '{{codeVerifier}}' }), [
         status(200),
         {
           kind: 'json-path-matches',
@@ -367,7 +379,11 @@ export const connectChecks: Check[] = [
           pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
         },
       ]),
-      step('replay the code', exchange(), oauthError('invalid_grant')),
+      step(
+        'replay the code',
+        exchange('code', { code_verifier: '{{codeVerifier}}' }),
+        oauthError('invalid_grant'),
+      ),
     ],
   },
   {
