@@ -29,9 +29,7 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
     await target?.close()
   })
 
-  it(`${SECONDS} s: every request answered as expected, no errors, RSS growth bounded`, {
-    timeout: SECONDS * 1000 + 30_000,
-  }, async () => {
+  const mixOf = () => {
     const form = new URLSearchParams({
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
@@ -59,6 +57,13 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
       },
       { method: 'GET', path: '/v1/organizations', headers: { authorization: 'Bearer nope' }, expect: 401 },
     ] as const
+    return mix
+  }
+
+  it(`${SECONDS} s: every request answered as expected, no errors, RSS growth bounded`, {
+    timeout: SECONDS * 1000 + 30_000,
+  }, async () => {
+    const mix = mixOf()
     const rssBefore = process.memoryUsage().rss
     const deadline = performance.now() + SECONDS * 1000
     const unexpected: string[] = []
@@ -93,5 +98,66 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
     // Expired codes from the authorize calls are purged; nothing else accumulates per request.
     expect(target.mock.store.connect.counts().refreshTokens).toBeLessThanOrEqual(2)
     expect((await target.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
+  })
+
+  it(`${SECONDS} s with faults injected (5xx, 429, latency, dropped connections): only faults go wrong, then the mock recovers`, {
+    timeout: SECONDS * 1000 + 30_000,
+  }, async () => {
+    const mix = mixOf()
+    const faults = [
+      { target: 'token', kind: 'status', status: 503, probability: 0.3 },
+      { target: 'dinero', kind: 'rate-limit', retryAfterSeconds: 1, probability: 0.2 },
+      { target: 'all', kind: 'latency', ms: 1, jitterMs: 20, probability: 0.5 },
+      { target: 'discovery', kind: 'reset', probability: 0.2 },
+    ]
+    for (const f of faults)
+      expect(
+        (await target.call('connect', '/__mock/faults', { method: 'POST', body: JSON.stringify(f) })).status,
+      ).toBe(200)
+    const deadline = performance.now() + SECONDS * 1000
+    const unexpected: string[] = []
+    let faulted = 0
+    let dropped = 0
+    const worker = async (w: number) => {
+      for (let i = w; performance.now() < deadline; i++) {
+        const r = mix[i % mix.length]!
+        try {
+          const res = await pool.request({
+            method: r.method,
+            path: r.path,
+            headers: r.headers,
+            ...('body' in r ? { body: r.body } : {}),
+          })
+          const text = await res.body.text()
+          if (res.statusCode === r.expect) continue
+          // A fault answers in the service's own format: Connect {error}, Dinero {code, message}.
+          const body = JSON.parse(text) as { error?: string; code?: number }
+          const ok =
+            (res.statusCode === 503 && body.error === 'temporarily_unavailable') ||
+            (res.statusCode === 429 && body.code === 43 && res.headers['retry-after'] === '1')
+          if (ok) faulted++
+          else if (unexpected.length < 10)
+            unexpected.push(`${r.method} ${r.path.slice(0, 60)} → ${res.statusCode} ${text.slice(0, 80)}`)
+        } catch {
+          dropped++
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(w)))
+    expect(unexpected).toEqual([])
+    expect(faulted).toBeGreaterThan(0)
+    expect(dropped).toBeGreaterThan(0)
+
+    expect((await target.call('connect', '/__mock/faults', { method: 'DELETE' })).status).toBe(204)
+    for (const r of mix) {
+      const res = await pool.request({
+        method: r.method,
+        path: r.path,
+        headers: r.headers,
+        ...('body' in r ? { body: r.body } : {}),
+      })
+      await res.body.dump()
+      expect(res.statusCode, `${r.method} ${r.path}`).toBe(r.expect)
+    }
   })
 })
