@@ -129,14 +129,18 @@ function list(ctx: DineroContext, { req, org }: OrgCall, deletedWhenAbsent: bool
   const changesSince = parseChangesSince(req.url)
   const deletedOnly = parseDeletedOnly(req.url, deletedWhenAbsent)
   const paging = parsePaging(req.url, ctx.deviations)
-  const rows = ctx.store
+  const live = ctx.store
     .contacts(org.Id)
     .all()
     .filter((row) => passesLifecycle(row, deletedOnly, changesSince))
-    .map(contactReadModel)
-    .filter((c) => matchesFilter(c, conditions))
+  // Read models are built only where needed: for the filter, and then for the page's rows.
+  const rows =
+    conditions.length === 0 ? live : live.filter((row) => matchesFilter(contactReadModel(row), conditions))
   const page = paginate(rows, paging)
-  return dineroJson({ ...page, Collection: page.Collection.map((c) => project(c, fields)) })
+  return dineroJson({
+    ...page,
+    Collection: page.Collection.map((row) => project(contactReadModel(row), fields)),
+  })
 }
 
 export function findContact(ctx: DineroContext, orgId: number, guid: string | undefined): Row<ContactData> {
