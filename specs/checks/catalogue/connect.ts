@@ -17,7 +17,9 @@ import {
 } from './steps.ts'
 
 /** Visma Connect checks: REFERENCE A, B and E1–E6. */
-const bogusRefresh = { grant_type: 'refresh_token', refresh_token: 'F'.repeat(64) }
+/** A refresh token no server issued: obviously fake, so no scanner mistakes it for a secret. */
+const BOGUS_REFRESH_TOKEN = 'not-a-real-refresh-token'
+const bogusRefresh = { grant_type: 'refresh_token', refresh_token: BOGUS_REFRESH_TOKEN }
 const errorPage = [
   status(302),
   { kind: 'location-origin-path', equals: '{{connectUrl}}/home/error' },
@@ -41,7 +43,7 @@ export const connectChecks: Check[] = [
           url: '{{connectUrl}}/connect/token',
           json: {
             grant_type: 'refresh_token',
-            refresh_token: 'F'.repeat(64),
+            refresh_token: BOGUS_REFRESH_TOKEN,
             client_id: '{{clientId}}',
             client_secret: '{{clientSecret}}',
           },
@@ -78,7 +80,7 @@ export const connectChecks: Check[] = [
               '--XdcBoundary',
               'Content-Disposition: form-data; name="refresh_token"',
               '',
-              'F'.repeat(64),
+              BOGUS_REFRESH_TOKEN,
               '--XdcBoundary',
               'Content-Disposition: form-data; name="client_id"',
               '',
