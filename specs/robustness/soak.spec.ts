@@ -29,6 +29,15 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
     await target?.close()
   })
 
+  type Call = ReturnType<typeof mixOf>[number]
+  const send = (r: Call) =>
+    pool.request({
+      method: r.method,
+      path: r.path,
+      headers: r.headers,
+      ...('body' in r ? { body: r.body } : {}),
+    })
+
   const mixOf = () => {
     const form = new URLSearchParams({
       grant_type: 'refresh_token',
@@ -73,12 +82,7 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
       for (let i = w; performance.now() < deadline; i++) {
         const r = mix[i % mix.length]!
         try {
-          const res = await pool.request({
-            method: r.method,
-            path: r.path,
-            headers: r.headers,
-            ...('body' in r ? { body: r.body } : {}),
-          })
+          const res = await send(r)
           await res.body.dump()
           if (res.statusCode !== r.expect && unexpected.length < 10)
             unexpected.push(`${r.method} ${r.path.slice(0, 60)} → ${res.statusCode}`)
@@ -122,12 +126,7 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
       for (let i = w; performance.now() < deadline; i++) {
         const r = mix[i % mix.length]!
         try {
-          const res = await pool.request({
-            method: r.method,
-            path: r.path,
-            headers: r.headers,
-            ...('body' in r ? { body: r.body } : {}),
-          })
+          const res = await send(r)
           const text = await res.body.text()
           if (res.statusCode === r.expect) continue
           // A fault answers in the service's own format: Connect {error}, Dinero {code, message}.
@@ -150,12 +149,7 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
 
     expect((await target.call('connect', '/__mock/faults', { method: 'DELETE' })).status).toBe(204)
     for (const r of mix) {
-      const res = await pool.request({
-        method: r.method,
-        path: r.path,
-        headers: r.headers,
-        ...('body' in r ? { body: r.body } : {}),
-      })
+      const res = await send(r)
       await res.body.dump()
       expect(res.statusCode, `${r.method} ${r.path}`).toBe(r.expect)
     }
