@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
   ContactCreatedResult,
@@ -11,8 +11,8 @@ import {
   SEEDED_DELETED_CONTACTS,
   SEEDED_LIVE_CONTACTS,
 } from '../../mocks/dinero/seed.ts'
-import { type DineroApi, dineroSession } from '../support/dinero-session.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { dineroSuite } from '../support/dinero-session.ts'
+import { TARGET_KINDS } from '../support/targets.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const DefaultItem = z.strictObject({ name: z.string(), contactGuid: z.guid() })
@@ -21,13 +21,7 @@ const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
 
 /** REFERENCE C3, C4: 0-based pages, pageSize ≤ 1000, the Pagination envelope, `fields`. */
 describe.each(TARGET_KINDS)('GET /v1/:org/contacts paging and fields (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
+  const api = dineroSuite(kind)
 
   it(`200: ${SEEDED_LIVE_CONTACTS} contacts in pages of 100 lose and repeat no row, Pagination right on each page`, async () => {
     const seen: string[] = []
@@ -110,8 +104,7 @@ describe.each(TARGET_KINDS)('GET /v1/:org/contacts paging and fields (%s)', (kin
 
 /** REFERENCE C3: `queryFilter` conditions `<Field> eq|contains '<value>'`, `;` = AND. */
 describe.each(TARGET_KINDS)('GET /v1/:org/contacts queryFilter (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
+  const api = dineroSuite(kind)
   const list = async (filter: string, fields = 'Name,Email,IsPerson') => {
     const reply = await api.get(
       `/v1/${ORG}/contacts?pageSize=1000&fields=${fields}&queryFilter=${encodeURIComponent(filter)}`,
@@ -121,11 +114,6 @@ describe.each(TARGET_KINDS)('GET /v1/:org/contacts queryFilter (%s)', (kind) => 
       items: reply.status === 200 ? reply.json<{ Collection: Record<string, unknown>[] }>().Collection : [],
     }
   }
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
 
   it("200: Name eq 'børge lund' matches case-insensitively exactly one contact", async () => {
     const { reply, items } = await list("Name eq 'børge lund'")
@@ -182,14 +170,8 @@ const newContact = {
 
 /** REFERENCE C2: contact create → get → update → delete → deletedOnly → restore. */
 describe.each(TARGET_KINDS)('contact lifecycle (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
+  const api = dineroSuite(kind)
   let guid: string
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
 
   it('200 on POST /v1/:org/contacts with {"ContactGuid"} (the spec declares 200, not 201)', async () => {
     const reply = await api.post(`/v1/${ORG}/contacts`, newContact)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
   CreatedPaymentResponse,
@@ -10,8 +10,8 @@ import {
   UpdatedResponseModel,
 } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
-import { type DineroApi, dineroSession } from '../support/dinero-session.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { dineroSuite } from '../support/dinero-session.ts'
+import { TARGET_KINDS } from '../support/targets.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const CONTACT = seededGuid(`${ORG}:contact:1`)
@@ -28,15 +28,9 @@ const draft = { ContactGuid: CONTACT, Date: '2026-01-15', ProductLines: [line] }
 
 /** REFERENCE C2, C4, C5: draft → update (Timestamp) → book → payments; booked is final. */
 describe.each(TARGET_KINDS)('invoice lifecycle (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
+  const api = dineroSuite(kind)
   let guid: string
   let stamp: string
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
 
   it('200 on POST /v1/:org/invoices creates a draft and returns {Guid, TimeStamp} (16 hex digits)', async () => {
     const reply = await api.post(`/v1/${ORG}/invoices`, draft)
@@ -211,13 +205,7 @@ describe.each(TARGET_KINDS)('invoice lifecycle (%s)', (kind) => {
 
 /** REFERENCE C3: the invoice list's parameters. */
 describe.each(TARGET_KINDS)('GET /v1/:org/invoices parameters (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
+  const api = dineroSuite(kind)
 
   it('200 with default fields Guid, ContactName, Date, Description', async () => {
     const reply = await api.get(`/v1/${ORG}/invoices`)
@@ -271,13 +259,7 @@ describe.each(TARGET_KINDS)('GET /v1/:org/invoices parameters (%s)', (kind) => {
 
 /** Optimistic concurrency (REFERENCE C4, D): of writers sending the same Timestamp exactly one wins. */
 describe.each(TARGET_KINDS)('concurrent invoice updates (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
+  const api = dineroSuite(kind)
 
   it('10 concurrent PUTs with the same Timestamp: exactly one 200, nine 400 code 58', async () => {
     const created = CreatedResponseModel.parse((await api.post(`/v1/${ORG}/invoices`, draft)).json())

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { OrganizationReadModelV2 } from '../../mocks/dinero/contract/index.ts'
 import { NON_PRO_ORGANISATION_ID, PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
-import { type DineroApi, dineroSession } from '../support/dinero-session.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { dineroSuite } from '../support/dinero-session.ts'
+import { TARGET_KINDS } from '../support/targets.ts'
 
 /** REFERENCE C1–C3: the organisation lists, `fields` echoing the requested casing. */
 describe.each(TARGET_KINDS)('GET /v1/organizations and /v1.1/organizations (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
+  const api = dineroSuite(kind)
 
   it('200 with fields=Name,Id,IsPro returns a plain array with exactly those PascalCase keys', async () => {
     const reply = await api.get('/v1/organizations?fields=Name,Id,IsPro')

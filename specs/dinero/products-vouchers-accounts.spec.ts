@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
   collectionOf,
@@ -11,8 +11,8 @@ import {
   PurchaseVoucherReadModelV2,
 } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
-import { type DineroApi, dineroSession } from '../support/dinero-session.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { dineroSuite } from '../support/dinero-session.ts'
+import { TARGET_KINDS } from '../support/targets.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
@@ -27,14 +27,8 @@ const product = {
 
 /** REFERENCE C2: products. */
 describe.each(TARGET_KINDS)('products (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
+  const api = dineroSuite(kind)
   let guid: string
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
 
   it('200 on GET /v1/:org/products with default fields Name, ProductGuid', async () => {
     const reply = await api.get(`/v1/${ORG}/products`)
@@ -83,14 +77,8 @@ describe.each(TARGET_KINDS)('products (%s)', (kind) => {
 
 /** REFERENCE C2, C4: purchase vouchers, cash and credit. */
 describe.each(TARGET_KINDS)('purchase vouchers (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
+  const api = dineroSuite(kind)
   const line = { AccountNumber: 3600, Description: 'Printerpapir', Amount: 1250 }
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
 
   it('200 on POST /v1.2/:org/vouchers/purchase (cash): PurchaseVoucherReadModelV2 with Timestamp (small s)', async () => {
     const reply = await api.post(`/v1.2/${ORG}/vouchers/purchase`, {
@@ -187,13 +175,7 @@ describe.each(TARGET_KINDS)('purchase vouchers (%s)', (kind) => {
 
 /** REFERENCE C2, C4: accounts are plain arrays. */
 describe.each(TARGET_KINDS)('accounts (%s)', (kind) => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget(kind)
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
+  const api = dineroSuite(kind)
 
   it('200 on GET /v1/:org/accounts/entry: a plain array with default fields AccountNumber, Name, IsHidden', async () => {
     const reply = await api.get(`/v1/${ORG}/accounts/entry`)

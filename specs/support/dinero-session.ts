@@ -1,5 +1,6 @@
+import { afterAll, beforeAll } from 'vitest'
 import { codeFlow } from './oauth.ts'
-import type { Reply, Target } from './targets.ts'
+import { type Reply, startTarget, type Target, type TargetKind } from './targets.ts'
 
 /**
  * A Dinero API session the way an integrator gets one: the authorization code flow against the
@@ -48,4 +49,29 @@ export async function dineroSession(
   options: { scopes?: readonly string[] } = {},
 ): Promise<DineroApi> {
   return dineroApi(target, await tokenFor(target, options))
+}
+
+/**
+ * For a describe block: a fresh mock of this kind with a full-scope session, started before the
+ * block's tests and closed after them. The returned API forwards to that session.
+ */
+export function dineroSuite(kind: TargetKind): DineroApi {
+  let target: Target | undefined
+  let api: DineroApi | undefined
+  beforeAll(async () => {
+    target = await startTarget(kind)
+    api = await dineroSession(target)
+  })
+  afterAll(() => target?.close())
+  const session = () => {
+    if (api === undefined) throw new Error('dineroSuite: the session starts in beforeAll')
+    return api
+  }
+  return {
+    get: (path, headers) => session().get(path, headers),
+    post: (path, body) => session().post(path, body),
+    put: (path, body) => session().put(path, body),
+    delete: (path, body) => session().delete(path, body),
+    raw: (method, path, body) => session().raw(method, path, body),
+  }
 }
