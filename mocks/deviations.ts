@@ -3,7 +3,7 @@
  * exist to prove the conformance checks bite, and to let integrators rehearse against a
  * misbehaving provider. Off by default; a faithful mock has none on.
  */
-/** Each deviation declares the conformance checks (specs/checks/catalogue) it must make fail. */
+/** Each deviation declares the conformance checks (collections/catalogue) it must make fail. */
 export interface Deviation {
   description: string
   breaks: readonly string[]

@@ -24,8 +24,8 @@ import { createMock, type Mock } from '../mocks/create-mock.ts'
 import { serveMock } from '../mocks/http/serve.ts'
 import type { MockOptions } from '../mocks/options.ts'
 import { dispatch } from '../mocks/routes.ts'
-import { codeFlow } from '../specs/support/oauth.ts'
-import type { CallInit, Reply, Target } from '../specs/support/targets.ts'
+import { codeFlow } from './targets/oauth.ts'
+import type { CallInit, Reply, Target } from './targets/targets.ts'
 
 const ORG = 118244
 const CLIENT = 'client_id=isv_conformance_test&client_secret=conformance-secret'
@@ -66,7 +66,7 @@ interface Row {
 
 // ---------------------------------------------------------------- server children
 
-/** A Target over plain fetch (nothing intercepts it here), enough for specs/support/oauth.ts. */
+/** A Target over plain fetch (nothing intercepts it here), enough for scripts/targets/oauth.ts. */
 function fetchTarget(mock: Mock, origin: string): Target {
   const call = async (_s: 'connect' | 'api', pathOrUrl: string, init: CallInit = {}): Promise<Reply> => {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${origin}${pathOrUrl}`

@@ -6,7 +6,7 @@ import {
   buildMockEnvironment,
   COLLECTION_FILES,
   serialise,
-} from './collection/build.ts'
+} from '../collections/build.ts'
 
 writeFileSync(COLLECTION_FILES.collection, serialise(buildCollection()))
 writeFileSync(COLLECTION_FILES.mock, serialise(buildMockEnvironment()))

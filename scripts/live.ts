@@ -19,8 +19,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { catalogue } from '../specs/checks/catalogue/index.ts'
-import type { Check } from '../specs/checks/types.ts'
+import { catalogue } from '../collections/catalogue/index.ts'
+import type { Check } from '../collections/model/types.ts'
 import { HarnessError } from './cli-errors.ts'
 import { runCli } from './live/cli.ts'
 import { flagsFrom, liveVariables, loadConfig } from './live/config.ts'
@@ -141,7 +141,7 @@ async function main(): Promise<number> {
     // Loaded only now: Newman is heavy, and the guards above must answer fast.
     const [{ runLiveNewman }, { buildCollection }] = await Promise.all([
       import('./live/newman-live.ts'),
-      import('./collection/build.ts'),
+      import('../collections/build.ts'),
     ])
     mkdirSync(reportsDir, { recursive: true })
     const junitPath = join(reportsDir, 'junit-live.xml')

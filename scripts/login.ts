@@ -17,10 +17,10 @@ import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
-import { findCheck } from '../specs/checks/catalogue/index.ts'
-import { runCheck, type Send } from '../specs/checks/run.ts'
-import { checkSchemas } from '../specs/checks/schemas.ts'
+import { findCheck } from '../collections/catalogue/index.ts'
+import { checkSchemas } from '../collections/model/schemas.ts'
 import { HarnessError } from './cli-errors.ts'
+import { runCheck, type Send } from './engine/run.ts'
 import { listenForCallback } from './live/callback-server.ts'
 import { runCli } from './live/cli.ts'
 import { flagsFrom, hasDisplay, type LiveConfig, liveVariables, loadConfig } from './live/config.ts'
@@ -49,7 +49,7 @@ interface Organisation {
 }
 
 const b64url = (bytes: Buffer) => bytes.toString('base64url')
-/** The catalogue's live-interactive check that needs the fresh code (specs/checks/catalogue/connect.ts). */
+/** The catalogue's live-interactive check that needs the fresh code (collections/catalogue/). */
 const EXCHANGE_CHECK = 'connect.code.exchange-safe-order'
 
 function openBrowser(link: string): void {

@@ -5,11 +5,11 @@
  * Exits non-zero on any failed assertion (read from summary.run, not the callback error).
  */
 import { parseArgs } from 'node:util'
+import { buildCollection } from '../collections/build.ts'
+import { catalogue } from '../collections/catalogue/index.ts'
+import { mockVariables } from '../collections/model/variables.ts'
 import { createMock, serveMock } from '../mocks/index.ts'
-import { catalogue } from '../specs/checks/catalogue/index.ts'
-import { mockVariables } from '../specs/checks/variables.ts'
 import { fail } from './cli-errors.ts'
-import { buildCollection } from './collection/build.ts'
 import { runNewman } from './newman/run.ts'
 
 const { values } = parseArgs({

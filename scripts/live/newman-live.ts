@@ -1,6 +1,6 @@
 import newman, { type NewmanRunOptions, type NewmanRunSummary } from 'newman'
+import { ITEM_SEPARATOR } from '../../collections/build.ts'
 import { HarnessError } from '../cli-errors.ts'
-import { ITEM_SEPARATOR } from '../collection/build.ts'
 import { uncertain } from './refresher.ts'
 import type { SecretSet } from './secrets.ts'
 import type { TokenAnswer, TokenStore } from './token-store.ts'

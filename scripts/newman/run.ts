@@ -1,5 +1,5 @@
 import newman, { type NewmanRunOptions, type NewmanRunSummary } from 'newman'
-import { ITEM_SEPARATOR, SETUP_FOLDER } from '../collection/build.ts'
+import { ITEM_SEPARATOR, SETUP_FOLDER } from '../../collections/build.ts'
 
 /**
  * Runner 2: the generated collection through the Newman library. The verdict is read from

@@ -1,4 +1,4 @@
-import type { Check } from '../../specs/checks/types.ts'
+import type { Check } from '../../collections/model/types.ts'
 
 /** The readable summary: one row per check with its verdict, target class and sources. */
 export interface SummaryRow {

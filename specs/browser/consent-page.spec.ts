@@ -10,7 +10,7 @@ import { createMock, type Mock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { defineClient } from '../../mocks/options.ts'
 import { freePort } from '../../scripts/grade/app.ts'
-import { sharedSigningKey } from '../support/keys.ts'
+import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 
 /**
  * The mock's login and consent pages in a real browser: Debian's Chromium driven by

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { buildCollection } from '../../collections/build.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { mockVariables } from '../../collections/model/variables.ts'
 import { createMock } from '../../mocks/create-mock.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { serveMock } from '../../mocks/http/serve.ts'
-import { buildCollection } from '../../scripts/collection/build.ts'
+import { runCatalogue } from '../../scripts/engine/catalogue-runner.ts'
 import { runNewman } from '../../scripts/newman/run.ts'
-import { sharedSigningKey } from '../support/keys.ts'
-import { startTarget } from '../support/targets.ts'
-import { catalogue } from './catalogue/index.ts'
-import { mockVariables } from './variables.ts'
-import { runCatalogue } from './vitest-runner.ts'
+import { sharedSigningKey } from '../../scripts/targets/keys.ts'
+import { startTarget } from '../../scripts/targets/targets.ts'
 
 /**
  * Proof that the checks bite (DESIGN.md §2): the failing checks of each runner against a mock

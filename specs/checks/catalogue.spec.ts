@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
-import { catalogue } from './catalogue/index.ts'
-import { type CatalogueSession, startCatalogueSession } from './vitest-runner.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { type CatalogueSession, startCatalogueSession } from '../../scripts/engine/catalogue-runner.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /**
  * Runner 1: one vitest test per check and target. Against the faithful mock every check passes,
@@ -31,7 +31,7 @@ if (process.env.DINERO_LIVE_CHECKS === '1') {
     const { loadConfig } = await import('../../scripts/live/config.ts')
     const { SecretSet } = await import('../../scripts/live/secrets.ts')
     const { TokenStore } = await import('../../scripts/live/token-store.ts')
-    const { startLiveRun } = await import('./live-runner.ts')
+    const { startLiveRun } = await import('../../scripts/live/engine-runner.ts')
     const config = loadConfig({}, { require: ['clientId', 'clientSecret'] })
     const store = TokenStore.open(config.tokenStore)
     const run = await startLiveRun(config, store, new SecretSet())

@@ -7,8 +7,8 @@ import {
   COLLECTION_FILES,
   SETUP_FOLDER,
   serialise,
-} from '../../scripts/collection/build.ts'
-import { catalogue } from './catalogue/index.ts'
+} from '../../collections/build.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
 
 /** The committed Postman files are exactly what the builder makes from the catalogue today. */
 describe('the committed Postman collection', () => {

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { catalogue } from '../../collections/catalogue/index.ts'
 import { loadConfig } from '../../scripts/live/config.ts'
+import { type LiveRun, startLiveRun } from '../../scripts/live/engine-runner.ts'
 import { SecretSet } from '../../scripts/live/secrets.ts'
 import { type StoredGrant, TokenStore } from '../../scripts/live/token-store.ts'
 import { journal, type LiveMock, seedGrant, startLiveMock } from '../live/support/harness.ts'
 import { liveEnv } from '../live/support/process.ts'
-import { catalogue } from './catalogue/index.ts'
-import { type LiveRun, startLiveRun } from './live-runner.ts'
 
 /**
  * Runner 1 against "live": the served mock stands in for Visma Connect and Dinero (one-time

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PKCE_CLIENT_ID } from '../../mocks/options.ts'
-import { obtainCode, REDIRECT_URI, token } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /** REFERENCE B4, E3: codes are single-use, burned on first presentation, and live 300 s. */
 describe.each(TARGET_KINDS)('authorization code redemption (%s)', (kind) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PKCE_CLIENT_ID } from '../../mocks/options.ts'
-import { authorize, authorizeParams, REDIRECT_URI } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { authorize, authorizeParams, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /**
  * REFERENCE B7, E6 (RFC 6749 §4.1.2.1): validation errors at authorize go to the IdP error page

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_REDIRECT_URIS, defineClient } from '../../mocks/options.ts'
-import { basicHeader, obtainCode, REDIRECT_URI, token } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { basicHeader, obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /** REFERENCE B2, E2: Basic (halves form-url-decoded) or body; every failure is HTTP 400. */
 const ODD_ID = 'isv_odd client+id'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { authorize, authorizeParams, parseFormPost, REDIRECT_URI } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { authorize, authorizeParams, parseFormPost, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /**
  * The interactive pages as a browser uses them, over plain HTTP with a cookie: login, consent

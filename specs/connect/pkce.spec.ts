@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PKCE_CLIENT_ID } from '../../mocks/options.ts'
-import { obtainCode, pkcePair, REDIRECT_URI, token } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { obtainCode, pkcePair, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /** RFC 7636 §4.6, REFERENCE B4.7, B7: PKCE checked at the token endpoint, burning the code on failure. */
 describe.each(TARGET_KINDS)('PKCE (%s)', (kind) => {

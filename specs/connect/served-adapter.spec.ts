@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTarget, type Target } from '../support/targets.ts'
+import { startTarget, type Target } from '../../scripts/targets/targets.ts'
 
 /** The node:http adapter: clear errors for bad requests, never a crash; graceful shutdown. */
 describe('served adapter', () => {

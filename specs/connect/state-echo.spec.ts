@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { authorize, authorizeParams } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { authorize, authorizeParams } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /** RFC 6749 §4.1.2: state comes back exactly as sent, in every response mode. */
 const STATES = ['plain', 'a b&c=d+e%20f\'g"h<i>', 'æøå-Ü-😀', `${'x'.repeat(500)}==`]

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { codeFlow, obtainCode, REDIRECT_URI, token } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { codeFlow, obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /** REFERENCE B1, E1: the token endpoint reads forms only; everything else is `{"error":"invalid_request"}`. */
 describe.each(TARGET_KINDS)('token endpoint content type (%s)', (kind) => {

@@ -1,8 +1,8 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { leftHalfHash } from '../../mocks/connect/tokens.ts'
-import { codeFlow } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { codeFlow } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /** REFERENCE A1, A2, A6, E4: discovery, JWKS, and tokens shaped like Visma Connect's. */
 describe.each(TARGET_KINDS)('discovery, JWKS and token claims (%s)', (kind) => {

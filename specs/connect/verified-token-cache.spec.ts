@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { codeFlow } from '../../scripts/targets/oauth.ts'
+import { startTarget, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi } from '../support/dinero-session.ts'
-import { codeFlow } from '../support/oauth.ts'
-import { startTarget, type Target } from '../support/targets.ts'
 
 /**
  * Verified tokens are remembered to skip the RS256 check, but expiry and revocation still

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { authorize, authorizeParams, codeFlow, refresh } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
-import { authorize, authorizeParams, codeFlow, refresh } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
 
 /**
  * The control surface's faults and lifecycle events, over HTTP (served) and in-process: each

@@ -5,8 +5,8 @@ import {
   NON_PRO_ORGANISATION_ID,
   PRO_ORGANISATION_ID,
 } from '../../mocks/dinero/seed.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
 
 const contact = { Name: 'Scope Test', CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false }
 const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))

@@ -11,8 +11,8 @@ import {
   SEEDED_DELETED_CONTACTS,
   SEEDED_LIVE_CONTACTS,
 } from '../../mocks/dinero/seed.ts'
+import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
 import { dineroSuite } from '../support/dinero-session.ts'
-import { TARGET_KINDS } from '../support/targets.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const DefaultItem = z.strictObject({ name: z.string(), contactGuid: z.guid() })

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { DeviationId } from '../../mocks/deviations.ts'
 import { CreatedResponseModel } from '../../mocks/dinero/contract/index.ts'
 import { NON_PRO_ORGANISATION_ID, PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const contact = { Name: 'Deviation Kunde', CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false }

@@ -6,8 +6,8 @@ import {
   collectionOf,
   InvoiceReadModel,
 } from '../../mocks/dinero/contract/index.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
 
 /**
  * REFERENCE D: what an integration does right after the token exchange — list organisations,

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { OrganizationReadModelV2 } from '../../mocks/dinero/contract/index.ts'
 import { NON_PRO_ORGANISATION_ID, PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
+import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
 import { dineroSuite } from '../support/dinero-session.ts'
-import { TARGET_KINDS } from '../support/targets.ts'
 
 /** REFERENCE C1–C3: the organisation lists, `fields` echoing the requested casing. */
 describe.each(TARGET_KINDS)('GET /v1/organizations and /v1.1/organizations (%s)', (kind) => {

@@ -11,8 +11,8 @@ import {
   PurchaseVoucherReadModelV2,
 } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
+import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
 import { dineroSuite } from '../support/dinero-session.ts'
-import { TARGET_KINDS } from '../support/targets.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { catalogue } from '../../collections/catalogue/index.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
-import { catalogue } from '../checks/catalogue/index.ts'
 import {
   journal,
   LIVE_CLIENT_SECRET,

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MOCK_PRO_ORGANIZATION_ID } from '../../collections/model/variables.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
-import { MOCK_PRO_ORGANIZATION_ID } from '../checks/variables.ts'
-import { parseFormPost } from '../support/oauth.ts'
+import { parseFormPost } from '../../scripts/targets/oauth.ts'
 import {
   freePort,
   journal,

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildCollection } from '../../scripts/collection/build.ts'
+import { buildCollection } from '../../collections/build.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { MOCK_PRO_ORGANIZATION_ID } from '../../collections/model/variables.ts'
 import { runLiveNewman } from '../../scripts/live/newman-live.ts'
 import { refreshStored } from '../../scripts/live/refresher.ts'
 import { SecretSet } from '../../scripts/live/secrets.ts'
 import { type StoredGrant, TokenStore } from '../../scripts/live/token-store.ts'
-import { catalogue } from '../checks/catalogue/index.ts'
-import { MOCK_PRO_ORGANIZATION_ID } from '../checks/variables.ts'
 import {
   journal,
   LIVE_CLIENT_ID,

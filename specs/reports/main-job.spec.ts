@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { catalogue } from '../checks/catalogue/index.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
 
 /**
  * `npm start` end to end: the whole catalogue through Newman on the served mock, every report

@@ -8,8 +8,8 @@ import {
   DEFAULT_REDIRECT_URIS,
   PKCE_CLIENT_ID,
 } from '../../mocks/options.ts'
-import { codeFlow } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
+import { codeFlow } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /**
  * Property-based fuzzing of every route class, in-process and served (issue 7): random methods,

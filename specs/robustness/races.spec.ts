@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { REFRESH_CLIENT_ID } from '../../mocks/options.ts'
+import { obtainCode, REDIRECT_URI, refresh, token } from '../../scripts/targets/oauth.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { tokenFor } from '../support/dinero-session.ts'
-import { obtainCode, REDIRECT_URI, refresh, token } from '../support/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../support/targets.ts'
 
 /**
  * Concurrency (issue 7): many requests racing for one single-use thing get exactly one winner.

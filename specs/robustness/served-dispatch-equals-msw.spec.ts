@@ -2,7 +2,7 @@ import { Agent, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
-import { sharedSigningKey } from '../support/keys.ts'
+import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 
 /**
  * The served adapter's direct dispatch (default) runs what each msw resolver runs; this holds it

@@ -1,8 +1,8 @@
 import { Pool } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
-import { authorizeParams, codeFlow, DINERO_SCOPE } from '../support/oauth.ts'
-import { startTarget, type Target } from '../support/targets.ts'
+import { authorizeParams, codeFlow, DINERO_SCOPE } from '../../scripts/targets/oauth.ts'
+import { startTarget, type Target } from '../../scripts/targets/targets.ts'
 
 /**
  * Soak (issue 7): the served mock under 50 connections of mixed traffic — Dinero lists, token

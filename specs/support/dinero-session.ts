@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest'
-import { codeFlow } from './oauth.ts'
-import { type Reply, startTarget, type Target, type TargetKind } from './targets.ts'
+import { codeFlow } from '../../scripts/targets/oauth.ts'
+import { type Reply, startTarget, type Target, type TargetKind } from '../../scripts/targets/targets.ts'
 
 /**
  * A Dinero API session the way an integrator gets one: the authorization code flow against the

@@ -4,7 +4,7 @@ import { type ServedMock, serveMock } from '../../../mocks/http/serve.ts'
 import { DEFAULT_CLIENT_SECRET, defineClient, type MockOptions } from '../../../mocks/index.ts'
 import type { JournalEntry } from '../../../mocks/journal.ts'
 import { TokenStore } from '../../../scripts/live/token-store.ts'
-import { sharedSigningKey } from '../../support/keys.ts'
+import { sharedSigningKey } from '../../../scripts/targets/keys.ts'
 import { freePort, LIVE_CLIENT_ID, LIVE_CLIENT_SECRET } from './process.ts'
 
 export * from './process.ts'

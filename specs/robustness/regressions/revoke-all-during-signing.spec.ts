@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_SECRET, REFRESH_CLIENT_ID } from '../../../mocks/options.ts'
-import { obtainCode, REDIRECT_URI, refresh, token } from '../../support/oauth.ts'
-import { startTarget, type Target } from '../../support/targets.ts'
+import { obtainCode, REDIRECT_URI, refresh, token } from '../../../scripts/targets/oauth.ts'
+import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
 
 /**
  * Found by races.spec.ts (issue 7): with replay `revoke-all`, concurrent replays of a one-time

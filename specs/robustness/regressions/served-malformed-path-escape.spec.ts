@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
 import { tokenFor } from '../../support/dinero-session.ts'
-import { startTarget, type Target } from '../../support/targets.ts'
 
 /**
  * Found by fuzzing (issue 7): a malformed percent-escape in a path parameter made msw's

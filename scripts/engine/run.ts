@@ -1,8 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { z } from 'zod'
-import { describeAssertion } from './describe.ts'
-import { kit, type PortableReply } from './portable.ts'
-import { type Assertion, type Check, type Compute, mockSteps, type RequestSpec, type Step } from './types.ts'
+import { kit, type PortableReply } from '../../collections/kit/portable.ts'
+import { describeAssertion } from '../../collections/model/describe.ts'
+import {
+  type Assertion,
+  type Check,
+  type Compute,
+  mockSteps,
+  type RequestSpec,
+  type Step,
+} from '../../collections/model/types.ts'
 
 /**
  * Runner 1's engine: executes a check's steps over any HTTP client. Assertions and captures

@@ -1,12 +1,27 @@
-import { AREAS, type Check, type Step } from '../types.ts'
-import { connectChecks, destructiveChecks } from './connect.ts'
+import { AREAS, type Check, type Step } from '../model/types.ts'
+import { authorizeChecks } from './connect/authorize.ts'
+import { clientAuthChecks } from './connect/client-auth.ts'
+import { codeChecks } from './connect/code.ts'
+import { destructiveChecks } from './connect/destructive.ts'
+import { discoveryChecks } from './connect/discovery.ts'
+import { pkceChecks } from './connect/pkce.ts'
+import { refreshChecks } from './connect/refresh.ts'
+import { tokenEndpointChecks } from './connect/token-endpoint.ts'
 import { dineroChecks } from './dinero.ts'
 import { exchange, HEX64, status, step } from './steps.ts'
 
 /** The whole catalogue, in the order both runners execute it. */
-export const catalogue: readonly Check[] = [...connectChecks, ...dineroChecks, ...destructiveChecks].sort(
-  (a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area),
-)
+export const catalogue: readonly Check[] = [
+  ...tokenEndpointChecks,
+  ...clientAuthChecks,
+  ...authorizeChecks,
+  ...codeChecks,
+  ...pkceChecks,
+  ...refreshChecks,
+  ...discoveryChecks,
+  ...dineroChecks,
+  ...destructiveChecks,
+].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))
 
 /**
  * Before the catalogue on the mock: obtain the run's grant (the refresh-token chain the

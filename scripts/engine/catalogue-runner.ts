@@ -1,9 +1,9 @@
-import type { Target } from '../support/targets.ts'
-import { CHAIN_VARIABLES, catalogue, mockSetup } from './catalogue/index.ts'
+import { CHAIN_VARIABLES, catalogue, mockSetup } from '../../collections/catalogue/index.ts'
+import { checkSchemas } from '../../collections/model/schemas.ts'
+import type { Check } from '../../collections/model/types.ts'
+import { mockVariables } from '../../collections/model/variables.ts'
+import type { Target } from '../targets/targets.ts'
 import { type CheckResult, runCheck, runStep, type Send } from './run.ts'
-import { checkSchemas } from './schemas.ts'
-import type { Check } from './types.ts'
-import { mockVariables } from './variables.ts'
 
 /**
  * Runs the catalogue against a mock target the way Newman runs the collection: setup first,

@@ -1,11 +1,11 @@
 import { request } from 'undici'
-import { type LiveConfig, liveVariables } from '../../scripts/live/config.ts'
-import { refreshStored } from '../../scripts/live/refresher.ts'
-import type { SecretSet } from '../../scripts/live/secrets.ts'
-import type { TokenStore } from '../../scripts/live/token-store.ts'
-import { type CheckResult, runCheck, type Send } from './run.ts'
-import { checkSchemas } from './schemas.ts'
-import type { Check } from './types.ts'
+import { checkSchemas } from '../../collections/model/schemas.ts'
+import type { Check } from '../../collections/model/types.ts'
+import { type CheckResult, runCheck, type Send } from '../engine/run.ts'
+import { type LiveConfig, liveVariables } from './config.ts'
+import { refreshStored } from './refresher.ts'
+import type { SecretSet } from './secrets.ts'
+import type { TokenStore } from './token-store.ts'
 
 /**
  * Runner 1 against the live services: the `live-safe` checks through the vitest engine, with

@@ -1,4 +1,4 @@
-import type { Assertion, Capture, Compute, RequestSpec, Step } from '../types.ts'
+import type { Assertion, Capture, Compute, RequestSpec, Step } from '../model/types.ts'
 
 /**
  * Building blocks shared by the check definitions: the requests an integrator's app makes,
@@ -131,3 +131,15 @@ export function refreshAs(variable: string): RequestSpec {
     { clientId: '{{refreshClientId}}' },
   )
 }
+
+/** A refresh token no server issued: obviously fake, so no scanner mistakes it for a secret. */
+export const BOGUS_REFRESH_TOKEN = 'not-a-real-refresh-token'
+export const bogusRefresh = { grant_type: 'refresh_token', refresh_token: BOGUS_REFRESH_TOKEN }
+
+/** The authorize error page: a 302 to /home/error with an errorId, never a code. */
+export const errorPage = [
+  status(302),
+  { kind: 'location-origin-path', equals: '{{connectUrl}}/home/error' },
+  { kind: 'location-param-matches', name: 'errorId', pattern: '^\\S+$' },
+  { kind: 'location-param-absent', name: 'code' },
+] as const

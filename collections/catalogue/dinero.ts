@@ -1,4 +1,4 @@
-import type { Check } from '../types.ts'
+import type { Check } from '../model/types.ts'
 import { authorizeRequest, bearer, control, exchange, HEX64, refreshChain, status, step } from './steps.ts'
 
 /** Dinero API checks: REFERENCE C1–C5 and E7. */

@@ -1,7 +1,7 @@
 /**
  * The conformance check model (DESIGN.md §2): each check is data — requests, expectations and
  * captures in a small vocabulary that both runners implement, the vitest runner in TypeScript
- * (run.ts) and the Newman runner as generated Postman scripts (scripts/collection/). Parity
+ * (scripts/engine/run.ts) and the Newman runner as generated Postman scripts (collections/build.ts). Parity
  * between the two is proven by specs, not assumed.
  */
 

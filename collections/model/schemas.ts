@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { collectionOf, DineroErrorBody } from '../../mocks/dinero/contract/common.ts'
-import type { SchemaRegistry } from './run.ts'
+import type { SchemaRegistry } from '../../scripts/engine/run.ts'
 
 /**
  * Schemas the checks refer to by name. Loose objects throughout: the live API may add fields

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { Assertion, Capture } from './types.ts'
+import type { Assertion, Capture } from '../model/types.ts'
 
 /**
  * Loads portable.js, the assertion vocabulary shared verbatim with the generated Postman

@@ -1,0 +1,88 @@
+import type { Check } from '../../model/types.ts'
+import { bogusRefresh, oauthError, step, tokenForm } from '../steps.ts'
+
+/** Client authentication at the token endpoint: Basic and body credentials, and the invalid_client answers (RFC 6749 §2.3.1, §5.2). */
+export const clientAuthChecks: Check[] = [
+  {
+    id: 'connect.client-auth.basic',
+    title:
+      'client_secret_basic authenticates the client (a bogus refresh token then gets invalid_grant, not invalid_client)',
+    area: 'client-auth',
+    sources: ['REFERENCE B2', 'REFERENCE E2', 'RFC 6749 §2.3.1'],
+    target: 'live-safe',
+    steps: [
+      step(
+        'refresh with Basic credentials',
+        {
+          ...tokenForm(bogusRefresh, 'none'),
+          headers: { Authorization: '{{basicAuth}}' },
+        },
+        oauthError('invalid_grant'),
+        {
+          compute: [
+            { set: 'basicAuth', fn: 'basic', id: '{{clientId}}', secret: '{{clientSecret}}', encode: true },
+          ],
+        },
+      ),
+    ],
+  },
+  {
+    id: 'connect.client-auth.post',
+    title: 'client_secret_post authenticates the client (a bogus refresh token then gets invalid_grant)',
+    area: 'client-auth',
+    sources: ['REFERENCE B2', 'REFERENCE A5', 'REFERENCE E2'],
+    target: 'live-safe',
+    steps: [
+      step('refresh with credentials in the body', tokenForm(bogusRefresh), oauthError('invalid_grant')),
+    ],
+  },
+  {
+    id: 'connect.client-auth.basic-form-encoded',
+    title: 'Basic credentials are form-url-decoded: an id and secret with space, +, :, % and ü authenticate',
+    area: 'client-auth',
+    sources: ['RFC 6749 §2.3.1', 'REFERENCE B2'],
+    target: 'mock-only',
+    steps: [
+      step(
+        'refresh with Basic credentials that need encoding',
+        { ...tokenForm(bogusRefresh, 'none'), headers: { Authorization: '{{encodedBasic}}' } },
+        oauthError('invalid_grant'),
+        {
+          compute: [
+            {
+              set: 'encodedBasic',
+              fn: 'basic',
+              id: 'isv_conformance encoding',
+              secret: 'se:cr+et %41/ü',
+              encode: true,
+            },
+          ],
+        },
+      ),
+    ],
+  },
+  {
+    id: 'connect.client-auth.wrong-secret',
+    title: 'a wrong client secret is refused with HTTP 400 {"error":"invalid_client"} (never 401)',
+    area: 'client-auth',
+    sources: ['REFERENCE B1', 'REFERENCE B2', 'REFERENCE E2'],
+    target: 'live-safe',
+    steps: [
+      step(
+        'refresh with a wrong secret',
+        tokenForm(bogusRefresh, { clientId: '{{clientId}}', secret: 'not-the-secret' }),
+        oauthError('invalid_client'),
+      ),
+    ],
+  },
+  {
+    id: 'connect.client-auth.missing',
+    title: 'a token request with no client credentials is refused with 400 invalid_request',
+    area: 'client-auth',
+    sources: ['REFERENCE B2 (Duende ClientSecretValidator)', 'REFERENCE E2'],
+    target: 'live-safe',
+    steps: [
+      step('refresh without any credentials', tokenForm(bogusRefresh, 'none'), oauthError('invalid_request')),
+    ],
+  },
+]

@@ -1,0 +1,62 @@
+import type { Check } from '../../model/types.ts'
+import { refreshChain, status, step } from '../steps.ts'
+
+/** Discovery and JWKS: the published metadata and the keys the tokens are signed with (OpenID Connect Discovery 1.0 §3). */
+export const discoveryChecks: Check[] = [
+  {
+    id: 'connect.discovery.metadata',
+    title:
+      'discovery names its own origin as issuer and lists the token endpoint, Basic/post auth and PKCE methods',
+    area: 'discovery',
+    sources: ['REFERENCE A2', 'RFC 8414 §3.3'],
+    target: 'live-safe',
+    steps: [
+      step(
+        'GET the discovery document',
+        { method: 'GET', url: '{{connectUrl}}/.well-known/openid-configuration' },
+        [
+          status(200),
+          { kind: 'json-path-equals', path: 'issuer', value: '{{connectUrl}}' },
+          { kind: 'json-path-equals', path: 'token_endpoint', value: '{{connectUrl}}/connect/token' },
+          {
+            kind: 'json-path-equals',
+            path: 'authorization_endpoint',
+            value: '{{connectUrl}}/connect/authorize',
+          },
+          {
+            kind: 'json-path-equals',
+            path: 'jwks_uri',
+            value: '{{connectUrl}}/.well-known/openid-configuration/jwks',
+          },
+          {
+            kind: 'json-path-equals',
+            path: 'token_endpoint_auth_methods_supported',
+            value: ['client_secret_basic', 'client_secret_post'],
+          },
+          { kind: 'json-path-equals', path: 'code_challenge_methods_supported', value: ['plain', 'S256'] },
+          { kind: 'json-path-equals', path: 'authorization_response_iss_parameter_supported', value: true },
+        ],
+      ),
+    ],
+  },
+  {
+    id: 'connect.jwks.token-kid-published',
+    title: 'the kid of an issued access token is published in the JWKS',
+    area: 'discovery',
+    sources: ['RFC 7517 §4.5', 'RFC 9068 §4', 'REFERENCE A1', 'REFERENCE A2'],
+    target: 'live-safe',
+    steps: [
+      {
+        ...refreshChain(),
+        capture: [
+          ...(refreshChain().capture ?? []),
+          { set: 'kid', from: 'jwt-header', path: 'access_token', name: 'kid' },
+        ],
+      },
+      step('GET the JWKS', { method: 'GET', url: '{{connectUrl}}/.well-known/openid-configuration/jwks' }, [
+        status(200),
+        { kind: 'body-contains', text: '"kid":"{{kid}}"' },
+      ]),
+    ],
+  },
+]

@@ -1,0 +1,104 @@
+import type { Check } from '../../model/types.ts'
+import { authorizeRequest, errorPage, exchange, oauthError, obtainCode, status, step } from '../steps.ts'
+
+/** PKCE: S256 verification, wrong verifiers and downgrades refused (RFC 7636 §4.6). */
+export const pkceChecks: Check[] = [
+  {
+    id: 'connect.pkce.s256-accepted',
+    title: 'a PKCE S256 verifier that matches the challenge redeems the code',
+    area: 'pkce',
+    sources: ['RFC 7636 §4.6', 'REFERENCE A3'],
+    target: 'mock-only',
+    steps: [
+      {
+        ...obtainCode('code', {
+          clientId: '{{pkceClientId}}',
+          extra: { code_challenge: '{{challenge}}', code_challenge_method: 'S256' },
+        }),
+        compute: [
+          { set: 'verifier', fn: 'pkce-verifier' },
+          { set: 'challenge', fn: 's256', of: 'verifier' },
+        ],
+      },
+      step(
+        'redeem with the verifier',
+        exchange('code', { code_verifier: '{{verifier}}' }, '{{pkceClientId}}'),
+        [status(200)],
+      ),
+    ],
+  },
+  {
+    id: 'connect.pkce.wrong-verifier',
+    title: 'a PKCE verifier that does not match the challenge is refused with invalid_grant',
+    area: 'pkce',
+    sources: ['RFC 7636 §4.6', 'REFERENCE B4.7'],
+    target: 'mock-only',
+    steps: [
+      {
+        ...obtainCode('code', {
+          clientId: '{{pkceClientId}}',
+          extra: { code_challenge: '{{challenge}}', code_challenge_method: 'S256' },
+        }),
+        compute: [
+          { set: 'verifier', fn: 'pkce-verifier' },
+          { set: 'challenge', fn: 's256', of: 'verifier' },
+          { set: 'otherVerifier', fn: 'pkce-verifier' },
+        ],
+      },
+      step(
+        'redeem with another verifier',
+        exchange('code', { code_verifier: '{{otherVerifier}}' }, '{{pkceClientId}}'),
+        oauthError('invalid_grant'),
+      ),
+    ],
+  },
+  {
+    id: 'connect.pkce.downgrade',
+    title: 'leaving out code_verifier after sending a challenge (downgrade) is refused with invalid_grant',
+    area: 'pkce',
+    sources: ['RFC 9700 §2.1.1', 'RFC 7636 §4.6', 'REFERENCE B4.7'],
+    target: 'mock-only',
+    steps: [
+      {
+        ...obtainCode('code', { extra: { code_challenge: '{{challenge}}', code_challenge_method: 'S256' } }),
+        compute: [
+          { set: 'verifier', fn: 'pkce-verifier' },
+          { set: 'challenge', fn: 's256', of: 'verifier' },
+        ],
+      },
+      step('redeem without a verifier', exchange(), oauthError('invalid_grant')),
+    ],
+  },
+  {
+    id: 'connect.pkce.required',
+    title: 'a client that requires PKCE gets the IdP error page when the challenge is missing',
+    area: 'pkce',
+    sources: ['REFERENCE A3', 'REFERENCE B7'],
+    target: 'mock-only',
+    steps: [
+      step('authorize without code_challenge', authorizeRequest({ clientId: '{{pkceClientId}}' }), [
+        ...errorPage,
+      ]),
+    ],
+  },
+  {
+    id: 'connect.pkce.plain-rejected',
+    title: 'the plain PKCE method is refused (IdP error page) for a client that does not allow it',
+    area: 'pkce',
+    sources: ['RFC 7636 §4.2', 'REFERENCE B6 (AllowPlainTextPkce false)', 'REFERENCE B7'],
+    target: 'live-safe',
+    steps: [
+      step(
+        'authorize with code_challenge_method=plain',
+        authorizeRequest({
+          consent: 'none',
+          extra: {
+            code_challenge: 'plainplainplainplainplainplainplainplain123',
+            code_challenge_method: 'plain',
+          },
+        }),
+        [...errorPage],
+      ),
+    ],
+  },
+]

@@ -1,0 +1,88 @@
+import type { Check } from '../../model/types.ts'
+import { control, oauthError, refreshAs, refreshClientGrant, status, step } from '../steps.ts'
+
+/** Refresh tokens: one-time use with rotation on every use, and the errors of a bad refresh (RFC 6749 §6, RFC 9700 §4.14.2). */
+export const refreshChecks: Check[] = [
+  {
+    id: 'connect.refresh.rotates',
+    title: 'a one-time refresh token is rotated: the response carries a new refresh token',
+    area: 'refresh',
+    sources: ['REFERENCE A6', 'REFERENCE B5', 'RFC 9700 §4.14.2'],
+    target: 'mock-only',
+    steps: [
+      ...refreshClientGrant(),
+      step('refresh', refreshAs('rt1'), [
+        status(200),
+        { kind: 'json-path-not-equals-var', path: 'refresh_token', variable: 'rt1' },
+      ]),
+    ],
+  },
+  {
+    id: 'connect.refresh.reuse-rejected',
+    title: 'a consumed one-time refresh token is refused with invalid_grant (replay response reject)',
+    area: 'refresh',
+    sources: ['REFERENCE B5', 'REFERENCE E5', 'RFC 9700 §4.14.2'],
+    target: 'mock-only',
+    steps: [
+      control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'reject' } }),
+      ...refreshClientGrant(),
+      step('refresh once', refreshAs('rt1'), [status(200)], {
+        capture: [{ set: 'rt2', from: 'json', path: 'refresh_token' }],
+      }),
+      step('present the consumed token again', refreshAs('rt1'), oauthError('invalid_grant')),
+      step('the newest token still works', refreshAs('rt2'), [status(200)]),
+      control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'revoke-all' } }),
+    ],
+  },
+  {
+    id: 'connect.refresh.revoke-all',
+    title:
+      'replaying a consumed one-time token revokes the whole grant: the newer token gets invalid_grant too',
+    area: 'refresh',
+    sources: ['REFERENCE A6 (Visma replay detection)', 'RFC 9700 §4.14.2'],
+    target: 'mock-only',
+    steps: [
+      control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'revoke-all' } }),
+      ...refreshClientGrant(),
+      step('refresh once', refreshAs('rt1'), [status(200)], {
+        capture: [{ set: 'rt2', from: 'json', path: 'refresh_token' }],
+      }),
+      step('replay the consumed token', refreshAs('rt1'), oauthError('invalid_grant')),
+      step('the newer token is revoked as well', refreshAs('rt2'), oauthError('invalid_grant')),
+    ],
+  },
+  {
+    id: 'connect.refresh.grace-window',
+    title: 'inside the grace window a consumed token is accepted again; after it, invalid_grant',
+    area: 'refresh',
+    sources: ['REFERENCE A6 (grace period 5–60 s)', 'REFERENCE E5'],
+    target: 'mock-only',
+    steps: [
+      control.settings({ clientId: '{{refreshClientId}}', refresh: { graceSeconds: 30, replay: 'reject' } }),
+      ...refreshClientGrant(),
+      step('refresh once', refreshAs('rt1'), [status(200)]),
+      control.advance(10),
+      step('retry the consumed token inside the window', refreshAs('rt1'), [status(200)]),
+      control.advance(25),
+      step('retry it after the window', refreshAs('rt1'), oauthError('invalid_grant')),
+      control.settings({
+        clientId: '{{refreshClientId}}',
+        refresh: { graceSeconds: 0, replay: 'revoke-all' },
+      }),
+    ],
+  },
+  {
+    id: 'connect.refresh.expired',
+    title: 'a refresh token past its absolute lifetime is refused with invalid_grant',
+    area: 'refresh',
+    sources: ['REFERENCE B5', 'REFERENCE B6'],
+    target: 'mock-only',
+    steps: [
+      control.settings({ clientId: '{{refreshClientId}}', refresh: { absoluteLifetimeSeconds: 60 } }),
+      ...refreshClientGrant(),
+      control.advance(61),
+      step('refresh after the lifetime', refreshAs('rt1'), oauthError('invalid_grant')),
+      control.settings({ clientId: '{{refreshClientId}}', refresh: { absoluteLifetimeSeconds: 2592000 } }),
+    ],
+  },
+]
