@@ -14,6 +14,7 @@ import {
 } from './form.ts'
 import { authorizationCodeGrant } from './grants/authorization-code.ts'
 import { clientCredentialsGrant } from './grants/client-credentials.ts'
+import type { GrantHandler } from './grants/grant.ts'
 import { refreshTokenGrant } from './grants/refresh-token.ts'
 import type { GrantType } from './model.ts'
 import type { TokenResponse } from './tokens.ts'
@@ -26,15 +27,6 @@ import type { TokenResponse } from './tokens.ts'
  * - grant dispatch through a Map, so `grant_type=constructor` reaches nothing →
  *   `unsupported_grant_type`; a grant the client may not use → `unauthorized_client`.
  */
-export type GrantHandler = (ctx: ConnectContext, input: GrantInput) => Promise<TokenResponse>
-
-export interface GrantInput {
-  req: RouteRequest
-  params: Params
-  client: import('./model.ts').ClientConfig
-  issuer: string
-}
-
 const grants = new Map<string, { type: GrantType; handle: GrantHandler }>([
   ['authorization_code', { type: 'authorization_code', handle: authorizationCodeGrant }],
   ['refresh_token', { type: 'refresh_token', handle: refreshTokenGrant }],

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { ConnectContext } from '../context.ts'
 import { invalidGrant, unauthorizedClient } from '../errors.ts'
-import type { GrantInput } from '../token.ts'
 import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
+import type { GrantInput } from './grant.ts'
 
 /**
  * `grant_type=authorization_code` in IdentityServer's order (REFERENCE B4):

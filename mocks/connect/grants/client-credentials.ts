@@ -1,7 +1,7 @@
 import type { ConnectContext } from '../context.ts'
 import { invalidScope } from '../errors.ts'
-import type { GrantInput } from '../token.ts'
 import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
+import type { GrantInput } from './grant.ts'
 
 const IDENTITY_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone'])
 

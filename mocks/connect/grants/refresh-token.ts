@@ -2,8 +2,8 @@ import { fingerprint } from '../../redact.ts'
 import type { ConnectContext } from '../context.ts'
 import { invalidGrant, invalidRequest, invalidScope } from '../errors.ts'
 import type { RefreshHandle, RefreshRecord } from '../model.ts'
-import type { GrantInput } from '../token.ts'
 import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
+import type { GrantInput } from './grant.ts'
 
 /**
  * `grant_type=refresh_token` (REFERENCE B5, A6; RFC 6749 §6, RFC 9700 §4.14.2):
