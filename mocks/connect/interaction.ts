@@ -1,12 +1,7 @@
 import type { RouteRequest } from '../routes.ts'
-import {
-  callbackUrl,
-  deliverError,
-  readSession,
-  sessionCookie,
-  type ValidAuthorizeRequest,
-  validateAuthorize,
-} from './authorize.ts'
+import { deliverError } from './authorize/delivery.ts'
+import { callbackUrl, readSession, sessionCookie } from './authorize/session.ts'
+import { type ValidAuthorizeRequest, validateAuthorize } from './authorize/validation.ts'
 import type { ConnectContext } from './context.ts'
 import { StatusError } from './errors.ts'
 import { isFormContentType, readForm, toParams } from './form.ts'
