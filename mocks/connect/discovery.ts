@@ -20,7 +20,8 @@ export function discoveryDocument(ctx: ConnectContext, origin: string): Record<s
     frontchannel_logout_supported: false,
     backchannel_logout_supported: false,
     scopes_supported: ['profile', 'email', 'openid', 'offline_access'],
-    claims_supported: ['sub', 'name', 'email', 'email_verified', 'idp', 'amr', 'auth_time', 'sid'],
+    // Visma lists the user claims of its identity resources, not the token claims (sub, idp, amr, …).
+    claims_supported: ['name', 'email', 'email_verified'],
     grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
     response_types_supported: ['code'],
     response_modes_supported: ['form_post', 'query', 'fragment'],

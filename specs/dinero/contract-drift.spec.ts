@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
@@ -15,20 +14,18 @@ import {
 } from '../../mocks/dinero/contract/index.ts'
 import {
   compareWithComponent,
-  type Extraction,
   operationModels,
   readComponents,
+  readExtraction,
   requestModels,
   strictnessOf,
 } from '../support/contract-compare.ts'
 
 /**
- * REFERENCE C2, C4: the zod contract of the Dinero mock against the condensed official OpenAPI.
- * The extraction lives in shared/, beside the repository root, locally and in CI alike.
+ * `dinero-openapi`: the zod contract of the Dinero mock against the condensed official OpenAPI,
+ * committed in mocks/dinero/contract/data/ (its README says where and when it was captured).
  */
-const extraction: Extraction = JSON.parse(
-  readFileSync(new URL('../../../shared/reference/dinero-openapi-condensed.json', import.meta.url), 'utf8'),
-)
+const extraction = readExtraction()
 const components = readComponents(extraction)
 const requests = requestModels(extraction, components)
 

@@ -1,11 +1,12 @@
+import { readFileSync } from 'node:fs'
 import { isDeepStrictEqual } from 'node:util'
 import { z } from 'zod'
 
 /**
- * Reads /work/shared/reference/dinero-openapi-condensed.json (REFERENCE C4) and holds a zod
- * schema against one of its components through the schema's draft-07 JSON Schema: property
- * names, required list, nullability, base type, uuid format, referenced sub-models and
- * documented value lists. Returns differences as readable lines, empty when they agree.
+ * Reads the condensed official OpenAPI in mocks/dinero/contract/data/ (source `dinero-openapi`;
+ * its README says where and when it was captured) and holds a zod schema against one of its
+ * components through the schema's draft-07 JSON Schema: property names, required list,
+ * nullability, base type, uuid format, referenced sub-models and documented value lists. Returns differences as readable lines, empty when they agree.
  */
 
 interface RawSchema {
@@ -25,6 +26,16 @@ interface RawEndpoint {
 export interface Extraction {
   schemas: RawSchema[]
   endpoints: RawEndpoint[]
+}
+
+/** The condensed OpenAPI, committed beside the contract it describes so a lone clone can run the drift spec. */
+export const EXTRACTION_FILE = new URL(
+  '../../mocks/dinero/contract/data/dinero-openapi-condensed.json',
+  import.meta.url,
+)
+
+export function readExtraction(): Extraction {
+  return JSON.parse(readFileSync(EXTRACTION_FILE, 'utf8'))
 }
 
 export interface Component {
