@@ -136,6 +136,13 @@ export function refreshAs(variable: string): RequestSpec {
 export const BOGUS_REFRESH_TOKEN = 'not-a-real-refresh-token'
 export const bogusRefresh = { grant_type: 'refresh_token', refresh_token: BOGUS_REFRESH_TOKEN }
 
+/**
+ * Not the client's secret, for requests refused for their format before any secret is read: a fake
+ * one tests the same behaviour, and the real one never lands in a URL (RFC 6749 §2.3.1 forbids
+ * credentials in the query) or in a non-form body an intermediary might log.
+ */
+export const FAKE_CLIENT_SECRET = 'fake-client-secret-not-the-real-one'
+
 /** The authorize error page: a 302 to /home/error with an errorId, never a code. */
 export const errorPage = [
   status(302),

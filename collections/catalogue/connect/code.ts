@@ -1,5 +1,14 @@
 import type { Check } from '../../model/types.ts'
-import { control, exchange, oauthError, obtainCode, status, step, tokenForm } from '../steps.ts'
+import {
+  control,
+  exchange,
+  FAKE_CLIENT_SECRET,
+  oauthError,
+  obtainCode,
+  status,
+  step,
+  tokenForm,
+} from '../steps.ts'
 
 /** Authorization codes: the callback's state echo and form_post fields, single use, burned on failure, and redirect_uri binding at the token endpoint (RFC 6749 §4.1.2, §4.1.3). */
 export const codeChecks: Check[] = [
@@ -34,7 +43,7 @@ export const codeChecks: Check[] = [
             redirect_uri: '{{redirectUri}}',
             code_verifier: '{{codeVerifier}}',
             client_id: '{{clientId}}',
-            client_secret: '{{clientSecret}}',
+            client_secret: FAKE_CLIENT_SECRET,
           },
         },
         [status(400), { kind: 'body-equals', text: '{"error":"invalid_request"}' }],
