@@ -17,6 +17,9 @@ export interface Kit {
   capture(c: Capture, reply: PortableReply): string | undefined
 }
 
-export const PORTABLE_SOURCE = readFileSync(new URL('./portable.js', import.meta.url), 'utf8')
+// Built, this module is itself dist/collections/kit/portable.js, so the kit's source cannot sit
+// beside it: the package ships it at its source path (package.json `files`).
+const KIT_FILE = import.meta.url.endsWith('.ts') ? './portable.js' : '../../../collections/kit/portable.js'
+export const PORTABLE_SOURCE = readFileSync(new URL(KIT_FILE, import.meta.url), 'utf8')
 
 export const kit: Kit = new Function('atobFn', `${PORTABLE_SOURCE}\nreturn conformanceKit(atobFn)`)(atob)
