@@ -4,13 +4,21 @@ import type { ConnectStore } from './connect/store.ts'
 import { DEVIATIONS, type DeviationId, type Deviations, isDeviationId } from './deviations.ts'
 import { json, MockHttpError } from './errors.ts'
 import { type FaultSpec, FaultSpecError, type Faults, validateFault } from './faults.ts'
-import type { Journal } from './journal.ts'
-import type { Route } from './routes.ts'
+import { JOURNAL_PAGE, type Journal } from './journal.ts'
+import type { Route, RouteRequest } from './routes.ts'
 
 /**
- * The control surface under `/__mock/*` (DESIGN.md §1): reset, clock, deviations, settings and
- * the redacted journal, for users outside the process (Newman, curl, their own app). The
- * served adapter answers it on loopback only. Every operation is also a method on the mock.
+ * The control surface under `/__mock/*`: reset, clock, deviations, settings, faults, lifecycle
+ * events and the redacted journal, for users outside the process (Newman, curl, their own app).
+ * Every operation is also a method on the mock. The served adapter answers it for loopback
+ * peers and loopback `Host`s only (http/control-guard.ts); here, on every path, in-process too:
+ * - a request whose `Origin` is not the mock's own, or whose `Sec-Fetch-Site` says another site,
+ *   is refused with 403 (a web page in the user's browser is not a control client);
+ * - a state-changing request must be `Content-Type: application/json`, since a page can send a
+ *   CORS-safelisted type (text/plain, multipart/form-data, form encoding) anywhere without a
+ *   preflight (Fetch standard, "CORS-safelisted request-header"); 415 otherwise. curl's `-d`
+ *   (form encoding) and a bare `curl -X POST` are accepted from clients that carry no browser
+ *   headers, so the commands in the README work as written.
  */
 export interface Settings {
   /** Applied to one client (`clientId`) or all. */
@@ -50,6 +58,60 @@ export interface ControlDeps {
   onLifecycle: ((event: LifecycleEvent, subject: string) => boolean)[]
 }
 
+/** A request the control surface will not take from this sender (403) or in this form (415). */
+class ControlRefused extends MockHttpError {
+  readonly code = 'forbidden'
+  constructor(
+    private readonly status: 403 | 415,
+    private readonly reason: string,
+    private readonly detail: string,
+  ) {
+    super(detail)
+  }
+  toResponse(): Response {
+    const error = this.status === 415 ? 'unsupported_media_type' : 'forbidden'
+    return json({ error, reason: this.reason, error_description: this.detail }, { status: this.status })
+  }
+}
+
+/** Headers every current browser adds to its requests (Fetch standard; Fetch Metadata); curl adds none. */
+const fromBrowser = (h: Headers) =>
+  h.has('origin') || h.has('sec-fetch-site') || h.has('sec-fetch-mode') || h.has('sec-fetch-dest')
+
+const mediaType = (h: Headers) => (h.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+
+/** Refuses what a web page could send; returns the body text of a state-changing request. */
+async function admit(r: RouteRequest): Promise<string> {
+  const h = r.request.headers
+  const origin = h.get('origin')
+  if (origin !== null && origin !== r.url.origin)
+    throw new ControlRefused(
+      403,
+      'cross_origin',
+      `Origin ${origin} is not this mock (${r.url.origin}); the control surface refuses requests from web pages of other origins`,
+    )
+  const site = h.get('sec-fetch-site')
+  if (site !== null && site !== 'same-origin' && site !== 'none')
+    throw new ControlRefused(
+      403,
+      'cross_site',
+      `Sec-Fetch-Site: ${site}; the control surface refuses requests a page of another site made`,
+    )
+  const method = r.request.method
+  if (method === 'GET' || method === 'HEAD') return ''
+  const text = await r.request.text()
+  const type = mediaType(h)
+  if (type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type)) return text
+  const curlLike =
+    !fromBrowser(h) && ((type === '' && text === '') || type === 'application/x-www-form-urlencoded')
+  if (curlLike) return text
+  throw new ControlRefused(
+    415,
+    'content_type',
+    `a control request that changes state must be Content-Type: application/json (got ${type || 'none'}); a web page can send ${type || 'that'} to any origin without asking`,
+  )
+}
+
 class ControlError extends MockHttpError {
   readonly code = 'invalid_control_request'
   constructor(private readonly detail: string) {
@@ -63,6 +125,8 @@ class ControlError extends MockHttpError {
 export function createControl(deps: ControlDeps): Control {
   return {
     reset() {
+      // Time first: the reseeded stores date what they create by the clock.
+      deps.clock.reset()
       deps.connectStore().reset()
       deps.faults.clear()
       for (const f of deps.onReset) f()
@@ -95,8 +159,7 @@ export function createControl(deps: ControlDeps): Control {
   }
 }
 
-async function body(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text()
+function body(text: string): Record<string, unknown> {
   if (text.trim() === '') return {}
   try {
     const parsed: unknown = JSON.parse(text)
@@ -137,12 +200,25 @@ function lifecycleEvent(b: Record<string, unknown>): LifecycleEvent {
   }
 }
 
+function pageParam(url: URL, name: string, fallback: number, min: number, max: number): number {
+  const raw = url.searchParams.get(name)
+  if (raw === null) return fallback
+  const n = Number(raw)
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new ControlError(`${name} must be an integer from ${min} to ${max}`)
+  return n
+}
+
 export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
-  const route = (method: Route['method'], path: string, handle: Route['handle']): Route => ({
+  const route = (
+    method: Route['method'],
+    path: string,
+    handle: (r: RouteRequest, text: string) => Response | Promise<Response>,
+  ): Route => ({
     method,
     path,
     service: 'control',
-    handle,
+    handle: async (r) => handle(r, await admit(r)),
   })
   const deviationState = () => json({ enabled: deps.deviations.list(), available: DEVIATIONS })
   return [
@@ -150,8 +226,8 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
       control.reset()
       return new Response(null, { status: 204 })
     }),
-    route('POST', '/__mock/clock', async (r) => {
-      const b = await body(r.request)
+    route('POST', '/__mock/clock', (_r, text) => {
+      const b = body(text)
       const seconds = b.advanceSeconds
       if (typeof seconds !== 'number' || !Number.isFinite(seconds))
         throw new ControlError('advanceSeconds must be a number')
@@ -159,15 +235,15 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
     }),
     route('GET', '/__mock/clock', () => json({ now: new Date(deps.clock.now()).toISOString() })),
     route('GET', '/__mock/deviations', deviationState),
-    route('POST', '/__mock/deviations', async (r) => {
-      const b = await body(r.request)
+    route('POST', '/__mock/deviations', (_r, text) => {
+      const b = body(text)
       if (b.set !== undefined) deps.deviations.set(ids(b.set, 'set'))
       for (const id of ids(b.enable, 'enable')) deps.deviations.enable(id)
       for (const id of ids(b.disable, 'disable')) deps.deviations.disable(id)
       return deviationState()
     }),
-    route('POST', '/__mock/settings', async (r) => {
-      const b = await body(r.request)
+    route('POST', '/__mock/settings', (_r, text) => {
+      const b = body(text)
       const patch: Settings = {}
       if (b.refresh !== undefined) patch.refresh = b.refresh as Partial<RefreshPolicy>
       if (typeof b.clientId === 'string') patch.clientId = b.clientId
@@ -175,11 +251,18 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
       control.settings(patch)
       return json({ ok: true })
     }),
-    route('GET', '/__mock/journal', () => json({ entries: deps.journal.entries() })),
+    route('GET', '/__mock/journal', (r) =>
+      json(
+        deps.journal.page({
+          since: pageParam(r.url, 'since', 0, 0, Number.MAX_SAFE_INTEGER),
+          limit: pageParam(r.url, 'limit', JOURNAL_PAGE.default, 1, JOURNAL_PAGE.max),
+        }),
+      ),
+    ),
     route('GET', '/__mock/faults', () => json({ faults: deps.faults.list() })),
-    route('POST', '/__mock/faults', async (r) => {
+    route('POST', '/__mock/faults', (_r, text) => {
       try {
-        control.injectFault(validateFault(await body(r.request)))
+        control.injectFault(validateFault(body(text)))
       } catch (e) {
         if (e instanceof FaultSpecError) throw new ControlError(e.message)
         throw e
@@ -190,8 +273,8 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
       control.clearFaults()
       return new Response(null, { status: 204 })
     }),
-    route('POST', '/__mock/lifecycle', async (r) => {
-      control.lifecycle(lifecycleEvent(await body(r.request)))
+    route('POST', '/__mock/lifecycle', (_r, text) => {
+      control.lifecycle(lifecycleEvent(body(text)))
       return json({ ok: true })
     }),
   ]

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
 import { dispatch } from '../routes.ts'
+import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.ts'
 import { createRouteIndex, type Match } from './route-index.ts'
 
 /**
@@ -15,12 +16,22 @@ import { createRouteIndex, type Match } from './route-index.ts'
  * previous path through msw's `getResponse` with only the candidates; a spec holds the two equal.
  * Bad requests get clear errors in JSON: a URL that is not origin-form → 400, a body over the
  * limit → 413, no route → 404; nothing a client sends crashes the server.
+ * The path is normalised once (control-guard.ts) and both the control-surface guard and routing
+ * read that one path. The mock binds to loopback unless `allowNonLoopback` says otherwise.
  */
 export interface ServeOptions {
   /** 0 picks a free port. Default 4010. */
   port?: number
-  /** Loopback unless said otherwise. */
+  /** Default 127.0.0.1. Anything but a loopback address or name needs `allowNonLoopback`. */
   host?: string
+  /**
+   * Bind to a non-loopback address (`0.0.0.0`, a LAN address): the mock's endpoints, login
+   * page and seeded credentials become reachable from other machines. The control surface
+   * still answers loopback peers only.
+   */
+  allowNonLoopback?: boolean
+  /** Which peer addresses may use `/__mock/*`; default: loopback only. */
+  controlPeers?: (address: string | undefined) => boolean
   /** Largest request body accepted; default 1 MiB. */
   maxBodyBytes?: number
   /** `direct` (default): run the matched route's resolver logic; `msw`: through msw's `getResponse`. */
@@ -28,9 +39,13 @@ export interface ServeOptions {
 }
 
 export interface ServedMock {
-  /** `http://127.0.0.1:PORT` (or the host asked for). */
+  /** Where to reach the mock from this machine: `http://127.0.0.1:PORT` (or the loopback host asked for). */
   origin: string
   port: number
+  /** The address actually bound, as the OS reports it: `http://0.0.0.0:4010`, `http://[::1]:4010`. */
+  listening: string
+  /** Set when bound beyond loopback: what has become reachable, for a CLI to print. */
+  warning?: string
   server: Server
   close(): Promise<void>
 }
@@ -61,9 +76,20 @@ function dineroError(res: ServerResponse, status: number, code: number, message:
   jsonError(res, status, { code, message })
 }
 
-function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.')
+/** Binding beyond loopback without `allowNonLoopback`; `code` is for tests and CLIs. */
+export class ServeError extends Error {
+  readonly code = 'MOCK_NON_LOOPBACK_BIND'
+  constructor(readonly host: string) {
+    super(
+      `refusing to bind the mock to ${host}, which is not a loopback address: other machines could reach its endpoints and seeded credentials; pass allowNonLoopback to do it anyway`,
+    )
+    this.name = 'ServeError'
+  }
+}
+
+/** What binding beyond loopback exposes, in one paragraph. */
+export function exposureWarning(listening: string): string {
+  return `warning: the mock listens on ${listening}, beyond loopback: anyone who can reach this machine on that port can use its Connect and Dinero endpoints, its login and consent pages, and the seeded client secret and user password (they are public test values); the control surface /__mock/* still answers loopback clients only`
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -97,6 +123,7 @@ function toHeaders(raw: string[]): Headers {
 
 export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise<ServedMock> {
   const host = options.host ?? '127.0.0.1'
+  if (!isLoopbackHost(host) && options.allowNonLoopback !== true) throw new ServeError(host)
   const limit = options.maxBodyBytes ?? 1024 * 1024
   const index = createRouteIndex(mock.routes, mock.handlers)
   const engine = options.dispatch ?? 'direct'
@@ -115,7 +142,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET'
     const target = req.url ?? '/'
-    if (!target.startsWith('/') || target.startsWith('//')) {
+    if (!target.startsWith('/')) {
       jsonError(res, 400, { error: 'invalid_request', error_description: 'request target must be a path' })
       return
     }
@@ -128,11 +155,20 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed URL' })
       return
     }
-    if (url.pathname.startsWith('/__mock/') && !isLoopback(req.socket.remoteAddress)) {
+    url.pathname = normalisePath(url.pathname)
+    const refusal = controlRefusal({
+      path: url.pathname,
+      peer: req.socket.remoteAddress,
+      host: req.headers.host,
+      port,
+      ...(options.controlPeers ? { controlPeers: options.controlPeers } : {}),
+    })
+    if (refusal !== undefined) {
       req.resume()
-      jsonError(res, 403, {
+      jsonError(res, refusal.status, {
         error: 'forbidden',
-        error_description: 'the control surface answers loopback clients only',
+        reason: refusal.reason,
+        error_description: refusal.description,
       })
       return
     }
@@ -245,7 +281,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       resolve()
     })
   })
-  port = (server.address() as AddressInfo).port
+  const bound = server.address() as AddressInfo
+  port = bound.port
+  const listening = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${port}`
   const hostName = host.includes(':') ? `[${host}]` : host
   canonical = `http://${hostName === '0.0.0.0' || hostName === '[::]' ? '127.0.0.1' : hostName}:${port}`
   for (const name of new Set([...LOOPBACK_NAMES, hostName])) {
@@ -256,6 +294,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   return {
     origin: canonical,
     port,
+    listening,
+    ...(isLoopbackHost(bound.address) ? {} : { warning: exposureWarning(listening) }),
     server,
     close: () =>
       new Promise<void>((resolve) => {
