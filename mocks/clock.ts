@@ -15,6 +15,11 @@ export interface Clock {
   advance(ms: number): void
   /** Puts the clock at an absolute time. */
   set(ms: number): void
+  /**
+   * Undoes every `advance` and `set`: a following clock is real time again, a frozen one is back
+   * at its `start` (or at the real time of the reset when it had none).
+   */
+  reset(): void
 }
 
 export interface ClockOptions {
@@ -47,6 +52,10 @@ export function createClock(options: ClockOptions = {}): Clock {
       } else {
         offset = ms - realNow()
       }
+    },
+    reset() {
+      offset = 0
+      if (frozen) base = options.start ?? realNow()
     },
   }
 }

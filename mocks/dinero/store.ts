@@ -377,7 +377,8 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
     hit(organisationId, limit) {
       if (limit <= 0) return { ok: true }
       const now = clock.now()
-      const recent = (state.windows.get(organisationId) ?? []).filter((t) => t > now - WINDOW_MS)
+      // A request dated after now (the clock was moved back) is not inside the last minute.
+      const recent = (state.windows.get(organisationId) ?? []).filter((t) => t > now - WINDOW_MS && t <= now)
       if (recent.length >= limit) {
         state.windows.set(organisationId, recent)
         // The window frees when enough of the oldest requests have left it to drop below the limit.
