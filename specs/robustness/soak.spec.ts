@@ -116,7 +116,13 @@ describe('soak: served mock, 50 connections of mixed traffic', () => {
     ]
     for (const f of faults)
       expect(
-        (await target.call('connect', '/__mock/faults', { method: 'POST', body: JSON.stringify(f) })).status,
+        (
+          await target.call('connect', '/__mock/faults', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(f),
+          })
+        ).status,
       ).toBe(200)
     const deadline = performance.now() + SECONDS * 1000
     const unexpected: string[] = []
