@@ -10,16 +10,7 @@ import {
   TimestampObject,
 } from './contract/index.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
-import {
-  CODES,
-  DineroError,
-  invalidFormat,
-  invalidRequest,
-  itemDeleted,
-  notFound,
-  timestampOutOfDate,
-  validationError,
-} from './errors.ts'
+import { CODES, DineroError, invalidFormat, invalidRequest, validationError } from './errors.ts'
 import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
 import {
   dateTime,
@@ -35,7 +26,8 @@ import {
   project,
   selectFields,
 } from './query.ts'
-import type { InvoiceData, InvoiceLine, ModifyResult, Organisation, Row } from './store.ts'
+import { resource } from './resource.ts'
+import type { InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
 
 /**
  * Sales invoices (REFERENCE C2, C3, C4; domain rules of the spec, C4 "Domain rules"):
@@ -232,6 +224,19 @@ function parseDay(url: URL, name: string): string | undefined {
   return raw
 }
 
+/** A comma-separated list of known names, matched case-insensitively; an unknown one → 400 code 45. */
+function parseNames<T extends string>(url: URL, name: string, known: readonly T[], fallback: string): T[] {
+  return (url.searchParams.get(name) ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      const match = known.find((k) => k.toLowerCase() === s.toLowerCase())
+      if (match === undefined) throw invalidRequest(`Unknown ${name} '${s}'; use ${known.join(', ')}`)
+      return match
+    })
+}
+
 function list(ctx: DineroContext, { req, org }: OrgCall): Response {
   const url = req.url
   const fields = selectFields(url, LIST_FIELDS, ctx.deviations)
@@ -239,24 +244,8 @@ function list(ctx: DineroContext, { req, org }: OrgCall): Response {
   const endDate = parseDay(url, 'endDate')
   if ((startDate === undefined) !== (endDate === undefined))
     throw invalidRequest('If you define a start date, you also need to define an end date')
-  const statuses = (url.searchParams.get('statusFilter') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((s) => {
-      const known = STATUSES.find((k) => k.toLowerCase() === s.toLowerCase())
-      if (known === undefined) throw invalidRequest(`Unknown statusFilter '${s}'; use ${STATUSES.join(', ')}`)
-      return known
-    })
-  const sortKeys = (url.searchParams.get('sort') ?? 'VoucherNumber,VoucherDate')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((s) => {
-      const known = SORT_KEYS.find((k) => k.toLowerCase() === s.toLowerCase())
-      if (known === undefined) throw invalidRequest(`Unknown sort '${s}'; use ${SORT_KEYS.join(', ')}`)
-      return known
-    })
+  const statuses = parseNames(url, 'statusFilter', STATUSES, '')
+  const sortKeys = parseNames(url, 'sort', SORT_KEYS, 'VoucherNumber,VoucherDate')
   const order = (url.searchParams.get('sortOrder') ?? 'descending').toLowerCase()
   if (order !== 'ascending' && order !== 'descending')
     throw invalidRequest("sortOrder must be 'ascending' or 'descending'")
@@ -364,82 +353,55 @@ function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateM
 }
 
 export function invoiceRoutes(ctx: DineroContext): Route[] {
-  const table = (org: Organisation) => ctx.store.invoices(org.Id)
-  const find = (org: Organisation, guid: string | undefined) => {
-    const row = guid === undefined ? undefined : table(org).get(guid)
-    if (row === undefined) throw notFound('Invoice')
-    return row
-  }
-  const live = (org: Organisation, guid: string | undefined) => {
-    const row = find(org, guid)
-    if (row.deletedAt !== null) throw itemDeleted('InvoiceGuid')
-    return row
-  }
-  const version = (sent: string | null | undefined) =>
-    ctx.deviations.has('dinero.ignore-timestamp') || sent == null ? undefined : sent
-  const written = <D>(result: ModifyResult<D>) => {
-    if (result.ok) return result.row
-    if (result.reason === 'stale') throw timestampOutOfDate()
-    throw notFound('Invoice')
-  }
+  const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
   return [
     orgRoute(ctx, 'GET', '/v1/:organizationId/invoices', (call) => list(ctx, call)),
     orgRoute(ctx, 'POST', '/v1/:organizationId/invoices', async ({ req, org }) => {
       const body = validate(InvoiceCreateModel, await readJson(req.request), 'InvoiceCreateModel')
       const data = invoiceData(ctx, org, body)
-      const row = table(org).insert(body.Guid ?? randomUUID(), data)
+      const row = invoices.table(org).insert(body.Guid ?? randomUUID(), data)
       if (row === undefined) throw validationError({ Guid: 'An invoice with this Guid already exists' })
       req.note({ invoiceGuid: row.guid })
       return dineroJson({ Guid: row.guid, TimeStamp: row.version })
     }),
     orgRoute(ctx, 'GET', '/v1/:organizationId/invoices/:guid', ({ req, org }) =>
-      dineroJson(invoiceReadModel(ctx, org, find(org, req.params.guid))),
+      dineroJson(invoiceReadModel(ctx, org, invoices.find(org, req.params.guid))),
     ),
     orgRoute(ctx, 'PUT', '/v1.2/:organizationId/invoices/:guid', async ({ req, org }) => {
       const body = validate(InvoiceUpdateModel, await readJson(req.request), 'InvoiceUpdateModel')
-      const current = live(org, req.params.guid)
+      const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status === 'Booked')
         throw invalidRequest('A booked invoice cannot be updated; use a credit note')
       const { Timestamp, ...fields } = body
       const data = invoiceData(ctx, org, fields)
-      const row = written(table(org).modify(current.guid, version(Timestamp), () => ({ data })))
+      const row = invoices.modify(org, current.guid, Timestamp, () => ({ data }))
       return dineroJson({ Guid: row.guid, TimeStamp: row.version })
     }),
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/invoices/:guid', async ({ req, org }) => {
       const raw = await readJson(req.request)
       const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
-      const current = live(org, req.params.guid)
+      const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status === 'Booked')
         throw invalidRequest('A booked invoice cannot be deleted; use a credit note')
-      written(
-        table(org).modify(current.guid, version(body.Timestamp), () => ({ deletedAt: ctx.clock.now() })),
-      )
+      invoices.modify(org, current.guid, body.Timestamp, () => ({ deletedAt: ctx.clock.now() }))
       return emptyOk()
     }),
     orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/book', async ({ req, org }) => {
       const body = validate(BookModel, await readJson(req.request), 'BookModel')
-      const current = live(org, req.params.guid)
+      const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status === 'Booked') throw invalidRequest('The invoice is already booked')
       if (current.data.ContactGuid === null)
         throw validationError({ ContactGuid: 'An invoice must have a ContactGuid to be booked' })
-      const row = written(
-        table(org).modify(current.guid, version(body.Timestamp), (r) => {
-          const used = table(org)
-            .all()
-            .map((x) => x.data.Number)
-            .filter((n): n is number => n !== null)
-          if (body.Number != null && used.includes(body.Number))
-            throw invalidRequest(`Invoice number ${body.Number} is already in use`)
-          const number = body.Number ?? Math.max(0, ...used) + 1
-          return { data: { ...r.data, Status: 'Booked', Number: number } }
-        }),
-      )
+      const row = invoices.modify(org, current.guid, body.Timestamp, (r) => {
+        const number = invoices.nextNumber(org, (d) => d.Number, body.Number, 'Invoice')
+        return { data: { ...r.data, Status: 'Booked', Number: number } }
+      })
       req.note({ invoiceNumber: row.data.Number ?? 0 })
       return dineroJson(invoiceReadModel(ctx, org, row))
     }),
     orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/payments', async ({ req, org }) => {
       const body = validate(PaymentCreateModel, await readJson(req.request), 'PaymentCreateModel')
-      const current = live(org, req.params.guid)
+      const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status !== 'Booked')
         throw new DineroError(
           400,
@@ -459,15 +421,13 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
         ExternalReference: body.ExternalReference ?? null,
         RemainderIsFee: body.RemainderIsFee,
       }
-      const row = written(
-        table(org).modify(current.guid, version(body.Timestamp), (r) => ({
-          data: { ...r.data, Payments: [...r.data.Payments, payment] },
-        })),
-      )
+      const row = invoices.modify(org, current.guid, body.Timestamp, (r) => ({
+        data: { ...r.data, Payments: [...r.data.Payments, payment] },
+      }))
       return dineroJson({ Guid: payment.Guid, TimeStamp: row.version, RelatedVoucherGuid: row.guid })
     }),
     orgRoute(ctx, 'GET', '/v2/:organizationId/invoices/:guid/payments', ({ req, org }) => {
-      const row = find(org, req.params.guid)
+      const row = invoices.find(org, req.params.guid)
       const d = derive(ctx, org, row)
       const remaining = d.paymentStatus === 'Paid' ? 0 : round2(d.totals.TotalInclVat - d.paid)
       return dineroJson({

@@ -9,10 +9,11 @@ import {
   RequiredTimestampObject,
 } from './contract/index.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
-import { invalidRequest, notFound, timestampOutOfDate, validationError } from './errors.ts'
+import { invalidRequest, validationError } from './errors.ts'
 import { purchaseLineAmounts, round2 } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
-import type { ModifyResult, Organisation, PurchaseLine, PurchaseVoucherData, Row } from './store.ts'
+import { resource } from './resource.ts'
+import type { Organisation, PurchaseLine, PurchaseVoucherData, Row } from './store.ts'
 
 /**
  * Purchase vouchers (REFERENCE C2, C4):
@@ -133,18 +134,7 @@ function voucherData(
 }
 
 export function voucherRoutes(ctx: DineroContext): Route[] {
-  const table = (org: Organisation) => ctx.store.purchaseVouchers(org.Id)
-  const find = (org: Organisation, guid: string | undefined) => {
-    const row = guid === undefined ? undefined : table(org).get(guid)
-    if (row === undefined) throw notFound('Purchase voucher')
-    return row
-  }
-  const version = (sent: string) => (ctx.deviations.has('dinero.ignore-timestamp') ? undefined : sent)
-  const written = <D>(result: ModifyResult<D>) => {
-    if (result.ok) return result.row
-    if (result.reason === 'stale') throw timestampOutOfDate()
-    throw notFound('Purchase voucher')
-  }
+  const vouchers = resource(ctx, 'Purchase voucher', (id) => ctx.store.purchaseVouchers(id))
   const create =
     (keepTags: boolean) =>
     async ({ req, org }: OrgCall) => {
@@ -153,7 +143,7 @@ export function voucherRoutes(ctx: DineroContext): Route[] {
         await readJson(req.request),
         'PurchaseVoucherCreateModelV2',
       )
-      const row = table(org).insert(randomUUID(), voucherData(ctx, org, body, keepTags))
+      const row = vouchers.table(org).insert(randomUUID(), voucherData(ctx, org, body, keepTags))
       if (row === undefined) throw new Error('purchase voucher guid collision')
       req.note({ voucherGuid: row.guid })
       return dineroJson(readModel(ctx, org, row))
@@ -166,33 +156,37 @@ export function voucherRoutes(ctx: DineroContext): Route[] {
         await readJson(req.request),
         'PurchaseVoucherUpdateModel',
       )
-      const current = find(org, req.params.guid)
+      const current = vouchers.find(org, req.params.guid)
       if (current.data.Status !== 'Draft') throw invalidRequest('A booked purchase voucher cannot be updated')
       const { Timestamp, ...fields } = body
       const data = voucherData(ctx, org, fields, keepTags)
       return dineroJson(
-        readModel(ctx, org, written(table(org).modify(current.guid, version(Timestamp), () => ({ data })))),
+        readModel(
+          ctx,
+          org,
+          vouchers.modify(org, current.guid, Timestamp, () => ({ data })),
+        ),
       )
     }
   return [
     orgRoute(ctx, 'POST', '/v1.1/:organizationId/vouchers/purchase', create(false)),
     orgRoute(ctx, 'POST', '/v1.2/:organizationId/vouchers/purchase', create(true)),
     orgRoute(ctx, 'GET', '/v1/:organizationId/vouchers/purchase/:guid', ({ req, org }) =>
-      dineroJson(readModel(ctx, org, find(org, req.params.guid))),
+      dineroJson(readModel(ctx, org, vouchers.find(org, req.params.guid))),
     ),
     orgRoute(ctx, 'PUT', '/v1.1/:organizationId/vouchers/purchase/:guid', update(true)),
     orgRoute(ctx, 'PUT', '/v1/:organizationId/vouchers/purchase/:guid', update(false)),
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/vouchers/purchase/:guid', async ({ req, org }) => {
       const body = validate(RequiredTimestampObject, await readJson(req.request), 'TimestampObject')
-      const current = find(org, req.params.guid)
+      const current = vouchers.find(org, req.params.guid)
       // assumption: deleting a booked voucher "creates an offset entry" (spec); entries are not
       // modelled, so booked and draft vouchers alike disappear from GET.
-      written(table(org).remove(current.guid, version(body.Timestamp)))
+      vouchers.remove(org, current.guid, body.Timestamp)
       return emptyOk()
     }),
     orgRoute(ctx, 'POST', '/v1/:organizationId/vouchers/purchase/:guid/book', async ({ req, org }) => {
       const body = validate(BookModel, await readJson(req.request), 'BookModel')
-      const current = find(org, req.params.guid)
+      const current = vouchers.find(org, req.params.guid)
       if (current.data.Status !== 'Draft') throw invalidRequest('The purchase voucher is already booked')
       const errors: Record<string, string> = {}
       if (current.data.Lines.length === 0)
@@ -200,24 +194,14 @@ export function voucherRoutes(ctx: DineroContext): Route[] {
       if (current.data.PurchaseType === 'credit' && current.data.ContactGuid === null)
         errors.ContactGuid = 'A credit purchase needs a ContactGuid to be booked'
       if (Object.keys(errors).length > 0) throw validationError(errors)
-      const row = written(
-        table(org).modify(current.guid, version(body.Timestamp), (r) => {
-          const used = table(org)
-            .all()
-            .map((x) => x.data.VoucherNumber)
-            .filter((n): n is number => n !== null)
-          if (body.Number != null && used.includes(body.Number))
-            throw invalidRequest(`Voucher number ${body.Number} is already in use`)
-          return {
-            data: {
-              ...r.data,
-              Status: r.data.PurchaseType === 'cash' ? 'Paid' : 'Booked',
-              VoucherNumber: body.Number ?? Math.max(0, ...used) + 1,
-              BookingTime: dateTime(ctx.clock.now()),
-            },
-          }
-        }),
-      )
+      const row = vouchers.modify(org, current.guid, body.Timestamp, (r) => ({
+        data: {
+          ...r.data,
+          Status: r.data.PurchaseType === 'cash' ? 'Paid' : 'Booked',
+          VoucherNumber: vouchers.nextNumber(org, (d) => d.VoucherNumber, body.Number, 'Voucher'),
+          BookingTime: dateTime(ctx.clock.now()),
+        },
+      }))
       return dineroJson(readModel(ctx, org, row))
     }),
   ]
