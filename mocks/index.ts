@@ -17,8 +17,8 @@ export type { Control, LifecycleEvent, Settings } from './control.ts'
 export { createMock, type Mock } from './create-mock.ts'
 export { DEVIATIONS, type Deviation, type DeviationId, type Deviations } from './deviations.ts'
 export type { FaultKind, FaultSpec, FaultTarget } from './faults.ts'
-export { type ServedMock, type ServeOptions, serveMock } from './http/serve.ts'
-export type { Journal, JournalEntry } from './journal.ts'
+export { exposureWarning, type ServedMock, ServeError, type ServeOptions, serveMock } from './http/serve.ts'
+export { JOURNAL_PAGE, type Journal, type JournalEntry, type JournalPage } from './journal.ts'
 export {
   type ConsentMode,
   DINERO_AUDIENCE,
