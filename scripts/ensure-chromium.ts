@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { processEnvironment } from './env.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 
@@ -14,7 +15,7 @@ if (!existsSync(CHROMIUM)) {
   const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0
   if (root && apt) {
     console.log('installing Debian’s chromium for the browser specs (apt-get install chromium)…')
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    const env = { ...processEnvironment(), DEBIAN_FRONTEND: 'noninteractive' }
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
     const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env })
     if (install.status !== 0) console.error('apt-get install chromium failed; specs/browser will fail')

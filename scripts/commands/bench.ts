@@ -1,46 +1,33 @@
 /**
- * `npm run bench -- [--duration 5] [--connections 50] [--ops 100000] [--only served,bare,…] [--with-start]`
- *
- * Throughput of the served mock next to the platform limit and two alternatives (issue 7), with
- * autocannon as a library, the same connections and duration for every run:
+ * `dinero-conformance bench`: throughput of the served mock next to the platform limit and two
+ * alternatives (docs/BENCH.md), with autocannon as a library, the same connections and duration
+ * for every run:
  * - bare: a node:http server answering a fixed JSON (the ceiling on this machine);
  * - served: our node:http adapter around the msw handlers (mocks/http/serve.ts);
  * - http-middleware: the same handlers behind @mswjs/http-middleware (Express);
  * - oauth2-mock-server 8.2.3: its token endpoint (RS256).
- * Each server runs in a child process of its own, so the load generator and the server do not
- * share an event loop. Also measured: cold start of `scripts/mock.ts` to its first 200, and RSS
- * and store sizes across 100k token operations on the mock clock (purging must keep them flat);
- * with `--with-start`, `npm start` (the catalogue through Newman) next to the vitest catalogue run.
- * Everything goes to `reports/bench.json`. Speed is shown here, never asserted in tests.
+ * Each server runs in a child process of its own (scripts/bench/child.ts). Also measured: cold
+ * start of `dinero-conformance mock` to its first 200, and RSS and store sizes across 100k token
+ * operations on the mock clock (purging must keep them flat); with `--with-start`, the main job
+ * (the catalogue through Newman) next to the vitest catalogue run. Everything goes to
+ * <reports>/bench.json. Speed is shown here, never asserted in tests.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { availableParallelism, cpus } from 'node:os'
-import { parseArgs } from 'node:util'
-import { createMock, type Mock } from '../mocks/create-mock.ts'
-import { serveMock } from '../mocks/http/serve.ts'
-import type { MockOptions } from '../mocks/options.ts'
-import { dispatch } from '../mocks/routes.ts'
-import { codeFlow } from './targets/oauth.ts'
-import type { CallInit, Reply, Target } from './targets/targets.ts'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Kind, Ready, RssReport } from '../bench/child.ts'
+import { defineCommand } from '../cli/command.ts'
 
 const ORG = 118244
 const CLIENT = 'client_id=isv_conformance_test&client_secret=conformance-secret'
 const FORM = 'application/x-www-form-urlencoded'
-const MOCK_OPTIONS: MockOptions = { refresh: { usage: 'reuse' }, dinero: { rateLimitPerMinute: 0 } }
+const KINDS: readonly Kind[] = ['bare', 'served', 'http-middleware', 'oauth2-mock-server']
+const PARTS = [...KINDS, 'cold-start', 'churn'] as const
 
-type Kind = 'bare' | 'served' | 'http-middleware' | 'oauth2-mock-server'
 type EndpointId = 'organizations' | 'contacts' | 'token'
-
-/** What a server child reports on stdout once it listens. */
-interface Ready {
-  origin: string
-  bearer?: string
-  refreshToken?: string
-}
 
 interface Endpoint {
   id: EndpointId
@@ -64,157 +51,6 @@ interface Row {
   ratioVsBare: number
 }
 
-// ---------------------------------------------------------------- server children
-
-/** A Target over plain fetch (nothing intercepts it here), enough for scripts/targets/oauth.ts. */
-function fetchTarget(mock: Mock, origin: string): Target {
-  const call = async (_s: 'connect' | 'api', pathOrUrl: string, init: CallInit = {}): Promise<Reply> => {
-    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${origin}${pathOrUrl}`
-    const res = await fetch(url, {
-      method: init.method ?? 'GET',
-      redirect: 'manual',
-      ...(init.headers ? { headers: init.headers } : {}),
-      ...(init.body !== undefined ? { body: init.body } : {}),
-    })
-    const text = await res.text()
-    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
-  }
-  return { kind: 'served', mock, connect: origin, api: origin, call, close: async () => {} }
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
-  })
-}
-
-async function serve(kind: Kind): Promise<Ready> {
-  if (kind === 'bare') {
-    const body = JSON.stringify({ Collection: [{ Id: ORG, Name: 'Bench ApS', IsPro: true }] })
-    const server = createServer({ keepAliveTimeout: 5_000 }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length })
-      res.end(body)
-    })
-    return { origin: await listen(server) }
-  }
-  if (kind === 'oauth2-mock-server') {
-    const { OAuth2Server } = await import('oauth2-mock-server')
-    const server = new OAuth2Server()
-    await server.issuer.keys.generate('RS256')
-    await server.start(0, '127.0.0.1')
-    return { origin: server.issuer.url!.replace('localhost', '127.0.0.1') }
-  }
-  const mock = createMock(MOCK_OPTIONS)
-  let origin: string
-  if (kind === 'served') {
-    origin = (await serveMock(mock, { port: 0 })).origin
-  } else {
-    const { createServer: createMiddlewareServer } = await import('@mswjs/http-middleware')
-    // Its typings resolve msw's CommonJS build; the handlers are the same objects.
-    const app = createMiddlewareServer(
-      ...(mock.handlers as unknown as Parameters<typeof createMiddlewareServer>),
-    )
-    const server = createServer(app)
-    origin = await listen(server)
-    mock.addOrigin(origin)
-  }
-  const tokens = await codeFlow(fetchTarget(mock, origin))
-  return {
-    origin,
-    bearer: tokens.access_token,
-    ...(tokens.refresh_token === undefined ? {} : { refreshToken: tokens.refresh_token }),
-  }
-}
-
-// ---------------------------------------------------------------- 100k token operations
-
-interface RssReport {
-  ops: number
-  seconds: number
-  opsPerSec: number
-  rssBeforeMiB: number
-  rssAfterMiB: number
-  heapBeforeMiB: number
-  heapAfterMiB: number
-  countsBefore: Record<string, number>
-  countsAfter: Record<string, number>
-  countsPeak: Record<string, number>
-}
-
-/**
- * Calls the token endpoint's route directly (no sockets): per cycle one authorize, one code
- * exchange and four one-time refresh rotations, i.e. five token operations. Every 2,000 cycles
- * the mock clock moves 31 days on, so codes, consumed and expired refresh tokens are due for purging.
- */
-async function tokenChurn(ops: number): Promise<RssReport> {
-  const mock = createMock({ consent: 'auto', dinero: { rateLimitPerMinute: 0 } })
-  const find = (method: string, path: string) =>
-    mock.routes.find((r) => r.path === path && (r.method === method || r.method === 'ALL'))!
-  const authorizeRoute = find('GET', '/connect/authorize')
-  const tokenRoute = find('POST', '/connect/token')
-  const connect = mock.options.connectOrigin
-  const authorizeUrl = new URL(
-    `${connect}/connect/authorize?client_id=isv_conformance_test&redirect_uri=${encodeURIComponent('http://127.0.0.1:8976/callback')}&response_type=code&scope=${encodeURIComponent('dineropublicapi:read offline_access')}`,
-  )
-  const tokenUrl = new URL(`${connect}/connect/token`)
-  const post = async (body: string) => {
-    const res = await dispatch(
-      tokenRoute,
-      mock.runtime,
-      new Request(tokenUrl, { method: 'POST', headers: { 'content-type': FORM }, body }),
-      tokenUrl,
-      {},
-    )
-    if (res.status !== 200) throw new Error(`token ${res.status} ${await res.text()}`)
-    return (await res.json()) as { refresh_token: string }
-  }
-  const cycle = async () => {
-    const res = await dispatch(authorizeRoute, mock.runtime, new Request(authorizeUrl), authorizeUrl, {})
-    const code = new URL(res.headers.get('location')!).searchParams.get('code')!
-    let { refresh_token: rt } = await post(
-      `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent('http://127.0.0.1:8976/callback')}&${CLIENT}`,
-    )
-    for (let i = 0; i < 4; i++)
-      rt = (await post(`grant_type=refresh_token&refresh_token=${rt}&${CLIENT}`)).refresh_token
-  }
-  const gc = (globalThis as { gc?: () => void }).gc
-  const mem = () => {
-    gc?.()
-    const m = process.memoryUsage()
-    return { rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20 }
-  }
-  const counts = () => ({ ...mock.store.connect.counts(), journal: mock.journal.size })
-  // Warm-up: JIT, key, journal up to its limit.
-  for (let i = 0; i < 2_000; i++) await cycle()
-  const before = mem()
-  const countsBefore = counts()
-  const peak: Record<string, number> = {}
-  const started = performance.now()
-  const cycles = Math.ceil(ops / 5)
-  for (let i = 1; i <= cycles; i++) {
-    await cycle()
-    if (i % 2_000 === 0) {
-      for (const [k, v] of Object.entries(counts())) peak[k] = Math.max(peak[k] ?? 0, v)
-      mock.clock.advance(31 * 24 * 3600 * 1000)
-    }
-  }
-  const seconds = (performance.now() - started) / 1000
-  const after = mem()
-  return {
-    ops: cycles * 5,
-    seconds: round(seconds, 1),
-    opsPerSec: Math.round((cycles * 5) / seconds),
-    rssBeforeMiB: round(before.rss, 1),
-    rssAfterMiB: round(after.rss, 1),
-    heapBeforeMiB: round(before.heap, 1),
-    heapAfterMiB: round(after.heap, 1),
-    countsBefore,
-    countsAfter: counts(),
-    countsPeak: peak,
-  }
-}
-
 // ---------------------------------------------------------------- the driver
 
 function round(n: number, digits = 0): number {
@@ -222,8 +58,14 @@ function round(n: number, digits = 0): number {
   return Math.round(n * f) / f
 }
 
-function spawnSelf(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, ...args], {
+/** A sibling module of this package, as a path node can run (`.ts` under tsx, `.js` once built). */
+const sibling = (path: string) =>
+  fileURLToPath(new URL(`${path}${extname(import.meta.url)}`, import.meta.url))
+/** The node flags this process runs with (`--import tsx` in the source tree), for its children. */
+const nodeArgs = () => [...process.execArgv]
+
+function spawnChild(mode: 'serve' | 'churn', arg: string): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs(), '--expose-gc', sibling('../bench/child'), mode, arg], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
 }
@@ -324,7 +166,7 @@ async function load(origin: string, e: Endpoint, seconds: number, connections: n
 
 async function coldStart(): Promise<number> {
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/mock.ts', '--port', '0'], {
+  const child = spawn(process.execPath, [...nodeArgs(), sibling('../cli'), 'mock', '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   try {
@@ -368,53 +210,84 @@ function table(header: string[], rows: (string | number)[][]): string {
   )
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      duration: { type: 'string', default: '5' },
-      connections: { type: 'string', default: '50' },
-      ops: { type: 'string', default: '100000' },
-      only: { type: 'string' },
-      serve: { type: 'string' },
-      churn: { type: 'string' },
-      'with-start': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+export const command = defineCommand({
+  name: 'bench',
+  summary: 'Measure the served mock against a bare node:http server and two alternatives',
+  flags: {
+    duration: {
+      type: 'number',
+      value: '<s>',
+      default: 5,
+      min: 1,
+      max: 3600,
+      integer: true,
+      description: 'seconds of load per run',
     },
-    strict: true,
-  })
-  if (values.help) {
-    console.log(
-      'usage: npm run bench -- [--duration 5] [--connections 50] [--ops 100000] [--only bare,served,http-middleware,oauth2-mock-server,cold-start,churn] [--with-start]',
-    )
-    return
-  }
-  if (values.serve !== undefined) {
-    const ready = await serve(values.serve as Kind)
-    process.stdout.write(`${JSON.stringify(ready)}\n`)
-    process.on('SIGTERM', () => process.exit(0))
-    return
-  }
-  if (values.churn !== undefined) {
-    process.stdout.write(`${JSON.stringify(await tokenChurn(Number(values.churn)))}\n`)
-    return
-  }
+    connections: {
+      type: 'number',
+      value: '<n>',
+      default: 50,
+      min: 1,
+      max: 10_000,
+      integer: true,
+      description: 'concurrent connections',
+    },
+    ops: {
+      type: 'number',
+      value: '<n>',
+      default: 100_000,
+      min: 1,
+      max: 100_000_000,
+      integer: true,
+      description: 'token operations for the RSS run',
+    },
+    only: {
+      type: 'string',
+      value: '<part>',
+      multiple: true,
+      choices: PARTS,
+      description: 'measure only this part',
+    },
+    'with-start': {
+      type: 'boolean',
+      description: 'also time the main job (Newman) next to the vitest catalogue spec (in the source tree)',
+    },
+    reports: { type: 'string', value: '<dir>', default: 'reports', description: 'where bench.json goes' },
+  },
+  notes: ['Results and how to read them: docs/BENCH.md'],
+  run: (values) =>
+    bench({
+      duration: values.duration,
+      connections: values.connections,
+      ops: values.ops,
+      only: values.only,
+      withStart: values['with-start'],
+      reports: values.reports,
+    }),
+})
 
-  const duration = Number(values.duration)
-  const connections = Number(values.connections)
-  const ops = Number(values.ops)
-  if (!(duration > 0) || !(connections > 0) || !(ops > 0))
-    throw new Error('--duration, --connections and --ops must be positive')
-  const only = values.only?.split(',')
-  const wanted = (name: string) => only === undefined || only.includes(name)
+interface BenchInput {
+  duration: number
+  connections: number
+  ops: number
+  /** Parts to measure; all when empty. */
+  only: readonly string[]
+  withStart: boolean
+  reports: string
+}
+
+async function bench(input: BenchInput): Promise<number> {
+  const { duration, connections, ops } = input
+  const wanted = (name: string) => input.only.length === 0 || input.only.includes(name)
 
   console.log(
     `bench: ${connections} connections, ${duration} s per run, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,
   )
   const rows: Row[] = []
   let bare: number | undefined
-  for (const kind of ['bare', 'served', 'http-middleware', 'oauth2-mock-server'] as Kind[]) {
+  for (const kind of KINDS) {
     if (!wanted(kind)) continue
-    const child = spawnSelf(['--serve', kind])
+    const child = spawnChild('serve', kind)
     try {
       const ready = JSON.parse(await firstLine(child)) as Ready
       for (const e of endpoints(kind, ready)) {
@@ -507,14 +380,12 @@ async function main(): Promise<void> {
   if (wanted('cold-start')) {
     coldStartMs = []
     for (let i = 0; i < 3; i++) coldStartMs.push(Math.round(await coldStart()))
-    console.log(
-      `\ncold start (node --import tsx scripts/mock.ts --port 0 → first 200): ${coldStartMs.join(', ')} ms`,
-    )
+    console.log(`\ncold start (dinero-conformance mock --port 0 → first 200): ${coldStartMs.join(', ')} ms`)
   }
 
   let churn: RssReport | undefined
   if (wanted('churn')) {
-    const child = spawnSelf(['--churn', String(ops)])
+    const child = spawnChild('churn', String(ops))
     churn = JSON.parse(await firstLine(child)) as RssReport
     await once(child, 'exit').catch(() => undefined)
     console.log(
@@ -527,12 +398,12 @@ async function main(): Promise<void> {
   let catalogueRuns:
     | { npmStartMs: number; npmStartExit: number; vitestCatalogueMs: number; vitestExit: number }
     | undefined
-  if (values['with-start']) {
+  if (input.withStart) {
     // The whole catalogue through Newman (`npm start`) next to the same catalogue under vitest.
     const start = await timed(process.execPath, [
-      '--import',
-      'tsx',
-      'scripts/start.ts',
+      ...nodeArgs(),
+      sibling('../cli'),
+      'check',
       '--no-allure',
       '--reports',
       '.tmp/bench-start',
@@ -554,9 +425,10 @@ async function main(): Promise<void> {
     )
   }
 
-  mkdirSync('reports', { recursive: true })
+  const out = join(input.reports, 'bench.json')
+  mkdirSync(input.reports, { recursive: true })
   writeFileSync(
-    'reports/bench.json',
+    out,
     `${JSON.stringify(
       {
         at: new Date().toISOString(),
@@ -574,7 +446,6 @@ async function main(): Promise<void> {
       2,
     )}\n`,
   )
-  console.log('\nwritten to reports/bench.json')
+  console.log(`\nwritten to ${out}`)
+  return 0
 }
-
-await main()

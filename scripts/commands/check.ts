@@ -1,127 +1,268 @@
 /**
- * `npm start`, the main job on the embedded mock: start the served mock on a free loopback
- * port, run the whole conformance catalogue through Newman against it with progress, write the
- * reports (JUnit, Allure results and one single-file Allure HTML, summary.md), redact and scan
- * them for secrets, print the summary table, and exit non-zero on any failure.
+ * `dinero-conformance check` (`npm start`), the main job: on the embedded mock, start the served
+ * mock on a free loopback port, run the catalogue (all of it, or the `--check`s and `--area`s
+ * named) through Newman with progress, write the reports (JUnit, Allure results and one
+ * single-file Allure HTML, summary.md), redact and scan them for secrets, print the summary
+ * table, and exit 1 on any failed check. `--runner vitest` runs the same checks through the
+ * engine the vitest specs use (summary.md only); `--target live` hands over to `live`, which
+ * owns the token store.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { parseArgs } from 'node:util'
-import { buildCollection } from '../collections/build.ts'
-import { catalogue } from '../collections/catalogue/index.ts'
-import { mockSteps } from '../collections/model/types.ts'
-import { mockVariables } from '../collections/model/variables.ts'
-import { createMock, serveMock } from '../mocks/index.ts'
-import { DEFAULT_CLIENT_SECRET, ENCODING_CLIENT_SECRET } from '../mocks/options.ts'
-import { checkIdOf, runNewman } from './newman/run.ts'
-import { generateAllure } from './reports/allure.ts'
-import { addExchange, redactFiles, SecretSet, scanForSecrets } from './reports/secrets.ts'
-import { summaryMarkdown, summaryTable } from './reports/summary.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
+import { type Context, defineCommand } from '../cli/command.ts'
+import { HarnessError } from '../errors.ts'
+import type { SecretSet } from '../live/secrets.ts'
+import type { SummaryRow } from '../reports/summary.ts'
+import { runLive } from './live.ts'
 
-const { values } = parseArgs({
-  options: {
-    reports: { type: 'string', default: 'reports' },
-    'no-allure': { type: 'boolean', default: false },
+export const command = defineCommand({
+  name: 'check',
+  summary:
+    'Run the conformance checks (the whole catalogue on the embedded mock by default) and write reports',
+  flags: {
+    target: {
+      type: 'string',
+      value: '<target>',
+      default: 'mock',
+      choices: ['mock', 'live'],
+      description:
+        'mock: a served mock on a free loopback port; live: the services of `dinero-conformance live`, with its grant',
+    },
+    runner: {
+      type: 'string',
+      value: '<runner>',
+      default: 'newman',
+      choices: ['newman', 'vitest'],
+      description:
+        'newman: the generated Postman collection; vitest: the engine the vitest specs run (mock only)',
+    },
+    check: {
+      type: 'string',
+      value: '<id>',
+      multiple: true,
+      choices: () => catalogue.map((c) => c.id),
+      choicesHelp: 'a check id; `dinero-conformance checks` lists them',
+      description: 'run this check',
+    },
+    area: {
+      type: 'string',
+      value: '<area>',
+      multiple: true,
+      choices: AREAS,
+      description: 'run the checks of this area',
+    },
+    reports: { type: 'string', value: '<dir>', default: 'reports', description: 'where the reports go' },
+    'no-allure': { type: 'boolean', description: 'skip the Allure HTML report' },
+  },
+  notes: [
+    'With neither --check nor --area every check runs; with them, the named checks and every check of the named areas.',
+    'Against live: only live-safe checks run; login first, and see `dinero-conformance live --help` for its other flags.',
+  ],
+  async run(values, context) {
+    const only = new Set(values.check)
+    const areas = new Set(values.area as Area[])
+    if (values.target === 'live') {
+      if (values.runner !== 'newman')
+        throw new HarnessError('HARNESS_USAGE', '--target live runs through Newman only (--runner newman)')
+      return runLive(
+        {
+          config: {},
+          allowWrites: false,
+          destructive: false,
+          checks: [...only],
+          areas: [...areas],
+          reports: values.reports,
+        },
+        context,
+      )
+    }
+    const all = only.size === 0 && areas.size === 0
+    const selected = catalogue.filter((c) => all || only.has(c.id) || areas.has(c.area))
+    const run = values.runner === 'vitest' ? runEngine : runNewmanOnMock
+    return run(
+      { checks: selected, whole: all, reports: values.reports, allure: !values['no-allure'] },
+      context,
+    )
   },
 })
-const reports = values.reports
-const started = performance.now()
-const newmanResults = `${reports}/allure-results-newman`
-rmSync(newmanResults, { recursive: true, force: true })
-mkdirSync(reports, { recursive: true })
 
-const secrets = new SecretSet()
-secrets.add(DEFAULT_CLIENT_SECRET)
-secrets.add(ENCODING_CLIENT_SECRET)
+interface MockRunInput {
+  checks: readonly Check[]
+  /** The whole catalogue (no folder selection in Newman). */
+  whole: boolean
+  reports: string
+  allure: boolean
+}
 
-const mock = createMock()
-const served = await serveMock(mock, { port: 0 })
-console.log(
-  `dinero-conformance: served mock on ${served.origin}; running ${catalogue.length} checks through Newman\n`,
-)
+async function runNewmanOnMock(input: MockRunInput, { secrets }: Context): Promise<number> {
+  const [{ buildCollection }, { mockVariables }, mocks, options, newman, reportSecrets] = await Promise.all([
+    import('../../collections/build.ts'),
+    import('../../collections/model/variables.ts'),
+    import('../../mocks/index.ts'),
+    import('../../mocks/options.ts'),
+    import('../newman/run.ts'),
+    import('../reports/secrets.ts'),
+  ])
+  const { reports, checks } = input
+  const started = performance.now()
+  const newmanResults = join(reports, 'allure-results-newman')
+  rmSync(newmanResults, { recursive: true, force: true })
+  mkdirSync(reports, { recursive: true })
+  secrets.add(options.DEFAULT_CLIENT_SECRET)
+  secrets.add(options.ENCODING_CLIENT_SECRET)
 
-const lastStep = new Map(catalogue.map((c) => [c.id, mockSteps(c).length]))
-const failuresByCheck = new Map<string, string[]>()
-let organisations = ''
-let done = 0
-let exitCode = 0
-try {
-  const result = await runNewman({
-    collection: buildCollection(),
-    environment: mockVariables({ connect: served.origin, api: served.origin, control: served.origin }),
-    withSetup: true,
-    reporters: ['junit', 'allure'],
-    reporter: {
-      junit: { export: `${reports}/junit-newman.xml` },
-      allure: { resultsDir: newmanResults },
-    },
-    onResponse: (item, exchange) => {
-      addExchange(secrets, exchange)
-      // The organisation picker an integrator shows after login (REFERENCE D): keep it for the summary.
-      if (item.startsWith('dinero.organizations.fields-casing · 2.') && exchange.code === 200) {
-        organisations = exchange.text
-      }
-    },
-    onItem: (item, failures) => {
-      const id = checkIdOf(item)
-      const list = failuresByCheck.get(id) ?? []
-      list.push(...failures)
-      failuresByCheck.set(id, list)
-      const stepNo = Number(/ · (\d+)\./.exec(item)?.[1])
-      if (lastStep.get(id) === stepNo) {
-        done++
-        const ok = list.length === 0
-        const first = ok ? '' : `  — ${secrets.redact(list[0] ?? '')}`
-        console.log(`${ok ? '✓' : '✗'} [${String(done).padStart(2)}/${catalogue.length}] ${id}${first}`)
-      }
-    },
-  })
-  if (result.setupFailures.length > 0) {
-    console.error(`setup failed: ${secrets.redact(result.setupFailures.join('; '))}`)
-    exitCode = 1
-  }
-
-  const rows = catalogue.map((check) => {
-    const verdict = result.verdicts.get(check.id)
-    return { check, passed: verdict?.passed === true, failures: verdict?.failures ?? ['not run'] }
-  })
-  const failed = rows.filter((r) => !r.passed)
-  if (failed.length > 0) exitCode = 1
-
-  writeFileSync(
-    `${reports}/summary.md`,
-    secrets.redact(summaryMarkdown(rows, { target: `served mock (${served.origin})` })),
+  const served = await mocks.serveMock(mocks.createMock(), { port: 0 })
+  console.log(
+    `dinero-conformance: served mock on ${served.origin}; running ${checks.length} checks through Newman\n`,
   )
+  const lastStep = new Map(checks.map((c) => [c.id, mockSteps(c).length]))
+  const failuresByCheck = new Map<string, string[]>()
+  let organisations = ''
+  let done = 0
+  try {
+    const result = await newman.runNewman({
+      collection: buildCollection(),
+      environment: mockVariables({ connect: served.origin, api: served.origin, control: served.origin }),
+      ...(input.whole ? { withSetup: true } : { checks: checks.map((c) => c.id), withSetup: true }),
+      reporters: ['junit', 'allure'],
+      reporter: {
+        junit: { export: join(reports, 'junit-newman.xml') },
+        allure: { resultsDir: newmanResults },
+      },
+      onResponse: (item, exchange) => {
+        if (exchange === undefined) return
+        reportSecrets.addExchange(secrets, exchange)
+        // The organisation picker an integrator shows after login: keep it for the summary.
+        if (item.startsWith('dinero.organizations.fields-casing · 2.') && exchange.code === 200)
+          organisations = exchange.text
+      },
+      onItem: (item, failures) => {
+        const id = newman.checkIdOf(item)
+        const list = failuresByCheck.get(id) ?? []
+        list.push(...failures)
+        failuresByCheck.set(id, list)
+        const stepNo = Number(/ · (\d+)\./.exec(item)?.[1])
+        if (lastStep.get(id) === stepNo) {
+          done++
+          const ok = list.length === 0
+          const first = ok ? '' : `  — ${secrets.redact(list[0] ?? '')}`
+          console.log(`${ok ? '✓' : '✗'} [${String(done).padStart(2)}/${checks.length}] ${id}${first}`)
+        }
+      },
+    })
+    let exitCode = 0
+    if (result.setupFailures.length > 0) {
+      console.error(`setup failed: ${secrets.redact(result.setupFailures.join('; '))}`)
+      exitCode = 1
+    }
+    const rows = checks.map((check) => {
+      const verdict = result.verdicts.get(check.id)
+      return { check, passed: verdict?.passed === true, failures: verdict?.failures ?? ['not run'] }
+    })
+    const code = await finishReports(
+      rows,
+      input,
+      secrets,
+      `served mock (${served.origin}), Newman`,
+      newmanResults,
+    )
+    printOrganisations(organisations)
+    console.log(
+      `\nreports: ${join(reports, 'summary.md')}, ${join(reports, 'junit-newman.xml')}${input.allure ? `, ${join(reports, 'allure-report', 'index.html')}` : ''}`,
+    )
+    printTotals(rows, started)
+    return Math.max(exitCode, code)
+  } finally {
+    await served.close()
+  }
+}
+
+/** The same checks through the harness's own engine (what specs/checks/catalogue.spec.ts runs). */
+async function runEngine(input: MockRunInput, { secrets }: Context): Promise<number> {
+  const [{ startTarget }, { startCatalogueSession }, options] = await Promise.all([
+    import('../targets/targets.ts'),
+    import('../engine/catalogue-runner.ts'),
+    import('../../mocks/options.ts'),
+  ])
+  const started = performance.now()
+  mkdirSync(input.reports, { recursive: true })
+  secrets.add(options.DEFAULT_CLIENT_SECRET)
+  secrets.add(options.ENCODING_CLIENT_SECRET)
+  const target = await startTarget('served')
+  console.log(
+    `dinero-conformance: served mock on ${target.connect}; running ${input.checks.length} checks through the engine\n`,
+  )
+  try {
+    const session = await startCatalogueSession(target)
+    const rows: SummaryRow[] = []
+    for (const [i, check] of input.checks.entries()) {
+      const result = await session.run(check)
+      const failures = result.failures.map((f) => `${f.step}: ${f.assertion}: ${f.detail}`)
+      rows.push({ check, passed: result.passed, failures })
+      const first = result.passed ? '' : `  — ${secrets.redact(failures[0] ?? '')}`
+      console.log(
+        `${result.passed ? '✓' : '✗'} [${String(i + 1).padStart(2)}/${input.checks.length}] ${check.id}${first}`,
+      )
+    }
+    const code = await finishReports(
+      rows,
+      { ...input, allure: false },
+      secrets,
+      `served mock (${target.connect}), engine`,
+    )
+    console.log(`\nreports: ${join(input.reports, 'summary.md')}`)
+    printTotals(rows, started)
+    return code
+  } finally {
+    await target.close()
+  }
+}
+
+/** summary.md, the Allure HTML, then redaction and the leak scan over every report; 1 on any failure. */
+async function finishReports(
+  rows: readonly SummaryRow[],
+  input: MockRunInput,
+  secrets: SecretSet,
+  target: string,
+  newmanResults?: string,
+): Promise<number> {
+  const [{ summaryMarkdown, summaryTable }, { redactFiles, scanForSecrets }, { generateAllure }] =
+    await Promise.all([
+      import('../reports/summary.ts'),
+      import('../reports/secrets.ts'),
+      import('../reports/allure.ts'),
+    ])
+  const { reports } = input
+  writeFileSync(join(reports, 'summary.md'), secrets.redact(summaryMarkdown(rows, { target })))
   // Redact the raw results first: the HTML report embeds them base64-encoded, where no scan can see.
   redactFiles(reports, secrets)
-  if (!values['no-allure']) {
+  if (input.allure && newmanResults !== undefined) {
     const allure = generateAllure({
-      resultsDirs: [newmanResults, `${reports}/allure-results-vitest`],
-      output: `${reports}/allure-report`,
+      resultsDirs: [newmanResults, join(reports, 'allure-results-vitest')],
+      output: join(reports, 'allure-report'),
       name: 'Dinero conformance',
     })
     console.log(`\n${allure.message}`)
   }
-
   // Redact every report, then prove it: any known secret left in any file fails the run.
   redactFiles(reports, secrets)
+  console.log(`\n${summaryTable(rows)}`)
   const leaks = scanForSecrets(reports, secrets)
   if (leaks.length > 0) {
     console.error(`error [HARNESS_SECRET_LEAK]: a secret is still present in ${leaks.join(', ')}`)
-    exitCode = 1
+    return 1
   }
-
-  console.log(`\n${summaryTable(rows)}`)
-  printOrganisations(organisations)
-  const ms = Math.round(performance.now() - started)
-  console.log(
-    `\nreports: ${reports}/summary.md, ${reports}/junit-newman.xml, ${reports}/allure-report/index.html`,
-  )
-  console.log(`${rows.length - failed.length} passed, ${failed.length} failed (${ms} ms)`)
-} finally {
-  await served.close()
+  return rows.every((r) => r.passed) ? 0 : 1
 }
-process.exitCode = exitCode
+
+function printTotals(rows: readonly SummaryRow[], started: number): void {
+  const failed = rows.filter((r) => !r.passed).length
+  const ms = Math.round(performance.now() - started)
+  console.log(`${rows.length - failed} passed, ${failed} failed (${ms} ms)`)
+}
 
 function printOrganisations(json: string): void {
   let list: { Name?: string; Id?: number; IsPro?: boolean }[] = []

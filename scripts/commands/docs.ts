@@ -1,6 +1,17 @@
-/** `npm run docs:checks`: writes docs/CHECKS.md from the catalogue. */
+/** `dinero-conformance docs` (`npm run docs:checks`): writes docs/CHECKS.md from the catalogue. */
 import { writeFileSync } from 'node:fs'
-import { CHECKS_DOC, checksMarkdown } from './docs/checks.ts'
+import { join } from 'node:path'
+import { defineCommand } from '../cli/command.ts'
+import { packageRoot } from '../cli/paths.ts'
 
-writeFileSync(CHECKS_DOC, checksMarkdown())
-console.log(`wrote ${CHECKS_DOC}`)
+export const command = defineCommand({
+  name: 'docs',
+  summary: 'Write the generated documentation (docs/CHECKS.md) from the catalogue',
+  flags: {},
+  async run() {
+    const { CHECKS_DOC, checksMarkdown } = await import('../docs/checks.ts')
+    writeFileSync(join(packageRoot(), CHECKS_DOC), checksMarkdown())
+    console.log(`wrote ${CHECKS_DOC}`)
+    return 0
+  },
+})

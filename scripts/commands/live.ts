@@ -1,49 +1,122 @@
 /**
- * `npm run live -- [--connect-url URL] [--api-url URL] [--organization <id>] [--allow-writes]
- *   [--destructive] [--check <id>]... [--reports-dir reports]`
- *
- * Runs the catalogue's live checks with Newman against the real services (or the served mock)
- * using the grant `npm run login` stored (issue 5, DESIGN.md §2–§4):
+ * `dinero-conformance live`: runs the catalogue's live checks with Newman against the real
+ * services (or the served mock) using the grant `dinero-conformance login` stored (docs/LIVE.md):
  * - the token store is locked for the whole run and refreshed once through the refresher first
  *   (which also settles a refresh a previous run left in flight);
  * - every rotation Newman performs is persisted the moment it arrives (scripts/live/newman-live.ts
- *   explains the hook and why it is safe);
+ *   explains the hooks and why they are safe);
  * - `live-safe` checks only, minus checks that write to the Dinero API unless `--allow-writes`
  *   and the organisation is listed in DINERO_TEST_ORGANIZATIONS; `--destructive` adds the
  *   `live-destructive` checks after a typed confirmation of what it costs;
- * - reports: reports/junit-live.xml (redacted before it is written, and again in place) and
- *   reports/live-summary.md; the run ends by scanning every file under the reports directory
+ * - reports: <reports>/junit-live.xml (redacted before it is written, and again in place) and
+ *   <reports>/live-summary.md; the run ends by scanning every file under the reports directory
  *   for every known secret (HARNESS_SECRET_LEAK, exit 1).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { parseArgs } from 'node:util'
-import { catalogue } from '../collections/catalogue/index.ts'
-import type { Check } from '../collections/model/types.ts'
-import { HarnessError } from './cli-errors.ts'
-import { runCli } from './live/cli.ts'
-import { flagsFrom, liveVariables, loadConfig } from './live/config.ts'
-import { refreshStored } from './live/refresher.ts'
-import { assertNoLeaks, installConsoleRedaction, redactFile, SecretSet } from './live/secrets.ts'
-import { TokenStore } from './live/token-store.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { AREAS, type Area, type Check } from '../../collections/model/types.ts'
+import { type Context, defineCommand } from '../cli/command.ts'
+import { exitOnSignals } from '../cli/main.ts'
+import { HarnessError } from '../errors.ts'
+import { type ConfigFlags, liveVariables, loadConfig } from '../live/config.ts'
+import { refreshStored } from '../live/refresher.ts'
+import { assertNoLeaks, installConsoleRedaction, redactFile } from '../live/secrets.ts'
+import { TokenStore } from '../live/token-store.ts'
 
-const { values } = parseArgs({
-  options: {
-    'connect-url': { type: 'string' },
-    'api-url': { type: 'string' },
-    organization: { type: 'string' },
-    'allow-writes': { type: 'boolean', default: false },
-    destructive: { type: 'boolean', default: false },
-    'reports-dir': { type: 'string', default: 'reports' },
-    check: { type: 'string', multiple: true, default: [] },
-    help: { type: 'boolean', default: false },
+const LIVE_TARGETS = new Set(['live-safe', 'live-destructive'])
+
+/** Flags `live` shares with `login`: config overrides that win over the environment. */
+export const CONNECTION_FLAGS = {
+  'connect-url': {
+    type: 'string',
+    value: '<url>',
+    description: 'Visma Connect origin (default DINERO_CONNECT_URL or https://connect.visma.com)',
   },
-  strict: true,
+  'api-url': {
+    type: 'string',
+    value: '<url>',
+    description: 'Dinero API origin (default DINERO_API_URL or https://api.dinero.dk)',
+  },
+  organization: {
+    type: 'string',
+    value: '<id>',
+    description: 'organisation id (default DINERO_ORGANIZATION_ID or the one login saved)',
+  },
+} as const
+
+export function configFlags(values: {
+  'connect-url'?: string | undefined
+  'api-url'?: string | undefined
+  organization?: string | undefined
+}): ConfigFlags {
+  return {
+    ...(values['connect-url'] === undefined ? {} : { connectUrl: values['connect-url'] }),
+    ...(values['api-url'] === undefined ? {} : { apiUrl: values['api-url'] }),
+    ...(values.organization === undefined ? {} : { organizationId: values.organization }),
+  }
+}
+
+export const command = defineCommand({
+  name: 'live',
+  summary: 'Run the live-safe checks through Newman against Visma Connect and Dinero with the stored grant',
+  flags: {
+    ...CONNECTION_FLAGS,
+    'allow-writes': {
+      type: 'boolean',
+      description: 'also run checks that write (the organisation must be in DINERO_TEST_ORGANIZATIONS)',
+    },
+    destructive: {
+      type: 'boolean',
+      description: 'add the live-destructive checks (asks for a typed confirmation: they revoke the grant)',
+    },
+    check: {
+      type: 'string',
+      value: '<id>',
+      multiple: true,
+      choices: () => catalogue.filter((c) => LIVE_TARGETS.has(c.target)).map((c) => c.id),
+      choicesHelp: 'a live-safe or live-destructive check id; `dinero-conformance checks` lists them',
+      description: 'run only this check',
+    },
+    area: {
+      type: 'string',
+      value: '<area>',
+      multiple: true,
+      choices: AREAS,
+      description: 'run only the checks of this area',
+    },
+    reports: {
+      type: 'string',
+      value: '<dir>',
+      default: 'reports',
+      description: 'where junit-live.xml and live-summary.md go',
+    },
+  },
+  notes: ['Configuration (DINERO_CLIENT_ID, DINERO_CLIENT_SECRET, …) and every step: docs/LIVE.md'],
+  run: (values, context) =>
+    runLive(
+      {
+        config: configFlags(values),
+        allowWrites: values['allow-writes'],
+        destructive: values.destructive,
+        checks: values.check,
+        areas: values.area as Area[],
+        reports: values.reports,
+      },
+      context,
+    ),
 })
 
-const secrets = new SecretSet()
-installConsoleRedaction(secrets)
+export interface LiveRunInput {
+  config: ConfigFlags
+  allowWrites: boolean
+  destructive: boolean
+  /** Check ids and areas to run (their union); every eligible check when both are empty. */
+  checks: readonly string[]
+  areas: readonly Area[]
+  reports: string
+}
 
 export const DESTRUCTIVE_PHRASE = 'revoke all access'
 
@@ -73,7 +146,7 @@ function readLine(): Promise<string | undefined> {
 
 async function confirmDestructive(clientId: string, count: number): Promise<void> {
   console.log(
-    `--destructive adds ${count} refresh-replay check(s). When a one-time refresh token is replayed, Visma revokes ALL access for this client and user: every refresh and access token of ${clientId} for this user stops working (any app using that grant breaks too), and you must run npm run login again.`,
+    `--destructive adds ${count} refresh-replay check(s). When a one-time refresh token is replayed, Visma revokes ALL access for this client and user: every refresh and access token of ${clientId} for this user stops working (any app using that grant breaks too), and you must run dinero-conformance login again.`,
   )
   console.log(`Type "${DESTRUCTIVE_PHRASE}" to continue:`)
   const line = await readLine()
@@ -84,40 +157,38 @@ async function confirmDestructive(clientId: string, count: number): Promise<void
     )
 }
 
-async function main(): Promise<number> {
-  if (values.help) {
-    console.log(
-      'usage: npm run live -- [--connect-url URL] [--api-url URL] [--organization <id>] [--allow-writes] [--destructive] [--check <id>]... [--reports-dir DIR]',
-    )
-    return 0
-  }
-  const config = loadConfig(flagsFrom(values), { require: ['clientId', 'clientSecret'] })
+export async function runLive(input: LiveRunInput, { env, secrets }: Context): Promise<number> {
+  exitOnSignals()
+  installConsoleRedaction(secrets)
+  const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
-  const reportsDir = resolve(values['reports-dir'])
+  const reportsDir = resolve(input.reports)
 
   // Decide what runs before touching the grant.
   const safe = catalogue.filter((c) => c.target === 'live-safe')
-  const destructive = values.destructive ? catalogue.filter((c) => c.target === 'live-destructive') : []
-  const only = new Set(values.check)
+  const destructive = input.destructive ? catalogue.filter((c) => c.target === 'live-destructive') : []
+  const only = new Set(input.checks)
+  const areas = new Set(input.areas)
   const eligible = [...safe, ...destructive]
   for (const id of only)
     if (!eligible.some((c) => c.id === id))
       throw new HarnessError(
         'HARNESS_USAGE',
-        `--check ${id}: no such live-safe${values.destructive ? ' or live-destructive' : ''} check`,
+        `--check ${id}: no such live-safe${input.destructive ? ' or live-destructive' : ''} check${input.destructive ? '' : ' (live-destructive checks need --destructive)'}`,
       )
-  const wanted = eligible.filter((c) => only.size === 0 || only.has(c.id))
+  const all = only.size === 0 && areas.size === 0
+  const wanted = eligible.filter((c) => all || only.has(c.id) || areas.has(c.area))
   const skipped: { check: Check; reason: string }[] = []
   const skip = (check: Check, reason: string) => skipped.push({ check, reason })
-  for (const c of wanted) if (!values['allow-writes'] && writes(c)) skip(c, 'writes; needs --allow-writes')
-  if (values.destructive) await confirmDestructive(config.clientId, destructive.length)
+  for (const c of wanted) if (!input.allowWrites && writes(c)) skip(c, 'writes; needs --allow-writes')
+  if (input.destructive) await confirmDestructive(config.clientId, destructive.length)
 
   const store = TokenStore.open(config.tokenStore)
   try {
     // The write guard answers before the grant is touched.
     const organizationId = config.organizationId ?? store.load().organizationId ?? ''
-    if (values['allow-writes'] && !config.testOrganizations.includes(organizationId))
+    if (input.allowWrites && !config.testOrganizations.includes(organizationId))
       throw new HarnessError(
         'HARNESS_WRITES_NOT_ALLOWED',
         `--allow-writes needs the organisation (${organizationId || 'none chosen'}) to be listed in DINERO_TEST_ORGANIZATIONS`,
@@ -132,7 +203,7 @@ async function main(): Promise<number> {
     })
     for (const c of wanted)
       if (organizationId === '' && usesOrganisation(c) && !skipped.some((x) => x.check === c))
-        skip(c, 'needs an organisation: run npm run login, or pass --organization')
+        skip(c, 'needs an organisation: run dinero-conformance login, or pass --organization')
     const selected = wanted.filter((c) => !skipped.some((x) => x.check === c))
     console.log(
       `running ${selected.length} live check(s) against ${config.connectUrl} and ${config.apiUrl} (organisation ${organizationId || 'none'})`,
@@ -140,8 +211,8 @@ async function main(): Promise<number> {
 
     // Loaded only now: Newman is heavy, and the guards above must answer fast.
     const [{ runLiveNewman }, { buildCollection }] = await Promise.all([
-      import('./live/newman-live.ts'),
-      import('../collections/build.ts'),
+      import('../live/newman-live.ts'),
+      import('../../collections/build.ts'),
     ])
     mkdirSync(reportsDir, { recursive: true })
     const junitPath = join(reportsDir, 'junit-live.xml')
@@ -200,5 +271,3 @@ async function main(): Promise<number> {
     store.release()
   }
 }
-
-runCli(main, secrets)

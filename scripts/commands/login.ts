@@ -1,46 +1,51 @@
 /**
- * `npm run login -- [--connect-url URL] [--api-url URL] [--no-open] [--timeout <s>] [--organization <id>]`
- *
- * Obtains the grant the live checks use (issue 5, DESIGN.md §3; REFERENCE A3, A6, B4, B8):
+ * `dinero-conformance login`: obtains the grant the live checks use (docs/LIVE.md):
  * 1. builds and prints the authorize link (state, nonce, PKCE S256, response_mode=form_post),
  *    probes it once without a session — an IdP error page means the redirect_uri (or
  *    client/scopes) is not registered exactly — and opens a browser where a display exists;
  * 2. waits on the loopback redirect_uri; a wrong or missing state is refused there and its code
  *    is never used;
  * 3. runs the live-interactive checks around the real exchange, in the only safe order: a JSON
- *    token request with the real code (must be refused without burning the code, B1), the form
+ *    token request with the real code (must be refused without burning the code), the form
  *    exchange, then a replay of the code (must be invalid_grant; a code replay does not revoke
- *    the tokens, B4);
+ *    the tokens at Visma);
  * 4. stores the tokens atomically (0600, lock held), lists the organisations and saves the default.
  */
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline/promises'
-import { parseArgs } from 'node:util'
-import { findCheck } from '../collections/catalogue/index.ts'
-import { checkSchemas } from '../collections/model/schemas.ts'
-import { HarnessError } from './cli-errors.ts'
-import { runCheck, type Send } from './engine/run.ts'
-import { listenForCallback } from './live/callback-server.ts'
-import { runCli } from './live/cli.ts'
-import { flagsFrom, hasDisplay, type LiveConfig, liveVariables, loadConfig } from './live/config.ts'
-import { installConsoleRedaction, SecretSet } from './live/secrets.ts'
-import { type TokenAnswer, TokenStore } from './live/token-store.ts'
+import { findCheck } from '../../collections/catalogue/index.ts'
+import { checkSchemas } from '../../collections/model/schemas.ts'
+import { type Context, defineCommand } from '../cli/command.ts'
+import { exitOnSignals } from '../cli/main.ts'
+import { runCheck, type Send } from '../engine/run.ts'
+import type { Environment } from '../env.ts'
+import { HarnessError } from '../errors.ts'
+import { listenForCallback } from '../live/callback-server.ts'
+import { hasDisplay, type LiveConfig, liveVariables, loadConfig } from '../live/config.ts'
+import { installConsoleRedaction } from '../live/secrets.ts'
+import { type TokenAnswer, TokenStore } from '../live/token-store.ts'
+import { CONNECTION_FLAGS, configFlags } from './live.ts'
 
-const { values } = parseArgs({
-  options: {
-    'connect-url': { type: 'string' },
-    'api-url': { type: 'string' },
-    'no-open': { type: 'boolean', default: false },
-    timeout: { type: 'string', default: '300' },
-    organization: { type: 'string' },
-    help: { type: 'boolean', default: false },
+export const command = defineCommand({
+  name: 'login',
+  summary: 'Log in to Visma Connect once in a browser and store the grant the live checks use',
+  flags: {
+    ...CONNECTION_FLAGS,
+    'no-open': { type: 'boolean', description: 'print the authorize link without opening a browser' },
+    timeout: {
+      type: 'number',
+      value: '<s>',
+      default: 300,
+      min: 1,
+      max: 86_400,
+      description: 'how long to wait for the answer on the redirect_uri, seconds',
+    },
   },
-  strict: true,
+  notes: ['Configuration (DINERO_CLIENT_ID, DINERO_CLIENT_SECRET, DINERO_REDIRECT_URI, …): docs/LIVE.md'],
+  run: (values, context) =>
+    login({ config: configFlags(values), open: !values['no-open'], timeoutSeconds: values.timeout }, context),
 })
-
-const secrets = new SecretSet()
-installConsoleRedaction(secrets)
 
 interface Organisation {
   Id: number | string
@@ -52,8 +57,8 @@ const b64url = (bytes: Buffer) => bytes.toString('base64url')
 /** The catalogue's live-interactive check that needs the fresh code (collections/catalogue/). */
 const EXCHANGE_CHECK = 'connect.code.exchange-safe-order'
 
-function openBrowser(link: string): void {
-  if (!hasDisplay()) return
+function openBrowser(link: string, env: Environment): void {
+  if (!hasDisplay(env)) return
   const [cmd, args] =
     process.platform === 'darwin'
       ? ['open', [link]]
@@ -114,19 +119,19 @@ async function chooseOrganisation(
   }
 }
 
-async function main(): Promise<number> {
-  if (values.help) {
-    console.log(
-      'usage: npm run login -- [--connect-url URL] [--api-url URL] [--no-open] [--timeout <s>] [--organization <id>]',
-    )
-    return 0
-  }
-  const config = loadConfig(flagsFrom(values), { require: ['clientId', 'clientSecret'] })
+export interface LoginInput {
+  config: ReturnType<typeof configFlags>
+  open: boolean
+  timeoutSeconds: number
+}
+
+export async function login(input: LoginInput, { env, secrets }: Context): Promise<number> {
+  exitOnSignals()
+  installConsoleRedaction(secrets)
+  const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
-  const timeout = Number(values.timeout)
-  if (!Number.isFinite(timeout) || timeout <= 0)
-    throw new HarnessError('HARNESS_USAGE', '--timeout must be seconds > 0')
+  const timeout = input.timeoutSeconds
 
   const state = b64url(randomBytes(24))
   const nonce = b64url(randomBytes(24))
@@ -157,7 +162,7 @@ async function main(): Promise<number> {
     console.log(`  ${link}`)
     await probeAuthorize(link, config)
     console.log(`Waiting for the answer on ${config.redirectUri} (up to ${timeout} s)…`)
-    if (!values['no-open']) openBrowser(link)
+    if (input.open) openBrowser(link, env)
 
     let timer: NodeJS.Timeout | undefined
     const { code, iss } = await Promise.race([
@@ -184,8 +189,8 @@ async function main(): Promise<number> {
       )
 
     // The catalogue's live-interactive check, in its safe order: a JSON body first (refused
-    // before the code is read, so the code survives, REFERENCE B1), the real form exchange, then
-    // a replay of the code (invalid_grant; the tokens already issued stay valid, REFERENCE B4).
+    // before the code is read, so the code survives), the real form exchange, then
+    // a replay of the code (invalid_grant; the tokens already issued stay valid).
     // The grant is stored the moment the form exchange answers, before the replay is sent.
     const check = findCheck(EXCHANGE_CHECK)
     let answer: (TokenAnswer & { refresh_token?: string }) | undefined
@@ -228,7 +233,7 @@ async function main(): Promise<number> {
     if (answer === undefined || typeof answer.access_token !== 'string')
       throw new HarnessError(
         'HARNESS_CODE_EXCHANGE_FAILED',
-        'the code exchange failed: check the client secret and redirect_uri, then run npm run login again',
+        'the code exchange failed: check the client secret and redirect_uri, then run dinero-conformance login again',
       )
     if (typeof answer.refresh_token !== 'string')
       throw new HarnessError(
@@ -268,5 +273,3 @@ async function main(): Promise<number> {
     store.release()
   }
 }
-
-runCli(main, secrets)

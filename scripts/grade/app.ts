@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { processEnvironment } from '../env.ts'
 import { GradeError } from './errors.ts'
 
 /**
@@ -73,7 +74,7 @@ export async function startApp(input: {
       shell: true,
       detached: true,
       cwd: input.cwd ?? process.cwd(),
-      env: { ...process.env, ...input.env },
+      env: { ...processEnvironment(), ...input.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
   } catch (e) {

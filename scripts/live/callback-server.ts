@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { HarnessError } from '../cli-errors.ts'
+import { HarnessError } from '../errors.ts'
 
 /**
  * The loopback redirect_uri listener of `npm run login` (RFC 8252 §7.3; REFERENCE A3, A8, B8):

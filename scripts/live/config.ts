@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
-import { HarnessError } from '../cli-errors.ts'
+import { type Environment, processEnvironment } from '../env.ts'
+import { HarnessError } from '../errors.ts'
 
 /**
- * Live configuration: the ONE place that reads `process.env` and `.env` (DESIGN.md §3).
+ * Live configuration: the one place that reads `.env`; the environment comes from scripts/env.ts.
  * - precedence: CLI flags > real environment > `.env` > defaults; `.env` never overrides a
  *   variable that is already set in the environment;
  * - `.env` is read from the working directory unless DINERO_ENV_FILE names another file
@@ -24,9 +25,9 @@ export interface LiveConfig {
   testOrganizations: string[]
   /** Default organisation (the one `login` saved wins when this is unset). */
   organizationId: string | undefined
-  /** The grace window configured for the Visma Connect app (REFERENCE A6: 5–60 s; 0 = none). */
+  /** The grace window configured for the Visma Connect app (5–60 s; 0 = none). */
   refreshGraceSeconds: number
-  /** How long after login the stored grant is treated as expired (Duende absolute default 30 d, REFERENCE B6). */
+  /** How long after login the stored grant is treated as expired (Duende absolute default 30 d). */
   refreshLifetimeDays: number
 }
 
@@ -61,8 +62,8 @@ export const DEFAULTS = {
 export interface LoadOptions {
   /** Which variables this command cannot run without. */
   require?: readonly ('clientId' | 'clientSecret')[]
-  /** For tests: the environment to read instead of `process.env`. */
-  env?: NodeJS.ProcessEnv
+  /** The environment to read; this process's by default. */
+  env?: Environment
   cwd?: string
 }
 
@@ -77,7 +78,7 @@ function readDotEnv(path: string): Record<string, string> {
   return parseEnv(text) as Record<string, string>
 }
 
-export function defaultTokenStore(env: NodeJS.ProcessEnv): string {
+export function defaultTokenStore(env: Environment): string {
   const base =
     env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== ''
       ? env.XDG_CONFIG_HOME
@@ -108,7 +109,7 @@ function numberIn(name: string, raw: string | undefined, fallback: number, min: 
 }
 
 export function loadConfig(flags: ConfigFlags = {}, options: LoadOptions = {}): LiveConfig {
-  const real = options.env ?? process.env
+  const real = options.env ?? processEnvironment()
   const cwd = options.cwd ?? process.cwd()
   const dotEnv = readDotEnv(resolve(cwd, real.DINERO_ENV_FILE ?? '.env'))
   const get = (key: keyof LiveConfig): string | undefined => {
@@ -150,26 +151,13 @@ export function loadConfig(flags: ConfigFlags = {}, options: LoadOptions = {}): 
 }
 
 /** Whether a browser can be opened here (macOS, Windows, or an X11/Wayland display). */
-export function hasDisplay(env: NodeJS.ProcessEnv = process.env): boolean {
+export function hasDisplay(env: Environment): boolean {
   return (
     process.platform === 'darwin' ||
     process.platform === 'win32' ||
     Boolean(env.DISPLAY) ||
     Boolean(env.WAYLAND_DISPLAY)
   )
-}
-
-/** The command-line flags both `login` and `live` accept, as config overrides. */
-export function flagsFrom(values: {
-  'connect-url'?: string
-  'api-url'?: string
-  organization?: string
-}): ConfigFlags {
-  const flags: ConfigFlags = {}
-  if (values['connect-url'] !== undefined) flags.connectUrl = values['connect-url']
-  if (values['api-url'] !== undefined) flags.apiUrl = values['api-url']
-  if (values.organization !== undefined) flags.organizationId = values.organization
-  return flags
 }
 
 /** The catalogue's base variables for a live run (no control surface, no mock-only clients). */

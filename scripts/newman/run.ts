@@ -1,32 +1,27 @@
 import newman, { type NewmanRunOptions, type NewmanRunSummary } from 'newman'
 import { ITEM_SEPARATOR, SETUP_FOLDER } from '../../collections/build.ts'
+import { HarnessError } from '../errors.ts'
 
 /**
- * Runner 2: the generated collection through the Newman library. The verdict is read from
- * `summary.run` (failed assertions and request errors per item), never from the callback's
- * error, which is null when assertions fail (DESIGN.md §5).
+ * The one Newman wrapper: the generated collection through the Newman library, for the mock
+ * run and the live run alike; what differs between them are the hooks. The verdict is read
+ * from `summary.run` (failed assertions, request and script errors per item), never from the
+ * callback's error, which is null when assertions fail.
+ *
+ * Hook timing, which the live run's token store relies on (scripts/live/newman-live.ts):
+ * - `beforeRequest` runs synchronously when postman-runtime emits it, right before the request
+ *   is handed to the HTTP client, with the request object that is then sent
+ *   (http-request.command.js: `beforeRequest(null)` … `requester.request(…, item.request, …)`):
+ *   what the hook writes to disk is durable before the first byte leaves, and what it changes
+ *   in the request is what is sent;
+ * - `onResponse` runs synchronously when the answer (or the request error) arrived, before the
+ *   item's test script runs and before the next request is prepared;
+ * - `redactExport` rewrites each reporter's export after the reporter built it and before
+ *   Newman writes it.
  */
 export interface NewmanVerdict {
   passed: boolean
   failures: string[]
-}
-
-export interface NewmanRunInput {
-  collection: Record<string, unknown>
-  /** Environment values (base variables). */
-  environment: Record<string, string>
-  /** Collection variables to set before the run (the live grant goes here, never in the environment). */
-  collectionVariables?: Record<string, string>
-  /** Check ids (folder names) to run; all when absent. The setup folder is added when `withSetup`. */
-  checks?: readonly string[]
-  withSetup?: boolean
-  reporters?: string[]
-  reporter?: Record<string, unknown>
-  /** Called for every response, before its test script's captures are used by the next request. */
-  onResponse?: (itemName: string, response: NewmanExchange) => void
-  /** Called when an item (one step) is done, with its failed assertions. */
-  onItem?: (itemName: string, failures: string[]) => void
-  timeoutRequestMs?: number
 }
 
 /** What one request and its response looked like (for secret collection and token persistence). */
@@ -38,16 +33,42 @@ export interface NewmanExchange {
   requestBody: string
 }
 
-interface HeaderListLike {
-  each(fn: (h: { key: string; value: string }) => void): void
+interface PropertyLike {
+  key: string
+  value: string
+  disabled?: boolean
+}
+interface ListLike {
+  each(fn: (p: PropertyLike) => void): void
+}
+/** The outgoing request as postman-collection holds it; a `beforeRequest` hook may change its values. */
+export interface NewmanRequest {
+  headers?: ListLike
+  body?: { mode?: string; urlencoded?: ListLike; raw?: string; toString(): string }
+  url?: { query?: ListLike }
 }
 
-function headerRecord(list: HeaderListLike | undefined): Record<string, string> {
-  const out: Record<string, string> = {}
-  list?.each((h) => {
-    out[h.key.toLowerCase()] = h.value
-  })
-  return out
+export interface NewmanHooks {
+  beforeRequest?: (itemName: string, request: NewmanRequest | undefined) => void
+  /** Every answer, or `error` when none came (`exchange` is then undefined). */
+  onResponse?: (itemName: string, exchange: NewmanExchange | undefined, error: unknown) => void
+  /** An item (one step) is done, with its failed assertions. */
+  onItem?: (itemName: string, failures: string[]) => void
+  redactExport?: (content: string) => string
+}
+
+export interface NewmanRunInput extends NewmanHooks {
+  collection: Record<string, unknown>
+  /** Environment values (base variables). */
+  environment: Record<string, string>
+  /** Collection variables to set before the run (the live grant goes here, never in the environment). */
+  collectionVariables?: Record<string, string>
+  /** Check ids (folder names) to run; all when absent. The setup folder is added when `withSetup`. */
+  checks?: readonly string[]
+  withSetup?: boolean
+  reporters?: string[]
+  reporter?: Record<string, unknown>
+  timeoutRequestMs?: number
 }
 
 export interface NewmanRunResult {
@@ -56,56 +77,70 @@ export interface NewmanRunResult {
   setupFailures: string[]
 }
 
+function headerRecord(list: ListLike | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  list?.each((h) => {
+    out[h.key.toLowerCase()] = h.value
+  })
+  return out
+}
+
 function withVariables(
   collection: Record<string, unknown>,
   extra: Record<string, string>,
 ): Record<string, unknown> {
-  const variable = ((collection.variable as { key: string; value: string }[]) ?? []).filter(
-    (v) => !(v.key in extra),
-  )
+  const variable = ((collection.variable as PropertyLike[]) ?? []).filter((v) => !(v.key in extra))
   for (const [key, value] of Object.entries(extra)) variable.push({ key, value })
   return { ...collection, variable }
 }
 
+interface RequestEvent {
+  item: { name: string }
+  request?: NewmanRequest
+  response?: { code: number; stream?: Buffer; headers?: ListLike }
+}
+
+/** Rejects only when Newman cannot run at all (HARNESS_NEWMAN_FAILED); failed checks are verdicts. */
 export function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
   const folders = input.checks ? [...(input.withSetup ? [SETUP_FOLDER] : []), ...input.checks] : undefined
-  const options: NewmanRunOptions = {
-    collection: withVariables(
-      input.collection,
-      input.collectionVariables ?? {},
-    ) as unknown as NewmanRunOptions['collection'],
+  const options = {
+    collection: withVariables(input.collection, input.collectionVariables ?? {}),
     environment: {
       values: Object.entries(input.environment).map(([key, value]) => ({ key, value, enabled: true })),
-    } as unknown as NewmanRunOptions['environment'],
+    },
     reporters: input.reporters ?? [],
     ...(input.reporter ? { reporter: input.reporter } : {}),
     ...(folders ? { folder: folders } : {}),
     ignoreRedirects: true,
     timeoutRequest: input.timeoutRequestMs ?? 30_000,
-  } as NewmanRunOptions
+  } as unknown as NewmanRunOptions
   return new Promise((resolve, reject) => {
     const emitter = newman.run(options, (err, summary) => {
       if (err) {
-        reject(err)
+        const message = input.redactExport ? input.redactExport(err.message) : err.message
+        reject(new HarnessError('HARNESS_NEWMAN_FAILED', `newman could not run: ${message}`))
         return
       }
       resolve(verdictsOf(summary))
     })
-    if (input.onResponse) {
-      const onResponse = input.onResponse
-      emitter.on('request', (_err: unknown, args: RequestEventArgs) => {
-        if (!args.response) return
-        onResponse(args.item.name, {
+    const { beforeRequest, onResponse, onItem, redactExport } = input
+    if (beforeRequest)
+      emitter.on('beforeRequest', (_err: unknown, args: RequestEvent) =>
+        beforeRequest(args.item.name, args.request),
+      )
+    if (onResponse) {
+      emitter.on('request', (err: unknown, args: RequestEvent) => {
+        const exchange = args.response && {
           code: args.response.code,
           text: args.response.stream?.toString('utf8') ?? '',
           headers: headerRecord(args.response.headers),
           requestHeaders: headerRecord(args.request?.headers),
           requestBody: args.request?.body?.toString() ?? '',
-        })
+        }
+        onResponse(args.item.name, exchange, err)
       })
     }
-    if (input.onItem) {
-      const onItem = input.onItem
+    if (onItem) {
       const failed = new Map<string, string[]>()
       emitter.on('assertion', (err: Error | null, args: { item: { name: string }; assertion: string }) => {
         if (!err) return
@@ -117,14 +152,20 @@ export function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
         onItem(args.item.name, failed.get(args.item.name) ?? [])
       })
     }
+    if (redactExport) {
+      // Registered at 'start', i.e. after the reporters: runs after they built their exports.
+      emitter.on('start', () => {
+        emitter.on('beforeDone', () => {
+          const exports = (emitter as unknown as { exports?: { content?: unknown }[] }).exports ?? []
+          for (const e of exports) if (typeof e.content === 'string') e.content = redactExport(e.content)
+        })
+      })
+    }
   })
 }
 
-interface RequestEventArgs {
-  item: { name: string }
-  response?: { code: number; stream?: Buffer; headers?: HeaderListLike }
-  request?: { headers?: HeaderListLike; body?: { toString(): string } }
-}
+/** The setup folder's items are named `setup · 1. …` (collections/build.ts). */
+const SETUP_PREFIX = 'setup'
 
 export function checkIdOf(itemName: string): string {
   const i = itemName.indexOf(ITEM_SEPARATOR)
@@ -143,7 +184,7 @@ function verdictsOf(summary: NewmanRunSummary): NewmanRunResult {
     for (const a of execution.assertions ?? []) {
       if (a.error) failures.push(`${name}: ${a.assertion}: ${a.error.message}`)
     }
-    if (id === 'setup') {
+    if (id === SETUP_PREFIX) {
       setupFailures.push(...failures)
       continue
     }
@@ -156,8 +197,8 @@ function verdictsOf(summary: NewmanRunSummary): NewmanRunResult {
   for (const f of summary.run.failures) {
     const name = (f.source as { name?: string } | undefined)?.name ?? ''
     const id = checkIdOf(name)
-    if (id === 'setup' || !verdicts.has(id)) continue
-    const v = verdicts.get(id)!
+    const v = verdicts.get(id)
+    if (id === SETUP_PREFIX || v === undefined) continue
     const message = `${name}: ${f.error.name}: ${f.error.message}`
     if (!v.failures.some((m) => m.endsWith(f.error.message))) v.failures.push(message)
     v.passed = false

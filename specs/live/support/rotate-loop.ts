@@ -5,7 +5,7 @@
  * n-th answer has been read and before it is saved: the one kill point a random kill rarely hits.
  */
 import { parseArgs } from 'node:util'
-import { runCli } from '../../../scripts/live/cli.ts'
+import { runMain } from '../../../scripts/cli/main.ts'
 import { loadConfig } from '../../../scripts/live/config.ts'
 import { refreshStored } from '../../../scripts/live/refresher.ts'
 import { SecretSet } from '../../../scripts/live/secrets.ts'
@@ -19,7 +19,7 @@ const { values } = parseArgs({
   },
 })
 const secrets = new SecretSet()
-runCli(async () => {
+runMain(async () => {
   const config = loadConfig(
     values['connect-url'] === undefined ? {} : { connectUrl: values['connect-url'] },
     { require: ['clientId', 'clientSecret'] },

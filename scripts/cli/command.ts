@@ -1,0 +1,19 @@
+import type { Environment } from '../env.ts'
+import type { SecretSet } from '../live/secrets.ts'
+import type { CommandSpec, Flags, Values } from './args.ts'
+
+/** What every command receives besides its flags. */
+export interface Context {
+  env: Environment
+  /** Known secrets: the error line a failed command prints is redacted with them. */
+  secrets: SecretSet
+}
+
+/** One command of `dinero-conformance`: its flag table, and what it does; resolves to the exit code. */
+export interface Command<F extends Flags = Flags> extends CommandSpec<F> {
+  run(values: Values<F>, context: Context): Promise<number>
+}
+
+export function defineCommand<const F extends Flags>(command: Command<F>): Command<F> {
+  return command
+}

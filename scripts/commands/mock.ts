@@ -1,0 +1,91 @@
+/**
+ * `dinero-conformance mock`: serves Visma Connect and Dinero on one loopback port until
+ * SIGINT/SIGTERM (then closes and exits 0).
+ */
+import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
+import { defineCommand } from '../cli/command.ts'
+import { HarnessError } from '../errors.ts'
+
+export const command = defineCommand({
+  name: 'mock',
+  summary: 'Serve the Visma Connect + Dinero mock on a loopback port until Ctrl-C',
+  flags: {
+    port: {
+      type: 'number',
+      value: '<port>',
+      default: 4010,
+      min: 0,
+      max: 65535,
+      integer: true,
+      description: 'port to listen on; 0 picks a free one',
+    },
+    host: { type: 'string', value: '<host>', default: '127.0.0.1', description: 'interface to listen on' },
+    consent: {
+      type: 'string',
+      value: '<mode>',
+      default: 'interactive',
+      choices: ['interactive', 'auto'],
+      description: 'interactive: login and consent pages; auto: the seeded user accepts at once',
+    },
+    'refresh-usage': {
+      type: 'string',
+      value: '<usage>',
+      default: 'one-time',
+      choices: ['one-time', 'reuse'],
+      description: 'whether a refresh token rotates on use',
+    },
+    grace: {
+      type: 'number',
+      value: '<s>',
+      default: 0,
+      min: 0,
+      max: 60,
+      description: 'grace window for a used refresh token, seconds',
+    },
+    replay: {
+      type: 'string',
+      value: '<policy>',
+      default: 'revoke-all',
+      choices: ['reject', 'revoke-all'],
+      description: 'what a replayed refresh token costs',
+    },
+    deviation: {
+      type: 'string',
+      value: '<id>',
+      multiple: true,
+      choices: Object.keys(DEVIATIONS),
+      description: 'make the mock wrong on purpose',
+    },
+  },
+  notes: ['client: isv_conformance_test / conformance-secret, user: user@example.com / Passw0rd!'],
+  async run(values) {
+    const { createMock, serveMock } = await import('../../mocks/index.ts')
+    const mock = createMock({
+      consent: values.consent as 'interactive' | 'auto',
+      refresh: {
+        usage: values['refresh-usage'] as 'one-time' | 'reuse',
+        replay: values.replay as 'reject' | 'revoke-all',
+        graceSeconds: values.grace,
+      },
+      deviations: values.deviation as DeviationId[],
+    })
+    const served = await serveMock(mock, { port: values.port, host: values.host }).catch(
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EADDRINUSE')
+          throw new HarnessError(
+            'HARNESS_PORT_IN_USE',
+            `port ${values.port} on ${values.host} is already in use; pick another with --port`,
+          )
+        throw e
+      },
+    )
+    console.log(`dinero-conformance mock listening on ${served.origin}`)
+    console.log(`  discovery: ${served.origin}/.well-known/openid-configuration`)
+    console.log('  client: isv_conformance_test / conformance-secret, user: user@example.com / Passw0rd!')
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve())
+    })
+    await served.close()
+    return 0
+  },
+})
