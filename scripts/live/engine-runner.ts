@@ -3,7 +3,7 @@ import { checkSchemas } from '../../collections/model/schemas.ts'
 import type { Check } from '../../collections/model/types.ts'
 import { type CheckResult, runCheck, type Send } from '../engine/run.ts'
 import { type LiveConfig, liveVariables } from './config.ts'
-import { refreshStored } from './refresher.ts'
+import { neverSentCode, refreshStored } from './refresher.ts'
 import type { SecretSet } from './secrets.ts'
 import type { TokenStore } from './token-store.ts'
 
@@ -31,11 +31,15 @@ export function liveSend(store: TokenStore, secrets: SecretSet): Send {
     const ours = presented !== undefined && presented === store.grant.refreshToken
     if (presented !== undefined && store.isSpent(presented))
       throw new ReplayRefused('refusing to present a consumed refresh token')
-    if (ours) store.beginRefresh(presented)
+    const inFlight = ours ? store.beginRefresh(presented) : undefined
     const res = await request(req.url, {
       method: req.method as 'GET',
       headers: req.headers,
       ...(req.body === undefined ? {} : { body: req.body }),
+    }).catch((e: unknown) => {
+      // Nothing left the machine: a first presentation is undone and the token stays usable.
+      if (inFlight?.attempts === 1 && neverSentCode(e) !== undefined) store.abandonRefresh()
+      throw e
     })
     const text = await res.body.text()
     const headers = new Headers()

@@ -1,4 +1,4 @@
-import { HarnessError } from '../cli-errors.ts'
+import { HarnessError } from '../errors.ts'
 import type { SecretSet } from './secrets.ts'
 import {
   assertUsable,
@@ -9,13 +9,18 @@ import {
 } from './token-store.ts'
 
 /**
- * The refresh_token grant with the write-ahead protocol (issue 5; REFERENCE A6, B5; RFC 6749 §6):
+ * The refresh_token grant with the write-ahead protocol (RFC 6749 §6; visma-connect-tokens,
+ * duende-refresh-token-service: one-time refresh tokens, a replay revokes the grant):
  * 1. refuse a token this harness knows to be consumed (a replay makes Visma revoke everything);
  * 2. save the in-flight record (token + time), THEN send the form (client_secret_post);
  * 3. 200 → save the new tokens and clear the record in one atomic write;
  *    invalid_grant → mark the grant refused (HARNESS_REFRESH_REJECTED, "run npm run login");
  *    any other 4xx → the token was not consumed: clear the record and report;
- *    no answer / 5xx → the token may be consumed: keep the record and go to 4;
+ *    the request provably never left the machine (connection refused, DNS failure, connect
+ *    timeout: nothing was written to a socket) → the token was not consumed: clear the record
+ *    and report HARNESS_CONNECT_UNREACHABLE, the same token stays usable;
+ *    no answer after sending / 5xx / 200 without tokens → the token may be consumed: keep the
+ *    record and go to 4;
  * 4. recovery (also on start, when a record is left over): inside the configured grace window
  *    (measured from before the first presentation, minus a margin) present the same token again —
  *    the server accepts it there; otherwise stop with HARNESS_REFRESH_UNCERTAIN and never
@@ -43,11 +48,53 @@ export function withinGrace(inFlight: InFlight, graceSeconds: number, now: numbe
   return graceSeconds > 0 && now - inFlight.at < graceSeconds * 1000 - GRACE_MARGIN_MS
 }
 
-export function uncertain(inFlight: InFlight, graceSeconds: number): HarnessError {
+/** What is known about a refresh whose outcome was not saved; each case gets a message that is true for it. */
+export type Unsettled =
+  | { kind: 'left-over' }
+  | { kind: 'no-answer'; reason: string }
+  | { kind: 'answer-without-tokens'; status: number }
+
+function describe(inFlight: InFlight, what: Unsettled): string {
+  const at = new Date(inFlight.at).toISOString()
+  switch (what.kind) {
+    case 'left-over':
+      return `a refresh started at ${at} by an earlier run was never settled (that run stopped before it saved an outcome)`
+    case 'no-answer':
+      return `a refresh sent at ${at} got no answer (${what.reason})`
+    case 'answer-without-tokens':
+      return `a refresh sent at ${at} was answered ${what.status} without new tokens`
+  }
+}
+
+export function uncertain(
+  inFlight: InFlight,
+  graceSeconds: number,
+  what: Unsettled = { kind: 'left-over' },
+): HarnessError {
   return new HarnessError(
     'HARNESS_REFRESH_UNCERTAIN',
-    `a refresh started at ${new Date(inFlight.at).toISOString()} never had its answer saved, so the stored refresh token may already be consumed; presenting it again could make Visma revoke ALL access for this client and user, so it is not presented${graceSeconds > 0 ? ` (the ${graceSeconds} s grace window has passed)` : ' (no grace window configured: DINERO_REFRESH_GRACE_SECONDS)'}. Run npm run login again`,
+    `${describe(inFlight, what)}, so the stored refresh token may already be consumed at the server; presenting it again could make Visma revoke ALL access for this client and user, so it is not presented${graceSeconds > 0 ? ` (the ${graceSeconds} s grace window has passed)` : ' (no grace window configured: DINERO_REFRESH_GRACE_SECONDS)'}. Run npm run login again`,
   )
+}
+
+/**
+ * Error codes that mean the request never left this machine: the connection or the name lookup
+ * failed, so no byte of the request (and so no token) was written to a socket. A reset or a
+ * timeout after connecting is not among them: the server may have read the token.
+ */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** The pre-connection error code of `e` (fetch wraps it as `cause`; happy eyeballs as an AggregateError), if that is all it is. */
+export function neverSentCode(e: unknown): string | undefined {
+  for (let cur = e, depth = 0; cur instanceof Error && depth < 5; cur = cur.cause, depth++) {
+    const code = (cur as NodeJS.ErrnoException).code
+    if (code !== undefined && NEVER_SENT.has(code)) {
+      const all = (cur as Partial<AggregateError>).errors
+      if (Array.isArray(all) && !all.every((x) => neverSentCode(x) !== undefined)) return undefined
+      return code
+    }
+  }
+  return undefined
 }
 
 /** Refreshes the stored grant once, recovering a left-over in-flight record first. */
@@ -56,7 +103,8 @@ export async function refreshStored(store: TokenStore, o: RefresherOptions): Pro
   const grant = store.load()
   assertUsable(grant, { issuer: o.connectUrl, clientId: o.clientId, now: now() })
   if (grant.inFlight !== undefined) {
-    if (!withinGrace(grant.inFlight, o.graceSeconds, now())) throw uncertain(grant.inFlight, o.graceSeconds)
+    if (!withinGrace(grant.inFlight, o.graceSeconds, now()))
+      throw uncertain(grant.inFlight, o.graceSeconds, { kind: 'left-over' })
     o.log?.(
       `the last refresh was interrupted before its answer was saved; presenting that token once more inside the ${o.graceSeconds} s grace window`,
     )
@@ -91,8 +139,11 @@ async function present(store: TokenStore, token: string, o: RefresherOptions): P
     })
     status = res.status
     text = await res.text()
-  } catch {
-    return noAnswer(store, token, inFlight, o, 'the token endpoint did not answer')
+  } catch (e) {
+    const code = neverSentCode(e)
+    if (code !== undefined) return unreachable(store, inFlight, o, code)
+    const reason = e instanceof Error && e.name === 'TimeoutError' ? 'timed out' : 'the connection failed'
+    return noAnswer(store, token, inFlight, o, { kind: 'no-answer', reason })
   }
 
   let answer: (TokenAnswer & { error?: string }) | undefined
@@ -100,7 +151,7 @@ async function present(store: TokenStore, token: string, o: RefresherOptions): P
     answer = JSON.parse(text) as TokenAnswer & { error?: string }
   } catch {}
   if (status >= 500 || (status === 200 && typeof answer?.access_token !== 'string'))
-    return noAnswer(store, token, inFlight, o, `the token endpoint answered ${status} without tokens`)
+    return noAnswer(store, token, inFlight, o, { kind: 'answer-without-tokens', status })
 
   if (status === 200 && answer !== undefined) {
     o.secrets?.addTokenResponse(answer)
@@ -129,12 +180,34 @@ async function noAnswer(
   token: string,
   inFlight: InFlight,
   o: RefresherOptions,
-  why: string,
+  what: Unsettled,
 ): Promise<StoredGrant> {
   const now = (o.now ?? Date.now)()
   if (inFlight.attempts < MAX_ATTEMPTS && withinGrace(inFlight, o.graceSeconds, now)) {
-    o.log?.(`${why}; presenting the same token again inside the grace window`)
+    o.log?.(`${describe(inFlight, what)}; presenting the same token again inside the grace window`)
     return present(store, token, o)
   }
-  throw uncertain(inFlight, o.graceSeconds)
+  throw uncertain(inFlight, o.graceSeconds, what)
+}
+
+/**
+ * Nothing left the machine. A first presentation is undone (the record cleared, the token still
+ * usable); a retry of an earlier, unsettled presentation keeps that record, as its outcome is
+ * still unknown, minus the attempt that never happened.
+ */
+function unreachable(store: TokenStore, inFlight: InFlight, o: RefresherOptions, code: string): never {
+  const where = `the token endpoint ${o.connectUrl}/connect/token could not be reached (${code})`
+  if (inFlight.attempts <= 1) {
+    store.abandonRefresh()
+    throw new HarnessError(
+      'HARNESS_CONNECT_UNREACHABLE',
+      `${where}; nothing was sent, so the stored refresh token is unchanged and still usable: check DINERO_CONNECT_URL and the network, then run again`,
+    )
+  }
+  store.save({ ...store.grant, inFlight: { ...inFlight, attempts: inFlight.attempts - 1 } })
+  const grace = o.graceSeconds > 0 ? ` within the ${o.graceSeconds} s grace window` : ''
+  throw new HarnessError(
+    'HARNESS_CONNECT_UNREACHABLE',
+    `${where} to settle the refresh started at ${new Date(inFlight.at).toISOString()}; nothing was sent this time, but that earlier presentation is still unsettled: run again${grace} once the endpoint is reachable, or npm run login`,
+  )
 }

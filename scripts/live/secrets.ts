@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { HarnessError } from '../cli-errors.ts'
+import { HarnessError } from '../errors.ts'
 
 /**
  * The live run's secrets (issue 5, DESIGN.md §4): the client secret, codes, access, refresh and

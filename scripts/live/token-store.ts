@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import {
-  chmodSync,
   closeSync,
+  fchmodSync,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -9,23 +10,25 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs'
-import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
-import { HarnessError } from '../cli-errors.ts'
+import { z } from 'zod'
+import { HarnessError } from '../errors.ts'
+import { StoreLock } from './store-lock.ts'
 
 /**
- * The live token store (issue 5, DESIGN.md §3). One JSON file holding one grant:
+ * The live token store. One JSON file holding one grant:
  * - written atomically: temp file in the same directory (O_EXCL, 0600) + fsync + rename + fsync
  *   of the directory, so a crash leaves the old or the new file, never a torn one;
  * - every call is synchronous, so a caller can persist a rotated token inside an event handler
  *   before anything else runs (the Newman hook relies on this);
- * - guarded by `<store>.lock`, created with O_EXCL and holding pid + process start time + host;
- *   a lock whose process is gone (or whose pid now belongs to a younger process) is stale and
- *   is taken over; a live one → HARNESS_TOKEN_STORE_LOCKED;
+ * - guarded by a lock (scripts/live/store-lock.ts: one holder at a time, stale locks taken over
+ *   by compare-and-swap) → HARNESS_TOKEN_STORE_LOCKED while another run holds it;
+ * - validated on every read: anything but a well-formed grant (not JSON, another shape, wrong
+ *   types) → HARNESS_TOKEN_STORE_CORRUPT, never a TypeError later;
+ * - private: a store that group or others could read is made 0600 again, with a warning that
+ *   the refresh token in it may have been exposed;
  * - a write-ahead `inFlight` record (token being presented + time) is saved before each refresh
  *   request and cleared in the same atomic write that saves the answer. If a run dies in
  *   between, the next run finds the record and knows that token may already be consumed;
@@ -67,47 +70,34 @@ export interface TokenAnswer {
   scope?: string
 }
 
-interface LockRecord {
-  pid: number
-  start?: string
-  host: string
-  at: string
-}
-
 const CONSUMED_KEPT = 32
+
+const inFlightSchema = z.object({
+  token: z.string().min(1),
+  at: z.number(),
+  attempts: z.number().int().min(1),
+})
+
+const storedGrantSchema = z.object({
+  version: z.literal(1),
+  issuer: z.string(),
+  clientId: z.string(),
+  refreshToken: z.string().min(1),
+  accessToken: z.string().exactOptional(),
+  accessTokenExpiresAt: z.number().exactOptional(),
+  scope: z.string().exactOptional(),
+  grantedAt: z.number(),
+  expiresAt: z.number(),
+  updatedAt: z.number(),
+  rotations: z.number().int().min(0),
+  status: z.enum(['active', 'rejected', 'revoked']),
+  organizationId: z.string().exactOptional(),
+  inFlight: inFlightSchema.exactOptional(),
+  consumed: z.array(z.string()),
+}) satisfies z.ZodType<StoredGrant>
 
 export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16)
-}
-
-/** Start time of a process in clock ticks since boot (Linux), to tell a reused pid from the original. */
-function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch {
-    return undefined
-  }
-}
-
-function isAlive(holder: LockRecord): boolean {
-  if (holder.host !== hostname()) return true
-  try {
-    process.kill(holder.pid, 0)
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false
-  }
-  const start = processStart(holder.pid)
-  return holder.start === undefined || start === undefined || start === holder.start
-}
-
-function readOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw e
-  }
 }
 
 /** temp file in the same directory + fsync + rename + fsync(dir). */
@@ -142,29 +132,46 @@ export function writeFileAtomicSync(path: string, data: string): void {
 
 export interface OpenOptions {
   now?: () => number
+  /** Where the one-line warnings go (a store others could read); default stderr. */
+  warn?: (line: string) => void
+}
+
+function corrupt(path: string, why: string): HarnessError {
+  return new HarnessError(
+    'HARNESS_TOKEN_STORE_CORRUPT',
+    `the token store ${path} ${why}: run npm run login again`,
+  )
 }
 
 export class TokenStore {
-  readonly lockPath: string
   private readonly now: () => number
+  private readonly warn: (line: string) => void
+  private readonly lock: StoreLock
   private cached: StoredGrant | undefined
-  private held = true
-  private readonly onExit = () => this.release()
 
   private constructor(
     readonly path: string,
-    now: () => number,
+    options: OpenOptions,
   ) {
-    this.lockPath = `${path}.lock`
-    this.now = now
+    this.now = options.now ?? Date.now
+    this.warn = options.warn ?? ((line) => console.error(line))
+    this.lock = new StoreLock(`${path}.lock`, path)
+  }
+
+  /** The lock directory (`<store>.lock/`): see scripts/live/store-lock.ts. */
+  get lockPath(): string {
+    return this.lock.dir
   }
 
   /** Takes the lock (held until `release()` or process exit) and cleans up temp files of dead writers. */
   static open(path: string, options: OpenOptions = {}): TokenStore {
-    const store = new TokenStore(path, options.now ?? Date.now)
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-    store.acquire()
-    process.on('exit', store.onExit)
+    const store = new TokenStore(path, options)
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+    } catch (e) {
+      throw corrupt(path, `cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)})`)
+    }
+    store.lock.acquire()
     const prefix = `.${basename(path)}.`
     for (const name of readdirSync(dirname(path))) {
       if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dirname(path), name), { force: true })
@@ -172,90 +179,66 @@ export class TokenStore {
     return store
   }
 
-  private acquire(): void {
-    const me: LockRecord = {
-      pid: process.pid,
-      host: hostname(),
-      at: new Date().toISOString(),
-      ...(processStart(process.pid) === undefined ? {} : { start: processStart(process.pid)! }),
-    }
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const fd = openSync(this.lockPath, 'wx', 0o600)
-        writeSync(fd, JSON.stringify(me))
-        fsyncSync(fd)
-        closeSync(fd)
-        return
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      }
-      const raw = readOrUndefined(this.lockPath)
-      if (raw === undefined) continue
-      let holder: LockRecord | undefined
-      try {
-        holder = JSON.parse(raw) as LockRecord
-      } catch {
-        // A writer died between creating the lock and writing it; give a live one a moment.
-        const age = Date.now() - statSync(this.lockPath).mtimeMs
-        if (age < 2_000) throw this.locked(undefined)
-      }
-      if (holder !== undefined && isAlive(holder)) throw this.locked(holder)
-      // Stale: remove it only if it is still the same stale lock (another process may have won the race).
-      if (readOrUndefined(this.lockPath) === raw) rmSync(this.lockPath, { force: true })
-    }
-    throw this.locked(undefined)
-  }
-
-  private locked(holder: LockRecord | undefined): HarnessError {
-    const who = holder ? `process ${holder.pid} on ${holder.host} (since ${holder.at})` : 'another process'
-    return new HarnessError(
-      'HARNESS_TOKEN_STORE_LOCKED',
-      `the token store ${this.path} is in use by ${who}; one run at a time per store — wait for it to finish`,
-    )
-  }
-
   /** Gives up the lock; the store object is unusable afterwards. */
   release(): void {
-    if (!this.held) return
-    this.held = false
-    process.off('exit', this.onExit)
-    const raw = readOrUndefined(this.lockPath)
-    if (raw === undefined) return
-    try {
-      if ((JSON.parse(raw) as LockRecord).pid === process.pid) unlinkSync(this.lockPath)
-    } catch {}
+    this.lock.release()
   }
 
   exists(): boolean {
-    return readOrUndefined(this.path) !== undefined
+    return this.read() !== undefined
   }
 
-  /** The stored grant; HARNESS_TOKEN_STORE_MISSING when there is none. */
+  /** The stored grant; HARNESS_TOKEN_STORE_MISSING when there is none, HARNESS_TOKEN_STORE_CORRUPT when it is malformed. */
   load(): StoredGrant {
-    this.assertHeld()
-    const raw = readOrUndefined(this.path)
+    this.lock.assertHeld()
+    const raw = this.read()
     if (raw === undefined)
       throw new HarnessError(
         'HARNESS_TOKEN_STORE_MISSING',
         `no stored grant at ${this.path}: run npm run login first`,
       )
-    let grant: StoredGrant
+    let json: unknown
     try {
-      grant = JSON.parse(raw) as StoredGrant
+      json = JSON.parse(raw)
     } catch {
-      throw new HarnessError(
-        'HARNESS_TOKEN_STORE_CORRUPT',
-        `the token store ${this.path} is not valid JSON: run npm run login again`,
-      )
+      throw corrupt(this.path, 'is not valid JSON')
     }
-    if (grant.version !== 1 || typeof grant.refreshToken !== 'string')
-      throw new HarnessError(
-        'HARNESS_TOKEN_STORE_CORRUPT',
-        `the token store ${this.path} has an unknown format: run npm run login again`,
-      )
-    if ((statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600)
-    this.cached = grant
-    return grant
+    const parsed = storedGrantSchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const where = issue?.path.length ? issue.path.join('.') : 'the top level'
+      throw corrupt(this.path, `is not a stored grant (${where}: ${issue?.message ?? 'invalid'})`)
+    }
+    this.cached = parsed.data
+    return parsed.data
+  }
+
+  /** The file's text, made private first if others could read it; undefined when there is none. */
+  private read(): string | undefined {
+    let fd: number
+    try {
+      fd = openSync(this.path, 'r')
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return undefined
+      throw corrupt(this.path, `cannot be read (${code ?? String(e)})`)
+    }
+    try {
+      const st = fstatSync(fd)
+      if (!st.isFile()) throw corrupt(this.path, 'is not a file')
+      if ((st.mode & 0o077) !== 0) {
+        fchmodSync(fd, 0o600)
+        this.warn(
+          `warning: the token store ${this.path} was readable by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); it is 0600 now, but the refresh token in it may have been exposed: sign in again with npm run login (which replaces it) and revoke the old grant in Visma Connect if others use this machine`,
+        )
+      }
+      return readFileSync(fd, 'utf8')
+    } catch (e) {
+      if (e instanceof HarnessError) throw e
+      throw corrupt(this.path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`)
+    } finally {
+      closeSync(fd)
+    }
   }
 
   get grant(): StoredGrant {
@@ -263,12 +246,11 @@ export class TokenStore {
   }
 
   save(grant: StoredGrant): void {
-    this.assertHeld()
+    this.lock.assertHeld()
     const next = { ...grant, updatedAt: this.now() }
     writeFileAtomicSync(this.path, `${JSON.stringify(next, null, 2)}\n`)
     this.cached = next
   }
-
   /** A fresh grant from a code exchange (login). Replaces whatever was stored. */
   saveNew(input: {
     issuer: string
@@ -353,10 +335,6 @@ export class TokenStore {
   /** Whether this harness knows the token to be consumed (or refused): presenting it would be a replay. */
   isSpent(token: string): boolean {
     return this.grant.consumed.includes(tokenFingerprint(token))
-  }
-
-  private assertHeld(): void {
-    if (!this.held) throw new Error('token store used after release()')
   }
 }
 

@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { HarnessError } from '../../scripts/cli-errors.ts'
-import { refreshStored } from '../../scripts/live/refresher.ts'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { HarnessError } from '../../scripts/errors.ts'
+import { refreshStored, uncertain } from '../../scripts/live/refresher.ts'
+import {
+  FOREIGN_LOCK_STALE_MS,
+  LOCK_HEARTBEAT_MS,
+  type LockRecord,
+  StoreLock,
+  TORN_LOCK_GRACE_MS,
+} from '../../scripts/live/store-lock.ts'
 import { type StoredGrant, TokenStore, tokenFingerprint } from '../../scripts/live/token-store.ts'
 import {
+  freePort,
   journal,
   LIVE_CLIENT_ID,
   LIVE_CLIENT_ID_2,
@@ -45,6 +53,26 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
     return e instanceof HarnessError ? e.code : `not a HarnessError: ${String(e)}`
   }
   return undefined
+}
+
+const lockOf = (path: string) => new StoreLock(`${path}.lock`, path)
+/** Writes the lock's next generation as if another process held it. */
+function plantLock(path: string, record: Partial<LockRecord> | string, ageMs = 0): string {
+  mkdirSync(`${path}.lock`, { recursive: true })
+  const file = join(`${path}.lock`, String((lockOf(path).current()?.gen ?? 0) + 1))
+  writeFileSync(
+    file,
+    typeof record === 'string'
+      ? record
+      : JSON.stringify({ state: 'held', host: hostname(), at: 'then', pid: 1, ...record }),
+  )
+  const then = new Date(Date.now() - ageMs)
+  utimesSync(file, then, then)
+  return file
+}
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''])
+  return new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)))
 }
 
 let tmp: ReturnType<typeof tempDir>
@@ -88,33 +116,102 @@ describe('token store', () => {
     const store = open(path)
     expect(code(() => TokenStore.open(path))).toBe('HARNESS_TOKEN_STORE_LOCKED')
     store.release()
-    expect(existsSync(`${path}.lock`)).toBe(false)
+    expect(lockOf(path).current()?.record?.state).toBe('free')
     expect(code(() => open(path))).toBeUndefined()
+    // One generation file at rest: each change of hands collects the older ones.
+    expect(readdirSync(`${path}.lock`)).toHaveLength(1)
   })
 
   it('a stale lock (dead pid, or a reused pid with another start time) is taken over; a live holder is not', async () => {
     const path = join(tmp.dir, 'stale', 'tokens.json')
     open(path).release()
-    const child = spawn(process.execPath, ['-e', ''])
-    const deadPid = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)))
-    const lock = (record: Record<string, unknown>) => writeFileSync(`${path}.lock`, JSON.stringify(record))
+    const dead = await deadPid()
 
-    lock({ pid: deadPid, host: hostname(), at: 'then' })
+    plantLock(path, { pid: dead })
     expect(code(() => open(path).release())).toBeUndefined()
 
-    lock({ pid: process.pid, start: '1', host: hostname(), at: 'then' })
+    plantLock(path, { pid: process.pid, start: '1' })
     expect(code(() => open(path).release())).toBeUndefined()
 
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'])
     try {
       await new Promise((resolve) => sleeper.on('spawn', resolve))
-      lock({ pid: sleeper.pid, host: hostname(), at: 'now' })
-      expect(code(() => TokenStore.open(path))).toBe('HARNESS_TOKEN_STORE_LOCKED')
-      lock({ pid: deadPid, host: 'another-host', at: 'now' })
+      plantLock(path, { pid: sleeper.pid! })
       expect(code(() => TokenStore.open(path))).toBe('HARNESS_TOKEN_STORE_LOCKED')
     } finally {
       sleeper.kill()
     }
+  })
+
+  it('a lock from another host holds while its mtime is fresh (HARNESS_TOKEN_STORE_LOCKED) and is taken over once it is older than FOREIGN_LOCK_STALE_MS', async () => {
+    const path = join(tmp.dir, 'foreign', 'tokens.json')
+    const dead = await deadPid()
+    plantLock(path, { pid: dead, host: 'ci-container-7f3a' }, FOREIGN_LOCK_STALE_MS - 10_000)
+    expect(code(() => TokenStore.open(path))).toBe('HARNESS_TOKEN_STORE_LOCKED')
+    plantLock(path, { pid: dead, host: 'ci-container-7f3a' }, FOREIGN_LOCK_STALE_MS + 10_000)
+    expect(code(() => open(path))).toBeUndefined()
+    expect(lockOf(path).current()?.record?.pid).toBe(process.pid)
+  })
+
+  it('a holder keeps its lock fresh for other hosts: every save and every LOCK_HEARTBEAT_MS touch its mtime', () => {
+    const path = join(tmp.dir, 'heartbeat', 'tokens.json')
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const store = open(path)
+      const age = () => Date.now() - statSync(lockOf(path).current()!.file).mtimeMs
+      const backdate = () => {
+        const then = new Date(Date.now() - 3_600_000)
+        utimesSync(lockOf(path).current()!.file, then, then)
+      }
+      backdate()
+      expect(age()).toBeGreaterThan(FOREIGN_LOCK_STALE_MS)
+      vi.advanceTimersByTime(LOCK_HEARTBEAT_MS)
+      expect(age()).toBeLessThan(FOREIGN_LOCK_STALE_MS)
+      backdate()
+      store.saveNew({ issuer: 'https://c', clientId: 'isv_x', answer: answer(RT1), lifetimeDays: 30 })
+      expect(age()).toBeLessThan(FOREIGN_LOCK_STALE_MS)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('a lock whose record is still being written holds for TORN_LOCK_GRACE_MS, then counts as left by a dead writer', () => {
+    const path = join(tmp.dir, 'torn', 'tokens.json')
+    plantLock(path, '')
+    expect(code(() => TokenStore.open(path))).toBe('HARNESS_TOKEN_STORE_LOCKED')
+    plantLock(path, '{"state":"he', TORN_LOCK_GRACE_MS + 5_000)
+    expect(code(() => open(path))).toBeUndefined()
+  })
+
+  it('a run whose lock was taken over meanwhile refuses to write: HARNESS_TOKEN_STORE_LOCKED, the store unchanged', () => {
+    const path = join(tmp.dir, 'taken', 'tokens.json')
+    const store = open(path)
+    store.saveNew({ issuer: 'https://c', clientId: 'isv_x', answer: answer(RT1), lifetimeDays: 30 })
+    const before = readFileSync(path, 'utf8')
+    plantLock(path, { host: 'another-host' })
+    expect(code(() => store.beginRefresh(RT1))).toBe('HARNESS_TOKEN_STORE_LOCKED')
+    expect(readFileSync(path, 'utf8')).toBe(before)
+    // Releasing leaves the other holder's generation alone.
+    store.release()
+    expect(lockOf(path).current()?.record?.host).toBe('another-host')
+  })
+
+  it('a store others can read is made 0600 again, with a one-line warning that the refresh token may have been exposed', () => {
+    const path = join(tmp.dir, 'exposed', 'tokens.json')
+    const lines: string[] = []
+    const store = TokenStore.open(path, { warn: (line) => lines.push(line) })
+    opened.push(store)
+    store.saveNew({ issuer: 'https://c', clientId: 'isv_x', answer: answer(RT1), lifetimeDays: 30 })
+    expect(lines).toEqual([])
+    chmodSync(path, 0o644)
+    expect(store.load().refreshToken).toBe(RT1)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^warning: .*0644.*refresh token .*may have been exposed.*npm run login.*revoke/)
+    expect(lines[0]).not.toContain('\n')
+    expect(lines[0]).not.toContain(RT1)
+    store.load()
+    expect(lines).toHaveLength(1)
   })
 
   it('the write-ahead record is on disk before a refresh and cleared with the answer; the consumed token is remembered', () => {
@@ -208,6 +305,57 @@ describe('refresher against the served mock (one-time tokens, revoke-all)', () =
     expect(recovered.inFlight).toBeUndefined()
     const last = (await mine(LIVE_CLIENT_ID_2)).at(-1)!
     expect([last.status, last.details.refresh]).toEqual([200, 'grace'])
+  })
+
+  it('a refresh that never left the machine (connection refused, no grace window) → HARNESS_CONNECT_UNREACHABLE; the in-flight record is cleared and the same token is accepted next time', async () => {
+    const path = join(tmp.dir, 'closed', 'tokens.json')
+    await seedGrant(live, path)
+    const store = open(path)
+    const token = store.load().refreshToken
+    const closed = `http://127.0.0.1:${await freePort()}`
+    store.save({ ...store.grant, issuer: closed })
+    expect(await codeOf(refreshStored(store, { ...options(), connectUrl: closed }))).toBe(
+      'HARNESS_CONNECT_UNREACHABLE',
+    )
+    const after = store.load()
+    expect(after.inFlight).toBeUndefined()
+    expect(after.refreshToken).toBe(token)
+    expect(store.isSpent(token)).toBe(false)
+
+    store.save({ ...after, issuer: live.origin })
+    const refreshed = await refreshStored(store, options())
+    expect(refreshed.refreshToken).not.toBe(token)
+    const last = (await mine(LIVE_CLIENT_ID)).at(-1)!
+    // A first use, not a replay: the mock saw the token unconsumed.
+    expect([last.status, last.details.refresh, last.details.rotated]).toEqual([200, undefined, true])
+  })
+
+  it('a retry of an unsettled refresh that cannot reach the endpoint → HARNESS_CONNECT_UNREACHABLE and the record is kept (its first presentation may have consumed the token)', async () => {
+    const path = join(tmp.dir, 'closed-retry', 'tokens.json')
+    const store = await interrupted(path, LIVE_CLIENT_ID_2)
+    const record = store.load().inFlight
+    const closed = `http://127.0.0.1:${await freePort()}`
+    store.save({ ...store.grant, issuer: closed })
+    expect(await codeOf(refreshStored(store, { ...options(LIVE_CLIENT_ID_2, 30), connectUrl: closed }))).toBe(
+      'HARNESS_CONNECT_UNREACHABLE',
+    )
+    expect(store.load().inFlight).toEqual(record)
+  })
+
+  it('HARNESS_REFRESH_UNCERTAIN says what happened: an earlier run left it, no answer came, or an answer came without tokens', () => {
+    const inFlight = { token: RT1, at: 0, attempts: 1 }
+    const leftOver = uncertain(inFlight, 0).message
+    const silent = uncertain(inFlight, 0, { kind: 'no-answer', reason: 'timed out' }).message
+    const answered = uncertain(inFlight, 30, { kind: 'answer-without-tokens', status: 503 }).message
+    expect(leftOver).toMatch(/by an earlier run was never settled/)
+    expect(silent).toMatch(/got no answer \(timed out\)/)
+    expect(answered).toMatch(/was answered 503 without new tokens/)
+    expect(answered).toMatch(/30 s grace window has passed/)
+    for (const m of [leftOver, silent, answered]) {
+      expect(m).not.toMatch(/never had its answer saved/)
+      expect(m).toMatch(/npm run login again$/)
+      expect(m).not.toContain(RT1)
+    }
   })
 
   it('invalid_grant → HARNESS_REFRESH_REJECTED, remembered, so the next run sends nothing', async () => {

@@ -1,0 +1,263 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { HarnessError } from '../errors.ts'
+
+/**
+ * The token store's lock: one holder at a time, across processes and hosts sharing the file.
+ *
+ * - The lock is a directory `<store>.lock/` of numbered generations. The highest number present is
+ *   the lock's state: a record `held` by a process, or `free`. Every change of hands — taking a
+ *   free lock, taking over a stale one, releasing — creates the next number with an exclusive
+ *   create (`open(…, 'wx')`), so of any number of processes that read generation n, exactly one
+ *   creates n + 1: the takeover is a compare-and-swap, never "check, then delete" (where a second
+ *   process could delete the lock the first had just created). Numbers are never reused; older
+ *   generations are deleted by whoever wrote a newer one, and a creator that finds a higher number
+ *   than its own after creating (it read an old listing) has lost and removes its file.
+ * - A `held` record names pid, process start time (Linux) and host. On the same host it is stale
+ *   when that process is gone or the pid now belongs to a younger process.
+ * - A record from another host (a CI container sharing the volume) cannot be probed; its holder
+ *   touches the file every `LOCK_HEARTBEAT_MS`, and it is stale once its mtime is older than
+ *   `FOREIGN_LOCK_STALE_MS` (twelve missed heartbeats, which also absorbs clock skew between
+ *   the hosts).
+ * - A generation without a readable record is being written (create and write are two steps): it
+ *   holds for `TORN_LOCK_GRACE_MS`, then counts as left by a writer that died.
+ * Every failure is a HarnessError (HARNESS_TOKEN_STORE_LOCKED).
+ */
+export const LOCK_HEARTBEAT_MS = 10_000
+export const FOREIGN_LOCK_STALE_MS = 120_000
+export const TORN_LOCK_GRACE_MS = 2_000
+
+const lockRecordSchema = z.object({
+  state: z.enum(['held', 'free']),
+  pid: z.number().int(),
+  start: z.string().exactOptional(),
+  host: z.string(),
+  at: z.string(),
+})
+export type LockRecord = z.infer<typeof lockRecordSchema>
+
+export interface LockGeneration {
+  gen: number
+  file: string
+  /** Undefined while the record is being written (or its writer died doing so). */
+  record: LockRecord | undefined
+  mtimeMs: number
+}
+
+/** Start time of a process in clock ticks since boot (Linux), to tell a reused pid from the original. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
+
+/** Whether the current generation no longer protects anything, so the next one may be created. */
+export function isStale(current: LockGeneration, now = Date.now()): boolean {
+  const { record } = current
+  if (record === undefined) return now - current.mtimeMs > TORN_LOCK_GRACE_MS
+  if (record.state === 'free') return true
+  if (record.host !== hostname()) return now - current.mtimeMs > FOREIGN_LOCK_STALE_MS
+  if (!pidAlive(record.pid)) return true
+  const start = processStart(record.pid)
+  return record.start !== undefined && start !== undefined && start !== record.start
+}
+
+function errnoOf(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code
+}
+
+export class StoreLock {
+  private gen: number | undefined
+  private heartbeat: NodeJS.Timeout | undefined
+  private readonly onExit = () => this.release()
+
+  constructor(
+    readonly dir: string,
+    private readonly storePath: string,
+  ) {}
+
+  /** The highest generation, read fresh; undefined when the lock was never taken. */
+  current(): LockGeneration | undefined {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const gen = this.maxGeneration()
+      if (gen === undefined) return undefined
+      const file = join(this.dir, String(gen))
+      let raw: string
+      let mtimeMs: number
+      try {
+        mtimeMs = statSync(file).mtimeMs
+        raw = readFileSync(file, 'utf8')
+      } catch (e) {
+        // Collected by a newer generation's writer between the listing and the read.
+        if (errnoOf(e) === 'ENOENT') continue
+        throw this.ioError(e)
+      }
+      let record: LockRecord | undefined
+      try {
+        const parsed = lockRecordSchema.safeParse(JSON.parse(raw))
+        record = parsed.success ? parsed.data : undefined
+      } catch {
+        record = undefined
+      }
+      return { gen, file, record, mtimeMs }
+    }
+    throw this.locked(undefined)
+  }
+
+  /** Takes the lock or throws HARNESS_TOKEN_STORE_LOCKED; held until `release()` or process exit. */
+  acquire(): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    } catch (e) {
+      if (errnoOf(e) === 'EEXIST' || errnoOf(e) === 'ENOTDIR')
+        throw new HarnessError(
+          'HARNESS_TOKEN_STORE_LOCKED',
+          `${this.dir} is a lock file left by an older version of this harness: if no run is using ${this.storePath}, delete it`,
+        )
+      throw this.ioError(e)
+    }
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const current = this.current()
+      if (current !== undefined && !isStale(current)) throw this.locked(current.record)
+      const gen = (current?.gen ?? 0) + 1
+      if (!this.create(gen, 'held')) continue
+      if (this.maxGeneration() !== gen) {
+        rmSync(join(this.dir, String(gen)), { force: true })
+        continue
+      }
+      this.gen = gen
+      this.collect(gen)
+      const file = join(this.dir, String(gen))
+      this.heartbeat = setInterval(() => touch(file), LOCK_HEARTBEAT_MS)
+      this.heartbeat.unref()
+      process.on('exit', this.onExit)
+      return
+    }
+    throw this.locked(undefined)
+  }
+
+  /** Throws HARNESS_TOKEN_STORE_LOCKED when another process has taken the lock over since. */
+  assertHeld(): void {
+    if (this.gen === undefined) throw new Error('token store used after release()')
+    if (this.maxGeneration() !== this.gen)
+      throw new HarnessError(
+        'HARNESS_TOKEN_STORE_LOCKED',
+        `the lock of ${this.storePath} was taken over by another process (it judged this run's lock abandoned); stopping without writing`,
+      )
+    touch(join(this.dir, String(this.gen)))
+  }
+
+  /** Hands the lock back (a `free` generation); does nothing when it was taken over meanwhile. */
+  release(): void {
+    const gen = this.gen
+    if (gen === undefined) return
+    this.gen = undefined
+    clearInterval(this.heartbeat)
+    process.off('exit', this.onExit)
+    try {
+      if (this.maxGeneration() !== gen) return
+      if (this.create(gen + 1, 'free')) this.collect(gen + 1)
+    } catch {
+      // Releasing runs on exit too: a lock left `held` by a gone process is stale by construction.
+    }
+  }
+
+  private create(gen: number, state: LockRecord['state']): boolean {
+    const start = processStart(process.pid)
+    const record: LockRecord = {
+      state,
+      pid: process.pid,
+      host: hostname(),
+      at: new Date().toISOString(),
+      ...(start === undefined ? {} : { start }),
+    }
+    let fd: number
+    try {
+      fd = openSync(join(this.dir, String(gen)), 'wx', 0o600)
+    } catch (e) {
+      if (errnoOf(e) === 'EEXIST') return false
+      throw this.ioError(e)
+    }
+    try {
+      writeSync(fd, JSON.stringify(record))
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    return true
+  }
+
+  private maxGeneration(): number | undefined {
+    let names: string[]
+    try {
+      names = readdirSync(this.dir)
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return undefined
+      throw this.ioError(e)
+    }
+    let max: number | undefined
+    for (const name of names) {
+      if (!/^[1-9][0-9]{0,15}$/.test(name)) continue
+      const n = Number(name)
+      if (max === undefined || n > max) max = n
+    }
+    return max
+  }
+
+  private collect(below: number): void {
+    for (const name of readdirSync(this.dir))
+      if (/^[0-9]+$/.test(name) && Number(name) < below) rmSync(join(this.dir, name), { force: true })
+  }
+
+  private locked(holder: LockRecord | undefined): HarnessError {
+    const who = holder
+      ? `process ${holder.pid} on ${holder.host} (since ${holder.at})`
+      : 'another process (its lock is being written)'
+    return new HarnessError(
+      'HARNESS_TOKEN_STORE_LOCKED',
+      `the token store ${this.storePath} is in use by ${who}; one run at a time per store — wait for it to finish`,
+    )
+  }
+
+  private ioError(e: unknown): HarnessError {
+    return new HarnessError(
+      'HARNESS_TOKEN_STORE_LOCKED',
+      `cannot use the lock ${this.dir} of the token store (${errnoOf(e) ?? String(e)}): check the directory's owner and permissions`,
+    )
+  }
+}
+
+function touch(file: string): void {
+  const now = new Date()
+  try {
+    utimesSync(file, now, now)
+  } catch {
+    // Collected or taken over: the next assertHeld() says so.
+  }
+}
