@@ -159,6 +159,7 @@ export const dineroChecks: Check[] = [
         { method: 'GET', url: '{{apiUrl}}/v1/organizations', headers: bearer },
         [status(401), { kind: 'header', name: 'WWW-Authenticate', equals: 'Bearer error="invalid_token"' }],
       ),
+      control.rewind(3601),
     ],
   },
   {
@@ -196,7 +197,7 @@ export const dineroChecks: Check[] = [
         [...apiError(43, 429), { kind: 'header-matches', name: 'Retry-After', pattern: '^[1-9][0-9]*$' }],
       ),
       control.settings({ dinero: { rateLimitPerMinute: 100 } }),
-      control.advance(61),
+      control.rewind(61),
     ],
   },
   {

@@ -110,6 +110,13 @@ export const control = {
       { method: 'POST', url: '{{controlUrl}}/__mock/clock', json: { advanceSeconds: seconds } },
       [status(200)],
     ),
+  /** Every check that advances the clock ends with this, so a run leaves the mock's time where it found it. */
+  rewind: (seconds: number): Step =>
+    step(
+      `mock: move the clock back ${seconds} s`,
+      { method: 'POST', url: '{{controlUrl}}/__mock/clock', json: { advanceSeconds: -seconds } },
+      [status(200)],
+    ),
 }
 
 export const bearer = { Authorization: 'Bearer {{accessToken}}' }

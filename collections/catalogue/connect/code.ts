@@ -132,6 +132,7 @@ export const codeChecks: Check[] = [
       obtainCode(),
       control.advance(301),
       step('redeem the old code', exchange(), oauthError('invalid_grant')),
+      control.rewind(301),
     ],
   },
   {

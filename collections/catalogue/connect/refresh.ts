@@ -69,6 +69,7 @@ export const refreshChecks: Check[] = [
         clientId: '{{refreshClientId}}',
         refresh: { graceSeconds: 0, replay: 'revoke-all' },
       }),
+      control.rewind(35),
     ],
   },
   {
@@ -83,6 +84,7 @@ export const refreshChecks: Check[] = [
       control.advance(61),
       step('refresh after the lifetime', refreshAs('rt1'), oauthError('invalid_grant')),
       control.settings({ clientId: '{{refreshClientId}}', refresh: { absoluteLifetimeSeconds: 2592000 } }),
+      control.rewind(61),
     ],
   },
 ]
