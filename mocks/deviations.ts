@@ -1,5 +1,5 @@
 /**
- * Deviations: switches that make the mock wrong in exactly one way each (DESIGN.md §1). They
+ * Deviations: switches that make the mock wrong in exactly one way each. They
  * exist to prove the conformance checks bite, and to let integrators rehearse against a
  * misbehaving provider. Off by default; a faithful mock has none on.
  */

@@ -1,7 +1,7 @@
 import type { Route, RouteRequest } from './routes.ts'
 
 /**
- * Injected faults (DESIGN.md §1 control surface): latency, 5xx, 429 with Retry-After, dropped
+ * Injected faults (set through the control surface): latency, 5xx, 429 with Retry-After, dropped
  * connections and, at authorize, `temporarily_unavailable` — per endpoint, for a number of
  * requests or with a probability. They let integrators rehearse an unreliable provider and let
  * the grader watch how an app backs off. Errors come in each service's own format.

@@ -20,7 +20,7 @@ export const DEFAULT_ALLOWED_SCOPES = [
   'dineropublicapi:write',
   'offline_access',
 ]
-/** REFERENCE A6: `aud` of every access token Visma issues for the Dinero API. */
+/** observed-visma-token-response: `aud` of every access token Visma issues for the Dinero API. */
 export const DINERO_AUDIENCE = 'https://api.dinero.dk'
 
 export const DEFAULT_USER: UserConfig = {
@@ -30,7 +30,10 @@ export const DEFAULT_USER: UserConfig = {
   name: 'Conformance User',
 }
 
-/** Visma profile: one-time tokens with replay detection (REFERENCE A6), Duende lifetimes (B6). */
+/**
+ * Visma profile: one-time tokens with replay detection (visma-connect-tokens), Duende lifetimes
+ * (duende-client-defaults; Visma's own are open-visma-lifetimes).
+ */
 export const DEFAULT_REFRESH_POLICY: RefreshPolicy = {
   usage: 'one-time',
   graceSeconds: 0,
@@ -53,7 +56,7 @@ export function defineClient(
     allowPlainTextPkce: false,
     allowOfflineAccess: true,
     requireConsent: true,
-    // REFERENCE B6 defaults; A6: Visma's real access tokens live 3600 s.
+    // duende-client-defaults; observed-visma-token-response: Visma's real access tokens live 3600 s.
     accessTokenLifetimeSeconds: 3600,
     identityTokenLifetimeSeconds: 300,
     authorizationCodeLifetimeSeconds: 300,
@@ -65,7 +68,7 @@ export function defineClient(
 export function defaultClients(): ClientConfig[] {
   return [
     defineClient({ clientId: DEFAULT_CLIENT_ID, clientName: 'Dinero Conformance Test' }),
-    // A client with PKCE required (REFERENCE A3: per-app setting), so PKCE checks have a target.
+    // A client with PKCE required (visma-connect-web-apps: a per-app setting), so PKCE checks have a target.
     defineClient({
       clientId: PKCE_CLIENT_ID,
       clientName: 'Dinero Conformance Test (PKCE)',
@@ -104,7 +107,7 @@ export interface MockOptions {
   /** A pre-made RS256 key (tests share one to skip key generation). */
   signingKey?: SigningKeyInput
   journalLimit?: number
-  /** Dinero API settings; REFERENCE C5: 100 requests a minute per organisation (0 = no limit). */
+  /** Dinero API settings; dinero-api-errors: 100 requests a minute per organisation (0 = no limit). */
   dinero?: { rateLimitPerMinute?: number }
 }
 
@@ -140,7 +143,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
 
 function validateRefreshPolicy(p: RefreshPolicy, clientId: string): void {
   if (!Number.isFinite(p.graceSeconds) || p.graceSeconds < 0 || p.graceSeconds > 60) {
-    // REFERENCE A6: Visma offers a 5–60 s grace window; 0 switches it off.
+    // dinero-grace-period: Visma offers a 5–60 s grace window; 0 switches it off.
     throw new RangeError(`client ${clientId}: refresh grace window must be 0–60 s, got ${p.graceSeconds}`)
   }
 }

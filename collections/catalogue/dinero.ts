@@ -1,7 +1,7 @@
 import type { Check } from '../model/types.ts'
 import { authorizeRequest, bearer, control, exchange, HEX64, refreshChain, status, step } from './steps.ts'
 
-/** Dinero API checks: REFERENCE C1–C5 and E7. */
+/** Dinero API checks: dinero-api-docs, dinero-openapi, dinero-api-errors. */
 const apiError = (code: number, httpStatus = 400) => [
   status(httpStatus),
   { kind: 'schema', schema: 'DineroErrorBody' } as const,
@@ -14,7 +14,7 @@ export const dineroChecks: Check[] = [
     title:
       'GET /v1/organizations?fields=Name,Id,IsPro answers a plain array whose keys echo the requested casing',
     area: 'dinero',
-    sources: ['REFERENCE C2', 'REFERENCE C3', 'REFERENCE E7'],
+    sources: ['dinero-openapi'],
     target: 'live-safe',
     steps: [
       refreshChain(),
@@ -44,7 +44,7 @@ export const dineroChecks: Check[] = [
     title:
       'GET /v1/organizations without fields answers the default keys id, name, isPro in lower camel case',
     area: 'dinero',
-    sources: ['REFERENCE C2', 'REFERENCE C3 (default id,name,isPro)'],
+    sources: ['dinero-openapi'],
     target: 'live-safe',
     steps: [
       refreshChain(),
@@ -58,7 +58,7 @@ export const dineroChecks: Check[] = [
     id: 'dinero.pro-required',
     title: 'an organisation without Pro is refused with 403 and error code 90',
     area: 'dinero',
-    sources: ['REFERENCE C1 (Pro plan)', 'REFERENCE C5', 'REFERENCE E7'],
+    sources: ['dinero-api-errors', 'dinero-openapi'],
     target: 'mock-only',
     steps: [
       refreshChain(),
@@ -73,7 +73,7 @@ export const dineroChecks: Check[] = [
     id: 'dinero.scopes.read-only-cannot-write',
     title: 'a token with only dineropublicapi:read is refused with 403 when it writes',
     area: 'dinero',
-    sources: ['REFERENCE C1 (security scheme scopes)', 'REFERENCE C5'],
+    sources: ['dinero-openapi', 'dinero-api-errors'],
     target: 'mock-only',
     steps: [
       step(
@@ -102,7 +102,7 @@ export const dineroChecks: Check[] = [
     title:
       'a contacts list answers the Collection/Pagination envelope with 0-based pages and the requested pageSize',
     area: 'dinero',
-    sources: ['REFERENCE C3', 'REFERENCE C4', 'REFERENCE E7'],
+    sources: ['dinero-openapi'],
     target: 'live-safe',
     steps: [
       refreshChain(),
@@ -129,7 +129,7 @@ export const dineroChecks: Check[] = [
     id: 'dinero.errors.body-shape',
     title: 'a malformed queryFilter is refused with 400, error code 46 and the camelCase error body',
     area: 'dinero',
-    sources: ['REFERENCE C3 (queryFilter)', 'REFERENCE C5 (error body)'],
+    sources: ['dinero-openapi', 'dinero-api-errors', 'apaq-dinero-fixtures'],
     target: 'live-safe',
     steps: [
       refreshChain(),
@@ -149,7 +149,7 @@ export const dineroChecks: Check[] = [
     id: 'dinero.auth.expired-token',
     title: 'an expired access token is refused with 401 and WWW-Authenticate: Bearer error="invalid_token"',
     area: 'dinero',
-    sources: ['REFERENCE C5 (401: token expired)', 'RFC 6750 §3.1'],
+    sources: ['dinero-api-errors', 'RFC 6750 §3.1', 'open-dinero-401-body'],
     target: 'mock-only',
     steps: [
       refreshChain(),
@@ -166,7 +166,7 @@ export const dineroChecks: Check[] = [
     id: 'dinero.auth.missing-token',
     title: 'a Dinero request without an access token is refused with 401',
     area: 'dinero',
-    sources: ['REFERENCE C1 (Authorization: Bearer)', 'REFERENCE C5'],
+    sources: ['dinero-api-docs', 'dinero-api-errors'],
     target: 'live-safe',
     steps: [
       step('list organisations anonymously', { method: 'GET', url: '{{apiUrl}}/v1/organizations' }, [
@@ -178,7 +178,7 @@ export const dineroChecks: Check[] = [
     id: 'dinero.rate-limit',
     title: 'past the per-organisation rate limit the API answers 429 with Retry-After and error code 43',
     area: 'dinero',
-    sources: ['REFERENCE C5 (100 requests a minute per organisation)', 'RFC 6585 §4'],
+    sources: ['dinero-api-errors', 'RFC 6585 §4', 'open-dinero-429-headers'],
     target: 'mock-only',
     steps: [
       refreshChain(),
@@ -204,7 +204,7 @@ export const dineroChecks: Check[] = [
     id: 'dinero.invoices.stale-timestamp',
     title: 'updating a draft invoice with a stale Timestamp is refused with 400 and error code 58',
     area: 'dinero',
-    sources: ['REFERENCE C4 (Timestamp)', 'REFERENCE C5 (code 58)', 'REFERENCE D'],
+    sources: ['dinero-openapi', 'dinero-api-errors', 'manyfold-dinero-tests'],
     target: 'mock-only',
     steps: [
       refreshChain(),

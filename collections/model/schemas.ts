@@ -3,8 +3,8 @@ import { collectionOf, DineroErrorBody } from '../../mocks/dinero/contract/commo
 import type { SchemaRegistry } from '../../scripts/engine/run.ts'
 
 /**
- * Schemas the checks refer to by name. Loose objects throughout: the live API may add fields
- * (DESIGN.md §5). The collection builder turns each into draft-07 JSON Schema.
+ * Schemas the checks refer to by name. Loose objects throughout: the live API may add fields. The collection
+ * builder turns each into draft-07 JSON Schema.
  */
 export const checkSchemas = {
   DineroErrorBody,

@@ -1,5 +1,5 @@
 /**
- * The conformance check model (DESIGN.md §2): each check is data — requests, expectations and
+ * The conformance check model: each check is data — requests, expectations and
  * captures in a small vocabulary that both runners implement, the vitest runner in TypeScript
  * (scripts/engine/run.ts) and the Newman runner as generated Postman scripts (collections/build.ts). Parity
  * between the two is proven by specs, not assumed.
@@ -94,7 +94,10 @@ export interface Check {
   /** One line that states the behaviour, with status and error code. */
   title: string
   area: Area
-  /** RFC sections and REFERENCE entries. */
+  /**
+   * Where the behaviour comes from: RFC sections (`RFC 6749 §4.1.3`) or ids from
+   * collections/sources.ts (`duende-token-endpoint`, `oidc-core §3.1.3.7`); each must resolve.
+   */
   sources: string[]
   target: TargetClass
   /**

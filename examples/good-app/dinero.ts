@@ -2,7 +2,7 @@ import type { Config } from './config.ts'
 import type { Session } from './session.ts'
 
 /**
- * Calls to the Dinero API with the manners the service expects (REFERENCE C5):
+ * Calls to the Dinero API with the manners the service expects (dinero-api-errors):
  * - 429: wait at least Retry-After (seconds or an HTTP date, RFC 9110 §10.2.3), then try again;
  * - 5xx or a dropped connection: exponential backoff with a cap and a little jitter, a bounded
  *   number of times, then give up (RFC 9110 §15.6);
@@ -26,7 +26,7 @@ const RETRY_AFTER_MARGIN_MS = 100
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** RFC 9110 §10.2.3: delay-seconds or an HTTP-date; REFERENCE C5 says "wait a minute" when absent. */
+/** RFC 9110 §10.2.3: delay-seconds or an HTTP-date; dinero-api-errors says "wait a minute" when absent. */
 export function retryAfterMs(header: string | null, now = Date.now()): number {
   if (header === null) return 60_000
   const seconds = Number(header)

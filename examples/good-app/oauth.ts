@@ -5,10 +5,10 @@ import type { Config } from './config.ts'
  * The OAuth client side, done by the book:
  * - a fresh state (256 bits) and PKCE S256 verifier (64 unreserved characters) per login
  *   (RFC 6749 §10.12, RFC 7636 §4.1–4.2, RFC 9700 §2.1.1);
- * - response_mode=form_post (REFERENCE B8), the redirect_uri exactly as registered, reused
- *   byte for byte at the token endpoint (RFC 6749 §4.1.3, REFERENCE B4);
+ * - response_mode=form_post (dinero-authorization), the redirect_uri exactly as registered, reused
+ *   byte for byte at the token endpoint (RFC 6749 §4.1.3, duende-token-request-validator);
  * - token requests form-encoded with client_secret_basic, each half form-url-encoded first
- *   (RFC 6749 §2.3.1, REFERENCE B1, B2).
+ *   (RFC 6749 §2.3.1, duende-token-endpoint, is4-basic-secret-parser).
  */
 export interface PendingLogin {
   state: string

@@ -4,7 +4,7 @@ import { refreshTokens, TokenError, type TokenSet } from './oauth.ts'
 /**
  * The app's one Dinero connection (a single-user integration). What it gets right:
  * - single-flight refresh: however many calls find the access token expired at once, one refresh
- *   request goes out and all of them wait for it (REFERENCE A6: a one-time refresh token used
+ *   request goes out and all of them wait for it (visma-connect-tokens: a one-time refresh token used
  *   twice revokes all access);
  * - the rotated refresh token is stored the moment it arrives (`persist`; memory here, a file
  *   or database written atomically in a real app), so the consumed one is never sent again;

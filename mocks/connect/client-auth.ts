@@ -5,7 +5,8 @@ import type { Params } from './form.ts'
 import type { ClientConfig } from './model.ts'
 
 /**
- * Client authentication at the token, revocation and introspection endpoints (REFERENCE B2):
+ * Client authentication at the token, revocation and introspection endpoints (is4-secret-parsers,
+ * duende-client-secret-validator):
  * - the Basic header parser runs first, then the POST body parser; the first that finds a
  *   secret wins, one that finds only a client_id is kept while later parsers are tried;
  * - Basic: `Basic ` case-insensitive, base64 → UTF-8, split on the first `:`, and both halves
@@ -27,6 +28,7 @@ interface Found {
   method: ClientAuthMethod
 }
 
+/** duende-input-length-restrictions: client_id and client_secret. */
 const MAX_LEN = 100
 
 function formUrlDecode(value: string): string | undefined {
@@ -77,7 +79,7 @@ export function authenticateClient(
     ? undefined
     : parseBasic(request.headers.get('authorization'), !d.has('client-auth.basic-not-form-decoded'))
   const body = parseBody(params)
-  // RFC 6749 §5.2 allows 401 for invalid_client; IdentityServer answers 400 (REFERENCE B1).
+  // RFC 6749 §5.2 allows 401 for invalid_client; IdentityServer answers 400 (duende-token-error-result).
   const badClient = () =>
     d.has('client-auth.invalid-client-401')
       ? new OAuthError('invalid_client', undefined, 401)

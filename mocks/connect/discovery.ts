@@ -2,10 +2,10 @@ import type { ConnectContext } from './context.ts'
 
 /**
  * Discovery metadata shaped like the captured Visma Connect document
- * (shared/reference/visma-connect-oauth-authorization-server.json, REFERENCE A2), with every
+ * (visma-connect-discovery, captured in mocks/connect/data/), with every
  * endpoint on the mock's own origin. Only what the mock implements is advertised: `code` flow,
  * `authorization_code`/`refresh_token`/`client_credentials`, RS256; the Dinero scopes are not
- * listed, as at the real service (A2: not flagged ShowInDiscoveryDocument).
+ * listed, as at the real service (IdentityServer lists only scopes flagged ShowInDiscoveryDocument).
  */
 export function discoveryDocument(ctx: ConnectContext, origin: string): Record<string, unknown> {
   return {

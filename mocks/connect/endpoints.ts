@@ -6,7 +6,8 @@ import { isFormContentType, readForm } from './form.ts'
 import { bearerToken, verifyAccessToken } from './verify.ts'
 
 /**
- * Userinfo (REFERENCE B9), revocation (A7, B10; RFC 7009) and introspection (RFC 7662).
+ * Userinfo (duende-userinfo-endpoint), revocation (visma-connect-token-revocation,
+ * duende-revocation-endpoint; RFC 7009) and introspection (RFC 7662).
  */
 export async function userinfo(ctx: ConnectContext, req: RouteRequest): Promise<Response> {
   const { request } = req
@@ -69,7 +70,8 @@ export async function introspection(ctx: ConnectContext, req: RouteRequest): Pro
   if (!isFormContentType(request.headers.get('content-type')))
     throw new StatusError(415, 'unsupported_media_type')
   const params = await readForm(request)
-  // assumption: REFERENCE does not say which credentials Visma accepts here; any registered client may ask.
+  // assumption: open-visma-endpoint-details (who may introspect is not published); any registered client may
+  // ask.
   authenticateClient(ctx, request, params)
   const token = params.get('token') ?? ''
   const json = (body: unknown) =>

@@ -2,7 +2,8 @@ import { MockHttpError } from '../errors.ts'
 
 /**
  * Token-endpoint style protocol errors (RFC 6749 §5.2) written the way IdentityServer writes
- * them (REFERENCE B1): status 400 for every token error, invalid_client included (never 401),
+ * them (duende-token-error-result, is4-response-headers): status 400 for every token error, invalid_client
+ * included (never 401),
  * `Content-Type: application/json; charset=UTF-8`, `Cache-Control: no-store, no-cache, max-age=0`,
  * `Pragma: no-cache`, and null fields omitted (so a bare `{"error":"invalid_request"}`).
  */
@@ -51,7 +52,7 @@ export const unsupportedGrantType = (d?: string) => new OAuthError('unsupported_
 export const invalidScope = (d?: string) => new OAuthError('invalid_scope', d)
 
 /**
- * Protected-resource errors (RFC 6750 §3; REFERENCE B9): 401 with
+ * Protected-resource errors (RFC 6750 §3; duende-userinfo-endpoint): 401 with
  * `WWW-Authenticate: Bearer error="invalid_token"`, 403 for `insufficient_scope`.
  */
 export class BearerError extends MockHttpError {
@@ -70,7 +71,10 @@ export class BearerError extends MockHttpError {
   }
 }
 
-/** A bare status with no body: 405 for a wrong method, 415 for a wrong content type (REFERENCE B7, B10). */
+/**
+ * A bare status with no body: 405 for a wrong method, 415 for a wrong content type
+ * (duende-authorize-endpoint, duende-revocation-endpoint).
+ */
 export class StatusError extends MockHttpError {
   readonly code: string
   constructor(

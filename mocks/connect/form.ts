@@ -2,7 +2,8 @@ import { invalidRequest } from './errors.ts'
 
 /**
  * Reading `application/x-www-form-urlencoded` requests the way IdentityServer does
- * (REFERENCE B1): the media type must match case-insensitively, parameters such as
+ * (duende-token-endpoint, is4-form-content-type): the media type must match case-insensitively, parameters
+ * such as
  * `; charset=utf-8` are allowed, and anything else is not a form.
  */
 export function isFormContentType(contentType: string | null): boolean {
@@ -78,7 +79,7 @@ export async function readMultipartAsParams(request: Request): Promise<Params> {
 
 /**
  * RFC 6749 §3.1/§3.2: "Request and response parameters MUST NOT be included more than once."
- * assumption: REFERENCE is silent on how Visma answers a repeated parameter; the RFC's
+ * assumption: open-visma-endpoint-details (how Visma answers a repeated parameter); the RFC's
  * invalid_request is used for the protocol parameters named here.
  */
 export function rejectDuplicates(params: Params, names: readonly string[]): void {

@@ -8,8 +8,8 @@ import { isFormContentType, readForm, toParams } from './form.ts'
 import { consentPage, errorPage, htmlResponse, loginPage } from './pages.ts'
 
 /**
- * The interactive pages IdentityServer's default UI serves (REFERENCE A1: `/consent?returnUrl=
- * /connect/authorize/callback?…`, B7: `/home/error?errorId=…`): login, consent, error. The
+ * The interactive pages IdentityServer's default UI serves (is4-ui-constants: `/consent?returnUrl=
+ * /connect/authorize/callback?…`, `/home/error?errorId=…`): login, consent, error. The
  * returnUrl must point back to `/connect/authorize/callback` on this host, so the pages are no
  * open redirect; the authorize request inside it is validated again before anything is sent.
  */

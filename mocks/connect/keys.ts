@@ -4,7 +4,7 @@ import type { SigningKeyInput } from '../options.ts'
 
 /**
  * The RS256 key the mock signs access and id tokens with, published at the JWKS endpoint.
- * REFERENCE A2: the real JWKS contents are unknown, so the mock publishes its own RSA key
+ * open-visma-jwks: the real JWKS contents are unknown, so the mock publishes its own RSA key
  * with a `kid` in Visma's style (thumbprint hex + "RS256", as in the observed token header, A1).
  */
 export interface SigningKey extends SigningKeyInput {

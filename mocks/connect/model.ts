@@ -13,12 +13,15 @@ export type RefreshTokenUsage = 'one-time' | 'reuse'
 export type ReplayResponse = 'reject' | 'revoke-all'
 
 export interface RefreshPolicy {
-  /** REFERENCE A6: Visma apps choose "One time" or "Re use". */
+  /** visma-connect-tokens, visma-refresh-usage-thread: Visma apps choose "One time" or "Re use". */
   usage: RefreshTokenUsage
-  /** REFERENCE A6 (grace period news): 5–60 s in which a consumed one-time token still works; 0 = none. */
+  /** dinero-grace-period: 5–60 s in which a consumed one-time token still works; 0 = none. */
   graceSeconds: number
   replay: ReplayResponse
-  /** REFERENCE B5/B6: absolute counts from the original grant; sliding extends on use, capped by absolute. */
+  /**
+   * duende-refresh-token-service, duende-client-defaults: absolute counts from the original grant; sliding
+   * extends on use, capped by absolute.
+   */
   expiration: 'absolute' | 'sliding'
   absoluteLifetimeSeconds: number
   slidingLifetimeSeconds: number
@@ -27,7 +30,7 @@ export interface RefreshPolicy {
 export interface ClientConfig {
   clientId: string
   clientName: string
-  /** `null` for a client without a secret (PKCE-only); Dinero apps are confidential web apps (REFERENCE A4). */
+  /** `null` for a client without a secret (PKCE-only); Dinero apps are confidential web apps (dinero-faq). */
   secret: string | null
   redirectUris: string[]
   allowedScopes: string[]
@@ -71,7 +74,10 @@ export interface RefreshRecord {
   sessionId: string
   authTime: number
   scopes: string[]
-  /** Preserved across rotation (REFERENCE B5): the absolute lifetime counts from the first grant. */
+  /**
+   * Preserved across rotation (duende-refresh-token-service): the absolute lifetime counts from the first
+   * grant.
+   */
   creationTime: number
   /** Absolute expiry in ms, recomputed on sliding use. */
   expiresAt: number
@@ -86,7 +92,10 @@ export interface SessionRecord {
   authTime: number
 }
 
-/** IdentityServer's stored ErrorMessage behind `/home/error?errorId=…` (REFERENCE B7). */
+/**
+ * IdentityServer's stored ErrorMessage behind `/home/error?errorId=…` (duende-authorize-result,
+ * is4-ui-constants).
+ */
 export interface ErrorRecord {
   error: string
   errorDescription?: string

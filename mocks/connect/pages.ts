@@ -1,7 +1,7 @@
 /**
  * The plain-HTML pages of the Connect mock: login, consent, error, and the form_post
  * auto-submit page. Real forms a person (or Chromium in a test) can use; no scripts beyond
- * the form_post auto-submit, which is IdentityServer's own markup (REFERENCE B8).
+ * the form_post auto-submit, which is IdentityServer's own markup (duende-authorize-result).
  */
 export function escapeHtml(value: string): string {
   return value
@@ -112,7 +112,10 @@ ${input.requestId ? `<p class="muted">Request id: <code>${escapeHtml(input.reque
   )
 }
 
-/** REFERENCE B8: IdentityServer's form_post markup, each input on its own line, values HTML-encoded. */
+/**
+ * duende-authorize-result, is4-form-post-inputs: IdentityServer's form_post markup, each input on its own
+ * line, values HTML-encoded.
+ */
 export function formPostPage(action: string, fields: [string, string][]): string {
   const inputs = fields
     .map(([k, v]) => `<input type='hidden' name='${escapeHtml(k)}' value='${escapeHtml(v)}' />\n`)
@@ -120,6 +123,6 @@ export function formPostPage(action: string, fields: [string, string][]): string
   return `<html><head><meta http-equiv='X-UA-Compatible' content='IE=edge' /><base target='_self'/></head><body><form method='post' action='${escapeHtml(action)}'>${inputs}<noscript><button>Click to continue</button></noscript></form><script>window.addEventListener('load', function(){document.forms[0].submit();});</script></body></html>`
 }
 
-/** REFERENCE B8: CSP hash of the auto-submit script above. */
+/** duende-authorize-result: CSP hash of the auto-submit script above. */
 export const FORM_POST_CSP =
   "default-src 'none'; frame-ancestors 'none'; script-src 'sha256-orD0/VhH8hLqrLxKHD/HUEMdwqX6/0ve7c5hspX5VJ8='"

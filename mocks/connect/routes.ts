@@ -7,7 +7,7 @@ import { StatusError } from './errors.ts'
 import { consentGet, consentPost, endSession, errorGet, loginGet, loginPost } from './interaction.ts'
 import { tokenEndpoint } from './token.ts'
 
-/** The Visma Connect route table; paths as in the captured discovery document (REFERENCE A2). */
+/** The Visma Connect route table; paths as in the captured discovery document (visma-connect-discovery). */
 export function connectRoutes(ctx: ConnectContext): Route[] {
   const json = (body: unknown) =>
     new Response(JSON.stringify(body), {
@@ -25,7 +25,8 @@ export function connectRoutes(ctx: ConnectContext): Route[] {
       json(discoveryDocument(ctx, r.url.origin)),
     ),
     route('GET', '/.well-known/openid-configuration/jwks', async () => json((await ctx.signingKey()).jwks)),
-    // REFERENCE B1: routed by path for any method; the endpoint itself refuses non-POST with invalid_request.
+    // duende-endpoint-router: routed by path for any method; the endpoint refuses non-POST
+    // (duende-token-endpoint).
     route('ALL', '/connect/token', (r) => tokenEndpoint(ctx, r)),
     route('ALL', '/connect/authorize', (r) => authorizeEndpoint(ctx, r)),
     route('ALL', '/connect/authorize/callback', (r) => authorizeEndpoint(ctx, r)),

@@ -15,7 +15,7 @@ import type {
 /**
  * Every piece of Visma Connect state of one mock instance, behind verbs. Handlers never touch
  * the maps: `takeCode` is get-and-delete, so a code is single-use by construction
- * (REFERENCE B4.4), and `consumeRefresh` marks a one-time handle consumed in the same step
+ * (duende-token-request-validator), and `consumeRefresh` marks a one-time handle consumed in the same step
  * that issues its successor.
  */
 export interface ConnectStore {
@@ -28,9 +28,12 @@ export interface ConnectStore {
   findUserByEmail(email: string): UserConfig | undefined
 
   issueCode(record: Omit<CodeRecord, 'code'>): AuthorizationCode
-  /** Looks a code up without consuming it (the client check comes before removal, REFERENCE B4.3). */
+  /**
+   * Looks a code up without consuming it (the client check comes before removal,
+   * duende-token-request-validator).
+   */
   findCode(code: string): CodeRecord | undefined
-  /** Removes and returns the code: a second presentation finds nothing (REFERENCE B4.4). */
+  /** Removes and returns the code: a second presentation finds nothing (duende-token-request-validator). */
   takeCode(code: string): CodeRecord | undefined
 
   issueRefresh(record: Omit<RefreshRecord, 'handle'>): RefreshHandle
@@ -67,7 +70,7 @@ export interface ConnectStore {
   counts(): { codes: number; refreshTokens: number; sessions: number; errors: number; consents: number }
 }
 
-/** REFERENCE B6: handles are 64 upper-case hex characters (A6 shows Visma's have no `-1` suffix). */
+/** is4-handle-generation: 64 upper-case hex characters (observed-visma-token-response: no `-1` suffix). */
 export function newHandle(): string {
   return randomBytes(32).toString('hex').toUpperCase()
 }

@@ -5,10 +5,11 @@ import type { ConnectContext } from './context.ts'
 import type { ClientConfig } from './model.ts'
 
 /**
- * Access and identity tokens, shaped like the real Visma Connect ones (REFERENCE A1, A6):
+ * Access and identity tokens, shaped like the real Visma Connect ones (observed-visma-token-response,
+ * visma-connect-access-token, visma-connect-id-token):
  * RS256 with `kid`, header `typ: at+JWT`, `aud: https://api.dinero.dk`, `scope` as a JSON array,
  * `client_id`, `sub`, `exp = iat + 3600`. The id_token (only with `openid`) carries `nonce` and
- * `at_hash` (OIDC Core §3.1.3.6).
+ * `at_hash` (oidc-core §3.1.3.6).
  */
 export interface AccessTokenClaims {
   iss: string
@@ -120,7 +121,7 @@ export function tokenSeqOf(jti: string): number {
   return Number.parseInt(jti.slice(0, 12), 16)
 }
 
-/** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the ASCII token. */
+/** oidc-core §3.1.3.6: base64url of the left half of SHA-256 of the ASCII token. */
 export function leftHalfHash(value: string): string {
   const digest = createHash('sha256').update(value, 'ascii').digest()
   return digest.subarray(0, digest.length / 2).toString('base64url')

@@ -5,7 +5,7 @@ import { orgRoute } from './endpoint.ts'
 import { type FieldSpec, project, selectFields } from './query.ts'
 
 /**
- * Accounts (REFERENCE C2, C4), plain JSON arrays (no envelope):
+ * Accounts (dinero-openapi), plain JSON arrays (no envelope):
  * - GET /v1/:org/accounts/entry: EntryAccountReadModel items, `fields` default
  *   `AccountNumber,Name,IsHidden`, `categoryFilter` (a category name, case-insensitive);
  * - GET /v1/:org/accounts/deposit: DepositAccountReadModel items, `fields` default `AccountNumber,Name`.

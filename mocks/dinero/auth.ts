@@ -9,15 +9,16 @@ import type { Organisation } from './store.ts'
 
 /**
  * The gate in front of every Dinero operation, in this order:
- * 1. Bearer access token (REFERENCE C1) verified like a resource server (connect/verify.ts):
+ * 1. Bearer access token (dinero-api-docs) verified like a resource server (connect/verify.ts):
  *    missing, malformed, badly signed, expired or revoked → 401 code 41.
- * 2. Scope (REFERENCE C1: `dineropublicapi:read` "Access read operations", `:write` "Access write
+ * 2. Scope (dinero-openapi: `dineropublicapi:read` "Access read operations", `:write` "Access write
  *    operations"): GET needs read, POST/PUT/DELETE need write → 403 code 41.
  * 3. Organisation in the path: not a number or not existing → 404 code 40; existing but not one
- *    of the user's → 403 code 41 (REFERENCE C5: "403 no access").
- * 4. Pro (REFERENCE C1, C5): an organisation without Pro → 403 code 90 on everything except the
+ *    of the user's → 403 code 41 (dinero-api-errors: "403 no access").
+ * 4. Pro (dinero-api-docs, dinero-api-errors): an organisation without Pro → 403 code 90 on everything except
+ *    the
  *    organisation lists.
- * 5. Rate limit (REFERENCE C5): `rateLimitPerMinute` (100) requests per organisation in any 60 s
+ * 5. Rate limit (dinero-api-errors): `rateLimitPerMinute` (100) requests per organisation in any 60 s
  *    on the mock clock → 429 code 43; only requests that passed 1–4 count.
  * Deviations: dinero.anonymous-access, dinero.no-token-expiry, dinero.ignore-scopes,
  * dinero.skip-pro-check, dinero.no-rate-limit switch off one step each.
@@ -29,7 +30,7 @@ export interface Caller {
   subject: string
 }
 
-// assumption: REFERENCE C5 says the real 401 body and WWW-Authenticate header are NOT FOUND.
+// assumption: open-dinero-401-body (neither the real 401 body nor its WWW-Authenticate is published).
 // The header follows RFC 6750 §3.1 as ASP.NET's JwtBearer writes it (no error code when no
 // token was sent; `invalid_token` otherwise); the body is a Dinero error with code 41.
 function unauthorized(message: string, error: boolean): DineroError {
@@ -95,7 +96,7 @@ export function resolveOrganisation(
   const id = raw !== undefined && /^\d{1,9}$/.test(raw) ? Number(raw) : undefined
   const org = id === undefined ? undefined : ctx.store.organisation(id)
   if (org === undefined) throw new DineroError(404, CODES.NotFound, 'Organization was not found')
-  // REFERENCE C5 allows 403 or 404 here; 403 code 41 ("no access") is what the status table describes.
+  // dinero-api-errors allows 403 or 404 here; 403 code 41 ("no access") is what the status table describes.
   if (!ctx.store.canAccess(caller.subject, org.Id))
     throw new DineroError(403, CODES.Unauthorized, 'You do not have access to this organization')
   if (!org.IsPro && !ctx.deviations.has('dinero.skip-pro-check')) {
@@ -108,7 +109,8 @@ export function resolveOrganisation(
   return org
 }
 
-// assumption: REFERENCE C5: Retry-After and the 429 body are NOT FOUND. The body is a Dinero error
+// assumption: open-dinero-429-headers (Retry-After and the 429 body are not published). The body is a Dinero
+// error
 // with code 43 "Limit Exceeded" (the code list's name) and Retry-After (RFC 9110 §10.2.3) gives
 // the seconds until the sliding window has room again.
 export function countRequest(ctx: DineroContext, org: Organisation): void {

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import { CODES, DineroError, invalidFormat, validationError } from './errors.ts'
 
 /**
- * Request and response bodies of the Dinero API (REFERENCE C4, C5):
+ * Request and response bodies of the Dinero API (dinero-openapi, dinero-api-errors):
  * - responses are `application/json; charset=utf-8`; a draft's `Number` is long.MaxValue, written
  *   digit for digit (JSON numbers in JS would round it);
  * - a body that is not JSON → 400 code 44 (Invalid format);
@@ -11,7 +11,7 @@ import { CODES, DineroError, invalidFormat, validationError } from './errors.ts'
  *   `{propertyPath: message}`. Validation runs before anything is stored.
  */
 
-/** .NET long.MaxValue, the `Number` of a draft voucher (REFERENCE C4); as a JS number it is 2^63. */
+/** .NET long.MaxValue, the `Number` of a draft voucher (apaq-dinero-fixtures); as a JS number it is 2^63. */
 const LONG_MAX_TEXT = '9223372036854775807'
 export const LONG_MAX = Number(LONG_MAX_TEXT)
 
@@ -23,7 +23,8 @@ export function dineroJson(body: unknown, status = 200): Response {
 /** 200 with no body, as the spec's "200 OK" operations (update contact, delete, …). */
 export const emptyOk = () => new Response(null, { status: 200 })
 
-// assumption: REFERENCE says nothing about the request content type; like most clients expect,
+// assumption: open-dinero-unlisted-responses (no rule on the request content type is published); like most
+// clients expect,
 // the body is read as JSON whatever the header says.
 /** The parsed JSON body, or undefined when there is none. */
 export async function readJson(request: Request): Promise<unknown> {

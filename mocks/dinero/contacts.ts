@@ -21,13 +21,13 @@ import {
 import type { ContactData, Row } from './store.ts'
 
 /**
- * Contacts (REFERENCE C2, C3, C4):
+ * Contacts (dinero-openapi):
  * - GET /v1/:org/contacts and /v2/:org/contacts: `ContactReadModelDineroCollection` with `fields`
  *   (default `name,contactGuid`), `queryFilter` (ExternalReference, Name, Email, VatNumber,
  *   EanNumber, IsPerson, Phone), `changesSince`, `deletedOnly` (v1 absent ⇒ live only, v2 absent ⇒
  *   deleted and live), `page`/`pageSize`;
  * - GET /v1/:org/contacts/:guid → ContactReadModel (a deleted contact has `DeletedAt`);
- * - POST /v1/:org/contacts `ContactCreateModel` → 200 `{"ContactGuid":…}`. REFERENCE C5 lists a
+ * - POST /v1/:org/contacts `ContactCreateModel` → 200 `{"ContactGuid":…}`. dinero-api-errors lists a
  *   201 "Created" status, but the spec declares 200 with ContactCreatedResult: the spec wins;
  * - PUT /v2/:org/contacts/:guid (and the deprecated /v1 one) `ContactUpdateModel` → 200, empty;
  * - DELETE /v1/:org/contacts/:guid → soft delete; POST …/:guid/restore → live again.

@@ -8,7 +8,7 @@ import type { DineroStore } from './store.ts'
  * bearer JWTs that mock issued (same key set, same clock, same revocations).
  */
 export interface DineroOptions {
-  /** REFERENCE C5: 100 requests a minute per organisation; 0 switches the limit off. */
+  /** dinero-api-errors: 100 requests a minute per organisation; 0 switches the limit off. */
   rateLimitPerMinute: number
 }
 

@@ -1,7 +1,7 @@
 import { MockHttpError } from '../errors.ts'
 
 /**
- * Dinero error responses (REFERENCE C5): camelCase JSON `{code, message, validationErrors?, …}`
+ * Dinero error responses (dinero-api-errors): camelCase JSON `{code, message, validationErrors?, …}`
  * (unlike the PascalCase resource models), `application/json; charset=utf-8`, with the numeric
  * codes of developer.dinero.dk error-and-status. Handlers throw; routes.ts renders.
  * The journal records the numeric code as a string (`'58'`).
@@ -16,9 +16,9 @@ export const CODES = {
   InvalidFilterFormat: 46,
   TimestampOutOfDate: 58,
   VoucherNotBooked: 59,
-  /** Captured body of Apaq/dinero-java `error_not_found.json` (REFERENCE C5). */
+  /** Captured body of Apaq/dinero-java `error_not_found.json` (apaq-dinero-fixtures). */
   ItemDeleted: 65,
-  /** Newer docs; older ones say 48 (REFERENCE C1). */
+  /** Newer docs; older ones say 48 (dinero-api-docs). */
   NoPro: 90,
 } as const
 
@@ -74,7 +74,8 @@ export const timestampOutOfDate = () =>
     validationErrors: { Timestamp: 'The timestamp is not the latest version of the entity' },
   })
 
-// assumption: REFERENCE C5 gives the body of code 65 but not its status; the client that captured
+// assumption: open-dinero-unlisted-responses (apaq-dinero-fixtures gives the body of code 65, not its
+// status); the client that captured
 // it maps 65 to not-found, so it is sent with 404.
 export const itemDeleted = (what: string) =>
   new DineroError(404, CODES.ItemDeleted, 'Item is deleted', {

@@ -6,8 +6,8 @@ import { type FieldSpec, project, selectFields } from './query.ts'
 import type { Organisation } from './store.ts'
 
 /**
- * The organisation lists (REFERENCE C2, C3), the only operations a non-Pro organisation's user
- * may call (REFERENCE C1):
+ * The organisation lists (dinero-openapi), the only operations a non-Pro organisation's user
+ * may call (dinero-api-docs):
  * - GET /v1/organizations: plain array of OrganizationReadModel projected by `fields` (default
  *   `id,name,isPro`, so lower-camel keys), keys echoed as requested, unknown names dropped;
  * - GET /v1.1/organizations: plain array of OrganizationReadModelV2 with `Subscription`, no `fields`.

@@ -1,7 +1,7 @@
 import type { EntryAccount, InvoiceData, InvoiceLine, Organisation, PurchaseLine } from './store.ts'
 
 /**
- * Amounts the way Dinero derives them (REFERENCE C4 read models): VAT from the account's VAT
+ * Amounts the way Dinero derives them (dinero-openapi read models): VAT from the account's VAT
  * code (U25 sales / I25 purchases = 25 %, anything else 0 %, none at all for a VAT-free
  * organisation), line totals = base × quantity × (1 − discount %), sums rounded to øre.
  * Purchase lines carry the amount paid (incl. VAT); the VAT is taken out of it.

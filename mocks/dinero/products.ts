@@ -22,7 +22,7 @@ import {
 import type { Organisation, ProductData, Row } from './store.ts'
 
 /**
- * Products (REFERENCE C2, C3, C4):
+ * Products (dinero-openapi):
  * - GET /v1/:org/products: `ProductReadModelDineroCollection`, `fields` default `Name,ProductGuid`,
  *   `freeTextSearch` (Name, ProductNumber), `queryFilter` (Name, ProductNumber, ExternalReference),
  *   `changesSince`, `deletedOnly`, paging; ordered by UpdatedAt (the spec's "Ordered by UpdatedAt");

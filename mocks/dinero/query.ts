@@ -2,14 +2,14 @@ import type { Deviations } from '../deviations.ts'
 import { CODES, DineroError, invalidFormat, invalidRequest } from './errors.ts'
 
 /**
- * Query conventions shared by the Dinero list endpoints (REFERENCE C3, C4):
+ * Query conventions shared by the Dinero list endpoints (dinero-openapi):
  * - `fields`: comma list, matched case-insensitively, each key echoed exactly as requested,
  *   unknown names dropped; empty/absent → the endpoint's default (often lower-camel, so lower-camel
  *   keys come back). Deviation `dinero.ignore-fields`: the default set in PascalCase, always.
  * - paging: `page` 0-based (default 0), `pageSize` default 100, maximum 1000; envelope
  *   `{Collection, Pagination{MaxPageSizeAllowed, PageSize, Result, ResultWithoutFilter, Page}}`
  *   where Result = rows in this page and ResultWithoutFilter = rows before paging.
- *   assumption: REFERENCE C3 says only "Maximum 1000"; a value that is not an integer is
+ *   assumption: dinero-openapi says only "Maximum 1000"; a value that is not an integer is
  *   400 code 44 (Invalid format), an integer out of range (pageSize < 1 or > 1000, page < 0)
  *   is 400 code 45 (Invalid request).
  * - `queryFilter`: `<Field> eq|contains '<value>'` joined by `;` (AND), case-insensitive, only the
@@ -190,7 +190,7 @@ export function passesLifecycle(
   return Math.max(row.createdAt, row.updatedAt, row.deletedAt ?? 0) >= changesSince
 }
 
-/** Mock-clock instants the way Dinero writes them: no offset, milliseconds (REFERENCE C4). */
+/** Mock-clock instants the way Dinero writes them: no offset, milliseconds (apaq-dinero-fixtures). */
 export const dateTime = (ms: number) => new Date(ms).toISOString().slice(0, 23)
 
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)

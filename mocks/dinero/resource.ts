@@ -4,7 +4,7 @@ import type { Organisation, Row, Table } from './store.ts'
 
 /**
  * One organisation's table of a versioned Dinero resource (invoices, purchase vouchers), as its
- * handlers reach it (REFERENCE C4, C5):
+ * handlers reach it (dinero-openapi, dinero-api-errors):
  * - an unknown guid → 404 code 40 "<noun> was not found"; a soft-deleted row where a live one is
  *   needed → 404 code 65;
  * - a write carrying a Timestamp goes through the store's compare-and-set, so the check and the

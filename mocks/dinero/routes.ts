@@ -8,7 +8,7 @@ import { productRoutes } from './products.ts'
 import { voucherRoutes } from './vouchers.ts'
 
 /**
- * The Dinero API route table (REFERENCE C2), every path with its own version prefix as in the
+ * The Dinero API route table (dinero-openapi), every path with its own version prefix as in the
  * spec. Organisation lists come first so `/v1/organizations` is never read as an organisation id;
  * within an area, longer (more specific) paths come before shorter ones.
  */

@@ -15,7 +15,7 @@ import type {
  * The deterministic starting data of every mock (same guids, numbers and versions each time):
  * - for each seeded user (by default DEFAULT_USER): two Pro organisations, "Dinero Regnskab ApS"
  *   (118244) and "RN Consulting ApS" (148383), and one without Pro, "Ikke Pro ApS" (42) — ids
- *   as in REFERENCE C1's examples;
+ *   as in dinero-openapi's example (42) and integrations' ones;
  * - one more organisation (500001) that belongs to another user, for the no-access checks;
  * - 118244: 263 live contacts (more than two pages of 100) plus 2 deleted, 12 products,
  *   10 invoices (drafts, booked with numbers 1–3, paid 4–6), a purchase voucher draft;
@@ -176,7 +176,7 @@ const ascii = (s: string) =>
     .replace(/[^a-z0-9]/g, '')
 const pad = (n: number, width = 3) => String(n).padStart(width, '0')
 
-/** Contact i of an organisation; index 0 is the fixture customer "Børge Lund" (REFERENCE C4). */
+/** Contact i of an organisation; index 0 is the fixture customer "Børge Lund" (apaq-dinero-fixtures). */
 export function seededContact(i: number): ContactData {
   const person = i % 4 === 0
   const name =

@@ -2,13 +2,13 @@ import type { Clock } from '../clock.ts'
 
 /**
  * The Dinero side of one mock's state, behind verbs (handlers never touch a Map):
- * - organisations and which user subjects may reach them (REFERENCE C1: numeric "firmaID");
+ * - organisations and which user subjects may reach them (dinero-faq: numeric "firmaID");
  * - per organisation: contacts, products, invoices, purchase vouchers, entry and deposit accounts;
- * - version timestamps: 16 hex digits (`00000000020A5EA8`, REFERENCE C4) from one counter per
+ * - version timestamps: 16 hex digits (`00000000020A5EA8`, dinero-openapi) from one counter per
  *   store that only goes up, so every write yields a new, larger version;
  * - optimistic concurrency: `modify` compares the sent Timestamp with the current one and writes
  *   in the same synchronous step (no await in between), so of two racing writers exactly one wins;
- * - rate-limit windows per organisation on the mock clock (REFERENCE C5: 100 requests a minute).
+ * - rate-limit windows per organisation on the mock clock (dinero-api-errors: 100 requests a minute).
  * `reset()` throws all of it away and seeds again from scratch, counter included.
  */
 
@@ -20,7 +20,7 @@ export interface Subscription {
   HasYfs: boolean
 }
 
-/** Union of OrganizationReadModel and OrganizationReadModelV2 (REFERENCE C2). */
+/** Union of OrganizationReadModel and OrganizationReadModelV2 (dinero-openapi). */
 export interface Organisation {
   Id: number
   Name: string
@@ -210,7 +210,7 @@ export interface DepositAccount {
 export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number }
 
 export interface DineroStore {
-  /** A fresh version: 16 upper-case hex digits, larger than every one before (REFERENCE C4). */
+  /** A fresh version: 16 upper-case hex digits, larger than every one before (dinero-openapi). */
   nextTimestamp(): string
   addOrganisation(org: Organisation): void
   organisation(id: number): Organisation | undefined

@@ -3,7 +3,7 @@ import type { Route } from '../routes.ts'
 
 /**
  * Picks the candidate handler(s) for a request by method and path once, instead of letting
- * msw try every handler in turn (DESIGN.md §5: matching every handler is most of the served
+ * msw try every handler in turn (docs/BENCH.md: matching every handler is most of the served
  * mock's cost). Matching follows msw's path-to-regexp 6 rules for our patterns: case-insensitive,
  * an optional trailing slash, `:name` is one non-empty segment, params decoded with
  * `decodeURIComponent`. Routes are tried in table order, so the first match wins as in msw.

@@ -7,8 +7,8 @@ import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.t
 import { createRouteIndex, type Match } from './route-index.ts'
 
 /**
- * The served mock: the same msw handlers on a real TCP port, through a small node:http adapter
- * (DESIGN.md §1, §5). Each request is matched to its candidate route(s) by method and path once
+ * The served mock: the same msw handlers on a real TCP port, through a small node:http adapter.
+ * Each request is matched to its candidate route(s) by method and path once
  * (route-index.ts). By default the adapter then runs what each candidate's msw resolver runs
  * (toHandlers in routes.ts: decline unless the origin is served, else `dispatch`) directly,
  * without msw's per-handler request clone, cookie parsing, path recompilation and abort
@@ -70,8 +70,9 @@ class BodyTooLarge extends Error {}
 /** Dinero paths carry their version first (`/v1/…`, `/v1.2/…`); their errors are Dinero's shape. */
 const isDineroPath = (path: string) => /^\/v\d/i.test(path)
 
-// assumption: REFERENCE C5 gives no body for a wrong method, an oversized body or a failure on the
-// Dinero API; they are answered in its error shape `{code, message}` (45 Invalid request, 50 Error).
+// assumption: open-dinero-unlisted-responses (no body is published for a wrong method, an
+// oversized body or a failure on the Dinero API); they are answered in its error shape
+// `{code, message}` (45 Invalid request, 50 Error).
 function dineroError(res: ServerResponse, status: number, code: number, message: string): void {
   jsonError(res, status, { code, message })
 }

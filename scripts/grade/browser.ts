@@ -4,7 +4,7 @@ import type { AppCall } from './types.ts'
 /**
  * The grader's stand-in for the user's browser: it keeps the app's cookies, follows the app's
  * /login redirect to the mock's authorize endpoint (consent given with `X-Mock-Consent: accept`,
- * the mock's no-page shortcut), reads the form_post page (REFERENCE B8) and posts it to the
+ * the mock's no-page shortcut), reads the form_post page (duende-authorize-result) and posts it to the
  * callback the way a browser's auto-submit would. Nothing here reads a token: the app keeps them.
  */
 export interface LoginOutcome {

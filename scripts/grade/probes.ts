@@ -51,7 +51,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.flow.login',
     title: 'the app completes the code flow: /login redirects to authorize, the callback exchanges the code',
-    sources: ['RFC 6749 §4.1', 'OAuth 2.0 Form Post Response Mode §2', 'REFERENCE B8'],
+    sources: ['RFC 6749 §4.1', 'oauth-form-post §2', 'duende-authorize-result'],
     scenarios: ['login'],
     judge(entries, obs) {
       if (obs.logins.length === 0) return fail('no login was completed')
@@ -77,9 +77,9 @@ export const PROBES: readonly Probe[] = [
       'RFC 6749 §4.1.3',
       'RFC 6749 §6',
       'RFC 6749 Appendix B',
-      'REFERENCE B1',
-      'REFERENCE A8',
-      'REFERENCE D',
+      'duende-token-endpoint',
+      'is4-issue-1658',
+      'duende-support-168',
     ],
     scenarios: ['login'],
     judge(entries) {
@@ -97,7 +97,13 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.token.client-auth',
     title: 'every token request authenticates the client (client_secret_basic or client_secret_post)',
-    sources: ['RFC 6749 §2.3.1', 'RFC 6749 §3.2.1', 'REFERENCE A5', 'REFERENCE B2'],
+    sources: [
+      'RFC 6749 §2.3.1',
+      'RFC 6749 §3.2.1',
+      'visma-connect-offline-access',
+      'is4-basic-secret-parser',
+      'is4-post-body-secret-parser',
+    ],
     scenarios: ['login'],
     judge(entries) {
       // A body the endpoint could not read never reaches client authentication: the form probe judges it.
@@ -120,7 +126,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.token.redirect-uri-exact',
     title: 'the redirect_uri sent at token equals the one sent at authorize, byte for byte',
-    sources: ['RFC 6749 §4.1.3', 'REFERENCE B4', 'REFERENCE D'],
+    sources: ['RFC 6749 §4.1.3', 'duende-token-request-validator'],
     scenarios: ['login'],
     judge(entries) {
       const exchanges = codeExchanges(entries).filter((e) => e.details.redirect_uri_matches !== undefined)
@@ -146,7 +152,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.state.present',
     title: 'every authorization request carries state',
-    sources: ['RFC 6749 §4.1.1', 'RFC 6749 §10.12', 'RFC 9700 §4.7.1', 'REFERENCE A8'],
+    sources: ['RFC 6749 §4.1.1', 'RFC 6749 §10.12', 'RFC 9700 §4.7.1', 'visma-connect-security'],
     scenarios: ['login'],
     judge(entries) {
       const all = authorizeRequests(entries)
@@ -163,7 +169,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.state.unguessable',
     title: `state differs on every authorization and has at least ${STATE_MIN_LENGTH} characters`,
-    sources: ['RFC 6749 §10.10', 'RFC 6749 §10.12', 'RFC 9700 §4.7.1', 'REFERENCE A8'],
+    sources: ['RFC 6749 §10.10', 'RFC 6749 §10.12', 'RFC 9700 §4.7.1', 'visma-connect-security'],
     scenarios: ['login'],
     judge(entries) {
       const withState = authorizeRequests(entries).filter((e) => typeof e.details.state_fp === 'string')
@@ -190,7 +196,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.state.checked',
     title: 'when the callback carries a state the app did not send, it does not call the token endpoint',
-    sources: ['RFC 6749 §10.12', 'RFC 9700 §4.7.1', 'REFERENCE A8'],
+    sources: ['RFC 6749 §10.12', 'RFC 9700 §4.7.1', 'visma-connect-security'],
     scenarios: ['altered-state'],
     judge(entries, obs) {
       if (obs.alteredState === undefined) return fail('the altered-state login did not run')
@@ -214,8 +220,9 @@ export const PROBES: readonly Probe[] = [
       'RFC 7636 §4.2',
       'RFC 7636 §7.2',
       'RFC 9700 §2.1.1',
-      'REFERENCE A3',
-      'REFERENCE B7',
+      'visma-connect-web-apps',
+      'duende-authorize-request-validator',
+      'duende-authorize-result',
     ],
     scenarios: ['login'],
     judge(entries) {
@@ -251,7 +258,13 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.refresh.no-replay',
     title: 'the app never presents a refresh token it has already used (one-time tokens rotate)',
-    sources: ['RFC 6749 §10.4', 'RFC 9700 §4.14.2', 'REFERENCE A6', 'REFERENCE B5', 'REFERENCE D'],
+    sources: [
+      'RFC 6749 §10.4',
+      'RFC 9700 §4.14.2',
+      'visma-connect-tokens',
+      'duende-refresh-token-service',
+      'is4-ef-issue-20',
+    ],
     scenarios: ['refresh'],
     judge(entries, obs) {
       const all = refreshRequests(entries)
@@ -281,7 +294,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.refresh.single-flight',
     title: 'N parallel calls across access-token expiry cause exactly one refresh',
-    sources: ['RFC 9700 §4.14.2', 'REFERENCE A6', 'REFERENCE D'],
+    sources: ['RFC 9700 §4.14.2', 'visma-connect-tokens', 'dinero-grace-period'],
     scenarios: ['refresh'],
     judge(entries, obs) {
       if (obs.refresh === undefined) return fail('the refresh scenario did not run')
@@ -304,7 +317,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.reconsent.no-retry',
     title: 'after invalid_grant on refresh the app never presents that refresh token again',
-    sources: ['RFC 6749 §5.2', 'RFC 6749 §6', 'REFERENCE A6', 'REFERENCE D'],
+    sources: ['RFC 6749 §5.2', 'RFC 6749 §6', 'visma-connect-tokens'],
     scenarios: ['reconsent'],
     judge(entries, obs) {
       if (obs.reconsent === undefined) return fail('the reconsent scenario did not run')
@@ -330,7 +343,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.reconsent.reported',
     title: 'after invalid_grant on refresh the app reports that the user must consent again',
-    sources: ['RFC 6749 §5.2', 'REFERENCE A6', 'REFERENCE D'],
+    sources: ['RFC 6749 §5.2', 'visma-connect-tokens'],
     scenarios: ['reconsent'],
     judge(_entries, obs) {
       if (obs.reconsent === undefined) return fail('the reconsent scenario did not run')
@@ -347,7 +360,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.rate-limit.retry-after',
     title: 'after a 429 the app waits at least Retry-After before its next Dinero call',
-    sources: ['RFC 6585 §4', 'RFC 9110 §10.2.3', 'REFERENCE C5', 'REFERENCE D'],
+    sources: ['RFC 6585 §4', 'RFC 9110 §10.2.3', 'dinero-api-errors', 'open-dinero-429-headers'],
     scenarios: ['rate-limit'],
     judge(entries, obs) {
       if (obs.rateLimit === undefined) return fail('the rate-limit scenario did not run')
@@ -369,7 +382,7 @@ export const PROBES: readonly Probe[] = [
   {
     id: 'client.server-error.backoff',
     title: `on 5xx the app backs off: at most ${MAX_SERVER_ERROR_RETRIES} retries, ≥ ${MIN_BACKOFF_GAP_MS} ms apart, gaps growing`,
-    sources: ['RFC 9110 §15.6', 'RFC 9110 §15.6.4', 'REFERENCE C5'],
+    sources: ['RFC 9110 §15.6', 'RFC 9110 §15.6.4', 'dinero-api-errors'],
     scenarios: ['server-error'],
     judge(entries, obs) {
       if (obs.serverError === undefined) return fail('the server-error scenario did not run')

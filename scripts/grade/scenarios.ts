@@ -16,7 +16,7 @@ export interface ScenarioSettings {
   clientId: string
 }
 
-/** Past the access token's 3600 s lifetime (REFERENCE A6). */
+/** Past the access token's 3600 s lifetime (observed-visma-token-response). */
 const PAST_EXPIRY_SECONDS = 3_601
 /** Time left after the app answers, to see retries it makes in the background. */
 const SETTLE_MS = 300

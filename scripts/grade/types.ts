@@ -97,7 +97,7 @@ export interface ProbeOutcome {
 export interface Probe {
   id: string
   title: string
-  /** RFCs and REFERENCE.md sections the behaviour comes from. */
+  /** RFC sections and collections/sources.ts ids the behaviour comes from. */
   sources: readonly string[]
   scenarios: readonly ScenarioId[]
   judge(entries: readonly JournalEntry[], obs: Observations): Omit<ProbeOutcome, 'verdict'> & { ok: boolean }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 
 /**
- * One offline Allure report from the vitest and Newman results (DESIGN.md §4). Allure 3 renders
+ * One offline Allure report from the vitest and Newman results. Allure 3 renders
  * from file:// only as a single file, and its HTML loads an analytics script: removed here.
  */
 export interface AllureInput {

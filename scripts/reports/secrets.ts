@@ -4,7 +4,7 @@ import { SecretSet, scanForLeaks } from '../live/secrets.ts'
 import type { NewmanExchange } from '../newman/run.ts'
 
 /**
- * Secrets in reports (DESIGN.md §4), for the main job: the one SecretSet (scripts/live/secrets.ts)
+ * Secrets in reports, for the main job: the one SecretSet (scripts/live/secrets.ts)
  * fed from every Newman exchange as it happens, every report file redacted with it, then the
  * leak scan; a hit fails the run.
  */

@@ -33,7 +33,7 @@ export function authorizeParams(overrides: Record<string, string | undefined> = 
   return p
 }
 
-/** Decodes the HTML entities IdentityServer's form_post page uses (REFERENCE B8). */
+/** Decodes the HTML entities IdentityServer's form_post page uses (is4-form-post-inputs). */
 function htmlDecode(v: string): string {
   return v
     .replace(/&#39;/g, "'")

@@ -11,7 +11,7 @@ import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 import { startTarget } from '../../scripts/targets/targets.ts'
 
 /**
- * Proof that the checks bite (DESIGN.md §2): the failing checks of each runner against a mock
+ * Proof that the checks bite: the failing checks of each runner against a mock
  * with one deviation switched on (none = the faithful mock).
  */
 export const DEVIATION_IDS = Object.keys(DEVIATIONS) as DeviationId[]

@@ -3,7 +3,7 @@ import { PKCE_CLIENT_ID } from '../../mocks/options.ts'
 import { obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
-/** REFERENCE B4, E3: codes are single-use, burned on first presentation, and live 300 s. */
+/** duende-token-request-validator: codes are single-use, burned on first presentation, and live 300 s. */
 describe.each(TARGET_KINDS)('authorization code redemption (%s)', (kind) => {
   let target: Target
   beforeAll(async () => {

@@ -4,7 +4,8 @@ import { authorize, authorizeParams, REDIRECT_URI } from '../../scripts/targets/
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /**
- * REFERENCE B7, E6 (RFC 6749 §4.1.2.1): validation errors at authorize go to the IdP error page
+ * duende-authorize-request-validator, duende-authorize-result (RFC 6749 §4.1.2.1): validation errors at
+ * authorize go to the IdP error page
  * `/home/error?errorId=…`, never to the client; only the user's refusal reaches the client.
  */
 describe.each(TARGET_KINDS)('authorize request validation (%s)', (kind) => {

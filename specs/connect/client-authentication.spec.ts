@@ -3,7 +3,10 @@ import { DEFAULT_REDIRECT_URIS, defineClient } from '../../mocks/options.ts'
 import { basicHeader, obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
-/** REFERENCE B2, E2: Basic (halves form-url-decoded) or body; every failure is HTTP 400. */
+/**
+ * is4-basic-secret-parser, duende-client-secret-validator: Basic (halves form-url-decoded) or body; every
+ * failure is HTTP 400.
+ */
 const ODD_ID = 'isv_odd client+id'
 const ODD_SECRET = 'se:cr+et %41/ü'
 

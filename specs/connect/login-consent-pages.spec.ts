@@ -4,7 +4,7 @@ import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/ta
 
 /**
  * The interactive pages as a browser uses them, over plain HTTP with a cookie: login, consent
- * (scopes in plain words), accept → code, cancel → access_denied. REFERENCE A1, B7.
+ * (scopes in plain words), accept → code, cancel → access_denied. is4-ui-constants, duende-authorize-result.
  */
 describe.each(TARGET_KINDS)('login and consent pages (%s)', (kind) => {
   let target: Target

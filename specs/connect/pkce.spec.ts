@@ -3,7 +3,10 @@ import { PKCE_CLIENT_ID } from '../../mocks/options.ts'
 import { obtainCode, pkcePair, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
-/** RFC 7636 §4.6, REFERENCE B4.7, B7: PKCE checked at the token endpoint, burning the code on failure. */
+/**
+ * RFC 7636 §4.6, duende-token-request-validator, duende-authorize-request-validator: PKCE checked at the
+ * token endpoint, burning the code on failure.
+ */
 describe.each(TARGET_KINDS)('PKCE (%s)', (kind) => {
   let target: Target
   beforeAll(async () => {

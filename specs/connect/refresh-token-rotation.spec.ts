@@ -3,7 +3,10 @@ import type { MockOptions } from '../../mocks/options.ts'
 import { codeFlow, refresh } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
-/** REFERENCE A6, B5, E5 (RFC 9700 §4.14.2): one-time tokens rotate; replays fail; revoke-all; grace; lifetimes. */
+/**
+ * visma-connect-tokens, duende-refresh-token-service (RFC 9700 §4.14.2): one-time tokens rotate; replays
+ * fail; revoke-all; grace; lifetimes.
+ */
 describe.each(TARGET_KINDS)('refresh tokens (%s)', (kind) => {
   let target: Target | undefined
   afterEach(async () => {

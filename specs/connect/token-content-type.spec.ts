@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { codeFlow, obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
-/** REFERENCE B1, E1: the token endpoint reads forms only; everything else is `{"error":"invalid_request"}`. */
+/**
+ * duende-token-endpoint, is4-issue-1658, duende-support-168: the token endpoint reads forms only; everything
+ * else is `{"error":"invalid_request"}`.
+ */
 describe.each(TARGET_KINDS)('token endpoint content type (%s)', (kind) => {
   let target: Target
   beforeAll(async () => {

@@ -4,7 +4,10 @@ import { leftHalfHash } from '../../mocks/connect/tokens.ts'
 import { codeFlow } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
-/** REFERENCE A1, A2, A6, E4: discovery, JWKS, and tokens shaped like Visma Connect's. */
+/**
+ * visma-connect-discovery, observed-visma-token-response: discovery, JWKS, and tokens shaped like Visma
+ * Connect's.
+ */
 describe.each(TARGET_KINDS)('discovery, JWKS and token claims (%s)', (kind) => {
   let target: Target
   let jwks: ReturnType<typeof createLocalJWKSet>

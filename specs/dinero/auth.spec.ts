@@ -11,7 +11,7 @@ import { dineroApi, tokenFor } from '../support/dinero-session.ts'
 const contact = { Name: 'Scope Test', CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false }
 const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
 
-/** REFERENCE C1, C5: bearer tokens, scopes, organisation access and the Pro requirement. */
+/** dinero-api-docs, dinero-api-errors: bearer tokens, scopes, organisation access and the Pro requirement. */
 describe.each(TARGET_KINDS)('Dinero API access control (%s)', (kind) => {
   let target: Target
   let token: string
@@ -96,7 +96,10 @@ describe.each(TARGET_KINDS)('Dinero API access control (%s)', (kind) => {
   })
 })
 
-/** REFERENCE A6, C5: access tokens live 3600 s; the API refuses them after that. */
+/**
+ * observed-visma-token-response, dinero-api-errors: access tokens live 3600 s; the API refuses them after
+ * that.
+ */
 describe.each(TARGET_KINDS)('Dinero API with an expired token (%s)', (kind) => {
   let target: Target
   beforeAll(async () => {
@@ -115,7 +118,7 @@ describe.each(TARGET_KINDS)('Dinero API with an expired token (%s)', (kind) => {
   })
 })
 
-/** REFERENCE C5: 100 requests a minute per organisation, here 5 to keep it short. */
+/** dinero-api-errors: 100 requests a minute per organisation, here 5 to keep it short. */
 describe.each(TARGET_KINDS)('Dinero rate limit (%s)', (kind) => {
   let target: Target
   let token: string

@@ -8,7 +8,9 @@ const ORG = PRO_ORGANISATION_ID
 const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
 const contact = { Name: 'Strict Kunde', CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false }
 
-/** REFERENCE C4, C5: request models are additionalProperties:false; bad bodies store nothing. */
+/**
+ * dinero-openapi, dinero-api-errors: request models are additionalProperties:false; bad bodies store nothing.
+ */
 describe.each(TARGET_KINDS)('Dinero request bodies (%s)', (kind) => {
   let target: Target
   let api: DineroApi

@@ -19,7 +19,7 @@ const DefaultItem = z.strictObject({ name: z.string(), contactGuid: z.guid() })
 const DefaultPage = collectionOf(DefaultItem)
 const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
 
-/** REFERENCE C3, C4: 0-based pages, pageSize ≤ 1000, the Pagination envelope, `fields`. */
+/** dinero-openapi: 0-based pages, pageSize ≤ 1000, the Pagination envelope, `fields`. */
 describe.each(TARGET_KINDS)('GET /v1/:org/contacts paging and fields (%s)', (kind) => {
   const api = dineroSuite(kind)
 
@@ -102,7 +102,7 @@ describe.each(TARGET_KINDS)('GET /v1/:org/contacts paging and fields (%s)', (kin
   })
 })
 
-/** REFERENCE C3: `queryFilter` conditions `<Field> eq|contains '<value>'`, `;` = AND. */
+/** dinero-openapi: `queryFilter` conditions `<Field> eq|contains '<value>'`, `;` = AND. */
 describe.each(TARGET_KINDS)('GET /v1/:org/contacts queryFilter (%s)', (kind) => {
   const api = dineroSuite(kind)
   const list = async (filter: string, fields = 'Name,Email,IsPerson') => {
@@ -168,7 +168,7 @@ const newContact = {
   VatNumber: 'DK11223344',
 }
 
-/** REFERENCE C2: contact create → get → update → delete → deletedOnly → restore. */
+/** dinero-openapi: contact create → get → update → delete → deletedOnly → restore. */
 describe.each(TARGET_KINDS)('contact lifecycle (%s)', (kind) => {
   const api = dineroSuite(kind)
   let guid: string

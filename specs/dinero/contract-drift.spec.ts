@@ -34,7 +34,7 @@ const isEnum = (name: string) => components.get(name)?.enum !== undefined
 const objects = schemas.filter(([name]) => !isEnum(name))
 const enums = schemas.filter(([name]) => isEnum(name))
 
-/** The operations the mock serves (REFERENCE C2); each body and 200 model must be in the contract. */
+/** The operations the mock serves (dinero-openapi); each body and 200 model must be in the contract. */
 const MOCKED_OPERATIONS = [
   'GET /v1/organizations',
   'GET /v1.1/organizations',
@@ -168,7 +168,7 @@ describe('contract comparison', () => {
   })
 })
 
-describe('captured Dinero bodies (REFERENCE C4, C5)', () => {
+describe('captured Dinero bodies (apaq-dinero-fixtures)', () => {
   it('the spec example of CreatedResponseModel and captured pagination validate', () => {
     const created = { Guid: '3a315ad3-ddcc-419d-9fc5-219280ae4816', TimeStamp: '00000000020A5EA8' }
     expect(CreatedResponseModel.parse(created)).toEqual(created)

@@ -8,7 +8,7 @@ import { dineroApi, tokenFor } from '../support/dinero-session.ts'
 const ORG = PRO_ORGANISATION_ID
 const contact = { Name: 'Deviation Kunde', CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false }
 
-/** DESIGN §1: each Dinero deviation makes the mock wrong in exactly the way it names. */
+/** Each Dinero deviation makes the mock wrong in exactly the way it names. */
 describe.each(TARGET_KINDS)('Dinero deviations (%s)', (kind) => {
   const withDeviation = (id: DeviationId, body: (target: Target) => Promise<void>) => async () => {
     const target = await startTarget(kind, {

@@ -10,7 +10,7 @@ import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/ta
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
 
 /**
- * REFERENCE D: what an integration does right after the token exchange — list organisations,
+ * dinero-openapi: what an integration does right after the token exchange — list organisations,
  * pick the Pro one, create a contact, invoice it, book the invoice and find it in the list.
  */
 describe.each(TARGET_KINDS)('integration flow (%s)', (kind) => {

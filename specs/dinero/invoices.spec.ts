@@ -26,7 +26,7 @@ const line = {
 }
 const draft = { ContactGuid: CONTACT, Date: '2026-01-15', ProductLines: [line] }
 
-/** REFERENCE C2, C4, C5: draft → update (Timestamp) → book → payments; booked is final. */
+/** dinero-openapi, dinero-api-errors: draft → update (Timestamp) → book → payments; booked is final. */
 describe.each(TARGET_KINDS)('invoice lifecycle (%s)', (kind) => {
   const api = dineroSuite(kind)
   let guid: string
@@ -203,7 +203,7 @@ describe.each(TARGET_KINDS)('invoice lifecycle (%s)', (kind) => {
   })
 })
 
-/** REFERENCE C3: the invoice list's parameters. */
+/** dinero-openapi: the invoice list's parameters. */
 describe.each(TARGET_KINDS)('GET /v1/:org/invoices parameters (%s)', (kind) => {
   const api = dineroSuite(kind)
 
@@ -257,7 +257,10 @@ describe.each(TARGET_KINDS)('GET /v1/:org/invoices parameters (%s)', (kind) => {
   })
 })
 
-/** Optimistic concurrency (REFERENCE C4, D): of writers sending the same Timestamp exactly one wins. */
+/**
+ * Optimistic concurrency (dinero-openapi, dinero-api-errors, manyfold-dinero-tests): of writers sending the
+ * same Timestamp exactly one wins.
+ */
 describe.each(TARGET_KINDS)('concurrent invoice updates (%s)', (kind) => {
   const api = dineroSuite(kind)
 

@@ -5,7 +5,7 @@ import { NON_PRO_ORGANISATION_ID, PRO_ORGANISATION_ID } from '../../mocks/dinero
 import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
 import { dineroSuite } from '../support/dinero-session.ts'
 
-/** REFERENCE C1–C3: the organisation lists, `fields` echoing the requested casing. */
+/** dinero-api-docs, dinero-openapi: the organisation lists, `fields` echoing the requested casing. */
 describe.each(TARGET_KINDS)('GET /v1/organizations and /v1.1/organizations (%s)', (kind) => {
   const api = dineroSuite(kind)
 

@@ -25,7 +25,7 @@ const product = {
   Unit: 'hours',
 }
 
-/** REFERENCE C2: products. */
+/** dinero-openapi: products. */
 describe.each(TARGET_KINDS)('products (%s)', (kind) => {
   const api = dineroSuite(kind)
   let guid: string
@@ -75,7 +75,7 @@ describe.each(TARGET_KINDS)('products (%s)', (kind) => {
   })
 })
 
-/** REFERENCE C2, C4: purchase vouchers, cash and credit. */
+/** dinero-openapi: purchase vouchers, cash and credit. */
 describe.each(TARGET_KINDS)('purchase vouchers (%s)', (kind) => {
   const api = dineroSuite(kind)
   const line = { AccountNumber: 3600, Description: 'Printerpapir', Amount: 1250 }
@@ -173,7 +173,7 @@ describe.each(TARGET_KINDS)('purchase vouchers (%s)', (kind) => {
   })
 })
 
-/** REFERENCE C2, C4: accounts are plain arrays. */
+/** dinero-openapi: accounts are plain arrays. */
 describe.each(TARGET_KINDS)('accounts (%s)', (kind) => {
   const api = dineroSuite(kind)
 

@@ -274,7 +274,7 @@ const discoveryCheck: Check = (sent, got) => {
   if (sent.method !== 'HEAD') expect(isJson(got)).toBe(true)
 }
 
-/** Dinero (REFERENCE C5): camelCase `{code, message}`; 401 also says WWW-Authenticate. */
+/** Dinero (apaq-dinero-fixtures): camelCase `{code, message}`; 401 also says WWW-Authenticate. */
 const dineroCheck: Check = (sent, got) => {
   if (got.status < 400) return
   if (got.status === 401) expect(got.headers.get('www-authenticate') ?? '').toMatch(/^Bearer/)

@@ -7,7 +7,12 @@ export const authorizeChecks: Check[] = [
     id: 'connect.authorize.unregistered-redirect-error-page',
     title: 'an unregistered redirect_uri at authorize goes to the IdP error page, never to that URI',
     area: 'authorize',
-    sources: ['RFC 6749 §4.1.2.1', 'REFERENCE B7', 'REFERENCE E6'],
+    sources: [
+      'RFC 6749 §4.1.2.1',
+      'duende-authorize-request-validator',
+      'duende-authorize-result',
+      'dinero-getting-started',
+    ],
     target: 'live-safe',
     steps: [
       step(
@@ -21,7 +26,7 @@ export const authorizeChecks: Check[] = [
     id: 'connect.authorize.unknown-client-error-page',
     title: 'an unknown client_id at authorize goes to the IdP error page',
     area: 'authorize',
-    sources: ['RFC 6749 §4.1.2.1', 'REFERENCE B7'],
+    sources: ['RFC 6749 §4.1.2.1', 'duende-authorize-request-validator', 'duende-authorize-result'],
     target: 'live-safe',
     steps: [
       step(
@@ -35,7 +40,7 @@ export const authorizeChecks: Check[] = [
     id: 'connect.authorize.invalid-scope-error-page',
     title: 'a scope the client may not request goes to the IdP error page, not to the client',
     area: 'authorize',
-    sources: ['REFERENCE B7', 'REFERENCE E6'],
+    sources: ['duende-authorize-request-validator', 'duende-authorize-result'],
     target: 'live-safe',
     steps: [
       step(
@@ -49,7 +54,13 @@ export const authorizeChecks: Check[] = [
     id: 'connect.authorize.state-echo',
     title: 'state comes back byte for byte with the code, and iss names the issuer',
     area: 'authorize',
-    sources: ['RFC 6749 §4.1.2', 'RFC 9207 §2', 'REFERENCE A8', 'REFERENCE B8'],
+    sources: [
+      'RFC 6749 §4.1.2',
+      'RFC 9207 §2',
+      'visma-connect-security',
+      'duende-authorize-response-generator',
+      'duende-authorize-response-order',
+    ],
     target: 'mock-only',
     steps: [
       step(
@@ -70,7 +81,12 @@ export const authorizeChecks: Check[] = [
     title:
       'response_mode=form_post answers 200 HTML posting code, state, session_state and iss to the redirect_uri',
     area: 'authorize',
-    sources: ['REFERENCE A3', 'REFERENCE B8', 'OAuth 2.0 Form Post Response Mode §2'],
+    sources: [
+      'dinero-authorization',
+      'duende-authorize-result',
+      'is4-form-post-inputs',
+      'oauth-form-post §2',
+    ],
     target: 'mock-only',
     steps: [
       step(
@@ -97,7 +113,7 @@ export const authorizeChecks: Check[] = [
     id: 'connect.authorize.access-denied',
     title: 'a refused consent sends error=access_denied with the state to the client',
     area: 'authorize',
-    sources: ['RFC 6749 §4.1.2.1', 'REFERENCE B7', 'REFERENCE E6'],
+    sources: ['RFC 6749 §4.1.2.1', 'duende-authorize-request-validator', 'duende-authorize-result'],
     target: 'mock-only',
     steps: [
       step(

@@ -8,7 +8,7 @@ export const clientAuthChecks: Check[] = [
     title:
       'client_secret_basic authenticates the client (a bogus refresh token then gets invalid_grant, not invalid_client)',
     area: 'client-auth',
-    sources: ['REFERENCE B2', 'REFERENCE E2', 'RFC 6749 §2.3.1'],
+    sources: ['is4-basic-secret-parser', 'duende-client-secret-validator', 'RFC 6749 §2.3.1'],
     target: 'live-safe',
     steps: [
       step(
@@ -30,7 +30,11 @@ export const clientAuthChecks: Check[] = [
     id: 'connect.client-auth.post',
     title: 'client_secret_post authenticates the client (a bogus refresh token then gets invalid_grant)',
     area: 'client-auth',
-    sources: ['REFERENCE B2', 'REFERENCE A5', 'REFERENCE E2'],
+    sources: [
+      'is4-post-body-secret-parser',
+      'visma-connect-offline-access',
+      'duende-client-secret-validator',
+    ],
     target: 'live-safe',
     steps: [
       step('refresh with credentials in the body', tokenForm(bogusRefresh), oauthError('invalid_grant')),
@@ -40,7 +44,7 @@ export const clientAuthChecks: Check[] = [
     id: 'connect.client-auth.basic-form-encoded',
     title: 'Basic credentials are form-url-decoded: an id and secret with space, +, :, % and ü authenticate',
     area: 'client-auth',
-    sources: ['RFC 6749 §2.3.1', 'REFERENCE B2'],
+    sources: ['RFC 6749 §2.3.1', 'is4-basic-secret-parser'],
     target: 'mock-only',
     steps: [
       step(
@@ -65,7 +69,7 @@ export const clientAuthChecks: Check[] = [
     id: 'connect.client-auth.wrong-secret',
     title: 'a wrong client secret is refused with HTTP 400 {"error":"invalid_client"} (never 401)',
     area: 'client-auth',
-    sources: ['REFERENCE B1', 'REFERENCE B2', 'REFERENCE E2'],
+    sources: ['duende-token-error-result', 'duende-client-secret-validator'],
     target: 'live-safe',
     steps: [
       step(
@@ -79,7 +83,7 @@ export const clientAuthChecks: Check[] = [
     id: 'connect.client-auth.missing',
     title: 'a token request with no client credentials is refused with 400 invalid_request',
     area: 'client-auth',
-    sources: ['REFERENCE B2 (Duende ClientSecretValidator)', 'REFERENCE E2'],
+    sources: ['duende-client-secret-validator', 'is4-secret-parsers'],
     target: 'live-safe',
     steps: [
       step('refresh without any credentials', tokenForm(bogusRefresh, 'none'), oauthError('invalid_request')),

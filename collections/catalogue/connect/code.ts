@@ -17,7 +17,7 @@ export const codeChecks: Check[] = [
     title:
       'a JSON code exchange is refused without burning the code; the form exchange then succeeds and a replay gets invalid_grant',
     area: 'code',
-    sources: ['REFERENCE B1', 'REFERENCE B4', 'REFERENCE D (JSON at the token endpoint)', 'RFC 6749 §4.1.3'],
+    sources: ['duende-token-endpoint', 'duende-token-request-validator', 'is4-issue-1658', 'RFC 6749 §4.1.3'],
     target: 'live-interactive',
     // On the mock a code with an S256 challenge stands in for the one `npm run login` receives.
     mockPrelude: [
@@ -67,7 +67,7 @@ export const codeChecks: Check[] = [
     id: 'connect.code.single-use',
     title: 'an authorization code redeemed twice is refused the second time with invalid_grant',
     area: 'code',
-    sources: ['RFC 6749 §4.1.2', 'REFERENCE B4', 'REFERENCE E3'],
+    sources: ['RFC 6749 §4.1.2', 'duende-token-request-validator'],
     target: 'mock-only',
     steps: [
       obtainCode(),
@@ -79,7 +79,7 @@ export const codeChecks: Check[] = [
     id: 'connect.code.burned-on-failure',
     title: 'a failed redemption burns the code: the corrected retry gets invalid_grant',
     area: 'code',
-    sources: ['REFERENCE B4.4', 'REFERENCE E3'],
+    sources: ['duende-token-request-validator'],
     target: 'mock-only',
     steps: [
       obtainCode(),
@@ -96,7 +96,7 @@ export const codeChecks: Check[] = [
     title:
       'a redirect_uri at the token endpoint that differs from the authorize one is refused with invalid_grant',
     area: 'code',
-    sources: ['RFC 6749 §4.1.3', 'REFERENCE B4.6'],
+    sources: ['RFC 6749 §4.1.3', 'duende-token-request-validator'],
     target: 'mock-only',
     steps: [
       obtainCode(),
@@ -111,7 +111,7 @@ export const codeChecks: Check[] = [
     id: 'connect.code.redirect-missing',
     title: 'a code exchange without redirect_uri is refused with unauthorized_client',
     area: 'code',
-    sources: ['REFERENCE B4.6', 'REFERENCE E3'],
+    sources: ['duende-token-request-validator'],
     target: 'mock-only',
     steps: [
       obtainCode(),
@@ -126,7 +126,7 @@ export const codeChecks: Check[] = [
     id: 'connect.code.expired',
     title: 'a code older than 300 s is refused with invalid_grant',
     area: 'code',
-    sources: ['REFERENCE B4.5', 'REFERENCE B6', 'RFC 6749 §4.1.2'],
+    sources: ['duende-token-request-validator', 'duende-client-defaults', 'RFC 6749 §4.1.2'],
     target: 'mock-only',
     steps: [
       obtainCode(),
@@ -139,7 +139,7 @@ export const codeChecks: Check[] = [
     id: 'connect.code.nonce-in-id-token',
     title: 'with openid, the id_token carries the nonce sent at authorize',
     area: 'code',
-    sources: ['OIDC Core §3.1.3.7', 'REFERENCE A8'],
+    sources: ['oidc-core §3.1.3.7'],
     target: 'mock-only',
     steps: [
       {

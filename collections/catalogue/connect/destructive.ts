@@ -8,7 +8,7 @@ export const destructiveChecks: Check[] = [
     title:
       'replaying a consumed one-time refresh token of the run’s grant gets invalid_grant and revokes the rotated token too',
     area: 'destructive',
-    sources: ['REFERENCE A6 (replay detection)', 'RFC 9700 §4.14.2', 'REFERENCE E5'],
+    sources: ['visma-connect-tokens', 'RFC 9700 §4.14.2', 'duende-refresh-token-service'],
     target: 'live-destructive',
     steps: [
       step(

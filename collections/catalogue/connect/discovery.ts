@@ -8,7 +8,7 @@ export const discoveryChecks: Check[] = [
     title:
       'discovery names its own origin as issuer and lists the token endpoint, Basic/post auth and PKCE methods',
     area: 'discovery',
-    sources: ['REFERENCE A2', 'RFC 8414 §3.3'],
+    sources: ['visma-connect-discovery', 'RFC 8414 §3.3'],
     target: 'live-safe',
     steps: [
       step(
@@ -43,7 +43,7 @@ export const discoveryChecks: Check[] = [
     id: 'connect.jwks.token-kid-published',
     title: 'the kid of an issued access token is published in the JWKS',
     area: 'discovery',
-    sources: ['RFC 7517 §4.5', 'RFC 9068 §4', 'REFERENCE A1', 'REFERENCE A2'],
+    sources: ['RFC 7517 §4.5', 'RFC 9068 §4', 'observed-visma-token-response', 'visma-connect-discovery'],
     target: 'live-safe',
     steps: [
       {

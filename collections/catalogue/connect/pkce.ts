@@ -7,7 +7,7 @@ export const pkceChecks: Check[] = [
     id: 'connect.pkce.s256-accepted',
     title: 'a PKCE S256 verifier that matches the challenge redeems the code',
     area: 'pkce',
-    sources: ['RFC 7636 §4.6', 'REFERENCE A3'],
+    sources: ['RFC 7636 §4.6', 'visma-connect-web-apps'],
     target: 'mock-only',
     steps: [
       {
@@ -31,7 +31,7 @@ export const pkceChecks: Check[] = [
     id: 'connect.pkce.wrong-verifier',
     title: 'a PKCE verifier that does not match the challenge is refused with invalid_grant',
     area: 'pkce',
-    sources: ['RFC 7636 §4.6', 'REFERENCE B4.7'],
+    sources: ['RFC 7636 §4.6', 'duende-token-request-validator'],
     target: 'mock-only',
     steps: [
       {
@@ -56,7 +56,7 @@ export const pkceChecks: Check[] = [
     id: 'connect.pkce.downgrade',
     title: 'leaving out code_verifier after sending a challenge (downgrade) is refused with invalid_grant',
     area: 'pkce',
-    sources: ['RFC 9700 §2.1.1', 'RFC 7636 §4.6', 'REFERENCE B4.7'],
+    sources: ['RFC 9700 §2.1.1', 'RFC 7636 §4.6', 'duende-token-request-validator'],
     target: 'mock-only',
     steps: [
       {
@@ -73,7 +73,7 @@ export const pkceChecks: Check[] = [
     id: 'connect.pkce.required',
     title: 'a client that requires PKCE gets the IdP error page when the challenge is missing',
     area: 'pkce',
-    sources: ['REFERENCE A3', 'REFERENCE B7'],
+    sources: ['visma-connect-web-apps', 'duende-authorize-request-validator', 'duende-authorize-result'],
     target: 'mock-only',
     steps: [
       step('authorize without code_challenge', authorizeRequest({ clientId: '{{pkceClientId}}' }), [
@@ -85,7 +85,12 @@ export const pkceChecks: Check[] = [
     id: 'connect.pkce.plain-rejected',
     title: 'the plain PKCE method is refused (IdP error page) for a client that does not allow it',
     area: 'pkce',
-    sources: ['RFC 7636 §4.2', 'REFERENCE B6 (AllowPlainTextPkce false)', 'REFERENCE B7'],
+    sources: [
+      'RFC 7636 §4.2',
+      'duende-client-defaults',
+      'duende-authorize-request-validator',
+      'duende-authorize-result',
+    ],
     target: 'live-safe',
     steps: [
       step(

@@ -7,7 +7,12 @@ export const refreshChecks: Check[] = [
     id: 'connect.refresh.rotates',
     title: 'a one-time refresh token is rotated: the response carries a new refresh token',
     area: 'refresh',
-    sources: ['REFERENCE A6', 'REFERENCE B5', 'RFC 9700 §4.14.2'],
+    sources: [
+      'visma-connect-tokens',
+      'duende-refresh-token-service',
+      'duende-support-1401',
+      'RFC 9700 §4.14.2',
+    ],
     target: 'mock-only',
     steps: [
       ...refreshClientGrant(),
@@ -21,7 +26,7 @@ export const refreshChecks: Check[] = [
     id: 'connect.refresh.reuse-rejected',
     title: 'a consumed one-time refresh token is refused with invalid_grant (replay response reject)',
     area: 'refresh',
-    sources: ['REFERENCE B5', 'REFERENCE E5', 'RFC 9700 §4.14.2'],
+    sources: ['duende-refresh-token-service', 'visma-connect-tokens', 'RFC 9700 §4.14.2'],
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'reject' } }),
@@ -39,7 +44,7 @@ export const refreshChecks: Check[] = [
     title:
       'replaying a consumed one-time token revokes the whole grant: the newer token gets invalid_grant too',
     area: 'refresh',
-    sources: ['REFERENCE A6 (Visma replay detection)', 'RFC 9700 §4.14.2'],
+    sources: ['visma-connect-tokens', 'RFC 9700 §4.14.2'],
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'revoke-all' } }),
@@ -55,7 +60,7 @@ export const refreshChecks: Check[] = [
     id: 'connect.refresh.grace-window',
     title: 'inside the grace window a consumed token is accepted again; after it, invalid_grant',
     area: 'refresh',
-    sources: ['REFERENCE A6 (grace period 5–60 s)', 'REFERENCE E5'],
+    sources: ['dinero-grace-period', 'duende-refresh-token-service'],
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { graceSeconds: 30, replay: 'reject' } }),
@@ -76,7 +81,7 @@ export const refreshChecks: Check[] = [
     id: 'connect.refresh.expired',
     title: 'a refresh token past its absolute lifetime is refused with invalid_grant',
     area: 'refresh',
-    sources: ['REFERENCE B5', 'REFERENCE B6'],
+    sources: ['duende-refresh-token-service', 'duende-client-defaults'],
     target: 'mock-only',
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { absoluteLifetimeSeconds: 60 } }),

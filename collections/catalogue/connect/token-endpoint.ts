@@ -19,7 +19,7 @@ export const tokenEndpointChecks: Check[] = [
     title:
       'a JSON body at /connect/token is refused with 400 {"error":"invalid_request"} and no-store headers',
     area: 'token-endpoint',
-    sources: ['REFERENCE B1', 'REFERENCE E1', 'RFC 6749 §4.1.3'],
+    sources: ['duende-token-endpoint', 'duende-token-error-result', 'is4-issue-1658', 'RFC 6749 §4.1.3'],
     target: 'live-safe',
     steps: [
       step(
@@ -48,7 +48,7 @@ export const tokenEndpointChecks: Check[] = [
     id: 'connect.token.multipart-rejected',
     title: 'a multipart/form-data body at /connect/token is refused with 400 invalid_request',
     area: 'token-endpoint',
-    sources: ['REFERENCE B1', 'DuendeArchive/Support#168'],
+    sources: ['duende-token-endpoint', 'duende-support-168'],
     target: 'live-safe',
     steps: [
       step(
@@ -88,7 +88,7 @@ export const tokenEndpointChecks: Check[] = [
     id: 'connect.token.get-rejected',
     title: 'a GET to /connect/token with the parameters in the query is refused with 400 invalid_request',
     area: 'token-endpoint',
-    sources: ['REFERENCE B1', 'RFC 6749 §3.2'],
+    sources: ['duende-token-endpoint', 'RFC 6749 §3.2'],
     target: 'live-safe',
     steps: [
       step(
@@ -107,7 +107,12 @@ export const tokenEndpointChecks: Check[] = [
     title:
       'a code exchange answers 200 with the documented fields, an at+JWT for the Dinero API and no-store headers',
     area: 'token-endpoint',
-    sources: ['REFERENCE A6', 'REFERENCE B1', 'REFERENCE E4', 'RFC 6749 §5.1'],
+    sources: [
+      'observed-visma-token-response',
+      'duende-token-result',
+      'is4-response-headers',
+      'RFC 6749 §5.1',
+    ],
     target: 'mock-only',
     steps: [
       obtainCode(),

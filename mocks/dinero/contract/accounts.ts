@@ -1,6 +1,6 @@
 /**
- * Accounts (REFERENCE C2): entry and deposit account items of the plain-array lists and the
- * create bodies. List items hold only the `fields=` projection live (REFERENCE C3).
+ * Accounts (dinero-openapi): entry and deposit account items of the plain-array lists and the
+ * create bodies. List items hold only the `fields=` projection live (dinero-openapi).
  */
 import { z } from 'zod'
 import { int32 } from './scalars.ts'

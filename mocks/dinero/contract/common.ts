@@ -1,10 +1,10 @@
 /**
- * Shapes shared across the Dinero API (REFERENCE C4, C5): the paged list envelope, the
+ * Shapes shared across the Dinero API (dinero-openapi, dinero-api-errors): the paged list envelope, the
  * created/updated acknowledgements (`TimeStamp` with a capital S) and the camelCase error body.
  *
  * Response models are loose so live bodies with fields the spec does not list still validate.
  * They describe the full models: list and organization endpoints return only the `fields=`
- * projection, keyed in the casing requested (REFERENCE C3), which these schemas do not model.
+ * projection, keyed in the casing requested (dinero-openapi), which these schemas do not model.
  */
 import { z } from 'zod'
 import { guid, int32 } from './scalars.ts'
@@ -38,7 +38,7 @@ export const UpdatedResponseModel = z.looseObject({
 
 /**
  * Not in the spec (it declares no error bodies); shape of Dinero's captured error bodies,
- * camelCase unlike the resource models (REFERENCE C5).
+ * camelCase unlike the resource models (apaq-dinero-fixtures).
  */
 export const DineroErrorBody = z.looseObject({
   code: z.number().int(),
@@ -48,7 +48,7 @@ export const DineroErrorBody = z.looseObject({
   errorMessageList: z.array(z.looseObject({ Code: z.string(), Message: z.string() })).optional(),
 })
 
-/** Error codes from developer.dinero.dk error-and-status (REFERENCE C5). */
+/** Error codes from developer.dinero.dk error-and-status (dinero-api-errors). */
 export const DINERO_ERROR_CODES = {
   NotFound: 40,
   Unauthorized: 41,
@@ -60,7 +60,7 @@ export const DINERO_ERROR_CODES = {
   /** Sent `Timestamp` is not the entity's current version. */
   TimestampOutOfDate: 58,
   VoucherNotBooked: 59,
-  /** Newer docs; the older api.dinero.dk/docs say 48 (REFERENCE C1, C5). */
+  /** Newer docs; the older api.dinero.dk/docs say 48 (dinero-api-docs, dinero-api-errors). */
   NoPro: 90,
 } as const
 

@@ -1,5 +1,5 @@
 /**
- * Contacts and contact notes (REFERENCE C2, C4): create/update bodies (strict, as the spec's
+ * Contacts and contact notes (dinero-openapi): create/update bodies (strict, as the spec's
  * `additionalProperties: false`), the read model, the `{ContactGuid}` create result and the
  * paged list envelopes of /v1 and /v2 contacts.
  */

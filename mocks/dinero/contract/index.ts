@@ -1,5 +1,6 @@
 /**
- * The Dinero API contract (REFERENCE C4, C5): zod schemas named after the OpenAPI components,
+ * The Dinero API contract (dinero-openapi, dinero-api-errors): zod schemas named after the OpenAPI
+ * components,
  * plus `contractSchemas`, every schema that stands for a component, keyed by its OpenAPI name,
  * for specs/dinero/contract-drift.spec.ts to hold against the extraction.
  */

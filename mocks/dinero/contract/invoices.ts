@@ -1,5 +1,5 @@
 /**
- * Sales invoices (REFERENCE C2, C4): create/update/totals bodies and their lines, the read
+ * Sales invoices (dinero-openapi): create/update/totals bodies and their lines, the read
  * model with `TimeStamp` (capital S), the sales list item and envelope, booking, deletion and
  * payment bodies (`Timestamp`, small s, like every request body), payments, e-mail and e-invoice.
  */
@@ -52,7 +52,10 @@ export const InvoiceCreateModel = z.strictObject({
   Description: z.string().nullish(),
   Comment: z.string().nullish(),
   Date: isoDate.nullish(),
-  /** The spec's "Minimum one" is answered with code 45 (REFERENCE C5), so the handler checks it, not the schema. */
+  /**
+   * The spec's "Minimum one" is answered with code 45 (apaq-dinero-fixtures), so the handler checks it, not
+   * the schema.
+   */
   ProductLines: z.array(InvoiceLinesCreateModel),
   Address: z.string().nullish(),
 })
@@ -141,7 +144,10 @@ export const InvoiceFetchReadModel = z.looseObject({
 })
 export type InvoiceFetchReadModel = z.infer<typeof InvoiceFetchReadModel>
 
-/** Item of the invoices, credit notes and sales lists; live items hold only the `fields=` projection (REFERENCE C3). */
+/**
+ * Item of the invoices, credit notes and sales lists; live items hold only the `fields=` projection
+ * (dinero-openapi).
+ */
 export const SalesVoucherReadListModel = z.looseObject({
   Number: int64,
   Guid: guid,

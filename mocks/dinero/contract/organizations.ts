@@ -1,5 +1,5 @@
 /**
- * Organizations (REFERENCE C1, C2, C4): GET /v1/organizations items and GET /v1.1/organizations
+ * Organizations (dinero-api-docs, dinero-openapi): GET /v1/organizations items and GET /v1.1/organizations
  * items with their subscription flags. Both are plain arrays, no collection envelope.
  */
 import { z } from 'zod'
@@ -7,7 +7,7 @@ import { int32 } from './scalars.ts'
 
 /**
  * The full `fields=` projection. Without `fields` the live API returns only `id`, `name`,
- * `isPro` in lower camel case (REFERENCE C3), which this schema does not accept.
+ * `isPro` in lower camel case (dinero-openapi), which this schema does not accept.
  */
 export const OrganizationReadModel = z.looseObject({
   Name: z.string().nullish(),

@@ -1,5 +1,5 @@
 /**
- * Products (REFERENCE C2, C4): create/update bodies (strict), the read model, the
+ * Products (dinero-openapi): create/update bodies (strict), the read model, the
  * `{ProductGuid}` create result and the paged list envelope.
  */
 import { z } from 'zod'

@@ -1,5 +1,5 @@
 /**
- * Wire scalars and documented value lists of the Dinero API (REFERENCE C4). Not OpenAPI
+ * Wire scalars and documented value lists of the Dinero API (dinero-openapi). Not OpenAPI
  * components themselves: they say how the spec's formats (uuid, int32, int64, double, date-time,
  * `YYYY-MM-DD`, version timestamps) and the closed lists it gives only in descriptions are checked.
  */
@@ -11,14 +11,14 @@ export const guid = z.guid()
 export const int32 = z.int32()
 
 /**
- * Drafts carry `Number` = long.MaxValue (REFERENCE C4), which JSON.parse rounds to 2^63;
+ * Drafts carry `Number` = long.MaxValue (apaq-dinero-fixtures), which JSON.parse rounds to 2^63;
  * z.int() stops at 2^53, so int64 only asks for a whole number.
  */
 export const int64 = z.number().multipleOf(1).meta({ type: 'integer', format: 'int64' })
 
 export const double = z.number()
 
-/** Live bodies carry datetimes without offset, e.g. `2017-05-19T14:20:47.407` (REFERENCE C4). */
+/** Live bodies carry datetimes without offset, e.g. `2017-05-19T14:20:47.407` (apaq-dinero-fixtures). */
 export const dateTime = z.iso.datetime({ local: true, offset: true })
 
 /** Request dates the spec documents as `YYYY-MM-DD`. */
@@ -26,7 +26,7 @@ export const isoDate = z.iso.date()
 
 /**
  * Optimistic-concurrency version sent back as `Timestamp`; the spec only asks for minLength 1.
- * An outdated one is answered with error code 58 (REFERENCE C5), not a validation error.
+ * An outdated one is answered with error code 58 (dinero-api-errors), not a validation error.
  */
 export const versionTimestamp = z.string().min(1)
 

@@ -1,5 +1,5 @@
 /**
- * Purchase vouchers (REFERENCE C2, C4): the V2 create body (also sent to …/fetch and
+ * Purchase vouchers (dinero-openapi): the V2 create body (also sent to …/fetch and
  * …/similar), the update body, their lines, and the read model, which uses `Timestamp`
  * (small s) unlike the sales read models. Deletion and booking bodies live in invoices.ts.
  */
@@ -18,7 +18,7 @@ import {
 
 /**
  * Read-model names (AmountExclVatValue, BaseAmountValue) sent here are silently dropped by the
- * live API, leaving a zero-value voucher (REFERENCE C4); strictness makes the mock refuse them.
+ * live API, leaving a zero-value voucher (manyfold-dinero-tests); strictness makes the mock refuse them.
  */
 export const PurchaseVoucherLineCreateModel = z.strictObject({
   AccountNumber: int32.nullish(),
@@ -32,7 +32,10 @@ export const PurchaseVoucherLineCreateModel = z.strictObject({
 })
 export type PurchaseVoucherLineCreateModel = z.infer<typeof PurchaseVoucherLineCreateModel>
 
-/** Cash purchases with PaymentDate or CurrencyKey are refused with 400 (REFERENCE C4); that rule is the handler's. */
+/**
+ * Cash purchases with PaymentDate or CurrencyKey are refused with 400 (manyfold-dinero-tests); that rule is
+ * the handler's.
+ */
 export const PurchaseVoucherCreateModelV2 = z.strictObject({
   Lines: z.array(PurchaseVoucherLineCreateModel).nullish(),
   VoucherDate: isoDate.nullish(),

@@ -8,7 +8,7 @@ import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
  * refresh token revoked the winner's new refresh token but not its new access token when they
  * were answered while that token was being signed: the token took its sequence number only after
  * the signing key's await, i.e. after the revocation. It is now numbered when the grant is
- * accepted (mocks/connect/tokens.ts), so "all access for the client/user" is revoked (REFERENCE A6).
+ * accepted (mocks/connect/tokens.ts), so "all access for the client/user" is revoked (visma-connect-tokens).
  */
 describe('revoke-all while the winning refresh is being signed', () => {
   let target: Target
