@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { HarnessError } from '../errors.ts'
 
 /**
- * The loopback redirect_uri listener of `npm run login` (RFC 8252 §7.3; REFERENCE A3, A8, B8):
+ * The loopback redirect_uri listener of `npm run login` (RFC 8252 §7.3; dinero-authorization,
+ * visma-connect-security, duende-authorize-result):
  * - only a loopback `http:` redirect_uri is accepted (the browser posts the code to this process);
  * - accepts `response_mode=form_post` (POST, urlencoded) and query mode (GET);
  * - a missing or wrong `state` gets a 400 page and is ignored — the code is never used, so no

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import { HarnessError } from '../errors.ts'
 
 /**
- * The live run's secrets (issue 5, DESIGN.md §4): the client secret, codes, access, refresh and
+ * The live run's secrets (issue 5): the client secret, codes, access, refresh and
  * id tokens, Basic credentials. Each value is kept with the forms it takes on the wire
  * (URL-encoded, form-encoded, JSON-escaped), values join as they appear during the run, and
  * - `redact` replaces them (and any `Basic …` / `Bearer …` / cookie value) in text;

@@ -91,7 +91,7 @@ describe('the source registry', () => {
 describe('no tracked file points outside the repository', () => {
   // Built by concatenation so this file does not match itself.
   const forbidden = [
-    { name: 'a path into ../shared', pattern: new RegExp(['\\.\\.', '/shared'].join('')) },
+    { name: 'a path into the sibling shared folder', pattern: new RegExp(['\\.\\.', '/shared'].join('')) },
     { name: 'a research-notes section id', pattern: new RegExp(['REFER', 'ENCE [A-E]'].join('')) },
     { name: 'the design notes', pattern: new RegExp(['DESIGN', '\\.md'].join('')) },
   ]
