@@ -1,4 +1,7 @@
-/** `dinero-conformance docs` (`npm run docs:checks`): writes docs/CHECKS.md from the catalogue. */
+/**
+ * `dinero-conformance docs` (`npm run docs:checks`): writes docs/CHECKS.md from the catalogue and
+ * docs/SOURCES.md from collections/sources.ts.
+ */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { defineCommand } from '../cli/command.ts'
@@ -6,12 +9,18 @@ import { packageRoot } from '../cli/paths.ts'
 
 export const command = defineCommand({
   name: 'docs',
-  summary: 'Write the generated documentation (docs/CHECKS.md) from the catalogue',
+  summary: 'Write the generated documentation (docs/CHECKS.md, docs/SOURCES.md) from the catalogue',
   flags: {},
   async run() {
     const { CHECKS_DOC, checksMarkdown } = await import('../docs/checks.ts')
-    writeFileSync(join(packageRoot(), CHECKS_DOC), checksMarkdown())
-    console.log(`wrote ${CHECKS_DOC}`)
+    const { SOURCES_DOC, sourcesMarkdown } = await import('../docs/sources.ts')
+    for (const [file, text] of [
+      [CHECKS_DOC, checksMarkdown()],
+      [SOURCES_DOC, sourcesMarkdown()],
+    ] as const) {
+      writeFileSync(join(packageRoot(), file), text)
+      console.log(`wrote ${file}`)
+    }
     return 0
   },
 })

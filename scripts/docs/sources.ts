@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { SOURCES, type Source } from '../../collections/sources.ts'
 import { PROBES } from '../grade/probes.ts'
@@ -30,7 +28,7 @@ export function sourcesMarkdown(): string {
   return [
     '# Sources',
     '',
-    'Generated from `collections/sources.ts` — do not edit by hand; `node --import tsx scripts/docs/sources.ts` rewrites it.',
+    'Generated from `collections/sources.ts` — do not edit by hand; `npm run docs:checks` rewrites it.',
     '',
     'Every check, probe and code comment cites an id from this list or an RFC section such as `RFC 6749 §4.1.3` (which links to <https://www.rfc-editor.org/rfc/rfc6749.html#section-4.1.3>). An id with a section (`oidc-core §3.1.3.7`) points into that source. `specs/checks/sources.spec.ts` fails on a citation that resolves to nothing.',
     '',
@@ -45,9 +43,4 @@ export function sourcesMarkdown(): string {
     table(SOURCES.filter((s) => s.kind === 'open-question')).join('\n'),
     '',
   ].join('\n')
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  writeFileSync(SOURCES_DOC, sourcesMarkdown())
-  console.log(`wrote ${SOURCES_DOC}`)
 }

@@ -83,7 +83,7 @@ describe('the source registry', () => {
     expect(uncited).toEqual([])
   })
 
-  it('docs/SOURCES.md equals a fresh build (run `node --import tsx scripts/docs/sources.ts`)', () => {
+  it('docs/SOURCES.md equals a fresh build (run `npm run docs:checks` after changing a source)', () => {
     expect(read(SOURCES_DOC) === sourcesMarkdown()).toBe(true)
   })
 })
