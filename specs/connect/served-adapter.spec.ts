@@ -66,7 +66,7 @@ describe('served adapter', () => {
 
 describe('npm run mock', () => {
   it('prints its origin, serves, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/mock.ts', '--port', '0'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'mock', '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
@@ -89,7 +89,7 @@ describe('npm run mock', () => {
   it('refuses a port that is in use with a clear error and no stack trace', async () => {
     const served = await startTarget('served')
     const port = new URL(served.connect).port
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/mock.ts', '--port', port], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'mock', '--port', port], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let err = ''

@@ -25,7 +25,7 @@ const EXPECTED_FAILURES = [
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/grade.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'grade', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -21,7 +21,7 @@ import {
  * rotation is saved as it happens (the chain continues, no replay), and the reports hold no
  * secret.
  */
-const LIVE = 'scripts/live.ts'
+const CLI = 'scripts/cli.ts'
 const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
 const rotating = liveSafe.filter((c) =>
   c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}'),
@@ -49,7 +49,7 @@ describe.concurrent('npm run live (against the served mock)', () => {
         const storePath = env.DINERO_TOKEN_STORE!
         const first = await seedGrant(live, storePath)
         const reports = join(dir, 'reports')
-        const r = await runCli(LIVE, ['--reports-dir', reports, '--organization', '118244'], env)
+        const r = await runCli(CLI, ['live', '--reports', reports, '--organization', '118244'], env)
         expect(r.code, r.stdout + r.stderr).toBe(0)
         for (const c of liveSafe) expect(r.stdout).toContain(`✓ ${c.id}`)
 
@@ -102,8 +102,12 @@ describe.concurrent('npm run live (against the served mock)', () => {
         })
         await seedGrant(live, env.DINERO_TOKEN_STORE!)
         const [writes, destructive] = await Promise.all([
-          runCli(LIVE, ['--reports-dir', join(dir, 'r1'), '--organization', '118244', '--allow-writes'], env),
-          runCli(LIVE, ['--reports-dir', join(dir, 'r2'), '--destructive'], env, 'yes\n'),
+          runCli(
+            CLI,
+            ['live', '--reports', join(dir, 'r1'), '--organization', '118244', '--allow-writes'],
+            env,
+          ),
+          runCli(CLI, ['live', '--reports', join(dir, 'r2'), '--destructive'], env, 'yes\n'),
         ])
         expect(writes.code).toBe(2)
         expect(writes.stderr).toMatch(/^error \[HARNESS_WRITES_NOT_ALLOWED\]: .*DINERO_TEST_ORGANIZATIONS/m)
@@ -133,7 +137,11 @@ describe.concurrent('npm run live (against the served mock)', () => {
           join(reports, 'allure-results', 'planted.json'),
           `{"body":"client_secret=${LIVE_CLIENT_SECRET}"}`,
         )
-        const r = await runCli(LIVE, ['--reports-dir', reports, '--check', 'connect.discovery.metadata'], env)
+        const r = await runCli(
+          CLI,
+          ['live', '--reports', reports, '--check', 'connect.discovery.metadata'],
+          env,
+        )
         expect(r.code).toBe(1)
         expect(r.stderr).toMatch(/^error \[HARNESS_SECRET_LEAK\]: .*planted\.json/m)
         expect(r.stderr + r.stdout).not.toContain(LIVE_CLIENT_SECRET)
@@ -154,9 +162,10 @@ describe.concurrent('npm run live (against the served mock)', () => {
         const storePath = env.DINERO_TOKEN_STORE!
         await seedGrant(own, storePath)
         const r = await runCli(
-          LIVE,
+          CLI,
           [
-            '--reports-dir',
+            'live',
+            '--reports',
             join(dir, 'r'),
             '--destructive',
             '--check',

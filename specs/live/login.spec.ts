@@ -23,7 +23,7 @@ import {
  * the seeded user and accepts consent), parses the form_post page and posts it to the login
  * command's loopback redirect_uri.
  */
-const LOGIN = 'scripts/login.ts'
+const CLI = 'scripts/cli.ts'
 const FORM = 'application/x-www-form-urlencoded'
 const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 
@@ -62,7 +62,11 @@ describe('npm run login (headless, against the served mock)', () => {
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const before = tokenRequests(await journal(live.origin)).length
-        const p = startCli(LOGIN, ['--connect-url', live.origin, '--api-url', live.origin, '--no-open'], env)
+        const p = startCli(
+          CLI,
+          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          env,
+        )
         p.child.stdin!.end()
         const link = (await p.waitFor(LINK))[1]!
         const url = new URL(link)
@@ -113,7 +117,11 @@ describe('npm run login (headless, against the served mock)', () => {
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
       const before = tokenRequests(await journal(live.origin)).length
-      const p = startCli(LOGIN, ['--connect-url', live.origin, '--api-url', live.origin, '--no-open'], env)
+      const p = startCli(
+        CLI,
+        ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+        env,
+      )
       const link = (await p.waitFor(LINK))[1]!
       const form = await consent(link)
       const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
@@ -138,8 +146,8 @@ describe('npm run login (headless, against the served mock)', () => {
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${await freePort()}/elsewhere` })
         const r = await runCli(
-          LOGIN,
-          ['--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          CLI,
+          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
           env,
         )
         expect(r.code).toBe(2)
@@ -158,7 +166,7 @@ describe('npm run login (headless, against the served mock)', () => {
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${port}/callback` })
-      const r = await runCli(LOGIN, ['--connect-url', live.origin, '--no-open'], env)
+      const r = await runCli(CLI, ['login', '--connect-url', live.origin, '--no-open'], env)
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(/^error \[HARNESS_PORT_IN_USE\]: .*in use/m)
     } finally {
@@ -174,8 +182,8 @@ describe('npm run login (headless, against the served mock)', () => {
       const { dir, cleanup } = tempDir('login-config')
       try {
         const remote = await runCli(
-          LOGIN,
-          ['--no-open'],
+          CLI,
+          ['login', '--no-open'],
           liveEnv(dir, { DINERO_REDIRECT_URI: 'https://app.example.com/callback' }),
         )
         expect(remote.code).toBe(2)
@@ -184,7 +192,7 @@ describe('npm run login (headless, against the served mock)', () => {
         const env = liveEnv(dir)
         delete env.DINERO_CLIENT_ID
         delete env.DINERO_CLIENT_SECRET
-        const missing = await runCli(LOGIN, ['--no-open'], env)
+        const missing = await runCli(CLI, ['login', '--no-open'], env)
         expect(missing.code).toBe(2)
         expect(missing.stderr.trim()).toBe(
           'error [HARNESS_CONFIG_MISSING]: missing DINERO_CLIENT_ID, DINERO_CLIENT_SECRET: set them in the environment or in .env (see .env.example)',

@@ -6,16 +6,20 @@ import { describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 
 /**
- * `npm start` end to end: the whole catalogue through Newman on the served mock, every report
+ * `npm start` (`dinero-conformance check`) end to end: the whole catalogue through Newman on the served mock, every report
  * written, no secret in any of them, and a zero exit.
  */
 describe('npm start (the main job)', () => {
   it('runs every check through Newman, writes JUnit, Allure and summary.md, and leaks no secret', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-reports-'))
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--reports', dir], {
-      encoding: 'utf8',
-      timeout: 240_000,
-    })
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/cli.ts', 'check', '--reports', dir],
+      {
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    )
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     expect(run.stdout).toContain(`${catalogue.length} passed, 0 failed`)

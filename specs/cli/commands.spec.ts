@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import type { Flags } from '../../scripts/cli/args.ts'
+import type { Command } from '../../scripts/cli/command.ts'
+
+/**
+ * The command line as a person meets it: every command answers `--help` with its flags, and
+ * every kind of misuse is one `error [HARNESS_USAGE]: …` line plus one usage hint, exit 2, with
+ * no stack trace. The CLI runs as child processes, all started at once (a few at a time).
+ */
+const ROOT = new URL('../../', import.meta.url).pathname
+const TIMEOUT = { timeout: 180_000 }
+
+const COMMANDS: Record<string, () => Promise<{ command: Command<Flags> }>> = {
+  check: () => import('../../scripts/commands/check.ts'),
+  checks: () => import('../../scripts/commands/checks.ts'),
+  mock: () => import('../../scripts/commands/mock.ts'),
+  login: () => import('../../scripts/commands/login.ts'),
+  live: () => import('../../scripts/commands/live.ts'),
+  grade: () => import('../../scripts/commands/grade.ts'),
+  bench: () => import('../../scripts/commands/bench.ts'),
+  'collection build': () => import('../../scripts/commands/collection-build.ts'),
+  docs: () => import('../../scripts/commands/docs.ts'),
+}
+
+/** Per command: a flag given without its value, and a flag given a value it refuses. */
+const MISUSE: Record<string, { missing?: string[]; invalid?: string[] }> = {
+  check: { missing: ['--reports'], invalid: ['--check', 'connect.no-such-check'] },
+  checks: { missing: ['--area'], invalid: ['--area', 'nowhere'] },
+  mock: { missing: ['--port'], invalid: ['--port', 'abc'] },
+  login: { missing: ['--timeout'], invalid: ['--timeout', 'abc'] },
+  live: { missing: ['--reports'], invalid: ['--area', 'nowhere'] },
+  grade: { missing: ['--app'], invalid: ['--app', 'x', '--concurrency', '1'] },
+  bench: { missing: ['--duration'], invalid: ['--duration', 'abc'] },
+  'collection build': {},
+  docs: {},
+}
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function cli(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Runs every argv, at most `limit` children at a time (two cores are shared with other specs). */
+async function runAll(argvs: string[][], limit = 4): Promise<Run[]> {
+  const out: Run[] = new Array(argvs.length)
+  let next = 0
+  const worker = async () => {
+    while (next < argvs.length) {
+      const i = next++
+      out[i] = await cli(argvs[i]!)
+    }
+  }
+  await Promise.all(Array.from({ length: limit }, worker))
+  return out
+}
+
+function expectUsageError(r: Run, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(2)
+  const lines = r.stderr.trimEnd().split('\n')
+  expect(lines).toHaveLength(2)
+  expect(lines[0]).toMatch(/^error \[HARNESS_USAGE\]: /)
+  expect(lines[0]).toMatch(pattern)
+  expect(lines[1]).toMatch(/^usage: dinero-conformance .*--help/)
+  expect(r.stderr).not.toMatch(/\n\s+at /)
+  expect(r.stderr).not.toContain('ERR_PARSE_ARGS')
+}
+
+const names = Object.keys(COMMANDS)
+const results = new Map<string, Run>()
+const key = (name: string, kind: string) => `${name} ${kind}`
+let benchJsonBefore: number | undefined
+const BENCH_JSON = join(ROOT, 'reports', 'bench.json')
+const scratch = mkdtempSync(join(tmpdir(), 'cli-spec-'))
+
+beforeAll(async () => {
+  benchJsonBefore = existsSync(BENCH_JSON) ? statSync(BENCH_JSON).mtimeMs : undefined
+  const jobs: [string, string[]][] = []
+  for (const name of names) {
+    const words = name.split(' ')
+    jobs.push([key(name, 'help'), [...words, '--help']])
+    jobs.push([key(name, 'unknown'), [...words, '--no-such-flag']])
+    jobs.push([key(name, 'stray'), [...words, '4010']])
+    const m = MISUSE[name]!
+    if (m.missing) jobs.push([key(name, 'missing'), [...words, ...m.missing]])
+    if (m.invalid) jobs.push([key(name, 'invalid'), [...words, ...m.invalid]])
+  }
+  jobs.push(['top help', ['--help']])
+  jobs.push(['no command', []])
+  jobs.push(['unknown command', ['frobnicate']])
+  jobs.push(['checks json', ['checks', '--json']])
+  jobs.push(['bench only nope', ['bench', '--only', 'nope', '--reports', scratch]])
+  jobs.push(['bench only nope default', ['bench', '--only', 'served,nope']])
+  const runs = await runAll(jobs.map(([, argv]) => argv))
+  for (const [i, [k]] of jobs.entries()) results.set(k, runs[i]!)
+}, 300_000)
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+const got = (k: string): Run => {
+  const r = results.get(k)
+  if (!r) throw new Error(`no run for ${k}`)
+  return r
+}
+
+describe('dinero-conformance <command> --help', () => {
+  for (const name of names) {
+    it(`${name} --help exits 0 and lists every flag of the command`, TIMEOUT, async () => {
+      const { command } = await COMMANDS[name]!()
+      const r = got(key(name, 'help'))
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stderr).toBe('')
+      expect(r.stdout).toMatch(new RegExp(`^usage: dinero-conformance ${name} `))
+      for (const flag of [...Object.keys(command.flags), 'help']) expect(r.stdout).toContain(`--${flag}`)
+    })
+  }
+
+  it('--help alone lists every command and exits 0', () => {
+    const r = got('top help')
+    expect(r.code).toBe(0)
+    for (const name of names) expect(r.stdout).toContain(`  ${name} `)
+  })
+})
+
+describe('misuse is one HARNESS_USAGE line and a usage hint, exit 2, no stack trace', () => {
+  for (const name of names) {
+    it(`${name} with an unknown flag exits 2 naming it`, () => {
+      expectUsageError(got(key(name, 'unknown')), /unknown flag --no-such-flag/)
+    })
+    it(`${name} with a stray argument (4010) exits 2 naming it`, () => {
+      expectUsageError(got(key(name, 'stray')), /unexpected argument "4010"/)
+    })
+    const m = MISUSE[name]!
+    if (m.missing)
+      it(`${name} ${m.missing.join(' ')} without a value exits 2`, () => {
+        expectUsageError(got(key(name, 'missing')), new RegExp(`${m.missing![0]} needs a value`))
+      })
+    if (m.invalid)
+      it(`${name} ${m.invalid.join(' ')} (a refused value) exits 2 naming the flag`, () => {
+        const flag = m.invalid!.filter((w) => w.startsWith('--')).at(-1)!
+        expectUsageError(got(key(name, 'invalid')), new RegExp(`${flag} `))
+      })
+  }
+
+  it('no command, and an unknown command, exit 2', () => {
+    expectUsageError(got('no command'), /no command given/)
+    expectUsageError(got('unknown command'), /unknown command "frobnicate"/)
+  })
+})
+
+describe('checks --json', () => {
+  it('prints every catalogue check with id, title, area, target and resolved sources; exit 1 only for a source that does not resolve', () => {
+    const r = got('checks json')
+    const listed = JSON.parse(r.stdout) as {
+      id: string
+      title: string
+      area: string
+      target: string
+      sources: { id: string; url: string | null }[]
+    }[]
+    expect(listed.map((c) => c.id)).toEqual(catalogue.map((c) => c.id))
+    for (const [i, c] of catalogue.entries()) {
+      expect(listed[i]).toMatchObject({ title: c.title, area: c.area, target: c.target })
+      // A cited `id §section` resolves to its source's id.
+      expect(listed[i]!.sources).toHaveLength(c.sources.length)
+      for (const [j, s] of listed[i]!.sources.entries()) expect(c.sources[j]!.startsWith(s.id)).toBe(true)
+    }
+    const unresolved = listed.flatMap((c) => c.sources.filter((s) => s.url === null).map((s) => s.id))
+    if (unresolved.length === 0) {
+      expect(r.code).toBe(0)
+      expect(r.stderr).toBe('')
+    } else {
+      expect(r.code).toBe(1)
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+      expect(r.stderr).toMatch(/^error \[HARNESS_SOURCE_UNRESOLVED\]: /)
+      for (const id of unresolved) expect(r.stderr).toContain(id)
+    }
+  })
+})
+
+describe('bench --only', () => {
+  it('an unknown part exits 2 and writes no bench.json (regression: it ran nothing and overwrote the report with empty rows)', () => {
+    expectUsageError(got('bench only nope'), /--only "nope"/)
+    expect(existsSync(join(scratch, 'bench.json'))).toBe(false)
+    expectUsageError(got('bench only nope default'), /--only "nope"/)
+    const after = existsSync(BENCH_JSON) ? statSync(BENCH_JSON).mtimeMs : undefined
+    expect(after).toBe(benchJsonBefore)
+  })
+})
