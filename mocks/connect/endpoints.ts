@@ -60,7 +60,8 @@ export async function revocation(ctx: ConnectContext, req: RouteRequest): Promis
     ctx.store.removeRefresh(token)
     req.note({ revoked: 'refresh_token' })
   }
-  // assumption: a self-contained JWT access token cannot be revoked (Duende revokes reference tokens only).
+  // assumption: a self-contained JWT access token cannot be revoked (duende-revocation-endpoint
+  // revokes reference tokens only).
   return new Response(null, { status: 200 })
 }
 
