@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { StoreLock } from '../../scripts/live/store-lock.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
 import {
   bundle,
@@ -195,11 +196,12 @@ describe.concurrent('crash recovery of the live refresher (one-time tokens, repl
       await p.waitFor(/^rotated 1$/m)
       p.child.kill('SIGKILL')
       await p.exited
-      expect(readFileSync(`${storePath}.lock`, 'utf8')).toContain(`"pid":${p.child.pid}`)
+      const lock = new StoreLock(`${storePath}.lock`, storePath)
+      expect(lock.current()?.record).toMatchObject({ state: 'held', pid: p.child.pid })
       const next = await runCli(LOOP, ['--count', '2'], env)
       expect(next.stderr).not.toMatch(/HARNESS_TOKEN_STORE_LOCKED/)
       expect(statSync(storePath).mode & 0o777).toBe(0o600)
-      expect(existsSync(`${storePath}.lock`)).toBe(false)
+      expect(lock.current()?.record?.state).toBe('free')
     } finally {
       cleanup()
     }
