@@ -1,9 +1,8 @@
 import { processEnvironment } from '../env.ts'
-import { exitCodeOf, HarnessError } from '../errors.ts'
 import { SecretSet } from '../live/secrets.ts'
-import type { Flags } from './args.ts'
-import { helpText, PROGRAM, parseCommand, usageError, usageHint } from './args.ts'
+import { type Flags, helpText, PROGRAM, parseCommand, usageError } from './args.ts'
 import type { Command } from './command.ts'
+import { report } from './exit.ts'
 
 /**
  * `dinero-conformance <command>`: finds the command, parses its flags, runs it, and ends the
@@ -71,30 +70,4 @@ async function overview(): Promise<string> {
     '',
     `${PROGRAM} <command> --help lists a command's flags; exit codes and every error code: docs/ERRORS.md`,
   ].join('\n')
-}
-
-/** Prints the one error line (and the usage hint after misuse); returns the exit code. */
-export function report(e: unknown, secrets: SecretSet, command?: string): number {
-  const message = e instanceof Error ? e.message : String(e)
-  const prefix = e instanceof HarnessError ? `error [${e.code}]` : 'error'
-  console.error(secrets.redact(`${prefix}: ${message}`))
-  if (e instanceof HarnessError && e.code === 'HARNESS_USAGE') console.error(usageHint(command))
-  return exitCodeOf(e)
-}
-
-/**
- * SIGINT/SIGTERM end the process through `process.exit`, so exit hooks run (the token store
- * releases its lock in one).
- */
-export function exitOnSignals(): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
-}
-
-/** For a standalone entry (a spec's child process): run `body` and end the way the CLI does. */
-export function runMain(body: () => Promise<number | undefined>, secrets: SecretSet = new SecretSet()): void {
-  exitOnSignals()
-  body().then(
-    (code) => process.exit(code ?? 0),
-    (e: unknown) => process.exit(report(e, secrets)),
-  )
 }

@@ -5,7 +5,7 @@
  * n-th answer has been read and before it is saved: the one kill point a random kill rarely hits.
  */
 import { parseArgs } from 'node:util'
-import { runMain } from '../../../scripts/cli/main.ts'
+import { runMain } from '../../../scripts/cli/exit.ts'
 import { loadConfig } from '../../../scripts/live/config.ts'
 import { refreshStored } from '../../../scripts/live/refresher.ts'
 import { SecretSet } from '../../../scripts/live/secrets.ts'
