@@ -35,9 +35,22 @@ export function redactParams(params: Iterable<[string, string]>): Record<string,
   return out
 }
 
+/**
+ * A query of plain `name=value` pairs (no escapes, no `+`, no empty pairs) serialises back
+ * unchanged, so when none of its names is secret it is kept as sent; re-encoding a 16 KB query
+ * was a sixth of the served mock's time under long URLs.
+ */
+const PLAIN_QUERY = /^[\w.*-]+=[\w.*-]*(?:&[\w.*-]+=[\w.*-]*)*$/
+
 /** A URL's path plus its query with secret values replaced. */
 export function redactUrl(url: URL): string {
   if (!url.search) return url.pathname
+  const raw = url.search.slice(1)
+  if (
+    PLAIN_QUERY.test(raw) &&
+    !raw.split('&').some((pair) => SECRET_NAMES.has(pair.slice(0, pair.indexOf('=')).toLowerCase()))
+  )
+    return `${url.pathname}?${raw}`
   const q = new URLSearchParams()
   for (const [k, v] of url.searchParams) q.append(k, SECRET_NAMES.has(k.toLowerCase()) ? fingerprint(v) : v)
   return `${url.pathname}?${q.toString()}`
