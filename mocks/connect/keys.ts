@@ -27,3 +27,12 @@ export function toSigningKey(input: SigningKeyInput): SigningKey {
     jwks: { keys: [{ ...input.publicJwk, kid: input.kid, use: 'sig', alg: 'RS256' } as JsonWebKey] },
   }
 }
+
+/** The configured key, or one generated on first use and kept for the life of the mock. */
+export function lazySigningKey(configured: SigningKeyInput | undefined): () => Promise<SigningKey> {
+  let key: Promise<SigningKey> | undefined
+  return () => {
+    key ??= (configured ? Promise.resolve(configured) : generateSigningKey()).then(toSigningKey)
+    return key
+  }
+}
