@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
@@ -103,5 +103,7 @@ describe('dinero-conformance installed from npm pack into a project of its own',
     const out = stripVTControlCharacters(r.stdout)
     expect(out).toMatch(/Tests\s+2 passed \(2\)/)
     expect(out).toContain(`${catalogue.length} passed, 0 failed`)
+    // The Allure HTML comes from the `allure` dependency: proof that it installed with the package.
+    expect(existsSync(join(app, 'reports/allure-report/index.html'))).toBe(true)
   }, 300_000)
 })
