@@ -6,7 +6,8 @@ import { readAuthorizeParams, validateAuthorize } from './authorize/validation.t
 import type { ConnectContext } from './context.ts'
 
 /**
- * `/connect/authorize` and `/connect/authorize/callback` (REFERENCE A3, B7, B8; RFC 6749 §4.1.1–4.1.2.1):
+ * `/connect/authorize` and `/connect/authorize/callback` (duende-authorize-endpoint,
+ * duende-authorize-request-validator, duende-authorize-result; RFC 6749 §4.1.1–4.1.2.1):
  * - the request is validated first (authorize/validation.ts): every validation error goes to the
  *   mock's own error page, never to the client;
  * - then login and consent (authorize/session.ts): a page, or a session to issue the code under;
@@ -34,7 +35,8 @@ export async function authorizeEndpoint(ctx: ConnectContext, req: RouteRequest):
     ...(v.state === undefined ? {} : { state_fp: fingerprint(v.state), state_length: v.state.length }),
   })
 
-  // An injected fault: the IdP is briefly unavailable (a safe error, delivered to the client, REFERENCE B7).
+  // An injected fault: the IdP is briefly unavailable (a safe error, delivered to the client,
+  // duende-authorize-result).
   if (ctx.faults?.take('authorize', 'temporarily-unavailable'))
     deliverError(ctx, v, origin, 'temporarily_unavailable')
 
@@ -56,7 +58,7 @@ export async function authorizeEndpoint(ctx: ConnectContext, req: RouteRequest):
     ...(v.codeChallenge === undefined ? {} : { codeChallenge: v.codeChallenge }),
     ...(v.codeChallengeMethod === undefined ? {} : { codeChallengeMethod: v.codeChallengeMethod }),
   })
-  // REFERENCE B8 order: code, then state, session_state (openid only), iss.
+  // duende-authorize-response-order: code, then state, session_state (openid only), iss.
   const fields: [string, string][] = [['code', code]]
   if (v.state !== undefined) fields.push(['state', v.state])
   if (v.scopes.includes('openid'))

@@ -20,7 +20,8 @@ import type { GrantType } from './model.ts'
 import type { TokenResponse } from './tokens.ts'
 
 /**
- * `/connect/token` (REFERENCE B1–B5, RFC 6749 §3.2, §4.1.3, §5):
+ * `/connect/token` (duende-token-endpoint, is4-basic-secret-parser, duende-client-secret-validator,
+ * duende-token-request-validator, duende-refresh-token-service, RFC 6749 §3.2, §4.1.3, §5):
  * - POST with `application/x-www-form-urlencoded` only; any other method or content type
  *   (JSON, multipart, none) → 400 `{"error":"invalid_request"}` with no-store headers;
  * - client authentication before the grant (client-auth.ts);
@@ -79,7 +80,7 @@ export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Pro
   const { client, method } = authenticateClient(ctx, request, params)
   req.note({ client_id: client.clientId, client_auth: method })
 
-  // REFERENCE B3: missing or over-long grant_type, or one the server does not know.
+  // duende-token-request-validator: missing or over-long grant_type, or one the server does not know.
   if (grantType === undefined || grantType.length === 0 || grantType.length > 100)
     throw unsupportedGrantType()
   const grant = grants.get(grantType)
@@ -95,7 +96,7 @@ function describeBody(contentType: string | null): string {
   return contentType.split(';', 1)[0]?.trim().toLowerCase() || 'none'
 }
 
-/** REFERENCE B1: the success writer's field order and no-cache headers. */
+/** duende-token-result, is4-response-headers: the success writer's field order and no-cache headers. */
 export function tokenSuccess(ctx: ConnectContext, t: TokenResponse): Response {
   const body: Record<string, string | number> = {}
   if (t.id_token !== undefined) body.id_token = t.id_token

@@ -30,7 +30,7 @@ import { resource } from './resource.ts'
 import type { InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
 
 /**
- * Sales invoices (REFERENCE C2, C3, C4; domain rules of the spec, C4 "Domain rules"):
+ * Sales invoices (dinero-openapi, with the domain rules it states):
  * - GET /v1/:org/invoices: `SalesVoucherReadListModelDineroCollection`; `startDate`/`endDate`
  *   (YYYY-MM-DD, both or neither → else 400 code 45; drafts unaffected), `statusFilter` (Draft,
  *   Booked, Paid, OverPaid, Overdue), `queryFilter` (ExternalReference, ContactGuid, Description),
@@ -40,7 +40,7 @@ import type { InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
  * - GET /v1/:org/invoices/:guid → InvoiceReadModel (`TimeStamp`, capital S; a draft's Number is
  *   long.MaxValue as captured);
  * - POST /v1/:org/invoices `InvoiceCreateModel` → CreatedResponseModel; no lines → 400 code 45
- *   "Invoices must have at least one invoice line" (REFERENCE C5 captured body);
+ *   "Invoices must have at least one invoice line" (apaq-dinero-fixtures);
  * - PUT /v1.2/:org/invoices/:guid `InvoiceUpdateModel` → UpdatedResponseModel; booked → 400 45;
  * - DELETE /v1/:org/invoices/:guid `TimestampObject` (optional version check) → soft delete;
  *   booked → 400 45;

@@ -16,18 +16,18 @@ import { resource } from './resource.ts'
 import type { Organisation, PurchaseLine, PurchaseVoucherData, Row } from './store.ts'
 
 /**
- * Purchase vouchers (REFERENCE C2, C4):
+ * Purchase vouchers (dinero-openapi):
  * - POST /v1.1/:org/vouchers/purchase and /v1.2/…: `PurchaseVoucherCreateModelV2` →
  *   PurchaseVoucherReadModelV2 (`Timestamp`, small s); PurchaseType `cash`|`credit` required;
- *   a cash purchase with PaymentDate or CurrencyKey → 400 code 42 (REFERENCE C4, observed);
+ *   a cash purchase with PaymentDate or CurrencyKey → 400 code 42 (manyfold-dinero-tests);
  *   v1.1 ignores AccountTagName (the spec: "Does not support AccountTagName");
  * - GET /v1/:org/vouchers/purchase/:guid → PurchaseVoucherReadModelV2;
  * - PUT /v1.1/… (and /v1/…) `PurchaseVoucherUpdateModel`: booked → 400 code 45, stale → 58;
- * - DELETE /v1/:org/vouchers/purchase/:guid with `{"Timestamp":…}`: without it → 400 (REFERENCE
- *   C4, observed); stale → 58;
+ * - DELETE /v1/:org/vouchers/purchase/:guid with `{"Timestamp":…}`: without it → 400
+ *   (manyfold-dinero-tests); stale → 58;
  * - POST /v1/:org/vouchers/purchase/:guid/book `BookModel`: cash → Paid, credit (needs a
  *   ContactGuid) → Booked, next voucher number.
- * No list endpoint: the spec has none (REFERENCE C2).
+ * No list endpoint: the spec has none (dinero-openapi).
  */
 /** What create and update bodies share (update has looser PurchaseType and RegionKey strings). */
 type VoucherFields = Omit<PurchaseVoucherCreateModelV2, 'PurchaseType' | 'RegionKey'> & {
@@ -179,7 +179,7 @@ export function voucherRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/vouchers/purchase/:guid', async ({ req, org }) => {
       const body = validate(RequiredTimestampObject, await readJson(req.request), 'TimestampObject')
       const current = vouchers.find(org, req.params.guid)
-      // assumption: deleting a booked voucher "creates an offset entry" (spec); entries are not
+      // assumption: deleting a booked voucher "creates an offset entry" (dinero-openapi); entries are not
       // modelled, so booked and draft vouchers alike disappear from GET.
       vouchers.remove(org, current.guid, body.Timestamp)
       return emptyOk()

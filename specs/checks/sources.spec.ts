@@ -24,11 +24,8 @@ const read = (file: string) => {
 /** Where an id counts as cited: every tracked file but the registry and the page made from it. */
 const citing = tracked.filter((f) => f !== 'collections/sources.ts' && f !== SOURCES_DOC)
 
-/**
- * Ids kept although nothing cites them yet: the authorize files that lean on them
- * (mocks/connect/authorize/) get their citations when that rewrite lands.
- */
-const UNCITED_BY_DESIGN = new Set(['is4-redirect-uri-validator', 'is4-session-state'])
+/** Ids kept although nothing cites them: none today. */
+const UNCITED_BY_DESIGN = new Set<string>()
 
 describe('the source registry', () => {
   it.each(catalogue.map((c) => [c.id, c.sources] as const))(

@@ -10,7 +10,7 @@ import { FORM_POST_CSP, formPostPage, htmlResponse } from '../pages.ts'
  *   appended after `?` or `&`), `fragment` (302, after `#`) or `form_post` (an auto-submitting
  *   page with a strict CSP and no referrer);
  * - `state` is echoed byte for byte (deviation authorize.alter-state changes it);
- * - only safe errors (REFERENCE B7: access_denied, login_required, consent_required,
+ * - only safe errors (duende-authorize-result: access_denied, login_required, consent_required,
  *   temporarily_unavailable) are delivered, each with `state` and `iss`;
  * - every delivery is `cache-control: no-store` except the deviation that sends validation errors
  *   to an unvalidated redirect_uri (authorize.errors-to-client), which copies that mistake as is.
@@ -53,7 +53,7 @@ export function deliver(ctx: ConnectContext, v: DeliveryTarget, fields: [string,
   return new Response(null, { status: 302, headers: { location, 'cache-control': 'no-store' } })
 }
 
-/** A safe error sent to the client (REFERENCE B7 list), with state and iss. */
+/** A safe error sent to the client (duende-authorize-result lists them), with state and iss. */
 export function deliverError(ctx: ConnectContext, v: DeliveryTarget, issuer: string, error: string): never {
   const fields: [string, string][] = [['error', error]]
   if (v.state !== undefined) fields.push(['state', v.state])

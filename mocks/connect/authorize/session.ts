@@ -6,7 +6,8 @@ import { deliverError } from './delivery.ts'
 import type { ValidAuthorizeRequest } from './validation.ts'
 
 /**
- * The user's side of a valid authorize request (REFERENCE A1, B7, B8; OpenID Connect Core §3.1.2.1):
+ * The user's side of a valid authorize request (is4-ui-constants, duende-authorize-response-generator;
+ * oidc-core §3.1.2.1):
  * - the IdP session lives in the `mock.idsrv.session` cookie (HttpOnly, SameSite=Lax);
  * - `x-mock-consent: deny` → access_denied; `accept` (or `consent: 'auto'`) logs the first user
  *   in and grants consent without pages;
@@ -37,7 +38,7 @@ export function sessionCookie(session: SessionRecord): string {
   return `${SESSION_COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Lax`
 }
 
-/** REFERENCE B8: `Base64Url(SHA256(client_id + origin + sessionId + salt)) + "." + salt`. */
+/** is4-session-state: `Base64Url(SHA256(client_id + origin + sessionId + salt)) + "." + salt`. */
 export function sessionState(clientId: string, redirectUri: string, sessionId: string): string {
   const salt = randomBytes(16).toString('hex')
   const origin = new URL(redirectUri).origin

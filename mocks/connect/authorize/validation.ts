@@ -7,10 +7,12 @@ import type { ClientConfig, ResponseMode } from '../model.ts'
 import { deliverUnvalidatedError } from './delivery.ts'
 
 /**
- * What `/connect/authorize` accepts (REFERENCE A3, B7; RFC 6749 §3.1, §4.1.1, §4.1.2.1; RFC 7636 §4.3):
+ * What `/connect/authorize` accepts (duende-authorize-request-validator, visma-connect-web-apps; RFC 6749
+ * §3.1, §4.1.1, §4.1.2.1; RFC 7636 §4.3):
  * - GET (query) or POST (form; other content type → 415); other methods → 405;
  * - validation in IdentityServer's order: client_id, client (known, allowed the code grant),
- *   redirect_uri (absolute, no fragment, registered — compared case-insensitively), repeated
+ *   redirect_uri (absolute, no fragment, registered — compared case-insensitively,
+ *   is4-redirect-uri-validator), repeated
  *   parameters, response_type (`code` only; a known other type → unauthorized_client),
  *   response_mode, PKCE (challenge length 43–128, `plain` only if the client allows it), scope
  *   (allowed, offline_access only with offline access, identity scopes need openid),

@@ -5,7 +5,7 @@ import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
 import type { GrantInput } from './grant.ts'
 
 /**
- * `grant_type=authorization_code` in IdentityServer's order (REFERENCE B4):
+ * `grant_type=authorization_code` in IdentityServer's order (duende-token-request-validator):
  * 1. code missing or over 100 characters → invalid_grant;
  * 2. unknown (never issued, already used, expired and purged) → invalid_grant;
  * 3. issued to another client → invalid_grant (the code survives: it is not that client's);

@@ -6,7 +6,7 @@ import type { GrantInput } from './grant.ts'
 const IDENTITY_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone'])
 
 /**
- * `grant_type=client_credentials` for clients allowed it (REFERENCE A5, B3): unknown or
+ * `grant_type=client_credentials` for clients allowed it (duende-token-request-validator): unknown or
  * not-allowed scopes, identity scopes and `offline_access` → invalid_scope; no scope → every
  * API scope the client is allowed. Dinero itself accepts only web apps (A4); this grant is
  * here for completeness of the Connect profile.

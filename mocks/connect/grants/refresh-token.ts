@@ -6,7 +6,8 @@ import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
 import type { GrantInput } from './grant.ts'
 
 /**
- * `grant_type=refresh_token` (REFERENCE B5, A6; RFC 6749 §6, RFC 9700 §4.14.2):
+ * `grant_type=refresh_token` (duende-refresh-token-service, visma-connect-tokens; RFC 6749 §6, RFC 9700
+ * §4.14.2):
  * - missing refresh_token → invalid_request; over 100 characters, unknown, another client's,
  *   expired, or the client lost offline access → invalid_grant;
  * - one-time usage rotates: the presented handle is marked consumed and a new one issued with
