@@ -60,17 +60,20 @@ export interface ControlDeps {
 
 /** A request the control surface will not take from this sender (403) or in this form (415). */
 class ControlRefused extends MockHttpError {
-  readonly code = 'forbidden'
+  readonly code: 'forbidden' | 'unsupported_media_type'
   constructor(
     private readonly status: 403 | 415,
     private readonly reason: string,
     private readonly detail: string,
   ) {
     super(detail)
+    this.code = status === 415 ? 'unsupported_media_type' : 'forbidden'
   }
   toResponse(): Response {
-    const error = this.status === 415 ? 'unsupported_media_type' : 'forbidden'
-    return json({ error, reason: this.reason, error_description: this.detail }, { status: this.status })
+    return json(
+      { error: this.code, reason: this.reason, error_description: this.detail },
+      { status: this.status },
+    )
   }
 }
 
