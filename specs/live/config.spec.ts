@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { HarnessError } from '../../scripts/cli-errors.ts'
+import { HarnessError } from '../../scripts/errors.ts'
 import { listenForCallback, loopbackTarget } from '../../scripts/live/callback-server.ts'
 import { loadConfig } from '../../scripts/live/config.ts'
 import { freePort, tempDir } from './support/process.ts'

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { HarnessError } from '../../scripts/cli-errors.ts'
+import type { HarnessError } from '../../scripts/errors.ts'
 import { assertNoLeaks, REDACTED, redactFile, SecretSet, scanForLeaks } from '../../scripts/live/secrets.ts'
 import { tempDir } from './support/process.ts'
 
