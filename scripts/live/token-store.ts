@@ -72,9 +72,12 @@ export interface TokenAnswer {
 
 const CONSUMED_KEPT = 32
 
+/** Epoch ms within the range of a Date, so every message can print it (toISOString throws outside it). */
+const epochMs = z.number().int().min(0).max(8_640_000_000_000_000)
+
 const inFlightSchema = z.object({
   token: z.string().min(1),
-  at: z.number(),
+  at: epochMs,
   attempts: z.number().int().min(1),
 })
 
@@ -84,11 +87,11 @@ const storedGrantSchema = z.object({
   clientId: z.string(),
   refreshToken: z.string().min(1),
   accessToken: z.string().exactOptional(),
-  accessTokenExpiresAt: z.number().exactOptional(),
+  accessTokenExpiresAt: epochMs.exactOptional(),
   scope: z.string().exactOptional(),
-  grantedAt: z.number(),
-  expiresAt: z.number(),
-  updatedAt: z.number(),
+  grantedAt: epochMs,
+  expiresAt: epochMs,
+  updatedAt: epochMs,
   rotations: z.number().int().min(0),
   status: z.enum(['active', 'rejected', 'revoked']),
   organizationId: z.string().exactOptional(),
