@@ -20,6 +20,7 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kind, Ready, RssReport } from '../bench/child.ts'
 import { defineCommand } from '../cli/command.ts'
+import { packageRoot } from '../cli/paths.ts'
 
 const ORG = 118244
 const CLIENT = 'client_id=isv_conformance_test&client_secret=conformance-secret'
@@ -193,9 +194,9 @@ async function coldStart(): Promise<number> {
   }
 }
 
-async function timed(command: string, args: string[]): Promise<{ ms: number; code: number }> {
+async function timed(command: string, args: string[], cwd?: string): Promise<{ ms: number; code: number }> {
   const started = performance.now()
-  const child = spawn(command, args, { stdio: 'ignore' })
+  const child = spawn(command, args, { stdio: 'ignore', ...(cwd === undefined ? {} : { cwd }) })
   const [code] = (await once(child, 'exit')) as [number | null]
   return { ms: Math.round(performance.now() - started), code: code ?? -1 }
 }
@@ -408,12 +409,12 @@ async function bench(input: BenchInput): Promise<number> {
       '--reports',
       '.tmp/bench-start',
     ])
-    const vitest = await timed(process.execPath, [
-      'node_modules/vitest/vitest.mjs',
-      'run',
-      'specs/checks/catalogue.spec.ts',
-      '--reporter=dot',
-    ])
+    // The specs live in the source tree, not in the installed package.
+    const vitest = await timed(
+      process.execPath,
+      ['node_modules/vitest/vitest.mjs', 'run', 'specs/checks/catalogue.spec.ts', '--reporter=dot'],
+      packageRoot(),
+    )
     catalogueRuns = {
       npmStartMs: start.ms,
       npmStartExit: start.code,
