@@ -1,6 +1,7 @@
 import { http, type RequestHandler } from 'msw'
 import type { Clock } from './clock.ts'
 import { MockHttpError } from './errors.ts'
+import { normalisePath } from './http/control-guard.ts'
 import type { Journal } from './journal.ts'
 import { redactUrl } from './redact.ts'
 
@@ -52,24 +53,41 @@ const methods = {
  * it is the mock's own loopback origin.
  */
 export function toHandlers(routes: readonly Route[], runtime: RouteRuntime): RequestHandler[] {
+  // The path is normalised as the served adapter normalises it (http/control-guard.ts), once per
+  // request rather than once per handler msw tries: every spelling of a path reaches one route.
+  let lastHref = ''
+  let lastUrl = new URL('http://unset.invalid/')
+  const normalised = (href: string): URL => {
+    if (href !== lastHref) {
+      const url = new URL(href)
+      url.pathname = normalisePath(url.pathname)
+      lastHref = href
+      lastUrl = url
+    }
+    return lastUrl
+  }
   return routes.map((route) => {
     const pattern = compileRoutePath(route.path)
-    return methods[route.method](pattern.url, async ({ request }) => {
-      const url = new URL(request.url)
-      if (!runtime.accepts(url, route.service)) return undefined
-      return dispatch(route, runtime, request, url, pattern.params(url.pathname))
-    })
+    return methods[route.method](
+      ({ request }) => pattern.local.test(normalised(request.url).pathname),
+      async ({ request }) => {
+        const url = new URL(normalised(request.url))
+        if (!runtime.accepts(url, route.service)) return undefined
+        return dispatch(route, runtime, request, url, pattern.params(url.pathname))
+      },
+    )
   })
 }
 
 /**
- * A route path as msw matches it: a RegExp over the whole URL with no capturing groups, so msw
- * decodes nothing (its `decodeURIComponent` throws on a malformed escape such as `%E0%A4` and
- * turns the request into an exception); the params are read here, decoded safely. Matching is
- * case-insensitive with an optional trailing slash, as msw's path-to-regexp string patterns are.
+ * A route path as the msw handlers match it: a RegExp over the normalised path, tested by a
+ * custom predicate, so msw decodes nothing (its `decodeURIComponent` throws on a malformed escape
+ * such as `%E0%A4` and turns the request into an exception); the params are read here, decoded
+ * safely. Matching is case-insensitive with an optional trailing slash, as msw's path-to-regexp
+ * string patterns are.
  */
 export function compileRoutePath(path: string): {
-  url: RegExp
+  local: RegExp
   params(pathname: string): Record<string, string>
 } {
   const names: string[] = []
@@ -78,12 +96,10 @@ export function compileRoutePath(path: string): {
     names.push(seg.slice(1))
     return { param: true }
   })
-  const body = (capture: boolean) =>
-    segments.map((s) => ('literal' in s ? s.literal : capture ? '([^/#?]+?)' : '(?:[^/#?]+?)')).join('/')
-  const url = new RegExp(`^[a-z][a-z0-9+.-]*://[^/]+${body(false)}/?$`, 'i')
-  const local = new RegExp(`^${body(true)}/?$`, 'i')
+  const body = segments.map((s) => ('literal' in s ? s.literal : '([^/#?]+?)')).join('/')
+  const local = new RegExp(`^${body}/?$`, 'i')
   return {
-    url,
+    local,
     params(pathname) {
       const m = local.exec(pathname)
       const out: Record<string, string> = {}

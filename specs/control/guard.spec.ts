@@ -115,6 +115,22 @@ describe.each(TARGET_KINDS)('control surface refuses what a web page could send 
     expect(await deviations(t)).toEqual(['code.allow-reuse'])
   })
 
+  it.each(['/__MOCK/deviations', '/%5F%5Fmock/deviations', '//__mock/deviations'])(
+    '%s reaches the same route and the same 403 cross_origin',
+    async (path) => {
+      target = await startTarget(kind)
+      const t = target
+      const attack = await t.call('connect', path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:5173' },
+        body: ATTACK_BODY,
+      })
+      expect(attack.status).toBe(403)
+      expect(attack.json().reason).toBe('cross_origin')
+      expect((await t.call('connect', path)).json().enabled).toEqual([])
+    },
+  )
+
   it('the mock’s own Origin is accepted', async () => {
     target = await startTarget(kind)
     const own = new URL(target.connect).origin
