@@ -40,9 +40,17 @@ export async function startLiveMock(options: MockOptions = {}): Promise<LiveMock
   return { mock, served, origin: served.origin, redirectUri, close: () => served.close() }
 }
 
+/** Every entry the mock holds, page by page (GET /__mock/journal answers 1,000 at a time). */
 export async function journal(origin: string): Promise<JournalEntry[]> {
-  const res = await request(`${origin}/__mock/journal`)
-  return ((await res.body.json()) as { entries: JournalEntry[] }).entries
+  const all: JournalEntry[] = []
+  let since = 0
+  for (;;) {
+    const res = await request(`${origin}/__mock/journal?since=${since}&limit=10000`)
+    const page = (await res.body.json()) as { entries: JournalEntry[]; next: number | null }
+    all.push(...page.entries)
+    if (page.next === null) return all
+    since = page.next
+  }
 }
 
 export const tokenRequests = (entries: JournalEntry[]) =>
