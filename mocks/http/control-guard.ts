@@ -59,8 +59,9 @@ export function isLoopbackHost(host: string): boolean {
 /** `localhost:4010`, `127.0.0.1:4010`, `[::1]:4010` with the served port, and nothing else. */
 export function isLoopbackHostHeader(host: string | undefined, port: number): boolean {
   if (host === undefined) return false
-  const m = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]):(\d{1,5})$/i.exec(host)
-  return m !== null && Number(m[2]) === port
+  const m = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(?::(\d{1,5}))?$/i.exec(host)
+  // A Host without a port names port 80 (RFC 9110 §7.2, §4.2.1).
+  return m !== null && Number(m[2] ?? 80) === port
 }
 
 export type ControlRefusal = {

@@ -260,6 +260,8 @@ describe('control guard (pure)', () => {
       'foreign_host',
     )
     expect(controlRefusal({ ...base, peer: '127.0.0.1', host: undefined })?.reason).toBe('foreign_host')
+    expect(controlRefusal({ ...base, peer: '127.0.0.1', host: 'localhost' })?.reason).toBe('foreign_host')
+    expect(controlRefusal({ ...base, port: 80, peer: '127.0.0.1', host: 'localhost' })).toBeUndefined()
   })
 
   it('loopback bind hosts are localhost, 127.0.0.0/8 and ::1; 0.0.0.0 and :: are not', () => {
