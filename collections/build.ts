@@ -3,13 +3,26 @@ import { CHAIN_VARIABLES, catalogue, mockSetup } from './catalogue/index.ts'
 import { PORTABLE_SOURCE } from './kit/portable.ts'
 import { describeAssertion } from './model/describe.ts'
 import { checkSchemas } from './model/schemas.ts'
-import { type Area, type Check, type Compute, mockSteps, type RequestSpec, type Step } from './model/types.ts'
+import {
+  type Area,
+  type Assertion,
+  type Capture,
+  type Check,
+  type Compute,
+  mockSteps,
+  type RequestSpec,
+  type Step,
+} from './model/types.ts'
 import { mockVariables } from './model/variables.ts'
+import { resolveSource } from './sources.ts'
 
 /**
  * Runner 2's input: the catalogue as a Postman v2.1 collection (folders per area, a folder per
- * check, an item per step). Assertions become `pm.test` calls that run portable.js — the same
- * code the vitest runner uses — and JSON Schemas are draft-07 from the zod contract.
+ * check, an item per step). Each assertion becomes a `pm.test` of plain `pm.expect` code named by
+ * describeAssertion; only the parsers for a Location, a form_post page or a JWT come from
+ * portable.js (the code the vitest runner runs), each request embedding just the functions it
+ * calls. JSON Schemas are draft-07 from the zod contract. The run's grant (CHAIN_VARIABLES) lives
+ * in the environment, the scope Postman and Newman resolve before collection variables.
  */
 const SCHEMA_URL = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json'
 export const COLLECTION_ID = '7d1c8f0e-3b7a-4c55-9a0e-d1ae60c0f0a1'
@@ -25,6 +38,8 @@ const AREA_NAMES: Record<Area, string> = {
   dinero: 'Dinero API',
   destructive: 'Destructive (ends the run’s grant)',
 }
+
+export const SETUP_FOLDER = 'setup (mock only)'
 
 /** Separator between a check id and its step in item names: how Newman failures map back to checks. */
 export const ITEM_SEPARATOR = ' · '
@@ -78,8 +93,15 @@ function requestOf(spec: RequestSpec): Record<string, Json> {
 
 const lit = (v: unknown) => JSON.stringify(v)
 
+/** Where the builder keeps captured and computed values: the chain in the environment, the rest per check. */
+const CHAIN = new Set<string>(CHAIN_VARIABLES)
+const scopeOf = (name: string) => (CHAIN.has(name) ? 'pm.environment' : 'pm.collectionVariables')
+
+/** Environment key holding fingerprints of chain refresh tokens already exchanged for new ones. */
+export const SPENT_MARKER = 'refreshTokenSpent'
+
 function computeScript(c: Compute): string {
-  const set = (expr: string) => `pm.collectionVariables.set(${lit(c.set)}, ${expr});`
+  const set = (expr: string) => `${scopeOf(c.set)}.set(${lit(c.set)}, ${expr});`
   switch (c.fn) {
     case 'random':
       return set(`pm.variables.replaceIn('{{$guid}}')`)
@@ -92,38 +114,184 @@ function computeScript(c: Compute): string {
   }
 }
 
-const KIT = PORTABLE_SOURCE.replace(/^\s*\/\*[\s\S]*?\*\/\s*/m, '')
-  .split('\n')
-  .filter((l) => !/^\s*\/\//.test(l))
-  .join('\n')
+/**
+ * The parsers the plain assertions cannot do in one line (a Location's parameters, a form_post
+ * field, a JWT's parts), taken verbatim from portable.js — the code the vitest runner runs — one
+ * named function at a time, so a request embeds only what it calls.
+ */
+function kitFunction(name: string): string {
+  const found = new RegExp(`^ {2}function ${name}\\([^)]*\\) \\{$[\\s\\S]*?^ {2}\\}$`, 'm').exec(
+    PORTABLE_SOURCE,
+  )
+  if (!found) throw new Error(`portable.js has no function ${name}`)
+  return found[0].replace(/^ {2}/gm, '')
+}
+const KIT_FUNCTIONS = [
+  'decodeComponent',
+  'parseQuery',
+  'locationParams',
+  'htmlDecode',
+  'formPostField',
+  'jwtPart',
+]
 
-function testScript(step: Step): string[] {
-  const lines = [
-    `var kit = (function () {\n${KIT}\nreturn conformanceKit(typeof atob === 'function' ? atob : require('atob')); })();`,
-    'var vars = pm.variables.toObject();',
-    'var reply = { status: pm.response.code, header: function (n) { var v = pm.response.headers.get(n); return v === undefined ? null : v; }, text: pm.response.text() };',
-  ]
-  for (const a of step.expect) {
-    const name = describeAssertion(a)
-    if (a.kind === 'schema') {
+/** The named kit functions `used` call, with what they call in turn, in dependency order. */
+function kitSource(used: ReadonlySet<string>): string[] {
+  const wanted = new Set<string>()
+  const visit = (name: string) => {
+    if (wanted.has(name)) return
+    for (const other of KIT_FUNCTIONS)
+      if (other !== name && new RegExp(`\\b${other}\\(`).test(kitFunction(name))) visit(other)
+    wanted.add(name)
+  }
+  for (const name of used) visit(name)
+  const lines: string[] = []
+  if (wanted.has('jwtPart')) lines.push("var atobFn = typeof atob === 'function' ? atob : require('atob');")
+  if (wanted.has('locationParams') || wanted.has('formPostField'))
+    lines.push(
+      'var reply = { header: function (n) { var v = pm.response.headers.get(n); return v === undefined ? null : v; }, text: pm.response.text() };',
+    )
+  for (const name of KIT_FUNCTIONS) if (wanted.has(name)) lines.push(kitFunction(name))
+  return lines
+}
+
+/** A value as JS source; strings holding `{{var}}` are resolved by Postman when the test runs. */
+function valueSource(value: unknown): string {
+  if (typeof value === 'string')
+    return value.includes('{{') ? `pm.variables.replaceIn(${lit(value)})` : lit(value)
+  if (Array.isArray(value)) return `[${value.map(valueSource).join(', ')}]`
+  if (value !== null && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${lit(k)}: ${valueSource(v)}`)
+      .join(', ')} }`
+  return lit(value)
+}
+
+/** A dotted JSON path (`0.Id`, `Pagination.Page`) as a safe property access on `body`. */
+function pathSource(path: string): string {
+  if (path === '') return 'body'
+  return `body${path
+    .split('.')
+    .map((p) => (/^\d+$/.test(p) ? `?.[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `?.${p}` : `?.[${lit(p)}]`))
+    .join('')}`
+}
+
+const regex = (pattern: string) => `new RegExp(${lit(pattern)})`
+const header = (name: string) => `pm.response.headers.get(${lit(name)})`
+
+const LOCATION_KINDS = new Set(['location-param', 'location-param-absent', 'location-param-matches'])
+
+/** The body of one `pm.test`: plain `pm.expect`, with kit functions only where a parser is needed. */
+function assertionSource(a: Assertion, uses: Set<string>): string {
+  switch (a.kind) {
+    case 'status':
+      return `pm.response.to.have.status(${a.equals});`
+    case 'status-in':
+      return `pm.expect(pm.response.code).to.be.oneOf(${lit(a.values)});`
+    case 'header':
+      return `pm.expect(${header(a.name)}).to.equal(${valueSource(a.equals)});`
+    case 'header-matches':
+      return `pm.expect(${header(a.name)}).to.be.a('string').and.match(${regex(a.pattern)});`
+    case 'header-absent':
+      return `pm.response.to.not.have.header(${lit(a.name)});`
+    case 'body-equals':
+      return `pm.expect(pm.response.text()).to.equal(${valueSource(a.text)});`
+    case 'body-contains':
+      return `pm.expect(pm.response.text()).to.include(${valueSource(a.text)});`
+    case 'json-equals':
+      return `pm.expect(body).to.eql(${valueSource(a.value)});`
+    case 'json-path-equals':
+      return `pm.expect(${pathSource(a.path)}).to.eql(${valueSource(a.value)});`
+    case 'json-path-matches':
+      return `pm.expect(${pathSource(a.path)}).to.be.a('string').and.match(${regex(a.pattern)});`
+    case 'json-path-not-equals-var':
+      return `pm.expect(${pathSource(a.path)}).to.be.a('string').and.not.equal(pm.variables.get(${lit(a.variable)}));`
+    case 'json-path-absent':
+      return `pm.expect(${pathSource(a.path)}).to.be.undefined;`
+    case 'json-keys':
+      return `pm.expect(Object.keys(${pathSource(a.path)}).sort()).to.eql(${lit([...a.keys].sort())});`
+    case 'json-array-length-between':
+      return `pm.expect(${pathSource(a.path)}).to.be.an('array').with.lengthOf.within(${a.min}, ${a.max});`
+    case 'schema': {
       const schema = z.toJSONSchema(checkSchemas[a.schema as keyof typeof checkSchemas], {
         target: 'draft-7',
       })
-      lines.push(
-        `pm.test(${lit(name)}, function () { pm.response.to.have.jsonSchema(${JSON.stringify(schema)}); });`,
-      )
-    } else {
-      lines.push(
-        `pm.test(${lit(name)}, function () { var d = kit.evaluate(${lit(a)}, reply, vars); if (d !== undefined) throw new Error(d); });`,
-      )
+      return `pm.response.to.have.jsonSchema(${JSON.stringify(schema)});`
     }
+    case 'location-origin-path':
+      return `var location = ${header('Location')}; pm.expect(location, 'Location').to.be.a('string'); pm.expect(location.split(/[?#]/)[0]).to.equal(${valueSource(a.equals)});`
+    case 'location-param':
+      return `pm.expect((params || {})[${lit(a.name)}]).to.equal(${valueSource(a.equals)});`
+    case 'location-param-absent':
+      return `pm.expect(params, 'Location').to.be.an('object').that.does.not.have.own.property(${lit(a.name)});`
+    case 'location-param-matches':
+      return `pm.expect((params || {})[${lit(a.name)}]).to.be.a('string').and.match(${regex(a.pattern)});`
+    case 'form-post-field':
+      uses.add('formPostField')
+      return `pm.expect(formPostField(reply, ${lit(a.name)})).to.equal(${valueSource(a.equals)});`
+    case 'form-post-field-matches':
+      uses.add('formPostField')
+      return `pm.expect(formPostField(reply, ${lit(a.name)})).to.be.a('string').and.match(${regex(a.pattern)});`
+    case 'jwt-header':
+      uses.add('jwtPart')
+      return `pm.expect((jwtPart(${pathSource(a.path)}, 0) || {})[${lit(a.name)}]).to.equal(${valueSource(a.equals)});`
+    case 'jwt-claim':
+      uses.add('jwtPart')
+      return `pm.expect((jwtPart(${pathSource(a.path)}, 1) || {})[${lit(a.name)}]).to.eql(${valueSource(a.equals)});`
+    case 'jwt-claim-var':
+      uses.add('jwtPart')
+      return `pm.expect((jwtPart(${pathSource(a.path)}, 1) || {})[${lit(a.name)}]).to.equal(pm.variables.get(${lit(a.variable)}));`
   }
-  for (const c of step.capture ?? []) {
-    lines.push(
-      `(function () { var v = kit.capture(${lit(c)}, reply); if (v !== undefined) pm.collectionVariables.set(${lit(c.set)}, v); })();`,
-    )
-  }
-  return lines
+}
+
+function captureSource(c: Capture, uses: Set<string>): string {
+  const value = (() => {
+    switch (c.from) {
+      case 'json':
+        return pathSource(c.path)
+      case 'location-param':
+        return `(params || {})[${lit(c.name)}]`
+      case 'location':
+        return `(${header('Location')} || undefined)?.replace(/^[a-z]+:\\/\\/[^/]+/i, '')`
+      case 'form-post':
+        uses.add('formPostField')
+        return `formPostField(reply, ${lit(c.name)})`
+      case 'header':
+        return header(c.name)
+      case 'jwt-header':
+        uses.add('jwtPart')
+        return `(jwtPart(${pathSource(c.path)}, 0) || {})[${lit(c.name)}]`
+    }
+  })()
+  return `save(${scopeOf(c.set)}, ${lit(c.set)}, ${value});`
+}
+
+const needsBody = (step: Step) =>
+  step.expect.some((a) => a.kind.startsWith('json') || a.kind.startsWith('jwt')) ||
+  (step.capture ?? []).some((c) => c.from === 'json' || c.from === 'jwt-header')
+
+function testScript(step: Step): string[] {
+  const uses = new Set<string>()
+  const locations =
+    step.expect.some((a) => LOCATION_KINDS.has(a.kind)) ||
+    (step.capture ?? []).some((c) => c.from === 'location-param')
+  if (locations) uses.add('locationParams')
+  const tests = step.expect.map(
+    (a) => `pm.test(${lit(describeAssertion(a))}, function () { ${assertionSource(a, uses)} });`,
+  )
+  const captures = (step.capture ?? []).map((c) => captureSource(c, uses))
+  return [
+    ...kitSource(uses),
+    ...(needsBody(step) ? ['var body; try { body = pm.response.json(); } catch (e) {}'] : []),
+    ...(locations ? ['var params = locationParams(reply);'] : []),
+    ...tests,
+    ...(captures.length > 0
+      ? [
+          "function save(scope, name, v) { if (v !== undefined && v !== null) scope.set(name, typeof v === 'string' ? v : JSON.stringify(v)); }",
+          ...captures,
+        ]
+      : []),
+  ]
 }
 
 function checkScopedVariables(steps: readonly Step[]): string[] {
@@ -153,16 +321,104 @@ function stepItem(prefix: string, step: Step, index: number, clear: string[]): P
   }
 }
 
-function checkFolder(check: Check): PostmanItem {
-  const clear = checkScopedVariables(mockSteps(check))
-  return {
-    name: check.id,
-    description: `${check.title}\n\nTarget: ${check.target}\nSources: ${check.sources.join('; ')}`,
-    item: mockSteps(check).map((s, i) => stepItem(check.id, s, i, clear)),
-  }
+const usesChain = (steps: readonly Step[]) =>
+  steps.some((s) => /\{\{(refreshToken|accessToken)\}\}/.test(JSON.stringify(s.request)))
+
+const FINGERPRINT =
+  "function fingerprint(token) { return require('crypto-js').SHA256(token).toString().slice(0, 16); }"
+const PRESENTED =
+  "var form = pm.request.body && pm.request.body.mode === 'urlencoded' ? pm.request.body.urlencoded : undefined;\nvar presented = form && form.get('refresh_token') ? pm.variables.replaceIn(form.get('refresh_token')) : undefined;"
+
+/**
+ * Before every request, at the collection level, for the run's grant (the chain variables):
+ * - a request that needs the grant and finds none obtains one on the mock (controlUrl set), the
+ *   way the setup folder does, so any folder runs alone; against the live services it never
+ *   starts a grant by itself (that takes a person: dinero-conformance login) and is refused;
+ * - a refresh token seen rotated is never sent again: Visma Connect answers a replay by revoking
+ *   all access of the client and user (visma-connect-tokens, RFC 9700 §4.14.2). Only the
+ *   destructive checks, which observe exactly that, may replay.
+ */
+function grantPrerequest(replayers: readonly string[]): string[] {
+  return [
+    FINGERPRINT,
+    PRESENTED,
+    `var replayer = ${lit(replayers)}.some(function (id) { return pm.info.requestName.indexOf(id + ${lit(ITEM_SEPARATOR)}) === 0; });`,
+    `if (presented && !replayer && (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').indexOf(fingerprint(presented)) >= 0) {`,
+    "  pm.test('the run’s refresh token was not already rotated', function () {",
+    "    throw new Error('this refresh token was already exchanged for a new one: sending it again is a replay, which revokes all access of the client and user. Put the newest refresh token in the environment’s refreshToken, or run dinero-conformance login again.');",
+    '  });',
+    '  pm.execution.skipRequest();',
+    "} else if (/\\{\\{(refreshToken|accessToken)\\}\\}/.test(JSON.stringify(pm.request.toJSON())) && !pm.variables.get('refreshToken')) {",
+    "  if (pm.variables.get('controlUrl')) {",
+    '    var v = function (name) { return encodeURIComponent(pm.variables.get(name)); };',
+    "    var fail = function (why) { pm.test('the run’s grant is obtained from the mock', function () { throw new Error(why); }); };",
+    "    var authorize = '/connect/authorize?response_type=code&response_mode=form_post&client_id=' + v('clientId') + '&redirect_uri=' + v('redirectUri') + '&scope=' + v('scopes');",
+    "    pm.sendRequest({ url: pm.variables.get('connectUrl') + authorize, header: { 'X-Mock-Consent': 'accept' } }, function (err, authorized) {",
+    "      var code = !err && /name='code' value='([^']*)'/.exec(authorized.text());",
+    "      if (!code) return fail('the mock’s authorize answered no code: ' + (err || authorized.code));",
+    "      var body = 'grant_type=authorization_code&code=' + code[1] + '&redirect_uri=' + v('redirectUri') + '&client_id=' + v('clientId') + '&client_secret=' + v('clientSecret');",
+    "      pm.sendRequest({ url: pm.variables.get('connectUrl') + '/connect/token', method: 'POST', header: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: { mode: 'raw', raw: body } }, function (err2, exchanged) {",
+    '        var tokens = !err2 && exchanged.code === 200 ? exchanged.json() : undefined;',
+    "        if (!tokens) return fail('the mock’s token endpoint refused the code: ' + (err2 || exchanged.code));",
+    "        pm.environment.set('refreshToken', tokens.refresh_token);",
+    "        pm.environment.set('accessToken', tokens.access_token);",
+    '      });',
+    '    });',
+    '  } else {',
+    "    pm.test('the run’s grant is in the environment', function () {",
+    `      throw new Error('refreshToken is empty: put the refresh token dinero-conformance login stored in the environment’s refreshToken (on the mock, run the folder "${SETUP_FOLDER}" first).');`,
+    '    });',
+    '    pm.execution.skipRequest();',
+    '  }',
+    '}',
+  ]
 }
 
-export const SETUP_FOLDER = 'setup (mock only)'
+/**
+ * After every request, before the request's own tests and captures: when the chain's refresh
+ * token was presented and the answer rotated it, the presented token is spent (RFC 6749 §6), so
+ * its fingerprint joins the environment's marker at once.
+ */
+const GRANT_TEST = [
+  FINGERPRINT,
+  PRESENTED,
+  'var answer; try { answer = pm.response.json(); } catch (e) {}',
+  "if (presented && presented === pm.variables.get('refreshToken') && answer && typeof answer.refresh_token === 'string' && answer.refresh_token !== presented) {",
+  `  var spent = (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').filter(Boolean);`,
+  `  pm.environment.set(${lit(SPENT_MARKER)}, spent.concat(fingerprint(presented)).slice(-20).join(' '));`,
+  '}',
+]
+
+function checkDescription(check: Check): string {
+  const sources = check.sources.map((cited) => {
+    const { url } = resolveSource(cited)
+    return `- [${cited}](${url})`
+  })
+  return [
+    `**${check.title}**`,
+    '',
+    `Check \`${check.id}\` (${check.area}, ${check.target}).`,
+    ...(usesChain(mockSteps(check))
+      ? [
+          '',
+          'Uses the run’s grant (`refreshToken` in the environment); on the mock this folder obtains one itself when it is empty, so it runs alone.',
+        ]
+      : []),
+    '',
+    'Sources:',
+    ...sources,
+  ].join('\n')
+}
+
+function checkFolder(check: Check): PostmanItem {
+  const steps = mockSteps(check)
+  const clear = checkScopedVariables(steps)
+  return {
+    name: check.id,
+    description: checkDescription(check),
+    item: steps.map((s, i) => stepItem(check.id, s, i, clear)),
+  }
+}
 
 export interface BuildCollectionOptions {
   /** The checks to include, in run order; the whole catalogue by default. */
@@ -171,7 +427,10 @@ export interface BuildCollectionOptions {
 
 export function buildCollection(options: BuildCollectionOptions = {}): Record<string, unknown> {
   const areas = new Map<Area, PostmanItem[]>()
-  for (const check of options.checks ?? catalogue) {
+  const checks = options.checks ?? catalogue
+  // The destructive checks replay a spent token on purpose: that replay is what they observe.
+  const replayers = checks.filter((c) => c.target === 'live-destructive').map((c) => c.id)
+  for (const check of checks) {
     const list = areas.get(check.area) ?? []
     list.push(checkFolder(check))
     areas.set(check.area, list)
@@ -186,7 +445,7 @@ export function buildCollection(options: BuildCollectionOptions = {}): Record<st
       _postman_id: COLLECTION_ID,
       name: 'Dinero conformance (Visma Connect + Dinero API)',
       description:
-        'Generated by `npm run collection:build` from collections/catalogue/ — do not edit by hand. Every check is a folder; run a folder to run one check. Defaults point at `npm run mock` on 127.0.0.1:4010. Against the live services, use live.postman_environment.template.json and only the live-safe checks.',
+        'Generated by `npm run collection:build` from collections/catalogue/ — do not edit by hand. Every check is a folder; run a folder to run one check (on the mock a folder that needs the run’s grant obtains one itself; run "setup (mock only)" first to share one grant across folders). Defaults point at `npm run mock` on 127.0.0.1:4010 (environment: mock.postman_environment.json). Against the live services, use live.postman_environment.template.json with the refresh token `dinero-conformance login` stored, and only the live-safe checks: every rotated token is written to the environment at once, and a token already rotated is never sent again.',
       schema: SCHEMA_URL,
     },
     item: [
@@ -197,8 +456,21 @@ export function buildCollection(options: BuildCollectionOptions = {}): Record<st
       },
       ...[...areas].map(([area, item]) => ({ name: AREA_NAMES[area], item })),
     ],
+    event: [
+      { listen: 'prerequest', script: { type: 'text/javascript', exec: grantPrerequest(replayers) } },
+      { listen: 'test', script: { type: 'text/javascript', exec: GRANT_TEST } },
+    ],
     variable: Object.entries(defaults).map(([key, value]) => ({ key, value, type: 'string' })),
   }
+}
+
+/** Descriptions of the variables a user fills in or the scripts keep, shown beside them in Postman. */
+const ENVIRONMENT_DESCRIPTIONS: Record<string, string> = {
+  refreshToken:
+    'The run’s grant. Empty on the mock: the "setup (mock only)" folder, or any check folder run alone, obtains one. Live: the refresh token `dinero-conformance login` stored (`refreshToken` in its token store, ~/.config/dinero-conformance/tokens.json by default); `dinero-conformance live` supplies it itself. Every rotation is written back here at once. After Postman rotated it, the token store’s copy is spent: run `dinero-conformance login` again before the next `dinero-conformance live`.',
+  accessToken: 'The access token of the last rotation; the scripts keep it. Leave empty.',
+  [SPENT_MARKER]:
+    'Fingerprints (SHA-256 prefixes) of refresh tokens already rotated: a request about to present one of them is refused instead of sent, since a replay revokes the whole grant. Kept by the scripts.',
 }
 
 export function buildEnvironment(name: string, values: Record<string, string>, secretKeys: string[] = []) {
@@ -210,20 +482,24 @@ export function buildEnvironment(name: string, values: Record<string, string>, s
       value,
       type: secretKeys.includes(key) ? 'secret' : 'default',
       enabled: true,
+      ...(ENVIRONMENT_DESCRIPTIONS[key] ? { description: ENVIRONMENT_DESCRIPTIONS[key] } : {}),
     })),
     _postman_variable_scope: 'environment',
   }
 }
 
+/** The chain starts empty in every environment file; the scripts write each rotation here. */
+const CHAIN_DEFAULTS = { refreshToken: '', accessToken: '', [SPENT_MARKER]: '' }
+
 export function buildMockEnvironment() {
-  return buildEnvironment(
-    'mock',
-    mockVariables({
+  return buildEnvironment('mock', {
+    ...mockVariables({
       connect: 'http://127.0.0.1:4010',
       api: 'http://127.0.0.1:4010',
       control: 'http://127.0.0.1:4010',
     }),
-  )
+    ...CHAIN_DEFAULTS,
+  })
 }
 
 /** The live template: no secrets, only placeholders the user fills in (or the live runner supplies). */
@@ -242,8 +518,9 @@ export function buildLiveEnvironmentTemplate() {
       scopes: 'dineropublicapi:read dineropublicapi:write offline_access',
       organizationId: '',
       nonProOrganizationId: '',
+      ...CHAIN_DEFAULTS,
     },
-    ['clientSecret'],
+    ['clientSecret', 'refreshToken', 'accessToken'],
   )
 }
 
