@@ -3,6 +3,7 @@
  * SIGINT/SIGTERM (then closes and exits 0).
  */
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
+import { ServeError } from '../../mocks/http/serve.ts'
 import { defineCommand } from '../cli/command.ts'
 import { HarnessError } from '../errors.ts'
 
@@ -19,7 +20,16 @@ export const command = defineCommand({
       integer: true,
       description: 'port to listen on; 0 picks a free one',
     },
-    host: { type: 'string', value: '<host>', default: '127.0.0.1', description: 'interface to listen on' },
+    host: {
+      type: 'string',
+      value: '<host>',
+      default: '127.0.0.1',
+      description: 'interface to listen on; anything but loopback needs --allow-non-loopback',
+    },
+    'allow-non-loopback': {
+      type: 'boolean',
+      description: 'let other machines reach the mock (its seeded credentials are public test values)',
+    },
     consent: {
       type: 'string',
       value: '<mode>',
@@ -69,17 +79,27 @@ export const command = defineCommand({
       },
       deviations: values.deviation as DeviationId[],
     })
-    const served = await serveMock(mock, { port: values.port, host: values.host }).catch(
-      (e: NodeJS.ErrnoException) => {
-        if (e.code === 'EADDRINUSE')
-          throw new HarnessError(
-            'HARNESS_PORT_IN_USE',
-            `port ${values.port} on ${values.host} is already in use; pick another with --port`,
-          )
-        throw e
-      },
-    )
-    console.log(`dinero-conformance mock listening on ${served.origin}`)
+    const served = await serveMock(mock, {
+      port: values.port,
+      host: values.host,
+      allowNonLoopback: values['allow-non-loopback'] === true,
+    }).catch((e: NodeJS.ErrnoException) => {
+      if (e instanceof ServeError)
+        throw new HarnessError(
+          'HARNESS_USAGE',
+          `${e.message.replace(/pass allowNonLoopback/, 'pass --allow-non-loopback')}`,
+        )
+      if (e.code === 'EADDRINUSE')
+        throw new HarnessError(
+          'HARNESS_PORT_IN_USE',
+          `port ${values.port} on ${values.host} is already in use; pick another with --port`,
+        )
+      throw e
+    })
+    // The real bound address: with --host 0.0.0.0 the origin for clients is still loopback,
+    // but a person must see what else now reaches the mock.
+    console.log(`dinero-conformance mock listening on ${served.listening} (use ${served.origin})`)
+    if (served.warning !== undefined) console.error(served.warning)
     console.log(`  discovery: ${served.origin}/.well-known/openid-configuration`)
     console.log('  client: isv_conformance_test / conformance-secret, user: user@example.com / Passw0rd!')
     await new Promise<void>((resolve) => {

@@ -113,6 +113,7 @@ beforeAll(async () => {
   jobs.push(['no command', []])
   jobs.push(['unknown command', ['frobnicate']])
   jobs.push(['checks json', ['checks', '--json']])
+  jobs.push(['mock beyond loopback', ['mock', '--host', '0.0.0.0', '--port', '0']])
   jobs.push(['bench only nope', ['bench', '--only', 'nope', '--reports', scratch]])
   jobs.push(['bench only nope default', ['bench', '--only', 'served,nope']])
   const runs = await runAll(jobs.map(([, argv]) => argv))
@@ -165,6 +166,10 @@ describe('misuse is one HARNESS_USAGE line and a usage hint, exit 2, no stack tr
         expectUsageError(got(key(name, 'invalid')), new RegExp(`${flag} `))
       })
   }
+
+  it('mock --host 0.0.0.0 without --allow-non-loopback refuses to bind and exits 2 naming the flag', () => {
+    expectUsageError(got('mock beyond loopback'), /not a loopback address.*--allow-non-loopback/)
+  })
 
   it('no command, and an unknown command, exit 2', () => {
     expectUsageError(got('no command'), /no command given/)
