@@ -98,16 +98,26 @@ interface MockRunInput {
 }
 
 async function runNewmanOnMock(input: MockRunInput, { secrets }: Context): Promise<number> {
-  const [{ buildCollection }, { mockVariables }, mocks, options, newman, reportSecrets] = await Promise.all([
+  const [
+    { buildCollection },
+    { mockVariables },
+    mocks,
+    options,
+    newman,
+    reportSecrets,
+    { outcomesFromNewman },
+  ] = await Promise.all([
     import('../../collections/build.ts'),
     import('../../collections/model/variables.ts'),
     import('../../mocks/index.ts'),
     import('../../mocks/options.ts'),
     import('../newman/run.ts'),
     import('../reports/secrets.ts'),
+    import('../reports/outcomes.ts'),
   ])
   const { reports, checks } = input
   const started = performance.now()
+  const runStarted = Date.now()
   const newmanResults = join(reports, 'allure-results-newman')
   rmSync(newmanResults, { recursive: true, force: true })
   mkdirSync(reports, { recursive: true })
@@ -127,11 +137,6 @@ async function runNewmanOnMock(input: MockRunInput, { secrets }: Context): Promi
       collection: buildCollection(),
       environment: mockVariables({ connect: served.origin, api: served.origin, control: served.origin }),
       ...(input.whole ? { withSetup: true } : { checks: checks.map((c) => c.id), withSetup: true }),
-      reporters: ['junit', 'allure'],
-      reporter: {
-        junit: { export: join(reports, 'junit-newman.xml') },
-        allure: { resultsDir: newmanResults },
-      },
       onResponse: (item, exchange) => {
         if (exchange === undefined) return
         reportSecrets.addExchange(secrets, exchange)
@@ -158,17 +163,14 @@ async function runNewmanOnMock(input: MockRunInput, { secrets }: Context): Promi
       console.error(`setup failed: ${secrets.redact(result.setupFailures.join('; '))}`)
       exitCode = 1
     }
-    const rows = checks.map((check) => {
-      const verdict = result.verdicts.get(check.id)
-      return { check, passed: verdict?.passed === true, failures: verdict?.failures ?? ['not run'] }
+    const rows = outcomesFromNewman(checks, result.summary, result.verdicts)
+    const code = await finishReports(rows, input, secrets, {
+      target: `served mock (${served.origin}), Newman`,
+      runner: 'newman',
+      started: runStarted,
+      junit: join(reports, 'junit-newman.xml'),
+      allureResults: newmanResults,
     })
-    const code = await finishReports(
-      rows,
-      input,
-      secrets,
-      `served mock (${served.origin}), Newman`,
-      newmanResults,
-    )
     printOrganisations(organisations)
     console.log(
       `\nreports: ${join(reports, 'summary.md')}, ${join(reports, 'junit-newman.xml')}${input.allure ? `, ${join(reports, 'allure-report', 'index.html')}` : ''}`,
@@ -207,12 +209,11 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
         `${result.passed ? '✓' : '✗'} [${String(i + 1).padStart(2)}/${input.checks.length}] ${check.id}${first}`,
       )
     }
-    const code = await finishReports(
-      rows,
-      { ...input, allure: false },
-      secrets,
-      `served mock (${target.connect}), engine`,
-    )
+    const code = await finishReports(rows, { ...input, allure: false }, secrets, {
+      target: `served mock (${target.connect}), engine`,
+      runner: 'engine',
+      started: Date.now(),
+    })
     console.log(`\nreports: ${join(input.reports, 'summary.md')}`)
     printTotals(rows, started)
     return code
@@ -221,27 +222,55 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
   }
 }
 
-/** summary.md, the Allure HTML, then redaction and the leak scan over every report; 1 on any failure. */
+interface ReportMeta {
+  target: string
+  runner: string
+  started: number
+  /** Where the JUnit file goes (one testcase per check); none when absent. */
+  junit?: string
+  /** Where the Allure results go (one test per check); none when absent. */
+  allureResults?: string
+}
+
+/**
+ * summary.md, JUnit and the Allure results written from the check outcomes, the Allure HTML,
+ * then redaction and the leak scan over every report; 1 on any failure.
+ */
 async function finishReports(
   rows: readonly SummaryRow[],
   input: MockRunInput,
   secrets: SecretSet,
-  target: string,
-  newmanResults?: string,
+  meta: ReportMeta,
 ): Promise<number> {
-  const [{ summaryMarkdown, summaryTable }, { redactFiles, scanForSecrets }, { generateAllure }] =
-    await Promise.all([
-      import('../reports/summary.ts'),
-      import('../reports/secrets.ts'),
-      import('../reports/allure.ts'),
-    ])
+  const [
+    { summaryMarkdown, summaryTable },
+    { redactFiles, scanForSecrets },
+    { generateAllure },
+    { junitXml },
+    { writeAllureResults },
+  ] = await Promise.all([
+    import('../reports/summary.ts'),
+    import('../reports/secrets.ts'),
+    import('../reports/allure.ts'),
+    import('../reports/junit.ts'),
+    import('../reports/allure-results.ts'),
+  ])
   const { reports } = input
-  writeFileSync(join(reports, 'summary.md'), secrets.redact(summaryMarkdown(rows, { target })))
+  writeFileSync(join(reports, 'summary.md'), secrets.redact(summaryMarkdown(rows, { target: meta.target })))
+  if (meta.junit !== undefined)
+    writeFileSync(meta.junit, secrets.redact(junitXml(rows, { name: `Dinero conformance: ${meta.target}` })))
+  if (meta.allureResults !== undefined)
+    writeAllureResults(meta.allureResults, rows, {
+      target: 'mock',
+      runner: meta.runner,
+      started: meta.started,
+      secrets,
+    })
   // Redact the raw results first: the HTML report embeds them base64-encoded, where no scan can see.
   redactFiles(reports, secrets)
-  if (input.allure && newmanResults !== undefined) {
+  if (input.allure && meta.allureResults !== undefined) {
     const allure = generateAllure({
-      resultsDirs: [newmanResults, join(reports, 'allure-results-vitest')],
+      resultsDirs: [meta.allureResults],
       output: join(reports, 'allure-report'),
       name: 'Dinero conformance',
     })
