@@ -14,11 +14,13 @@ const SECRET_FIELDS = ['code', 'client_secret', 'code_verifier', 'refresh_token'
 
 /** Secrets in one Newman request/response pair: tokens, codes, credentials, Basic and Bearer values. */
 export function addExchange(secrets: SecretSet, x: NewmanExchange): void {
-  for (const name of ['authorization', 'cookie']) {
-    const v = x.requestHeaders[name]
-    if (v) secrets.add(v, v.replace(/^\S+\s+/, ''))
-  }
-  secrets.add(x.headers['set-cookie'])
+  const authorization = x.requestHeaders.authorization
+  // The credentials, not the scheme: `Basic ` itself is no secret.
+  if (authorization) secrets.add(authorization.replace(/^\S+\s+/, ''))
+  // Cookie values only: the names and attributes (`path=/; secure`) are the same for everyone.
+  for (const pair of (x.requestHeaders.cookie ?? '').split(';')) secrets.add(cookieValue(pair))
+  for (const line of (x.headers['set-cookie'] ?? '').split('\n'))
+    secrets.add(cookieValue(line.split(';')[0] ?? ''))
   for (const [k, v] of new URLSearchParams(x.requestBody)) if (SECRET_FIELDS.includes(k)) secrets.add(v)
   try {
     secrets.addTokenResponse(JSON.parse(x.text))
@@ -29,6 +31,11 @@ export function addExchange(secrets: SecretSet, x: NewmanExchange): void {
     const q = location.slice(location.search(/[?#]/) + 1)
     for (const [k, v] of new URLSearchParams(q)) if (k === 'code') secrets.add(v)
   }
+}
+
+function cookieValue(pair: string): string | undefined {
+  const eq = pair.indexOf('=')
+  return eq < 0 ? undefined : pair.slice(eq + 1).trim()
 }
 
 function filesUnder(dir: string): string[] {

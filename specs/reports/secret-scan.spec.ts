@@ -41,6 +41,36 @@ describe('report secret scan', () => {
     expect(scanForSecrets(dir, secrets)).toEqual([])
   })
 
+  it('flags a report holding only the first 200 characters of a token (a failure line cut short), and redaction clears it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    const secrets = new SecretSet()
+    const token = `eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K0pXVCJ9.${Buffer.from(JSON.stringify({ sub: 'u-1', scope: 'dineropublicapi:read offline_access', jti: 'x'.repeat(300) })).toString('base64url')}.c2lnbmF0dXJl`
+    secrets.addTokenResponse({ access_token: token })
+    writeFileSync(join(dir, 'summary.md'), `- expected 401, got 200: ${token.slice(0, 200)}\n`)
+    expect(scanForSecrets(dir, secrets)).toEqual([join(dir, 'summary.md')])
+    expect(redactFiles(dir, secrets)).toBe(1)
+    expect(scanForSecrets(dir, secrets)).toEqual([])
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toBe('- expected 401, got 200: [redacted]\n')
+  })
+
+  it('takes cookie values from an exchange, not the names and attributes everyone shares', () => {
+    const secrets = new SecretSet()
+    addExchange(secrets, {
+      code: 302,
+      text: '',
+      headers: {
+        'set-cookie':
+          'idsrv.session=5C1F9A7E3B2D4C6A8E0F1B3D5C7E9A2F; path=/; secure; samesite=none; httponly',
+      },
+      requestHeaders: { cookie: 'idsrv=0123456789ABCDEF0123; lang=da' },
+      requestBody: '',
+    })
+    expect(secrets.redact('x5C1F9A7E3B2D4C6A8E0F1B3D5C7E9A2Fx')).toBe('x[redacted]x')
+    expect(secrets.redact('x0123456789ABCDEF0123x')).toBe('x[redacted]x')
+    const attributes = 'set-cookie attributes: path=/; secure; samesite=none; httponly'
+    expect(secrets.redact(attributes)).toBe(attributes)
+  })
+
   it('collects tokens, codes and credentials from a Newman exchange', () => {
     const secrets = new SecretSet()
     addExchange(secrets, {
