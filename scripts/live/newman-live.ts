@@ -1,6 +1,6 @@
 import { HarnessError } from '../errors.ts'
 import { checkIdOf, type NewmanRequest, type NewmanVerdict, runNewman } from '../newman/run.ts'
-import { uncertain } from './refresher.ts'
+import { neverSentCode, nothingSent, uncertain } from './refresher.ts'
 import type { SecretSet } from './secrets.ts'
 import type { TokenAnswer, TokenStore } from './token-store.ts'
 
@@ -134,8 +134,21 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
       code >= 500 ||
       (code === 200 && typeof body?.access_token !== 'string')
     ) {
+      const inFlight = store.grant.inFlight!
+      const notSent = err ? neverSentCode(err) : undefined
+      if (notSent !== undefined && inFlight.attempts === 1) {
+        store.abandonRefresh()
+        fatal = nothingSent(`the token endpoint could not be reached (${notSent})`)
+        return
+      }
       // The token may have been consumed without an answer we can use: keep the record.
-      fatal = uncertain(store.grant.inFlight!, input.graceSeconds)
+      fatal = uncertain(
+        inFlight,
+        input.graceSeconds,
+        err || code === undefined
+          ? { kind: 'no-answer', reason: err instanceof Error ? err.message : 'the connection failed' }
+          : { kind: 'answer-without-tokens', status: code },
+      )
       return
     }
     if (code === 200) {

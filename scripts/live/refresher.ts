@@ -190,6 +190,14 @@ async function noAnswer(
   throw uncertain(inFlight, o.graceSeconds, what)
 }
 
+/** The refresh never left the machine (its record is already cleared): the same token is still usable. */
+export function nothingSent(where: string): HarnessError {
+  return new HarnessError(
+    'HARNESS_CONNECT_UNREACHABLE',
+    `${where}; nothing was sent, so the stored refresh token is unchanged and still usable: check DINERO_CONNECT_URL and the network, then run again`,
+  )
+}
+
 /**
  * Nothing left the machine. A first presentation is undone (the record cleared, the token still
  * usable); a retry of an earlier, unsettled presentation keeps that record, as its outcome is
@@ -199,10 +207,7 @@ function unreachable(store: TokenStore, inFlight: InFlight, o: RefresherOptions,
   const where = `the token endpoint ${o.connectUrl}/connect/token could not be reached (${code})`
   if (inFlight.attempts <= 1) {
     store.abandonRefresh()
-    throw new HarnessError(
-      'HARNESS_CONNECT_UNREACHABLE',
-      `${where}; nothing was sent, so the stored refresh token is unchanged and still usable: check DINERO_CONNECT_URL and the network, then run again`,
-    )
+    throw nothingSent(where)
   }
   store.save({ ...store.grant, inFlight: { ...inFlight, attempts: inFlight.attempts - 1 } })
   const grace = o.graceSeconds > 0 ? ` within the ${o.graceSeconds} s grace window` : ''
