@@ -1,4 +1,4 @@
-import type { Check } from '../model/types.ts'
+import { type Check, defineChecks } from '../model/types.ts'
 import { authorizeRequest, bearer, control, exchange, HEX64, refreshChain, status, step } from './steps.ts'
 
 /** Dinero API checks: dinero-api-docs, dinero-openapi, dinero-api-errors. */
@@ -8,14 +8,14 @@ const apiError = (code: number, httpStatus = 400) => [
   { kind: 'json-path-equals', path: 'code', value: code } as const,
 ]
 
-export const dineroChecks: Check[] = [
+export const dineroChecks: Check[] = defineChecks([
   {
     id: 'dinero.organizations.fields-casing',
     title:
       'GET /v1/organizations?fields=Name,Id,IsPro answers a plain array whose keys echo the requested casing',
     area: 'dinero',
     sources: ['dinero-openapi'],
-    target: 'live-safe',
+    needs: ['grant'],
     steps: [
       refreshChain(),
       step(
@@ -45,7 +45,7 @@ export const dineroChecks: Check[] = [
       'GET /v1/organizations without fields answers the default keys id, name, isPro in lower camel case',
     area: 'dinero',
     sources: ['dinero-openapi'],
-    target: 'live-safe',
+    needs: ['grant'],
     steps: [
       refreshChain(),
       step('list organisations', { method: 'GET', url: '{{apiUrl}}/v1/organizations', headers: bearer }, [
@@ -59,7 +59,7 @@ export const dineroChecks: Check[] = [
     title: 'an organisation without Pro is refused with 403 and error code 90',
     area: 'dinero',
     sources: ['dinero-api-errors', 'dinero-openapi'],
-    target: 'mock-only',
+    needs: ['grant', 'non-pro-organisation'],
     steps: [
       refreshChain(),
       step(
@@ -74,14 +74,17 @@ export const dineroChecks: Check[] = [
     title: 'a token with only dineropublicapi:read is refused with 403 when it writes',
     area: 'dinero',
     sources: ['dinero-openapi', 'dinero-api-errors'],
-    target: 'mock-only',
-    steps: [
+    needs: ['read-only-code', 'organisation'],
+    pool: { scope: 'dineropublicapi:read' },
+    mockPrelude: [
       step(
         'authorize with the read scope only',
         authorizeRequest({ scope: 'dineropublicapi:read' }),
         [status(302), { kind: 'location-param-matches', name: 'code', pattern: HEX64 }],
         { capture: [{ set: 'code', from: 'location-param', name: 'code' }] },
       ),
+    ],
+    steps: [
       step('exchange', exchange(), [status(200)], {
         capture: [{ set: 'readToken', from: 'json', path: 'access_token' }],
       }),
@@ -103,7 +106,7 @@ export const dineroChecks: Check[] = [
       'a contacts list answers the Collection/Pagination envelope with 0-based pages and the requested pageSize',
     area: 'dinero',
     sources: ['dinero-openapi'],
-    target: 'live-safe',
+    needs: ['grant', 'organisation'],
     steps: [
       refreshChain(),
       step(
@@ -130,7 +133,7 @@ export const dineroChecks: Check[] = [
     title: 'a malformed queryFilter is refused with 400, error code 46 and the camelCase error body',
     area: 'dinero',
     sources: ['dinero-openapi', 'dinero-api-errors', 'apaq-dinero-fixtures'],
-    target: 'live-safe',
+    needs: ['grant', 'organisation'],
     steps: [
       refreshChain(),
       step(
@@ -150,7 +153,7 @@ export const dineroChecks: Check[] = [
     title: 'an expired access token is refused with 401 and WWW-Authenticate: Bearer error="invalid_token"',
     area: 'dinero',
     sources: ['dinero-api-errors', 'RFC 6750 §3.1', 'open-dinero-401-body'],
-    target: 'mock-only',
+    needs: ['grant', 'virtual-clock'],
     steps: [
       refreshChain(),
       control.advance(3601),
@@ -167,7 +170,7 @@ export const dineroChecks: Check[] = [
     title: 'a Dinero request without an access token is refused with 401',
     area: 'dinero',
     sources: ['dinero-api-docs', 'dinero-api-errors'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step('list organisations anonymously', { method: 'GET', url: '{{apiUrl}}/v1/organizations' }, [
         status(401),
@@ -179,7 +182,7 @@ export const dineroChecks: Check[] = [
     title: 'past the per-organisation rate limit the API answers 429 with Retry-After and error code 43',
     area: 'dinero',
     sources: ['dinero-api-errors', 'RFC 6585 §4', 'open-dinero-429-headers'],
-    target: 'mock-only',
+    needs: ['grant', 'organisation', 'control-surface', 'virtual-clock'],
     steps: [
       refreshChain(),
       control.advance(61),
@@ -205,7 +208,7 @@ export const dineroChecks: Check[] = [
     title: 'updating a draft invoice with a stale Timestamp is refused with 400 and error code 58',
     area: 'dinero',
     sources: ['dinero-openapi', 'dinero-api-errors', 'manyfold-dinero-tests'],
-    target: 'mock-only',
+    needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
       refreshChain(),
       step(
@@ -263,4 +266,4 @@ export const dineroChecks: Check[] = [
       ),
     ],
   },
-]
+])

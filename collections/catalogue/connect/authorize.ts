@@ -1,8 +1,8 @@
-import type { Check } from '../../model/types.ts'
-import { authorizeRequest, errorPage, HEX64, status, step } from '../steps.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
+import { authorizeRequest, errorPage, exchange, HEX64, status, step } from '../steps.ts'
 
 /** The authorize endpoint: validation of client, redirect_uri and parameters, and the error page that never redirects to an unverified URI (RFC 6749 §4.1.2.1). */
-export const authorizeChecks: Check[] = [
+export const authorizeChecks: Check[] = defineChecks([
   {
     id: 'connect.authorize.unregistered-redirect-error-page',
     title: 'an unregistered redirect_uri at authorize goes to the IdP error page, never to that URI',
@@ -13,7 +13,7 @@ export const authorizeChecks: Check[] = [
       'duende-authorize-result',
       'dinero-getting-started',
     ],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'authorize with an unregistered redirect_uri',
@@ -27,7 +27,7 @@ export const authorizeChecks: Check[] = [
     title: 'an unknown client_id at authorize goes to the IdP error page',
     area: 'authorize',
     sources: ['RFC 6749 §4.1.2.1', 'duende-authorize-request-validator', 'duende-authorize-result'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'authorize as an unknown client',
@@ -41,7 +41,7 @@ export const authorizeChecks: Check[] = [
     title: 'a scope the client may not request goes to the IdP error page, not to the client',
     area: 'authorize',
     sources: ['duende-authorize-request-validator', 'duende-authorize-result'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'authorize with an unknown scope',
@@ -61,8 +61,9 @@ export const authorizeChecks: Check[] = [
       'duende-authorize-response-generator',
       'duende-authorize-response-order',
     ],
-    target: 'mock-only',
-    steps: [
+    needs: ['code'],
+    pool: {},
+    mockPrelude: [
       step(
         'authorize with a random state',
         authorizeRequest({ extra: { state: '{{state}}' } }),
@@ -72,9 +73,13 @@ export const authorizeChecks: Check[] = [
           { kind: 'location-param', name: 'iss', equals: '{{connectUrl}}' },
           { kind: 'location-param-matches', name: 'code', pattern: HEX64 },
         ],
-        { compute: [{ set: 'state', fn: 'random' }] },
+        {
+          compute: [{ set: 'state', fn: 'random' }],
+          capture: [{ set: 'code', from: 'location-param', name: 'code' }],
+        },
       ),
     ],
+    steps: [step('redeem the code that came with the state', exchange(), [status(200)])],
   },
   {
     id: 'connect.authorize.form-post',
@@ -87,8 +92,9 @@ export const authorizeChecks: Check[] = [
       'is4-form-post-inputs',
       'oauth-form-post §2',
     ],
-    target: 'mock-only',
-    steps: [
+    needs: ['form-post-code'],
+    pool: { responseMode: 'form_post', scope: 'openid {{scopes}}' },
+    mockPrelude: [
       step(
         'authorize with response_mode=form_post',
         authorizeRequest({
@@ -105,16 +111,20 @@ export const authorizeChecks: Check[] = [
           { kind: 'form-post-field-matches', name: 'session_state', pattern: '^[A-Za-z0-9_-]+\\.[0-9a-f]+$' },
           { kind: 'form-post-field', name: 'iss', equals: '{{connectUrl}}' },
         ],
-        { compute: [{ set: 'state', fn: 'random' }] },
+        {
+          compute: [{ set: 'state', fn: 'random' }],
+          capture: [{ set: 'code', from: 'form-post', name: 'code' }],
+        },
       ),
     ],
+    steps: [step('redeem the posted code', exchange(), [status(200)])],
   },
   {
     id: 'connect.authorize.access-denied',
     title: 'a refused consent sends error=access_denied with the state to the client',
     area: 'authorize',
     sources: ['RFC 6749 §4.1.2.1', 'duende-authorize-request-validator', 'duende-authorize-result'],
-    target: 'mock-only',
+    needs: ['person'],
     steps: [
       step(
         'authorize and deny consent',
@@ -130,4 +140,4 @@ export const authorizeChecks: Check[] = [
       ),
     ],
   },
-]
+])

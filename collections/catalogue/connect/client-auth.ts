@@ -1,15 +1,15 @@
-import type { Check } from '../../model/types.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
 import { bogusRefresh, oauthError, step, tokenForm } from '../steps.ts'
 
 /** Client authentication at the token endpoint: Basic and body credentials, and the invalid_client answers (RFC 6749 §2.3.1, §5.2). */
-export const clientAuthChecks: Check[] = [
+export const clientAuthChecks: Check[] = defineChecks([
   {
     id: 'connect.client-auth.basic',
     title:
       'client_secret_basic authenticates the client (a bogus refresh token then gets invalid_grant, not invalid_client)',
     area: 'client-auth',
     sources: ['is4-basic-secret-parser', 'duende-client-secret-validator', 'RFC 6749 §2.3.1'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'refresh with Basic credentials',
@@ -35,7 +35,7 @@ export const clientAuthChecks: Check[] = [
       'visma-connect-offline-access',
       'duende-client-secret-validator',
     ],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step('refresh with credentials in the body', tokenForm(bogusRefresh), oauthError('invalid_grant')),
     ],
@@ -45,7 +45,7 @@ export const clientAuthChecks: Check[] = [
     title: 'Basic credentials are form-url-decoded: an id and secret with space, +, :, % and ü authenticate',
     area: 'client-auth',
     sources: ['RFC 6749 §2.3.1', 'is4-basic-secret-parser'],
-    target: 'mock-only',
+    needs: ['mock-client'],
     steps: [
       step(
         'refresh with Basic credentials that need encoding',
@@ -70,7 +70,7 @@ export const clientAuthChecks: Check[] = [
     title: 'a wrong client secret is refused with HTTP 400 {"error":"invalid_client"} (never 401)',
     area: 'client-auth',
     sources: ['duende-token-error-result', 'duende-client-secret-validator'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'refresh with a wrong secret',
@@ -84,9 +84,9 @@ export const clientAuthChecks: Check[] = [
     title: 'a token request with no client credentials is refused with 400 invalid_request',
     area: 'client-auth',
     sources: ['duende-client-secret-validator', 'is4-secret-parsers'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step('refresh without any credentials', tokenForm(bogusRefresh, 'none'), oauthError('invalid_request')),
     ],
   },
-]
+])

@@ -1,4 +1,4 @@
-import type { Check } from '../../model/types.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
 import {
   control,
   exchange,
@@ -11,23 +11,24 @@ import {
 } from '../steps.ts'
 
 /** Authorization codes: the callback's state echo and form_post fields, single use, burned on failure, and redirect_uri binding at the token endpoint (RFC 6749 §4.1.2, §4.1.3). */
-export const codeChecks: Check[] = [
+export const codeChecks: Check[] = defineChecks([
   {
     id: 'connect.code.exchange-safe-order',
     title:
       'a JSON code exchange is refused without burning the code; the form exchange then succeeds and a replay gets invalid_grant',
     area: 'code',
     sources: ['duende-token-endpoint', 'duende-token-request-validator', 'is4-issue-1658', 'RFC 6749 §4.1.3'],
-    target: 'live-interactive',
-    // On the mock a code with an S256 challenge stands in for the one `npm run login` receives.
+    needs: ['form-post-code'],
+    // Live: the code of the person's own sign-in (form_post, S256); on the mock a code with an S256 challenge.
+    pool: { responseMode: 'form_post', pkce: true, nonce: true },
     mockPrelude: [
       {
         ...obtainCode('code', {
-          extra: { code_challenge: '{{codeChallenge}}', code_challenge_method: 'S256' },
+          extra: { code_challenge: '{{challenge}}', code_challenge_method: 'S256' },
         }),
         compute: [
-          { set: 'codeVerifier', fn: 'pkce-verifier' },
-          { set: 'codeChallenge', fn: 's256', of: 'codeVerifier' },
+          { set: 'verifier', fn: 'pkce-verifier' },
+          { set: 'challenge', fn: 's256', of: 'verifier' },
         ],
       },
     ],
@@ -41,14 +42,14 @@ export const codeChecks: Check[] = [
             grant_type: 'authorization_code',
             code: '{{code}}',
             redirect_uri: '{{redirectUri}}',
-            code_verifier: '{{codeVerifier}}',
+            code_verifier: '{{verifier}}',
             client_id: '{{clientId}}',
             client_secret: FAKE_CLIENT_SECRET,
           },
         },
         [status(400), { kind: 'body-equals', text: '{"error":"invalid_request"}' }],
       ),
-      step('exchange the same code as a form', exchange('code', { code_verifier: '{{codeVerifier}}' }), [
+      step('exchange the same code as a form', exchange('code', { code_verifier: '{{verifier}}' }), [
         status(200),
         {
           kind: 'json-path-matches',
@@ -58,7 +59,7 @@ export const codeChecks: Check[] = [
       ]),
       step(
         'replay the code',
-        exchange('code', { code_verifier: '{{codeVerifier}}' }),
+        exchange('code', { code_verifier: '{{verifier}}' }),
         oauthError('invalid_grant'),
       ),
     ],
@@ -68,9 +69,10 @@ export const codeChecks: Check[] = [
     title: 'an authorization code redeemed twice is refused the second time with invalid_grant',
     area: 'code',
     sources: ['RFC 6749 §4.1.2', 'duende-token-request-validator'],
-    target: 'mock-only',
+    needs: ['code'],
+    pool: {},
+    mockPrelude: [obtainCode()],
     steps: [
-      obtainCode(),
       step('redeem the code', exchange(), [status(200)]),
       step('redeem it again', exchange(), oauthError('invalid_grant')),
     ],
@@ -80,9 +82,10 @@ export const codeChecks: Check[] = [
     title: 'a failed redemption burns the code: the corrected retry gets invalid_grant',
     area: 'code',
     sources: ['duende-token-request-validator'],
-    target: 'mock-only',
+    needs: ['code'],
+    pool: {},
+    mockPrelude: [obtainCode()],
     steps: [
-      obtainCode(),
       step(
         'redeem with another registered redirect_uri',
         exchange('code', { redirect_uri: 'http://localhost:8976/callback' }),
@@ -97,9 +100,10 @@ export const codeChecks: Check[] = [
       'a redirect_uri at the token endpoint that differs from the authorize one is refused with invalid_grant',
     area: 'code',
     sources: ['RFC 6749 §4.1.3', 'duende-token-request-validator'],
-    target: 'mock-only',
+    needs: ['code'],
+    pool: {},
+    mockPrelude: [obtainCode()],
     steps: [
-      obtainCode(),
       step(
         'redeem with a different redirect_uri',
         exchange('code', { redirect_uri: 'http://localhost:8976/callback' }),
@@ -112,9 +116,10 @@ export const codeChecks: Check[] = [
     title: 'a code exchange without redirect_uri is refused with unauthorized_client',
     area: 'code',
     sources: ['duende-token-request-validator'],
-    target: 'mock-only',
+    needs: ['code'],
+    pool: {},
+    mockPrelude: [obtainCode()],
     steps: [
-      obtainCode(),
       step(
         'redeem without redirect_uri',
         tokenForm({ grant_type: 'authorization_code', code: '{{code}}' }),
@@ -127,7 +132,7 @@ export const codeChecks: Check[] = [
     title: 'a code older than 300 s is refused with invalid_grant',
     area: 'code',
     sources: ['duende-token-request-validator', 'duende-client-defaults', 'RFC 6749 §4.1.2'],
-    target: 'mock-only',
+    needs: ['code', 'virtual-clock'],
     steps: [
       obtainCode(),
       control.advance(301),
@@ -140,12 +145,15 @@ export const codeChecks: Check[] = [
     title: 'with openid, the id_token carries the nonce sent at authorize',
     area: 'code',
     sources: ['oidc-core §3.1.3.7'],
-    target: 'mock-only',
-    steps: [
+    needs: ['code'],
+    pool: { scope: 'openid {{scopes}}', nonce: true },
+    mockPrelude: [
       {
         ...obtainCode('code', { scope: 'openid {{scopes}}', extra: { nonce: '{{nonce}}' } }),
         compute: [{ set: 'nonce', fn: 'random' }],
       },
+    ],
+    steps: [
       step('exchange the code', exchange(), [
         status(200),
         { kind: 'jwt-claim-var', path: 'id_token', name: 'nonce', variable: 'nonce' },
@@ -153,4 +161,4 @@ export const codeChecks: Check[] = [
       ]),
     ],
   },
-]
+])

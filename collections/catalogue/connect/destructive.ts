@@ -1,15 +1,18 @@
-import type { Check } from '../../model/types.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
 import { oauthError, status, step, tokenForm } from '../steps.ts'
 
 /** Last in the catalogue: it ends the run's grant on purpose (Visma revokes all access of the client and user on a replay), so nothing may need the grant after it. */
-export const destructiveChecks: Check[] = [
+export const destructiveChecks: Check[] = defineChecks([
   {
     id: 'connect.refresh.replay-revokes-grant',
     title:
       'replaying a consumed one-time refresh token of the run’s grant gets invalid_grant and revokes the rotated token too',
     area: 'destructive',
     sources: ['visma-connect-tokens', 'RFC 9700 §4.14.2', 'duende-refresh-token-service'],
-    target: 'live-destructive',
+    needs: ['grant', 'revokes-all-access'],
+    // login runs it on a throw-away grant handed in as the run's refreshToken, before it takes the
+    // grant it stores: a replay revokes all access of the client and user (visma-connect-tokens).
+    pool: { grantInto: 'refreshToken' },
     steps: [
       step(
         'rotate the grant, keeping the consumed token',
@@ -29,4 +32,4 @@ export const destructiveChecks: Check[] = [
       ),
     ],
   },
-]
+])

@@ -1,15 +1,15 @@
-import type { Check } from '../../model/types.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
 import { refreshChain, status, step } from '../steps.ts'
 
 /** Discovery and JWKS: the published metadata and the keys the tokens are signed with (OpenID Connect Discovery 1.0 §3). */
-export const discoveryChecks: Check[] = [
+export const discoveryChecks: Check[] = defineChecks([
   {
     id: 'connect.discovery.metadata',
     title:
       'discovery names its own origin as issuer and lists the token endpoint, Basic/post auth and PKCE methods',
     area: 'discovery',
     sources: ['visma-connect-discovery', 'RFC 8414 §3.3'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'GET the discovery document',
@@ -44,7 +44,7 @@ export const discoveryChecks: Check[] = [
     title: 'the kid of an issued access token is published in the JWKS',
     area: 'discovery',
     sources: ['RFC 7517 §4.5', 'RFC 9068 §4', 'observed-visma-token-response', 'visma-connect-discovery'],
-    target: 'live-safe',
+    needs: ['grant'],
     steps: [
       {
         ...refreshChain(),
@@ -59,4 +59,4 @@ export const discoveryChecks: Check[] = [
       ]),
     ],
   },
-]
+])

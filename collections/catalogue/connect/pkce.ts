@@ -1,15 +1,16 @@
-import type { Check } from '../../model/types.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
 import { authorizeRequest, errorPage, exchange, oauthError, obtainCode, status, step } from '../steps.ts'
 
 /** PKCE: S256 verification, wrong verifiers and downgrades refused (RFC 7636 §4.6). */
-export const pkceChecks: Check[] = [
+export const pkceChecks: Check[] = defineChecks([
   {
     id: 'connect.pkce.s256-accepted',
     title: 'a PKCE S256 verifier that matches the challenge redeems the code',
     area: 'pkce',
     sources: ['RFC 7636 §4.6', 'visma-connect-web-apps'],
-    target: 'mock-only',
-    steps: [
+    needs: ['code'],
+    pool: { pkce: true },
+    mockPrelude: [
       {
         ...obtainCode('code', {
           clientId: '{{pkceClientId}}',
@@ -20,6 +21,8 @@ export const pkceChecks: Check[] = [
           { set: 'challenge', fn: 's256', of: 'verifier' },
         ],
       },
+    ],
+    steps: [
       step(
         'redeem with the verifier',
         exchange('code', { code_verifier: '{{verifier}}' }, '{{pkceClientId}}'),
@@ -32,8 +35,9 @@ export const pkceChecks: Check[] = [
     title: 'a PKCE verifier that does not match the challenge is refused with invalid_grant',
     area: 'pkce',
     sources: ['RFC 7636 §4.6', 'duende-token-request-validator'],
-    target: 'mock-only',
-    steps: [
+    needs: ['code'],
+    pool: { pkce: true },
+    mockPrelude: [
       {
         ...obtainCode('code', {
           clientId: '{{pkceClientId}}',
@@ -42,13 +46,15 @@ export const pkceChecks: Check[] = [
         compute: [
           { set: 'verifier', fn: 'pkce-verifier' },
           { set: 'challenge', fn: 's256', of: 'verifier' },
-          { set: 'otherVerifier', fn: 'pkce-verifier' },
         ],
       },
+    ],
+    steps: [
       step(
         'redeem with another verifier',
         exchange('code', { code_verifier: '{{otherVerifier}}' }, '{{pkceClientId}}'),
         oauthError('invalid_grant'),
+        { compute: [{ set: 'otherVerifier', fn: 'pkce-verifier' }] },
       ),
     ],
   },
@@ -57,8 +63,9 @@ export const pkceChecks: Check[] = [
     title: 'leaving out code_verifier after sending a challenge (downgrade) is refused with invalid_grant',
     area: 'pkce',
     sources: ['RFC 9700 §2.1.1', 'RFC 7636 §4.6', 'duende-token-request-validator'],
-    target: 'mock-only',
-    steps: [
+    needs: ['code'],
+    pool: { pkce: true },
+    mockPrelude: [
       {
         ...obtainCode('code', { extra: { code_challenge: '{{challenge}}', code_challenge_method: 'S256' } }),
         compute: [
@@ -66,15 +73,15 @@ export const pkceChecks: Check[] = [
           { set: 'challenge', fn: 's256', of: 'verifier' },
         ],
       },
-      step('redeem without a verifier', exchange(), oauthError('invalid_grant')),
     ],
+    steps: [step('redeem without a verifier', exchange(), oauthError('invalid_grant'))],
   },
   {
     id: 'connect.pkce.required',
     title: 'a client that requires PKCE gets the IdP error page when the challenge is missing',
     area: 'pkce',
     sources: ['visma-connect-web-apps', 'duende-authorize-request-validator', 'duende-authorize-result'],
-    target: 'mock-only',
+    needs: ['mock-client'],
     steps: [
       step('authorize without code_challenge', authorizeRequest({ clientId: '{{pkceClientId}}' }), [
         ...errorPage,
@@ -91,7 +98,7 @@ export const pkceChecks: Check[] = [
       'duende-authorize-request-validator',
       'duende-authorize-result',
     ],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'authorize with code_challenge_method=plain',
@@ -106,4 +113,4 @@ export const pkceChecks: Check[] = [
       ),
     ],
   },
-]
+])

@@ -1,8 +1,8 @@
-import type { Check } from '../../model/types.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
 import { control, oauthError, refreshAs, refreshClientGrant, status, step } from '../steps.ts'
 
 /** Refresh tokens: one-time use with rotation on every use, and the errors of a bad refresh (RFC 6749 §6, RFC 9700 §4.14.2). */
-export const refreshChecks: Check[] = [
+export const refreshChecks: Check[] = defineChecks([
   {
     id: 'connect.refresh.rotates',
     title: 'a one-time refresh token is rotated: the response carries a new refresh token',
@@ -13,9 +13,10 @@ export const refreshChecks: Check[] = [
       'duende-support-1401',
       'RFC 9700 §4.14.2',
     ],
-    target: 'mock-only',
+    needs: ['throwaway-grant'],
+    pool: { grantInto: 'rt1' },
+    mockPrelude: refreshClientGrant(),
     steps: [
-      ...refreshClientGrant(),
       step('refresh', refreshAs('rt1'), [
         status(200),
         { kind: 'json-path-not-equals-var', path: 'refresh_token', variable: 'rt1' },
@@ -27,7 +28,7 @@ export const refreshChecks: Check[] = [
     title: 'a consumed one-time refresh token is refused with invalid_grant (replay response reject)',
     area: 'refresh',
     sources: ['duende-refresh-token-service', 'visma-connect-tokens', 'RFC 9700 §4.14.2'],
-    target: 'mock-only',
+    needs: ['throwaway-grant', 'control-surface'],
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'reject' } }),
       ...refreshClientGrant(),
@@ -45,10 +46,15 @@ export const refreshChecks: Check[] = [
       'replaying a consumed one-time token revokes the whole grant: the newer token gets invalid_grant too',
     area: 'refresh',
     sources: ['visma-connect-tokens', 'RFC 9700 §4.14.2'],
-    target: 'mock-only',
-    steps: [
+    needs: ['throwaway-grant', 'revokes-all-access'],
+    // Live on a grant of its own: Visma's replay detection revokes all access of the client and
+    // user (visma-connect-tokens), so login runs this before it takes the grant it stores.
+    pool: { grantInto: 'rt1' },
+    mockPrelude: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { replay: 'revoke-all' } }),
       ...refreshClientGrant(),
+    ],
+    steps: [
       step('refresh once', refreshAs('rt1'), [status(200)], {
         capture: [{ set: 'rt2', from: 'json', path: 'refresh_token' }],
       }),
@@ -61,7 +67,7 @@ export const refreshChecks: Check[] = [
     title: 'inside the grace window a consumed token is accepted again; after it, invalid_grant',
     area: 'refresh',
     sources: ['dinero-grace-period', 'duende-refresh-token-service'],
-    target: 'mock-only',
+    needs: ['throwaway-grant', 'control-surface', 'virtual-clock'],
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { graceSeconds: 30, replay: 'reject' } }),
       ...refreshClientGrant(),
@@ -82,7 +88,7 @@ export const refreshChecks: Check[] = [
     title: 'a refresh token past its absolute lifetime is refused with invalid_grant',
     area: 'refresh',
     sources: ['duende-refresh-token-service', 'duende-client-defaults'],
-    target: 'mock-only',
+    needs: ['throwaway-grant', 'control-surface', 'virtual-clock'],
     steps: [
       control.settings({ clientId: '{{refreshClientId}}', refresh: { absoluteLifetimeSeconds: 60 } }),
       ...refreshClientGrant(),
@@ -92,4 +98,4 @@ export const refreshChecks: Check[] = [
       control.rewind(61),
     ],
   },
-]
+])

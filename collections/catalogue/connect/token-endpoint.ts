@@ -1,4 +1,4 @@
-import type { Check } from '../../model/types.ts'
+import { type Check, defineChecks } from '../../model/types.ts'
 import {
   BOGUS_REFRESH_TOKEN,
   bogusRefresh,
@@ -13,14 +13,14 @@ import {
 } from '../steps.ts'
 
 /** The token endpoint's request format: form bodies only, the no-store response headers, and the errors of a malformed request (RFC 6749 §3.2, §5.1, §5.2). */
-export const tokenEndpointChecks: Check[] = [
+export const tokenEndpointChecks: Check[] = defineChecks([
   {
     id: 'connect.token.json-body-rejected',
     title:
       'a JSON body at /connect/token is refused with 400 {"error":"invalid_request"} and no-store headers',
     area: 'token-endpoint',
     sources: ['duende-token-endpoint', 'duende-token-error-result', 'is4-issue-1658', 'RFC 6749 §4.1.3'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'POST the token request as JSON',
@@ -49,7 +49,7 @@ export const tokenEndpointChecks: Check[] = [
     title: 'a multipart/form-data body at /connect/token is refused with 400 invalid_request',
     area: 'token-endpoint',
     sources: ['duende-token-endpoint', 'duende-support-168'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'POST the token request as multipart/form-data',
@@ -89,7 +89,7 @@ export const tokenEndpointChecks: Check[] = [
     title: 'a GET to /connect/token with the parameters in the query is refused with 400 invalid_request',
     area: 'token-endpoint',
     sources: ['duende-token-endpoint', 'RFC 6749 §3.2'],
-    target: 'live-safe',
+    needs: [],
     steps: [
       step(
         'GET the token endpoint',
@@ -113,9 +113,10 @@ export const tokenEndpointChecks: Check[] = [
       'is4-response-headers',
       'RFC 6749 §5.1',
     ],
-    target: 'mock-only',
+    needs: ['code'],
+    pool: {},
+    mockPrelude: [obtainCode()],
     steps: [
-      obtainCode(),
       step('exchange the code', exchange(), [
         status(200),
         { kind: 'header', name: 'Cache-Control', equals: NO_STORE },
@@ -135,4 +136,4 @@ export const tokenEndpointChecks: Check[] = [
       ]),
     ],
   },
-]
+])
