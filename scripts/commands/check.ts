@@ -244,16 +244,18 @@ async function finishReports(
 ): Promise<number> {
   const [
     { summaryMarkdown, summaryTable },
-    { redactFiles, scanForSecrets },
+    { redactFiles },
     { generateAllure },
     { junitXml },
     { writeAllureResults },
+    { scanReports },
   ] = await Promise.all([
     import('../reports/summary.ts'),
     import('../reports/secrets.ts'),
     import('../reports/allure.ts'),
     import('../reports/junit.ts'),
     import('../reports/allure-results.ts'),
+    import('../reports/scan.ts'),
   ])
   const { reports } = input
   writeFileSync(join(reports, 'summary.md'), secrets.redact(summaryMarkdown(rows, { target: meta.target })))
@@ -266,7 +268,9 @@ async function finishReports(
       started: meta.started,
       secrets,
     })
-  // Redact the raw results first: the HTML report embeds them base64-encoded, where no scan can see.
+  // Redact every report before the HTML is rendered: the HTML embeds the results base64-encoded,
+  // and a text redaction over it afterwards would cut through that encoding and break the page.
+  rmSync(join(reports, 'allure-report'), { recursive: true, force: true })
   redactFiles(reports, secrets)
   if (input.allure && meta.allureResults !== undefined) {
     const allure = generateAllure({
@@ -276,10 +280,9 @@ async function finishReports(
     })
     console.log(`\n${allure.message}`)
   }
-  // Redact every report, then prove it: any known secret left in any file fails the run.
-  redactFiles(reports, secrets)
+  // Then prove it: any known secret left in any file, the HTML included, fails the run.
   console.log(`\n${summaryTable(rows)}`)
-  const leaks = scanForSecrets(reports, secrets)
+  const leaks = scanReports(reports, secrets)
   if (leaks.length > 0) {
     console.error(`error [HARNESS_SECRET_LEAK]: a secret is still present in ${leaks.join(', ')}`)
     return 1
