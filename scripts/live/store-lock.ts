@@ -230,9 +230,12 @@ export class StoreLock {
     return max
   }
 
+  /** Best effort: an older generation left behind is never read (only the highest counts). */
   private collect(below: number): void {
-    for (const name of readdirSync(this.dir))
-      if (/^[0-9]+$/.test(name) && Number(name) < below) rmSync(join(this.dir, name), { force: true })
+    try {
+      for (const name of readdirSync(this.dir))
+        if (/^[0-9]+$/.test(name) && Number(name) < below) rmSync(join(this.dir, name), { force: true })
+    } catch {}
   }
 
   private locked(holder: LockRecord | undefined): HarnessError {
