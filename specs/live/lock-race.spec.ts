@@ -27,7 +27,7 @@ interface Round {
 }
 
 /** Replays a journal of `enter`/`exit`/`locked` lines; an `enter` while someone holds is an overlap. */
-export function replay(journal: string): Round {
+function replay(journal: string): Round {
   const round: Round = { holders: 0, refused: 0, overlaps: [] }
   let holder: string | undefined
   for (const line of journal.split('\n').filter(Boolean)) {
