@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url'
  * the nearest folder above with a package.json, the same from scripts/ under tsx and from
  * dist/scripts/ once built.
  */
+/** Whether this is the project's clone (specs/ beside the code) rather than an installed package. */
+export function inSourceTree(): boolean {
+  return existsSync(join(packageRoot(), 'specs'))
+}
+
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   while (!existsSync(join(dir, 'package.json'))) {

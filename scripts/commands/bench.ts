@@ -20,7 +20,8 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kind, Ready, RssReport } from '../bench/child.ts'
 import { defineCommand } from '../cli/command.ts'
-import { packageRoot } from '../cli/paths.ts'
+import { inSourceTree, packageRoot } from '../cli/paths.ts'
+import { HarnessError } from '../errors.ts'
 
 const ORG = 118244
 const CLIENT = 'client_id=isv_conformance_test&client_secret=conformance-secret'
@@ -277,9 +278,42 @@ interface BenchInput {
   reports: string
 }
 
+/**
+ * Before any child starts: the comparison tools are optional peers that an ordinary install
+ * leaves out, and `--with-start` times the clone's own spec; say what is missing in one line.
+ */
+function preflight(input: BenchInput, wanted: (name: string) => boolean): void {
+  if (input.withStart && !inSourceTree())
+    throw new HarnessError(
+      'HARNESS_NOT_SOURCE_TREE',
+      '--with-start times the vitest catalogue spec of the clone: run it in a clone of the repository',
+    )
+  const needs: [string, boolean][] = [
+    ['autocannon', KINDS.some(wanted)],
+    ['@mswjs/http-middleware', wanted('http-middleware')],
+    ['oauth2-mock-server', wanted('oauth2-mock-server')],
+  ]
+  const missing = needs.filter(([name, needed]) => needed && !resolvable(name)).map(([name]) => name)
+  if (missing.length > 0)
+    throw new HarnessError(
+      'HARNESS_BENCH_TOOLS_MISSING',
+      `bench compares against ${missing.join(', ')}, not installed: npm i -D ${missing.join(' ')} (or pick parts with --only)`,
+    )
+}
+
+function resolvable(name: string): boolean {
+  try {
+    import.meta.resolve(name)
+    return true
+  } catch {
+    return false
+  }
+}
+
 async function bench(input: BenchInput): Promise<number> {
   const { duration, connections, ops } = input
   const wanted = (name: string) => input.only.length === 0 || input.only.includes(name)
+  preflight(input, wanted)
 
   console.log(
     `bench: ${connections} connections, ${duration} s per run, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,

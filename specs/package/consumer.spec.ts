@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
@@ -95,6 +95,21 @@ describe('dinero-conformance installed from npm pack into a project of its own',
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('error ['))
     expect(errors).toEqual(['error [HARNESS_USAGE]: unknown flag --bogus'])
     expect(r.stderr).not.toMatch(/^\s+at /m)
+  })
+
+  it('installed, the commands that need the clone or optional tools say so in one line, exit 2; collection build writes into the working directory', () => {
+    const bench = run('npx', ['dinero-conformance', 'bench', '--only', 'served'], app)
+    expect(bench.status).toBe(2)
+    expect(bench.stderr.trim()).toMatch(/^error \[HARNESS_BENCH_TOOLS_MISSING\]: .*autocannon.*npm i -D/)
+    const docs = run('npx', ['dinero-conformance', 'docs'], app)
+    expect(docs.status).toBe(2)
+    expect(docs.stderr.trim()).toMatch(/^error \[HARNESS_NOT_SOURCE_TREE\]: /)
+    const build = run('npx', ['dinero-conformance', 'collection', 'build'], app)
+    expect(build.status, build.stderr).toBe(0)
+    const written = JSON.parse(
+      readFileSync(join(app, 'collections/dinero-conformance.postman_collection.json'), 'utf8'),
+    ) as { item: unknown[] }
+    expect(written.item.length).toBeGreaterThan(0)
   })
 
   it("the consumer's npm test passes: its client against createMock() in vitest, then dinero-conformance check", () => {
