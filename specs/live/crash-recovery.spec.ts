@@ -20,7 +20,7 @@ import {
 } from './support/harness.ts'
 
 /**
- * THE CRASH TEST (issue 5): the refresher loop against a served mock with one-time refresh
+ * THE CRASH TEST: the refresher loop against a served mock with one-time refresh
  * tokens and Visma's replay response (revoke-all), SIGKILLed at random points across many
  * rotations and restarted. Proven, from the mock's journal and the store:
  * - a consumed refresh token is never presented again: no refresh request in the journal was

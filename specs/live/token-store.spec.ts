@@ -175,6 +175,21 @@ describe('token store', () => {
     }
   })
 
+  it('a lock file left by an older version of the harness → HARNESS_TOKEN_STORE_LOCKED, saying to delete it if no run is active', () => {
+    const path = join(tmp.dir, 'legacy', 'tokens.json')
+    mkdirSync(join(tmp.dir, 'legacy'), { recursive: true })
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 1, host: hostname(), at: 'then' }))
+    let error: unknown
+    try {
+      TokenStore.open(path)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(HarnessError)
+    expect((error as HarnessError).code).toBe('HARNESS_TOKEN_STORE_LOCKED')
+    expect((error as HarnessError).message).toMatch(/older version.*delete it/)
+  })
+
   it('a lock whose record is still being written holds for TORN_LOCK_GRACE_MS, then counts as left by a dead writer', () => {
     const path = join(tmp.dir, 'torn', 'tokens.json')
     plantLock(path, '')
