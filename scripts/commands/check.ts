@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
+import type { DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
@@ -89,15 +90,18 @@ export const command = defineCommand({
   },
 })
 
-interface MockRunInput {
+export interface MockRunInput {
   checks: readonly Check[]
   /** The whole catalogue (no folder selection in Newman). */
   whole: boolean
   reports: string
   allure: boolean
+  /** Deviations switched on in the served mock (mocks/deviations.ts): how a failing report is rehearsed. */
+  deviations?: readonly DeviationId[]
 }
 
-async function runNewmanOnMock(input: MockRunInput, { secrets }: Context): Promise<number> {
+/** The main job on a served mock of its own: Newman, then every report; resolves to the exit code. */
+export async function runNewmanOnMock(input: MockRunInput, { secrets }: Context): Promise<number> {
   const [
     { buildCollection },
     { mockVariables },
@@ -124,7 +128,9 @@ async function runNewmanOnMock(input: MockRunInput, { secrets }: Context): Promi
   secrets.add(options.DEFAULT_CLIENT_SECRET)
   secrets.add(options.ENCODING_CLIENT_SECRET)
 
-  const served = await mocks.serveMock(mocks.createMock(), { port: 0 })
+  const served = await mocks.serveMock(mocks.createMock({ deviations: input.deviations ?? [] }), {
+    port: 0,
+  })
   console.log(
     `dinero-conformance: served mock on ${served.origin}; running ${checks.length} checks through Newman\n`,
   )

@@ -144,11 +144,13 @@ function expectedOf(spec: Step | undefined): { status?: string; error?: string }
   for (const a of spec?.expect ?? []) {
     if (a.kind === 'status') out.status = String(a.equals)
     if (a.kind === 'status-in') out.status = a.values.join(' or ')
-    if (
-      (a.kind === 'json-path-equals' && a.path === 'error') ||
-      (a.kind === 'location-param' && a.name === 'error')
-    )
-      out.error = String(a.kind === 'json-path-equals' ? a.value : a.equals)
+    if (a.kind === 'json-path-equals' && a.path === 'error') out.error = String(a.value)
+    if (a.kind === 'location-param' && a.name === 'error') out.error = a.equals
+    if (a.kind === 'form-post-field' && a.name === 'error') out.error = a.equals
+    if (a.kind === 'json-equals') {
+      const error = (a.value as { error?: unknown } | null)?.error
+      if (typeof error === 'string') out.error = error
+    }
   }
   return out
 }

@@ -48,8 +48,10 @@ export function summaryMarkdown(rows: readonly SummaryRow[], meta: { target: str
       const requests = failedExchanges(r)
       if (requests.length > 0) {
         for (const x of requests) {
-          lines.push(`- ${cell(whatHappened(x))}`)
-          for (const f of x.failures) lines.push(`  - ${cell(f)}`)
+          const line = whatHappened(x)
+          lines.push(`- ${cell(line)}`)
+          // The assertions as seen, unless the line already is them.
+          if (!line.endsWith(x.failures.join('; '))) for (const f of x.failures) lines.push(`  - ${cell(f)}`)
         }
       } else lines.push(...r.failures.map((f) => `- ${cell(f)}`))
       lines.push('')
