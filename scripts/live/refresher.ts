@@ -106,7 +106,7 @@ export async function refreshStored(store: TokenStore, o: RefresherOptions): Pro
     if (!withinGrace(grant.inFlight, o.graceSeconds, now()))
       throw uncertain(grant.inFlight, o.graceSeconds, { kind: 'left-over' })
     o.log?.(
-      `the last refresh was interrupted before its answer was saved; presenting that token once more inside the ${o.graceSeconds} s grace window`,
+      `${describe(grant.inFlight, { kind: 'left-over' })}; presenting that token once more inside the ${o.graceSeconds} s grace window`,
     )
     return present(store, grant.inFlight.token, o)
   }
