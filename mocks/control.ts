@@ -5,6 +5,7 @@ import { DEVIATIONS, type DeviationId, type Deviations, isDeviationId } from './
 import { json, MockHttpError } from './errors.ts'
 import { type FaultSpec, FaultSpecError, type Faults, validateFault } from './faults.ts'
 import { JOURNAL_PAGE, type Journal } from './journal.ts'
+import { isValidGraceSeconds } from './options.ts'
 import type { Route, RouteRequest } from './routes.ts'
 
 /**
@@ -153,8 +154,8 @@ export function createControl(deps: ControlDeps): Control {
     settings(patch) {
       if (patch.refresh) {
         const g = patch.refresh.graceSeconds
-        if (g !== undefined && (!Number.isFinite(g) || g < 0 || g > 60))
-          throw new ControlError('graceSeconds must be 0–60')
+        if (g !== undefined && !isValidGraceSeconds(g))
+          throw new ControlError('graceSeconds must be 0 (none) or 5–60')
         deps.connectStore().configureRefresh(patch.clientId, patch.refresh)
       }
       for (const f of deps.onSettings) f(patch)

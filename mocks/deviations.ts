@@ -138,6 +138,12 @@ export const DEVIATIONS = {
     description: 'the grace window for consumed one-time tokens is ignored',
     breaks: ['connect.refresh.grace-window'],
   },
+  'refresh.settings-retroactive': {
+    description:
+      'refresh settings changed after a grant was issued (grace, usage, replay) apply to that grant at once',
+    // The catalogue's grace-window check sets its settings before the grant; specs/connect pins this.
+    breaks: [],
+  },
   'refresh.no-expiry': {
     description: 'refresh tokens never expire',
     breaks: ['connect.refresh.expired'],

@@ -141,9 +141,15 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
   }
 }
 
+/** dinero-grace-period: Visma offers a grace window of 5–60 s, or none (0). */
+export function isValidGraceSeconds(seconds: unknown): boolean {
+  return typeof seconds === 'number' && (seconds === 0 || (seconds >= 5 && seconds <= 60))
+}
+
 function validateRefreshPolicy(p: RefreshPolicy, clientId: string): void {
-  if (!Number.isFinite(p.graceSeconds) || p.graceSeconds < 0 || p.graceSeconds > 60) {
-    // dinero-grace-period: Visma offers a 5–60 s grace window; 0 switches it off.
-    throw new RangeError(`client ${clientId}: refresh grace window must be 0–60 s, got ${p.graceSeconds}`)
+  if (!isValidGraceSeconds(p.graceSeconds)) {
+    throw new RangeError(
+      `client ${clientId}: refresh grace window must be 0 (none) or 5–60 s, got ${p.graceSeconds}`,
+    )
   }
 }

@@ -81,6 +81,12 @@ export interface RefreshRecord {
   creationTime: number
   /** Absolute expiry in ms, recomputed on sliding use. */
   expiresAt: number
+  /**
+   * The client's refresh policy when the grant was issued, carried through rotation: Visma applies
+   * new grace and usage settings only to tokens issued after the user authorises again
+   * (dinero-grace-period), so a settings change never reaches a grant already out.
+   */
+  policy: RefreshPolicy
   consumedAt?: number
   /** The handle issued when this one was consumed (the family is followed for revoke-all). */
   successor?: RefreshHandle

@@ -87,6 +87,65 @@ describe.each(TARGET_KINDS)('refresh tokens (%s)', (kind) => {
     expect((await refresh(t, first.refresh_token!)).json()).toEqual({ error: 'invalid_grant' })
   })
 
+  const settings = (t: Target, body: unknown) =>
+    t.call('connect', '/__mock/settings', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+
+  it('a grace window set after the grant does not reach it: a replay 5 s later → 400 invalid_grant and the grant is revoked', async () => {
+    const t = await start({ refresh: { graceSeconds: 0, replay: 'revoke-all' } })
+    const first = await codeFlow(t)
+    const next = (await refresh(t, first.refresh_token!)).json()
+    expect((await settings(t, { refresh: { graceSeconds: 30 } })).status).toBe(200)
+    t.mock.clock.advance(5_000)
+    const replay = await refresh(t, first.refresh_token!)
+    expect(replay.status).toBe(400)
+    expect(replay.json()).toEqual({ error: 'invalid_grant' })
+    expect((await refresh(t, String(next.refresh_token))).json()).toEqual({ error: 'invalid_grant' })
+  })
+
+  it('the deviation refresh.settings-retroactive brings back the old answer: that replay → 200', async () => {
+    const t = await start({ refresh: { graceSeconds: 0, replay: 'revoke-all' } })
+    await t.call('connect', '/__mock/deviations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enable: ['refresh.settings-retroactive'] }),
+    })
+    const first = await codeFlow(t)
+    await refresh(t, first.refresh_token!)
+    await settings(t, { refresh: { graceSeconds: 30 } })
+    t.mock.clock.advance(5_000)
+    expect((await refresh(t, first.refresh_token!)).status).toBe(200)
+  })
+
+  it('the new grace window applies to grants issued after the change (the user authorises again)', async () => {
+    const t = await start({ refresh: { graceSeconds: 0, replay: 'revoke-all' } })
+    await settings(t, { refresh: { graceSeconds: 30 } })
+    const again = await codeFlow(t)
+    expect((await refresh(t, again.refresh_token!)).status).toBe(200)
+    t.mock.clock.advance(5_000)
+    expect((await refresh(t, again.refresh_token!)).status).toBe(200)
+  })
+
+  it('switching a client to re-use does not stop an issued one-time grant from rotating', async () => {
+    const t = await start()
+    const first = await codeFlow(t)
+    await settings(t, { refresh: { usage: 'reuse' } })
+    const next = (await refresh(t, first.refresh_token!)).json()
+    expect(next.refresh_token).not.toBe(first.refresh_token)
+  })
+
+  it.each([3, 4, 61, -1])(
+    'a grace window of %s s is refused (Visma offers 5–60 s, or 0 for none) → 400',
+    async (g) => {
+      const t = await start()
+      const answer = await settings(t, { refresh: { graceSeconds: g } })
+      expect(answer.status).toBe(400)
+    },
+  )
+
   it('reuse usage returns the same handle every time and it keeps working', async () => {
     const t = await start({ refresh: { usage: 'reuse' } })
     const first = await codeFlow(t)

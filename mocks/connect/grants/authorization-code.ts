@@ -71,6 +71,7 @@ export async function authorizationCodeGrant(ctx: ConnectContext, input: GrantIn
       scopes: record.scopes,
       creationTime: now,
       expiresAt: now + initialRefreshLifetimeMs(client.refresh),
+      policy: { ...client.refresh },
     })
   }
   return issueTokenResponse(ctx, {

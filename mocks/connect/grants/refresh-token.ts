@@ -1,7 +1,7 @@
 import { fingerprint } from '../../redact.ts'
 import type { ConnectContext } from '../context.ts'
 import { invalidGrant, invalidRequest, invalidScope } from '../errors.ts'
-import type { RefreshHandle, RefreshRecord } from '../model.ts'
+import type { RefreshHandle, RefreshPolicy, RefreshRecord } from '../model.ts'
 import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
 import type { GrantInput } from './grant.ts'
 
@@ -12,6 +12,8 @@ import type { GrantInput } from './grant.ts'
  *   expired, or the client lost offline access → invalid_grant;
  * - one-time usage rotates: the presented handle is marked consumed and a new one issued with
  *   the original CreationTime (absolute lifetime counts from the first grant);
+ * - usage, grace and replay are the client's settings as they were when the grant was issued
+ *   (dinero-grace-period: new settings apply only after the user authorises again);
  * - a consumed handle is accepted again only inside the grace window (Visma: 5–60 s); outside
  *   it, replay is refused with invalid_grant and, under `revoke-all`, every token of that
  *   client/user is revoked ("all access for the client/user combination is revoked", A6);
@@ -38,7 +40,9 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
   }
   if (!client.allowOfflineAccess) throw invalidGrant()
 
-  const policy = client.refresh
+  // The policy captured when the grant was issued (dinero-grace-period: new settings apply only to
+  // tokens issued after the user authorises again); `refresh.settings-retroactive` reads the client's now.
+  const policy = ctx.deviations.has('refresh.settings-retroactive') ? client.refresh : record.policy
   if (record.consumedAt !== undefined && !ctx.deviations.has('refresh.accept-replay')) {
     const inGrace =
       policy.graceSeconds > 0 &&
@@ -56,7 +60,7 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
   }
 
   const scopes = narrowScopes(params.get('scope'), record.scopes)
-  const handle = nextHandle(ctx, record, now)
+  const handle = nextHandle(ctx, record, policy, now)
   req.note({ rotated: handle !== record.handle })
   return issueTokenResponse(ctx, {
     client,
@@ -74,8 +78,7 @@ function narrowScopes(requested: string | undefined, granted: string[]): string[
   return list
 }
 
-function expiryAfterUse(ctx: ConnectContext, record: RefreshRecord, now: number): number {
-  const policy = ctx.store.clients.get(record.clientId)!.refresh
+function expiryAfterUse(record: RefreshRecord, policy: RefreshPolicy, now: number): number {
   const absoluteEnd =
     policy.absoluteLifetimeSeconds > 0
       ? record.creationTime + policy.absoluteLifetimeSeconds * 1000
@@ -84,9 +87,13 @@ function expiryAfterUse(ctx: ConnectContext, record: RefreshRecord, now: number)
   return Math.min(now + policy.slidingLifetimeSeconds * 1000, absoluteEnd)
 }
 
-function nextHandle(ctx: ConnectContext, record: RefreshRecord, now: number): RefreshHandle {
-  const policy = ctx.store.clients.get(record.clientId)!.refresh
-  const expiresAt = expiryAfterUse(ctx, record, now)
+function nextHandle(
+  ctx: ConnectContext,
+  record: RefreshRecord,
+  policy: RefreshPolicy,
+  now: number,
+): RefreshHandle {
+  const expiresAt = expiryAfterUse(record, policy, now)
   if (policy.usage === 'reuse' || ctx.deviations.has('refresh.no-rotation')) {
     ctx.store.updateRefreshExpiry(record.handle, expiresAt)
     return record.handle
@@ -99,6 +106,7 @@ function nextHandle(ctx: ConnectContext, record: RefreshRecord, now: number): Re
     scopes: record.scopes,
     creationTime: record.creationTime,
     expiresAt,
+    policy: record.policy,
   })
   ctx.store.markConsumed(record.handle, now, successor)
   return successor
