@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   buildCollection,
@@ -8,7 +8,10 @@ import {
   SETUP_FOLDER,
   serialise,
 } from '../../collections/build.ts'
-import { catalogue } from '../../collections/catalogue/index.ts'
+import { CHAIN_VARIABLES, catalogue } from '../../collections/catalogue/index.ts'
+import { describeAssertion } from '../../collections/model/describe.ts'
+import { mockSteps, type Step } from '../../collections/model/types.ts'
+import { resolveSource } from '../../collections/sources.ts'
 
 /** The committed Postman files are exactly what the builder makes from the catalogue today. */
 describe('the committed Postman collection', () => {
@@ -38,6 +41,78 @@ describe('the committed Postman collection', () => {
     const env = buildLiveEnvironmentTemplate()
     expect(env.values.find((v) => v.key === 'clientSecret')?.value).toBe('')
     expect(JSON.stringify(env)).not.toContain('conformance-secret')
+  })
+})
+
+interface Item {
+  name: string
+  description?: string
+  item?: Item[]
+  event?: { listen: string; script: { exec: string[] } }[]
+}
+
+/** Each check folder of the committed collection with the steps its items run, in order. */
+function folders(): { check: (typeof catalogue)[number]; folder: Item }[] {
+  const c = JSON.parse(
+    readFileSync(new URL(`../../${COLLECTION_FILES.collection}`, import.meta.url), 'utf8'),
+  ) as { item: Item[] }
+  const byId = new Map(c.item.slice(1).flatMap((area) => (area.item ?? []).map((f) => [f.name, f] as const)))
+  return catalogue.map((check) => ({ check, folder: byId.get(check.id)! }))
+}
+const testScript = (item: Item) => item.event?.find((e) => e.listen === 'test')?.script.exec.join('\n') ?? ''
+const PARSER_KINDS = /^(location-param|form-post|jwt-)/
+const needsParser = (step: Step) =>
+  step.expect.some((a) => PARSER_KINDS.test(a.kind)) ||
+  (step.capture ?? []).some((c) => ['location-param', 'form-post', 'jwt-header'].includes(c.from))
+
+describe('the committed Postman collection is lean and readable', () => {
+  it('is at most 300 KB', () => {
+    expect(
+      statSync(new URL(`../../${COLLECTION_FILES.collection}`, import.meta.url)).size,
+    ).toBeLessThanOrEqual(300_000)
+  })
+
+  it('no request embeds the whole assertion kit, and a request that needs no Location, form_post or JWT parser embeds none of it', () => {
+    for (const { check, folder } of folders()) {
+      mockSteps(check).forEach((step, i) => {
+        const script = testScript(folder.item![i]!)
+        expect(script).not.toContain('conformanceKit')
+        if (!needsParser(step))
+          expect([check.id, i, script]).not.toEqual([
+            check.id,
+            i,
+            expect.stringMatching(/function (parseQuery|locationParams|formPostField|jwtPart)\(/),
+          ])
+      })
+    }
+  })
+
+  it('every pm.test is named by describeAssertion, one per assertion, in the catalogue’s order', () => {
+    for (const { check, folder } of folders()) {
+      mockSteps(check).forEach((step, i) => {
+        const names = [...testScript(folder.item![i]!).matchAll(/^pm\.test\(("(?:[^"\\]|\\.)*")/gm)].map(
+          (m) => JSON.parse(m[1]!),
+        )
+        expect(names).toEqual(step.expect.map(describeAssertion))
+      })
+    }
+  })
+
+  it('every check folder describes its behaviour and links each of its sources', () => {
+    for (const { check, folder } of folders()) {
+      expect(folder.description).toContain(check.title)
+      for (const cited of check.sources)
+        expect(folder.description).toContain(`[${cited}](${resolveSource(cited).url})`)
+    }
+  })
+
+  it('the environments carry the run’s grant (the chain variables), empty and described', () => {
+    for (const env of [buildLiveEnvironmentTemplate(), buildMockEnvironment()])
+      for (const name of CHAIN_VARIABLES) {
+        const v = env.values.find((x) => x.key === name)
+        expect(v?.value).toBe('')
+        expect(v?.description).toBeTruthy()
+      }
   })
 })
 
