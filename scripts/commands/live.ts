@@ -8,12 +8,13 @@
  * - `live-safe` checks only, minus checks that write to the Dinero API unless `--allow-writes`
  *   and the organisation is listed in DINERO_TEST_ORGANIZATIONS; `--destructive` adds the
  *   `live-destructive` checks after a typed confirmation of what it costs;
- * - reports: <reports>/junit-live.xml (redacted before it is written, and again in place) and
- *   <reports>/live-summary.md; the run ends by scanning every file under the reports directory
- *   for every known secret (HARNESS_SECRET_LEAK, exit 1).
+ * - reports (scripts/reports/live-reports.ts), each from the check outcomes and redacted as it is
+ *   written: <reports>/junit-live.xml (a testcase per check), live-summary.md, Allure results and
+ *   their HTML (allure-report-live/index.html); the run ends by scanning every file under the
+ *   reports directory for every known secret (HARNESS_SECRET_LEAK, exit 1).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check } from '../../collections/model/types.ts'
@@ -22,7 +23,7 @@ import { exitOnSignals } from '../cli/exit.ts'
 import { HarnessError } from '../errors.ts'
 import { type ConfigFlags, liveVariables, loadConfig } from '../live/config.ts'
 import { refreshStored } from '../live/refresher.ts'
-import { assertNoLeaks, installConsoleRedaction, redactFile } from '../live/secrets.ts'
+import { installConsoleRedaction } from '../live/secrets.ts'
 import { TokenStore } from '../live/token-store.ts'
 
 const LIVE_TARGETS = new Set(['live-safe', 'live-destructive'])
@@ -90,7 +91,7 @@ export const command = defineCommand({
       type: 'string',
       value: '<dir>',
       default: 'reports',
-      description: 'where junit-live.xml and live-summary.md go',
+      description: 'where junit-live.xml, live-summary.md and the Allure report go',
     },
   },
   notes: ['Configuration (DINERO_CLIENT_ID, DINERO_CLIENT_SECRET, …) and every step: docs/LIVE.md'],
@@ -210,12 +211,16 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
     )
 
     // Loaded only now: Newman is heavy, and the guards above must answer fast.
-    const [{ runLiveNewman }, { buildCollection }] = await Promise.all([
-      import('../live/newman-live.ts'),
-      import('../../collections/build.ts'),
-    ])
+    const [{ runLiveNewman }, { buildCollection }, reports, { outcomesFromNewman }, { assertReportsClean }] =
+      await Promise.all([
+        import('../live/newman-live.ts'),
+        import('../../collections/build.ts'),
+        import('../reports/live-reports.ts'),
+        import('../reports/outcomes.ts'),
+        import('../reports/scan.ts'),
+      ])
     mkdirSync(reportsDir, { recursive: true })
-    const junitPath = join(reportsDir, 'junit-live.xml')
+    const started = Date.now()
     const result = await runLiveNewman({
       collection: buildCollection(),
       environment: liveVariables(config, organizationId),
@@ -224,7 +229,6 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
       store,
       secrets,
       graceSeconds: config.refreshGraceSeconds,
-      junitPath,
       allowReplay: destructive.map((c) => c.id),
     })
     if (destructive.length > 0) store.markRevoked()
@@ -240,27 +244,21 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
     for (const { check, reason } of skipped) console.log(`- ${check.id}: skipped (${reason})`)
     console.log(`refresh-token rotations saved during the run: ${result.rotations + 1}`)
 
-    const summary = [
+    const header = [
       `# Live run ${new Date().toISOString()}`,
       '',
       `Connect: ${config.connectUrl} · API: ${config.apiUrl} · client: ${config.clientId} · organisation: ${organizationId || 'none'}`,
       '',
       `Refresh-token rotations saved: ${result.rotations + 1} (each written to the token store the moment it arrived)`,
-      '',
-      '| check | target | verdict |',
-      '|---|---|---|',
-      ...selected.map((c) => {
-        const v = result.verdicts.get(c.id)
-        return `| ${c.id} | ${c.target} | ${v === undefined ? 'not run' : v.passed ? 'pass' : 'FAIL'} |`
-      }),
-      ...skipped.map(({ check, reason }) => `| ${check.id} | ${check.target} | skipped (${reason}) |`),
-      '',
-    ].join('\n')
-    writeFileSync(join(reportsDir, 'live-summary.md'), secrets.redact(summary))
-    redactFile(junitPath, secrets)
+    ]
+    const outcomes = [
+      ...outcomesFromNewman(selected, result.summary, result.verdicts),
+      ...skipped.map(({ check, reason }) => ({ check, passed: false, failures: [], skipped: reason })),
+    ]
+    console.log(reports.writeLiveReports({ dir: reportsDir, outcomes, header, secrets, started }))
 
     // The leak canary: the last thing a run does.
-    assertNoLeaks([reportsDir], secrets)
+    assertReportsClean(reportsDir, secrets)
     if (result.fatal) throw result.fatal
     if (failed.length > 0) {
       console.error(`${failed.length} live check(s) failed: ${failed.join(', ')}`)

@@ -1,3 +1,4 @@
+import type { NewmanRunSummary } from 'newman'
 import { HarnessError } from '../errors.ts'
 import { checkIdOf, type NewmanRequest, type NewmanVerdict, runNewman } from '../newman/run.ts'
 import { neverSentCode, nothingSent, uncertain } from './refresher.ts'
@@ -25,8 +26,8 @@ import type { TokenAnswer, TokenStore } from './token-store.ts'
  *   token is durable before Newman can use it. invalid_grant marks the grant refused; no
  *   answer or a 5xx leaves the record (the next start decides: grace retry or
  *   HARNESS_REFRESH_UNCERTAIN) and blocks the chain for the rest of the run.
- * - Every token seen in a response joins the redaction set at once, and the JUnit export is
- *   redacted before Newman writes it.
+ * - Every token seen in a response joins the redaction set at once; the reports, written from
+ *   the run's summary afterwards (scripts/reports/), are redacted with that set.
  *
  * The grant travels as collection variables (captures are collection variables; an
  * environment value would shadow the rotated token).
@@ -41,7 +42,6 @@ export interface LiveNewmanInput {
   store: TokenStore
   secrets: SecretSet
   graceSeconds: number
-  junitPath: string
   timeoutRequestMs?: number
   onItem?: (itemName: string) => void
   /**
@@ -57,6 +57,8 @@ export interface LiveNewmanResult {
   verdicts: Map<string, LiveVerdict>
   rotations: number
   blocked: string[]
+  /** Newman's run: the executions the reports are written from (scripts/reports/outcomes.ts). */
+  summary: NewmanRunSummary
   /** Set when the chain can no longer be used (refused, or an answer was lost). */
   fatal?: HarnessError
 }
@@ -167,13 +169,11 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
     store.abandonRefresh()
   }
 
-  const { verdicts } = await runNewman({
+  const { verdicts, summary } = await runNewman({
     collection: input.collection,
     environment: input.environment,
     collectionVariables: input.collectionVariables,
     checks: input.checks,
-    reporters: ['junit'],
-    reporter: { junit: { export: input.junitPath } },
     ...(input.timeoutRequestMs === undefined ? {} : { timeoutRequestMs: input.timeoutRequestMs }),
     beforeRequest,
     onResponse,
@@ -186,5 +186,31 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
     v.passed = false
     verdicts.set(checkIdOf(name), v)
   }
-  return { verdicts, rotations, blocked, ...(fatal ? { fatal } : {}) }
+  return { verdicts, rotations, blocked, summary, ...(fatal ? { fatal } : {}) }
+}
+
+export interface PooledNewmanInput {
+  collection: Record<string, unknown>
+  /** Base variables plus the pooled values (`pooled` set, so the check's mock prelude is skipped). */
+  environment: Record<string, string>
+  collectionVariables?: Record<string, string>
+  checkId: string
+  secrets: SecretSet
+}
+
+/**
+ * One pooled check of `login` through Newman: its own code (or throw-away grant) arrives as
+ * environment values, so each check runs alone. Nothing here touches the stored grant; every
+ * token an answer carries joins the redaction set at once.
+ */
+export async function runPooledNewman(input: PooledNewmanInput): Promise<LiveVerdict> {
+  const { verdicts } = await runNewman({
+    collection: input.collection,
+    environment: input.environment,
+    ...(input.collectionVariables ? { collectionVariables: input.collectionVariables } : {}),
+    checks: [input.checkId],
+    onResponse: (_item, exchange) => input.secrets.addTokenResponse(parse(exchange?.text ?? '')),
+    redactExport: (content) => input.secrets.redact(content),
+  })
+  return verdicts.get(input.checkId) ?? { passed: false, failures: ['Newman ran no step of this check'] }
 }

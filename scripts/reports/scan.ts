@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { HarnessError } from '../errors.ts'
 import { type SecretSet, scanForLeaks } from '../live/secrets.ts'
 import { allureHtmlTexts } from './allure.ts'
 
@@ -22,4 +23,14 @@ export function scanReports(dir: string, secrets: SecretSet): string[] {
     ),
     ...html.filter((file) => allureHtmlTexts(readFileSync(file, 'utf8')).some((t) => secrets.leaks(t))),
   ]
+}
+
+/** The leak canary as the last step of a run: HARNESS_SECRET_LEAK naming the files, never the secret. */
+export function assertReportsClean(dir: string, secrets: SecretSet, cwd = process.cwd()): void {
+  const hits = scanReports(dir, secrets)
+  if (hits.length > 0)
+    throw new HarnessError(
+      'HARNESS_SECRET_LEAK',
+      `a known secret appears in ${hits.map((h) => relative(cwd, h) || h).join(', ')}: delete the file and rotate the secret`,
+    )
 }

@@ -73,14 +73,28 @@ describe.concurrent('npm run live (against the served mock)', () => {
         })
         expect(next.status).toBe(200)
 
-        expect(readdirSync(reports).sort()).toEqual(['junit-live.xml', 'live-summary.md'])
+        expect(readdirSync(reports).sort()).toEqual([
+          'allure-report-live',
+          'allure-results-live',
+          'junit-live.xml',
+          'live-summary.md',
+        ])
         const junit = readFileSync(join(reports, 'junit-live.xml'), 'utf8')
-        expect(junit).toContain('<testsuites')
+        // One testcase per live-safe check, none failed.
+        expect(junit).toMatch(new RegExp(`<testsuites name="[^"]*" tests="${liveSafe.length}" failures="0"`))
+        const allureResults = readdirSync(join(reports, 'allure-results-live'))
+        expect(allureResults.filter((f) => f.endsWith('-result.json'))).toHaveLength(liveSafe.length)
+        const attachments = allureResults
+          .filter((f) => f.endsWith('-attachment.txt'))
+          .map((f) => readFileSync(join(reports, 'allure-results-live', f), 'utf8'))
+          .join('\n')
+        expect(attachments).toContain('POST http://127.0.0.1:')
         const summary = readFileSync(join(reports, 'live-summary.md'), 'utf8')
         expect(summary).toContain('| connect.jwks.token-kid-published | live-safe | pass |')
         for (const secret of [first, grant.refreshToken, grant.accessToken!, LIVE_CLIENT_SECRET]) {
           expect(junit).not.toContain(secret)
           expect(summary).not.toContain(secret)
+          expect(attachments).not.toContain(secret)
           expect(r.stdout + r.stderr).not.toContain(secret)
         }
       } finally {

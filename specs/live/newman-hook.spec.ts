@@ -78,7 +78,6 @@ describe('live Newman hook', () => {
         store,
         secrets: new SecretSet(),
         graceSeconds: 0,
-        junitPath: join(tmp.dir, 'a', 'junit.xml'),
       })
       expect([...result.verdicts].filter(([, v]) => !v.passed)).toEqual([])
       const calls = tokenRequests(await journal(live.origin))
@@ -121,7 +120,6 @@ describe('live Newman hook', () => {
         store,
         secrets: new SecretSet(),
         graceSeconds: 0,
-        junitPath: join(tmp.dir, 'b', 'junit.xml'),
       })
       expect(result.blocked).toEqual(['dinero.organizations.fields-casing · 1. refresh the run’s grant'])
       expect(result.verdicts.get('dinero.organizations.fields-casing')?.passed).toBe(false)

@@ -106,7 +106,6 @@ describe('a refresh that never left the machine', () => {
         store,
         secrets: new SecretSet(),
         graceSeconds: 0,
-        junitPath: join(tmp.dir, 'junit.xml'),
       })
       expect(result.fatal?.code).toBe('HARNESS_CONNECT_UNREACHABLE')
       expect(result.fatal?.message).toMatch(/ECONNREFUSED.*nothing was sent.*still usable/)
