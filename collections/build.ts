@@ -145,15 +145,18 @@ function kitSource(used: ReadonlySet<string>): string[] {
     wanted.add(name)
   }
   for (const name of used) visit(name)
-  const lines: string[] = []
-  if (wanted.has('jwtPart')) lines.push("var atobFn = typeof atob === 'function' ? atob : require('atob');")
-  if (wanted.has('locationParams') || wanted.has('formPostField'))
-    lines.push(
-      'var reply = { header: function (n) { var v = pm.response.headers.get(n); return v === undefined ? null : v; }, text: pm.response.text() };',
-    )
+  if (wanted.size === 0) return []
+  // Declarations are hoisted: they close the script, so the Tests tab opens with the tests.
+  const lines = ['// Parsers from collections/kit/portable.js, the code the vitest runner runs.']
   for (const name of KIT_FUNCTIONS) if (wanted.has(name)) lines.push(kitFunction(name))
+  if (wanted.has('jwtPart'))
+    lines.push("function atobFn(s) { return (typeof atob === 'function' ? atob : require('atob'))(s); }")
   return lines
 }
+
+/** What the kit's parsers read: the answer's headers (null when absent) and text. */
+const REPLY =
+  'var reply = { header: function (n) { var v = pm.response.headers.get(n); return v === undefined ? null : v; }, text: pm.response.text() };'
 
 /** A value as JS source; strings holding `{{var}}` are resolved by Postman when the test runs. */
 function valueSource(value: unknown): string {
@@ -281,16 +284,17 @@ function testScript(step: Step): string[] {
   )
   const captures = (step.capture ?? []).map((c) => captureSource(c, uses))
   return [
-    ...kitSource(uses),
     ...(needsBody(step) ? ['var body; try { body = pm.response.json(); } catch (e) {}'] : []),
+    ...(uses.has('locationParams') || uses.has('formPostField') ? [REPLY] : []),
     ...(locations ? ['var params = locationParams(reply);'] : []),
     ...tests,
+    ...captures,
     ...(captures.length > 0
       ? [
           "function save(scope, name, v) { if (v !== undefined && v !== null) scope.set(name, typeof v === 'string' ? v : JSON.stringify(v)); }",
-          ...captures,
         ]
       : []),
+    ...kitSource(uses),
   ]
 }
 
