@@ -298,6 +298,13 @@ export const SOURCES: readonly Source[] = [
       'Revocation: 405 for non-POST, 415 for a non-form body, 400 `invalid_client` for a bad client, 200 with an empty body even for an unknown token.',
   },
 
+  {
+    id: 'duende-introspection-endpoint',
+    url: 'https://docs.duendesoftware.com/identityserver/reference/endpoints/introspection/',
+    establishes:
+      'Introspection authenticates an API resource by its name and secret; refresh tokens can only be introspected by the client that requested them; unknown or expired tokens are `{"active":false}`; an unauthorized caller gets 401.',
+  },
+
   // Public issue threads on how IdentityServer behaves.
   {
     id: 'is4-issue-1658',

@@ -55,6 +55,14 @@ export const DEVIATIONS = {
       'a request with no client credentials gets invalid_client (IdentityServer 4) instead of invalid_request',
     breaks: ['connect.client-auth.missing'],
   },
+  'introspection.any-client': {
+    description: 'any authenticated client may introspect any token, another client’s included',
+    breaks: [],
+  },
+  'revocation.missing-client-invalid-request': {
+    description: 'revocation without client credentials answers invalid_request instead of invalid_client',
+    breaks: [],
+  },
   'authorize.redirect-unregistered-uri': {
     description: 'authorize accepts and redirects to an unregistered redirect_uri',
     breaks: ['connect.authorize.unregistered-redirect-error-page'],

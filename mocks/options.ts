@@ -22,6 +22,11 @@ export const DEFAULT_ALLOWED_SCOPES = [
 ]
 /** observed-visma-token-response: `aud` of every access token Visma issues for the Dinero API. */
 export const DINERO_AUDIENCE = 'https://api.dinero.dk'
+/**
+ * The Dinero API as an IdentityServer API resource: its name is the access tokens' `aud`, and with
+ * this secret it may call the introspection endpoint (duende-introspection-endpoint). Fake by design.
+ */
+export const DINERO_API_RESOURCE_SECRET = 'conformance-api-secret'
 
 export const DEFAULT_USER: UserConfig = {
   subject: '1f3ee81c-89aa-4984-a533-8caaba6616be',
@@ -121,6 +126,8 @@ export interface ResolvedMockOptions {
   signingKey: SigningKeyInput | undefined
   journalLimit: number
   dinero: { rateLimitPerMinute: number }
+  /** The API resource that may introspect access tokens (duende-introspection-endpoint). */
+  apiResource: { name: string; secret: string }
 }
 
 export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
@@ -138,6 +145,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
     signingKey: options.signingKey,
     journalLimit: options.journalLimit ?? 10_000,
     dinero: { rateLimitPerMinute: options.dinero?.rateLimitPerMinute ?? 100 },
+    apiResource: { name: DINERO_AUDIENCE, secret: DINERO_API_RESOURCE_SECRET },
   }
 }
 

@@ -63,7 +63,7 @@ function parseBody(params: Params): Found | undefined {
   }
 }
 
-function secretsEqual(a: string, b: string): boolean {
+export function secretsEqual(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)

@@ -1,13 +1,13 @@
 import type { RouteRequest } from '../routes.ts'
-import { authenticateClient } from './client-auth.ts'
+import { authenticateClient, parseBasic, secretsEqual } from './client-auth.ts'
 import type { ConnectContext } from './context.ts'
-import { BearerError, invalidRequest, StatusError } from './errors.ts'
-import { isFormContentType, readForm } from './form.ts'
+import { BearerError, invalidClient, invalidRequest, OAuthError, StatusError } from './errors.ts'
+import { isFormContentType, type Params, readForm } from './form.ts'
 import { bearerToken, verifyAccessToken } from './verify.ts'
 
 /**
  * Userinfo (duende-userinfo-endpoint), revocation (visma-connect-token-revocation,
- * duende-revocation-endpoint; RFC 7009) and introspection (RFC 7662).
+ * duende-revocation-endpoint; RFC 7009) and introspection (RFC 7662, duende-introspection-endpoint).
  */
 export async function userinfo(ctx: ConnectContext, req: RouteRequest): Promise<Response> {
   const { request } = req
@@ -43,7 +43,11 @@ export async function revocation(ctx: ConnectContext, req: RouteRequest): Promis
   if (!isFormContentType(request.headers.get('content-type')))
     throw new StatusError(415, 'unsupported_media_type')
   const params = await readForm(request)
-  const { client } = authenticateClient(ctx, request, params)
+  // duende-revocation-endpoint: any failed client validation, no credentials included, is
+  // 400 invalid_client (the token endpoint's invalid_request for no client id does not apply here).
+  const { client } = ctx.deviations.has('revocation.missing-client-invalid-request')
+    ? authenticateClient(ctx, request, params)
+    : authenticateOr(() => invalidClient(), ctx, request, params)
   const token = params.get('token')
   if (token === undefined || token.length === 0) throw invalidRequest()
   const hint = params.get('token_type_hint')
@@ -65,22 +69,35 @@ export async function revocation(ctx: ConnectContext, req: RouteRequest): Promis
   return new Response(null, { status: 200 })
 }
 
+/**
+ * Introspection (RFC 7662; duende-introspection-endpoint): callers authenticate with Basic or the
+ * form, like clients.
+ * - the Dinero API resource (name `https://api.dinero.dk`, its own secret) learns about access
+ *   tokens whose `aud` names it; a refresh token is inactive to it;
+ * - a client learns about its own refresh tokens only ("refresh tokens can only be introspected by
+ *   the client that requested them"); any access token, or another client's refresh token, is
+ *   inactive to it;
+ * - anyone else (no credentials, wrong secret, a client without a secret) gets 401 with no body.
+ * assumption: open-visma-endpoint-details (Visma does not publish who may introspect); Duende's rule is
+ * the stricter reading, and a client reading another client's tokens would leak them.
+ */
 export async function introspection(ctx: ConnectContext, req: RouteRequest): Promise<Response> {
   const { request } = req
   if (request.method !== 'POST') throw new StatusError(405, 'method_not_allowed')
   if (!isFormContentType(request.headers.get('content-type')))
     throw new StatusError(415, 'unsupported_media_type')
   const params = await readForm(request)
-  // assumption: open-visma-endpoint-details (who may introspect is not published); any registered client may
-  // ask.
-  authenticateClient(ctx, request, params)
+  const caller = introspectionCaller(ctx, request, params)
+  if (caller === undefined) throw new StatusError(401, 'unauthorized')
+  const anyone = ctx.deviations.has('introspection.any-client')
   const token = params.get('token') ?? ''
   const json = (body: unknown) =>
     new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json; charset=UTF-8' } })
   const refresh = ctx.store.findRefresh(token)
   if (refresh !== undefined) {
+    const mine = caller.kind === 'client' && caller.clientId === refresh.clientId
     const active = refresh.consumedAt === undefined && refresh.expiresAt > ctx.clock.now()
-    if (!active) return json({ active: false })
+    if (!active || !(mine || anyone)) return json({ active: false })
     return json({
       active: true,
       client_id: refresh.clientId,
@@ -92,10 +109,50 @@ export async function introspection(ctx: ConnectContext, req: RouteRequest): Pro
   }
   const result = token ? await verifyAccessToken(ctx, token) : undefined
   if (!result?.ok) return json({ active: false })
+  const audiences = ([] as string[]).concat(result.claims.aud)
+  const forThisApi = caller.kind === 'api' && audiences.includes(caller.name)
+  if (!(forThisApi || anyone)) return json({ active: false })
   return json({
     active: true,
     ...result.claims,
     scope: result.claims.scope.join(' '),
     token_type: 'access_token',
   })
+}
+
+type IntrospectionCaller = { kind: 'api'; name: string } | { kind: 'client'; clientId: string }
+
+function introspectionCaller(
+  ctx: ConnectContext,
+  request: Request,
+  params: Params,
+): IntrospectionCaller | undefined {
+  const basic = parseBasic(request.headers.get('authorization'))
+  const bodyId = params.get('client_id')
+  const found =
+    basic ?? (bodyId === undefined ? undefined : { clientId: bodyId, secret: params.get('client_secret') })
+  if (found === undefined) return undefined
+  const api = ctx.options.apiResource
+  if (found.clientId === api.name)
+    return found.secret !== undefined && secretsEqual(found.secret, api.secret)
+      ? { kind: 'api', name: api.name }
+      : undefined
+  try {
+    const { client, method } = authenticateClient(ctx, request, params)
+    return method === 'none' ? undefined : { kind: 'client', clientId: client.clientId }
+  } catch {
+    return undefined
+  }
+}
+
+function authenticateOr(
+  error: () => OAuthError,
+  ...args: Parameters<typeof authenticateClient>
+): ReturnType<typeof authenticateClient> {
+  try {
+    return authenticateClient(...args)
+  } catch (e) {
+    if (e instanceof OAuthError) throw error()
+    throw e
+  }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { MockOptions } from '../../mocks/options.ts'
+import { DINERO_API_RESOURCE_SECRET, DINERO_AUDIENCE, type MockOptions } from '../../mocks/options.ts'
 import { codeFlow, refresh } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
@@ -24,8 +24,8 @@ describe.each(TARGET_KINDS)('refresh tokens (%s)', (kind) => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           token: accessToken,
-          client_id: 'isv_conformance_test',
-          client_secret: 'conformance-secret',
+          client_id: DINERO_AUDIENCE,
+          client_secret: DINERO_API_RESOURCE_SECRET,
         }).toString(),
       })
     ).json().active

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { leftHalfHash } from '../../mocks/connect/tokens.ts'
+import { DINERO_API_RESOURCE_SECRET, DINERO_AUDIENCE } from '../../mocks/options.ts'
 import { codeFlow } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
@@ -147,25 +148,91 @@ describe.each(TARGET_KINDS)('discovery, JWKS and token claims (%s)', (kind) => {
     expect(after.json()).toEqual({ error: 'invalid_grant' })
   })
 
-  it('introspection reports an active access token and an inactive unknown one', async () => {
+  const introspect = (
+    token: string,
+    credentials: Record<string, string>,
+    headers: Record<string, string> = {},
+  ) =>
+    target.call('connect', '/connect/introspect', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ token, ...credentials }).toString(),
+    })
+  const API = { client_id: DINERO_AUDIENCE, client_secret: DINERO_API_RESOURCE_SECRET }
+  const CLIENT = { client_id: 'isv_conformance_test', client_secret: 'conformance-secret' }
+  const deviation = (enable: string[], disable: string[] = []) =>
+    target.call('connect', '/__mock/deviations', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enable, disable }),
+    })
+
+  it('introspection by the Dinero API resource reports an active access token and an inactive unknown one', async () => {
     const tokens = await codeFlow(target)
-    const ask = async (token: string) =>
-      (
-        await target.call('connect', '/connect/introspect', {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            token,
-            client_id: 'isv_conformance_test',
-            client_secret: 'conformance-secret',
-          }).toString(),
-        })
-      ).json()
-    expect(await ask(tokens.access_token)).toMatchObject({
+    expect((await introspect(tokens.access_token, API)).json()).toMatchObject({
       active: true,
       client_id: 'isv_conformance_test',
+      aud: DINERO_AUDIENCE,
       token_type: 'access_token',
     })
-    expect(await ask('nonsense')).toEqual({ active: false })
+    const basic = `Basic ${Buffer.from(`${encodeURIComponent(DINERO_AUDIENCE)}:${DINERO_API_RESOURCE_SECRET}`).toString('base64')}`
+    expect((await introspect(tokens.access_token, {}, { authorization: basic })).json().active).toBe(true)
+    expect((await introspect('nonsense', API)).json()).toEqual({ active: false })
+  })
+
+  it('introspection by a client: an access token, even its own, is {"active":false}', async () => {
+    const tokens = await codeFlow(target)
+    const answer = await introspect(tokens.access_token, CLIENT)
+    expect(answer.status).toBe(200)
+    expect(answer.json()).toEqual({ active: false })
+  })
+
+  it('introspection by a client: its own refresh token is active, another client’s is {"active":false}', async () => {
+    const tokens = await codeFlow(target)
+    expect((await introspect(tokens.refresh_token!, CLIENT)).json()).toMatchObject({
+      active: true,
+      token_type: 'refresh_token',
+    })
+    const other = { client_id: 'isv_conformance_refresh', client_secret: 'conformance-secret' }
+    expect((await introspect(tokens.refresh_token!, other)).json()).toEqual({ active: false })
+    expect((await introspect(tokens.refresh_token!, API)).json()).toEqual({ active: false })
+  })
+
+  it.each([
+    ['no credentials', {}],
+    ['a wrong client secret', { client_id: 'isv_conformance_test', client_secret: 'nope' }],
+    ['a wrong API secret', { client_id: DINERO_AUDIENCE, client_secret: 'nope' }],
+    ['an unknown caller', { client_id: 'isv_nobody', client_secret: 'conformance-secret' }],
+  ])('introspection with %s → 401 with no body', async (_what, credentials) => {
+    const tokens = await codeFlow(target)
+    const answer = await introspect(tokens.access_token, credentials)
+    expect(answer.status).toBe(401)
+    expect(answer.text).toBe('')
+  })
+
+  it('the deviation introspection.any-client brings back the leak: another client reads an access token', async () => {
+    const tokens = await codeFlow(target)
+    await deviation(['introspection.any-client'])
+    const other = { client_id: 'isv_conformance_refresh', client_secret: 'conformance-secret' }
+    const answer = (await introspect(tokens.access_token, other)).json()
+    await deviation([], ['introspection.any-client'])
+    expect(answer.active).toBe(true)
+  })
+
+  it('revocation without client credentials → 400 invalid_client (not invalid_request)', async () => {
+    const tokens = await codeFlow(target)
+    const revoke = () =>
+      target.call('connect', '/connect/revocation', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: tokens.refresh_token! }).toString(),
+      })
+    const answer = await revoke()
+    expect(answer.status).toBe(400)
+    expect(answer.json()).toEqual({ error: 'invalid_client' })
+    await deviation(['revocation.missing-client-invalid-request'])
+    const old = (await revoke()).json()
+    await deviation([], ['revocation.missing-client-invalid-request'])
+    expect(old).toEqual({ error: 'invalid_request' })
   })
 })

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { REFRESH_CLIENT_ID } from '../../mocks/options.ts'
+import { DINERO_API_RESOURCE_SECRET, DINERO_AUDIENCE, REFRESH_CLIENT_ID } from '../../mocks/options.ts'
 import { obtainCode, REDIRECT_URI, refresh, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { tokenFor } from '../support/dinero-session.ts'
@@ -82,8 +82,8 @@ describe.each(TARGET_KINDS)('races (%s)', (kind) => {
         method: 'POST',
         body: new URLSearchParams({
           token: accessToken,
-          client_id: REFRESH_CLIENT_ID,
-          client_secret: 'conformance-secret',
+          client_id: DINERO_AUDIENCE,
+          client_secret: DINERO_API_RESOURCE_SECRET,
         }),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       })

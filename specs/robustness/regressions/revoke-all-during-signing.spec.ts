@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_CLIENT_SECRET, REFRESH_CLIENT_ID } from '../../../mocks/options.ts'
+import { DINERO_API_RESOURCE_SECRET, DINERO_AUDIENCE, REFRESH_CLIENT_ID } from '../../../mocks/options.ts'
 import { obtainCode, REDIRECT_URI, refresh, token } from '../../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
 
@@ -33,8 +33,8 @@ describe('revoke-all while the winning refresh is being signed', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         token: winner.access_token,
-        client_id: REFRESH_CLIENT_ID,
-        client_secret: DEFAULT_CLIENT_SECRET,
+        client_id: DINERO_AUDIENCE,
+        client_secret: DINERO_API_RESOURCE_SECRET,
       }),
     })
     expect(introspection.json().active).toBe(false)
