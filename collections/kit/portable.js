@@ -1,10 +1,13 @@
 /*
  * The assertion and capture vocabulary of the conformance checks, written once in plain
- * JavaScript with no imports and no platform APIs beyond atob, so the very same source runs
- * in the vitest runner (loaded by portable.ts) and inside Newman's sandbox (embedded in every
- * generated test script by the collection builder). Parity between the two runners is
- * therefore by construction; the one exception, JSON Schema, is handled by each runner with
- * its own validator (zod / Postman's jsonSchema) from the same zod definition.
+ * JavaScript with no imports and no platform APIs beyond atob. The vitest runner runs all of it
+ * (loaded by portable.ts). The collection builder turns the simple assertions into plain
+ * `pm.expect` code and embeds from here, verbatim and one named function at a time, only the
+ * parsers a request calls (decodeComponent, parseQuery, locationParams, htmlDecode,
+ * formPostField, jwtPart): keep each a top-level `function name(…) {` of this closure, closed by
+ * `}` at the same indentation. The bite proofs (specs/checks/bite-*.spec.ts) hold both runners
+ * to the same verdicts; JSON Schema is checked by each runner with its own validator (zod /
+ * Postman's jsonSchema) from the same zod definition.
  *
  * reply: { status: number, header: (name) => string | null, text: string }
  * vars:  { [name]: string }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { Assertion, Capture } from '../model/types.ts'
 
 /**
- * Loads portable.js, the assertion vocabulary shared verbatim with the generated Postman
- * scripts, for the vitest runner.
+ * Loads portable.js, the assertion vocabulary of the vitest runner, whose parsers the generated
+ * Postman scripts embed verbatim (collections/build.ts).
  */
 export interface PortableReply {
   status: number
