@@ -355,7 +355,7 @@ export const SOURCES: readonly Source[] = [
     kind: 'open-question',
     url: 'https://developer.dinero.dk/documentation/error-and-status',
     establishes:
-      'Says "wait a minute and continue" after 429, nothing on Retry-After or rate-limit headers or the body; the mock sends Retry-After and a Dinero error body.',
+      'Says "wait a minute and continue" after 429, nothing on Retry-After or rate-limit headers or the body; the mock answers code 43 with that sentence and sends Retry-After only when asked to.',
   },
   {
     id: 'open-dinero-unlisted-responses',

@@ -25,7 +25,7 @@ export interface Settings {
   /** Applied to one client (`clientId`) or all. */
   refresh?: Partial<RefreshPolicy>
   clientId?: string
-  dinero?: { rateLimitPerMinute?: number }
+  dinero?: { rateLimitPerMinute?: number; retryAfter?: boolean }
 }
 
 /** Things that happen to a grant or an organisation outside the app (issue: client grading). */

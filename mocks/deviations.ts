@@ -201,6 +201,10 @@ export const DEVIATIONS = {
     description: 'the Dinero API never answers 429',
     breaks: ['dinero.rate-limit'],
   },
+  'dinero.rate-limit-retry-after': {
+    description: 'the 429 carries Retry-After, which the real API was not seen sending',
+    breaks: [],
+  },
   'dinero.ignore-timestamp': {
     description: 'updates with a stale Timestamp are accepted',
     breaks: ['dinero.invoices.stale-timestamp'],

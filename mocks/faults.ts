@@ -1,7 +1,7 @@
 import type { Route, RouteRequest } from './routes.ts'
 
 /**
- * Injected faults (set through the control surface): latency, 5xx, 429 with Retry-After, dropped
+ * Injected faults (set through the control surface): latency, 5xx, 429 (Retry-After only when asked for), dropped
  * connections and, at authorize, `temporarily_unavailable` — per endpoint, for a number of
  * requests or with a probability. They let integrators rehearse an unreliable provider and let
  * the grader watch how an app backs off. Errors come in each service's own format.
@@ -29,7 +29,10 @@ export interface FaultSpec {
   jitterMs?: number
   /** status: the 5xx to answer (default 500). */
   status?: number
-  /** rate-limit: seconds in Retry-After (default 60). */
+  /**
+   * rate-limit: seconds in Retry-After; absent, no header (the real Dinero 429 was not seen with one,
+   * open-dinero-429-headers).
+   */
   retryAfterSeconds?: number
   /** How many matching requests it affects; unlimited when absent. */
   count?: number
@@ -100,7 +103,15 @@ function errorBody(target: FaultTarget, status: number, retryAfter?: number): Re
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter)
   if (target === 'dinero') {
-    const body = status === 429 ? { code: 43, message: 'Limit Exceeded' } : { code: 50, message: 'Error' }
+    // dinero-api-errors: code 43 and the documented sentence for the 100-a-minute limit.
+    const body =
+      status === 429
+        ? {
+            code: 43,
+            message:
+              'You have exceeded the maximum amount of 100 requests a minute pr. organization, wait a minute and continue',
+          }
+        : { code: 50, message: 'Error' }
     return new Response(JSON.stringify(body), { status, headers })
   }
   headers['cache-control'] = 'no-store, no-cache, max-age=0'
@@ -143,7 +154,7 @@ export function createFaults(random: () => number = Math.random): Faults {
           case 'status':
             return errorBody(target, spec.status ?? 500)
           case 'rate-limit':
-            return errorBody(target, 429, spec.retryAfterSeconds ?? 60)
+            return errorBody(target, 429, spec.retryAfterSeconds)
           case 'reset':
             return Response.error()
         }

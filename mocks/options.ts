@@ -112,8 +112,11 @@ export interface MockOptions {
   /** A pre-made RS256 key (tests share one to skip key generation). */
   signingKey?: SigningKeyInput
   journalLimit?: number
-  /** Dinero API settings; dinero-api-errors: 100 requests a minute per organisation (0 = no limit). */
-  dinero?: { rateLimitPerMinute?: number }
+  /**
+   * Dinero API settings; dinero-api-errors: 100 requests a minute per organisation (0 = no limit).
+   * `retryAfter`: add Retry-After to the 429 (default off; the real API was not seen sending it).
+   */
+  dinero?: { rateLimitPerMinute?: number; retryAfter?: boolean }
 }
 
 export interface ResolvedMockOptions {
@@ -125,7 +128,7 @@ export interface ResolvedMockOptions {
   clock: ClockOptions
   signingKey: SigningKeyInput | undefined
   journalLimit: number
-  dinero: { rateLimitPerMinute: number }
+  dinero: { rateLimitPerMinute: number; retryAfter: boolean }
   /** The API resource that may introspect access tokens (duende-introspection-endpoint). */
   apiResource: { name: string; secret: string }
 }
@@ -144,7 +147,10 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
     clock: options.clock ?? {},
     signingKey: options.signingKey,
     journalLimit: options.journalLimit ?? 10_000,
-    dinero: { rateLimitPerMinute: options.dinero?.rateLimitPerMinute ?? 100 },
+    dinero: {
+      rateLimitPerMinute: options.dinero?.rateLimitPerMinute ?? 100,
+      retryAfter: options.dinero?.retryAfter ?? false,
+    },
     apiResource: { name: DINERO_AUDIENCE, secret: DINERO_API_RESOURCE_SECRET },
   }
 }

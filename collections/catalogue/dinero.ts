@@ -179,7 +179,7 @@ export const dineroChecks: Check[] = defineChecks([
   },
   {
     id: 'dinero.rate-limit',
-    title: 'past the per-organisation rate limit the API answers 429 with Retry-After and error code 43',
+    title: 'past the per-organisation rate limit the API answers 429 with error code 43',
     area: 'dinero',
     sources: ['dinero-api-errors', 'RFC 6585 §4', 'open-dinero-429-headers'],
     needs: ['grant', 'organisation', 'control-surface', 'virtual-clock'],
@@ -197,7 +197,8 @@ export const dineroChecks: Check[] = defineChecks([
       step(
         'one request too many',
         { method: 'GET', url: '{{apiUrl}}/v1/{{organizationId}}/accounts/deposit', headers: bearer },
-        [...apiError(43, 429), { kind: 'header-matches', name: 'Retry-After', pattern: '^[1-9][0-9]*$' }],
+        // open-dinero-429-headers: no Retry-After was seen on the real 429, so none is asserted.
+        apiError(43, 429),
       ),
       control.settings({ dinero: { rateLimitPerMinute: 100 } }),
       control.rewind(61),

@@ -19,7 +19,8 @@ import type { Organisation } from './store.ts'
  *    the
  *    organisation lists.
  * 5. Rate limit (dinero-api-errors): `rateLimitPerMinute` (100) requests per organisation in any 60 s
- *    on the mock clock → 429 code 43; only requests that passed 1–4 count.
+ *    on the mock clock → 429 code 43, no Retry-After unless `retryAfter` is set; only requests
+ *    that passed 1–4 count.
  * Deviations: dinero.anonymous-access, dinero.no-token-expiry, dinero.ignore-scopes,
  * dinero.skip-pro-check, dinero.no-rate-limit switch off one step each.
  */
@@ -109,18 +110,23 @@ export function resolveOrganisation(
   return org
 }
 
-// assumption: open-dinero-429-headers (Retry-After and the 429 body are not published). The body is a Dinero
-// error
-// with code 43 "Limit Exceeded" (the code list's name) and Retry-After (RFC 9110 §10.2.3) gives
-// the seconds until the sliding window has room again.
+/**
+ * dinero-api-errors: 429 with code 43 and the documented sentence, which says to "wait a minute and
+ * continue". assumption: open-dinero-429-headers — no Retry-After or X-RateLimit-* header was seen
+ * on the real 429, so none is sent unless asked for (`retryAfter`, a rehearsal aid): a mock that
+ * always sent one would let an app that only ever waits for the header pass here and spin live.
+ */
+export function rateLimitMessage(limit: number): string {
+  return `You have exceeded the maximum amount of ${limit} requests a minute pr. organization, wait a minute and continue`
+}
+
 export function countRequest(ctx: DineroContext, org: Organisation): void {
   if (ctx.deviations.has('dinero.no-rate-limit')) return
   const verdict = ctx.store.hit(org.Id, ctx.options.rateLimitPerMinute)
   if (verdict.ok) return
-  throw new DineroError(
-    429,
-    CODES.LimitExceeded,
-    `Limit Exceeded: you have exceeded the maximum amount of ${ctx.options.rateLimitPerMinute} requests a minute pr. organization, wait a minute and continue`,
-    { headers: { 'retry-after': String(verdict.retryAfterSeconds) } },
-  )
+  const header = ctx.options.retryAfter || ctx.deviations.has('dinero.rate-limit-retry-after')
+  throw new DineroError(429, CODES.LimitExceeded, rateLimitMessage(ctx.options.rateLimitPerMinute), {
+    // RFC 9110 §10.2.3: the seconds until the sliding window has room again.
+    ...(header ? { headers: { 'retry-after': String(verdict.retryAfterSeconds) } } : {}),
+  })
 }

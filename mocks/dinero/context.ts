@@ -10,6 +10,10 @@ import type { DineroStore } from './store.ts'
 export interface DineroOptions {
   /** dinero-api-errors: 100 requests a minute per organisation; 0 switches the limit off. */
   rateLimitPerMinute: number
+  /**
+   * Send Retry-After on 429 (off by default: not observed on the real API, open-dinero-429-headers).
+   */
+  retryAfter: boolean
 }
 
 export interface DineroContext {

@@ -5,7 +5,8 @@ import type { DineroContext, DineroOptions } from './context.ts'
  * The Dinero side of the control surface (control.ts): lifecycle events that happen to an
  * organisation outside the app (the user loses access to it, it loses or regains Pro), a reset
  * that reseeds the Dinero store and restores the configured rate limit, and the rate-limit
- * setting (a number of requests a minute, 0 or more; anything else is ignored).
+ * settings (a number of requests a minute, 0 or more; `retryAfter` true or false; anything else
+ * is ignored).
  */
 export function dineroControlHooks(
   dinero: DineroContext,
@@ -25,6 +26,7 @@ export function dineroControlHooks(
       () => dinero.store.reset(),
       () => {
         dinero.options.rateLimitPerMinute = configured.rateLimitPerMinute
+        dinero.options.retryAfter = configured.retryAfter
       },
     ],
     onSettings: [
@@ -32,6 +34,8 @@ export function dineroControlHooks(
         const limit = patch.dinero?.rateLimitPerMinute
         if (typeof limit === 'number' && Number.isFinite(limit) && limit >= 0)
           dinero.options.rateLimitPerMinute = limit
+        const retryAfter = (patch.dinero as { retryAfter?: unknown } | undefined)?.retryAfter
+        if (typeof retryAfter === 'boolean') dinero.options.retryAfter = retryAfter
       },
     ],
   }

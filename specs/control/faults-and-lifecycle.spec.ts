@@ -33,7 +33,22 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
     expect((await refresh(t, tokens.refresh_token!)).status).toBe(200)
   })
 
-  it('a 429 fault on Dinero answers code 43 with Retry-After', async () => {
+  it('a 429 fault on Dinero answers code 43 and the documented message, and no Retry-After unless it names one', async () => {
+    target = await startTarget(kind)
+    const t = target
+    const token = await tokenFor(t)
+    await control(t, 'faults', { target: 'dinero', kind: 'rate-limit', count: 1 })
+    const limited = await dineroApi(t, token).get('/v1/organizations')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBeNull()
+    expect(limited.json()).toEqual({
+      code: 43,
+      message:
+        'You have exceeded the maximum amount of 100 requests a minute pr. organization, wait a minute and continue',
+    })
+  })
+
+  it('a 429 fault on Dinero with retryAfterSeconds answers code 43 with Retry-After', async () => {
     target = await startTarget(kind)
     const t = target
     const token = await tokenFor(t)

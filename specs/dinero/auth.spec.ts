@@ -128,19 +128,44 @@ describe.each(TARGET_KINDS)('Dinero rate limit (%s)', (kind) => {
   })
   afterAll(() => target.close())
 
-  it('429 code 43 with Retry-After once the limit is used, other organisations unaffected, and 200 again after 60 s', async () => {
+  it('429 code 43 with the documented message and no Retry-After once the limit is used, other organisations unaffected, and 200 again after 60 s', async () => {
     const api = dineroApi(target, token)
     const path = `/v1/${PRO_ORGANISATION_ID}/accounts/deposit`
     for (let i = 0; i < 5; i++) expect((await api.get(path)).status).toBe(200)
     target.mock.clock.advance(10_000)
     const limited = await api.get(path)
     expect(limited.status).toBe(429)
-    expect(errorOf(limited.text).code).toBe(43)
-    expect(limited.headers.get('retry-after')).toBe('50')
+    expect(JSON.parse(limited.text)).toEqual({
+      code: 43,
+      message:
+        'You have exceeded the maximum amount of 5 requests a minute pr. organization, wait a minute and continue',
+    })
+    expect(limited.headers.get('retry-after')).toBeNull()
+    expect([...limited.headers.keys()].filter((h) => h.startsWith('x-ratelimit'))).toEqual([])
     expect((await api.get('/v1/148383/accounts/deposit')).status).toBe(200)
     expect((await api.get('/v1/organizations')).status).toBe(200)
     target.mock.clock.advance(50_000)
     expect((await api.get(path)).status).toBe(200)
+  })
+
+  it('with the retryAfter setting on (opt-in), the 429 says Retry-After: the seconds until the window has room', async () => {
+    target.mock.clock.advance(60_000)
+    const settings = (body: unknown) =>
+      target.call('connect', '/__mock/settings', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    expect((await settings({ dinero: { retryAfter: true } })).status).toBe(200)
+    const api = dineroApi(target, token)
+    const path = `/v1/${PRO_ORGANISATION_ID}/accounts/deposit`
+    for (let i = 0; i < 5; i++) await api.get(path)
+    target.mock.clock.advance(10_000)
+    const limited = await api.get(path)
+    await settings({ dinero: { retryAfter: false } })
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('50')
+    target.mock.clock.advance(60_000)
   })
 
   it('requests refused before the gate (401) do not count against the limit', async () => {

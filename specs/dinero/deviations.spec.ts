@@ -114,6 +114,19 @@ describe.each(TARGET_KINDS)('Dinero deviations (%s)', (kind) => {
   )
 
   it(
+    'dinero.rate-limit-retry-after: the 429 carries Retry-After; off → 429 without it',
+    withDeviation('dinero.rate-limit-retry-after', async (target) => {
+      const api = dineroApi(target, await tokenFor(target))
+      for (let i = 0; i < 3; i++) await api.get(`/v1/${ORG}/accounts/deposit`)
+      const deviated = await api.get(`/v1/${ORG}/accounts/deposit`)
+      expect(deviated.status).toBe(429)
+      expect(deviated.headers.get('retry-after')).toBe('60')
+      target.mock.deviations.disable('dinero.rate-limit-retry-after')
+      expect((await api.get(`/v1/${ORG}/accounts/deposit`)).headers.get('retry-after')).toBeNull()
+    }),
+  )
+
+  it(
     'dinero.ignore-timestamp: a stale Timestamp is accepted; off → 400 code 58',
     withDeviation('dinero.ignore-timestamp', async (target) => {
       const api = dineroApi(target, await tokenFor(target))
