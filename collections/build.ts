@@ -75,7 +75,7 @@ function requestOf(spec: RequestSpec): Record<string, Json> {
   if (spec.form) {
     request.body = {
       mode: 'urlencoded',
-      urlencoded: Object.entries(spec.form).map(([key, value]) => ({ key, value, type: 'text' })),
+      urlencoded: Object.entries(spec.form).map(([key, value]) => ({ key, value })),
     }
   } else if (spec.json !== undefined) {
     header.push({ key: 'Content-Type', value: 'application/json' })
