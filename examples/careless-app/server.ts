@@ -92,7 +92,8 @@ async function organizations(): Promise<{ status: number; body: unknown }> {
       access = tokens?.access_token ?? access
       continue
     }
-    // FLAW: 429 and 5xx retried at once, Retry-After ignored (client.rate-limit.retry-after,
+    // FLAW: 429 and 5xx retried at once, Retry-After ignored (client.rate-limit.backoff,
+    // client.rate-limit.retry-after,
     // client.server-error.backoff).
     if (res.status === 429 || res.status >= 500) continue
     return { status: res.status, body: { state } }

@@ -3,7 +3,9 @@ import type { Session } from './session.ts'
 
 /**
  * Calls to the Dinero API with the manners the service expects (dinero-api-errors):
- * - 429: wait at least Retry-After (seconds or an HTTP date, RFC 9110 §10.2.3), then try again;
+ * - 429: wait at least Retry-After (seconds or an HTTP date, RFC 9110 §10.2.3) when there is one;
+ *   Dinero's own 429 carries none and says "wait a minute and continue", so then back off 1 s,
+ *   2 s, 4 s … (1 + 2 + … + 32 s covers the minute) and try again;
  * - 5xx or a dropped connection: exponential backoff with a cap and a little jitter, a bounded
  *   number of times, then give up (RFC 9110 §15.6);
  * - 401: refresh once through the session (single-flight) and retry once.
@@ -20,19 +22,25 @@ export class DineroUnavailable extends Error {
 const MAX_SERVER_RETRIES = 3
 const BASE_BACKOFF_MS = 250
 const MAX_BACKOFF_MS = 4_000
-const MAX_RATE_LIMIT_WAITS = 3
+const MAX_RATE_LIMIT_WAITS = 6
+/** The first wait after a 429 without Retry-After; doubled on each further 429. */
+const RATE_LIMIT_BACKOFF_MS = 1_000
 const MAX_RETRY_AFTER_MS = 120_000
 const RETRY_AFTER_MARGIN_MS = 100
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** RFC 9110 §10.2.3: delay-seconds or an HTTP-date; dinero-api-errors says "wait a minute" when absent. */
-export function retryAfterMs(header: string | null, now = Date.now()): number {
-  if (header === null) return 60_000
+/**
+ * RFC 9110 §10.2.3: delay-seconds or an HTTP-date. Absent or unreadable, the app backs off on its
+ * own: `RATE_LIMIT_BACKOFF_MS × 2ⁿ` for the n-th wait (dinero-api-errors: "wait a minute and continue").
+ */
+export function retryAfterMs(header: string | null, attempt = 0, now = Date.now()): number {
+  const backoff = RATE_LIMIT_BACKOFF_MS * 2 ** attempt
+  if (header === null) return backoff
   const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  if (header.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
   const date = Date.parse(header)
-  return Number.isNaN(date) ? 60_000 : Math.max(0, date - now)
+  return Number.isNaN(date) ? backoff : Math.max(0, date - now)
 }
 
 export function backoffMs(attempt: number, random = Math.random): number {
@@ -65,7 +73,7 @@ export async function dineroGet(config: Config, session: Session, path: string):
       continue
     }
     if (res.status === 429) {
-      const wait = retryAfterMs(res.headers.get('retry-after'))
+      const wait = retryAfterMs(res.headers.get('retry-after'), rateLimitWaits)
       if (rateLimitWaits++ >= MAX_RATE_LIMIT_WAITS || wait > MAX_RETRY_AFTER_MS)
         throw new DineroUnavailable(429, 'Dinero rate limit: try again later')
       await sleep(wait + RETRY_AFTER_MARGIN_MS)

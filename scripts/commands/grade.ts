@@ -62,7 +62,7 @@ export const command = defineCommand({
       min: 1,
       max: 30,
       integer: true,
-      description: 'Retry-After of the injected 429',
+      description: 'Retry-After of the second injected 429 (the first has none, as Dinero sends it)',
     },
     'startup-timeout': {
       type: 'number',

@@ -23,6 +23,16 @@ export const MIN_BACKOFF_GAP_MS = 100
 export const BACKOFF_GROWTH = 1.5
 /** Timer granularity allowed on "waited at least Retry-After". */
 export const RETRY_AFTER_SLACK_MS = 10
+/**
+ * After a 429 without Retry-After, the next Dinero call must come at least this long after it.
+ * assumption: open-dinero-429-headers — Dinero's 429 says only "wait a minute and continue"
+ * (dinero-api-errors) and RFC 6585 §4 leaves the wait to the client when there is no Retry-After.
+ * Waiting out the minute passes; so does an exponential backoff that starts at 1 s. What fails is
+ * a retry within a second: a loop that spends the 100-a-minute budget every integration of the
+ * organisation shares. A bar of a full minute would fail apps that back off sensibly, so the bar
+ * is the lowest that tells a backoff from a loop.
+ */
+export const MIN_RATE_LIMIT_WAIT_MS = 1_000
 
 const pathOf = (e: JournalEntry) => e.url.split('?', 1)[0]
 const inWindow = (entries: readonly JournalEntry[], w: Window | undefined) =>
@@ -46,6 +56,27 @@ const describe = (e: JournalEntry) => {
 
 const pass = (summary: string, evidence: string[] = []) => ({ ok: true, summary, evidence })
 const fail = (summary: string, evidence: string[] = []) => ({ ok: false, summary, evidence })
+
+/** The gap between the first 429 in the window and the next Dinero call; no next call also passes. */
+function judgeWait(
+  entries: readonly JournalEntry[],
+  seen: { window: Window; call: { status: number } },
+  wantMs: number,
+  what: string,
+) {
+  const calls = dineroRequests(inWindow(entries, seen.window))
+  const limited = calls.find((e) => e.status === 429)
+  if (limited === undefined)
+    return fail('the app made no Dinero call, so no 429 was seen', calls.map(describe))
+  const next = calls.find((e) => e.seq > limited.seq)
+  const answered = `app answered ${seen.call.status}`
+  if (next === undefined) return pass(`no further Dinero call after the 429; ${answered}`)
+  const gap = next.at - limited.at
+  const evidence = [describe(limited), describe(next)]
+  return gap >= wantMs - RETRY_AFTER_SLACK_MS
+    ? pass(`next call ${gap} ms after the 429 (${what} ${wantMs} ms); ${answered}`, evidence)
+    : fail(`next call only ${gap} ms after the 429 (${what} ${wantMs} ms)`, evidence)
+}
 
 export const PROBES: readonly Probe[] = [
   {
@@ -358,25 +389,24 @@ export const PROBES: readonly Probe[] = [
     },
   },
   {
-    id: 'client.rate-limit.retry-after',
-    title: 'after a 429 the app waits at least Retry-After before its next Dinero call',
-    sources: ['RFC 6585 §4', 'RFC 9110 §10.2.3', 'dinero-api-errors', 'open-dinero-429-headers'],
+    id: 'client.rate-limit.backoff',
+    title: `after a 429 without Retry-After (as Dinero sends it) the app waits at least ${MIN_RATE_LIMIT_WAIT_MS} ms before its next Dinero call`,
+    sources: ['dinero-api-errors', 'RFC 6585 §4', 'open-dinero-429-headers'],
     scenarios: ['rate-limit'],
     judge(entries, obs) {
       if (obs.rateLimit === undefined) return fail('the rate-limit scenario did not run')
-      const calls = dineroRequests(inWindow(entries, obs.rateLimit.window))
-      const limited = calls.find((e) => e.status === 429)
-      if (limited === undefined)
-        return fail('the app made no Dinero call, so no 429 was seen', calls.map(describe))
-      const next = calls.find((e) => e.seq > limited.seq)
-      const wantMs = obs.rateLimit.retryAfterSeconds * 1000
-      const answered = `app answered ${obs.rateLimit.call.status}`
-      if (next === undefined) return pass(`no further Dinero call after the 429; ${answered}`)
-      const gap = next.at - limited.at
-      const evidence = [describe(limited), describe(next)]
-      return gap >= wantMs - RETRY_AFTER_SLACK_MS
-        ? pass(`next call ${gap} ms after the 429 (Retry-After ${wantMs} ms); ${answered}`, evidence)
-        : fail(`next call only ${gap} ms after the 429 (Retry-After ${wantMs} ms)`, evidence)
+      return judgeWait(entries, obs.rateLimit, MIN_RATE_LIMIT_WAIT_MS, 'no Retry-After; the bar')
+    },
+  },
+  {
+    id: 'client.rate-limit.retry-after',
+    title: 'after a 429 with Retry-After the app waits at least Retry-After before its next Dinero call',
+    sources: ['RFC 6585 §4', 'RFC 9110 §10.2.3', 'dinero-api-errors', 'open-dinero-429-headers'],
+    scenarios: ['rate-limit-retry-after'],
+    judge(entries, obs) {
+      const seen = obs.rateLimitRetryAfter
+      if (seen === undefined) return fail('the rate-limit-retry-after scenario did not run')
+      return judgeWait(entries, seen, seen.retryAfterSeconds * 1000, 'Retry-After')
     },
   },
   {

@@ -103,6 +103,24 @@ export async function runScenarios(
     ],
     [
       'rate-limit',
+      'one Dinero call answered 429 code 43 with no Retry-After, as Dinero answers',
+      async () => {
+        await browser.login()
+        mock.control.injectFault({ target: 'dinero', kind: 'rate-limit', count: 1 })
+        try {
+          const { window, value } = await windowed(mock, async () => {
+            const call = await browser.call('/organizations')
+            await sleep(SETTLE_MS)
+            return call
+          })
+          obs.rateLimit = { window, call: value }
+        } finally {
+          mock.control.clearFaults()
+        }
+      },
+    ],
+    [
+      'rate-limit-retry-after',
       `one Dinero call answered 429 with Retry-After: ${settings.retryAfterSeconds}`,
       async () => {
         await browser.login()
@@ -118,7 +136,7 @@ export async function runScenarios(
             await sleep(SETTLE_MS)
             return call
           })
-          obs.rateLimit = { window, retryAfterSeconds: settings.retryAfterSeconds, call: value }
+          obs.rateLimitRetryAfter = { window, retryAfterSeconds: settings.retryAfterSeconds, call: value }
         } finally {
           mock.control.clearFaults()
         }

@@ -33,7 +33,7 @@ export interface GradeOptions {
   reportsDir?: string | false
   /** Parallel app actions across access-token expiry; default 5. */
   concurrency?: number
-  /** Retry-After of the injected 429, in seconds; default 1. */
+  /** Retry-After of the second injected 429 (the first has none, as Dinero's), in seconds; default 1. */
   retryAfterSeconds?: number
   /** How long the app may take to answer its first request; default 20 000 ms. */
   startupTimeoutMs?: number
@@ -65,7 +65,14 @@ export interface AppCall {
   ms: number
 }
 
-export type ScenarioId = 'login' | 'altered-state' | 'refresh' | 'reconsent' | 'rate-limit' | 'server-error'
+export type ScenarioId =
+  | 'login'
+  | 'altered-state'
+  | 'refresh'
+  | 'reconsent'
+  | 'rate-limit'
+  | 'rate-limit-retry-after'
+  | 'server-error'
 
 export interface Observations {
   mockOrigin: string
@@ -78,7 +85,10 @@ export interface Observations {
     sequential: { window: Window; call: AppCall }
   }
   reconsent?: { window: Window; calls: AppCall[]; appState: string | undefined }
-  rateLimit?: { window: Window; retryAfterSeconds: number; call: AppCall }
+  /** A 429 as Dinero sends it: code 43, no Retry-After. */
+  rateLimit?: { window: Window; call: AppCall }
+  /** A 429 with Retry-After (the mock's opt-in; the real API was not seen sending it). */
+  rateLimitRetryAfter?: { window: Window; retryAfterSeconds: number; call: AppCall }
   serverError?: { window: Window; call: AppCall }
   /** A scenario that could not run to its end, and why. */
   errors: Partial<Record<ScenarioId, string>>

@@ -19,6 +19,7 @@ const EXPECTED_FAILURES = [
   'client.refresh.single-flight',
   'client.reconsent.no-retry',
   'client.reconsent.reported',
+  'client.rate-limit.backoff',
   'client.rate-limit.retry-after',
   'client.server-error.backoff',
 ]
@@ -65,8 +66,11 @@ describe('grading examples/careless-app (npm run grade)', () => {
     expect(failed.sort()).toEqual([...EXPECTED_FAILURES].sort())
     expect(junit).not.toContain('<error ')
     expect(junit.match(/<testcase /g)).toHaveLength(PROBES.length)
-    expect(stdout).toMatch(/^Grade: 4 passed, 10 failed$/m)
+    expect(stdout).toMatch(/^Grade: 4 passed, 11 failed$/m)
     expect(stdout).toMatch(/FAIL {2}client\.rate-limit\.retry-after: next call only \d+ ms after the 429/)
+    expect(stdout).toMatch(
+      /FAIL {2}client\.rate-limit\.backoff: next call only \d+ ms after the 429 \(no Retry-After/,
+    )
   })
 
   it('refuses to run without --app: exit 2 with a usage line', async () => {

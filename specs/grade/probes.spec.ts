@@ -220,13 +220,23 @@ describe('grader probes on made-up journals', () => {
 
   it('client.rate-limit.retry-after compares the gap after the 429 with Retry-After', () => {
     const obs = observations({
-      rateLimit: { window: all, retryAfterSeconds: 1, call: { status: 200, ms: 1 } },
+      rateLimitRetryAfter: { window: all, retryAfterSeconds: 1, call: { status: 200, ms: 1 } },
     })
     expect(verdict('client.rate-limit.retry-after', timed(dinero(0, 429), dinero(1_000, 200)), obs)).toBe(
       true,
     )
     expect(verdict('client.rate-limit.retry-after', timed(dinero(0, 429), dinero(950, 200)), obs)).toBe(false)
     expect(verdict('client.rate-limit.retry-after', timed(dinero(0, 429)), obs)).toBe(true)
+  })
+
+  it('client.rate-limit.backoff: after a 429 without Retry-After, a retry within 1 s fails; waiting 1 s or a minute, or stopping, passes', () => {
+    const obs = observations({ rateLimit: { window: all, call: { status: 200, ms: 1 } } })
+    expect(verdict('client.rate-limit.backoff', timed(dinero(0, 429), dinero(5, 200)), obs)).toBe(false)
+    expect(verdict('client.rate-limit.backoff', timed(dinero(0, 429), dinero(900, 200)), obs)).toBe(false)
+    expect(verdict('client.rate-limit.backoff', timed(dinero(0, 429), dinero(1_000, 200)), obs)).toBe(true)
+    expect(verdict('client.rate-limit.backoff', timed(dinero(0, 429), dinero(60_000, 200)), obs)).toBe(true)
+    expect(verdict('client.rate-limit.backoff', timed(dinero(0, 429)), obs)).toBe(true)
+    expect(verdict('client.rate-limit.backoff', timed(), obs)).toBe(false)
   })
 
   it('client.server-error.backoff wants few retries with growing gaps of at least 100 ms', () => {
@@ -245,7 +255,7 @@ describe('grader probes on made-up journals', () => {
 
   it('a probe whose scenario could not run is an error, not a pass', () => {
     const obs = observations({ errors: { 'rate-limit': 'the app did not answer' } })
-    const result = judge(PROBES, [], obs).find((p) => p.id === 'client.rate-limit.retry-after')
+    const result = judge(PROBES, [], obs).find((p) => p.id === 'client.rate-limit.backoff')
     expect(result).toMatchObject({
       verdict: 'error',
       summary: expect.stringContaining('the app did not answer'),
