@@ -16,6 +16,7 @@ import type { DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
+import type { EngineSend } from '../reports/outcomes.ts'
 import type { SummaryRow } from '../reports/summary.ts'
 import { runLive } from './live.ts'
 
@@ -190,11 +191,14 @@ export async function runNewmanOnMock(input: MockRunInput, { secrets }: Context)
 
 /** The same checks through the harness's own engine (what specs/checks/catalogue.spec.ts runs). */
 async function runEngine(input: MockRunInput, { secrets }: Context): Promise<number> {
-  const [{ startTarget }, { startCatalogueSession }, options] = await Promise.all([
-    import('../targets/targets.ts'),
-    import('../engine/catalogue-runner.ts'),
-    import('../../mocks/options.ts'),
-  ])
+  const [{ startTarget }, { startCatalogueSession }, options, { outcomeFromEngine }, { addExchange }] =
+    await Promise.all([
+      import('../targets/targets.ts'),
+      import('../engine/catalogue-runner.ts'),
+      import('../../mocks/options.ts'),
+      import('../reports/outcomes.ts'),
+      import('../reports/secrets.ts'),
+    ])
   const started = performance.now()
   mkdirSync(input.reports, { recursive: true })
   secrets.add(options.DEFAULT_CLIENT_SECRET)
@@ -204,12 +208,29 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
     `dinero-conformance: served mock on ${target.connect}; running ${input.checks.length} checks through the engine\n`,
   )
   try {
-    const session = await startCatalogueSession(target)
+    let sends: EngineSend[] = []
+    const session = await startCatalogueSession(target, {
+      onSend: (request, reply, ms) => {
+        sends.push({ request, ...(reply ? { reply } : {}), ms })
+        if (reply)
+          addExchange(secrets, {
+            code: reply.status,
+            text: reply.text,
+            headers: Object.fromEntries(reply.headers),
+            requestHeaders: Object.fromEntries(
+              Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]),
+            ),
+            requestBody: request.body ?? '',
+          })
+      },
+    })
     const rows: SummaryRow[] = []
     for (const [i, check] of input.checks.entries()) {
+      sends = []
       const result = await session.run(check)
-      const failures = result.failures.map((f) => `${f.step}: ${f.assertion}: ${f.detail}`)
-      rows.push({ check, passed: result.passed, failures })
+      const outcome = outcomeFromEngine(check, result, sends)
+      const failures = outcome.failures
+      rows.push(outcome)
       const first = result.passed ? '' : `  — ${secrets.redact(failures[0] ?? '')}`
       console.log(
         `${result.passed ? '✓' : '✗'} [${String(i + 1).padStart(2)}/${input.checks.length}] ${check.id}${first}`,

@@ -3,7 +3,7 @@ import { checkSchemas } from '../../collections/model/schemas.ts'
 import type { Check } from '../../collections/model/types.ts'
 import { mockVariables } from '../../collections/model/variables.ts'
 import type { Target } from '../targets/targets.ts'
-import { type CheckResult, runCheck, runStep, type Send } from './run.ts'
+import { type CheckResult, type HttpReply, type HttpRequest, runCheck, runStep, type Send } from './run.ts'
 
 /**
  * Runs the catalogue against a mock target the way Newman runs the collection: setup first,
@@ -24,8 +24,31 @@ export interface CatalogueSession {
   run(check: Check): Promise<CheckResult>
 }
 
-export async function startCatalogueSession(target: Target): Promise<CatalogueSession> {
-  const send = sendVia(target)
+export interface SessionOptions {
+  /** Every request sent and its reply (undefined when none came), for reports that show them. */
+  onSend?: (request: HttpRequest, reply: HttpReply | undefined, ms: number) => void
+}
+
+function observed(send: Send, onSend: SessionOptions['onSend']): Send {
+  if (onSend === undefined) return send
+  return async (request) => {
+    const started = performance.now()
+    try {
+      const reply = await send(request)
+      onSend(request, reply, performance.now() - started)
+      return reply
+    } catch (e) {
+      onSend(request, undefined, performance.now() - started)
+      throw e
+    }
+  }
+}
+
+export async function startCatalogueSession(
+  target: Target,
+  options: SessionOptions = {},
+): Promise<CatalogueSession> {
+  const send = observed(sendVia(target), options.onSend)
   const base: Record<string, string> = mockVariables({
     connect: target.connect,
     api: target.api,

@@ -186,3 +186,51 @@ export function failureLine(o: CheckOutcome): string {
   if (first) return whatHappened(first)
   return o.failures[0] ?? 'failed'
 }
+
+/** What the engine sent for one step and what came back (scripts/engine/catalogue-runner.ts `onSend`). */
+export interface EngineSend {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string }
+  reply?: { status: number; headers: Headers; text: string }
+  ms: number
+}
+
+/**
+ * The outcome of one check run by the engine: its sends are its steps in order (one request per
+ * step, mockSteps on the mock), each step's failures are the engine's for that step name.
+ */
+export function outcomeFromEngine(
+  check: Check,
+  result: { passed: boolean; failures: { step: string; assertion: string; detail: string }[] },
+  sends: readonly EngineSend[],
+  steps: readonly Step[] = mockSteps(check),
+): CheckOutcome {
+  const exchanges = sends.map((s, i): Exchange => {
+    const spec = steps[i]
+    const name = spec?.name ?? `request ${i + 1}`
+    const responseHeaders: Record<string, string> = {}
+    s.reply?.headers.forEach((v, k) => {
+      responseHeaders[k] = v
+    })
+    return {
+      step: name,
+      ...(spec ? { spec } : {}),
+      method: s.request.method,
+      url: s.request.url,
+      ...(s.reply ? { status: s.reply.status } : {}),
+      requestHeaders: Object.fromEntries(
+        Object.entries(s.request.headers).map(([k, v]) => [k.toLowerCase(), v]),
+      ),
+      requestBody: s.request.body ?? '',
+      responseHeaders,
+      responseBody: s.reply?.text ?? '',
+      failures: result.failures.filter((f) => f.step === name).map((f) => `${f.assertion}: ${f.detail}`),
+      durationMs: s.ms,
+    }
+  })
+  return {
+    check,
+    passed: result.passed,
+    failures: result.failures.map((f) => `${f.step}: ${f.assertion}: ${f.detail}`),
+    exchanges,
+  }
+}

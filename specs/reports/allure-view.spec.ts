@@ -20,7 +20,7 @@ import { SecretSet } from '../../scripts/live/secrets.ts'
  */
 const CHROMIUM = '/usr/bin/chromium'
 const DEVIATION = 'client-auth.basic-unsupported'
-const broken = DEVIATIONS[DEVIATION].breaks
+const broken: readonly string[] = DEVIATIONS[DEVIATION].breaks
 const failing = catalogue.filter((c) => broken.includes(c.id))
 const ARTIFACTS = join('reports', 'allure-view')
 
