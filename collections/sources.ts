@@ -138,6 +138,12 @@ export const SOURCES: readonly Source[] = [
       'Captured Dinero bodies: the camelCase error body (`code`, `message`, `validationErrors`, …) of code 65, and an invoice read model with offset-less datetimes, a 16-hex-digit TimeStamp and a draft `Number` of long.MaxValue.',
   },
   {
+    id: 'apaq-dinero-error-handler',
+    url: 'https://github.com/Apaq/dinero-java/blob/7e448555ebca76a182aab941c8c4e29581528d06/src/main/java/com/previsto/dinero/ErrorHandler.java',
+    establishes:
+      'A client that talked to the real API notes "Dinero just throws HTML back at 404\'s" and does not parse them as JSON, while it maps the JSON codes 40, 63 and 65 to not-found.',
+  },
+  {
     id: 'manyfold-dinero-tests',
     url: 'https://github.com/manyfold-dk/manyfold-platform',
     establishes:

@@ -11,6 +11,7 @@ import { dineroControlHooks } from './dinero/control-hooks.ts'
 import { dineroRoutes } from './dinero/routes.ts'
 import { seedDinero } from './dinero/seed.ts'
 import { createDineroStore, type DineroStore } from './dinero/store.ts'
+import { unknownDineroRouteHandler } from './dinero/unknown-route.ts'
 import { createFaults } from './faults.ts'
 import { createJournal, type Journal } from './journal.ts'
 import { type MockOptions, type ResolvedMockOptions, resolveOptions } from './options.ts'
@@ -85,7 +86,7 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
   const routes = [...connectRoutes(connect), ...controlRoutes(control, controlDeps), ...dineroRoutes(dinero)]
 
   return {
-    handlers: toHandlers(routes, runtime),
+    handlers: [...toHandlers(routes, runtime), unknownDineroRouteHandler(routes, runtime, deviations)],
     routes,
     runtime,
     store: { connect: connectStore, dinero: dineroStore },

@@ -205,6 +205,10 @@ export const DEVIATIONS = {
     description: 'the 429 carries Retry-After, which the real API was not seen sending',
     breaks: [],
   },
+  'dinero.unknown-route-json': {
+    description: 'an unknown Dinero route answers 404 JSON code 40, like a missing entity, not an HTML 404',
+    breaks: [],
+  },
   'dinero.ignore-timestamp': {
     description: 'updates with a stale Timestamp are accepted',
     breaks: ['dinero.invoices.stale-timestamp'],

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
+import { unknownDineroRoute } from '../dinero/unknown-route.ts'
 import { dispatch } from '../routes.ts'
 import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.ts'
 import { createRouteIndex, type Match } from './route-index.ts'
@@ -180,8 +181,16 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       if (known && isDineroPath(url.pathname))
         dineroError(res, 405, 45, `The requested resource does not support http method '${method}'.`)
       else if (known) jsonError(res, 405, { error: 'method_not_allowed' })
-      else if (isDineroPath(url.pathname)) jsonError(res, 404, { code: 40, message: 'Not found' })
-      else jsonError(res, 404, { error: 'not_found', error_description: `no endpoint at ${url.pathname}` })
+      else if (isDineroPath(url.pathname)) {
+        // An HTML 404, not a missing entity's code 40 (dinero/unknown-route.ts).
+        const page = unknownDineroRoute(mock.deviations)
+        const text = await page.text()
+        res.writeHead(page.status, {
+          'content-type': page.headers.get('content-type') ?? 'text/html',
+          'content-length': Buffer.byteLength(text),
+        })
+        res.end(method === 'HEAD' ? undefined : text)
+      } else jsonError(res, 404, { error: 'not_found', error_description: `no endpoint at ${url.pathname}` })
       return
     }
     let body: Buffer | undefined

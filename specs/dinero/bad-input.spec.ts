@@ -84,3 +84,37 @@ describe.each(TARGET_KINDS)('Dinero request bodies (%s)', (kind) => {
     expect(errorOf(reply.text).validationErrors).toHaveProperty(['ProductLines[0].AccountNumber'])
   })
 })
+
+/** apaq-dinero-error-handler, dinero-api-errors: no such endpoint is not the same answer as no such entity. */
+describe.each(TARGET_KINDS)('Dinero unknown routes (%s)', (kind) => {
+  let target: Target
+  let api: DineroApi
+  beforeAll(async () => {
+    target = await startTarget(kind)
+    api = await dineroSession(target)
+  })
+  afterAll(() => target.close())
+
+  it.each([`/v1/${ORG}/nonexistent`, `/v1/${ORG}/contacts/a/b/c`, '/v9/organizations'])(
+    'GET %s (no such route) → 404 text/html, not JSON code 40',
+    async (path) => {
+      const reply = await api.get(path)
+      expect(reply.status).toBe(404)
+      expect(reply.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(() => JSON.parse(reply.text)).toThrow()
+    },
+  )
+
+  it('GET a missing invoice on a known route → 404 JSON code 40, unlike an unknown route', async () => {
+    const reply = await api.get(`/v1/${ORG}/invoices/00000000-0000-0000-0000-000000000000`)
+    expect(reply.status).toBe(404)
+    expect(reply.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(errorOf(reply.text).code).toBe(40)
+  })
+
+  it('a known route with a method it does not take → 405 code 45, not a 404', async () => {
+    const reply = await api.raw('PATCH', `/v1/${ORG}/contacts`, '{}')
+    expect(reply.status).toBe(405)
+    expect(errorOf(reply.text).code).toBe(45)
+  })
+})

@@ -127,6 +127,19 @@ describe.each(TARGET_KINDS)('Dinero deviations (%s)', (kind) => {
   )
 
   it(
+    'dinero.unknown-route-json: an unknown route answers 404 JSON code 40 like a missing entity; off → HTML 404',
+    withDeviation('dinero.unknown-route-json', async (target) => {
+      const api = dineroApi(target, await tokenFor(target))
+      const deviated = await api.get(`/v1/${ORG}/nonexistent`)
+      expect(deviated.status).toBe(404)
+      expect(deviated.json()).toEqual({ code: 40, message: 'Not found' })
+      target.mock.deviations.disable('dinero.unknown-route-json')
+      const faithful = await api.get(`/v1/${ORG}/nonexistent`)
+      expect(faithful.headers.get('content-type')).toMatch(/^text\/html/)
+    }),
+  )
+
+  it(
     'dinero.ignore-timestamp: a stale Timestamp is accepted; off → 400 code 58',
     withDeviation('dinero.ignore-timestamp', async (target) => {
       const api = dineroApi(target, await tokenFor(target))

@@ -269,12 +269,12 @@ const clientEndpointCheck: Check = (sent, got) => {
 }
 
 /** Introspection (duende-introspection-endpoint): as revocation, but a caller it does not accept is a bare 401. */
-const introspectionCheck: Check = (sent, got) => {
+const introspectionCheck: Check = (sent, got, origin) => {
   if (got.status === 401) {
     expect(got.text).toBe('')
     return
   }
-  clientEndpointCheck(sent, got)
+  clientEndpointCheck(sent, got, origin)
 }
 
 /** Discovery and JWKS: 200 JSON on GET; the adapter's JSON 404/405 otherwise. */
@@ -283,11 +283,18 @@ const discoveryCheck: Check = (sent, got) => {
   if (sent.method !== 'HEAD') expect(isJson(got)).toBe(true)
 }
 
-/** Dinero (apaq-dinero-fixtures): camelCase `{code, message}`; 401 also says WWW-Authenticate. */
+/**
+ * Dinero (apaq-dinero-fixtures): camelCase `{code, message}`; 401 also says WWW-Authenticate; a
+ * path no route takes is an HTML 404 (apaq-dinero-error-handler), not a JSON code 40.
+ */
 const dineroCheck: Check = (sent, got) => {
   if (got.status < 400) return
   if (got.status === 401) expect(got.headers.get('www-authenticate') ?? '').toMatch(/^Bearer/)
   if (sent.method === 'HEAD') return
+  if (got.status === 404 && (got.headers.get('content-type') ?? '').startsWith('text/html')) {
+    expect(got.text).toContain('404')
+    return
+  }
   expect(isJson(got), `${got.status} ${got.text}`).toBe(true)
   const body = parse(got)
   expect(typeof body.code, got.text).toBe('number')
