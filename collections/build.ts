@@ -420,8 +420,25 @@ function checkFolder(check: Check): PostmanItem {
   return {
     name: check.id,
     description: checkDescription(check),
-    item: steps.map((s, i) => stepItem(check.id, s, i, clear)),
+    item: steps.map((s, i) =>
+      i < (check.mockPrelude?.length ?? 0)
+        ? poolable(stepItem(check.id, s, i, clear))
+        : stepItem(check.id, s, i, clear),
+    ),
   }
+}
+
+/**
+ * A prelude step stands in for the pool: when `dinero-conformance login` hands the check its
+ * pooled code (environment `pooled`), the step is not sent and the pooled values are used.
+ */
+function poolable(item: PostmanItem): PostmanItem {
+  const skip = "if (pm.environment.get('pooled')) { pm.execution.skipRequest(); }"
+  const event = [...(item.event ?? [])]
+  const pre = event.find((e) => e.listen === 'prerequest')
+  if (pre) pre.script = { ...pre.script, exec: [skip, ...pre.script.exec] }
+  else event.unshift({ listen: 'prerequest', script: { type: 'text/javascript', exec: [skip] } })
+  return { ...item, event }
 }
 
 export interface BuildCollectionOptions {

@@ -1,28 +1,39 @@
 /**
- * `dinero-conformance login`: obtains the grant the live checks use (docs/LIVE.md):
+ * `dinero-conformance login`: one sign-in at Visma Connect, many codes (docs/LIVE.md):
  * 1. builds and prints the authorize link (state, nonce, PKCE S256, response_mode=form_post),
  *    probes it once without a session — an IdP error page means the redirect_uri (or
  *    client/scopes) is not registered exactly — and opens a browser where a display exists;
- * 2. waits on the loopback redirect_uri; a wrong or missing state is refused there and its code
- *    is never used;
- * 3. runs the live-interactive checks around the real exchange, in the only safe order: a JSON
- *    token request with the real code (must be refused without burning the code), the form
- *    exchange, then a replay of the code (must be invalid_grant; a code replay does not revoke
- *    the tokens at Visma);
- * 4. stores the tokens atomically (0600, lock held), lists the organisations and saves the default.
+ * 2. the loopback redirect_uri holds the browser after each answer and sends it straight back to
+ *    /connect/authorize with prompt=none and fresh state, nonce and PKCE values: IdentityServer
+ *    issues codes silently to a signed-in user who has consented (oidc-core §3.1.2.1), so the
+ *    catalogue's pooled checks each get a code of their own without another click. A wrong or
+ *    missing state is refused there and its code is never used;
+ * 3. runs the pooled checks through Newman, each with its code and the values it was requested
+ *    with as environment values, inside the codes' 300 s lifetime (duende-client-defaults);
+ * 4. runs the checks that replay a refresh token on throw-away grants (`--no-destructive` skips
+ *    them), and only then takes the grant it stores through one more silent authorize;
+ * 5. stores the tokens atomically (0600, lock held), lists the organisations and saves the default,
+ *    then runs the pooled checks that need an organisation.
  */
 import { spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
 import { createInterface } from 'node:readline/promises'
-import { findCheck } from '../../collections/catalogue/index.ts'
-import { checkSchemas } from '../../collections/model/schemas.ts'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { type Check, runsInLogin } from '../../collections/model/types.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { exitOnSignals } from '../cli/exit.ts'
-import { runCheck, type Send } from '../engine/run.ts'
 import type { Environment } from '../env.ts'
 import { HarnessError } from '../errors.ts'
-import { listenForCallback } from '../live/callback-server.ts'
+import { type CodeBroker, type Received, startCodeBroker } from '../live/callback-server.ts'
+import {
+  callbackFailures,
+  codeRequest,
+  exchangeCode,
+  expand,
+  INTERACTION_ERRORS,
+  type PooledRequest,
+} from '../live/code-pool.ts'
 import { hasDisplay, type LiveConfig, liveVariables, loadConfig } from '../live/config.ts'
+import type { SecretSet } from '../live/secrets.ts'
 import { installConsoleRedaction } from '../live/secrets.ts'
 import { type TokenAnswer, TokenStore } from '../live/token-store.ts'
 import { CONNECTION_FLAGS, configFlags } from './live.ts'
@@ -33,6 +44,11 @@ export const command = defineCommand({
   flags: {
     ...CONNECTION_FLAGS,
     'no-open': { type: 'boolean', description: 'print the authorize link without opening a browser' },
+    'no-destructive': {
+      type: 'boolean',
+      description:
+        'skip the refresh-replay checks (they run on throw-away grants before the stored one is taken)',
+    },
     timeout: {
       type: 'number',
       value: '<s>',
@@ -44,7 +60,15 @@ export const command = defineCommand({
   },
   notes: ['Configuration (DINERO_CLIENT_ID, DINERO_CLIENT_SECRET, DINERO_REDIRECT_URI, …): docs/LIVE.md'],
   run: (values, context) =>
-    login({ config: configFlags(values), open: !values['no-open'], timeoutSeconds: values.timeout }, context),
+    login(
+      {
+        config: configFlags(values),
+        open: !values['no-open'],
+        destructive: !values['no-destructive'],
+        timeoutSeconds: values.timeout,
+      },
+      context,
+    ),
 })
 
 interface Organisation {
@@ -53,9 +77,10 @@ interface Organisation {
   IsPro: boolean
 }
 
-const b64url = (bytes: Buffer) => bytes.toString('base64url')
-/** The catalogue's live-interactive check that needs the fresh code (collections/catalogue/). */
-const EXCHANGE_CHECK = 'connect.code.exchange-safe-order'
+/** The person's own sign-in answers this check first: its code is asked for with a person present. */
+const FIRST_CHECK = 'connect.code.exchange-safe-order'
+/** The default authorize request: the one the stored grant comes from. */
+const GRANT_REQUEST = { responseMode: 'form_post', pkce: true, nonce: true } as const
 
 function openBrowser(link: string, env: Environment): void {
   if (!hasDisplay(env)) return
@@ -122,7 +147,63 @@ async function chooseOrganisation(
 export interface LoginInput {
   config: ReturnType<typeof configFlags>
   open: boolean
+  /** Run the refresh-replay checks on throw-away grants before the stored grant is taken. */
+  destructive: boolean
   timeoutSeconds: number
+}
+
+interface PooledCode {
+  check: Check
+  request: PooledRequest
+  received: Received
+}
+
+interface Outcome {
+  check: Check
+  passed: boolean
+  failures: string[]
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1)
+
+function refusal(received: Received, why: string): HarnessError | undefined {
+  const { error, error_description: description, code } = received.fields
+  if (error === undefined && code !== undefined) return undefined
+  return new HarnessError(
+    'HARNESS_AUTHORIZE_FAILED',
+    `the authorisation ${why} ended with ${error ?? 'no code'}${description ? ` (${description})` : ''}${error === 'access_denied' ? ': consent was refused' : ''}${error !== undefined && INTERACTION_ERRORS.has(error) ? ': Visma Connect wants the person to sign in again; run dinero-conformance login once more' : ''}`,
+  )
+}
+
+/**
+ * A code without a click: the held browser goes back to /connect/authorize with prompt=none.
+ * When Visma Connect answers that a person must act (login_required, consent_required,
+ * interaction_required; oidc-core §3.1.2.6), the person is asked once more in the same browser
+ * window — once per login — and the answer is waited for as long as the first sign-in.
+ */
+async function silentCode(
+  broker: CodeBroker,
+  config: LiveConfig,
+  secrets: SecretSet,
+  pool: NonNullable<Check['pool']>,
+  why: string,
+  fallback: { used: boolean; timeoutMs: number },
+): Promise<{ request: PooledRequest; received: Received }> {
+  let request = codeRequest(config, pool, 'none', secrets)
+  let received = await broker.next(request.url, request.values.state!, 60_000)
+  const error = received.fields.error
+  if (error !== undefined && INTERACTION_ERRORS.has(error) && !fallback.used) {
+    fallback.used = true
+    console.log(
+      `the silent authorize ${why} answered ${error}: Visma Connect wants the person again. Sign in (and consent) once more in the browser window (up to ${seconds(fallback.timeoutMs)} s)…`,
+    )
+    request = codeRequest(config, pool, undefined, secrets)
+    received = await broker.next(request.url, request.values.state!, fallback.timeoutMs)
+  }
+  const refused = refusal(received, why)
+  if (refused) throw refused
+  secrets.add(received.fields.code)
+  return { request, received }
 }
 
 export async function login(input: LoginInput, { env, secrets }: Context): Promise<number> {
@@ -131,115 +212,151 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
   const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
-  const timeout = input.timeoutSeconds
+  const timeoutMs = input.timeoutSeconds * 1000
 
-  const state = b64url(randomBytes(24))
-  const nonce = b64url(randomBytes(24))
-  const verifier = b64url(randomBytes(48))
-  const challenge = b64url(createHash('sha256').update(verifier).digest())
-  secrets.add(verifier)
+  const pooled = catalogue.filter((c) => runsInLogin(c, input.destructive))
+  const first = pooled.find((c) => c.id === FIRST_CHECK)
+  const destructive = pooled.filter((c) => c.needs.includes('revokes-all-access'))
+  const needOrganisation = pooled.filter((c) => c.needs.includes('organisation') && !destructive.includes(c))
+  const codeChecks = pooled.filter(
+    (c) => c !== first && !destructive.includes(c) && !needOrganisation.includes(c),
+  )
 
-  const callback = await listenForCallback({
+  const broker = await startCodeBroker({
     redirectUri: config.redirectUri,
-    state,
     onIgnored: (why) =>
       console.log(`rejected a callback with a ${why} (not started by this login); no token request made`),
   })
   const store = TokenStore.open(config.tokenStore)
+  const fallback = { used: false, timeoutMs }
+  const silent = (pool: NonNullable<Check['pool']>, why: string) =>
+    silentCode(broker, config, secrets, pool, why, fallback)
   try {
-    const link = `${config.connectUrl}/connect/authorize?${new URLSearchParams({
-      client_id: config.clientId,
-      redirect_uri: config.redirectUri,
-      response_type: 'code',
-      response_mode: 'form_post',
-      scope: config.scopes,
-      state,
-      nonce,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    })}`
+    // The sign-in asks for every scope the pool will ask for, so the consent given once covers
+    // each silent request (IdentityServer answers consent_required for a scope not consented to).
+    const scopes = new Set(config.scopes.split(' '))
+    for (const c of pooled)
+      for (const s of expand(c.pool?.scope ?? '{{scopes}}', { scopes: config.scopes }).split(' '))
+        scopes.add(s)
+    const firstRequest = codeRequest(
+      config,
+      { ...(first?.pool ?? GRANT_REQUEST), scope: [...scopes].join(' ') },
+      undefined,
+      secrets,
+    )
+    // Listening for this state before the link is shown: an answer can come back at once.
+    const firstAnswer = broker.answer(firstRequest.values.state!, timeoutMs)
+    firstAnswer.catch(() => {})
     console.log('Open this link in a browser and sign in to Visma Connect:')
-    console.log(`  ${link}`)
-    await probeAuthorize(link, config)
-    console.log(`Waiting for the answer on ${config.redirectUri} (up to ${timeout} s)…`)
-    if (input.open) openBrowser(link, env)
-
-    let timer: NodeJS.Timeout | undefined
-    const { code, iss } = await Promise.race([
-      callback.result,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new HarnessError(
-                'HARNESS_LOGIN_TIMEOUT',
-                `no answer on ${config.redirectUri} within ${timeout} s`,
-              ),
-            ),
-          timeout * 1000,
-        )
-      }),
-    ]).finally(() => clearTimeout(timer))
-    await callback.close()
-    secrets.add(code)
+    console.log(`  ${firstRequest.url}`)
+    await probeAuthorize(firstRequest.url, config)
+    console.log(`Waiting for the answer on ${config.redirectUri} (up to ${input.timeoutSeconds} s)…`)
+    if (input.open) openBrowser(firstRequest.url, env)
+    const received = await firstAnswer
+    const firstAt = Date.now()
+    const refused = refusal(received, 'at sign-in')
+    if (refused) throw refused
+    secrets.add(received.fields.code)
+    const iss = received.fields.iss
     if (iss !== undefined && iss !== config.connectUrl)
       throw new HarnessError(
         'HARNESS_ISSUER_MISMATCH',
         `the answer names issuer ${iss}, not ${config.connectUrl} (RFC 9207): not exchanging the code`,
       )
 
-    // The catalogue's live-interactive check, in its safe order: a JSON body first (refused
-    // before the code is read, so the code survives), the real form exchange, then
-    // a replay of the code (invalid_grant; the tokens already issued stay valid).
-    // The grant is stored the moment the form exchange answers, before the replay is sent.
-    const check = findCheck(EXCHANGE_CHECK)
-    let answer: (TokenAnswer & { refresh_token?: string }) | undefined
-    const send: Send = async (req) => {
-      const res = await fetch(req.url, {
-        method: req.method,
-        headers: { ...req.headers, accept: 'application/json' },
-        ...(req.body === undefined ? {} : { body: req.body }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(30_000),
+    // The pool: one code per check, each asked for silently in the signed-in browser session.
+    const codes: PooledCode[] = first ? [{ check: first, request: firstRequest, received }] : []
+    for (const check of codeChecks) codes.push({ check, ...(await silent(check.pool!, `for ${check.id}`)) })
+    console.log(`pooled ${codes.length} code(s) from one sign-in in ${seconds(Date.now() - firstAt)} s`)
+
+    // Loaded only now: Newman is heavy, and the guards above must answer fast.
+    const [{ runPooledNewman }, { buildCollection }] = await Promise.all([
+      import('../live/newman-live.ts'),
+      import('../../collections/build.ts'),
+    ])
+    const collection = buildCollection()
+    const outcomes: Outcome[] = []
+    const run = async ({ check, request, received: answer }: PooledCode, organizationId: string) => {
+      const values = { ...request.values, code: answer.fields.code! }
+      const failures = callbackFailures(check, request.responseMode, answer, {
+        ...values,
+        connectUrl: config.connectUrl,
+        redirectUri: config.redirectUri,
       })
-      const text = await res.text()
-      let json: Record<string, unknown> | undefined
-      try {
-        json = JSON.parse(text) as Record<string, unknown>
-      } catch {}
-      secrets.addTokenResponse(json)
-      if (res.status === 200 && answer === undefined && typeof json?.access_token === 'string') {
-        answer = json as TokenAnswer
-        if (typeof answer.refresh_token === 'string') {
-          store.saveNew({
-            issuer: config.connectUrl,
-            clientId: config.clientId,
-            answer: answer as TokenAnswer & { refresh_token: string },
-            lifetimeDays: config.refreshLifetimeDays,
-          })
+      const environment: Record<string, string> = {
+        ...liveVariables(config, organizationId),
+        // Live there is one client: it plays the mock's PKCE and refresh clients too.
+        pkceClientId: config.clientId,
+        refreshClientId: config.clientId,
+        ...values,
+        ...Object.fromEntries(Object.entries(answer.fields).map(([k, v]) => [`callback_${k}`, v])),
+        pooled: '1',
+      }
+      let collectionVariables: Record<string, string> | undefined
+      const into = check.pool?.grantInto
+      if (into !== undefined) {
+        // A throw-away grant: this code is exchanged for this check alone.
+        const tokens = await exchangeCode(config, values.code, values, secrets)
+        environment[into] = tokens.refresh_token ?? ''
+        if (into === 'refreshToken') {
+          environment.accessToken = tokens.access_token
+          collectionVariables = { refreshToken: environment[into]!, accessToken: tokens.access_token }
         }
       }
-      return { status: res.status, headers: res.headers, text }
+      const verdict = await runPooledNewman({
+        collection,
+        environment,
+        ...(collectionVariables ? { collectionVariables } : {}),
+        checkId: check.id,
+        secrets,
+      })
+      const outcome = {
+        check,
+        passed: verdict.passed && failures.length === 0,
+        failures: [...failures, ...verdict.failures],
+      }
+      outcomes.push(outcome)
+      console.log(`${outcome.passed ? '✓' : '✗'} ${check.id}: ${check.title}`)
+      for (const f of outcome.failures) console.log(`    ${secrets.redact(f)}`)
     }
-    const result = await runCheck(
-      check,
-      { ...liveVariables(config, ''), code, codeVerifier: verifier },
-      send,
-      checkSchemas,
-      'live',
+    for (const code of codes) await run(code, config.organizationId ?? '')
+    console.log(
+      `the pooled checks used their codes within ${seconds(Date.now() - firstAt)} s of the first (a code lives 300 s)`,
     )
-    console.log(`${result.passed ? '✓' : '✗'} ${check.id}: ${check.title}`)
-    for (const f of result.failures) console.log(`    ${f.step}: ${f.assertion}: ${secrets.redact(f.detail)}`)
-    if (answer === undefined || typeof answer.access_token !== 'string')
-      throw new HarnessError(
-        'HARNESS_CODE_EXCHANGE_FAILED',
-        'the code exchange failed: check the client secret and redirect_uri, then run dinero-conformance login again',
-      )
+
+    // Replays revoke "all access for the client/user" at Visma (visma-connect-tokens), which
+    // includes any grant issued before the replay: so these run on throw-away grants first,
+    // each code asked for after the previous replay, and the grant login stores is taken only
+    // afterwards, by one more silent authorize in the same browser session.
+    for (const check of destructive)
+      await run({ check, ...(await silent(check.pool!, `for ${check.id}`)) }, '')
+
+    const why = destructive.length > 0 ? 'after the refresh-token replay' : 'for the grant to store'
+    const grantCode = await silent(GRANT_REQUEST, why).catch((e: unknown) => {
+      if (destructive.length > 0 && e instanceof HarnessError)
+        throw new HarnessError(
+          e.code,
+          `the silent authorize after the refresh-token replay failed, so no grant is stored: ${e.message}. Run dinero-conformance login once more and sign in (add --no-destructive to keep the replay checks out)`,
+        )
+      throw e
+    })
+    const answer = await exchangeCode(
+      config,
+      grantCode.received.fields.code!,
+      grantCode.request.values,
+      secrets,
+    )
     if (typeof answer.refresh_token !== 'string')
       throw new HarnessError(
         'HARNESS_NO_REFRESH_TOKEN',
         'no refresh token came back: enable offline access for the Visma Connect app and include offline_access in DINERO_SCOPES',
       )
+    store.saveNew({
+      issuer: config.connectUrl,
+      clientId: config.clientId,
+      answer: answer as TokenAnswer & { refresh_token: string },
+      lifetimeDays: config.refreshLifetimeDays,
+    })
     console.log(`tokens stored in ${config.tokenStore}`)
 
     const orgs = await fetch(`${config.apiUrl}/v1/organizations?fields=Name,Id,IsPro`, {
@@ -262,14 +379,20 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
     if (chosen !== undefined) {
       store.setOrganization(chosen)
       console.log(`default organisation: ${chosen}`)
+      for (const check of needOrganisation)
+        await run({ check, ...(await silent(check.pool!, `for ${check.id}`)) }, chosen)
     }
-    if (!result.passed) {
-      console.error(`${check.id} failed; the grant is stored anyway`)
+    broker.finish('Login received', 'You can close this tab and return to the terminal.')
+
+    const failed = outcomes.filter((o) => !o.passed)
+    console.log(`${outcomes.length - failed.length} of ${outcomes.length} pooled check(s) passed`)
+    if (failed.length > 0) {
+      console.error(`${failed.map((o) => o.check.id).join(', ')} failed; the grant is stored anyway`)
       return 1
     }
     return 0
   } finally {
-    await callback.close()
+    await broker.close()
     store.release()
   }
 }

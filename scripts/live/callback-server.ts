@@ -166,3 +166,146 @@ export async function listenForCallback(input: {
       }),
   }
 }
+
+/** One answer on the redirect_uri, as the browser delivered it. */
+export interface Received {
+  method: 'GET' | 'POST'
+  /** The query (response_mode=query) or form (form_post) fields, exactly as received. */
+  fields: Record<string, string>
+}
+
+/**
+ * The redirect_uri listener of a pooled login: after the person signs in once, every answer with
+ * a known state is held open, and the next authorize request is sent to the same browser as a
+ * 303 to `/connect/authorize` (prompt=none), so IdentityServer issues the next code silently
+ * under the session it just established (oidc-core §3.1.2.1; duende-authorize-result). The held
+ * browser finally gets a page from `finish`.
+ * - answers with an unknown, wrong or missing state get a 400 page and are ignored;
+ * - `error=…` with a known state is handed back like a code, so the caller can tell
+ *   login_required / consent_required / interaction_required from a refusal.
+ */
+export interface CodeBroker {
+  /** Waits for the answer carrying `state` (the person's own sign-in, or a redirect sent by `next`). */
+  answer(state: string, timeoutMs: number): Promise<Received>
+  /** Sends the held browser to `authorizeUrl` and waits for the answer carrying `state`. */
+  next(authorizeUrl: string, state: string, timeoutMs: number): Promise<Received>
+  /** Answers the held browser with a page. */
+  finish(title: string, text: string): void
+  close(): Promise<void>
+}
+
+export async function startCodeBroker(input: {
+  redirectUri: string
+  onIgnored?: (why: string) => void
+}): Promise<CodeBroker> {
+  const target = loopbackTarget(input.redirectUri)
+  const waiting = new Map<string, (r: Received) => void>()
+  let held: ServerResponse | undefined
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://loopback')
+    if (url.pathname !== target.path) {
+      page(res, 404, 'Not found', 'This is the dinero-conformance login listener.')
+      return
+    }
+    let params: URLSearchParams
+    if (req.method === 'GET') params = url.searchParams
+    else if (req.method === 'POST') {
+      const type = req.headers['content-type'] ?? ''
+      if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+        page(res, 415, 'Unsupported', 'Expected a form post.')
+        return
+      }
+      params = new URLSearchParams(await readBody(req))
+    } else {
+      res.writeHead(405, { allow: 'GET, POST' }).end()
+      return
+    }
+    const state = params.get('state')
+    const known = [...waiting.keys()].find((s) => sameState(s, state))
+    if (known === undefined) {
+      page(
+        res,
+        400,
+        'Rejected',
+        'The state parameter is missing or does not match this login; the response was ignored.',
+      )
+      input.onIgnored?.(state === null ? 'missing state' : 'wrong state')
+      return
+    }
+    if (held !== undefined) page(held, 409, 'Superseded', 'Another answer arrived; see the terminal.')
+    held = res
+    const resolve = waiting.get(known)!
+    waiting.delete(known)
+    resolve({ method: req.method, fields: Object.fromEntries(params) })
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) page(res, 400, 'Bad request', 'The request could not be read.')
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES')
+        reject(
+          new HarnessError(
+            'HARNESS_PORT_IN_USE',
+            `cannot listen on ${target.host}:${target.port} for the redirect_uri ${input.redirectUri} (${e.code === 'EACCES' ? 'permission denied' : 'port in use'}): stop what uses it, or register another loopback redirect_uri in the Visma Connect app and set DINERO_REDIRECT_URI to it`,
+          ),
+        )
+      else reject(e)
+    })
+    server.listen(target.port, target.host, () => resolve())
+  })
+
+  const answer = (state: string, timeoutMs: number): Promise<Received> => {
+    let timer: NodeJS.Timeout | undefined
+    return new Promise<Received>((resolve, reject) => {
+      waiting.set(state, resolve)
+      timer = setTimeout(() => {
+        waiting.delete(state)
+        reject(
+          new HarnessError(
+            'HARNESS_LOGIN_TIMEOUT',
+            `no answer on ${input.redirectUri} within ${Math.round(timeoutMs / 1000)} s`,
+          ),
+        )
+      }, timeoutMs)
+    }).finally(() => clearTimeout(timer))
+  }
+
+  return {
+    answer,
+    next(authorizeUrl, state, timeoutMs) {
+      const res = held
+      if (res === undefined)
+        return Promise.reject(
+          new HarnessError(
+            'HARNESS_AUTHORIZE_FAILED',
+            'the browser is no longer waiting on the redirect_uri',
+          ),
+        )
+      held = undefined
+      const answered = answer(state, timeoutMs)
+      res.writeHead(303, {
+        location: authorizeUrl,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      })
+      res.end()
+      return answered
+    },
+    finish(title, text) {
+      if (held !== undefined) page(held, 200, title, text)
+      held = undefined
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (held !== undefined) page(held, 200, 'Login ended', 'See the terminal.')
+        held = undefined
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}

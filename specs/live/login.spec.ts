@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MOCK_PRO_ORGANIZATION_ID } from '../../collections/model/variables.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
 import { parseFormPost } from '../../scripts/targets/oauth.ts'
+import { browse } from './support/browser.ts'
 import {
   freePort,
   journal,
@@ -55,7 +56,7 @@ const post = (action: string, fields: Record<string, string>) =>
 
 describe('npm run login (headless, against the served mock)', () => {
   it(
-    'form_post with the right state: runs the three code checks, stores the grant 0600 and picks the first Pro organisation',
+    'form_post with the right state: runs the exchange check first on the sign-in code, stores the grant 0600 and picks the first Pro organisation',
     SLOW,
     async () => {
       const { dir, cleanup } = tempDir('login-ok')
@@ -75,15 +76,13 @@ describe('npm run login (headless, against the served mock)', () => {
         expect(url.searchParams.get('state')).toMatch(/^[\w-]{32}$/)
         expect(url.searchParams.get('nonce')).toMatch(/^[\w-]{32}$/)
 
-        const form = await consent(link)
-        expect(form.action).toBe(live.redirectUri)
-        const callback = await post(form.action, form.fields)
-        expect(callback.status).toBe(200)
+        const browsed = await browse(link, live.origin)
+        expect(browsed.finalStatus).toBe(200)
         const exit = await p.exited
         expect(exit.code, p.stderr()).toBe(0)
 
         const out = p.stdout()
-        // The catalogue's live-interactive check, run with the real code.
+        // The catalogue's exchange check runs first, on the code of the person's own sign-in.
         expect(out).toMatch(/✓ connect\.code\.exchange-safe-order/)
         expect(out).toMatch(new RegExp(`${MOCK_PRO_ORGANIZATION_ID}\\s+Dinero Regnskab ApS\\s+\\(Pro\\)`))
         expect(out).toMatch(/not Pro/)
@@ -96,15 +95,15 @@ describe('npm run login (headless, against the served mock)', () => {
         expect(grant.organizationId).toBe(MOCK_PRO_ORGANIZATION_ID)
         expect(grant.inFlight).toBeUndefined()
 
-        // JSON (refused, code kept), form (200), replay (invalid_grant) — in that order.
-        const calls = tokenRequests(await journal(live.origin)).slice(before)
+        // JSON (refused, code kept), form (200), replay (invalid_grant) — in that order, first.
+        const calls = tokenRequests(await journal(live.origin)).slice(before, before + 3)
         expect(calls.map((c) => [c.contentType?.split(';')[0], c.status, c.error ?? null])).toEqual([
           ['application/json', 400, 'invalid_request'],
           [FORM, 200, null],
           [FORM, 400, 'invalid_grant'],
         ])
         // No secret reached the terminal.
-        for (const secret of [grant.refreshToken, grant.accessToken!, form.fields.code!, LIVE_CLIENT_SECRET])
+        for (const secret of [grant.refreshToken, grant.accessToken!, LIVE_CLIENT_SECRET])
           expect(out + p.stderr()).not.toContain(secret)
       } finally {
         cleanup()

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs'
+import { request } from 'undici'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { liveByDefault, runsInLogin } from '../../collections/model/types.ts'
+import type { StoredGrant } from '../../scripts/live/token-store.ts'
+import { browse } from './support/browser.ts'
+import {
+  journal,
+  LIVE_CLIENT_ID,
+  LIVE_CLIENT_SECRET,
+  type LiveMock,
+  liveEnv,
+  refreshRequests,
+  startCli,
+  startLiveMock,
+  tempDir,
+} from './support/harness.ts'
+
+/**
+ * `login` pools codes from one sign-in, against the served mock standing in for Visma Connect and
+ * Dinero. The spec plays the browser with a cookie jar: the first authorize signs the seeded user
+ * in (`X-Mock-Consent: accept` stands in for the person), and every later hop — the loopback
+ * redirect_uri's 303 back to /connect/authorize with prompt=none, the mock's form_post page,
+ * the query redirect — is followed with the session cookie alone, as a browser would.
+ */
+const CLI = 'scripts/cli.ts'
+const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
+const SLOW = { timeout: 240_000 }
+
+let live: LiveMock
+beforeAll(async () => {
+  live = await startLiveMock()
+})
+afterAll(async () => {
+  await live.close()
+})
+
+describe('login pools codes from one sign-in (headless, against the served mock)', () => {
+  it(
+    'every pooled check runs through Newman and passes, the only refresh replays are the deliberate ones on throw-away grants, and the stored grant still refreshes (200)',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('login-pool')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const before = (await journal(live.origin)).length
+        const p = startCli(
+          CLI,
+          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          env,
+        )
+        p.child.stdin!.end()
+        const link = (await p.waitFor(LINK))[1]!
+        const browsed = await browse(link, live.origin)
+        const exit = await p.exited
+        const out = p.stdout()
+        expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
+        expect(browsed.finalStatus).toBe(200)
+        expect(browsed.finalText).toContain('Login received')
+
+        // Every check login pools ran and passed.
+        const pooled = catalogue.filter((c) => runsInLogin(c))
+        expect(pooled.length).toBeGreaterThanOrEqual(15)
+        for (const c of pooled) expect(out).toContain(`✓ ${c.id}: `)
+        expect(out).not.toContain('✗ ')
+        expect(out).toContain(`${pooled.length} of ${pooled.length} pooled check(s) passed`)
+        expect(out).toMatch(/the pooled checks used their codes within \d+\.\d s of the first/)
+
+        // One sign-in: a single authorize request (the link, probed once, then signed in) was not
+        // prompt=none; every other one was.
+        const entries = (await journal(live.origin)).slice(before)
+        const authorizes = entries.filter((e) => e.url.startsWith('/connect/authorize?'))
+        const interactive = authorizes.filter((e) => !e.url.includes('prompt=none'))
+        expect(new Set(interactive.map((e) => e.details.state_fp)).size).toBe(1)
+        expect(authorizes.length).toBeGreaterThan(pooled.length)
+
+        // Replays only where a destructive check replays on purpose, each on its own throw-away grant.
+        const destructive = pooled.filter((c) => c.needs.includes('revokes-all-access'))
+        const replays = refreshRequests(entries).filter((e) => e.details.refresh === 'replay')
+        expect(destructive.length).toBeGreaterThan(0)
+        expect(replays).toHaveLength(destructive.length)
+        expect(new Set(replays.map((e) => e.details.refresh_token_fp)).size).toBe(destructive.length)
+
+        // The stored grant was taken after the replays and still works.
+        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
+        const res = await request(`${live.origin}/connect/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: grant.refreshToken,
+            client_id: LIVE_CLIENT_ID,
+            client_secret: LIVE_CLIENT_SECRET,
+          }).toString(),
+        })
+        const answer = (await res.body.json()) as { refresh_token?: string }
+        expect(res.statusCode).toBe(200)
+        expect(answer.refresh_token).toMatch(/^[0-9A-F]{64}$/)
+
+        for (const secret of [grant.refreshToken, LIVE_CLIENT_SECRET])
+          expect(out + p.stderr()).not.toContain(secret)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it('checks --json: at least 34 checks run live with default flags, among them the pooled code checks', () => {
+    const live = catalogue.filter(liveByDefault).map((c) => c.id)
+    for (const id of [
+      'connect.token.json-body-rejected',
+      'connect.authorize.unregistered-redirect-error-page',
+      'connect.authorize.state-echo',
+      'connect.code.redirect-mismatch',
+      'connect.refresh.revoke-all',
+    ])
+      expect(live).toContain(id)
+    expect(live.length).toBeGreaterThanOrEqual(34)
+  })
+})

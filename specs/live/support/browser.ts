@@ -1,0 +1,45 @@
+import { parseFormPost } from '../../../scripts/targets/oauth.ts'
+
+/**
+ * A browser for the live specs: follows redirects and submits form_post pages, keeping the
+ * mock IdP's session cookie in a jar. Only the first request carries `X-Mock-Consent: accept`
+ * (the person signing in and consenting); every later hop rides on the session alone.
+ */
+/** Follows redirects and form_post pages like a browser, the IdP's session cookie kept in a jar. */
+export async function browse(
+  link: string,
+  mockOrigin: string,
+): Promise<{ hops: number; finalStatus: number; finalText: string }> {
+  const jar = new Map<string, string>()
+  let next: { url: string; method: 'GET' | 'POST'; body?: string } = { url: link, method: 'GET' }
+  for (let hops = 1; hops < 1000; hops++) {
+    const headers: Record<string, string> = {}
+    const toMock = new URL(next.url).origin === mockOrigin
+    if (toMock && jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+    if (toMock && hops === 1) headers['X-Mock-Consent'] = 'accept'
+    if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded'
+    const res = await fetch(next.url, {
+      method: next.method,
+      headers,
+      ...(next.body === undefined ? {} : { body: next.body }),
+      redirect: 'manual',
+    })
+    if (toMock)
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';')
+        const [name, ...value] = pair!.split('=')
+        jar.set(name!.trim(), value.join('='))
+      }
+    const location = res.headers.get('location')
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.body?.cancel()
+      next = { url: new URL(location, next.url).href, method: 'GET' }
+      continue
+    }
+    const text = await res.text()
+    const form = res.status === 200 ? parseFormPost(text) : undefined
+    if (form === undefined) return { hops, finalStatus: res.status, finalText: text }
+    next = { url: form.action, method: 'POST', body: new URLSearchParams(form.fields).toString() }
+  }
+  throw new Error('the browser went round in circles')
+}
