@@ -10,7 +10,7 @@ import { catalogue } from '../../collections/catalogue/index.ts'
  * written, no secret in any of them, and a zero exit.
  */
 describe('npm start (the main job)', () => {
-  it('runs every check through Newman, writes JUnit, Allure and summary.md, and leaks no secret', () => {
+  it('runs every check through Newman, writes JUnit and Allure with one entry per check and summary.md, and leaks no secret', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-reports-'))
     const run = spawnSync(
       process.execPath,
@@ -27,9 +27,13 @@ describe('npm start (the main job)', () => {
       expect(run.stdout).toMatch(new RegExp(`✓ \\[\\s*\\d+/\\d+\\] ${check.id.replace(/\./g, '\\.')}\\n`))
     const summary = readFileSync(join(dir, 'summary.md'), 'utf8')
     for (const check of catalogue) expect(summary).toContain(`| \`${check.id}\` | pass |`)
+    // Every report counts checks: one JUnit testcase and one Allure result per check.
     const junit = readFileSync(join(dir, 'junit-newman.xml'), 'utf8')
-    expect(junit).toContain('<testsuites')
-    expect(readdirSync(join(dir, 'allure-results-newman')).some((f) => f.endsWith('-result.json'))).toBe(true)
+    expect(junit).toMatch(new RegExp(`<testsuites name="[^"]*" tests="${catalogue.length}" failures="0" `))
+    expect(junit.match(/<testcase /g)).toHaveLength(catalogue.length)
+    const results = readdirSync(join(dir, 'allure-results-newman')).filter((f) => f.endsWith('-result.json'))
+    expect(results).toHaveLength(catalogue.length)
+    expect(summary).toMatch(/^- \*\*Token endpoint requests\*\* \(`token-endpoint`\): all \d+ pass$/m)
     const html = join(dir, 'allure-report', 'index.html')
     expect(existsSync(html)).toBe(true)
     expect(readFileSync(html, 'utf8')).not.toMatch(/googletagmanager|google-analytics|gtag\(/)

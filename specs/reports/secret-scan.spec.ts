@@ -1,7 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { writeAllureResults } from '../../scripts/reports/allure-results.ts'
+import { junitXml } from '../../scripts/reports/junit.ts'
+import type { CheckOutcome } from '../../scripts/reports/outcomes.ts'
+import { scanReports } from '../../scripts/reports/scan.ts'
 import { addExchange, redactFiles, SecretSet, scanForSecrets } from '../../scripts/reports/secrets.ts'
 
 /** The leak canary: a secret planted in a report is found by the scan, and redaction removes it. */
@@ -91,5 +96,85 @@ describe('report secret scan', () => {
       expect(secrets.redact(`x${s}x`)).toBe('x[redacted]x')
     }
     expect(secrets.redact('grant_type=authorization_code')).toBe('grant_type=authorization_code')
+  })
+
+  describe('the Allure results and JUnit written from check outcomes', () => {
+    const check = catalogue.find((c) => c.id === 'connect.client-auth.basic')!
+    const clientSecret = 'client-secret-4d2a9f7c1e'
+    const accessToken = `eyJhbGciOiJSUzI1NiJ9.${'A'.repeat(40)}.sig-${'b'.repeat(30)}`
+    const outcome: CheckOutcome = {
+      check,
+      passed: false,
+      failures: [`refresh: status is 200: got 400 for client_secret=${clientSecret}`],
+      exchanges: [
+        {
+          step: 'refresh',
+          method: 'POST',
+          url: 'http://127.0.0.1:4010/connect/token',
+          status: 400,
+          requestHeaders: { authorization: `Bearer ${accessToken}` },
+          requestBody: `grant_type=refresh_token&client_secret=${clientSecret}`,
+          responseHeaders: { 'content-type': 'application/json' },
+          responseBody: JSON.stringify({ error: 'invalid_request', access_token: accessToken }),
+          failures: [`status is 200: got 400 (${clientSecret})`],
+          durationMs: 3,
+        },
+      ],
+    }
+    const secrets = () => {
+      const set = new SecretSet()
+      set.add(clientSecret)
+      set.addTokenResponse({ access_token: accessToken })
+      return set
+    }
+
+    it('write no secret into any result, attachment or JUnit file, and keep the port in the request URL', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+      const set = secrets()
+      writeAllureResults(join(dir, 'allure-results'), [outcome], {
+        target: 'mock',
+        runner: 'newman',
+        started: 0,
+        secrets: set,
+      })
+      writeFileSync(join(dir, 'junit.xml'), set.redact(junitXml([outcome], { name: 'x' })))
+      const files = readdirSync(join(dir, 'allure-results'))
+      expect(files.filter((f) => f.endsWith('-attachment.txt'))).toHaveLength(2)
+      const all = files.map((f) => readFileSync(join(dir, 'allure-results', f), 'utf8')).join('\n')
+      expect(all).toContain('POST http://127.0.0.1:4010/connect/token')
+      expect(all).not.toContain(clientSecret)
+      expect(all).not.toContain(accessToken.slice(0, 40))
+      expect(scanReports(dir, set)).toEqual([])
+    })
+
+    it('a canary planted in an Allure attachment is caught by the leak scan, naming that file', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+      const set = secrets()
+      writeAllureResults(join(dir, 'allure-results'), [outcome], {
+        target: 'mock',
+        runner: 'newman',
+        started: 0,
+        secrets: set,
+      })
+      const attachment = readdirSync(join(dir, 'allure-results')).find((f) => f.endsWith('-attachment.txt'))!
+      const path = join(dir, 'allure-results', attachment)
+      writeFileSync(path, `${readFileSync(path, 'utf8')}\n${canary}`)
+      set.add(canary)
+      expect(scanReports(dir, set)).toEqual([path])
+    })
+
+    it('a canary inside the single-file Allure HTML (base64-embedded) is caught by the decoded scan', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+      mkdirSync(join(dir, 'allure-report'))
+      const html = join(dir, 'allure-report', 'index.html')
+      const embed = (text: string) => Buffer.from(text).toString('base64')
+      writeFileSync(
+        html,
+        `<script>window.allureReportData = {}; d("data/attachments/a.txt","${embed('HTTP 200')}"),d("data/attachments/b.txt","${embed(`body ${canary} end`)}")</script>`,
+      )
+      const set = new SecretSet()
+      set.add(canary)
+      expect(scanReports(dir, set)).toEqual([html])
+    })
   })
 })
