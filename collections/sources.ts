@@ -74,6 +74,12 @@ export const SOURCES: readonly Source[] = [
       'Clients bind `state` to the browser (a cookie) and compare it on the callback before accepting the code.',
   },
   {
+    id: 'visma-connect-session-management',
+    url: 'https://docs.connect.visma.com/docs/session-management',
+    establishes:
+      'The Visma Connect IdP session lasts at most 10 hours, "no matter if there is activity"; after it the user signs in again.',
+  },
+  {
     id: 'visma-refresh-usage-thread',
     url: 'https://community.visma.com/t5/Forum-in-Developers-Visma-net/Questions-regarding-web-application-authentication-and/td-p/568041',
     establishes:

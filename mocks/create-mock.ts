@@ -53,7 +53,9 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
   const runtime = createRuntime({ clock, journal, faults, origins })
   const signingKey = lazySigningKey(resolved.signingKey)
 
-  const connectStore = createConnectStore({ clients: resolved.clients, users: resolved.users }, clock)
+  const connectStore = createConnectStore({ clients: resolved.clients, users: resolved.users }, clock, {
+    slidingSession: () => deviations.has('session.sliding'),
+  })
   const subjects = resolved.users.map((u) => u.subject)
   const dineroStore = createDineroStore(clock, { seed: (store) => seedDinero(store, subjects) })
 

@@ -63,6 +63,10 @@ export const DEVIATIONS = {
     description: 'revocation without client credentials answers invalid_request instead of invalid_client',
     breaks: [],
   },
+  'session.sliding': {
+    description: 'the IdP session slides with activity instead of ending 10 hours after sign-in',
+    breaks: [],
+  },
   'authorize.redirect-unregistered-uri': {
     description: 'authorize accepts and redirects to an unregistered redirect_uri',
     breaks: ['connect.authorize.unregistered-redirect-error-page'],

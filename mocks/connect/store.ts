@@ -78,15 +78,21 @@ export function newHandle(): string {
 const key = (clientId: string, subject: string) => `${clientId}\u0000${subject}`
 const ERROR_TTL_MS = 10 * 60_000
 /**
- * Duende's default authentication cookie: 10 hours, sliding. Without a lifetime every cookie-less
- * login (a test client, `consent: 'auto'`) left a session behind for good (issue 7: memory must
- * stay flat under 100k token operations).
+ * visma-connect-session-management: the Visma Connect IdP session lasts at most 10 hours from
+ * sign-in, "no matter if there is activity" — absolute, not Duende's sliding cookie. (A lifetime
+ * also keeps memory flat: every cookie-less login used to leave a session behind, issue 7.)
  */
 export const SESSION_LIFETIME_MS = 10 * 3600_000
+
+export interface ConnectStoreOptions {
+  /** Deviation `session.sliding`: each use of a session restarts its 10 hours. */
+  slidingSession?: () => boolean
+}
 
 export function createConnectStore(
   seed: { clients: ClientConfig[]; users: UserConfig[] },
   clock: Clock,
+  options: ConnectStoreOptions = {},
 ): ConnectStore {
   const clients = new Map<string, ClientConfig>()
   const seedClients = () => {
@@ -99,7 +105,7 @@ export function createConnectStore(
   const codes = new Map<string, CodeRecord>()
   const refresh = new Map<string, RefreshRecord>()
   const sessions = new Map<string, SessionRecord>()
-  /** Last use of each session on the mock clock (sliding expiry). */
+  /** When each session's lifetime started on the mock clock: sign-in (or, sliding, its last use). */
   const sessionSeen = new Map<string, number>()
   const consents = new Map<string, Set<string>>()
   const revokedSeq = new Map<string, number>()
@@ -198,7 +204,7 @@ export function createConnectStore(
         sessionSeen.delete(id)
         return undefined
       }
-      sessionSeen.set(id, now)
+      if (options.slidingSession?.()) sessionSeen.set(id, now)
       return s
     },
 

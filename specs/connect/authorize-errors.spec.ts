@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PKCE_CLIENT_ID } from '../../mocks/options.ts'
-import { authorize, authorizeParams, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
+import { authorize, authorizeParams, parseFormPost, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
 /**
@@ -144,5 +144,62 @@ describe.each(TARGET_KINDS)('authorize request validation (%s)', (kind) => {
     const location = new URL(reply.headers.get('location')!)
     expect(location.searchParams.get('state')).toBe('posted')
     expect(location.searchParams.get('code')).toMatch(/^[0-9A-F]{64}$/)
+  })
+})
+
+/**
+ * visma-connect-session-management: the IdP session lasts 10 h from sign-in, activity or not;
+ * after it `prompt=none` is answered login_required (oidc-core §3.1.2.6).
+ */
+describe.each(TARGET_KINDS)('IdP session lifetime (%s)', (kind) => {
+  it('the IdP session ends 10 h after sign-in whatever the activity: prompt=none 11 h later → login_required', async () => {
+    const t = await startTarget(kind, { clock: { frozen: true } })
+    try {
+      const signIn = await t.call('connect', `/connect/authorize?${authorizeParams({ state: 'a' })}`, {
+        headers: { 'x-mock-consent': 'accept' },
+      })
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!
+      expect(cookie).toMatch(/^mock\.idsrv\.session=/)
+      const silent = async (state: string) => {
+        const reply = await t.call(
+          'connect',
+          `/connect/authorize?${authorizeParams({ prompt: 'none', state })}`,
+          {
+            headers: { cookie },
+          },
+        )
+        const form = reply.status === 200 ? parseFormPost(reply.text) : undefined
+        if (form) return form.fields
+        return Object.fromEntries(new URL(reply.headers.get('location') ?? 'http://x/').searchParams)
+      }
+      t.mock.clock.advance(5 * 3600_000)
+      expect((await silent('b')).code).toBeDefined()
+      t.mock.clock.advance(4 * 3600_000)
+      expect((await silent('c')).code).toBeDefined()
+      t.mock.clock.advance(2 * 3600_000)
+      const late = await silent('d')
+      expect(late.code).toBeUndefined()
+      expect(late.error).toBe('login_required')
+      t.mock.deviations.enable('session.sliding')
+      const fresh = await t.call('connect', `/connect/authorize?${authorizeParams({ state: 'e' })}`, {
+        headers: { 'x-mock-consent': 'accept' },
+      })
+      const slidingCookie = (fresh.headers.get('set-cookie') ?? '').split(';')[0]!
+      t.mock.clock.advance(9 * 3600_000)
+      const use = () =>
+        t.call('connect', `/connect/authorize?${authorizeParams({ prompt: 'none', state: 'f' })}`, {
+          headers: { cookie: slidingCookie },
+        })
+      await use()
+      t.mock.clock.advance(2 * 3600_000)
+      // session.sliding restores the old answer: the session survived on its activity.
+      const kept = await use()
+      const keptForm = kept.status === 200 ? parseFormPost(kept.text)?.fields : undefined
+      const keptFields =
+        keptForm ?? Object.fromEntries(new URL(kept.headers.get('location') ?? 'http://x/').searchParams)
+      expect(keptFields.code).toBeDefined()
+    } finally {
+      await t.close()
+    }
   })
 })
