@@ -67,6 +67,11 @@ export const DEVIATIONS = {
     description: 'the IdP session slides with activity instead of ending 10 hours after sign-in',
     breaks: [],
   },
+  'authorize.grant-before-response-mode': {
+    description:
+      'authorize checks the client’s grant before the response_mode (token&response_mode=query → unauthorized_client)',
+    breaks: [],
+  },
   'authorize.redirect-unregistered-uri': {
     description: 'authorize accepts and redirects to an unregistered redirect_uri',
     breaks: ['connect.authorize.unregistered-redirect-error-page'],

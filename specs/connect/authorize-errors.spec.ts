@@ -74,8 +74,40 @@ describe.each(TARGET_KINDS)('authorize request validation (%s)', (kind) => {
     )
   })
 
-  it('response_type=token goes to the error page with unauthorized_client', async () => {
-    await expectErrorPage(authorizeParams({ response_type: 'token' }), 'unauthorized_client')
+  it('response_type=token with response_mode=fragment goes to the error page with unauthorized_client', async () => {
+    await expectErrorPage(
+      authorizeParams({ response_type: 'token', response_mode: 'fragment' }),
+      'unauthorized_client',
+      'Invalid grant type for client',
+    )
+  })
+
+  it('response_type=token with response_mode=query: error page invalid_request "Invalid response_mode for response_type" (checked before the grant)', async () => {
+    await expectErrorPage(
+      authorizeParams({ response_type: 'token', response_mode: 'query' }),
+      'invalid_request',
+      'Invalid response_mode for response_type',
+    )
+  })
+
+  it('response_type=token with response_mode=bogus: error page unsupported_response_type "Invalid response_mode"', async () => {
+    await expectErrorPage(
+      authorizeParams({ response_type: 'token', response_mode: 'bogus' }),
+      'unsupported_response_type',
+      'Invalid response_mode',
+    )
+  })
+
+  it('the deviation authorize.grant-before-response-mode brings back the old order: token&query → unauthorized_client', async () => {
+    target.mock.deviations.enable('authorize.grant-before-response-mode')
+    try {
+      await expectErrorPage(
+        authorizeParams({ response_type: 'token', response_mode: 'query' }),
+        'unauthorized_client',
+      )
+    } finally {
+      target.mock.deviations.disable('authorize.grant-before-response-mode')
+    }
   })
 
   it('an unknown response_mode goes to the error page with unsupported_response_type', async () => {

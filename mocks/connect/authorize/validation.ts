@@ -13,8 +13,9 @@ import { deliverUnvalidatedError } from './delivery.ts'
  * - validation in IdentityServer's order: client_id, client (known, allowed the code grant),
  *   redirect_uri (absolute, no fragment, registered — compared case-insensitively,
  *   is4-redirect-uri-validator), repeated
- *   parameters, response_type (`code` only; a known other type → unauthorized_client),
- *   response_mode, PKCE (challenge length 43–128, `plain` only if the client allows it), scope
+ *   parameters, response_type (unknown → unsupported_response_type), response_mode (unknown →
+ *   unsupported_response_type; not allowed for the response type, e.g. `token` with `query` →
+ *   invalid_request), the client's grant (a known type other than `code` → unauthorized_client), PKCE (challenge length 43–128, `plain` only if the client allows it), scope
  *   (allowed, offline_access only with offline access, identity scopes need openid),
  *   nonce/prompt/ui_locales;
  * - every validation error goes to the mock's own error page `/home/error?errorId=…`, never to
@@ -32,6 +33,13 @@ const RESPONSE_TYPES_KNOWN = new Set([
   'code id_token token',
 ])
 const RESPONSE_MODES = new Set<ResponseMode>(['query', 'fragment', 'form_post'])
+/**
+ * duende-authorize-request-validator: the code flow may answer in any mode; implicit and hybrid
+ * responses carry tokens, so never in the query.
+ */
+function modesFor(responseType: string): ReadonlySet<ResponseMode> {
+  return responseType === 'code' ? RESPONSE_MODES : new Set<ResponseMode>(['fragment', 'form_post'])
+}
 
 export interface ValidAuthorizeRequest {
   client: ClientConfig
@@ -157,23 +165,30 @@ export function validateAuthorize(
   if (responseType === undefined || responseType.length === 0) {
     fail(ctx, params, origin, 'invalid_request', 'Missing response_type', known)
   }
-  if (responseType !== 'code') {
-    if (RESPONSE_TYPES_KNOWN.has(responseType)) {
-      fail(ctx, params, origin, 'unauthorized_client', 'Invalid grant type for client', known)
-    }
+  if (!RESPONSE_TYPES_KNOWN.has(responseType)) {
     fail(ctx, params, origin, 'unsupported_response_type', 'Response type not supported', known)
   }
+  const grantNotAllowed = () =>
+    fail(ctx, params, origin, 'unauthorized_client', 'Invalid grant type for client', known)
+  // Deviation authorize.grant-before-response-mode: the old order, the grant checked first.
+  if (responseType !== 'code' && ctx.deviations.has('authorize.grant-before-response-mode')) grantNotAllowed()
 
+  // duende-authorize-request-validator: the response_mode is checked against the response type
+  // before the client's grant types, so `token` with `query` is invalid_request, not unauthorized_client.
   const modeParam = params.get('response_mode')
   let responseMode: ResponseMode = 'query'
   if (modeParam !== undefined && modeParam.length > 0) {
     if (!RESPONSE_MODES.has(modeParam as ResponseMode)) {
       fail(ctx, params, origin, 'unsupported_response_type', 'Invalid response_mode', known)
     }
+    if (!modesFor(responseType).has(modeParam as ResponseMode)) {
+      fail(ctx, params, origin, 'invalid_request', 'Invalid response_mode for response_type', known)
+    }
     responseMode = modeParam as ResponseMode
     if (responseMode === 'form_post' && ctx.deviations.has('authorize.form-post-as-query'))
       responseMode = 'query'
   }
+  if (responseType !== 'code') grantNotAllowed()
 
   const challenge = params.get('code_challenge')
   let method: 'plain' | 'S256' | undefined
