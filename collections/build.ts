@@ -335,7 +335,8 @@ const PRESENTED =
 
 /**
  * Before every request, at the collection level, for the run's grant (the chain variables):
- * - a request that needs the grant and finds none obtains one on the mock (controlUrl set), the
+ * - a request that needs the grant and finds none obtains one on the mock (controlUrl set and a
+ *   loopback connectUrl), the
  *   way the setup folder does, so any folder runs alone; against the live services it never
  *   starts a grant by itself (that takes a person: dinero-conformance login) and is refused;
  * - a refresh token seen rotated is never sent again: Visma Connect answers a replay by revoking
@@ -353,7 +354,10 @@ function grantPrerequest(replayers: readonly string[]): string[] {
     '  });',
     '  pm.execution.skipRequest();',
     "} else if (/\\{\\{(refreshToken|accessToken)\\}\\}/.test(JSON.stringify(pm.request.toJSON())) && !pm.variables.get('refreshToken')) {",
-    "  if (pm.variables.get('controlUrl')) {",
+    // Only a mock starts a grant by itself, and a mock is always on loopback: an environment
+    // that lost its controlUrl (the collection default applies) still never sends the mock's
+    // consent shortcut to the real Visma Connect.
+    "  if (pm.variables.get('controlUrl') && /^https?:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/i.test(pm.variables.get('connectUrl'))) {",
     '    var v = function (name) { return encodeURIComponent(pm.variables.get(name)); };',
     "    var fail = function (why) { pm.test('the run’s grant is obtained from the mock', function () { throw new Error(why); }); };",
     "    var authorize = '/connect/authorize?response_type=code&response_mode=form_post&client_id=' + v('clientId') + '&redirect_uri=' + v('redirectUri') + '&scope=' + v('scopes');",

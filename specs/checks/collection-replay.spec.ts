@@ -104,4 +104,32 @@ describe('the collection run by a Postman user with a pasted refresh token (live
     expect(run.failures[0]).toContain('setup (mock only)')
     expect(connectEntries()).toEqual([])
   }, 60_000)
+
+  it('only a loopback connectUrl lets a folder start a grant by itself: the real Visma Connect never gets the mock’s consent shortcut, even with a controlUrl left in', () => {
+    const lines: string[] = []
+    const walk = (x: unknown): void => {
+      if (typeof x === 'string') lines.push(x)
+      else if (Array.isArray(x)) for (const y of x) walk(y)
+      else if (x !== null && typeof x === 'object') for (const y of Object.values(x)) walk(y)
+    }
+    walk(collection)
+    const line = lines.find((l) => l.includes("pm.variables.get('controlUrl') &&")) ?? ''
+    const found = /(\/\^.*\/i)\.test\(pm\.variables\.get\('connectUrl'\)\)/.exec(line)
+    expect(found).not.toBeNull()
+    const loopback = new Function(`return ${found![1]}`)() as RegExp
+    for (const url of [
+      'http://127.0.0.1:4010',
+      'http://localhost:4010',
+      'http://[::1]:4010',
+      'http://127.0.0.2',
+    ])
+      expect(loopback.test(url), url).toBe(true)
+    for (const url of [
+      'https://connect.visma.com',
+      'http://127.0.0.1.attacker.example',
+      'http://localhost.example:4010',
+      'https://connect.visma.com/?http://127.0.0.1',
+    ])
+      expect(loopback.test(url), url).toBe(false)
+  })
 })
