@@ -6,8 +6,8 @@ import { AREA_HEADINGS, explainHtml, explainMarkdown, needsOf, sourceLinks } fro
 import { type CheckOutcome, type Exchange, failureLine, whatHappened } from './outcomes.ts'
 
 /**
- * Allure results written from check outcomes: one test per check, not one per request (what
- * newman-reporter-allure writes). The test is named by the check's title, described by what it
+ * Allure results written from check outcomes: one test per check, not one per request (what a
+ * Newman Allure reporter writes). The test is named by the check's title, described by what it
  * pins and why, linked to its sources, labelled by area (the suite, so the landing page groups
  * checks by area with their counts), target and needs, and its steps are the requests it sent,
  * each with the request and the response attached — redacted with the run's SecretSet before a
