@@ -36,8 +36,12 @@ export const MOCK_ONLY_NEEDS: readonly Need[] = ['control-surface', 'virtual-clo
 /** Needs met by the codes and throw-away grants `login` pools from one sign-in. */
 export const POOL_NEEDS: readonly Need[] = ['code', 'read-only-code', 'form-post-code', 'throwaway-grant']
 
+/** Needs a live run meets only when asked to (a flag, or an account that has one). */
+export const OPT_IN_NEEDS: readonly Need[] = ['non-pro-organisation', 'write-test-organisation']
+
+/** `mock-only` here means: not run live with default flags (it needs the mock, or an opt-in). */
 export function targetOf(needs: readonly Need[]): TargetClass {
-  if (needs.some((n) => MOCK_ONLY_NEEDS.includes(n))) return 'mock-only'
+  if (needs.some((n) => MOCK_ONLY_NEEDS.includes(n) || OPT_IN_NEEDS.includes(n))) return 'mock-only'
   if (needs.includes('revokes-all-access')) return 'live-destructive'
   if (needs.some((n) => POOL_NEEDS.includes(n))) return 'live-interactive'
   return 'live-safe'

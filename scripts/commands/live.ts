@@ -17,7 +17,14 @@ import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { catalogue } from '../../collections/catalogue/index.ts'
-import { AREAS, type Area, type Check } from '../../collections/model/types.ts'
+import {
+  AREAS,
+  type Area,
+  type Check,
+  LIVE_PROVIDES,
+  type Need,
+  runsInLive,
+} from '../../collections/model/types.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { exitOnSignals } from '../cli/exit.ts'
 import { HarnessError } from '../errors.ts'
@@ -26,7 +33,8 @@ import { refreshStored } from '../live/refresher.ts'
 import { installConsoleRedaction } from '../live/secrets.ts'
 import { TokenStore } from '../live/token-store.ts'
 
-const LIVE_TARGETS = new Set(['live-safe', 'live-destructive'])
+/** Everything `live` can have with its flags: the checks it may be asked for (collections/model/types.ts NEEDS). */
+const LIVE_CAN_HAVE: readonly Need[] = [...LIVE_PROVIDES, 'write-test-organisation', 'revokes-all-access']
 
 /** Flags `live` shares with `login`: config overrides that win over the environment. */
 export const CONNECTION_FLAGS = {
@@ -76,7 +84,7 @@ export const command = defineCommand({
       type: 'string',
       value: '<id>',
       multiple: true,
-      choices: () => catalogue.filter((c) => LIVE_TARGETS.has(c.target)).map((c) => c.id),
+      choices: () => catalogue.filter((c) => runsInLive(c, LIVE_CAN_HAVE)).map((c) => c.id),
       choicesHelp: 'a live-safe or live-destructive check id; `dinero-conformance checks` lists them',
       description: 'run only this check',
     },
@@ -167,8 +175,14 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
   const reportsDir = resolve(input.reports)
 
   // Decide what runs before touching the grant.
-  const safe = catalogue.filter((c) => c.target === 'live-safe')
-  const destructive = input.destructive ? catalogue.filter((c) => c.target === 'live-destructive') : []
+  // What this run has decides what it runs; pooled checks (codes, throw-away grants) are login's.
+  const has: Need[] = [...LIVE_PROVIDES, ...(input.allowWrites ? (['write-test-organisation'] as const) : [])]
+  const safe = catalogue.filter((c) => c.target !== 'live-destructive' && runsInLive(c, has))
+  const destructive = input.destructive
+    ? catalogue.filter(
+        (c) => c.target === 'live-destructive' && runsInLive(c, [...has, 'revokes-all-access']),
+      )
+    : []
   const only = new Set(input.checks)
   const areas = new Set(input.areas)
   const eligible = [...safe, ...destructive]
