@@ -384,6 +384,13 @@ export const SOURCES: readonly Source[] = [
       'The key set was not captured; the mock publishes its own RSA key with a kid in the same style.',
   },
   {
+    id: 'open-visma-token-claims',
+    kind: 'open-question',
+    url: 'https://docs.connect.visma.com/docs/access-token',
+    establishes:
+      'Lists acr and llt among the claims without defining their values (the acr scale, whose login llt names); the mock sends the observed acr "3" and the previous sign-in as llt.',
+  },
+  {
     id: 'open-visma-lifetimes',
     kind: 'open-question',
     url: 'https://docs.connect.visma.com/docs/refresh-token',

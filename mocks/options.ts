@@ -33,6 +33,7 @@ export const DEFAULT_USER: UserConfig = {
   email: 'user@example.com',
   password: 'Passw0rd!',
   name: 'Conformance User',
+  createdAt: 1_577_836_800,
 }
 
 /**

@@ -8,6 +8,13 @@ import type { SigningKeyInput } from '../options.ts'
  * with a `kid` in Visma's style (thumbprint hex + "RS256", as in the observed token header, A1).
  */
 export interface SigningKey extends SigningKeyInput {
+  /**
+   * observed-visma-token-response: Visma's token header carries `x5t`, and its `kid` is the same
+   * SHA-1 thumbprint in hex followed by "RS256"; here x5t is the kid's thumbprint in base64url.
+   * assumption: open-visma-jwks — no certificate is published with the key, so x5t names a
+   * thumbprint an app should match, not verify.
+   */
+  x5t: string
   jwks: { keys: JsonWebKey[] }
 }
 
@@ -22,9 +29,18 @@ export async function generateSigningKey(): Promise<SigningKeyInput> {
 }
 
 export function toSigningKey(input: SigningKeyInput): SigningKey {
+  const hex = /^[0-9A-F]{40}/i.exec(input.kid)?.[0]
+  const x5t = (
+    hex === undefined
+      ? createHash('sha1')
+          .update(input.publicJwk.n ?? '')
+          .digest()
+      : Buffer.from(hex, 'hex')
+  ).toString('base64url')
   return {
     ...input,
-    jwks: { keys: [{ ...input.publicJwk, kid: input.kid, use: 'sig', alg: 'RS256' } as JsonWebKey] },
+    x5t,
+    jwks: { keys: [{ ...input.publicJwk, kid: input.kid, x5t, use: 'sig', alg: 'RS256' } as JsonWebKey] },
   }
 }
 

@@ -50,6 +50,8 @@ export interface UserConfig {
   email: string
   password: string
   name: string
+  /** When the Visma account was created, epoch seconds: the tokens' `created_at` claim. */
+  createdAt?: number
 }
 
 export interface CodeRecord {

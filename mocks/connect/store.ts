@@ -56,6 +56,8 @@ export interface ConnectStore {
 
   createSession(subject: string, authTime: number): SessionRecord
   getSession(id: string): SessionRecord | undefined
+  /** The user's sign-in before the one at `authTime` (the tokens' `llt`), if the mock saw one. */
+  lastLoginBefore(subject: string, authTime: number): number | undefined
 
   grantConsent(subject: string, clientId: string, scopes: string[]): void
   hasConsent(subject: string, clientId: string, scopes: string[]): boolean
@@ -108,6 +110,8 @@ export function createConnectStore(
   /** When each session's lifetime started on the mock clock: sign-in (or, sliding, its last use). */
   const sessionSeen = new Map<string, number>()
   const consents = new Map<string, Set<string>>()
+  /** The latest sign-in times of each user, newest last (a few are enough for `llt`). */
+  const signIns = new Map<string, number[]>()
   const revokedSeq = new Map<string, number>()
   let tokenSeq = 0
   const errors = new Map<string, ErrorRecord>()
@@ -133,7 +137,8 @@ export function createConnectStore(
     },
     reset() {
       seedClients()
-      for (const m of [codes, refresh, sessions, sessionSeen, consents, revokedSeq, errors]) m.clear()
+      for (const m of [codes, refresh, sessions, sessionSeen, consents, signIns, revokedSeq, errors])
+        m.clear()
     },
     users,
     findUserByEmail: (email) => usersByEmail.get(email.toLowerCase()),
@@ -192,6 +197,9 @@ export function createConnectStore(
       maybePurge()
       const s = { id: randomUUID(), subject, authTime }
       sessions.set(s.id, s)
+      const times = signIns.get(subject) ?? []
+      times.push(authTime)
+      signIns.set(subject, times.slice(-8))
       sessionSeen.set(s.id, clock.now())
       return s
     },
@@ -206,6 +214,10 @@ export function createConnectStore(
       }
       if (options.slidingSession?.()) sessionSeen.set(id, now)
       return s
+    },
+
+    lastLoginBefore(subject, authTime) {
+      return (signIns.get(subject) ?? []).filter((t) => t < authTime).at(-1)
     },
 
     grantConsent(subject, clientId, scopes) {

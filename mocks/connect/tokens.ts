@@ -8,7 +8,8 @@ import type { ClientConfig } from './model.ts'
  * Access and identity tokens, shaped like the real Visma Connect ones (observed-visma-token-response,
  * visma-connect-access-token, visma-connect-id-token):
  * RS256 with `kid`, header `typ: at+JWT`, `aud: https://api.dinero.dk`, `scope` as a JSON array,
- * `client_id`, `sub`, `exp = iat + 3600`. The id_token (only with `openid`) carries `nonce` and
+ * `client_id`, `sub`, `exp = iat + 3600`, and with a user `acr`, `llt`, `created_at`; `x5t` beside
+ * `kid` in the header. The id_token (only with `openid`) carries `nonce` and
  * `at_hash` (oidc-core §3.1.3.6).
  */
 export interface AccessTokenClaims {
@@ -23,6 +24,9 @@ export interface AccessTokenClaims {
   auth_time?: number
   idp?: string
   amr?: string[]
+  acr?: string
+  llt?: number
+  created_at?: number
   sid?: string
   jti: string
 }
@@ -73,12 +77,14 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
     claims.auth_time = Math.floor(user.authTime / 1000)
     claims.idp = 'Visma Connect'
     claims.amr = ['pwd']
+    Object.assign(claims, vismaUserClaims(ctx, user))
     claims.sid = user.sessionId
   }
   const accessToken = await new SignJWT({ ...claims })
     .setProtectedHeader({
       alg: 'RS256',
       kid: ctx.deviations.has('jwks.stale-kid') ? `${key.kid}-STALE` : key.kid,
+      x5t: key.x5t,
       typ: 'at+JWT',
     })
     .sign(key.privateKey)
@@ -100,16 +106,37 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
       auth_time: Math.floor(user.authTime / 1000),
       idp: 'Visma Connect',
       amr: ['pwd'],
+      ...vismaUserClaims(ctx, user),
       sid: user.sessionId,
       at_hash: leftHalfHash(accessToken),
     }
     if (input.nonce !== undefined) idClaims.nonce = input.nonce
     response.id_token = await new SignJWT(idClaims)
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, x5t: key.x5t, typ: 'JWT' })
       .sign(key.privateKey)
   }
   if (input.refreshToken !== undefined) response.refresh_token = input.refreshToken
   return response
+}
+
+/**
+ * The claims Visma adds about the user (observed-visma-token-response; visma-connect-id-token lists
+ * acr and llt for the id_token): `acr`, `llt` (the sign-in before this one) and `created_at` (when
+ * the account was made). assumption: open-visma-token-claims — Visma defines neither the acr scale
+ * nor llt; the observed token says acr "3" and an llt before auth_time, so the mock sends "3" and
+ * the user's previous sign-in (this one's time on a first sign-in).
+ */
+function vismaUserClaims(
+  ctx: ConnectContext,
+  user: TokenSubject,
+): { acr: string; llt: number; created_at?: number } {
+  const previous = ctx.store.lastLoginBefore(user.subject, user.authTime) ?? user.authTime
+  const createdAt = ctx.store.users.get(user.subject)?.createdAt
+  return {
+    acr: '3',
+    llt: Math.floor(previous / 1000),
+    ...(createdAt === undefined ? {} : { created_at: createdAt }),
+  }
 }
 
 /** `jti`: 12 hex digits of the mock's issue sequence, then 20 random ones (see ConnectStore.nextTokenSeq). */

@@ -57,6 +57,28 @@ describe.each(TARGET_KINDS)('discovery, JWKS and token claims (%s)', (kind) => {
     expect(payload.exp! - payload.iat!).toBe(3600)
   })
 
+  it('the token header carries x5t beside kid (the kid’s SHA-1 in base64url), and the JWKS key publishes the same x5t', async () => {
+    const tokens = await codeFlow(target)
+    const header = decodeProtectedHeader(tokens.access_token)
+    const thumbprint = Buffer.from(String(header.kid).slice(0, 40), 'hex').toString('base64url')
+    expect(header.x5t).toBe(thumbprint)
+    const discovery = (await target.call('connect', '/.well-known/openid-configuration')).json()
+    const keys = (await target.call('connect', String(discovery.jwks_uri))).json().keys
+    expect(keys).toEqual([expect.objectContaining({ kid: header.kid, x5t: thumbprint })])
+  })
+
+  it('the access token carries acr, llt (the previous sign-in) and created_at, as Visma’s do', async () => {
+    const first = await codeFlow(target)
+    const second = await codeFlow(target)
+    const claims = (t: string) =>
+      JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>
+    const a = claims(first.access_token)
+    const b = claims(second.access_token)
+    expect(a).toMatchObject({ acr: '3', created_at: 1_577_836_800 })
+    expect(typeof a.llt).toBe('number')
+    expect(b.llt).toBe(a.auth_time)
+  })
+
   it('no id_token without openid; with openid it carries nonce and at_hash', async () => {
     expect((await codeFlow(target)).id_token).toBeUndefined()
     const tokens = await codeFlow(target, {
