@@ -4,8 +4,8 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 
 /**
- * One offline Allure report from the vitest and Newman results. Allure 3 renders
- * from file:// only as a single file, and its HTML loads an analytics script: removed here.
+ * One offline Allure report from a run's results (scripts/reports/allure-results.ts). Allure 3
+ * renders from file:// only as a single file, and its HTML loads an analytics script: removed here.
  */
 export interface AllureInput {
   resultsDirs: string[]
