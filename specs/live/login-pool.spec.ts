@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
-import { liveByDefault, runsInLogin } from '../../collections/model/types.ts'
+import { runsInLogin } from '../../collections/model/types.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
 import { browse } from './support/browser.ts'
 import {
@@ -105,17 +105,4 @@ describe('login pools codes from one sign-in (headless, against the served mock)
       }
     },
   )
-
-  it('checks --json: at least 34 checks run live with default flags, among them the pooled code checks', () => {
-    const live = catalogue.filter(liveByDefault).map((c) => c.id)
-    for (const id of [
-      'connect.token.json-body-rejected',
-      'connect.authorize.unregistered-redirect-error-page',
-      'connect.authorize.state-echo',
-      'connect.code.redirect-mismatch',
-      'connect.refresh.revoke-all',
-    ])
-      expect(live).toContain(id)
-    expect(live.length).toBeGreaterThanOrEqual(34)
-  })
 })
