@@ -130,6 +130,23 @@ describe.each(TARGET_KINDS)('authorize request validation (%s)', (kind) => {
     )
   })
 
+  it.each(['-1', 'abc', '1.5'])(
+    'max_age=%s goes to the error page with invalid_request "Invalid max_age"',
+    async (v) => {
+      await expectErrorPage(authorizeParams({ max_age: v }), 'invalid_request', 'Invalid max_age')
+    },
+  )
+
+  it('acr_values of 301 characters goes to the error page with invalid_request "Invalid acr_values"; 300 are accepted', async () => {
+    await expectErrorPage(
+      authorizeParams({ acr_values: 'a'.repeat(301) }),
+      'invalid_request',
+      'Invalid acr_values',
+    )
+    const ok = await authorize(target, authorizeParams({ acr_values: 'a'.repeat(300), state: 's300' }))
+    expect(ok.fields.code).toBeDefined()
+  })
+
   it('prompt=none combined with another value goes to the error page', async () => {
     await expectErrorPage(authorizeParams({ prompt: 'none login' }), 'invalid_request', 'Invalid prompt')
   })
@@ -206,6 +223,15 @@ describe.each(TARGET_KINDS)('IdP session lifetime (%s)', (kind) => {
       }
       t.mock.clock.advance(5 * 3600_000)
       expect((await silent('b')).code).toBeDefined()
+      // oidc-core §3.1.2.1: a sign-in older than max_age is not good enough for prompt=none.
+      const tooOld = await t.call(
+        'connect',
+        `/connect/authorize?${authorizeParams({ prompt: 'none', max_age: '3600', state: 'm' })}`,
+        { headers: { cookie } },
+      )
+      expect(new URL(tooOld.headers.get('location') ?? 'http://x/').searchParams.get('error')).toBe(
+        'login_required',
+      )
       t.mock.clock.advance(4 * 3600_000)
       expect((await silent('c')).code).toBeDefined()
       t.mock.clock.advance(2 * 3600_000)

@@ -11,7 +11,8 @@ import type { ValidAuthorizeRequest } from './validation.ts'
  * - the IdP session lives in the `mock.idsrv.session` cookie (HttpOnly, SameSite=Lax);
  * - `x-mock-consent: deny` → access_denied; `accept` (or `consent: 'auto'`) logs the first user
  *   in and grants consent without pages;
- * - no session, or `prompt=login` → the login page (`prompt=none` → login_required instead);
+ * - no session, `prompt=login`, or a sign-in older than `max_age` → the login page (`prompt=none`
+ *   → login_required instead);
  * - a client that requires consent and has none for these scopes, or `prompt=consent` → the
  *   consent page (`prompt=none` → consent_required instead);
  * - the pages carry the authorize request back through `returnUrl`, as IdentityServer does;
@@ -67,14 +68,17 @@ export function establishSession(
   let session = readSession(ctx, request)
   let setCookie: string | undefined
   const automatic = decision === 'accept' || ctx.options.consent === 'auto'
-  if (automatic && (session === undefined || v.prompt.includes('login'))) {
+  // oidc-core §3.1.2.1: a sign-in older than max_age must be repeated, as prompt=login asks.
+  const tooOld =
+    session !== undefined && v.maxAge !== undefined && ctx.clock.now() > session.authTime + v.maxAge * 1000
+  if (automatic && (session === undefined || v.prompt.includes('login') || tooOld)) {
     const user = ctx.options.users[0]
     if (user === undefined) throw new Error('no user to log in automatically')
     session = ctx.store.createSession(user.subject, ctx.clock.now())
     setCookie = sessionCookie(session)
   }
 
-  if (session === undefined || (v.prompt.includes('login') && !automatic)) {
+  if (session === undefined || ((v.prompt.includes('login') || tooOld) && !automatic)) {
     if (v.prompt.includes('none')) deliverError(ctx, v, origin, 'login_required')
     const location = `${origin}/account/login?returnUrl=${encodeURIComponent(callbackUrl(v.params))}`
     return { kind: 'interact', response: redirect(location) }

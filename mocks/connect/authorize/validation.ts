@@ -17,7 +17,7 @@ import { deliverUnvalidatedError } from './delivery.ts'
  *   unsupported_response_type; not allowed for the response type, e.g. `token` with `query` →
  *   invalid_request), the client's grant (a known type other than `code` → unauthorized_client), PKCE (challenge length 43–128, `plain` only if the client allows it), scope
  *   (allowed, offline_access only with offline access, identity scopes need openid),
- *   nonce/prompt/ui_locales;
+ *   nonce/prompt/ui_locales, max_age (a whole number, 0 or more), acr_values (≤ 300 characters);
  * - every validation error goes to the mock's own error page `/home/error?errorId=…`, never to
  *   the client (RFC 6749 §4.1.2.1 for bad client/redirect_uri; IdentityServer does the same for
  *   all of them).
@@ -51,6 +51,8 @@ export interface ValidAuthorizeRequest {
   codeChallenge?: string
   codeChallengeMethod?: 'plain' | 'S256'
   prompt: string[]
+  /** Seconds since sign-in after which the user must sign in again (oidc-core §3.1.2.1). */
+  maxAge?: number
   params: Params
 }
 
@@ -241,6 +243,17 @@ export function validateAuthorize(
   const uiLocales = params.get('ui_locales')
   if (uiLocales !== undefined && uiLocales.length > 100)
     fail(ctx, params, origin, 'invalid_request', 'Invalid ui_locales', known)
+  // duende-authorize-request-validator: max_age a whole number of seconds, 0 or more (oidc-core
+  // §3.1.2.1); acr_values at most 300 characters (duende-input-length-restrictions).
+  const maxAgeParam = params.get('max_age')
+  let maxAge: number | undefined
+  if (maxAgeParam !== undefined && maxAgeParam.length > 0) {
+    if (!/^\d{1,9}$/.test(maxAgeParam)) fail(ctx, params, origin, 'invalid_request', 'Invalid max_age', known)
+    maxAge = Number(maxAgeParam)
+  }
+  const acrValues = params.get('acr_values')
+  if (acrValues !== undefined && acrValues.length > 300)
+    fail(ctx, params, origin, 'invalid_request', 'Invalid acr_values', known)
 
   const state = params.get('state')
   return {
@@ -254,5 +267,6 @@ export function validateAuthorize(
     ...(nonce === undefined ? {} : { nonce }),
     ...(challenge === undefined || challenge.length === 0 ? {} : { codeChallenge: challenge }),
     ...(method === undefined ? {} : { codeChallengeMethod: method }),
+    ...(maxAge === undefined ? {} : { maxAge }),
   }
 }
