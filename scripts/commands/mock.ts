@@ -50,7 +50,7 @@ export const command = defineCommand({
       default: 0,
       min: 0,
       max: 60,
-      description: 'grace window for a used refresh token, seconds',
+      description: 'grace window for a used refresh token, seconds: 0 (none) or 5–60',
     },
     replay: {
       type: 'string',
@@ -70,6 +70,9 @@ export const command = defineCommand({
   notes: ['client: isv_conformance_test / conformance-secret, user: user@example.com / Passw0rd!'],
   async run(values) {
     const { createMock, serveMock } = await import('../../mocks/index.ts')
+    // dinero-grace-period: Visma offers 5–60 s, or none.
+    if (values.grace > 0 && values.grace < 5)
+      throw new HarnessError('HARNESS_USAGE', `--grace must be 0 (none) or 5–60, not "${values.grace}"`)
     const mock = createMock({
       consent: values.consent as 'interactive' | 'auto',
       refresh: {
