@@ -105,4 +105,55 @@ describe('login pools codes from one sign-in (headless, against the served mock)
       }
     },
   )
+
+  it(
+    'a silent authorize answered login_required asks the person once more, and the pool goes on: every pooled check passes',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('login-pool-again')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const p = startCli(
+          CLI,
+          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open', '--no-destructive'],
+          env,
+        )
+        p.child.stdin!.end()
+        const link = (await p.waitFor(LINK))[1]!
+        // Hop 3 is the first prompt=none authorize: the session is gone by then.
+        const browsed = await browse(link, live.origin, { forgetSessionAfter: 3 })
+        const exit = await p.exited
+        const out = p.stdout()
+        expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
+        expect(browsed.finalStatus).toBe(200)
+        expect(out).toMatch(/answered login_required: Visma Connect wants the person again/)
+        const pooled = catalogue.filter((c) => runsInLogin(c, false))
+        expect(out).toContain(`${pooled.length} of ${pooled.length} pooled check(s) passed`)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it('--no-destructive: no refresh token is replayed, and the replay checks are left out', SLOW, async () => {
+    const { dir, cleanup } = tempDir('login-pool-safe')
+    try {
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const before = (await journal(live.origin)).length
+      const p = startCli(
+        CLI,
+        ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open', '--no-destructive'],
+        env,
+      )
+      p.child.stdin!.end()
+      await browse((await p.waitFor(LINK))[1]!, live.origin)
+      const exit = await p.exited
+      expect(exit.code, p.stderr()).toBe(0)
+      const entries = (await journal(live.origin)).slice(before)
+      expect(refreshRequests(entries).filter((e) => e.details.refresh === 'replay')).toEqual([])
+      expect(p.stdout()).not.toContain('connect.refresh.revoke-all')
+    } finally {
+      cleanup()
+    }
+  })
 })

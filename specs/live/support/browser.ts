@@ -2,13 +2,15 @@ import { parseFormPost } from '../../../scripts/targets/oauth.ts'
 
 /**
  * A browser for the live specs: follows redirects and submits form_post pages, keeping the
- * mock IdP's session cookie in a jar. Only the first request carries `X-Mock-Consent: accept`
- * (the person signing in and consenting); every later hop rides on the session alone.
+ * mock IdP's session cookie in a jar. An authorize request without prompt=none carries
+ * `X-Mock-Consent: accept` (the person signing in and consenting); every prompt=none hop rides
+ * on the session alone. `forgetSessionAfter` drops the cookie after that many hops, as a
+ * session that ended would.
  */
-/** Follows redirects and form_post pages like a browser, the IdP's session cookie kept in a jar. */
 export async function browse(
   link: string,
   mockOrigin: string,
+  options: { forgetSessionAfter?: number } = {},
 ): Promise<{ hops: number; finalStatus: number; finalText: string }> {
   const jar = new Map<string, string>()
   let next: { url: string; method: 'GET' | 'POST'; body?: string } = { url: link, method: 'GET' }
@@ -16,7 +18,10 @@ export async function browse(
     const headers: Record<string, string> = {}
     const toMock = new URL(next.url).origin === mockOrigin
     if (toMock && jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-    if (toMock && hops === 1) headers['X-Mock-Consent'] = 'accept'
+    if (hops === options.forgetSessionAfter) jar.clear()
+    const url = new URL(next.url)
+    if (toMock && url.pathname === '/connect/authorize' && url.searchParams.get('prompt') !== 'none')
+      headers['X-Mock-Consent'] = 'accept'
     if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded'
     const res = await fetch(next.url, {
       method: next.method,
