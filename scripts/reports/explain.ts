@@ -1,4 +1,4 @@
-import type { Area, Check, TargetClass } from '../../collections/model/types.ts'
+import { type Area, type Check, NEEDS, type Need, type TargetClass } from '../../collections/model/types.ts'
 import { resolveSource } from '../../collections/sources.ts'
 
 /**
@@ -62,12 +62,15 @@ export function sourceLinks(check: Check): SourceLink[] {
   return check.sources.map((cited) => ({ cited, url: resolveSource(cited).url }))
 }
 
-/** What the check needs live, when the catalogue declares it (`needs`, if present). */
-export function needsOf(check: Check): string[] {
-  const needs = (check as { needs?: unknown }).needs
-  if (typeof needs === 'string') return [needs]
-  if (Array.isArray(needs)) return needs.map(String)
-  return []
+/** What a run must have to run the check (collections/model/types.ts NEEDS). */
+export function needsOf(check: Check): Need[] {
+  return check.needs ?? []
+}
+
+function needsLine(check: Check): string {
+  return needsOf(check)
+    .map((n) => `${n} (${NEEDS[n]})`)
+    .join('; ')
 }
 
 /** The check's own `why`, if the catalogue gives one; else its area's. */
@@ -84,7 +87,7 @@ export function explainMarkdown(check: Check): string {
     '',
     `**Why it matters to an integrator:** ${whyOf(check)}`,
     '',
-    `**Area:** ${AREA_HEADINGS[check.area].title} (\`${check.area}\`). **Runs:** \`${check.target}\` — ${TARGET_MEANING[check.target]}.${needs.length > 0 ? ` **Needs:** ${needs.join(', ')}.` : ''}`,
+    `**Area:** ${AREA_HEADINGS[check.area].title} (\`${check.area}\`). **Runs:** \`${check.target}\` — ${TARGET_MEANING[check.target]}.${needs.length > 0 ? ` **Needs:** ${needsLine(check)}.` : ''}`,
     '',
     '**Where the rule comes from:**',
     '',
@@ -104,7 +107,7 @@ export function explainHtml(check: Check): string {
   return [
     `<p><b>What it pins:</b> ${esc(check.title)}</p>`,
     `<p><b>Why it matters to an integrator:</b> ${esc(whyOf(check))}</p>`,
-    `<p><b>Area:</b> ${esc(AREA_HEADINGS[check.area].title)} (<code>${esc(check.area)}</code>). <b>Runs:</b> <code>${esc(check.target)}</code> — ${code(TARGET_MEANING[check.target])}.${needs.length > 0 ? ` <b>Needs:</b> ${esc(needs.join(', '))}.` : ''}</p>`,
+    `<p><b>Area:</b> ${esc(AREA_HEADINGS[check.area].title)} (<code>${esc(check.area)}</code>). <b>Runs:</b> <code>${esc(check.target)}</code> — ${code(TARGET_MEANING[check.target])}.${needs.length > 0 ? ` <b>Needs:</b> ${esc(needsLine(check))}.` : ''}</p>`,
     '<p><b>Where the rule comes from:</b></p>',
     `<ul>${sourceLinks(check)
       .map((s) => `<li><a href="${esc(s.url)}" target="_blank" rel="noopener">${esc(s.cited)}</a></li>`)
