@@ -69,7 +69,7 @@ export function needsOf(check: Check): Need[] {
 
 function needsLine(check: Check): string {
   return needsOf(check)
-    .map((n) => `${n} (${NEEDS[n]})`)
+    .map((n) => `${n}: ${NEEDS[n]}`)
     .join('; ')
 }
 
