@@ -120,6 +120,7 @@ describe(`the reports of a run where the mock has ${DEVIATION} on`, () => {
         // Allure renders the description in a frame of its own.
         const description = page.frameLocator('[data-testid="test-result-description-frame"]').locator('body')
         await description.getByText('What it pins:').waitFor()
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads
         const explained = await description.innerText()
         expect(explained).toContain(`What it pins: ${check.title}`)
         expect(explained).toContain('Why it matters to an integrator:')
