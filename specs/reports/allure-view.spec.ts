@@ -126,6 +126,7 @@ describe(`the reports of a run where the mock has ${DEVIATION} on`, () => {
         expect(explained).toContain('Why it matters to an integrator:')
         expect(explained).toContain('Where the rule comes from:')
         for (const cited of check.sources) expect(explained).toContain(cited)
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a person reads
         const body = await page.innerText('body')
         expect(body).toContain(check.title)
         expect(body).toContain('POST /connect/token: expected 400 invalid_grant, got 400 invalid_request')
