@@ -12,7 +12,7 @@ import type { SecretSet } from './secrets.ts'
  */
 export interface PooledRequest {
   url: string
-  /** Environment values for the check: state, nonce, verifier, challenge (as requested). */
+  /** Environment values for the check: state, nonce, verifier, challenge, requestedScope, responseMode. */
   values: Record<string, string>
   responseMode: 'query' | 'form_post'
 }
@@ -51,6 +51,9 @@ export function codeRequest(
     ...(values.challenge ? { code_challenge: values.challenge, code_challenge_method: 'S256' } : {}),
     ...(prompt ? { prompt } : {}),
   })
+  // What the code was asked with travels with it (not used to ask: state, nonce and PKCE are).
+  values.requestedScope = query.get('scope')!
+  values.responseMode = responseMode
   return { url: `${config.connectUrl}/connect/authorize?${query}`, values, responseMode }
 }
 
