@@ -72,6 +72,10 @@ export const DEVIATIONS = {
       'authorize checks the client’s grant before the response_mode (token&response_mode=query → unauthorized_client)',
     breaks: [],
   },
+  'authorize.ignore-max-age': {
+    description: 'authorize ignores max_age: neither checked nor enforced against the sign-in time',
+    breaks: [],
+  },
   'authorize.redirect-unregistered-uri': {
     description: 'authorize accepts and redirects to an unregistered redirect_uri',
     breaks: ['connect.authorize.unregistered-redirect-error-page'],

@@ -232,6 +232,15 @@ describe.each(TARGET_KINDS)('IdP session lifetime (%s)', (kind) => {
       expect(new URL(tooOld.headers.get('location') ?? 'http://x/').searchParams.get('error')).toBe(
         'login_required',
       )
+      t.mock.deviations.enable('authorize.ignore-max-age')
+      const ignored = await t.call(
+        'connect',
+        `/connect/authorize?${authorizeParams({ prompt: 'none', max_age: '3600', state: 'n' })}`,
+        { headers: { cookie } },
+      )
+      t.mock.deviations.disable('authorize.ignore-max-age')
+      // authorize.ignore-max-age restores the old answer: a code for a five-hour-old sign-in.
+      expect(new URL(ignored.headers.get('location') ?? 'http://x/').searchParams.get('code')).not.toBeNull()
       t.mock.clock.advance(4 * 3600_000)
       expect((await silent('c')).code).toBeDefined()
       t.mock.clock.advance(2 * 3600_000)

@@ -247,7 +247,11 @@ export function validateAuthorize(
   // §3.1.2.1); acr_values at most 300 characters (duende-input-length-restrictions).
   const maxAgeParam = params.get('max_age')
   let maxAge: number | undefined
-  if (maxAgeParam !== undefined && maxAgeParam.length > 0) {
+  if (
+    maxAgeParam !== undefined &&
+    maxAgeParam.length > 0 &&
+    !ctx.deviations.has('authorize.ignore-max-age')
+  ) {
     if (!/^\d{1,9}$/.test(maxAgeParam)) fail(ctx, params, origin, 'invalid_request', 'Invalid max_age', known)
     maxAge = Number(maxAgeParam)
   }
