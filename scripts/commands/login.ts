@@ -115,7 +115,7 @@ async function probeAuthorize(link: string, config: LiveConfig): Promise<void> {
   if (/\/home\/error$|\/error$/i.test(next.pathname))
     throw new HarnessError(
       'HARNESS_REDIRECT_URI_UNREGISTERED',
-      `the authorize request ends on the Visma Connect error page (${next.origin}${next.pathname}): the redirect_uri ${config.redirectUri} must match a redirect URI registered in the Visma Connect app settings exactly (scheme, host, port and path); also check DINERO_CLIENT_ID and that the app may request ${config.scopes}`,
+      `the authorize request ends on the Visma Connect error page (${next.origin}${next.pathname}): the redirect_uri ${config.redirectUri} must match a redirect URI registered in the Visma Connect app settings exactly (scheme, host, port and path); also check DINERO_CLIENT_ID and that the app may request ${new URL(link).searchParams.get('scope')} (the pooled checks add openid)`,
     )
 }
 
