@@ -28,6 +28,9 @@ const CLI = 'scripts/cli.ts'
 const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 const SLOW = { timeout: 240_000 }
 
+const silentAuthorize = (url: URL) =>
+  url.pathname === '/connect/authorize' && url.searchParams.get('prompt') === 'none'
+
 let live: LiveMock
 beforeAll(async () => {
   live = await startLiveMock()
@@ -120,8 +123,8 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         )
         p.child.stdin!.end()
         const link = (await p.waitFor(LINK))[1]!
-        // Hop 3 is the first prompt=none authorize: the session is gone by then.
-        const browsed = await browse(link, live.origin, { forgetSessionAfter: 3 })
+        // The session is gone by the first prompt=none authorize.
+        const browsed = await browse(link, live.origin, { forgetSessionWhen: silentAuthorize })
         const exit = await p.exited
         const out = p.stdout()
         expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
@@ -156,4 +159,51 @@ describe('login pools codes from one sign-in (headless, against the served mock)
       cleanup()
     }
   })
+
+  it(
+    'when the silent authorize after the replay answers login_required, login says so and asks for one more sign-in, then stores a grant that refreshes',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('login-pool-after-replay')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const p = startCli(
+          CLI,
+          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          env,
+        )
+        p.child.stdin!.end()
+        const link = (await p.waitFor(LINK))[1]!
+        // The session is gone by the grant's silent authorize: the only prompt=none request
+        // by form_post with a PKCE challenge (the pooled PKCE checks ask by query).
+        await browse(link, live.origin, {
+          forgetSessionWhen: (url) =>
+            silentAuthorize(url) &&
+            url.searchParams.get('response_mode') === 'form_post' &&
+            url.searchParams.has('code_challenge'),
+        })
+        const exit = await p.exited
+        const out = p.stdout()
+        expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
+        expect(out).toMatch(
+          /the silent authorize after the refresh-token replay answered login_required: Visma Connect wants the person again/,
+        )
+        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
+        const res = await request(`${live.origin}/connect/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: grant.refreshToken,
+            client_id: LIVE_CLIENT_ID,
+            client_secret: LIVE_CLIENT_SECRET,
+          }).toString(),
+        })
+        await res.body.dump()
+        expect(res.statusCode).toBe(200)
+      } finally {
+        cleanup()
+      }
+    },
+  )
 })

@@ -4,22 +4,26 @@ import { parseFormPost } from '../../../scripts/targets/oauth.ts'
  * A browser for the live specs: follows redirects and submits form_post pages, keeping the
  * mock IdP's session cookie in a jar. An authorize request without prompt=none carries
  * `X-Mock-Consent: accept` (the person signing in and consenting); every prompt=none hop rides
- * on the session alone. `forgetSessionAfter` drops the cookie after that many hops, as a
- * session that ended would.
+ * on the session alone. `forgetSessionWhen` drops the cookie (once) before the first request
+ * it matches, as a session that ended would.
  */
 export async function browse(
   link: string,
   mockOrigin: string,
-  options: { forgetSessionAfter?: number } = {},
+  options: { forgetSessionWhen?: (url: URL) => boolean } = {},
 ): Promise<{ hops: number; finalStatus: number; finalText: string }> {
   const jar = new Map<string, string>()
+  let forgotten = false
   let next: { url: string; method: 'GET' | 'POST'; body?: string } = { url: link, method: 'GET' }
   for (let hops = 1; hops < 1000; hops++) {
     const headers: Record<string, string> = {}
     const toMock = new URL(next.url).origin === mockOrigin
-    if (toMock && jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
-    if (hops === options.forgetSessionAfter) jar.clear()
     const url = new URL(next.url)
+    if (!forgotten && options.forgetSessionWhen?.(url)) {
+      forgotten = true
+      jar.clear()
+    }
+    if (toMock && jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
     if (toMock && url.pathname === '/connect/authorize' && url.searchParams.get('prompt') !== 'none')
       headers['X-Mock-Consent'] = 'accept'
     if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded'
