@@ -88,24 +88,9 @@ export async function listenForCallback(input: {
   let done = false
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://loopback')
-    if (url.pathname !== target.path) {
-      page(res, 404, 'Not found', 'This is the dinero-conformance login listener.')
-      return
-    }
-    let params: URLSearchParams
-    if (req.method === 'GET') params = url.searchParams
-    else if (req.method === 'POST') {
-      const type = req.headers['content-type'] ?? ''
-      if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-        page(res, 415, 'Unsupported', 'Expected a form post.')
-        return
-      }
-      params = new URLSearchParams(await readBody(req))
-    } else {
-      res.writeHead(405, { allow: 'GET, POST' }).end()
-      return
-    }
+    const received = await callbackParams(req, res, target.path)
+    if (received === undefined) return
+    const { params } = received
     if (done) {
       page(res, 409, 'Already done', 'This login has already received its answer.')
       return
@@ -203,24 +188,9 @@ export async function startCodeBroker(input: {
   let held: ServerResponse | undefined
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://loopback')
-    if (url.pathname !== target.path) {
-      page(res, 404, 'Not found', 'This is the dinero-conformance login listener.')
-      return
-    }
-    let params: URLSearchParams
-    if (req.method === 'GET') params = url.searchParams
-    else if (req.method === 'POST') {
-      const type = req.headers['content-type'] ?? ''
-      if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-        page(res, 415, 'Unsupported', 'Expected a form post.')
-        return
-      }
-      params = new URLSearchParams(await readBody(req))
-    } else {
-      res.writeHead(405, { allow: 'GET, POST' }).end()
-      return
-    }
+    const received = await callbackParams(req, res, target.path)
+    if (received === undefined) return
+    const { method, params } = received
     const state = params.get('state')
     const known = [...waiting.keys()].find((s) => sameState(s, state))
     if (known === undefined) {
@@ -237,7 +207,7 @@ export async function startCodeBroker(input: {
     held = res
     const resolve = waiting.get(known)!
     waiting.delete(known)
-    resolve({ method: req.method, fields: Object.fromEntries(params) })
+    resolve({ method, fields: Object.fromEntries(params) })
   }
 
   const server: Server = createServer((req, res) => {
@@ -308,4 +278,32 @@ export async function startCodeBroker(input: {
         server.closeAllConnections()
       }),
   }
+}
+
+/**
+ * The callback's parameters, from the query (GET, response_mode=query) or the form body (POST,
+ * form_post); anything else is answered here (404 other path, 415 not a form, 405 other method)
+ * and gives undefined.
+ */
+async function callbackParams(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<{ method: 'GET' | 'POST'; params: URLSearchParams } | undefined> {
+  const url = new URL(req.url ?? '/', 'http://loopback')
+  if (url.pathname !== path) {
+    page(res, 404, 'Not found', 'This is the dinero-conformance login listener.')
+    return undefined
+  }
+  if (req.method === 'GET') return { method: 'GET', params: url.searchParams }
+  if (req.method !== 'POST') {
+    res.writeHead(405, { allow: 'GET, POST' }).end()
+    return undefined
+  }
+  const type = req.headers['content-type'] ?? ''
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    page(res, 415, 'Unsupported', 'Expected a form post.')
+    return undefined
+  }
+  return { method: 'POST', params: new URLSearchParams(await readBody(req)) }
 }
