@@ -101,6 +101,12 @@ export const command = defineCommand({
       default: 'reports',
       description: 'where junit-live.xml, live-summary.md and the Allure report go',
     },
+    record: {
+      type: 'string',
+      value: '<file>',
+      description:
+        'also write the shapes of the answers (no values, no secrets) to this file: a drift fixture',
+    },
   },
   notes: ['Configuration (DINERO_CLIENT_ID, DINERO_CLIENT_SECRET, …) and every step: docs/LIVE.md'],
   run: (values, context) =>
@@ -112,6 +118,7 @@ export const command = defineCommand({
         checks: values.check,
         areas: values.area as Area[],
         reports: values.reports,
+        record: values.record,
       },
       context,
     ),
@@ -125,6 +132,8 @@ export interface LiveRunInput {
   checks: readonly string[]
   areas: readonly Area[]
   reports: string
+  /** Where the scrubbed answer shapes go (scripts/live/drift/record.ts); none when absent. */
+  record?: string | undefined
 }
 
 export const DESTRUCTIVE_PHRASE = 'revoke all access'
@@ -225,14 +234,22 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
     )
 
     // Loaded only now: Newman is heavy, and the guards above must answer fast.
-    const [{ runLiveNewman }, { buildCollection }, reports, { outcomesFromNewman }, { assertReportsClean }] =
-      await Promise.all([
-        import('../live/newman-live.ts'),
-        import('../../collections/build.ts'),
-        import('../reports/live-reports.ts'),
-        import('../reports/outcomes.ts'),
-        import('../reports/scan.ts'),
-      ])
+    const [
+      { runLiveNewman },
+      { buildCollection },
+      reports,
+      { outcomesFromNewman },
+      { assertReportsClean },
+      drift,
+    ] = await Promise.all([
+      import('../live/newman-live.ts'),
+      import('../../collections/build.ts'),
+      import('../reports/live-reports.ts'),
+      import('../reports/outcomes.ts'),
+      import('../reports/scan.ts'),
+      import('../live/drift/index.ts'),
+    ])
+    const recorder = new drift.ShapeRecorder(config)
     mkdirSync(reportsDir, { recursive: true })
     const started = Date.now()
     const result = await runLiveNewman({
@@ -244,6 +261,7 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
       secrets,
       graceSeconds: config.refreshGraceSeconds,
       allowReplay: destructive.map((c) => c.id),
+      onResponse: recorder.onResponse,
     })
     if (destructive.length > 0) store.markRevoked()
 
@@ -270,6 +288,10 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
       ...skipped.map(({ check, reason }) => ({ check, passed: false, failures: [], skipped: reason })),
     ]
     console.log(reports.writeLiveReports({ dir: reportsDir, outcomes, header, secrets, started }))
+    const recordTo = input.record === undefined ? undefined : resolve(input.record)
+    console.log(
+      await drift.reportDrift({ dir: reportsDir, recorded: recorder.steps, secrets, record: recordTo }),
+    )
 
     // The leak canary: the last thing a run does.
     assertReportsClean(reportsDir, secrets)

@@ -1,6 +1,12 @@
 import type { NewmanRunSummary } from 'newman'
 import { HarnessError } from '../errors.ts'
-import { checkIdOf, type NewmanRequest, type NewmanVerdict, runNewman } from '../newman/run.ts'
+import {
+  checkIdOf,
+  type NewmanHooks,
+  type NewmanRequest,
+  type NewmanVerdict,
+  runNewman,
+} from '../newman/run.ts'
 import { neverSentCode, nothingSent, uncertain } from './refresher.ts'
 import type { SecretSet } from './secrets.ts'
 import type { TokenAnswer, TokenStore } from './token-store.ts'
@@ -44,6 +50,8 @@ export interface LiveNewmanInput {
   graceSeconds: number
   timeoutRequestMs?: number
   onItem?: (itemName: string) => void
+  /** Every answer, after the store has seen it (the drift recorder: scripts/live/drift/record.ts). */
+  onResponse?: NewmanHooks['onResponse']
   /**
    * Checks allowed to present a consumed token on purpose: the confirmed `live-destructive`
    * replay check, whose whole point is to see Visma's replay detection revoke the grant.
@@ -176,7 +184,10 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
     checks: input.checks,
     ...(input.timeoutRequestMs === undefined ? {} : { timeoutRequestMs: input.timeoutRequestMs }),
     beforeRequest,
-    onResponse,
+    onResponse: (item, exchange, err) => {
+      onResponse(item, exchange, err)
+      input.onResponse?.(item, exchange, err)
+    },
     ...(input.onItem ? { onItem: input.onItem } : {}),
     redactExport: (content) => secrets.redact(content),
   })
@@ -196,6 +207,8 @@ export interface PooledNewmanInput {
   collectionVariables?: Record<string, string>
   checkId: string
   secrets: SecretSet
+  /** Every answer (the drift recorder: scripts/live/drift/record.ts). */
+  onResponse?: NewmanHooks['onResponse']
 }
 
 /**
@@ -209,7 +222,10 @@ export async function runPooledNewman(input: PooledNewmanInput): Promise<LiveVer
     environment: input.environment,
     ...(input.collectionVariables ? { collectionVariables: input.collectionVariables } : {}),
     checks: [input.checkId],
-    onResponse: (_item, exchange) => input.secrets.addTokenResponse(parse(exchange?.text ?? '')),
+    onResponse: (item, exchange, err) => {
+      input.secrets.addTokenResponse(parse(exchange?.text ?? ''))
+      input.onResponse?.(item, exchange, err)
+    },
     redactExport: (content) => input.secrets.redact(content),
   })
   return verdicts.get(input.checkId) ?? { passed: false, failures: ['Newman ran no step of this check'] }
