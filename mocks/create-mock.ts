@@ -85,7 +85,9 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     ...dineroControlHooks(dinero, resolved.dinero),
   }
   const control = createControl(controlDeps)
-  const routes = [...connectRoutes(connect), ...controlRoutes(control, controlDeps), ...dineroRoutes(dinero)]
+  // A live-like mock has no control surface over HTTP: /__mock/* answers as an unknown path.
+  const controlSurface = resolved.liveLike ? [] : controlRoutes(control, controlDeps)
+  const routes = [...connectRoutes(connect), ...controlSurface, ...dineroRoutes(dinero)]
 
   return {
     handlers: [...toHandlers(routes, runtime), unknownDineroRouteHandler(routes, runtime, deviations)],

@@ -106,6 +106,13 @@ export interface MockOptions {
   users?: UserConfig[]
   /** `auto`: the authorize endpoint logs the default user in and accepts consent with no page. */
   consent?: ConsentMode
+  /**
+   * Offer only what the real services offer, to rehearse against: no `X-Mock-Consent` header, no
+   * `consent: 'auto'` (a person, or a browser, signs in on the login page and presses Allow), and no
+   * `/__mock/*` control surface over HTTP (those paths answer as any unknown path does). The
+   * in-process `mock.control` and `mock.journal` stay: they are the test's, not the client's.
+   */
+  liveLike?: boolean
   /** Origins answered in-process; the served adapter adds its own loopback origin. */
   connectOrigin?: string
   apiOrigin?: string
@@ -124,6 +131,7 @@ export interface ResolvedMockOptions {
   clients: ClientConfig[]
   users: UserConfig[]
   consent: ConsentMode
+  liveLike: boolean
   connectOrigin: string
   apiOrigin: string
   clock: ClockOptions
@@ -139,10 +147,14 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
     options.refresh ? { ...c, refresh: { ...c.refresh, ...options.refresh } } : c,
   )
   for (const c of clients) validateRefreshPolicy(c.refresh, c.clientId)
+  const liveLike = options.liveLike ?? false
+  if (liveLike && options.consent === 'auto')
+    throw new RangeError("consent 'auto' is a mock shortcut, and a live-like mock offers none")
   return {
     clients,
     users: options.users ?? [DEFAULT_USER],
     consent: options.consent ?? 'interactive',
+    liveLike,
     connectOrigin: options.connectOrigin ?? 'https://connect.visma.com',
     apiOrigin: options.apiOrigin ?? DINERO_AUDIENCE,
     clock: options.clock ?? {},

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
 import { unknownDineroRoute } from '../dinero/unknown-route.ts'
-import { dispatch } from '../routes.ts'
+import { dispatch, toRouteHandlers } from '../routes.ts'
 import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.ts'
 import { createRouteIndex, type Match } from './route-index.ts'
 
@@ -127,8 +127,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   const host = options.host ?? '127.0.0.1'
   if (!isLoopbackHost(host) && options.allowNonLoopback !== true) throw new ServeError(host)
   const limit = options.maxBodyBytes ?? 1024 * 1024
-  const index = createRouteIndex(mock.routes, mock.handlers)
   const engine = options.dispatch ?? 'direct'
+  const index = createRouteIndex(mock.routes, engine === 'msw' ? toRouteHandlers(mock.routes, mock.runtime) : [])
   /** What each candidate's msw resolver does (routes.ts toHandlers), first taker wins. */
   const direct = async (candidates: Match[], request: Request, url: URL): Promise<Response | undefined> => {
     for (const c of candidates) {
@@ -158,13 +158,16 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       return
     }
     url.pathname = normalisePath(url.pathname)
-    const refusal = controlRefusal({
-      path: url.pathname,
-      peer: req.socket.remoteAddress,
-      host: req.headers.host,
-      port,
-      ...(options.controlPeers ? { controlPeers: options.controlPeers } : {}),
-    })
+    // A live-like mock has no control surface to guard: /__mock/* is an unknown path there.
+    const refusal = mock.options.liveLike
+      ? undefined
+      : controlRefusal({
+          path: url.pathname,
+          peer: req.socket.remoteAddress,
+          host: req.headers.host,
+          port,
+          ...(options.controlPeers ? { controlPeers: options.controlPeers } : {}),
+        })
     if (refusal !== undefined) {
       req.resume()
       jsonError(res, refusal.status, {
@@ -226,7 +229,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     const response =
       engine === 'msw'
         ? await getResponse(
-            candidates.map((c) => c.handler),
+            candidates.flatMap((c) => (c.handler === undefined ? [] : [c.handler])),
             request,
           )
         : await direct(candidates, request, url)

@@ -37,6 +37,11 @@ export const command = defineCommand({
       choices: ['interactive', 'auto'],
       description: 'interactive: login and consent pages; auto: the seeded user accepts at once',
     },
+    'live-like': {
+      type: 'boolean',
+      description:
+        'offer only what Visma and Dinero offer: no X-Mock-Consent, no --consent auto, no /__mock/* (sign in and consent on the pages)',
+    },
     'refresh-usage': {
       type: 'string',
       value: '<usage>',
@@ -73,8 +78,15 @@ export const command = defineCommand({
     // dinero-grace-period: Visma offers 5–60 s, or none.
     if (values.grace > 0 && values.grace < 5)
       throw new HarnessError('HARNESS_USAGE', `--grace must be 0 (none) or 5–60, not "${values.grace}"`)
+    const liveLike = values['live-like'] === true
+    if (liveLike && values.consent === 'auto')
+      throw new HarnessError(
+        'HARNESS_USAGE',
+        '--consent auto is a mock shortcut and --live-like offers none: drop one of them',
+      )
     const mock = createMock({
       consent: values.consent as 'interactive' | 'auto',
+      liveLike,
       refresh: {
         usage: values['refresh-usage'] as 'one-time' | 'reuse',
         replay: values.replay as 'reject' | 'revoke-all',
@@ -105,6 +117,8 @@ export const command = defineCommand({
     if (served.warning !== undefined) console.error(served.warning)
     console.log(`  discovery: ${served.origin}/.well-known/openid-configuration`)
     console.log('  client: isv_conformance_test / conformance-secret, user: user@example.com / Passw0rd!')
+    if (liveLike)
+      console.log('  live-like: sign in and consent on the pages; no X-Mock-Consent, no /__mock/*')
     await new Promise<void>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve())
     })

@@ -10,7 +10,7 @@ import type { ValidAuthorizeRequest } from './validation.ts'
  * oidc-core §3.1.2.1):
  * - the IdP session lives in the `mock.idsrv.session` cookie (HttpOnly, SameSite=Lax);
  * - `x-mock-consent: deny` → access_denied; `accept` (or `consent: 'auto'`) logs the first user
- *   in and grants consent without pages;
+ *   in and grants consent without pages; a live-like mock ignores the header, as Visma would;
  * - no session, `prompt=login`, or a sign-in older than `max_age` → the login page (`prompt=none`
  *   → login_required instead);
  * - a client that requires consent and has none for these scopes, or `prompt=consent` → the
@@ -62,7 +62,7 @@ export function establishSession(
   v: ValidAuthorizeRequest,
   origin: string,
 ): SessionOutcome {
-  const decision = request.headers.get('x-mock-consent')?.toLowerCase()
+  const decision = ctx.options.liveLike ? undefined : request.headers.get('x-mock-consent')?.toLowerCase()
   if (decision === 'deny') deliverError(ctx, v, origin, 'access_denied')
 
   let session = readSession(ctx, request)
