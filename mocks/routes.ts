@@ -2,6 +2,7 @@ import { http, type RequestHandler } from 'msw'
 import type { Clock } from './clock.ts'
 import { MockHttpError } from './errors.ts'
 import { normalisePath } from './http/control-guard.ts'
+import { createRouteIndex, type Match } from './http/route-index.ts'
 import type { Journal } from './journal.ts'
 import { redactUrl } from './redact.ts'
 
@@ -47,14 +48,50 @@ const methods = {
 
 /**
  * Turns the route table into msw handlers: the single definition of both services, used
- * in-process by `setupServer` and on a port by the served adapter. Paths match on any origin
- * (`*` prefix) and the handler declines (returns undefined, so msw moves on) unless the
- * origin is one this mock serves — in-process that is connect.visma.com / api.dinero.dk, served
- * it is the mock's own loopback origin.
+ * in-process by `setupServer` and on a port by the served adapter. One handler takes every
+ * route: it finds the request's candidates by method and path once, through the route index
+ * the served adapter uses (http/route-index.ts), and answers with the first whose service this
+ * mock serves at the request's origin — in-process connect.visma.com / api.dinero.dk, served its
+ * own loopback origin. A request no route takes falls through to the next handler, as before.
+ * One handler per route made msw parse the URL and the cookies and await a predicate for each
+ * of ~60 handlers on every request (docs/BENCH.md); `toRouteHandlers` keeps that shape for the
+ * served adapter's `dispatch: 'msw'` comparison.
  */
 export function toHandlers(routes: readonly Route[], runtime: RouteRuntime): RequestHandler[] {
-  // The path is normalised as the served adapter normalises it (http/control-guard.ts), once per
-  // request rather than once per handler msw tries: every spelling of a path reaches one route.
+  const index = createRouteIndex(routes)
+  /** The predicate's decision, read by the resolver msw calls next with the same request. */
+  const chosen = new WeakMap<Request, { match: Match; url: URL }>()
+  return [
+    http.all(
+      ({ request }) => {
+        const url = new URL(request.url)
+        // The path is normalised as the served adapter normalises it (http/control-guard.ts).
+        url.pathname = normalisePath(url.pathname)
+        for (const match of index.match(request.method, url.pathname)) {
+          if (!runtime.accepts(url, match.route.service)) continue
+          chosen.set(request, { match, url })
+          return true
+        }
+        return false
+      },
+      ({ request }) => {
+        const hit = chosen.get(request)
+        if (hit === undefined) return undefined
+        chosen.delete(request)
+        return dispatch(hit.match.route, runtime, request, hit.url, hit.match.params)
+      },
+    ),
+  ]
+}
+
+/**
+ * One msw handler per route, in table order (each declines unless its service is served at the
+ * request's origin): what the served adapter's `dispatch: 'msw'` runs through msw's
+ * `getResponse`, which `specs/robustness/served-dispatch-equals-msw.spec.ts` holds equal to the
+ * direct path.
+ */
+export function toRouteHandlers(routes: readonly Route[], runtime: RouteRuntime): RequestHandler[] {
+  // Normalised once per request rather than once per handler msw tries.
   let lastHref = ''
   let lastUrl = new URL('http://unset.invalid/')
   const normalised = (href: string): URL => {

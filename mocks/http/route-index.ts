@@ -10,7 +10,8 @@ import type { Route } from '../routes.ts'
  */
 export interface Candidate {
   route: Route
-  handler: RequestHandler
+  /** The route's own msw handler, when the index was built with them (`toRouteHandlers`). */
+  handler: RequestHandler | undefined
 }
 
 export interface Match extends Candidate {
@@ -52,10 +53,10 @@ function decode(value: string): string {
   }
 }
 
-export function createRouteIndex(routes: readonly Route[], handlers: readonly RequestHandler[]) {
+export function createRouteIndex(routes: readonly Route[], handlers: readonly RequestHandler[] = []) {
   const compiled: Compiled[] = routes.map((route, i) => ({
     route,
-    handler: handlers[i]!,
+    handler: handlers[i],
     ...compile(route.path),
   }))
   const all = compiled.filter((c) => c.route.method === 'ALL')
@@ -73,7 +74,8 @@ export function createRouteIndex(routes: readonly Route[], handlers: readonly Re
     },
     /** Handlers whose method and path fit, in table order, with their path params. */
     match(method: string, pathname: string): Match[] {
-      const list = byMethod.get(method) ?? all
+      // msw compares methods case-insensitively; fetch leaves e.g. `patch` as written.
+      const list = byMethod.get(method) ?? byMethod.get(method.toUpperCase()) ?? all
       const out: Match[] = []
       for (const c of list) {
         const m = c.regex.exec(pathname)

@@ -128,7 +128,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   if (!isLoopbackHost(host) && options.allowNonLoopback !== true) throw new ServeError(host)
   const limit = options.maxBodyBytes ?? 1024 * 1024
   const engine = options.dispatch ?? 'direct'
-  const index = createRouteIndex(mock.routes, engine === 'msw' ? toRouteHandlers(mock.routes, mock.runtime) : [])
+  const index = createRouteIndex(
+    mock.routes,
+    engine === 'msw' ? toRouteHandlers(mock.routes, mock.runtime) : [],
+  )
   /** What each candidate's msw resolver does (routes.ts toHandlers), first taker wins. */
   const direct = async (candidates: Match[], request: Request, url: URL): Promise<Response | undefined> => {
     for (const c of candidates) {

@@ -444,7 +444,7 @@ describe.each(TARGET_KINDS)('fuzzing every route class (%s)', (kind) => {
     ]
     // In-process, msw answers only what a route covers (anything else is msw's unhandled-request
     // error, not the mock's answer), so only routed method/path pairs are sent there.
-    const index = createRouteIndex(target.mock.routes, target.mock.handlers)
+    const index = createRouteIndex(target.mock.routes)
     routed = (method, path) =>
       kind === 'served' || index.candidates(method, new URL(path, 'http://x').pathname).length > 0
   })
