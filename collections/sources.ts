@@ -377,6 +377,13 @@ export const SOURCES: readonly Source[] = [
       'Declares JSON bodies and 200 responses only: the request content type rules, the status of each error code and the bodies of unknown routes and wrong methods are not published.',
   },
   {
+    id: 'open-dinero-amount-bounds',
+    kind: 'open-question',
+    url: 'https://api.dinero.dk/openapi/v1/swagger.json',
+    establishes:
+      'Types amounts, quantities and payment days as double and int32 with no bounds; the mock refuses amounts and quantities beyond ±10^12 and payment days outside 0–10,000 with code 42, so every stored total stays a finite number.',
+  },
+  {
     id: 'open-visma-jwks',
     kind: 'open-question',
     url: 'https://connect.visma.com/.well-known/openid-configuration/jwks',

@@ -46,9 +46,46 @@ function pathOf(path: readonly PropertyKey[]): string {
   return out
 }
 
-/** Zod issues as Dinero `validationErrors`: one message per property path. */
-export function validationErrors(issues: readonly z.core.$ZodIssue[], model: string): Record<string, string> {
-  const errors: Record<string, string> = {}
+/**
+ * A `validationErrors` map: null-prototype, so a property named `constructor`, `toString` or
+ * `__proto__` is a key like any other (on a plain object `??=` would find the inherited member
+ * and drop the message). JSON.stringify writes its own keys, `__proto__` included.
+ */
+export function errorMap(): Record<string, string> {
+  return Object.create(null) as Record<string, string>
+}
+
+/** What the body holds at `path` (undefined when a step is missing). */
+function valueAt(body: unknown, path: readonly PropertyKey[]): { present: boolean; value: unknown } {
+  let at: unknown = body
+  for (const key of path) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key))
+      return { present: false, value: undefined }
+    at = (at as Record<PropertyKey, unknown>)[key]
+  }
+  return { present: true, value: at }
+}
+
+const jsonType = (value: unknown) =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'array'
+      : typeof value === 'object'
+        ? 'object'
+        : typeof value
+
+/**
+ * Zod issues as Dinero `validationErrors`: one message per property path. A property that is
+ * absent is "required"; one that is present with the wrong type names the type it should have
+ * (ASP.NET model binding says the value could not be converted, not that it is missing).
+ */
+export function validationErrors(
+  issues: readonly z.core.$ZodIssue[],
+  model: string,
+  body?: unknown,
+): Record<string, string> {
+  const errors = errorMap()
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
@@ -58,10 +95,12 @@ export function validationErrors(issues: readonly z.core.$ZodIssue[], model: str
       continue
     }
     const at = pathOf(issue.path) || 'model'
-    errors[at] ??=
-      issue.path.length > 0 && issue.code === 'invalid_type' && issue.input === undefined
-        ? `The ${String(issue.path.at(-1))} field is required.`
-        : issue.message
+    const name = String(issue.path.at(-1) ?? 'model')
+    const sent = valueAt(body, issue.path)
+    if (issue.code === 'invalid_type' && !sent.present) errors[at] ??= `The ${name} field is required.`
+    else if (issue.code === 'invalid_type')
+      errors[at] ??= `The value for ${name} must be of type ${issue.expected}, not ${jsonType(sent.value)}.`
+    else errors[at] ??= issue.message.startsWith('must ') ? `${name} ${issue.message}.` : issue.message
   }
   return errors
 }
@@ -74,6 +113,6 @@ export function validate<S extends z.ZodType>(schema: S, body: unknown, model: s
     })
   }
   const result = schema.safeParse(body)
-  if (!result.success) throw validationError(validationErrors(result.error.issues, model))
+  if (!result.success) throw validationError(validationErrors(result.error.issues, model, body))
   return result.data
 }

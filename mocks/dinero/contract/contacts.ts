@@ -12,7 +12,7 @@ import {
   externalReference,
   guid,
   InvoiceMailOutOptionKey,
-  int32,
+  paymentDays,
 } from './scalars.ts'
 
 export const ContactCreateModel = z.strictObject({
@@ -32,7 +32,7 @@ export const ContactCreateModel = z.strictObject({
   SENumber: z.string().nullish(),
   PNumber: z.string().nullish(),
   PaymentConditionType: ContactPaymentConditionType.nullish(),
-  PaymentConditionNumberOfDays: int32.nullish(),
+  PaymentConditionNumberOfDays: paymentDays.nullish(),
   IsPerson: z.boolean(),
   IsMember: z.boolean(),
   MemberNumber: z.string().nullish(),
@@ -72,7 +72,7 @@ export const ContactReadModel = z.looseObject({
   SENumber: z.string().nullish(),
   PNumber: z.string().nullish(),
   PaymentConditionType: z.string().nullish(),
-  PaymentConditionNumberOfDays: int32.nullish(),
+  PaymentConditionNumberOfDays: paymentDays.nullish(),
   IsPerson: z.boolean(),
   IsMember: z.boolean(),
   MemberNumber: z.string().nullish(),

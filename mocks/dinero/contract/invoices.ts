@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { collectionOf } from './common.ts'
 import {
+  amount,
   dateTime,
   double,
   externalReference,
@@ -16,6 +17,7 @@ import {
   int64,
   isoDate,
   LineType,
+  paymentDays,
   Unit,
   versionTimestamp,
 } from './scalars.ts'
@@ -23,11 +25,11 @@ import {
 const percentage = double.min(0).max(100)
 
 export const InvoiceLinesCreateModel = z.strictObject({
-  BaseAmountValue: double,
+  BaseAmountValue: amount,
   ProductGuid: guid.nullish(),
   Description: z.string().nullish(),
   Comments: z.string().nullish(),
-  Quantity: double,
+  Quantity: amount,
   AccountNumber: int32,
   Unit: Unit.nullish(),
   Discount: percentage,
@@ -36,7 +38,7 @@ export const InvoiceLinesCreateModel = z.strictObject({
 export type InvoiceLinesCreateModel = z.infer<typeof InvoiceLinesCreateModel>
 
 export const InvoiceCreateModel = z.strictObject({
-  PaymentConditionNumberOfDays: int32.nullish(),
+  PaymentConditionNumberOfDays: paymentDays.nullish(),
   PaymentConditionType: InvoicePaymentConditionType.nullish(),
   ReminderFee: percentage.nullish(),
   ReminderInterestRate: percentage.nullish(),
@@ -195,11 +197,11 @@ export const PaymentCreateModel = z.strictObject({
   Timestamp: versionTimestamp,
   DepositAccountNumber: int32,
   RemainderIsFee: z.boolean(),
-  AmountInForeignCurrency: double.nullish(),
+  AmountInForeignCurrency: amount.nullish(),
   ExternalReference: externalReference.nullish(),
   PaymentDate: isoDate.nullish(),
   Description: z.string().min(1),
-  Amount: double.refine((amount) => amount !== 0, 'Amount must not be 0'),
+  Amount: amount.refine((n) => n !== 0, 'Amount must not be 0'),
 })
 export type PaymentCreateModel = z.infer<typeof PaymentCreateModel>
 

@@ -4,13 +4,13 @@
  */
 import { z } from 'zod'
 import { collectionOf } from './common.ts'
-import { dateTime, double, externalReference, guid, int32, Unit } from './scalars.ts'
+import { amount, dateTime, double, externalReference, guid, int32, Unit } from './scalars.ts'
 
 export const ProductCreateModel = z.strictObject({
   ProductNumber: z.string().nullish(),
   Name: z.string().nullish(),
-  BaseAmountValue: double,
-  Quantity: double,
+  BaseAmountValue: amount,
+  Quantity: amount,
   AccountNumber: int32,
   Unit,
   ExternalReference: externalReference.nullish(),

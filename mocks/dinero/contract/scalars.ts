@@ -18,6 +18,33 @@ export const int64 = z.number().multipleOf(1).meta({ type: 'integer', format: 'i
 
 export const double = z.number()
 
+/**
+ * The largest amount or quantity the mock accepts, either sign.
+ * assumption: open-dinero-amount-bounds — the spec types money and quantities as `double`, but
+ * Dinero books them as .NET `decimal` (at most ±79,228,162,514,264,337,593,543,950,335) and
+ * publishes no bound. 10^12 keeps amount × quantity (≤ 10^24) and every total inside that range,
+ * far above any real voucher; beyond it (1e308 included) the request is refused rather than
+ * stored with totals no read model can carry.
+ */
+export const MAX_AMOUNT = 1e12
+
+/**
+ * Days of a payment condition. assumption: open-dinero-amount-bounds — no bound is published; the
+ * due date is the voucher date plus these days, so 0–10,000 (over 27 years) keeps it a real date.
+ */
+export const MAX_PAYMENT_DAYS = 10_000
+
+export const paymentDays = int32.refine(
+  (n) => n >= 0 && n <= MAX_PAYMENT_DAYS,
+  `must be between 0 and ${MAX_PAYMENT_DAYS}`,
+)
+
+/** A money amount or a quantity: a double within ±MAX_AMOUNT, else 400 code 42 naming the field. */
+export const amount = double.refine(
+  (n) => Math.abs(n) <= MAX_AMOUNT,
+  `must be between -${MAX_AMOUNT} and ${MAX_AMOUNT}`,
+)
+
 /** Live bodies carry datetimes without offset, e.g. `2017-05-19T14:20:47.407` (apaq-dinero-fixtures). */
 export const dateTime = z.iso.datetime({ local: true, offset: true })
 

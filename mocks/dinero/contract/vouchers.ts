@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import {
+  amount,
   double,
   externalReference,
   guid,
@@ -23,7 +24,7 @@ import {
 export const PurchaseVoucherLineCreateModel = z.strictObject({
   AccountNumber: int32.nullish(),
   Description: z.string().nullish(),
-  Amount: double,
+  Amount: amount,
   VatCode: z.string().nullish(),
   AccountTagName: z.string().nullish(),
   SynonymWithMostWeight: z.string().nullish(),
