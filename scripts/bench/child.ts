@@ -27,10 +27,10 @@ export interface Ready {
   refreshToken?: string
 }
 
-/** A Target over plain fetch (nothing intercepts it here), enough for scripts/targets/oauth.ts. */
-function fetchTarget(mock: Mock, origin: string): Target {
-  const call = async (_s: 'connect' | 'api', pathOrUrl: string, init: CallInit = {}): Promise<Reply> => {
-    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${origin}${pathOrUrl}`
+/** A Target over plain fetch, enough for scripts/targets/oauth.ts. */
+function fetchTarget(mock: Mock, connect: string, api = connect): Target {
+  const call = async (s: 'connect' | 'api', pathOrUrl: string, init: CallInit = {}): Promise<Reply> => {
+    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${s === 'connect' ? connect : api}${pathOrUrl}`
     const res = await fetch(url, {
       method: init.method ?? 'GET',
       redirect: 'manual',
@@ -40,7 +40,7 @@ function fetchTarget(mock: Mock, origin: string): Target {
     const text = await res.text()
     return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
   }
-  return { kind: 'served', mock, connect: origin, api: origin, call, close: async () => {} }
+  return { kind: 'served', mock, connect, api, call, close: async () => {} }
 }
 
 function listen(server: Server): Promise<string> {
@@ -85,6 +85,71 @@ export async function serve(kind: Kind): Promise<Ready> {
     origin,
     bearer: tokens.access_token,
     ...(tokens.refresh_token === undefined ? {} : { refreshToken: tokens.refresh_token }),
+  }
+}
+
+// ---------------------------------------------------------------- in-process (msw setupServer)
+
+export interface InProcessReport {
+  requests: number
+  /** Median µs per `GET /v1/organizations` through the mock's handlers. */
+  mockUs: number
+  /** Median µs per request to a one-line msw handler on the same fetch path. */
+  oneLineUs: number
+  ratio: number
+}
+
+/**
+ * `GET /v1/organizations` through `setupServer(...mock.handlers)` and plain fetch, next to a
+ * one-line msw handler answering a fixed JSON on the same fetch path: the difference is what the
+ * mock's handlers cost in-process. Rounds alternate between the two and the median round counts,
+ * so a burst of load from other processes weighs on both alike.
+ */
+export async function inProcess(requests: number): Promise<InProcessReport> {
+  const { http, HttpResponse } = await import('msw')
+  const { setupServer } = await import('msw/node')
+  const mock = createMock(MOCK_OPTIONS)
+  const handlers = [...mock.handlers]
+  // msw patches fetch once per process; swapping the handler list switches between the two.
+  const server = setupServer(...handlers)
+  server.listen({ onUnhandledRequest: 'error' })
+  const tokens = await codeFlow(fetchTarget(mock, mock.options.connectOrigin, mock.options.apiOrigin))
+  const auth = { authorization: `Bearer ${tokens.access_token}` }
+  const url = `${mock.options.apiOrigin}/v1/organizations`
+  const body = { Collection: [{ Id: ORG, Name: 'Bench ApS', IsPro: true }] }
+  const time = async (n: number) => {
+    const started = performance.now()
+    for (let i = 0; i < n; i++) {
+      const res = await fetch(url, { headers: auth })
+      if (res.status !== 200) throw new Error(`in-process ${url}: ${res.status}`)
+      await res.arrayBuffer()
+    }
+    return ((performance.now() - started) * 1000) / n
+  }
+  const oneLine = [http.get(url, () => HttpResponse.json(body))]
+  const per = Math.max(50, Math.ceil(requests / 10))
+  const mockRounds: number[] = []
+  const oneLineRounds: number[] = []
+  for (let round = -1; round < 10; round++) {
+    server.resetHandlers(...handlers)
+    const m = await time(per)
+    server.resetHandlers(...oneLine)
+    const o = await time(per)
+    // Round -1 warms the JIT on both paths and is not counted.
+    if (round >= 0) {
+      mockRounds.push(m)
+      oneLineRounds.push(o)
+    }
+  }
+  server.close()
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const mockUs = median(mockRounds)
+  const oneLineUs = median(oneLineRounds)
+  return {
+    requests: per * 10,
+    mockUs: round(mockUs),
+    oneLineUs: round(oneLineUs),
+    ratio: round(mockUs / oneLineUs, 2),
   }
 }
 
@@ -186,6 +251,8 @@ if (mode === 'serve') {
   const ready = await serve(arg as Kind)
   process.stdout.write(`${JSON.stringify(ready)}\n`)
   process.on('SIGTERM', () => process.exit(0))
+} else if (mode === 'in-process') {
+  process.stdout.write(`${JSON.stringify(await inProcess(Number(arg)))}\n`)
 } else if (mode === 'churn') {
   process.stdout.write(`${JSON.stringify(await tokenChurn(Number(arg)))}\n`)
 }

@@ -5,7 +5,9 @@
  * - bare: a node:http server answering a fixed JSON (the ceiling on this machine);
  * - served: our node:http adapter around the msw handlers (mocks/http/serve.ts);
  * - http-middleware: the same handlers behind @mswjs/http-middleware (Express);
- * - oauth2-mock-server 8.2.3: its token endpoint (RS256).
+ * - oauth2-mock-server 8.2.3: its token endpoint (RS256);
+ * - in-process: `GET /v1/organizations` through msw `setupServer` and fetch, next to a one-line
+ *   msw handler on the same fetch path.
  * Each server runs in a child process of its own (scripts/bench/child.ts). Also measured: cold
  * start of `dinero-conformance mock` to its first 200, and RSS and store sizes across 100k token
  * operations on the mock clock (purging must keep them flat); with `--with-start`, the main job
@@ -18,7 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus } from 'node:os'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Kind, Ready, RssReport } from '../bench/child.ts'
+import type { InProcessReport, Kind, Ready, RssReport } from '../bench/child.ts'
 import { defineCommand } from '../cli/command.ts'
 import { inSourceTree, packageRoot } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
@@ -27,7 +29,9 @@ const ORG = 118244
 const CLIENT = 'client_id=isv_conformance_test&client_secret=conformance-secret'
 const FORM = 'application/x-www-form-urlencoded'
 const KINDS: readonly Kind[] = ['bare', 'served', 'http-middleware', 'oauth2-mock-server']
-const PARTS = [...KINDS, 'cold-start', 'churn'] as const
+const PARTS = [...KINDS, 'in-process', 'cold-start', 'churn'] as const
+/** Requests per side for the in-process comparison (msw `setupServer` + fetch). */
+const IN_PROCESS_REQUESTS = 5_000
 
 type EndpointId = 'organizations' | 'contacts' | 'token'
 
@@ -66,7 +70,7 @@ const sibling = (path: string) =>
 /** The node flags this process runs with (`--import tsx` in the source tree), for its children. */
 const nodeArgs = () => [...process.execArgv]
 
-function spawnChild(mode: 'serve' | 'churn', arg: string): ChildProcess {
+function spawnChild(mode: 'serve' | 'churn' | 'in-process', arg: string): ChildProcess {
   return spawn(process.execPath, [...nodeArgs(), '--expose-gc', sibling('../bench/child'), mode, arg], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -351,28 +355,51 @@ async function bench(input: BenchInput): Promise<number> {
     }
   }
 
+  let inProcess: InProcessReport | undefined
+  if (wanted('in-process')) {
+    const child = spawnChild('in-process', String(IN_PROCESS_REQUESTS))
+    inProcess = JSON.parse(await firstLine(child)) as InProcessReport
+    await once(child, 'exit').catch(() => undefined)
+    console.log(
+      `  ${'in-process'.padEnd(18)} ${'GET /v1/organizations, msw setupServer + fetch'.padEnd(56)} ${inProcess.mockUs} µs/request; one-line msw handler ${inProcess.oneLineUs} µs (${inProcess.ratio}×)`,
+    )
+  }
+
   const rate = (target: Kind, endpoint: EndpointId) =>
     rows.filter((r) => r.target === target && r.endpoint === endpoint).map((r) => r.reqPerSec)
   const targets: { goal: string; measured: string; reached: boolean | null }[] = []
-  const served = (e: EndpointId) => rate('served', e)[0]
-  if (served('organizations') !== undefined && bare !== undefined) {
-    const ratio = served('organizations')! / bare
+  const servedRow = (e: EndpointId) => rows.find((r) => r.target === 'served' && r.endpoint === e)
+  const served = (e: EndpointId) => servedRow(e)?.reqPerSec
+  const vsBare = (e: EndpointId, label: string, goal: number) => {
+    if (served(e) === undefined || bare === undefined) return
+    const ratio = served(e)! / bare
     targets.push({
-      goal: 'organisations GET ≥ 0.25× bare node:http',
+      goal: `${label} ≥ ${goal}× bare node:http`,
       measured: `${round(ratio, 2)}×`,
-      reached: ratio >= 0.25,
+      reached: ratio >= goal,
     })
   }
+  vsBare('organizations', 'organisations GET', 0.25)
+  vsBare('contacts', 'contacts page of 100', 0.1)
+  const organisations = servedRow('organizations')
+  if (organisations !== undefined)
+    targets.push({
+      goal: `organisations p99 ≤ 10 ms at ${connections} connections`,
+      measured: `${organisations.p99} ms`,
+      reached: organisations.p99 <= 10,
+    })
+  // Issue 13: the refresh grant against oauth2-mock-server's refresh grant (it signs two JWTs);
+  // its client_credentials grant signs one, as ours does, and is shown for reference.
   const oauthRates = rate('oauth2-mock-server', 'token')
-  if (served('token') !== undefined && oauthRates.length > 0) {
+  if (served('token') !== undefined) {
     for (const [i, label] of ['refresh_token', 'client_credentials'].entries()) {
       const other = oauthRates[i]
       if (other === undefined) continue
       const ratio = served('token')! / other
       targets.push({
-        goal: `token ≥ 2× oauth2-mock-server (its ${label} grant)`,
+        goal: `refresh grant ≥ 3× oauth2-mock-server (its ${label} grant${i === 1 ? ', for reference' : ''})`,
         measured: `${round(ratio, 2)}×`,
-        reached: ratio >= 2,
+        reached: i === 1 ? null : ratio >= 3,
       })
     }
   }
@@ -381,32 +408,44 @@ async function bench(input: BenchInput): Promise<number> {
     if (served(e) === undefined || mw === undefined) continue
     const ratio = served(e)! / mw
     targets.push({
-      goal: `${e} ≥ 3× @mswjs/http-middleware`,
+      goal: `${e === 'token' ? 'refresh grant' : e} ≥ 3× @mswjs/http-middleware`,
       measured: `${round(ratio, 2)}×`,
       reached: ratio >= 3,
     })
   }
+  if (inProcess !== undefined)
+    targets.push({
+      goal: 'in-process organisations ≤ 1.2× a one-line msw handler',
+      measured: `${inProcess.ratio}×`,
+      reached: inProcess.ratio <= 1.2,
+    })
 
-  console.log(
-    `\n${table(
-      ['target', 'request', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', '× bare'],
-      rows.map((r) => [
-        r.target,
-        r.request,
-        r.reqPerSec,
-        r.p50,
-        r.p99,
-        r.errors,
-        r.non2xx,
-        Number.isNaN(r.ratioVsBare) ? '-' : r.ratioVsBare.toFixed(3),
-      ]),
-    )}`,
-  )
+  if (rows.length > 0)
+    console.log(
+      `\n${table(
+        ['target', 'request', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', '× bare'],
+        rows.map((r) => [
+          r.target,
+          r.request,
+          r.reqPerSec,
+          r.p50,
+          r.p99,
+          r.errors,
+          r.non2xx,
+          Number.isNaN(r.ratioVsBare) ? '-' : r.ratioVsBare.toFixed(3),
+        ]),
+      )}`,
+    )
   if (targets.length > 0) {
     console.log(
       `\n${table(
         ['target ratio', '', 'measured', 'reached'],
-        targets.map((t) => [t.goal, '', t.measured, t.reached ? 'reached' : 'not reached']),
+        targets.map((t) => [
+          t.goal,
+          '',
+          t.measured,
+          t.reached === null ? '-' : t.reached ? 'reached' : 'not reached',
+        ]),
       )}`,
     )
   }
@@ -473,6 +512,7 @@ async function bench(input: BenchInput): Promise<number> {
         durationSeconds: duration,
         rows,
         targets,
+        inProcess,
         coldStartMs,
         tokenChurn: churn,
         catalogueRuns,
