@@ -290,7 +290,12 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
     console.log(reports.writeLiveReports({ dir: reportsDir, outcomes, header, secrets, started }))
     const recordTo = input.record === undefined ? undefined : resolve(input.record)
     console.log(
-      await drift.reportDrift({ dir: reportsDir, recorded: recorder.steps, secrets, record: recordTo }),
+      await drift.reportDrift({
+        dir: reportsDir,
+        recorded: [...drift.loginShapes(config.tokenStore), ...recorder.steps],
+        secrets,
+        record: recordTo,
+      }),
     )
 
     // The leak canary: the last thing a run does.

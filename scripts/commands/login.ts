@@ -270,10 +270,12 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
     console.log(`pooled ${codes.length} code(s) from one sign-in in ${seconds(Date.now() - firstAt)} s`)
 
     // Loaded only now: Newman is heavy, and the guards above must answer fast.
-    const [{ runPooledNewman }, { buildCollection }] = await Promise.all([
+    const [{ runPooledNewman }, { buildCollection }, drift] = await Promise.all([
       import('../live/newman-live.ts'),
       import('../../collections/build.ts'),
+      import('../live/drift/index.ts'),
     ])
+    const recorder = new drift.ShapeRecorder(config)
     const collection = buildCollection()
     const outcomes: Outcome[] = []
     const run = async ({ check, request, received: answer }: PooledCode, organizationId: string) => {
@@ -309,6 +311,7 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
         ...(collectionVariables ? { collectionVariables } : {}),
         checkId: check.id,
         secrets,
+        onResponse: recorder.onResponse,
       })
       const outcome = {
         check,
@@ -383,6 +386,7 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
         await run({ check, ...(await silent(check.pool!, `for ${check.id}`)) }, chosen)
     }
     broker.finish('Login received', 'You can close this tab and return to the terminal.')
+    console.log(drift.keepLoginShapes(config.tokenStore, recorder.steps, secrets))
 
     const failed = outcomes.filter((o) => !o.passed)
     console.log(`${outcomes.length - failed.length} of ${outcomes.length} pooled check(s) passed`)
