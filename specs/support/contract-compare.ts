@@ -155,7 +155,9 @@ export function requestModels(extraction: Extraction, components: Map<string, Co
     for (const [property, text] of Object.entries(component.props))
       visit(referenceOf(component, property, text))
   }
-  for (const endpoint of extraction.endpoints) visit(endpoint.body && /^\w+/.exec(endpoint.body)?.[0])
+  // `array of LedgerItemModel` sends LedgerItemModel items.
+  for (const endpoint of extraction.endpoints)
+    visit(endpoint.body && /^(?:array of )?(\w+)/.exec(endpoint.body)?.[1])
   return found
 }
 
