@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import {
   closeSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -32,8 +34,10 @@ import { HarnessError } from '../errors.ts'
  *   touches the file every `LOCK_HEARTBEAT_MS`, and it is stale once its mtime is older than
  *   `FOREIGN_LOCK_STALE_MS` (twelve missed heartbeats, which also absorbs clock skew between
  *   the hosts).
- * - A generation without a readable record is being written (create and write are two steps): it
- *   holds for `TORN_LOCK_GRACE_MS`, then counts as left by a writer that died.
+ * - A generation is written whole to a temp file and hard-linked to its number, so it never
+ *   appears half-written. Only on a filesystem without hard links are create and write two
+ *   steps; a generation without a readable record then holds for `TORN_LOCK_GRACE_MS`, and
+ *   after that counts as left by a writer that died.
  * Every failure is a HarnessError (HARNESS_TOKEN_STORE_LOCKED).
  */
 export const LOCK_HEARTBEAT_MS = 10_000
@@ -197,20 +201,29 @@ export class StoreLock {
       at: new Date().toISOString(),
       ...(start === undefined ? {} : { start }),
     }
-    let fd: number
+    // The record is written in full to a private temp file and then hard-linked to its number:
+    // link() fails with EEXIST like an exclusive create, and the generation appears complete, so
+    // no other process ever reads a half-written lock and mistakes it for one left by a dead writer.
+    const temp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
+    const target = join(this.dir, String(gen))
+    writeRecord(temp, 'wx', record, (e) => this.ioError(e))
     try {
-      fd = openSync(join(this.dir, String(gen)), 'wx', 0o600)
+      linkSync(temp, target)
+      return true
     } catch (e) {
       if (errnoOf(e) === 'EEXIST') return false
-      throw this.ioError(e)
-    }
-    try {
-      writeSync(fd, JSON.stringify(record))
-      fsyncSync(fd)
+      // A filesystem without hard links: exclusive create, then write (the torn-lock grace covers the gap).
+      if (errnoOf(e) !== 'EPERM' && errnoOf(e) !== 'ENOTSUP' && errnoOf(e) !== 'EXDEV') throw this.ioError(e)
+      try {
+        writeRecord(target, 'wx', record, (e2) => this.ioError(e2))
+        return true
+      } catch (e2) {
+        if (errnoOf((e2 as { cause?: unknown }).cause) === 'EEXIST') return false
+        throw e2
+      }
     } finally {
-      closeSync(fd)
+      rmSync(temp, { force: true })
     }
-    return true
   }
 
   private maxGeneration(): number | undefined {
@@ -230,11 +243,18 @@ export class StoreLock {
     return max
   }
 
-  /** Best effort: an older generation left behind is never read (only the highest counts). */
+  /**
+   * Best effort: an older generation left behind is never read (only the highest counts), nor is
+   * a temp record a writer died before linking (kept a minute: its writer may still be linking).
+   */
   private collect(below: number): void {
     try {
-      for (const name of readdirSync(this.dir))
-        if (/^[0-9]+$/.test(name) && Number(name) < below) rmSync(join(this.dir, name), { force: true })
+      for (const name of readdirSync(this.dir)) {
+        const file = join(this.dir, name)
+        if (/^[0-9]+$/.test(name) && Number(name) < below) rmSync(file, { force: true })
+        else if (name.startsWith('.tmp-') && Date.now() - statSync(file).mtimeMs > 60_000)
+          rmSync(file, { force: true })
+      }
     } catch {}
   }
 
@@ -253,6 +273,22 @@ export class StoreLock {
       'HARNESS_TOKEN_STORE_LOCKED',
       `cannot use the lock ${this.dir} of the token store (${errnoOf(e) ?? String(e)}): check the directory's owner and permissions`,
     )
+  }
+}
+
+/** Writes a whole record with an exclusive create; a failure carries the errno as `cause`. */
+function writeRecord(file: string, flags: 'wx', record: LockRecord, wrap: (e: unknown) => Error): void {
+  let fd: number
+  try {
+    fd = openSync(file, flags, 0o600)
+  } catch (e) {
+    throw Object.assign(wrap(e), { cause: e })
+  }
+  try {
+    writeSync(fd, JSON.stringify(record))
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
   }
 }
 

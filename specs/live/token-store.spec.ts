@@ -190,6 +190,30 @@ describe('token store', () => {
     expect((error as HarnessError).message).toMatch(/older version.*delete it/)
   })
 
+  it('a lock generation appears whole (linked from a temp file, never created empty), and a temp record a writer died with is collected after a minute', () => {
+    const path = join(tmp.dir, 'whole', 'tokens.json')
+    const dir = `${path}.lock`
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const fresh = join(dir, `.tmp-999999-${'a'.repeat(12)}`)
+    const old = join(dir, `.tmp-999998-${'b'.repeat(12)}`)
+    writeFileSync(fresh, '{"state":"he')
+    writeFileSync(old, '{"state":"he')
+    const minuteAgo = new Date(Date.now() - 61_000)
+    utimesSync(old, minuteAgo, minuteAgo)
+    const store = open(path)
+    const names = readdirSync(dir)
+    // The holder's generation is complete the moment its number exists, and hard-linked: the
+    // temp name it was written under is gone, so its link count is back to one.
+    const gen = names.find((n) => /^[0-9]+$/.test(n))!
+    expect(JSON.parse(readFileSync(join(dir, gen), 'utf8'))).toMatchObject({
+      state: 'held',
+      pid: process.pid,
+    })
+    expect(statSync(join(dir, gen)).nlink).toBe(1)
+    expect(names.filter((n) => n.startsWith('.tmp-')).sort()).toEqual([fresh.slice(dir.length + 1)])
+    store.release()
+  })
+
   it('a lock whose record is still being written holds for TORN_LOCK_GRACE_MS, then counts as left by a dead writer', () => {
     const path = join(tmp.dir, 'torn', 'tokens.json')
     plantLock(path, '')
