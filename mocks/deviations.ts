@@ -220,7 +220,7 @@ export const DEVIATIONS = {
   },
   'dinero.unknown-route-json': {
     description: 'an unknown Dinero route answers 404 JSON code 40, like a missing entity, not an HTML 404',
-    breaks: [],
+    breaks: ['dinero.errors.unknown-route-html'],
   },
   'dinero.ignore-timestamp': {
     description: 'updates with a stale Timestamp are accepted',

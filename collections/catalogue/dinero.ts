@@ -149,6 +149,22 @@ export const dineroChecks: Check[] = defineChecks([
     ],
   },
   {
+    id: 'dinero.errors.unknown-route-html',
+    title:
+      'a path no Dinero operation has is answered 404 with an HTML page, not the JSON error body of a missing entity',
+    area: 'dinero',
+    sources: ['apaq-dinero-error-handler', 'open-dinero-unlisted-responses', 'dinero-api-errors'],
+    // A GET the API cannot route, with the token an app would send: it reads nothing and changes nothing.
+    needs: ['grant'],
+    steps: [
+      step(
+        'ask for an endpoint the API does not have',
+        { method: 'GET', url: '{{apiUrl}}/v1/no-such-endpoint/at-all', headers: bearer },
+        [status(404), { kind: 'header-matches', name: 'Content-Type', pattern: '^text/html' }],
+      ),
+    ],
+  },
+  {
     id: 'dinero.auth.expired-token',
     title: 'an expired access token is refused with 401 and WWW-Authenticate: Bearer error="invalid_token"',
     area: 'dinero',

@@ -28,6 +28,7 @@ export const NEEDS = {
   person: 'a person answering a page (refusing consent)',
   'non-pro-organisation': 'an organisation without Dinero Pro',
   'write-test-organisation': 'writes: live --allow-writes and an organisation in DINERO_TEST_ORGANIZATIONS',
+  slow: 'waits out a pooled code’s 300 s lifetime: login --slow (the mock moves its clock instead)',
 } as const
 export type Need = keyof typeof NEEDS
 
@@ -37,7 +38,7 @@ export const MOCK_ONLY_NEEDS: readonly Need[] = ['control-surface', 'virtual-clo
 export const POOL_NEEDS: readonly Need[] = ['code', 'read-only-code', 'form-post-code', 'throwaway-grant']
 
 /** Needs a live run meets only when asked to (a flag, or an account that has one). */
-export const OPT_IN_NEEDS: readonly Need[] = ['non-pro-organisation', 'write-test-organisation']
+export const OPT_IN_NEEDS: readonly Need[] = ['non-pro-organisation', 'write-test-organisation', 'slow']
 
 /** `mock-only` here means: not run live with default flags (it needs the mock, or an opt-in). */
 export function targetOf(needs: readonly Need[]): TargetClass {
@@ -209,12 +210,13 @@ export const LIVE_PROVIDES: readonly Need[] = ['grant', 'organisation']
 /**
  * Whether `login` runs this check on its pool: a pooled check whose needs the pool meets (a
  * `grant` it needs is a throw-away one, handed in as `grantInto`). `--no-destructive` leaves out
- * those that revoke all access.
+ * those that revoke all access; `--slow` adds those that wait out a code's lifetime.
  */
-export function runsInLogin(check: Check, destructive = true): boolean {
+export function runsInLogin(check: Check, destructive = true, slow = false): boolean {
   if (check.pool === undefined) return false
   const has = new Set<Need>([...LOGIN_PROVIDES, ...(check.pool.grantInto ? (['grant'] as const) : [])])
   if (!destructive) has.delete('revokes-all-access')
+  if (slow) has.add('slow')
   return check.needs.every((n) => has.has(n))
 }
 

@@ -13,6 +13,7 @@ export function liveCoverageTable(): string {
         ? 'login (throw-away grant; not with --no-destructive)'
         : 'login'
     if (runsInLive(c)) return 'live'
+    if (runsInLogin(c, true, true)) return 'login --slow'
     if (runsInLive(c, ['grant', 'organisation', 'write-test-organisation'])) return 'live --allow-writes'
     if (runsInLive(c, ['grant', 'organisation', 'revokes-all-access'])) return 'live --destructive'
     return 'mock only'
@@ -37,3 +38,13 @@ export function liveCoverageTable(): string {
 
 export const COVERAGE_START = '<!-- live-coverage:start (generated from the catalogue) -->'
 export const COVERAGE_END = '<!-- live-coverage:end -->'
+
+export const LIVE_DOC = 'docs/LIVE.md'
+
+/** docs/LIVE.md with its coverage table regenerated between the markers (`npm run docs:checks`). */
+export function withLiveCoverage(doc: string): string {
+  const start = doc.indexOf(COVERAGE_START)
+  const end = doc.indexOf(COVERAGE_END)
+  if (start < 0 || end < start) throw new Error(`${LIVE_DOC} has lost its live-coverage markers`)
+  return `${doc.slice(0, start + COVERAGE_START.length)}\n${liveCoverageTable()}\n${doc.slice(end)}`
+}
