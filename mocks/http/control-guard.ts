@@ -29,6 +29,8 @@ function decodeUnreserved(path: string): string {
  * case-insensitively.
  */
 export function normalisePath(pathname: string): string {
+  // Most paths are already normal; the loop below builds a URL per round.
+  if (PLAIN_PATH.test(pathname)) return pathname
   let path = pathname
   for (let i = 0; i < 5; i++) {
     const collapsed = `/${decodeUnreserved(path)
@@ -42,6 +44,12 @@ export function normalisePath(pathname: string): string {
   }
   return path
 }
+
+/**
+ * A path the loop would return unchanged: segments of unreserved and sub-delim characters only
+ * (no `%` escape, backslash or character the URL parser encodes), none empty, none `.` or `..`.
+ */
+const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[\w.~!$&'()*+,;=:@-]+)*\/?$/
 
 export const isControlPath = (normalisedPath: string): boolean => /^\/__mock(?:\/|$)/i.test(normalisedPath)
 
