@@ -2,6 +2,7 @@ import type { Route } from '../routes.ts'
 import { accountRoutes } from './accounts.ts'
 import { contactRoutes } from './contacts.ts'
 import type { DineroContext } from './context.ts'
+import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
 import { organizationRoutes } from './organizations.ts'
 import { productRoutes } from './products.ts'
@@ -10,10 +11,12 @@ import { voucherRoutes } from './vouchers.ts'
 /**
  * The Dinero API route table (dinero-openapi), every path with its own version prefix as in the
  * spec. Organisation lists come first so `/v1/organizations` is never read as an organisation id;
- * within an area, longer (more specific) paths come before shorter ones.
+ * within an area, longer (more specific) paths come before shorter ones. The hand-written routes
+ * come first (the busy ones are found early); every operation of the extraction they leave out
+ * follows, generated (generated-routes.ts), so every documented operation has an answer.
  */
 export function dineroRoutes(ctx: DineroContext): Route[] {
-  return [
+  const handWritten = [
     ...organizationRoutes(ctx),
     ...contactRoutes(ctx),
     ...productRoutes(ctx),
@@ -21,4 +24,5 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...voucherRoutes(ctx),
     ...accountRoutes(ctx),
   ]
+  return [...handWritten, ...generatedRoutes(ctx, handWritten)]
 }

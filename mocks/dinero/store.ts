@@ -8,6 +8,8 @@ import type { Clock } from '../clock.ts'
  *   store that only goes up, so every write yields a new, larger version;
  * - optimistic concurrency: `modify` compares the sent Timestamp with the current one and writes
  *   in the same synchronous step (no await in between), so of two racing writers exactly one wins;
+ * - per organisation and generic resource (the generated layer's simple create/get/update/delete
+ *   resources, keyed like `/{organizationId}/tradeoffers`): one table of stored bodies;
  * - rate-limit windows per organisation on the mock clock (dinero-api-errors: 100 requests a minute).
  * `reset()` throws all of it away and seeds again from scratch, counter included.
  */
@@ -184,6 +186,9 @@ export interface PurchaseVoucherData {
   BookingTime: string | null
 }
 
+/** A generic resource's stored request body (validated by its generated request schema). */
+export type GenericRecord = Readonly<Record<string, unknown>>
+
 export interface EntryAccount {
   AccountNumber: number
   PublicStandardNumber: number | null
@@ -230,6 +235,8 @@ export interface DineroStore {
   addEntryAccount(organisationId: number, account: EntryAccount): void
   depositAccounts(organisationId: number): DepositAccount[]
   addDepositAccount(organisationId: number, account: DepositAccount): void
+  /** The table of one generic resource (created empty on first use). */
+  records(organisationId: number, resource: string): Table<GenericRecord>
   /**
    * Counts one request against an organisation's sliding 60 s window; refused (and not
    * counted) once `limit` requests fall inside it. A limit of 0 or less never refuses.
@@ -304,6 +311,7 @@ interface OrganisationData {
   purchaseVouchers: Table<PurchaseVoucherData>
   entryAccounts: EntryAccount[]
   depositAccounts: DepositAccount[]
+  records: Map<string, Table<GenericRecord>>
 }
 
 interface State {
@@ -344,6 +352,7 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
         purchaseVouchers: createTable(clock, nextTimestamp),
         entryAccounts: [],
         depositAccounts: [],
+        records: new Map(),
       })
     },
     organisation: (id) => state.organisations.get(id)?.org,
@@ -374,6 +383,15 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
     addEntryAccount: (id, account) => void data(id).entryAccounts.push(account),
     depositAccounts: (id) => [...data(id).depositAccounts],
     addDepositAccount: (id, account) => void data(id).depositAccounts.push(account),
+    records(id, resource) {
+      const tables = data(id).records
+      let table = tables.get(resource)
+      if (table === undefined) {
+        table = createTable(clock, nextTimestamp)
+        tables.set(resource, table)
+      }
+      return table
+    },
     hit(organisationId, limit) {
       if (limit <= 0) return { ok: true }
       const now = clock.now()
