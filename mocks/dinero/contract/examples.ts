@@ -20,7 +20,7 @@ export interface ExampleContext {
 type Mode = 'request' | 'response'
 const MAX_DEPTH = 6
 
-function valueOf(shape: Shape, mode: Mode, ctx: ExampleContext, depth: number): unknown {
+function valueFor(shape: Shape, mode: Mode, ctx: ExampleContext, depth: number): unknown {
   switch (shape.kind) {
     case 'string': {
       if (mode === 'response') return ''
@@ -38,7 +38,7 @@ function valueOf(shape: Shape, mode: Mode, ctx: ExampleContext, depth: number): 
     case 'boolean':
       return false
     case 'array':
-      return mode === 'request' && depth < MAX_DEPTH ? [valueOf(shape.of, mode, ctx, depth + 1)] : []
+      return mode === 'request' && depth < MAX_DEPTH ? [valueFor(shape.of, mode, ctx, depth + 1)] : []
     case 'ref':
       return exampleOf(shape.name, mode, ctx, depth + 1)
   }
@@ -53,7 +53,7 @@ export function exampleOf(name: string, mode: Mode, ctx: ExampleContext, depth =
     if (mode === 'request' && !p.required) continue
     if (mode === 'response' && p.nullable) out[key] = null
     else if (depth >= MAX_DEPTH && p.nullable) out[key] = null
-    else out[key] = valueOf(p.shape, mode, ctx, depth)
+    else out[key] = valueFor(p.shape, mode, ctx, depth)
   }
   return out
 }
