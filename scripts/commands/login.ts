@@ -311,6 +311,8 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
     const outcomes: Outcome[] = []
     const run = async ({ check, request, received: answer }: PooledCode, organizationId: string) => {
       const values = { ...request.values, code: answer.fields.code! }
+      // The sign-in's code was asked with every pooled scope: the mock's replay asks the same (drift).
+      if (request === firstRequest) recorder.seed(check.id, { scopes: request.values.requestedScope })
       const failures = callbackFailures(check, request.responseMode, answer, {
         ...values,
         connectUrl: config.connectUrl,

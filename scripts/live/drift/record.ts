@@ -17,7 +17,20 @@ export interface RecordedStep {
   index: number
   step: string
   shape: Shape
+  /** What the run asked with that the mock must ask with too (Seed); absent when the mock's own values do. */
+  seed?: Seed
 }
+
+/**
+ * The variables a replay takes from the run instead of the mock's own: only the scopes a pooled
+ * code was asked with (login's sign-in asks for every pooled scope at once, openid among them,
+ * and the token answer's keys follow the scopes: OIDC Core §3.1.3.3). Never a value of the person.
+ */
+export interface Seed {
+  scopes?: string | undefined
+}
+
+const SCOPES = /^[\w:.\- ]{1,300}$/
 
 export interface Recording {
   format: 'dinero-conformance/drift-shapes@1'
@@ -38,15 +51,23 @@ export function parseItemName(itemName: string): { check: string; index: number;
 
 export class ShapeRecorder {
   readonly steps: RecordedStep[] = []
+  private readonly seeds = new Map<string, Seed>()
   constructor(private readonly places: Placeholders) {}
+
+  /** What a check was run with (Seed); a value that is not a scope list is left out. */
+  seed(check: string, seed: Seed): void {
+    if (seed.scopes !== undefined && SCOPES.test(seed.scopes)) this.seeds.set(check, { scopes: seed.scopes })
+  }
 
   /** Newman's `onResponse`: no answer, nothing to shape. */
   readonly onResponse = (itemName: string, exchange: NewmanExchange | undefined): void => {
     const item = parseItemName(itemName)
     if (item === undefined || exchange === undefined) return
+    const seed = this.seeds.get(item.check)
     this.steps.push({
       ...item,
       shape: shapeOf({ status: exchange.code, headers: exchange.headers, text: exchange.text }, this.places),
+      ...(seed ? { seed } : {}),
     })
   }
 }

@@ -1,9 +1,11 @@
 import { getResponse } from 'msw'
-import { catalogue } from '../../../collections/catalogue/index.ts'
+import { CHAIN_VARIABLES, catalogue, mockSetup } from '../../../collections/catalogue/index.ts'
+import { checkSchemas } from '../../../collections/model/schemas.ts'
 import { mockVariables } from '../../../collections/model/variables.ts'
 import { createMock } from '../../../mocks/create-mock.ts'
 import type { DeviationId } from '../../../mocks/deviations.ts'
-import { startCatalogueSession } from '../../engine/catalogue-runner.ts'
+import { sendVia } from '../../engine/catalogue-runner.ts'
+import { runCheck, runStep } from '../../engine/run.ts'
 import { sharedSigningKey } from '../../targets/keys.ts'
 import type { CallInit, Reply, Target } from '../../targets/targets.ts'
 import type { RecordedStep } from './record.ts'
@@ -73,22 +75,33 @@ export async function replayOnMock(
   const out: RecordedStep[] = []
   // One send per step (scripts/engine/run.ts runStep): the n-th send of a check is its n-th step.
   let current: { check: string; sent: number; names: string[] } | undefined
-  const session = await startCatalogueSession(target, {
-    onSend(_request, answer) {
-      if (current === undefined) return
-      const index = ++current.sent
-      const name = current.names[index - 1] ?? ''
-      if (answer !== undefined)
-        out.push({ check: current.check, index, step: name, shape: shapeOf(answer, places) })
-    },
-  })
+  const send = sendVia(target)
+  const shaped: typeof send = async (request) => {
+    const step = current && { check: current.check, index: ++current.sent }
+    const answer = await send(request)
+    if (step !== undefined)
+      out.push({ ...step, step: current?.names[step.index - 1] ?? '', shape: shapeOf(answer, places) })
+    return answer
+  }
+  // The grant, obtained the way the catalogue's setup obtains one (scripts/engine/catalogue-runner.ts).
+  const vars: Record<string, string> = { ...base }
+  for (const step of mockSetup) {
+    const failures = await runStep(step, vars, send, checkSchemas)
+    if (failures.length > 0)
+      throw new Error(`the mock's setup failed: ${failures.map((f) => f.detail).join('; ')}`)
+  }
+  const chain: Record<string, string> = {}
+  for (const name of CHAIN_VARIABLES) if (vars[name] !== undefined) chain[name] = vars[name]
   for (const check of checksOf(recorded)) {
+    const seed = recorded.find((r) => r.check === check.id && r.seed !== undefined)?.seed ?? {}
     current = {
       check: check.id,
       sent: 0,
       names: [...(check.mockPrelude ?? []), ...check.steps].map((s) => s.name),
     }
-    await session.run(check)
+    const result = await runCheck(check, { ...base, ...seed, ...chain }, shaped, checkSchemas)
+    for (const name of CHAIN_VARIABLES)
+      if (result.variables[name] !== undefined) chain[name] = result.variables[name]
   }
   current = undefined
   return out

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { catalogue } from '../../collections/catalogue/index.ts'
+import { runsInLogin } from '../../collections/model/types.ts'
+import { loginShapesPath } from '../../scripts/live/drift/index.ts'
+import { readRecording } from '../../scripts/live/drift/record.ts'
+import type { DriftEntry } from '../../scripts/live/drift/report.ts'
+import type { StoredGrant } from '../../scripts/live/token-store.ts'
+import { browse } from './support/browser.ts'
+import {
+  LIVE_CLIENT_SECRET,
+  type LiveMock,
+  liveEnv,
+  runCli,
+  startCli,
+  startLiveMock,
+  tempDir,
+} from './support/harness.ts'
+
+/**
+ * Drift of the pooled checks: `login` keeps the shapes its pooled checks received (beside the
+ * token store), and the next `live` measures them with its own. On the served stand-in, the
+ * pooled answers' shapes match the mock's replay of the same checks (its prelude standing in
+ * for the pool): 0 differences, and the kept shapes hold no secret.
+ */
+const CLI = 'scripts/cli.ts'
+const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
+const SLOW = { timeout: 240_000 }
+
+let live: LiveMock
+beforeAll(async () => {
+  live = await startLiveMock()
+})
+afterAll(async () => {
+  await live.close()
+})
+
+describe('login keeps its pooled answers’ shapes for live’s drift report (against the served mock)', () => {
+  it(
+    'login writes login-shapes.json with every pooled check and no secret; live then compares them too and reports 0 differences',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('drift-login')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const p = startCli(
+          CLI,
+          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open', '--no-destructive'],
+          env,
+        )
+        p.child.stdin!.end()
+        const link = (await p.waitFor(LINK))[1]!
+        await browse(link, live.origin)
+        const exit = await p.exited
+        expect(exit.code, `${p.stdout()}\n${p.stderr()}`).toBe(0)
+        const file = loginShapesPath(env.DINERO_TOKEN_STORE!)
+        expect(p.stdout()).toContain(`kept for live's drift report (${file})`)
+
+        const pooled = catalogue.filter((c) => runsInLogin(c, false)).map((c) => c.id)
+        const kept = readRecording(file)
+        expect(new Set(kept.steps.map((s) => s.check))).toEqual(new Set(pooled))
+        const text = readFileSync(file, 'utf8')
+        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
+        for (const secret of [grant.refreshToken, grant.accessToken ?? '', LIVE_CLIENT_SECRET]) {
+          expect(secret.length).toBeGreaterThanOrEqual(16)
+          expect(text).not.toContain(secret.slice(0, 16))
+        }
+        // Codes, tokens and ids are kept as a type and a length bucket: no long opaque string remains.
+        for (const s of kept.steps)
+          for (const value of Object.values(s.shape.codes))
+            expect(String(value)).toMatch(/^[A-Za-z0-9_.-]{1,40}$/)
+
+        const reports = join(dir, 'reports')
+        const r = await runCli(CLI, ['live', '--reports', reports, '--organization', '118244'], {
+          ...env,
+          DINERO_CONNECT_URL: live.origin,
+          DINERO_API_URL: live.origin,
+        })
+        expect(r.code, r.stdout + r.stderr).toBe(0)
+        const drift = JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8')) as DriftEntry[]
+        expect(drift).toEqual([])
+        const compared = Number(/(\d+) step\(s\) compared/.exec(r.stdout)?.[1])
+        expect(compared).toBeGreaterThanOrEqual(kept.steps.length)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+})
