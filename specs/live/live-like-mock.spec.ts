@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, type Mock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
-import { runCli } from './support/process.ts'
+import { runCli, startCli } from './support/process.ts'
 
 /**
  * `createMock({ liveLike: true })` / `dinero-conformance mock --live-like` offers only what Visma
@@ -172,6 +172,20 @@ describe('a live-like mock offers only what the real services offer', () => {
     expect(answer.get('code')).toMatch(/^[0-9A-F]{64}$/)
     // The test still reads the journal in-process.
     expect(liveLike.mock.journal.entries().some((e) => e.details.outcome === 'consent_granted')).toBe(true)
+  })
+
+  it('`mock --live-like` serves without the control surface: GET /__mock/journal → 404, X-Mock-Consent → the login page', async () => {
+    const p = startCli('scripts/cli.ts', ['mock', '--live-like', '--port', '0'], { ...process.env })
+    try {
+      const origin = (await p.waitFor(/\(use (http:\/\/127\.0\.0\.1:\d+)\)/))[1]!
+      expect((await get(`${origin}/__mock/journal`)).status).toBe(404)
+      const r = await get(authorizeUrl(origin, 'st-g'), { 'x-mock-consent': 'accept' })
+      expect(new URL(r.location).pathname).toBe('/account/login')
+      expect(p.stdout()).toContain('live-like: sign in and consent on the pages')
+    } finally {
+      p.child.kill('SIGTERM')
+      await p.exited
+    }
   })
 
   it('`mock --live-like --consent auto` exits 2 with HARNESS_USAGE, no stack trace', async () => {
