@@ -191,6 +191,20 @@ export function passesLifecycle(
 }
 
 /** Mock-clock instants the way Dinero writes them: no offset, milliseconds (apaq-dinero-fixtures). */
-export const dateTime = (ms: number) => new Date(ms).toISOString().slice(0, 23)
+/**
+ * Formatting is slow (about a microsecond a call) and a page of 100 contacts formats 300 instants
+ * per request, most of them the same from one request to the next (docs/BENCH.md); a pure
+ * function, so the text is kept per instant, a bounded number of them.
+ */
+const dateTimes = new Map<number, string>()
+export const dateTime = (ms: number): string => {
+  let text = dateTimes.get(ms)
+  if (text === undefined) {
+    text = new Date(ms).toISOString().slice(0, 23)
+    if (dateTimes.size >= 10_000) dateTimes.clear()
+    dateTimes.set(ms, text)
+  }
+  return text
+}
 
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
