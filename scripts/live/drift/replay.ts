@@ -16,8 +16,9 @@ import { shapeOf } from './shape.ts'
  * fresh in-process mock (its handlers answer a `Request` directly, through msw's `getResponse`,
  * so no global fetch or socket is patched while a live run is in the same process). The mock
  * supplies what it can itself: its own clients, a grant obtained the way the catalogue's setup
- * obtains one (scripts/engine/catalogue-runner.ts), its seeded organisations; a pooled check's
- * prelude stands in for login's pool. Every answer is shaped with the mock's own addresses as
+ * obtains one (scripts/engine/catalogue-runner.ts), its seeded organisations, and the scopes a
+ * recorded step asked with (record.ts Seed); a pooled check's prelude stands in for login's
+ * pool. Every answer is shaped with the mock's own addresses as
  * placeholders, so a Location reads the same on both sides.
  */
 export interface ReplayOptions {
@@ -93,7 +94,8 @@ export async function replayOnMock(
   const chain: Record<string, string> = {}
   for (const name of CHAIN_VARIABLES) if (vars[name] !== undefined) chain[name] = vars[name]
   for (const check of checksOf(recorded)) {
-    const seed = recorded.find((r) => r.check === check.id && r.seed !== undefined)?.seed ?? {}
+    const scopes = recorded.find((r) => r.check === check.id && r.seed?.scopes !== undefined)?.seed?.scopes
+    const seed = scopes === undefined ? {} : { scopes }
     current = {
       check: check.id,
       sent: 0,
