@@ -1,4 +1,4 @@
-import { defineNewmanBitePart } from './bite.ts'
+import { defineNewmanBitePart, NEWMAN_BITE_PARTS } from './bite.ts'
 
-/** Part 2 of 3 of the Newman bite proof (see bite.ts); split so vitest runs the parts side by side. */
-defineNewmanBitePart(1, 3)
+/** Part 2 of the Newman bite proof (see bite.ts); split so vitest runs the parts side by side. */
+defineNewmanBitePart(1, NEWMAN_BITE_PARTS)

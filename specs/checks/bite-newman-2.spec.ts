@@ -1,4 +1,4 @@
-import { defineNewmanBitePart } from './bite.ts'
+import { defineNewmanBitePart, NEWMAN_BITE_PARTS } from './bite.ts'
 
-/** Part 3 of 3 of the Newman bite proof (see bite.ts); split so vitest runs the parts side by side. */
-defineNewmanBitePart(2, 3)
+/** Part 3 of the Newman bite proof (see bite.ts); split so vitest runs the parts side by side. */
+defineNewmanBitePart(2, NEWMAN_BITE_PARTS)

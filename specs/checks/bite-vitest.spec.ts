@@ -1,5 +1,6 @@
+import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { checkIds, DEVIATION_IDS, declaredBreaks, vitestFailures } from './bite.ts'
+import { checkIds, DEVIATION_IDS, declaredBreaks, NEWMAN_BITE_PARTS, vitestFailures } from './bite.ts'
 
 /**
  * Runner 1 bites: the faithful mock passes every check; each deviation fails exactly the checks
@@ -11,6 +12,13 @@ describe('the checks bite (vitest runner)', () => {
     const covered = new Set(DEVIATION_IDS.flatMap((d) => declaredBreaks(d)))
     expect([...ids].filter((id) => !covered.has(id))).toEqual([])
     expect([...covered].filter((id) => !ids.has(id))).toEqual([])
+  })
+
+  it('the Newman bite parts cover every deviation: one bite-newman-<part>.spec.ts per part', () => {
+    const parts = readdirSync(import.meta.dirname).filter((f) => /^bite-newman-\d+\.spec\.ts$/.test(f))
+    expect(parts.sort()).toEqual(
+      Array.from({ length: NEWMAN_BITE_PARTS }, (_, i) => `bite-newman-${i}.spec.ts`).sort(),
+    )
   })
 
   it.each(['none' as const, ...DEVIATION_IDS])(

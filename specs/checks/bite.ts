@@ -82,6 +82,9 @@ export function checkIds(): string[] {
 /**
  * Runner 2 bites, with the same verdicts as runner 1: the generated collection through Newman
  * against one served mock, deviations switched at run time through POST /__mock/deviations.
+ * Both runners are held to the same list, `declaredBreaks(id)`: bite-vitest.spec.ts proves the
+ * vitest runner fails exactly that list and these parts prove Newman does, so each deviation's
+ * catalogue runs once per runner and the two verdicts are equal by the shared list.
  * The deviations are split over `of` spec files so vitest runs them side by side.
  */
 export function defineNewmanBitePart(part: number, of: number): void {
@@ -92,9 +95,14 @@ export function defineNewmanBitePart(part: number, of: number): void {
       newman = await newmanFailuresFor(ids)
     }, 600_000)
 
-    it.each(ids)('deviation %s: Newman fails exactly the declared checks, as vitest does', async (id) => {
-      expect(newman.get(id)).toEqual(declaredBreaks(id))
-      expect(await vitestFailures(id)).toEqual(newman.get(id))
-    })
+    it.each(ids)(
+      'deviation %s: Newman fails exactly the declared checks, the ones the vitest runner fails',
+      (id) => {
+        expect(newman.get(id)).toEqual(declaredBreaks(id))
+      },
+    )
   })
 }
+
+/** How many files the Newman bite proof is split over (bite-newman-<part>.spec.ts, part 0 … PARTS-1). */
+export const NEWMAN_BITE_PARTS = 6
