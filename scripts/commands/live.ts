@@ -11,7 +11,9 @@
  * - reports (scripts/reports/live-reports.ts), each from the check outcomes and redacted as it is
  *   written: <reports>/junit-live.xml (a testcase per check), live-summary.md, Allure results and
  *   their HTML (allure-report-live/index.html); the run ends by scanning every file under the
- *   reports directory for every known secret (HARNESS_SECRET_LEAK, exit 1).
+ *   reports directory for every known secret (HARNESS_SECRET_LEAK, exit 1);
+ * - drift (scripts/live/drift/): the shape of every answer against the in-process mock's answer
+ *   to the same step, in drift.md and drift.json; `--record` keeps the shapes as a fixture.
  */
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'

@@ -133,6 +133,35 @@ describe('an answer’s shape', () => {
   })
 })
 
+describe('an answer keyed by ids', () => {
+  it('keeps an id-like key name (digits, a GUID, a hex handle) as {id}, never the id itself; a long property name stays', () => {
+    const shape = shapeOf({
+      status: 200,
+      headers: {},
+      text: JSON.stringify({
+        '118244': { Name: 'x' },
+        '3f2c8a1e-1111-4222-8333-944455556666': { Name: 'y' },
+        F0E1D2C3B4A5968778695A4B3C2D1E0F: { Name: 'w' },
+        Name: 'z',
+        token_endpoint_auth_methods_supported: true,
+      }),
+    })
+    const text = JSON.stringify(shape)
+    expect(text).not.toMatch(/118244|3f2c8a1e|F0E1D2/)
+    expect(shape.body).toEqual({
+      kind: 'json',
+      value: {
+        type: 'object',
+        keys: {
+          '{id}': { type: 'object', keys: { Name: { type: 'string', length: '1–16' } } },
+          Name: { type: 'string', length: '1–16' },
+          token_endpoint_auth_methods_supported: { type: 'boolean' },
+        },
+      },
+    })
+  })
+})
+
 describe('shape against shape', () => {
   const base = shapeOf(tokenAnswer)
   it('reports a status, a header, a key’s casing, a type and a code as their own aspects', () => {

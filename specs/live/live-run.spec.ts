@@ -76,6 +76,8 @@ describe.concurrent('npm run live (against the served mock)', () => {
         expect(readdirSync(reports).sort()).toEqual([
           'allure-report-live',
           'allure-results-live',
+          'drift.json',
+          'drift.md',
           'junit-live.xml',
           'live-summary.md',
         ])

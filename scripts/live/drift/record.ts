@@ -52,7 +52,15 @@ export function parseItemName(itemName: string): { check: string; index: number;
 export class ShapeRecorder {
   readonly steps: RecordedStep[] = []
   private readonly seeds = new Map<string, Seed>()
-  constructor(private readonly places: Placeholders) {}
+  private readonly places: Placeholders
+  /** Takes the three addresses only, so a config passed in whole leaves its secret behind. */
+  constructor({ connectUrl, apiUrl, redirectUri }: Placeholders) {
+    this.places = {
+      ...(connectUrl === undefined ? {} : { connectUrl }),
+      ...(apiUrl === undefined ? {} : { apiUrl }),
+      ...(redirectUri === undefined ? {} : { redirectUri }),
+    }
+  }
 
   /** What a check was run with (Seed); a value that is not a scope list is left out. */
   seed(check: string, seed: Seed): void {

@@ -71,6 +71,13 @@ function codeValue(value: unknown): string | number | undefined {
   return undefined
 }
 
+/** A path segment that names something (an id, a number, a GUID, a handle) rather than a route. */
+const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[^/]{25,})$/i
+
+/** A key name that is an id: digits, a GUID, hex, or a long handle with digits (a property name has words). */
+const ID_KEY =
+  /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[^_]*\d)[A-Za-z0-9+/=.-]{25,})$/i
+
 function merge(a: ValueShape, b: ValueShape): ValueShape {
   if (a.type === 'object' && b.type === 'object') {
     const keys = { ...a.keys }
@@ -101,15 +108,15 @@ export function valueShape(
   }
   const keys: Record<string, ValueShape> = {}
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    keys[k] = valueShape(v, `${path}.${k}`, codes)
+    // An object keyed by ids (or handles) has the id as a key name: it is kept as `{id}`.
+    const name = ID_KEY.test(k) ? '{id}' : k
+    const shape = valueShape(v, `${path}.${name}`, codes)
+    keys[name] = keys[name] === undefined ? shape : merge(keys[name], shape)
     const code = CODE_KEY.test(k) ? codeValue(v) : undefined
-    if (code !== undefined) codes[`${path}.${k}`] = code
+    if (code !== undefined) codes[`${path}.${name}`] = code
   }
   return { type: 'object', keys }
 }
-
-/** A path segment that names something (an id, a number, a GUID, a handle) rather than a route. */
-const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[^/]{25,})$/i
 
 function scrubPath(path: string): string {
   return path
