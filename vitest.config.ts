@@ -1,17 +1,44 @@
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+/**
+ * The files that take longest, started first even on a checkout with no vitest cache (which
+ * would otherwise start the largest files first, and these are small files that wait on child
+ * processes or run the whole collection through Newman many times): a long file started last
+ * leaves one core idle until it ends. With a cache, the rest follow vitest's own order (failed
+ * first, then longest first).
+ */
+const FIRST = [
+  /specs\/package\/consumer\.spec\.ts$/,
+  /specs\/checks\/bite-newman-\d+\.spec\.ts$/,
+  /specs\/live\/login-pool\.spec\.ts$/,
+  /specs\/reports\/(allure-view|main-job)\.spec\.ts$/,
+]
+const rank = (file: TestSpecification) => {
+  const i = FIRST.findIndex((re) => re.test(file.moduleId))
+  return i < 0 ? FIRST.length : i
+}
+
+class SlowFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b))
+  }
+}
 
 export default defineConfig({
   test: {
     include: ['specs/**/*.spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // HTTP-bound specs wait on sockets more than on the CPU: more workers than cores pays off.
+    // HTTP-bound specs and specs that wait on child processes leave their worker idle: more
+    // workers than cores pays off.
     maxWorkers: 3,
     // One module graph per worker instead of one per file: a fresh fork and fresh imports of msw,
     // newman and the mock for every file cost more CPU than most files' tests (docs/BENCH.md,
     // "npm test time"). Specs keep no state in shared modules beyond caches, restore what they
     // spy on, and close what they start.
     isolate: false,
+    sequence: { sequencer: SlowFirst },
     setupFiles: ['allure-vitest/setup'],
     reporters: [
       'default',
