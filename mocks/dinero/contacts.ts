@@ -60,6 +60,14 @@ const CONTACT_FIELDS: FieldSpec = {
     'DeletedAt',
     'PreferredInvoiceLanguageKey',
     'PreferredInvoiceCurrencyKey',
+    // Every other ContactReadModel property can be asked for too (the list item is that model).
+    'IsDebitor',
+    'IsCreditor',
+    'SENumber',
+    'PNumber',
+    'UseCvr',
+    'CompanyTypeKey',
+    'InvoiceMailOutOptionKey',
   ],
 }
 

@@ -72,9 +72,14 @@ export function unmodelledOperations(handWritten: readonly Route[]): Operation[]
 }
 
 interface Resource {
-  /** Store key: the collection path without version. */
+  /** The collection path without version, parameters as `{}`. */
   key: string
   noun: string
+  /**
+   * How a new item is named: a Guid; a number (`…/reminders/{id}`, an int32 `Id`); or a file id,
+   * 32 lower-case letters and digits (FileSavedReadModel: "NOT a uuid").
+   */
+  ids: 'guid' | 'number' | 'file'
 }
 
 /** `SalesCreditNotes` → `Sales credit note`, as the hand-written 404s name their entity. */
@@ -92,8 +97,13 @@ function resourcesOf(ops: readonly Operation[]): Map<string, Resource> {
   for (const op of ops) {
     if (op.method !== 'POST' || op.path.endsWith('}')) continue
     const key = resourceKey(op.path)
-    const hasGet = ops.some((o) => o.method === 'GET' && resourceKey(o.path) === `${key}/{}`)
-    if (hasGet) out.set(key, { key, noun: nounOf(op.tag) })
+    const get = ops.find((o) => o.method === 'GET' && resourceKey(o.path) === `${key}/{}`)
+    if (get === undefined) continue
+    const model = labelModel(get.response)?.name
+    const id = model === undefined ? undefined : extraction().components.get(model)?.properties.Id
+    const created = labelModel(op.response)?.name
+    const ids = id?.shape.kind === 'int32' ? 'number' : created === 'FileSavedReadModel' ? 'file' : 'guid'
+    out.set(key, { key, noun: nounOf(op.tag), ids })
   }
   return out
 }
@@ -111,8 +121,11 @@ function parentOf(op: Operation, resources: Map<string, Resource>) {
   return undefined
 }
 
+/** `fileGuid` is named like a Guid but is a 32-character file id (FileSavedReadModel). */
 const isGuidParam = (op: Operation, name: string) =>
-  /guid$/i.test(name) || op.params.some((p) => p.name === name && p.type === 'uuid')
+  (/guid$/i.test(name) && name !== 'fileGuid') || op.params.some((p) => p.name === name && p.type === 'uuid')
+
+const fileId = () => randomUUID().replace(/-/g, '')
 
 function checkQuery(op: Operation, url: URL, deviations: Deviations): void {
   for (const p of op.params) {
@@ -149,14 +162,21 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
   const now = () => dateTime(ctx.clock.now())
 
   /** A value of the response model: neutral values, overlaid with what the store knows. */
-  const answer = (name: string, row: Row<GenericRecord> | undefined, guid: string): unknown => {
-    const example = exampleOf(name, 'response', { now: now(), guid }) as Record<string, unknown>
-    if (row === undefined || typeof example !== 'object' || example === null) return example
+  const answer = (
+    name: string,
+    row: Row<GenericRecord> | undefined,
+    guid: string,
+    created = false,
+  ): unknown => {
+    const example = exampleOf(name, 'response', { now: now(), guid: ZERO_GUID }) as Record<string, unknown>
+    if (typeof example !== 'object' || example === null) return example
+    if (row === undefined) return 'Guid' in example ? { ...example, Guid: guid } : example
     const component: Component | undefined = components.get(name)
     const schema = generated.schema(name) as z.ZodType & { shape?: Record<string, z.ZodType> }
     const out: Record<string, unknown> = { ...example }
     const identity: Record<string, unknown> = {
       Guid: row.guid,
+      Id: /^\d+$/.test(row.guid) ? Number(row.guid) : row.guid,
       TimeStamp: row.version,
       Timestamp: row.version,
       CreatedAt: dateTime(row.createdAt),
@@ -165,10 +185,17 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
     }
     // A model described only in prose takes everything stored; a stated one what its properties accept.
     const open = component?.unresolved !== undefined
-    for (const [key, value] of [...Object.entries(row.data), ...Object.entries(identity)]) {
-      if (open ? key !== 'Timestamp' : schema.shape?.[key]?.safeParse(value).success === true)
-        out[key] = value
+    if (open) {
+      const { Id: _id, Timestamp: _version, ...known } = identity
+      Object.assign(out, row.data, known)
+    } else {
+      for (const [key, value] of [...Object.entries(row.data), ...Object.entries(identity)])
+        if (schema.shape?.[key]?.safeParse(value).success === true) out[key] = value
     }
+    // A created answer names the new item in its one Guid property (ContactCreatedResult.ContactGuid).
+    if (created)
+      for (const key of Object.keys(component?.properties ?? {}))
+        if (key.endsWith('Guid') && (out[key] === ZERO_GUID || out[key] === null)) out[key] = row.guid
     return schema.safeParse(out).success ? out : example
   }
 
@@ -178,6 +205,7 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
     row: Row<GenericRecord> | undefined,
     list?: unknown[],
     guid = row?.guid ?? ZERO_GUID,
+    created = false,
   ) => {
     const label = op.response
     if (/^OK\b/.test(label)) {
@@ -193,23 +221,46 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
       const paging = parsePaging(req.url, ctx.deviations)
       return dineroJson(paginate(list ?? [], paging))
     }
-    return dineroJson(answer(model.name, row, guid))
+    return dineroJson(answer(model.name, row, guid, created))
   }
 
   const pdf = () => new Response(MINIMAL_PDF, { status: 200, headers: { 'content-type': 'application/pdf' } })
 
-  const tableOf = (call: OrgCall | UserCall, r: Resource): Table<GenericRecord> | undefined =>
-    'org' in call ? ctx.store.records(call.org.Id, r.key) : undefined
+  /**
+   * One table per organisation and collection, the collection's own path parameters filled in, so
+   * the notes of one contact are not another's (`/{}/contacts/<guid>/notes`).
+   */
+  const tableOf = (
+    call: OrgCall | UserCall,
+    r: Resource,
+    op: Operation,
+  ): Table<GenericRecord> | undefined => {
+    if (!('org' in call)) return undefined
+    const depth = r.key.split('/').length
+    const segments = op.path
+      .replace(/^\/v[\d.]+/, '')
+      .split('/')
+      .slice(0, depth)
+    const concrete = segments
+      .map((seg, i) => {
+        const name = /^\{(\w+)\}$/.exec(seg)?.[1]
+        if (name === undefined || i === 1) return i === 1 ? '{}' : seg.toLowerCase()
+        return (call.req.params[name] ?? '').toLowerCase()
+      })
+      .join('/')
+    return ctx.store.records(call.org.Id, concrete)
+  }
 
   const handler = (op: Operation) => {
     const parent = parentOf(op, resources)
     const own = resources.get(resourceKey(op.path))
-    const itemModel = (() => {
-      const get = ops.find(
-        (o) => o.method === 'GET' && own !== undefined && resourceKey(o.path) === `${own.key}/{}`,
-      )
-      return get === undefined ? undefined : labelModel(get.response)?.name
-    })()
+    // A list's items are its own answer's item model (SalesVoucherReadListModel for credit notes).
+    const listed = labelModel(op.response)
+    const itemModel = listed?.array
+      ? listed.name
+      : listed?.name.endsWith('DineroCollection')
+        ? listed.name.slice(0, -'DineroCollection'.length)
+        : undefined
     return async (call: OrgCall | UserCall): Promise<Response> => {
       const { req } = call
       for (const [name, value] of Object.entries(req.params))
@@ -219,17 +270,24 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
       const body = await readBody(op, req)
       const sent = (body ?? {}) as Record<string, unknown>
       if (own !== undefined && op.method === 'POST') {
-        const table = tableOf(call, own)
+        const table = tableOf(call, own, op)
         if (table === undefined) return respond(op, req, undefined)
-        const wanted = typeof sent.Guid === 'string' ? sent.Guid : randomUUID()
+        const wanted =
+          own.ids === 'number'
+            ? String(table.all().length + 1)
+            : own.ids === 'file'
+              ? fileId()
+              : typeof sent.Guid === 'string'
+                ? sent.Guid
+                : randomUUID()
         const row = table.insert(wanted, sent)
         if (row === undefined)
           throw validationError({ Guid: `An item with the Guid ${wanted} already exists` })
         req.note({ generatedGuid: row.guid })
-        return respond(op, req, row)
+        return respond(op, req, row, undefined, row.guid, true)
       }
       if (own !== undefined && op.method === 'GET') {
-        const table = tableOf(call, own)
+        const table = tableOf(call, own, op)
         const rows = table?.all() ?? []
         const items = rows.map((row) =>
           itemModel === undefined ? row.data : answer(itemModel, row, row.guid),
@@ -237,7 +295,7 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
         return respond(op, req, undefined, items)
       }
       if (parent !== undefined) {
-        const table = tableOf(call, parent.resource)
+        const table = tableOf(call, parent.resource, op)
         const guid = req.params[parent.param]
         const row = guid === undefined ? undefined : table?.get(guid)
         if (table === undefined || row === undefined) throw notFound(parent.resource.noun)

@@ -1,4 +1,4 @@
-import type { Route } from '../routes.ts'
+import { compileRoutePath, type Route } from '../routes.ts'
 import { accountRoutes } from './accounts.ts'
 import { contactRoutes } from './contacts.ts'
 import type { DineroContext } from './context.ts'
@@ -13,7 +13,8 @@ import { voucherRoutes } from './vouchers.ts'
  * spec. Organisation lists come first so `/v1/organizations` is never read as an organisation id;
  * within an area, longer (more specific) paths come before shorter ones. The hand-written routes
  * come first (the busy ones are found early); every operation of the extraction they leave out
- * follows, generated (generated-routes.ts), so every documented operation has an answer.
+ * follows, generated (generated-routes.ts), so every documented operation has an answer — except
+ * the few literal paths a hand-written pattern would swallow, which go before it.
  */
 export function dineroRoutes(ctx: DineroContext): Route[] {
   const handWritten = [
@@ -24,5 +25,11 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...voucherRoutes(ctx),
     ...accountRoutes(ctx),
   ]
-  return [...handWritten, ...generatedRoutes(ctx, handWritten)]
+  const generated = generatedRoutes(ctx, handWritten)
+  // A generated literal path that a hand-written pattern would also match (`/invoices/templates`
+  // under `/invoices/:guid`) must be tried before it.
+  const patterns = handWritten.map((r) => ({ method: r.method, local: compileRoutePath(r.path).local }))
+  const shadowed = (g: Route) =>
+    patterns.some((h) => h.method === g.method && h.local.test(g.path.replace(/:\w+/g, 'x')))
+  return [...generated.filter(shadowed), ...handWritten, ...generated.filter((g) => !shadowed(g))]
 }

@@ -34,55 +34,13 @@ const isEnum = (name: string) => components.get(name)?.enum !== undefined
 const objects = schemas.filter(([name]) => !isEnum(name))
 const enums = schemas.filter(([name]) => isEnum(name))
 
-/** The operations the mock serves (dinero-openapi); each body and 200 model must be in the contract. */
-const MOCKED_OPERATIONS = [
-  'GET /v1/organizations',
-  'GET /v1.1/organizations',
-  'GET /v1/{organizationId}/contacts',
-  'GET /v2/{organizationId}/contacts',
-  'POST /v1/{organizationId}/contacts',
-  'GET /v1/{organizationId}/contacts/{guid}',
-  'PUT /v1/{organizationId}/contacts/{guid}',
-  'PUT /v2/{organizationId}/contacts/{guid}',
-  'DELETE /v1/{organizationId}/contacts/{guid}',
-  'POST /v1/{organizationId}/contacts/{guid}/restore',
-  'GET /v1/{organizationId}/contacts/{contactGuid}/notes',
-  'POST /v1/{organizationId}/contacts/{contactGuid}/notes',
-  'GET /v1/{organizationId}/contacts/{contactGuid}/notes/{noteGuid}',
-  'PUT /v1/{organizationId}/contacts/{contactGuid}/notes/{noteGuid}',
-  'GET /v1/{organizationId}/products',
-  'POST /v1/{organizationId}/products',
-  'GET /v1/{organizationId}/products/{guid}',
-  'PUT /v1/{organizationId}/products/{guid}',
-  'DELETE /v1/{organizationId}/products/{guid}',
-  'GET /v1/{organizationId}/invoices',
-  'GET /v1/{organizationId}/sales',
-  'POST /v1/{organizationId}/invoices',
-  'POST /v1/{organizationId}/invoices/fetch',
-  'GET /v1/{organizationId}/invoices/{guid}',
-  'PUT /v1.2/{organizationId}/invoices/{guid}',
-  'DELETE /v1/{organizationId}/invoices/{guid}',
-  'POST /v1/{organizationId}/invoices/{guid}/book',
-  'POST /v1/{organizationId}/invoices/{guid}/email',
-  'POST /v3/{organizationId}/invoices/{guid}/e-invoice',
-  'POST /v1/{organizationId}/invoices/{guid}/payments',
-  'DELETE /v1/{organizationId}/invoices/{guid}/payments/{paymentGuid}',
-  'GET /v2/{organizationId}/invoices/{guid}/payments',
-  'POST /v1/{organizationId}/invoices/{guid}/generate-creditnote',
-  'POST /v1.1/{organizationId}/vouchers/purchase',
-  'POST /v1.2/{organizationId}/vouchers/purchase',
-  'POST /v1/{organizationId}/vouchers/purchase/fetch',
-  'POST /v1/{organizationId}/vouchers/purchase/similar',
-  'GET /v1/{organizationId}/vouchers/purchase/{guid}',
-  'PUT /v1/{organizationId}/vouchers/purchase/{guid}',
-  'PUT /v1.1/{organizationId}/vouchers/purchase/{guid}',
-  'DELETE /v1/{organizationId}/vouchers/purchase/{guid}',
-  'POST /v1/{organizationId}/vouchers/purchase/{guid}/book',
-  'GET /v1/{organizationId}/accounts/entry',
-  'POST /v1/{organizationId}/accounts/entry',
-  'GET /v1/{organizationId}/accounts/deposit',
-  'POST /v1/{organizationId}/accounts/deposit',
-]
+/**
+ * Stated in the extraction but not in a form a zod schema can be held to: InvoiceTemplateModel types
+ * three properties by a bare enum name (`InvoiceTheme`, not `$ref InvoiceTheme`), and the trade offer
+ * list's items are TradeOfferReadModel, part of which is prose. The mock answers them with
+ * generated schemas that are not in the contract.
+ */
+const NOT_HELD = ['InvoiceTemplateModel', 'TradeOfferReadModelDineroCollection']
 
 const differences = (name: string, schema: z.ZodType) => {
   const component = components.get(name)
@@ -113,16 +71,18 @@ describe('Dinero contract against the OpenAPI extraction', () => {
     },
   )
 
-  it('covers every body and 200 model of the operations the mock serves', () => {
-    const byOperation = new Map(
-      extraction.endpoints.map((endpoint) => [`${endpoint.method} ${endpoint.path}`, endpoint]),
-    )
-    const unknown = MOCKED_OPERATIONS.filter((operation) => !byOperation.has(operation))
-    expect(unknown).toEqual([])
-    const uncovered = MOCKED_OPERATIONS.flatMap((operation) =>
-      operationModels(byOperation.get(operation)!, components)
-        .filter((name) => !(name in contractSchemas))
-        .map((name) => `${operation}: ${name}`),
+  it('covers every body and 200 model of every operation (the mock answers them all), except models stated only in prose', () => {
+    const operations = extraction.endpoints.filter((endpoint) => endpoint.method !== undefined)
+    expect(operations).toHaveLength(136)
+    const uncovered = operations.flatMap((endpoint) =>
+      operationModels(endpoint, components)
+        .filter(
+          (name) =>
+            !(name in contractSchemas) &&
+            components.get(name)?.unresolved === undefined &&
+            !NOT_HELD.includes(name),
+        )
+        .map((name) => `${endpoint.method} ${endpoint.path}: ${name}`),
     )
     expect(uncovered).toEqual([])
   })

@@ -6,7 +6,7 @@
  *   empty list, an enum's first value, a nested model built the same way);
  * - `request`: only the required properties, each a value the request schema accepts (strings
  *   long enough for `minLength`, one item in a required list).
- * A component described only in prose gives `{}`.
+ * A component described only in prose gives what the prose names.
  */
 import { type Component, extraction, type Shape } from './extraction.ts'
 
@@ -41,6 +41,8 @@ function valueFor(shape: Shape, mode: Mode, ctx: ExampleContext, depth: number):
       return mode === 'request' && depth < MAX_DEPTH ? [valueFor(shape.of, mode, ctx, depth + 1)] : []
     case 'ref':
       return exampleOf(shape.name, mode, ctx, depth + 1)
+    case 'any':
+      return mode === 'request' ? 'x' : null
   }
 }
 
@@ -51,6 +53,11 @@ export function exampleOf(name: string, mode: Mode, ctx: ExampleContext, depth =
   const out: Record<string, unknown> = {}
   for (const [key, p] of Object.entries(component.properties)) {
     if (mode === 'request' && !p.required) continue
+    // Prose names a property without its type; its name says what it holds.
+    if (p.shape.kind === 'any' && mode === 'request') {
+      out[key] = key.endsWith('Guid') ? ctx.guid : /Lines$/.test(key) ? [] : 'x'
+      continue
+    }
     if (mode === 'response' && p.nullable) out[key] = null
     else if (depth >= MAX_DEPTH && p.nullable) out[key] = null
     else out[key] = valueFor(p.shape, mode, ctx, depth)

@@ -37,6 +37,8 @@ export type Shape =
   | { kind: 'uuid' | 'date-time' | 'int32' | 'int64' | 'double' | 'boolean' }
   | { kind: 'ref'; name: string }
   | { kind: 'array'; of: Shape }
+  /** A property the extraction names without a type (prose models). */
+  | { kind: 'any' }
 
 export interface Property {
   shape: Shape
@@ -48,8 +50,14 @@ export interface Component {
   name: string
   enum?: string[]
   properties: Record<string, Property>
-  /** Set when the properties are described in prose (or types) this reader cannot turn into shapes. */
+  /**
+   * Set when the extraction does not state the model in the forms the contract-drift spec reads
+   * (prose, a bare type name): such a model stays out of the contract, and `properties` holds
+   * what the prose does say (names, and types where it gives them).
+   */
   unresolved?: string
+  /** Whether `properties` is the whole list, so a request body may be checked for unknown ones. */
+  closed: boolean
 }
 
 interface RawSchema {
@@ -57,6 +65,7 @@ interface RawSchema {
   required?: string[]
   props?: Record<string, string> | string
   enum?: string[]
+  note?: string
 }
 
 interface RawEndpoint {
@@ -141,6 +150,7 @@ function shapeOf(
     const name = /^\S+ (\w+)/.exec(text)?.[1]
     return name === undefined ? undefined : { shape: { kind: 'ref', name }, nullable }
   }
+  if (base === 'any') return { shape: { kind: 'any' }, nullable: true }
   if (base === 'array') {
     if (property === 'Collection' && owner.endsWith(COLLECTION))
       return {
@@ -153,6 +163,54 @@ function shapeOf(
     return { shape: { kind: 'array', of: item }, nullable }
   }
   return undefined
+}
+
+/**
+ * What prose says of a model the drift spec cannot read: a comma list of names with optional
+ * hints (`ContactGuid (uuid, required)`, `Number(int64)`, `ProductLines (TradeOfferLineCreateModel[])`),
+ * `T + X fields`, `as X but P nullable`, a note `same shape as A / B`. Undefined when it says
+ * nothing usable (then only the required names are known, and the list is open).
+ */
+function proseTexts(
+  name: string,
+  entry: RawSchema,
+  base: (name: string) => Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  const props = entry.props
+  if (props === undefined) {
+    const same = /^same shape as (\w+) \/ (\w+)$/.exec(entry.note ?? '')
+    const names = componentNames(entry.schema)
+    if (same === null || names.length !== 2) return undefined
+    return base(names[0] === name ? same[1]! : same[2]!)
+  }
+  const text = typeof props === 'string' ? props : (props['...'] ?? '')
+  const own =
+    typeof props === 'string' ? {} : Object.fromEntries(Object.entries(props).filter(([k]) => k !== '...'))
+  const plus = /^(\w+) \+ (\w+) fields$/.exec(text)
+  if (plus) {
+    const from = base(plus[2]!)
+    return from ? { [plus[1]!]: 'string', ...from, ...own } : undefined
+  }
+  const as = /^as (\w+) but (\w+) nullable$/.exec(text)
+  if (as) {
+    const from = base(as[1]!)
+    if (!from) return undefined
+    const changed = from[as[2]!]
+    return {
+      ...from,
+      ...(changed === undefined ? {} : { [as[2]!]: changed.replace(/^(\S+?)(\|null)?(?=\s|$)/, '$1|null') }),
+    }
+  }
+  const out: Record<string, string> = {}
+  for (const item of text.split(/,\s*/)) {
+    const m = /^(\w+)\s*(?:\(([^)]*)\))?$/.exec(item.trim())
+    if (m === null) return undefined
+    const hint = m[2] ?? ''
+    const list = /^(\w+)\[\]$/.exec(hint)
+    const scalar = /^(uuid|int32|int64|double|boolean|string|date-time)\b/.exec(hint)
+    out[m[1]!] = list ? `array of ${list[1]}` : scalar ? scalar[1]! : 'any'
+  }
+  return { ...out, ...own }
 }
 
 function readComponents(raws: readonly RawSchema[]): Map<string, Component> {
@@ -172,29 +230,39 @@ function readComponents(raws: readonly RawSchema[]): Map<string, Component> {
     return 'props' in t ? t.props : undefined
   }
   const out = new Map<string, Component>()
-  for (const [name, entry] of raw) {
-    if (entry.enum) {
-      out.set(name, { name, enum: entry.enum, properties: {} })
-      continue
-    }
-    textsOf(name)
-    const t = texts.get(name)!
-    if ('unresolved' in t) {
-      out.set(name, { name, properties: {}, unresolved: t.unresolved })
-      continue
-    }
+  const build = (name: string, entry: RawSchema, props: Record<string, string>, closed: boolean) => {
     const required = new Set(entry.required ?? [])
     const properties: Record<string, Property> = {}
     let unresolved: string | undefined
-    for (const [property, text] of Object.entries(t.props)) {
-      const shape = shapeOf(name, property, text)
-      if (shape === undefined) {
-        unresolved ??= `${property}: ${text}`
-        continue
-      }
+    for (const [property, text] of Object.entries(props)) {
+      const bare = /^([A-Z]\w+)(\|null)?$/.exec(text.split(/[\s;:(]/)[0] ?? '')
+      const shape =
+        shapeOf(name, property, text) ??
+        (bare && raw.has(bare[1]!)
+          ? { shape: { kind: 'ref', name: bare[1]! } as Shape, nullable: bare[2] !== undefined }
+          : { shape: { kind: 'any' } as Shape, nullable: true })
+      if (shapeOf(name, property, text) === undefined) unresolved ??= `${property}: ${text}`
+      if (shape.shape.kind === 'any') unresolved ??= `${property}: ${text}`
       properties[property] = { ...shape, required: required.has(property) }
     }
-    out.set(name, { name, properties, ...(unresolved === undefined ? {} : { unresolved }) })
+    for (const property of required)
+      if (!(property in properties))
+        properties[property] = { shape: { kind: 'any' }, nullable: true, required: true }
+    return { name, properties, closed, ...(unresolved === undefined ? {} : { unresolved }) }
+  }
+  for (const [name, entry] of raw) {
+    if (entry.enum) {
+      out.set(name, { name, enum: entry.enum, properties: {}, closed: true })
+      continue
+    }
+    textsOf(name)
+    const t = texts.get(name) ?? { unresolved: 'no properties listed' }
+    if ('props' in t) {
+      out.set(name, build(name, entry, t.props, true))
+      continue
+    }
+    const prose = proseTexts(name, entry, textsOf)
+    out.set(name, { ...build(name, entry, prose ?? {}, prose !== undefined), unresolved: t.unresolved })
   }
   return out
 }

@@ -8,9 +8,10 @@
  *   `minLength`/`maxLength` are kept, an enum component is a `z.enum`;
  * - doubles in request bodies are bounded like the hand-written ones (open-dinero-amount-bounds);
  * - a reference to a hand-written model is that model (so one model has one schema).
- * A component the extraction describes in prose is `unresolved`: it gets a permissive object
- * schema (requests: any JSON object; responses: any object) and is not listed in
- * `generatedContract`, so the drift spec only holds what the extraction really states.
+ * A component the extraction describes in prose is `unresolved`: its schema holds what the prose
+ * says (names; types where given; required names must be present; a complete name list makes a
+ * request strict), and it is not listed in `generatedContract`, so the drift spec only holds what
+ * the extraction states in full.
  */
 import { z } from 'zod'
 import { type Component, extraction, labelModel, type Property, type Shape } from './extraction.ts'
@@ -76,10 +77,17 @@ export function generateContract(handWritten: Readonly<Record<string, z.ZodType>
         return z.array(scalar(shape.of, request))
       case 'ref':
         return schema(shape.name)
+      case 'any':
+        return z.unknown()
     }
   }
 
-  const property = (p: Property, request: boolean): z.ZodType => {
+  const property = (key: string, p: Property, request: boolean): z.ZodType => {
+    // A property named without a type: anything, but present when required.
+    if (p.shape.kind === 'any')
+      return p.required
+        ? z.custom<unknown>((v) => v !== undefined, { message: `The ${key} field is required.` })
+        : z.unknown().optional()
     let s = scalar(p.shape, request)
     if (p.nullable) s = s.nullable()
     return p.required ? s : s.optional()
@@ -102,19 +110,20 @@ export function generateContract(handWritten: Readonly<Record<string, z.ZodType>
     building.add(name)
     let out: z.ZodType
     let ok = component.unresolved === undefined
+    const keys = Object.entries(component.properties)
     if (component.enum !== undefined) out = z.enum(component.enum as [string, ...string[]])
-    else if (component.unresolved !== undefined) out = ANY_OBJECT
+    else if (keys.length === 0) out = ANY_OBJECT
     else {
       const shape: Record<string, z.ZodType> = {}
-      for (const [key, p] of Object.entries(component.properties)) {
-        shape[key] = property(p, request)
+      for (const [key, p] of keys) {
+        shape[key] = property(key, p, request)
         const inner = p.shape.kind === 'array' ? p.shape.of : p.shape
         if (inner.kind === 'ref') {
           schema(inner.name)
           if (!isExact(inner.name)) ok = false
         }
       }
-      out = request ? z.strictObject(shape) : z.looseObject(shape)
+      out = request && component.closed ? z.strictObject(shape) : z.looseObject(shape)
     }
     building.delete(name)
     built.set(name, out)

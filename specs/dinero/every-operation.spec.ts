@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { exampleOf } from '../../mocks/dinero/contract/examples.ts'
+import { extraction, labelModel, type Operation } from '../../mocks/dinero/contract/extraction.ts'
+import { DineroErrorBody, generated } from '../../mocks/dinero/contract/index.ts'
+import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
+import { type Reply, startTarget, type Target } from '../../scripts/targets/targets.ts'
+import { type DineroApi, dineroApi, tokenFor } from '../support/dinero-session.ts'
+
+/**
+ * dinero-openapi: every operation of the extraction, walked on the served mock. Each one exists
+ * (no token → 401 code 41, not the HTML 404 of an unknown route), answers a valid request built
+ * from its schema with a 2xx whose body parses with its contract schema, and refuses a body its
+ * model does not allow with 400 in Dinero's error format.
+ */
+const ORG = PRO_ORGANISATION_ID
+const ZERO = '00000000-0000-0000-0000-000000000000'
+const operations = extraction().operations
+const name = (op: Operation) => `${op.method} ${op.path}`
+const withJsonBody = operations.filter((op) => op.body !== undefined && !op.multipart)
+
+interface Prepared {
+  path: string
+  body?: unknown
+}
+
+describe('every Dinero operation of the extraction (served)', () => {
+  let target: Target
+  let api: DineroApi
+  let anonymous: DineroApi
+  let token: string
+  beforeAll(async () => {
+    target = await startTarget('served', { dinero: { rateLimitPerMinute: 0 } })
+    token = await tokenFor(target)
+    api = dineroApi(target, token)
+    anonymous = dineroApi(target, undefined)
+  })
+  afterAll(() => target.close())
+
+  const send = (who: DineroApi, method: string, path: string, body?: unknown) =>
+    body === undefined && method !== 'GET'
+      ? who.raw(method, path, '')
+      : method === 'GET'
+        ? who.get(path)
+        : who.raw(method, path, JSON.stringify(body))
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const reply = await send(api, method, path, body)
+    expect(reply.status, `${method} ${path}: ${reply.text.slice(0, 300)}`).toBeLessThan(300)
+    return reply
+  }
+  const now = '2026-01-01T00:00:00Z'
+  const request = (model: string) =>
+    exampleOf(model, 'request', { now, guid: ZERO }) as Record<string, unknown>
+  const line = { BaseAmountValue: 100, Quantity: 1, AccountNumber: 1000, Discount: 0, Description: 'Walk' }
+  const purchaseLine = { AccountNumber: 3600, Amount: 125, Description: 'Walk' }
+
+  const contact = async () =>
+    (
+      await ok('POST', `/v1/${ORG}/contacts`, {
+        Name: 'Walk',
+        CountryKey: 'DK',
+        IsPerson: false,
+        IsMember: false,
+        UseCvr: false,
+      })
+    ).json<{ ContactGuid: string }>().ContactGuid
+  const version = async (path: string) => {
+    const body = (await ok('GET', path)).json<{ TimeStamp?: string; Timestamp?: string }>()
+    return body.TimeStamp ?? body.Timestamp ?? ''
+  }
+  const invoice = async (booked: boolean) => {
+    const ContactGuid = await contact()
+    const created = await ok('POST', `/v1/${ORG}/invoices`, { ContactGuid, ProductLines: [line] })
+    const { Guid, TimeStamp } = created.json<{ Guid: string; TimeStamp: string }>()
+    if (booked) await ok('POST', `/v1/${ORG}/invoices/${Guid}/book`, { Timestamp: TimeStamp })
+    return { guid: Guid, contact: ContactGuid, version: await version(`/v1/${ORG}/invoices/${Guid}`) }
+  }
+  const purchase = async () => {
+    const created = await ok('POST', `/v1.2/${ORG}/vouchers/purchase`, {
+      PurchaseType: 'cash',
+      Lines: [purchaseLine],
+    })
+    const { Guid, Timestamp } = created.json<{ Guid: string; Timestamp: string }>()
+    return { guid: Guid, version: Timestamp }
+  }
+  /** A generic resource's item: created through the operation the extraction lists for it. */
+  const generic = async (collection: string, model: string, extra: Record<string, unknown> = {}) => {
+    const body = { ...request(model), ...extra }
+    const created = (await ok('POST', collection, body)).json<Record<string, unknown>>()
+    return {
+      id: String(created.Guid ?? created.Id ?? created.ContactGuid),
+      version: String(created.TimeStamp ?? created.Timestamp ?? ''),
+    }
+  }
+
+  /** Path parameters and a body the operation accepts, with the entities it acts on created first. */
+  async function prepare(op: Operation): Promise<Prepared> {
+    const params: Record<string, string> = { organizationId: String(ORG), accountingYear: '2026' }
+    let timestamp = 'x'
+    const p = op.path
+    const overrides: Record<string, unknown> = {}
+    if (/\/contacts\/\{contactGuid\}\/notes\/\{noteGuid\}/.test(p)) {
+      params.contactGuid = await contact()
+      params.noteGuid = (
+        await generic(`/v1/${ORG}/contacts/${params.contactGuid}/notes`, 'ContactNoteCreateModel')
+      ).id
+    } else if (/\/contacts\/\{(contactGuid|guid)\}|state-of-account/.test(p)) {
+      params.guid = params.contactGuid = await contact()
+    } else if (/\/products\/\{guid\}/.test(p)) {
+      const created = await ok('POST', `/v1/${ORG}/products`, {
+        Name: 'Walk',
+        BaseAmountValue: 10,
+        Quantity: 1,
+        AccountNumber: 1000,
+        Unit: 'parts',
+      })
+      params.guid = created.json<{ ProductGuid: string }>().ProductGuid
+    } else if (/\/invoices\/\{voucherGuid\}\/reminders/.test(p)) {
+      const inv = await invoice(true)
+      params.voucherGuid = inv.guid
+      overrides.Timestamp = inv.version
+      if (p.includes('{id}')) {
+        const reminder = await generic(`/v1/${ORG}/invoices/${inv.guid}/reminders`, 'ReminderCreateModel', {
+          Timestamp: inv.version,
+        })
+        params.id = reminder.id
+        timestamp = reminder.version
+      }
+    } else if (/\/invoices\/\{guid\}/.test(p)) {
+      const booked =
+        !/\/book$/.test(p) && op.method !== 'DELETE' && !(op.method === 'PUT' && /\{guid\}$/.test(p))
+      const inv = await invoice(booked || /payments/.test(p))
+      params.guid = inv.guid
+      timestamp = inv.version
+      overrides.ContactGuid = inv.contact
+      if (/payments\/\{paymentGuid\}/.test(p)) {
+        const paid = await ok('POST', `/v1/${ORG}/invoices/${inv.guid}/payments`, {
+          Timestamp: inv.version,
+          DepositAccountNumber: 55000,
+          Amount: 10,
+          Description: 'Walk',
+          RemainderIsFee: false,
+        })
+        params.paymentGuid = paid.json<{ Guid: string }>().Guid
+        timestamp = paid.json<{ TimeStamp: string }>().TimeStamp
+      }
+    } else if (/\/vouchers\/purchase\/creditnotes\/\{guid\}/.test(p)) {
+      const note = await generic(`/v1/${ORG}/vouchers/purchase/creditnotes`, 'PurchaseCreditNoteCreateModel')
+      params.guid = note.id
+      timestamp = note.version
+    } else if (/\/vouchers\/purchase\/\{guid\}/.test(p)) {
+      const voucher = await purchase()
+      params.guid = voucher.guid
+      timestamp = voucher.version
+    } else if (/\/vouchers\/manuel\/\{guid\}/.test(p)) {
+      const voucher = await generic(`/v1/${ORG}/vouchers/manuel`, 'ManuelVoucherCreateModel')
+      params.guid = voucher.id
+      timestamp = voucher.version
+    } else if (/\/sales\/creditnotes\/\{guid\}/.test(p)) {
+      const note = await generic(`/v1/${ORG}/sales/creditnotes`, 'SalesCreditNoteCreateModel')
+      params.guid = note.id
+      timestamp = note.version
+    } else if (/\/files\/\{fileGuid\}/.test(p)) {
+      const boundary = 'walk'
+      const upload = await target.call('api', `/v1/${ORG}/files`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+        },
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`,
+      })
+      expect(upload.status).toBe(200)
+      params.fileGuid = upload.json<{ FileGuid: string }>().FileGuid
+    } else if (/\/tradeoffers\/\{guid\}/.test(p)) {
+      const offer = await generic(`/v1/${ORG}/tradeoffers`, 'TradeOfferCreateModel')
+      params.guid = offer.id
+      timestamp = offer.version
+    }
+    let path = p.replace(/\{(\w+)\}/g, (_, n: string) =>
+      encodeURIComponent(params[n] ?? (n === 'timestamp' ? timestamp : ZERO)),
+    )
+    // Lists answer only the `fields=` projection (dinero-openapi); ask for every property of the item.
+    // (v2 contacts lists its parameters in prose: every DineroCollection takes `fields`.)
+    if (op.params.some((q) => q.name === 'fields') || op.response.endsWith('DineroCollection')) {
+      const answer = labelModel(op.response)
+      const item = answer?.array ? answer.name : answer?.name.replace(/DineroCollection$/, '')
+      const props = Object.keys(extraction().components.get(item ?? '')?.properties ?? {})
+      path += `?fields=${props.join(',')}`
+    }
+    const label = op.body === undefined || op.multipart ? undefined : labelModel(op.body)
+    if (label === undefined) return { path }
+    const fixed: Record<string, Record<string, unknown>> = {
+      ContactCreateModel: { CountryKey: 'DK' },
+      ContactUpdateModel: { CountryKey: 'DK' },
+      ProductCreateModel: { AccountNumber: 1000, Unit: 'parts' },
+      ProductUpdateModel: { AccountNumber: 1000, Unit: 'parts' },
+      InvoiceCreateModel: { ProductLines: [line] },
+      InvoiceCreateFetchModel: { ProductLines: [line] },
+      InvoiceUpdateModel: { ProductLines: [line] },
+      PurchaseVoucherCreateModelV2: { PurchaseType: 'cash', Lines: [purchaseLine] },
+      PurchaseVoucherUpdateModel: { PurchaseType: 'cash', VoucherDate: '2026-01-01', Lines: [purchaseLine] },
+      PaymentCreateModel: {
+        DepositAccountNumber: 55000,
+        Amount: 10,
+        Description: 'Walk',
+        RemainderIsFee: false,
+      },
+      ApiMailoutModel: { Message: 'See [link-to-pdf]' },
+    }
+    const body = { ...request(label.name), ...fixed[label.name] }
+    const shape = (generated.schema(label.name) as { shape?: Record<string, unknown> }).shape ?? {}
+    const stamp = shape.Timestamp as z.ZodType | undefined
+    if (stamp?.safeParse(timestamp).success === true) body.Timestamp = timestamp
+    if ('ContactGuid' in shape && overrides.ContactGuid !== undefined)
+      body.ContactGuid = overrides.ContactGuid
+    if (label.name === 'PurchaseVoucherUpdateModel') body.ContactGuid = await contact()
+    return { path, body: label.array ? [body] : body }
+  }
+
+  /** The contract schema of a 200 answer, or how the answer is judged when it is not JSON. */
+  function judge(op: Operation, reply: Reply): void {
+    const label = op.response
+    if (/^OK\b/.test(label)) {
+      if (/pdf|file bytes/.test(label)) expect(reply.headers.get('content-type')).toMatch(/pdf|octet-stream/)
+      return
+    }
+    expect(reply.headers.get('content-type')).toMatch(/^application\/json/)
+    const model = labelModel(label)
+    const body: unknown = JSON.parse(reply.text)
+    if (model === undefined) {
+      expect(z.array(z.guid()).safeParse(body).success).toBe(true)
+      return
+    }
+    const schema = generated.schema(model.name)
+    const parsed = (model.array ? z.array(schema) : schema).safeParse(body)
+    expect(parsed.error?.issues.slice(0, 5) ?? [], reply.text.slice(0, 300)).toEqual([])
+  }
+
+  it.each(operations.map((op) => [name(op), op] as const))(
+    '%s without a token → 401 code 41 (the operation exists)',
+    async (_name, op) => {
+      const path = op.path.replace(/\{(\w+)\}/g, (_, n: string) =>
+        n === 'organizationId' ? String(ORG) : ZERO,
+      )
+      const reply = await send(anonymous, op.method, path, op.body === undefined ? undefined : {})
+      expect(reply.status).toBe(401)
+      expect(DineroErrorBody.parse(reply.json()).code).toBe(41)
+    },
+  )
+
+  it.each(operations.map((op) => [name(op), op] as const))(
+    '%s with a valid token and request → 2xx whose body parses with its contract schema',
+    async (_name, op) => {
+      const prepared = await prepare(op)
+      const reply = await send(api, op.method, prepared.path, prepared.body)
+      expect(reply.status, reply.text.slice(0, 300)).toBeGreaterThanOrEqual(200)
+      expect(reply.status, reply.text.slice(0, 300)).toBeLessThan(300)
+      judge(op, reply)
+    },
+  )
+
+  it.each(withJsonBody.map((op) => [name(op), op] as const))(
+    '%s with a body its model does not allow → 400 code 42 in Dinero error format',
+    async (_name, op) => {
+      const prepared = await prepare(op)
+      const label = labelModel(op.body ?? '')
+      const bad = { '~undeclared': true }
+      const reply = await send(api, op.method, prepared.path, label?.array ? [bad] : bad)
+      expect(reply.status, reply.text.slice(0, 300)).toBe(400)
+      expect(reply.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(DineroErrorBody.parse(reply.json()).code).toBe(42)
+    },
+  )
+})
