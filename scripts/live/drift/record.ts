@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { ITEM_SEPARATOR } from '../../../collections/build.ts'
 import { HarnessError } from '../../errors.ts'
 import type { NewmanExchange } from '../../newman/run.ts'
@@ -83,6 +84,7 @@ export class ShapeRecorder {
 /** Writes the recording, then scans it: a leak removes nothing, it fails the run (HARNESS_SECRET_LEAK). */
 export function writeRecording(file: string, steps: readonly RecordedStep[], secrets: SecretSet): void {
   const recording: Recording = { format: RECORDING_FORMAT, steps: [...steps] }
+  mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`)
   assertNoLeaks([file], secrets)
 }
