@@ -129,6 +129,11 @@ describe('live measures drift against the served mock standing in for Visma Conn
         expect(clean.reports).not.toContain(fragment)
         expect(clean.record).not.toContain(fragment)
       }
+    // Nor any token the run rotated through: the mock's refresh tokens are 64 hex digits, its access and id tokens JWTs.
+    for (const text of [clean.reports, clean.record]) {
+      expect(text).not.toMatch(/[0-9A-Fa-f]{16}/)
+      expect(text).not.toMatch(/eyJ[\w-]{8}/)
+    }
   })
 
   it('the --record file is a drift recording the mock still answers shape for shape', async () => {
