@@ -27,6 +27,7 @@ export const HARNESS_CODES = {
   HARNESS_TOKEN_STORE_LOCKED: 2,
   HARNESS_TOKEN_STORE_MISSING: 2,
   HARNESS_TOKEN_STORE_CORRUPT: 2,
+  HARNESS_TOKEN_STORE_UNSAFE: 2,
   HARNESS_TOKEN_STORE_MISMATCH: 2,
   HARNESS_TOKEN_STORE_REVOKED: 2,
   HARNESS_TOKEN_STORE_EXPIRED: 2,
@@ -61,4 +62,33 @@ export class HarnessError extends Error {
 /** The exit code a command ends with on this error; anything that is not a HarnessError is 1. */
 export function exitCodeOf(e: unknown): 1 | 2 {
   return e instanceof HarnessError ? HARNESS_CODES[e.code] : 1
+}
+
+/** How much of a server's own text (an OAuth `error`, an error body) a message may quote. */
+export const SERVER_TEXT_MAX = 200
+
+/**
+ * Text a server sent, made safe to print: control characters (ANSI escape sequences, carriage
+ * returns that redraw a terminal line) removed and the length capped, so an answer can neither
+ * rewrite the terminal nor flood the one error line. Secrets are redacted separately.
+ */
+export function serverText(text: string, max = SERVER_TEXT_MAX): string {
+  let clean = ''
+  for (let i = 0; i < text.length && clean.length <= max; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x1b && text[i + 1] === '[') {
+      // CSI (ECMA-48 §5.4): parameters and intermediates up to a final byte 0x40–0x7e.
+      for (i += 2; i < text.length && !(text.charCodeAt(i) >= 0x40 && text.charCodeAt(i) <= 0x7e); i++);
+      continue
+    }
+    if (c === 0x1b && text[i + 1] === ']') {
+      // OSC: up to BEL or ST (ESC \\).
+      for (i += 2; i < text.length && text.charCodeAt(i) !== 0x07 && text.charCodeAt(i) !== 0x1b; i++);
+      if (text[i + 1] === '\\') i++
+      continue
+    }
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) continue
+    clean += text[i]
+  }
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean
 }

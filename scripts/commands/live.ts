@@ -212,8 +212,12 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
 
   const store = TokenStore.open(config.tokenStore)
   try {
+    // Every token the store holds is a secret of this run from here on, before any of them is
+    // sent: a server that echoes one back in an error cannot put it on the terminal.
+    const stored = store.load()
+    secrets.add(stored.refreshToken, stored.accessToken, stored.inFlight?.token)
     // The write guard answers before the grant is touched.
-    const organizationId = config.organizationId ?? store.load().organizationId ?? ''
+    const organizationId = config.organizationId ?? stored.organizationId ?? ''
     if (input.allowWrites && !config.testOrganizations.includes(organizationId))
       throw new HarnessError(
         'HARNESS_WRITES_NOT_ALLOWED',

@@ -25,7 +25,7 @@ import { type Check, runsInLogin } from '../../collections/model/types.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { exitOnSignals } from '../cli/exit.ts'
 import type { Environment } from '../env.ts'
-import { HarnessError } from '../errors.ts'
+import { HarnessError, serverText } from '../errors.ts'
 import { type CodeBroker, type Received, startCodeBroker } from '../live/callback-server.ts'
 import {
   callbackFailures,
@@ -195,7 +195,7 @@ function refusal(received: Received, why: string): HarnessError | undefined {
   if (error === undefined && code !== undefined) return undefined
   return new HarnessError(
     'HARNESS_AUTHORIZE_FAILED',
-    `the authorisation ${why} ended with ${error ?? 'no code'}${description ? ` (${description})` : ''}${error === 'access_denied' ? ': consent was refused' : ''}${error !== undefined && INTERACTION_ERRORS.has(error) ? ': Visma Connect wants the person to sign in again; run dinero-conformance login once more' : ''}`,
+    `the authorisation ${why} ended with ${error === undefined ? 'no code' : serverText(error)}${description ? ` (${serverText(description)})` : ''}${error === 'access_denied' ? ': consent was refused' : ''}${error !== undefined && INTERACTION_ERRORS.has(error) ? ': Visma Connect wants the person to sign in again; run dinero-conformance login once more' : ''}`,
   )
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Assertion, Check, CodeRequest } from '../../collections/model/types.ts'
-import { HarnessError } from '../errors.ts'
+import { HarnessError, serverText } from '../errors.ts'
 import type { Received } from './callback-server.ts'
 import type { LiveConfig } from './config.ts'
 import type { SecretSet } from './secrets.ts'
@@ -108,6 +108,8 @@ export async function exchangeCode(
   values: Record<string, string>,
   secrets: SecretSet,
 ): Promise<TokenAnswerBody> {
+  // Known before it is sent: a server that echoes the code back cannot put it in a message.
+  secrets.add(code, values.verifier)
   const res = await fetch(`${config.connectUrl}/connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -130,7 +132,7 @@ export async function exchangeCode(
   if (res.status !== 200 || typeof body?.access_token !== 'string')
     throw new HarnessError(
       'HARNESS_CODE_EXCHANGE_FAILED',
-      `the code exchange answered ${res.status}${typeof body?.error === 'string' ? ` ${body.error}` : ''}: check the client secret and redirect_uri`,
+      `the code exchange answered ${res.status}${typeof body?.error === 'string' ? ` ${serverText(body.error)}` : ''}: check the client secret and redirect_uri`,
     )
   return body as TokenAnswerBody
 }

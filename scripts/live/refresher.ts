@@ -1,4 +1,4 @@
-import { HarnessError } from '../errors.ts'
+import { HarnessError, serverText } from '../errors.ts'
 import type { SecretSet } from './secrets.ts'
 import {
   assertUsable,
@@ -119,6 +119,7 @@ async function present(store: TokenStore, token: string, o: RefresherOptions): P
       'HARNESS_REPLAY_BLOCKED',
       'refusing to present a refresh token that is already consumed (a replay revokes all access): run npm run login again',
     )
+  o.secrets?.add(token)
   const inFlight = store.beginRefresh(token)
   const body = new URLSearchParams({
     grant_type: 'refresh_token',
@@ -172,7 +173,10 @@ async function present(store: TokenStore, token: string, o: RefresherOptions): P
       'HARNESS_CLIENT_REJECTED',
       'the client id or secret was refused (invalid_client): check DINERO_CLIENT_ID and DINERO_CLIENT_SECRET',
     )
-  throw new HarnessError('HARNESS_REFRESH_FAILED', `the refresh was refused: ${status} ${error}`)
+  throw new HarnessError(
+    'HARNESS_REFRESH_FAILED',
+    `the refresh was refused: ${status} ${serverText(String(error))}`,
+  )
 }
 
 async function noAnswer(
