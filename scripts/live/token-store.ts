@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import {
   closeSync,
+  constants,
   fchmodSync,
   fstatSync,
   fsyncSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -146,6 +148,42 @@ function corrupt(path: string, why: string): HarnessError {
   )
 }
 
+function unsafe(path: string, why: string): HarnessError {
+  return new HarnessError(
+    'HARNESS_TOKEN_STORE_UNSAFE',
+    `the token store ${path} ${why}: point DINERO_TOKEN_STORE at the real file (or a new path) instead`,
+  )
+}
+
+/**
+ * The store must be a plain file reached by one name. Through a symbolic link, the atomic rename
+ * replaces the link with a regular file while the real file keeps the consumed token; a second
+ * name (a hard link, or the link's target) has its own lock (the lock is per path name), so two
+ * runs could both present the same token — a replay that makes Visma revoke all access.
+ */
+function assertPlainFile(path: string): void {
+  let st: ReturnType<typeof lstatSync>
+  try {
+    st = lstatSync(path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return
+    throw corrupt(path, `cannot be read (${code ?? String(e)})`)
+  }
+  if (st.isSymbolicLink())
+    throw unsafe(
+      path,
+      'is a symbolic link (a write would replace the link and leave the real file with a used token)',
+    )
+  if (!st.isFile())
+    throw unsafe(path, `is not a regular file (${st.isDirectory() ? 'a directory' : 'a special file'})`)
+  if (st.nlink > 1)
+    throw unsafe(
+      path,
+      `has ${st.nlink} hard links (another name for the same file would not share this run's lock)`,
+    )
+}
+
 export class TokenStore {
   private readonly now: () => number
   private readonly warn: (line: string) => void
@@ -174,7 +212,15 @@ export class TokenStore {
     } catch (e) {
       throw corrupt(path, `cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)})`)
     }
+    assertPlainFile(path)
     store.lock.acquire()
+    // Checked again under the lock: the path may have changed between the first check and the lock.
+    try {
+      assertPlainFile(path)
+    } catch (e) {
+      store.lock.release()
+      throw e
+    }
     const prefix = `.${basename(path)}.`
     for (const name of readdirSync(dirname(path))) {
       if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dirname(path), name), { force: true })
@@ -220,15 +266,18 @@ export class TokenStore {
   private read(): string | undefined {
     let fd: number
     try {
-      fd = openSync(this.path, 'r')
+      // O_NOFOLLOW: a symbolic link put in place after open() is refused, not followed.
+      fd = openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW)
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return undefined
+      if (code === 'ELOOP') throw unsafe(this.path, 'is a symbolic link')
       throw corrupt(this.path, `cannot be read (${code ?? String(e)})`)
     }
     try {
       const st = fstatSync(fd)
-      if (!st.isFile()) throw corrupt(this.path, 'is not a file')
+      if (!st.isFile()) throw unsafe(this.path, 'is not a regular file')
+      if (st.nlink > 1) throw unsafe(this.path, `has ${st.nlink} hard links`)
       if ((st.mode & 0o077) !== 0) {
         fchmodSync(fd, 0o600)
         this.warn(

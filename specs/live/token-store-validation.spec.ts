@@ -85,12 +85,17 @@ describe('malformed token stores → HARNESS_TOKEN_STORE_CORRUPT', () => {
     expect(outcome(JSON.stringify(VALID))).toBe('ok')
   })
 
-  it('a directory where the store should be → HARNESS_TOKEN_STORE_CORRUPT', () => {
+  it('a directory where the store should be → HARNESS_TOKEN_STORE_UNSAFE at open; one that appears after open → HARNESS_TOKEN_STORE_UNSAFE at load', () => {
     const dirPath = join(tmp.dir, 'dir-store', 'tokens.json')
     mkdirSync(dirPath, { recursive: true })
-    const s = TokenStore.open(dirPath)
+    expect(() => TokenStore.open(dirPath)).toThrow(
+      expect.objectContaining({ code: 'HARNESS_TOKEN_STORE_UNSAFE' }),
+    )
+    const later = join(tmp.dir, 'dir-later', 'tokens.json')
+    const s = TokenStore.open(later)
     try {
-      expect(() => s.load()).toThrow(expect.objectContaining({ code: CORRUPT }))
+      mkdirSync(later)
+      expect(() => s.load()).toThrow(expect.objectContaining({ code: 'HARNESS_TOKEN_STORE_UNSAFE' }))
     } finally {
       s.release()
     }

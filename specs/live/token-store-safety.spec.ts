@@ -1,0 +1,93 @@
+import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HarnessError } from '../../scripts/errors.ts'
+import { TokenStore } from '../../scripts/live/token-store.ts'
+import { tempDir } from './support/process.ts'
+
+/**
+ * A token store reached by more than one name, or that is not a file at all, is refused before
+ * anything is read, locked or sent: writing through a symbolic link replaces the link and leaves
+ * the real file holding a used refresh token under another lock, and presenting that token again
+ * makes Visma revoke all access.
+ */
+const GRANT = `${JSON.stringify({
+  version: 1,
+  issuer: 'https://connect.example',
+  clientId: 'isv_x',
+  refreshToken: 'A'.repeat(64),
+  grantedAt: 1_000,
+  expiresAt: 9_000_000_000_000,
+  updatedAt: 1_000,
+  rotations: 0,
+  status: 'active',
+  consumed: [],
+})}\n`
+
+function failure(fn: () => unknown): HarnessError | string {
+  try {
+    const s = fn()
+    if (s instanceof TokenStore) s.release()
+  } catch (e) {
+    return e instanceof HarnessError ? e : `not a HarnessError: ${String(e)}`
+  }
+  return 'no error'
+}
+
+let tmp: ReturnType<typeof tempDir>
+beforeAll(() => {
+  tmp = tempDir('store-safety')
+})
+afterAll(() => tmp.cleanup())
+
+describe('token store path safety', () => {
+  it('a store path that is a symbolic link → HARNESS_TOKEN_STORE_UNSAFE naming the path and DINERO_TOKEN_STORE; the real file and the link stay as they were', () => {
+    const dir = join(tmp.dir, 'sym')
+    mkdirSync(dir)
+    const real = join(dir, 'real.json')
+    const link = join(dir, 'tokens.json')
+    writeFileSync(real, GRANT, { mode: 0o600 })
+    symlinkSync(real, link)
+    const e = failure(() => TokenStore.open(link, { warn: () => {} }))
+    expect(e).toBeInstanceOf(HarnessError)
+    expect((e as HarnessError).code).toBe('HARNESS_TOKEN_STORE_UNSAFE')
+    expect((e as HarnessError).message).toContain(link)
+    expect((e as HarnessError).message).toContain('symbolic link')
+    expect((e as HarnessError).message).toContain('DINERO_TOKEN_STORE')
+    expect(readFileSync(real, 'utf8')).toBe(GRANT)
+    expect(existsSync(`${link}.lock`)).toBe(false)
+  })
+
+  it('a store file with a second hard link → HARNESS_TOKEN_STORE_UNSAFE (the other name would have its own lock)', () => {
+    const dir = join(tmp.dir, 'hard')
+    mkdirSync(dir)
+    const path = join(dir, 'tokens.json')
+    writeFileSync(path, GRANT, { mode: 0o600 })
+    linkSync(path, join(dir, 'other.json'))
+    const e = failure(() => TokenStore.open(path, { warn: () => {} }))
+    expect((e as HarnessError).code).toBe('HARNESS_TOKEN_STORE_UNSAFE')
+    expect((e as HarnessError).message).toContain('hard link')
+  })
+
+  it('a directory at the store path → HARNESS_TOKEN_STORE_UNSAFE at open, before a lock is taken (login refuses before the sign-in, not after it with EISDIR)', () => {
+    const path = join(tmp.dir, 'isdir', 'tokens.json')
+    mkdirSync(path, { recursive: true })
+    const e = failure(() => TokenStore.open(path, { warn: () => {} }))
+    expect((e as HarnessError).code).toBe('HARNESS_TOKEN_STORE_UNSAFE')
+    expect((e as HarnessError).message).toContain('not a regular file (a directory)')
+    expect(existsSync(`${path}.lock`)).toBe(false)
+  })
+
+  it('a plain store file with one link opens and loads', () => {
+    const dir = join(tmp.dir, 'plain')
+    mkdirSync(dir)
+    const path = join(dir, 'tokens.json')
+    writeFileSync(path, GRANT, { mode: 0o600 })
+    const store = TokenStore.open(path, { warn: () => {} })
+    try {
+      expect(store.load().refreshToken).toBe('A'.repeat(64))
+    } finally {
+      store.release()
+    }
+  })
+})
