@@ -11,11 +11,12 @@ import { isForbiddenMethod, servedRequest } from './served-request.ts'
 /**
  * The served mock: the same msw handlers on a real TCP port, through a small node:http adapter.
  * Each request is matched to its candidate route(s) by method and path once
- * (route-index.ts). By default the adapter then runs what each candidate's msw resolver runs
- * (toHandlers in routes.ts: decline unless the origin is served, else `dispatch`) directly,
- * without msw's per-handler request clone, cookie parsing, path recompilation and abort
- * bookkeeping, which cost more than the route itself (issue 7). `dispatch: 'msw'` keeps the
- * previous path through msw's `getResponse` with only the candidates; a spec holds the two equal.
+ * (route-index.ts, as the in-process msw handler does). By default the adapter then runs what
+ * the msw resolver runs (routes.ts: skip a candidate whose service is not served at the origin,
+ * else `dispatch`) directly, without msw's request clone, cookie parsing and abort bookkeeping
+ * (issue 7), and without a Fetch `Request` unless the route needs one (served-request.ts, issue
+ * 13). `dispatch: 'msw'` runs the candidates' per-route handlers (routes.ts `toRouteHandlers`)
+ * through msw's `getResponse` with a real `Request`; a spec holds the two equal.
  * Bad requests get clear errors in JSON: a URL that is not origin-form → 400, a body over the
  * limit → 413, no route → 404; nothing a client sends crashes the server.
  * The path is normalised once (control-guard.ts) and both the control-surface guard and routing
@@ -151,7 +152,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     mock.routes,
     engine === 'msw' ? toRouteHandlers(mock.routes, mock.runtime) : [],
   )
-  /** What each candidate's msw resolver does (routes.ts toHandlers), first taker wins. */
+  /** What the msw resolver does (routes.ts toHandlers), first candidate served at the origin wins. */
   const direct = async (candidates: Match[], request: Request, url: URL): Promise<Response | undefined> => {
     for (const c of candidates) {
       if (!mock.runtime.accepts(url, c.route.service)) continue
