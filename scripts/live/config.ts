@@ -97,7 +97,20 @@ function origin(name: string, value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new HarnessError('HARNESS_CONFIG_INVALID', `${name} must be an http(s) URL`)
+  // The client secret, codes and tokens travel to these origins: in clear text only to this
+  // machine (RFC 6749 §3.2 and §10.9 require TLS at the token endpoint).
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    throw new HarnessError(
+      'HARNESS_CONFIG_INVALID',
+      `${name} must be https: unless it is loopback (127.0.0.0/8, ::1, localhost); got http://${url.host}`,
+    )
   return value.replace(/\/+$/, '')
+}
+
+/** 127.0.0.0/8, ::1 or localhost (URL.hostname: IPv6 in brackets, IPv4 already normalised). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host)
 }
 
 function numberIn(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -120,3 +120,48 @@ describe('loopback callback listener', () => {
     }
   })
 })
+
+describe('live origins and transport security', () => {
+  const env = { DINERO_ENV_FILE: join(tmp.dir, 'absent.env') }
+  const code = (flags: { connectUrl?: string; apiUrl?: string }) => {
+    try {
+      loadConfig(flags, { env })
+      return 'ok'
+    } catch (e) {
+      return (e as HarnessError).code
+    }
+  }
+
+  it('a plain http Connect or API URL on a non-loopback host → HARNESS_CONFIG_INVALID (the client secret and tokens would travel in clear text)', () => {
+    for (const url of [
+      'http://connect.visma.com',
+      'http://10.0.0.1:4010',
+      'http://[::2]:4010',
+      'http://128.0.0.1',
+      'http://localhost.example.com',
+    ])
+      for (const flags of [{ connectUrl: url }, { apiUrl: url }])
+        expect(code(flags), url).toBe('HARNESS_CONFIG_INVALID')
+    const e = (() => {
+      try {
+        loadConfig({ apiUrl: 'http://api.dinero.dk' }, { env })
+      } catch (x) {
+        return x as HarnessError
+      }
+    })()
+    expect(e?.message).toMatch(/^API URL must be https: unless it is loopback/)
+  })
+
+  it('http on a loopback host (127.0.0.0/8, ::1, localhost) and https anywhere are accepted', () => {
+    for (const url of [
+      'http://127.0.0.1:4010',
+      'http://127.255.0.9',
+      'http://[::1]:4010',
+      'http://localhost:4010',
+      'http://LOCALHOST',
+      'https://connect.visma.com',
+      'https://10.0.0.1',
+    ])
+      expect(code({ connectUrl: url, apiUrl: url }), url).toBe('ok')
+  })
+})
