@@ -4,6 +4,7 @@ import { contactRoutes } from './contacts.ts'
 import type { DineroContext } from './context.ts'
 import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
+import { manualVoucherRoutes } from './manual-vouchers.ts'
 import { organizationRoutes } from './organizations.ts'
 import { productRoutes } from './products.ts'
 import { voucherRoutes } from './vouchers.ts'
@@ -23,6 +24,7 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...productRoutes(ctx),
     ...invoiceRoutes(ctx),
     ...voucherRoutes(ctx),
+    ...manualVoucherRoutes(ctx),
     ...accountRoutes(ctx),
   ]
   const generated = generatedRoutes(ctx, handWritten)

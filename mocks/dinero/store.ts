@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts'
  *   store that only goes up, so every write yields a new, larger version;
  * - optimistic concurrency: `modify` compares the sent Timestamp with the current one and writes
  *   in the same synchronous step (no await in between), so of two racing writers exactly one wins;
+ * - manual vouchers per organisation (drafts, booked, deleted after booking);
  * - per organisation and generic resource (the generated layer's simple create/get/update/delete
  *   resources, keyed like `/{organizationId}/tradeoffers`): one table of stored bodies;
  * - rate-limit windows per organisation on the mock clock (dinero-api-errors: 100 requests a minute).
@@ -186,6 +187,28 @@ export interface PurchaseVoucherData {
   BookingTime: string | null
 }
 
+export interface ManualVoucherLine {
+  Description: string | null
+  AccountNumber: number | null
+  BalancingAccountNumber: number | null
+  Amount: number
+  AccountVatCode: string | null
+  BalancingAccountVatCode: string | null
+}
+
+export interface ManualVoucherData {
+  Status: 'Draft' | 'Booked'
+  /** Assigned when booked, in sequence within the voucher date's accounting year. */
+  VoucherNumber: number | null
+  VoucherDate: string
+  FileGuid: string | null
+  ExternalReference: string | null
+  Lines: ManualVoucherLine[]
+  /** Mock-clock ms of the booking, and of the reversal when a booked voucher is deleted. */
+  BookedAt: number | null
+  BookedBy: string | null
+}
+
 /** A generic resource's stored request body (validated by its generated request schema). */
 export type GenericRecord = Readonly<Record<string, unknown>>
 
@@ -235,6 +258,7 @@ export interface DineroStore {
   addEntryAccount(organisationId: number, account: EntryAccount): void
   depositAccounts(organisationId: number): DepositAccount[]
   addDepositAccount(organisationId: number, account: DepositAccount): void
+  manualVouchers(organisationId: number): Table<ManualVoucherData>
   /** The table of one generic resource (created empty on first use). */
   records(organisationId: number, resource: string): Table<GenericRecord>
   /**
@@ -311,6 +335,7 @@ interface OrganisationData {
   purchaseVouchers: Table<PurchaseVoucherData>
   entryAccounts: EntryAccount[]
   depositAccounts: DepositAccount[]
+  manualVouchers: Table<ManualVoucherData>
   records: Map<string, Table<GenericRecord>>
 }
 
@@ -352,6 +377,7 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
         purchaseVouchers: createTable(clock, nextTimestamp),
         entryAccounts: [],
         depositAccounts: [],
+        manualVouchers: createTable(clock, nextTimestamp),
         records: new Map(),
       })
     },
@@ -383,6 +409,7 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
     addEntryAccount: (id, account) => void data(id).entryAccounts.push(account),
     depositAccounts: (id) => [...data(id).depositAccounts],
     addDepositAccount: (id, account) => void data(id).depositAccounts.push(account),
+    manualVouchers: (id) => data(id).manualVouchers,
     records(id, resource) {
       const tables = data(id).records
       let table = tables.get(resource)

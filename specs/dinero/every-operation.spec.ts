@@ -153,7 +153,9 @@ describe('every Dinero operation of the extraction (served)', () => {
       params.guid = voucher.guid
       timestamp = voucher.version
     } else if (/\/vouchers\/manuel\/\{guid\}/.test(p)) {
-      const voucher = await generic(`/v1/${ORG}/vouchers/manuel`, 'ManuelVoucherCreateModel')
+      const voucher = await generic(`/v1/${ORG}/vouchers/manuel`, 'ManuelVoucherCreateModel', {
+        Lines: [{ AccountNumber: 2000, BalancingAccountNumber: 55000, Amount: 125 }],
+      })
       params.guid = voucher.id
       timestamp = voucher.version
     } else if (/\/sales\/creditnotes\/\{guid\}/.test(p)) {
@@ -181,6 +183,10 @@ describe('every Dinero operation of the extraction (served)', () => {
       encodeURIComponent(params[n] ?? (n === 'timestamp' ? timestamp : ZERO)),
     )
     // Lists answer only the `fields=` projection (dinero-openapi); ask for every property of the item.
+    // The entry lists take a period (dinero-openapi: within one accounting year; changes ≤ 31 days).
+    if (p.endsWith('/entries')) path += '?fromDate=2026-01-01&toDate=2026-12-31'
+    if (p.endsWith('/entries/changes'))
+      path += '?changesFrom=2026-01-01T00:00:00Z&changesTo=2026-01-31T00:00:00Z'
     // (v2 contacts lists its parameters in prose: every DineroCollection takes `fields`.)
     if (op.params.some((q) => q.name === 'fields') || op.response.endsWith('DineroCollection')) {
       const answer = labelModel(op.response)

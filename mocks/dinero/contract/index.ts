@@ -50,6 +50,11 @@ import {
   TimestampObject,
   TotalLine,
 } from './invoices.ts'
+import {
+  ManuelVoucherCreateModel,
+  ManuelVoucherLineCreateModel,
+  ManuelVoucherUpdateModel,
+} from './manual-vouchers.ts'
 import { OrganizationReadModel, OrganizationReadModelV2, SubscriptionReadModel } from './organizations.ts'
 import {
   ProductCreatedResult,
@@ -73,6 +78,7 @@ export * from './accounts.ts'
 export * from './common.ts'
 export * from './contacts.ts'
 export * from './invoices.ts'
+export * from './manual-vouchers.ts'
 export * from './organizations.ts'
 export * from './products.ts'
 export * from './scalars.ts'
@@ -108,6 +114,9 @@ const handWritten = {
   InvoicePaymentsModel,
   InvoiceReadModel,
   InvoiceUpdateModel,
+  ManuelVoucherCreateModel,
+  ManuelVoucherLineCreateModel,
+  ManuelVoucherUpdateModel,
   OrganizationReadModel,
   OrganizationReadModelV2,
   PaginationDetails,
