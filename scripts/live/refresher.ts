@@ -44,8 +44,14 @@ export interface RefresherOptions {
 export const GRACE_MARGIN_MS = 2_000
 const MAX_ATTEMPTS = 3
 
+/**
+ * Whether the in-flight token may be presented again. A record dated after `now` (the clock moved
+ * back, or the record came from a machine whose clock runs ahead) is never inside the window: the
+ * time since the presentation is unknown, and a negative elapsed time would pass forever.
+ */
 export function withinGrace(inFlight: InFlight, graceSeconds: number, now: number): boolean {
-  return graceSeconds > 0 && now - inFlight.at < graceSeconds * 1000 - GRACE_MARGIN_MS
+  const elapsed = now - inFlight.at
+  return graceSeconds > 0 && elapsed >= 0 && elapsed < graceSeconds * 1000 - GRACE_MARGIN_MS
 }
 
 /** What is known about a refresh whose outcome was not saved; each case gets a message that is true for it. */
@@ -70,10 +76,17 @@ export function uncertain(
   inFlight: InFlight,
   graceSeconds: number,
   what: Unsettled = { kind: 'left-over' },
+  now?: number,
 ): HarnessError {
+  const why =
+    graceSeconds <= 0
+      ? ' (no grace window configured: DINERO_REFRESH_GRACE_SECONDS)'
+      : now !== undefined && now < inFlight.at
+        ? ` (the record is dated after this machine's clock, ${new Date(now).toISOString()}: the clock moved back, so the time since that presentation is unknown and the ${graceSeconds} s grace window cannot be relied on)`
+        : ` (the ${graceSeconds} s grace window has passed)`
   return new HarnessError(
     'HARNESS_REFRESH_UNCERTAIN',
-    `${describe(inFlight, what)}, so the stored refresh token may already be consumed at the server; presenting it again could make Visma revoke ALL access for this client and user, so it is not presented${graceSeconds > 0 ? ` (the ${graceSeconds} s grace window has passed)` : ' (no grace window configured: DINERO_REFRESH_GRACE_SECONDS)'}. Run npm run login again`,
+    `${describe(inFlight, what)}, so the stored refresh token may already be consumed at the server; presenting it again could make Visma revoke ALL access for this client and user, so it is not presented${why}. Run npm run login again`,
   )
 }
 
@@ -103,8 +116,9 @@ export async function refreshStored(store: TokenStore, o: RefresherOptions): Pro
   const grant = store.load()
   assertUsable(grant, { issuer: o.connectUrl, clientId: o.clientId, now: now() })
   if (grant.inFlight !== undefined) {
-    if (!withinGrace(grant.inFlight, o.graceSeconds, now()))
-      throw uncertain(grant.inFlight, o.graceSeconds, { kind: 'left-over' })
+    const at = now()
+    if (!withinGrace(grant.inFlight, o.graceSeconds, at))
+      throw uncertain(grant.inFlight, o.graceSeconds, { kind: 'left-over' }, at)
     o.log?.(
       `${describe(grant.inFlight, { kind: 'left-over' })}; presenting that token once more inside the ${o.graceSeconds} s grace window`,
     )
@@ -162,6 +176,11 @@ async function present(store: TokenStore, token: string, o: RefresherOptions): P
   const error = answer?.error ?? `HTTP ${status}`
   if (error === 'invalid_grant') {
     store.rejectRefresh(token)
+    if (inFlight.attempts > 1)
+      throw new HarnessError(
+        'HARNESS_REFRESH_REJECTED',
+        `a grace retry was refused with invalid_grant: it presented a refresh token already sent once (at ${new Date(inFlight.at).toISOString()}, outcome never saved), so if the Visma Connect app has no grace window, or a shorter one than DINERO_REFRESH_GRACE_SECONDS (${o.graceSeconds} s), this retry was a replay and Visma has likely revoked all access for this client and user: set DINERO_REFRESH_GRACE_SECONDS to the app's real window (0 when it has none) and run npm run login again`,
+      )
     throw new HarnessError(
       'HARNESS_REFRESH_REJECTED',
       'the refresh token was refused with invalid_grant (expired, revoked or already used): run npm run login again',
@@ -191,7 +210,7 @@ async function noAnswer(
     o.log?.(`${describe(inFlight, what)}; presenting the same token again inside the grace window`)
     return present(store, token, o)
   }
-  throw uncertain(inFlight, o.graceSeconds, what)
+  throw uncertain(inFlight, o.graceSeconds, what, now)
 }
 
 /** The refresh never left the machine (its record is already cleared): the same token is still usable. */

@@ -346,6 +346,33 @@ describe('refresher against the served mock (one-time tokens, revoke-all)', () =
     expect([last.status, last.details.refresh]).toEqual([200, 'grace'])
   })
 
+  it('an in-flight record dated after now (the clock moved back) is outside any grace window → HARNESS_REFRESH_UNCERTAIN saying the clock moved back; nothing is sent', async () => {
+    const path = join(tmp.dir, 'future', 'tokens.json')
+    const store = await interrupted(path, LIVE_CLIENT_ID)
+    const sent = (await mine(LIVE_CLIENT_ID)).length
+    const back = () => store.grant.inFlight!.at - 3_600_000
+    const failed = await refreshStored(store, options(LIVE_CLIENT_ID, 30, back)).catch((e: unknown) => e)
+    expect(failed).toBeInstanceOf(HarnessError)
+    expect((failed as HarnessError).code).toBe('HARNESS_REFRESH_UNCERTAIN')
+    expect((failed as HarnessError).message).toMatch(/clock moved back/)
+    expect((await mine(LIVE_CLIENT_ID)).length).toBe(sent)
+    expect(store.load().inFlight).toBeDefined()
+  })
+
+  it('a grace retry refused with invalid_grant → HARNESS_REFRESH_REJECTED saying the retry presented a token already sent once, so with no (or a shorter) grace window in the app it was a replay that likely revoked all access (naming DINERO_REFRESH_GRACE_SECONDS)', async () => {
+    // LIVE_CLIENT_ID's app has no grace window; the harness is told it has 30 s.
+    const path = join(tmp.dir, 'grace-replay', 'tokens.json')
+    const store = await interrupted(path, LIVE_CLIENT_ID)
+    const failed = await refreshStored(store, options(LIVE_CLIENT_ID, 30)).catch((e: unknown) => e)
+    expect((failed as HarnessError).code).toBe('HARNESS_REFRESH_REJECTED')
+    const m = (failed as HarnessError).message
+    expect(m).toMatch(/already sent once/)
+    expect(m).toMatch(/replay/)
+    expect(m).toMatch(/revoked all access/)
+    expect(m).toContain('DINERO_REFRESH_GRACE_SECONDS (30 s)')
+    expect(m).not.toContain(store.grant.refreshToken)
+  })
+
   it('a refresh that never left the machine (connection refused, no grace window) → HARNESS_CONNECT_UNREACHABLE; the in-flight record is cleared and the same token is accepted next time', async () => {
     const path = join(tmp.dir, 'closed', 'tokens.json')
     await seedGrant(live, path)
