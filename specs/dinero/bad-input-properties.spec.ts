@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { exampleOf } from '../../mocks/dinero/contract/examples.ts'
+import { extraction, labelModel } from '../../mocks/dinero/contract/extraction.ts'
 import {
   ContactReadModel,
   DineroErrorBody,
@@ -233,5 +235,28 @@ describe('Dinero create and update bodies under arbitrary input (in-process)', (
     const message = DineroErrorBody.parse(reply.json()).validationErrors?.Name
     expect(message).toMatch(/string/)
     expect(message).not.toMatch(/required/)
+  })
+
+  it('every operation with a JSON body, sent arbitrary or mutated bodies → 2xx or a 4xx in Dinero format, never a 5xx', async () => {
+    const withBody = extraction().operations.filter((op) => op.body !== undefined && !op.multipart)
+    const operation = fc.constantFrom(...withBody)
+    const mutated = fc.tuple(operation, fc.string({ maxLength: 8 }), wild).map(([op, key, value]) => {
+      const label = labelModel(op.body ?? '')
+      const example = exampleOf(label?.name ?? '', 'request', { now: '2026-01-01T00:00:00Z', guid: CONTACT })
+      const body = { ...(example as Record<string, unknown>) }
+      const keys = Object.keys(body)
+      body[keys.length > 0 && key.length % 2 === 0 ? keys[key.length % keys.length]! : key] = value
+      return [op, label?.array ? [body] : body] as const
+    })
+    const arbitrary = fc.tuple(operation, fc.jsonValue({ maxDepth: 3 }))
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, arbitrary), async ([op, sent]) => {
+        const path = op.path.replace(/\{(\w+)\}/g, (_, n: string) =>
+          n === 'organizationId' ? String(ORG) : CONTACT,
+        )
+        judged(await api.raw(op.method, path, JSON.stringify(sent)))
+      }),
+      { numRuns: RUNS * 5 },
+    )
   })
 })
