@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   utimesSync,
@@ -28,9 +29,11 @@ import { HarnessError } from '../errors.ts'
  *   process could delete the lock the first had just created). Numbers are never reused; older
  *   generations are deleted by whoever wrote a newer one, and a creator that finds a higher number
  *   than its own after creating (it read an old listing) has lost and removes its file.
- * - A `held` record names pid, process start time (Linux) and host. On the same host it is stale
- *   when that process is gone or the pid now belongs to a younger process.
- * - A record from another host (a CI container sharing the volume) cannot be probed; its holder
+ * - A `held` record names pid, process start time, boot id and PID namespace (Linux) and host. In
+ *   the same host, boot and PID namespace it is stale when that process is gone or the pid now
+ *   belongs to a younger process.
+ * - A record from another host, boot or PID namespace (a CI container sharing the volume, even
+ *   under the same host name) cannot be probed; its holder
  *   touches the file every `LOCK_HEARTBEAT_MS`, and it is stale once its mtime is older than
  *   `FOREIGN_LOCK_STALE_MS` (twelve missed heartbeats, which also absorbs clock skew between
  *   the hosts).
@@ -49,6 +52,10 @@ const lockRecordSchema = z.object({
   pid: z.number().int(),
   start: z.string().exactOptional(),
   host: z.string(),
+  /** Linux boot id: a pid is only meaningful within one boot of one kernel. */
+  boot: z.string().exactOptional(),
+  /** PID namespace (`pid:[4026531836]`): containers sharing a hostname and a volume see other pids. */
+  pidns: z.string().exactOptional(),
   at: z.string(),
 })
 export type LockRecord = z.infer<typeof lockRecordSchema>
@@ -71,6 +78,28 @@ export function processStart(pid: number): string | undefined {
   }
 }
 
+function readOr(read: () => string): string | undefined {
+  try {
+    return read().trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** This kernel boot's id (Linux); undefined elsewhere. */
+export const BOOT_ID = readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'))
+/** This process's PID namespace (Linux); undefined elsewhere. */
+export const PID_NAMESPACE = readOr(() => readlinkSync('/proc/self/ns/pid'))
+
+/**
+ * Whether the record's pid can be probed from here: same host name, same boot, same PID
+ * namespace. Two containers can share a host name and a volume while each has its own pids, so
+ * a pid missing here says nothing there. A field present on one side only counts as different.
+ */
+export function sameProcessSpace(record: LockRecord): boolean {
+  return record.host === hostname() && record.boot === BOOT_ID && record.pidns === PID_NAMESPACE
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -86,7 +115,7 @@ export function isStale(current: LockGeneration, now = Date.now()): boolean {
   const { record } = current
   if (record === undefined) return now - current.mtimeMs > TORN_LOCK_GRACE_MS
   if (record.state === 'free') return true
-  if (record.host !== hostname()) return now - current.mtimeMs > FOREIGN_LOCK_STALE_MS
+  if (!sameProcessSpace(record)) return now - current.mtimeMs > FOREIGN_LOCK_STALE_MS
   if (!pidAlive(record.pid)) return true
   const start = processStart(record.pid)
   return record.start !== undefined && start !== undefined && start !== record.start
@@ -198,6 +227,8 @@ export class StoreLock {
       state,
       pid: process.pid,
       host: hostname(),
+      ...(BOOT_ID === undefined ? {} : { boot: BOOT_ID }),
+      ...(PID_NAMESPACE === undefined ? {} : { pidns: PID_NAMESPACE }),
       at: new Date().toISOString(),
       ...(start === undefined ? {} : { start }),
     }

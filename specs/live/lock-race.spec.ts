@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BOOT_ID, PID_NAMESPACE } from '../../scripts/live/store-lock.ts'
 import { bundle, tempDir } from './support/process.ts'
 
 /**
@@ -86,7 +87,14 @@ describe('token-store lock race (stale lock from a dead pid, several runs at onc
         mkdirSync(lock, { recursive: true })
         writeFileSync(
           join(lock, '1'),
-          JSON.stringify({ state: 'held', pid: deadPid, host: hostname(), at: 'before the crash' }),
+          JSON.stringify({
+            state: 'held',
+            pid: deadPid,
+            host: hostname(),
+            ...(BOOT_ID === undefined ? {} : { boot: BOOT_ID }),
+            ...(PID_NAMESPACE === undefined ? {} : { pidns: PID_NAMESPACE }),
+            at: 'before the crash',
+          }),
         )
         writeFileSync(join(work.dir, `round-${r}`, 'journal'), '')
       }

@@ -6,9 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { HarnessError } from '../../scripts/errors.ts'
 import { refreshStored, uncertain } from '../../scripts/live/refresher.ts'
 import {
+  BOOT_ID,
   FOREIGN_LOCK_STALE_MS,
   LOCK_HEARTBEAT_MS,
   type LockRecord,
+  PID_NAMESPACE,
   StoreLock,
   TORN_LOCK_GRACE_MS,
 } from '../../scripts/live/store-lock.ts'
@@ -64,7 +66,15 @@ function plantLock(path: string, record: Partial<LockRecord> | string, ageMs = 0
     file,
     typeof record === 'string'
       ? record
-      : JSON.stringify({ state: 'held', host: hostname(), at: 'then', pid: 1, ...record }),
+      : JSON.stringify({
+          state: 'held',
+          host: hostname(),
+          ...(BOOT_ID === undefined ? {} : { boot: BOOT_ID }),
+          ...(PID_NAMESPACE === undefined ? {} : { pidns: PID_NAMESPACE }),
+          at: 'then',
+          pid: 1,
+          ...record,
+        }),
   )
   const then = new Date(Date.now() - ageMs)
   utimesSync(file, then, then)
@@ -151,6 +161,25 @@ describe('token store', () => {
     plantLock(path, { pid: dead, host: 'ci-container-7f3a' }, FOREIGN_LOCK_STALE_MS + 10_000)
     expect(code(() => open(path))).toBeUndefined()
     expect(lockOf(path).current()?.record?.pid).toBe(process.pid)
+  })
+
+  it('a lock from another PID namespace or boot under the same host name (a container sharing the volume) holds while fresh even though its pid is gone here (HARNESS_TOKEN_STORE_LOCKED); stale only by heartbeat age', async () => {
+    const path = join(tmp.dir, 'pidns', 'tokens.json')
+    const dead = await deadPid()
+    for (const other of [{ pidns: 'pid:[4026599999]' }, { boot: '00000000-0000-0000-0000-000000000000' }]) {
+      plantLock(path, { pid: dead, ...other }, FOREIGN_LOCK_STALE_MS - 10_000)
+      expect(code(() => TokenStore.open(path))).toBe('HARNESS_TOKEN_STORE_LOCKED')
+    }
+    // A record without the namespace fields (written elsewhere, or by an older harness) cannot be probed either.
+    const { boot: _b, pidns: _p, ...bare } = JSON.parse(readFileSync(plantLock(path, { pid: dead }), 'utf8'))
+    plantLock(path, JSON.stringify(bare))
+    expect(code(() => TokenStore.open(path))).toBe(
+      BOOT_ID === undefined && PID_NAMESPACE === undefined ? undefined : 'HARNESS_TOKEN_STORE_LOCKED',
+    )
+    plantLock(path, { pid: dead, pidns: 'pid:[4026599999]' }, FOREIGN_LOCK_STALE_MS + 10_000)
+    expect(code(() => open(path))).toBeUndefined()
+    const mine = lockOf(path).current()?.record
+    expect([mine?.pid, mine?.boot, mine?.pidns]).toEqual([process.pid, BOOT_ID, PID_NAMESPACE])
   })
 
   it('a holder keeps its lock fresh for other hosts: every save and every LOCK_HEARTBEAT_MS touch its mtime', () => {
