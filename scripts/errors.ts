@@ -44,6 +44,7 @@ export const HARNESS_CODES = {
   HARNESS_GRADE_LOGIN_NOT_REDIRECT: 2,
   HARNESS_GRADE_LOGIN_WRONG_TARGET: 2,
   HARNESS_GRADE_AUTHORIZE_FAILED: 2,
+  HARNESS_INTERNAL: 2,
 } as const satisfies Record<`HARNESS_${string}`, 1 | 2>
 
 export type HarnessCode = keyof typeof HARNESS_CODES
@@ -59,9 +60,12 @@ export class HarnessError extends Error {
   }
 }
 
-/** The exit code a command ends with on this error; anything that is not a HarnessError is 1. */
+/**
+ * The exit code a command ends with on this error. Anything that is not a HarnessError is a
+ * harness fault (HARNESS_INTERNAL): exit 2, as exit 1 is kept for checks that ran and failed.
+ */
 export function exitCodeOf(e: unknown): 1 | 2 {
-  return e instanceof HarnessError ? HARNESS_CODES[e.code] : 1
+  return e instanceof HarnessError ? HARNESS_CODES[e.code] : HARNESS_CODES.HARNESS_INTERNAL
 }
 
 /** How much of a server's own text (an OAuth `error`, an error body) a message may quote. */

@@ -1,4 +1,4 @@
-import { exitCodeOf, HarnessError } from '../errors.ts'
+import { exitCodeOf, HarnessError, serverText } from '../errors.ts'
 import { SecretSet } from '../live/secrets.ts'
 import { usageHint } from './args.ts'
 
@@ -10,9 +10,13 @@ import { usageHint } from './args.ts'
  */
 /** Prints the one error line (and the usage hint after misuse); returns the exit code. */
 export function report(e: unknown, secrets: SecretSet, command?: string): number {
-  const message = e instanceof Error ? e.message : String(e)
-  const prefix = e instanceof HarnessError ? `error [${e.code}]` : 'error'
-  console.error(secrets.redact(`${prefix}: ${message}`))
+  // Anything else is a fault of the harness: still one coded line, control characters removed
+  // (a message can quote what a server or a file held).
+  const line =
+    e instanceof HarnessError
+      ? `error [${e.code}]: ${e.message}`
+      : `error [HARNESS_INTERNAL]: ${serverText(e instanceof Error ? e.message : String(e), 500)}`
+  console.error(secrets.redact(line))
   if (e instanceof HarnessError && e.code === 'HARNESS_USAGE') console.error(usageHint(command))
   return exitCodeOf(e)
 }

@@ -15,8 +15,8 @@
  * - drift (scripts/live/drift/): the shape of every answer against the in-process mock's answer
  *   to the same step, in drift.md and drift.json; `--record` keeps the shapes as a fixture.
  */
-import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs'
+import { dirname, resolve, sep } from 'node:path'
 import { createInterface } from 'node:readline'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import {
@@ -177,13 +177,72 @@ async function confirmDestructive(clientId: string, count: number): Promise<void
     )
 }
 
+/** Kernel file systems: nothing a run writes belongs there (Node's recursive mkdir never returns on /proc). */
+const KERNEL_ROOTS = ['/proc', '/sys']
+
+/** `path` with its nearest existing ancestor's symbolic links resolved. */
+function realTarget(path: string): string {
+  let existing = path
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing)
+  const real = existsSync(existing) ? realpathSync(existing) : existing
+  return resolve(real, path.slice(existing.length).replace(/^[\\/]+/, ''))
+}
+
+/**
+ * A writable directory at `dir` (made when missing), checked before the token store is opened or
+ * anything is sent: an output path found wrong after the checks ran would waste a rotation and
+ * leave the reports unscanned.
+ */
+export function ensureWritableDir(flag: string, dir: string): void {
+  const real = realTarget(dir)
+  if (KERNEL_ROOTS.some((root) => real === root || real.startsWith(root + sep)))
+    throw new HarnessError(
+      'HARNESS_USAGE',
+      `${flag} ${dir}: a kernel file system (${real}) is no place for run output`,
+    )
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new HarnessError('HARNESS_USAGE', `${flag} ${dir}: exists and is not a directory`)
+  try {
+    mkdirSync(dir, { recursive: true })
+    accessSync(dir, constants.W_OK | constants.X_OK)
+  } catch (e) {
+    throw new HarnessError(
+      'HARNESS_CONFIG_INVALID',
+      `${flag} ${dir}: cannot create or write this directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    )
+  }
+}
+
+/** Checks (and makes) the run's output paths; returns them resolved. */
+export function prepareOutputs(
+  reports: string,
+  record: string | undefined,
+): { reportsDir: string; recordTo: string | undefined } {
+  const reportsDir = resolve(reports)
+  ensureWritableDir('--reports', reportsDir)
+  if (record === undefined) return { reportsDir, recordTo: undefined }
+  const recordTo = resolve(record)
+  if (existsSync(recordTo) && !statSync(recordTo).isFile())
+    throw new HarnessError('HARNESS_USAGE', `--record ${record}: exists and is not a regular file`)
+  ensureWritableDir('--record', dirname(recordTo))
+  if (existsSync(recordTo)) {
+    try {
+      accessSync(recordTo, constants.W_OK)
+    } catch {
+      throw new HarnessError('HARNESS_CONFIG_INVALID', `--record ${record}: the file is not writable`)
+    }
+  }
+  return { reportsDir, recordTo }
+}
+
 export async function runLive(input: LiveRunInput, { env, secrets }: Context): Promise<number> {
   exitOnSignals()
   installConsoleRedaction(secrets)
   const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
-  const reportsDir = resolve(input.reports)
+  // Output paths answer before the grant is touched.
+  const { reportsDir, recordTo } = prepareOutputs(input.reports, input.record)
 
   // Decide what runs before touching the grant.
   // What this run has decides what it runs; pooled checks (codes, throw-away grants) are login's.
@@ -256,62 +315,67 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
       import('../live/drift/index.ts'),
     ])
     const recorder = new drift.ShapeRecorder(config)
-    mkdirSync(reportsDir, { recursive: true })
     const started = Date.now()
-    const result = await runLiveNewman({
-      collection: buildCollection(),
-      environment: liveVariables(config, organizationId),
-      collectionVariables: { refreshToken: grant.refreshToken, accessToken: grant.accessToken ?? '' },
-      checks: selected.map((c) => c.id),
-      store,
-      secrets,
-      graceSeconds: config.refreshGraceSeconds,
-      allowReplay: destructive.map((c) => c.id),
-      onResponse: recorder.onResponse,
-    })
-    if (destructive.length > 0) store.markRevoked()
-
-    const failed: string[] = []
-    for (const check of selected) {
-      const v = result.verdicts.get(check.id)
-      const verdict = v === undefined ? 'not run' : v.passed ? 'pass' : 'fail'
-      if (verdict !== 'pass') failed.push(check.id)
-      console.log(`${verdict === 'pass' ? '✓' : '✗'} ${check.id}: ${check.title}`)
-      for (const f of v?.failures ?? []) console.log(`    ${f}`)
-    }
-    for (const { check, reason } of skipped) console.log(`- ${check.id}: skipped (${reason})`)
-    console.log(`refresh-token rotations saved during the run: ${result.rotations + 1}`)
-
-    const header = [
-      `# Live run ${new Date().toISOString()}`,
-      '',
-      `Connect: ${config.connectUrl} · API: ${config.apiUrl} · client: ${config.clientId} · organisation: ${organizationId || 'none'}`,
-      '',
-      `Refresh-token rotations saved: ${result.rotations + 1} (each written to the token store the moment it arrived)`,
-    ]
-    const outcomes = [
-      ...outcomesFromNewman(selected, result.summary, result.verdicts),
-      ...skipped.map(({ check, reason }) => ({ check, passed: false, failures: [], skipped: reason })),
-    ]
-    console.log(reports.writeLiveReports({ dir: reportsDir, outcomes, header, secrets, started }))
-    const recordTo = input.record === undefined ? undefined : resolve(input.record)
-    console.log(
-      await drift.reportDrift({
-        dir: reportsDir,
-        recorded: [...drift.loginShapes(config.tokenStore), ...recorder.steps],
+    let leakScanned = false
+    try {
+      const result = await runLiveNewman({
+        collection: buildCollection(),
+        environment: liveVariables(config, organizationId),
+        collectionVariables: { refreshToken: grant.refreshToken, accessToken: grant.accessToken ?? '' },
+        checks: selected.map((c) => c.id),
+        store,
         secrets,
-        record: recordTo,
-      }),
-    )
+        graceSeconds: config.refreshGraceSeconds,
+        allowReplay: destructive.map((c) => c.id),
+        onResponse: recorder.onResponse,
+      })
+      if (destructive.length > 0) store.markRevoked()
 
-    // The leak canary: the last thing a run does.
-    assertReportsClean(reportsDir, secrets)
-    if (result.fatal) throw result.fatal
-    if (failed.length > 0) {
-      console.error(`${failed.length} live check(s) failed: ${failed.join(', ')}`)
-      return 1
+      const failed: string[] = []
+      for (const check of selected) {
+        const v = result.verdicts.get(check.id)
+        const verdict = v === undefined ? 'not run' : v.passed ? 'pass' : 'fail'
+        if (verdict !== 'pass') failed.push(check.id)
+        console.log(`${verdict === 'pass' ? '✓' : '✗'} ${check.id}: ${check.title}`)
+        for (const f of v?.failures ?? []) console.log(`    ${f}`)
+      }
+      for (const { check, reason } of skipped) console.log(`- ${check.id}: skipped (${reason})`)
+      console.log(`refresh-token rotations saved during the run: ${result.rotations + 1}`)
+
+      const header = [
+        `# Live run ${new Date().toISOString()}`,
+        '',
+        `Connect: ${config.connectUrl} · API: ${config.apiUrl} · client: ${config.clientId} · organisation: ${organizationId || 'none'}`,
+        '',
+        `Refresh-token rotations saved: ${result.rotations + 1} (each written to the token store the moment it arrived)`,
+      ]
+      const outcomes = [
+        ...outcomesFromNewman(selected, result.summary, result.verdicts),
+        ...skipped.map(({ check, reason }) => ({ check, passed: false, failures: [], skipped: reason })),
+      ]
+      console.log(reports.writeLiveReports({ dir: reportsDir, outcomes, header, secrets, started }))
+      console.log(
+        await drift.reportDrift({
+          dir: reportsDir,
+          recorded: [...drift.loginShapes(config.tokenStore), ...recorder.steps],
+          secrets,
+          record: recordTo,
+        }),
+      )
+
+      // The leak canary: the last thing a run does.
+      leakScanned = true
+      assertReportsClean(reportsDir, secrets)
+      if (result.fatal) throw result.fatal
+      if (failed.length > 0) {
+        console.error(`${failed.length} live check(s) failed: ${failed.join(', ')}`)
+        return 1
+      }
+      return 0
+    } finally {
+      // Whatever stopped the run after the checks began, what reached the reports is scanned.
+      if (!leakScanned) assertReportsClean(reportsDir, secrets)
     }
-    return 0
   } finally {
     store.release()
   }
