@@ -4,6 +4,7 @@ import { contactRoutes } from './contacts.ts'
 import type { DineroContext } from './context.ts'
 import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
+import { entryRoutes } from './ledger.ts'
 import { manualVoucherRoutes } from './manual-vouchers.ts'
 import { organizationRoutes } from './organizations.ts'
 import { productRoutes } from './products.ts'
@@ -25,6 +26,7 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...invoiceRoutes(ctx),
     ...voucherRoutes(ctx),
     ...manualVoucherRoutes(ctx),
+    ...entryRoutes(ctx),
     ...accountRoutes(ctx),
   ]
   const generated = generatedRoutes(ctx, handWritten)

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts'
  *   store that only goes up, so every write yields a new, larger version;
  * - optimistic concurrency: `modify` compares the sent Timestamp with the current one and writes
  *   in the same synchronous step (no await in between), so of two racing writers exactly one wins;
- * - manual vouchers per organisation (drafts, booked, deleted after booking);
+ * - manual vouchers and ledger items per organisation (drafts, booked, deleted after booking);
  * - per organisation and generic resource (the generated layer's simple create/get/update/delete
  *   resources, keyed like `/{organizationId}/tradeoffers`): one table of stored bodies;
  * - rate-limit windows per organisation on the mock clock (dinero-api-errors: 100 requests a minute).
@@ -209,6 +209,27 @@ export interface ManualVoucherData {
   BookedBy: string | null
 }
 
+export interface LedgerLine {
+  Id: string
+  Description: string | null
+  Amount: number | null
+  AccountNumber: number | null
+  AccountVatCode: string | null
+  BalancingAccountNumber: number | null
+  BalancingAccountVatCode: string | null
+  IsPaymentForVoucherId: string | null
+}
+
+export interface LedgerItemData {
+  Status: 'Draft' | 'Booked'
+  /** Asked for on the draft, or given when booked. */
+  VoucherNumber: number | null
+  VoucherDate: string
+  FileGuid: string | null
+  Lines: LedgerLine[]
+  BookedAt: number | null
+}
+
 /** A generic resource's stored request body (validated by its generated request schema). */
 export type GenericRecord = Readonly<Record<string, unknown>>
 
@@ -259,6 +280,7 @@ export interface DineroStore {
   depositAccounts(organisationId: number): DepositAccount[]
   addDepositAccount(organisationId: number, account: DepositAccount): void
   manualVouchers(organisationId: number): Table<ManualVoucherData>
+  ledgerItems(organisationId: number): Table<LedgerItemData>
   /** The table of one generic resource (created empty on first use). */
   records(organisationId: number, resource: string): Table<GenericRecord>
   /**
@@ -336,6 +358,7 @@ interface OrganisationData {
   entryAccounts: EntryAccount[]
   depositAccounts: DepositAccount[]
   manualVouchers: Table<ManualVoucherData>
+  ledgerItems: Table<LedgerItemData>
   records: Map<string, Table<GenericRecord>>
 }
 
@@ -378,6 +401,7 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
         entryAccounts: [],
         depositAccounts: [],
         manualVouchers: createTable(clock, nextTimestamp),
+        ledgerItems: createTable(clock, nextTimestamp),
         records: new Map(),
       })
     },
@@ -410,6 +434,7 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
     depositAccounts: (id) => [...data(id).depositAccounts],
     addDepositAccount: (id, account) => void data(id).depositAccounts.push(account),
     manualVouchers: (id) => data(id).manualVouchers,
+    ledgerItems: (id) => data(id).ledgerItems,
     records(id, resource) {
       const tables = data(id).records
       let table = tables.get(resource)

@@ -51,6 +51,12 @@ import {
   TotalLine,
 } from './invoices.ts'
 import {
+  LedgerItemLineModelV2,
+  LedgerItemModel,
+  LedgerItemModelV2,
+  LedgerItemStatusModel,
+} from './ledger-items.ts'
+import {
   ManuelVoucherCreateModel,
   ManuelVoucherLineCreateModel,
   ManuelVoucherUpdateModel,
@@ -78,6 +84,7 @@ export * from './accounts.ts'
 export * from './common.ts'
 export * from './contacts.ts'
 export * from './invoices.ts'
+export * from './ledger-items.ts'
 export * from './manual-vouchers.ts'
 export * from './organizations.ts'
 export * from './products.ts'
@@ -114,6 +121,10 @@ const handWritten = {
   InvoicePaymentsModel,
   InvoiceReadModel,
   InvoiceUpdateModel,
+  LedgerItemLineModelV2,
+  LedgerItemModel,
+  LedgerItemModelV2,
+  LedgerItemStatusModel,
   ManuelVoucherCreateModel,
   ManuelVoucherLineCreateModel,
   ManuelVoucherUpdateModel,
