@@ -34,6 +34,11 @@ import type { TokenAnswer, TokenStore } from './token-store.ts'
  *   HARNESS_REFRESH_UNCERTAIN) and blocks the chain for the rest of the run.
  * - Every token seen in a response joins the redaction set at once; the reports, written from
  *   the run's summary afterwards (scripts/reports/), are redacted with that set.
+ * - Newman swallows an error thrown in a hook and goes on (the request is still sent). So the
+ *   hooks never throw: an error in one (the lock taken over, a store that cannot be written)
+ *   becomes the run's fatal error, the request at hand and every later one go out with any
+ *   refresh_token neutralised — the store can no longer record a write-ahead record, so no
+ *   refresh token is sent again — and the run ends with that error's code.
  *
  * The grant travels as collection variables (captures are collection variables; an
  * environment value would shadow the rotated token).
@@ -85,6 +90,35 @@ function presentedRefreshToken(request: NewmanRequest | undefined): string | und
   return token
 }
 
+/** Replaces every refresh_token parameter of the outgoing request (form, query), whatever its value. */
+function neutraliseAll(request: NewmanRequest | undefined): boolean {
+  let found = false
+  const swap = (p: PropertyLike) => {
+    if (p.key === 'refresh_token' && p.value !== BLOCKED_TOKEN) {
+      p.value = BLOCKED_TOKEN
+      found = true
+    }
+  }
+  request?.body?.urlencoded?.each(swap)
+  request?.url?.query?.each(swap)
+  if (request?.body && typeof request.body.raw === 'string' && /refresh_token/.test(request.body.raw)) {
+    request.body.raw = request.body.raw.replace(
+      /(refresh_token["']?\s*[=:]\s*["']?)[^&"'\s,}]+/g,
+      `$1${BLOCKED_TOKEN}`,
+    )
+    found = true
+  }
+  return found
+}
+
+function asHarnessError(e: unknown, hook: string): HarnessError {
+  if (e instanceof HarnessError) return e
+  return new HarnessError(
+    'HARNESS_NEWMAN_FAILED',
+    `the live run's ${hook} hook failed (${e instanceof Error ? e.message : String(e)}); no refresh token was sent after it`,
+  )
+}
+
 /** Replaces a token anywhere in the outgoing request (form, raw body, query). */
 function neutralise(request: NewmanRequest | undefined, token: string): void {
   const swap = (p: PropertyLike) => {
@@ -111,8 +145,29 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
   let rotations = 0
   let fatal: HarnessError | undefined
   let pending: { item: string; token: string } | undefined
+  /** Set by an error inside a hook: the store cannot be trusted to record anything from here on. */
+  let hookFailed = false
+  const failHook = (e: unknown, hook: string) => {
+    const error = asHarnessError(e, hook)
+    if (!hookFailed) fatal = error
+    hookFailed = true
+    pending = undefined
+  }
 
   const beforeRequest = (item: string, request: NewmanRequest | undefined) => {
+    if (hookFailed) {
+      if (neutraliseAll(request)) blocked.push(item)
+      return
+    }
+    try {
+      guardRequest(item, request)
+    } catch (e) {
+      failHook(e, 'beforeRequest')
+      if (neutraliseAll(request)) blocked.push(item)
+    }
+  }
+
+  const guardRequest = (item: string, request: NewmanRequest | undefined) => {
     const token = presentedRefreshToken(request)
     if (token === undefined) return
     secrets.add(token)
@@ -132,9 +187,17 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
   }
 
   const onResponse = (item: string, exchange: { code: number; text: string } | undefined, err: unknown) => {
+    try {
+      settle(item, exchange, err)
+    } catch (e) {
+      failHook(e, 'onResponse')
+    }
+  }
+
+  const settle = (item: string, exchange: { code: number; text: string } | undefined, err: unknown) => {
     const body = parse(exchange?.text ?? '')
     secrets.addTokenResponse(body)
-    if (pending === undefined || pending.item !== item) return
+    if (hookFailed || pending === undefined || pending.item !== item) return
     const { token } = pending
     pending = undefined
     const code = exchange?.code
@@ -186,7 +249,11 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
     beforeRequest,
     onResponse: (item, exchange, err) => {
       onResponse(item, exchange, err)
-      input.onResponse?.(item, exchange, err)
+      try {
+        input.onResponse?.(item, exchange, err)
+      } catch (e) {
+        failHook(e, 'onResponse')
+      }
     },
     ...(input.onItem ? { onItem: input.onItem } : {}),
     redactExport: (content) => secrets.redact(content),

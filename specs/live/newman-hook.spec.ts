@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCollection } from '../../collections/build.ts'
@@ -8,6 +9,7 @@ import { MOCK_PRO_ORGANIZATION_ID } from '../../collections/model/variables.ts'
 import { runLiveNewman } from '../../scripts/live/newman-live.ts'
 import { refreshStored } from '../../scripts/live/refresher.ts'
 import { SecretSet } from '../../scripts/live/secrets.ts'
+import { StoreLock } from '../../scripts/live/store-lock.ts'
 import { type StoredGrant, TokenStore } from '../../scripts/live/token-store.ts'
 import {
   journal,
@@ -132,6 +134,62 @@ describe('live Newman hook', () => {
         graceSeconds: 0,
       })
       expect(next.rotations).toBe(2)
+    } finally {
+      store.release()
+    }
+  })
+
+  it('an error inside a hook (the lock taken over mid-run) is not swallowed by Newman: the run ends with HARNESS_TOKEN_STORE_LOCKED and no refresh token is sent after it, so the saved grant stays usable', async () => {
+    const path = join(tmp.dir, 'c', 'tokens.json')
+    await seedGrant(live, path)
+    const store = TokenStore.open(path)
+    const lock = new StoreLock(`${path}.lock`, path)
+    let tookOver = false
+    try {
+      const grant = store.load()
+      const before = refreshRequests(await journal(live.origin)).length
+      const checks = catalogue.filter((c) => c.target === 'live-safe').map((c) => c.id)
+      const result = await runLiveNewman({
+        collection: buildCollection(),
+        environment: environment(),
+        collectionVariables: { refreshToken: grant.refreshToken, accessToken: '' },
+        checks,
+        store,
+        secrets: new SecretSet(),
+        graceSeconds: 0,
+        // After the first rotation is saved, another process (in another container) takes the lock over.
+        onResponse: (_item, exchange) => {
+          if (tookOver || exchange?.code !== 200 || !/"refresh_token"\s*:\s*"/.test(exchange.text)) return
+          tookOver = true
+          const gen = lock.current()!.gen + 1
+          writeFileSync(
+            join(`${path}.lock`, String(gen)),
+            JSON.stringify({ state: 'held', pid: 1, host: `${hostname()}-other`, at: 'now' }),
+          )
+        },
+      })
+      expect(tookOver).toBe(true)
+      expect(result.fatal?.code).toBe('HARNESS_TOKEN_STORE_LOCKED')
+      expect(result.blocked.length).toBeGreaterThan(0)
+      const later = refreshRequests(await journal(live.origin)).slice(before)
+      const rotated = later.findIndex((r) => r.status === 200)
+      expect(rotated).toBeGreaterThanOrEqual(0)
+      expect(later.length).toBeGreaterThan(rotated + 1)
+      for (const r of later.slice(rotated + 1))
+        expect([r.status, r.details.refresh]).toEqual([400, 'unknown'])
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as StoredGrant
+      expect(saved.inFlight).toBeUndefined()
+      const res = await fetch(`${live.origin}/connect/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: saved.refreshToken,
+          client_id: LIVE_CLIENT_ID,
+          client_secret: LIVE_CLIENT_SECRET,
+        }).toString(),
+      })
+      expect(res.status).toBe(200)
     } finally {
       store.release()
     }
