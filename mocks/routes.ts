@@ -60,7 +60,7 @@ const methods = {
 export function toHandlers(routes: readonly Route[], runtime: RouteRuntime): RequestHandler[] {
   const index = createRouteIndex(routes)
   /** The predicate's decision, read by the resolver msw calls next with the same request. */
-  const chosen = new WeakMap<Request, { match: Match; url: URL }>()
+  const chosen = new WeakMap<Request, { match: Match<Route>; url: URL }>()
   return [
     http.all(
       ({ request }) => {

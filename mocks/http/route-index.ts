@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'msw'
-import type { Route } from '../routes.ts'
 
 /**
  * Picks the candidate handler(s) for a request by method and path once, instead of letting
@@ -8,18 +7,26 @@ import type { Route } from '../routes.ts'
  * an optional trailing slash, `:name` is one non-empty segment, params decoded with
  * `decodeURIComponent`. Routes are tried in table order, so the first match wins as in msw.
  */
-export interface Candidate {
-  route: Route
+/** What the index reads of a route (routes.ts `Route`), so it needs no import from there. */
+export interface IndexedRoute {
+  /** An HTTP method, or `ALL`. */
+  method: string
+  /** An msw path pattern without origin, e.g. `/v1/:organizationId/contacts`. */
+  path: string
+}
+
+export interface Candidate<R extends IndexedRoute = IndexedRoute> {
+  route: R
   /** The route's own msw handler, when the index was built with them (`toRouteHandlers`). */
   handler: RequestHandler | undefined
 }
 
-export interface Match extends Candidate {
+export interface Match<R extends IndexedRoute = IndexedRoute> extends Candidate<R> {
   /** Path params as msw's resolver receives them (decoded). */
   params: Record<string, string>
 }
 
-interface Compiled extends Candidate {
+interface Compiled<R extends IndexedRoute> extends Candidate<R> {
   regex: RegExp
   names: string[]
 }
@@ -53,14 +60,17 @@ function decode(value: string): string {
   }
 }
 
-export function createRouteIndex(routes: readonly Route[], handlers: readonly RequestHandler[] = []) {
-  const compiled: Compiled[] = routes.map((route, i) => ({
+export function createRouteIndex<R extends IndexedRoute>(
+  routes: readonly R[],
+  handlers: readonly RequestHandler[] = [],
+) {
+  const compiled: Compiled<R>[] = routes.map((route, i) => ({
     route,
     handler: handlers[i],
     ...compile(route.path),
   }))
   const all = compiled.filter((c) => c.route.method === 'ALL')
-  const byMethod = new Map<string, Compiled[]>()
+  const byMethod = new Map<string, Compiled<R>[]>()
   for (const m of METHODS) {
     byMethod.set(
       m,
@@ -69,14 +79,14 @@ export function createRouteIndex(routes: readonly Route[], handlers: readonly Re
   }
   return {
     /** Handlers whose method and path fit, in table order. */
-    candidates(method: string, pathname: string): Candidate[] {
+    candidates(method: string, pathname: string): Candidate<R>[] {
       return this.match(method, pathname)
     },
     /** Handlers whose method and path fit, in table order, with their path params. */
-    match(method: string, pathname: string): Match[] {
+    match(method: string, pathname: string): Match<R>[] {
       // msw compares methods case-insensitively; fetch leaves e.g. `patch` as written.
       const list = byMethod.get(method) ?? byMethod.get(method.toUpperCase()) ?? all
-      const out: Match[] = []
+      const out: Match<R>[] = []
       for (const c of list) {
         const m = c.regex.exec(pathname)
         if (m === null) continue

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
 import { unknownDineroRoute } from '../dinero/unknown-route.ts'
-import { dispatch, toRouteHandlers } from '../routes.ts'
+import { dispatch, type Route, toRouteHandlers } from '../routes.ts'
 import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.ts'
 import { createRouteIndex, type Match } from './route-index.ts'
 import { isForbiddenMethod, servedRequest } from './served-request.ts'
@@ -153,7 +153,11 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     engine === 'msw' ? toRouteHandlers(mock.routes, mock.runtime) : [],
   )
   /** What the msw resolver does (routes.ts toHandlers), first candidate served at the origin wins. */
-  const direct = async (candidates: Match[], request: Request, url: URL): Promise<Response | undefined> => {
+  const direct = async (
+    candidates: Match<Route>[],
+    request: Request,
+    url: URL,
+  ): Promise<Response | undefined> => {
     for (const c of candidates) {
       if (!mock.runtime.accepts(url, c.route.service)) continue
       return dispatch(c.route, mock.runtime, request, url, c.params)
