@@ -100,6 +100,33 @@ export function sameProcessSpace(record: LockRecord): boolean {
   return record.host === hostname() && record.boot === BOOT_ID && record.pidns === PID_NAMESPACE
 }
 
+/**
+ * Why a directory holding the store or its lock is open to other users, or undefined when it is
+ * not: writable by group or others, or owned by another uid. Such a user could remove lock
+ * generations (and so let two runs present the same refresh token) or replace the store.
+ */
+export function looseDirectory(dir: string): string | undefined {
+  let st: ReturnType<typeof statSync>
+  try {
+    st = statSync(dir)
+  } catch {
+    return undefined
+  }
+  const uid = process.getuid?.()
+  const why: string[] = []
+  if ((st.mode & 0o022) !== 0)
+    why.push(
+      `writable by ${st.mode & 0o020 ? (st.mode & 0o002 ? 'group and others' : 'its group') : 'others'} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`,
+    )
+  if (uid !== undefined && st.uid !== uid) why.push(`owned by uid ${st.uid}, not ${uid}`)
+  return why.length === 0 ? undefined : why.join(' and ')
+}
+
+/** The one-line warning for a directory `looseDirectory` finds open to others. */
+export function looseDirectoryWarning(what: string, dir: string, why: string): string {
+  return `warning: ${what} ${dir} is ${why}: another user could remove lock generations or replace the token store, letting two runs present the same refresh token; make it yours and 0700 (chmod 700 ${dir})`
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -133,6 +160,7 @@ export class StoreLock {
   constructor(
     readonly dir: string,
     private readonly storePath: string,
+    private readonly warn: (line: string) => void = (line) => console.error(line),
   ) {}
 
   /** The highest generation, read fresh; undefined when the lock was never taken. */
@@ -175,6 +203,8 @@ export class StoreLock {
         )
       throw this.ioError(e)
     }
+    const loose = looseDirectory(this.dir)
+    if (loose !== undefined) this.warn(looseDirectoryWarning('the lock directory', this.dir, loose))
     for (let attempt = 0; attempt < 8; attempt++) {
       const current = this.current()
       if (current !== undefined && !isStale(current)) throw this.locked(current.record)

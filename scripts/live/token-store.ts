@@ -17,7 +17,7 @@ import {
 import { basename, dirname, join } from 'node:path'
 import { z } from 'zod'
 import { HarnessError } from '../errors.ts'
-import { StoreLock } from './store-lock.ts'
+import { looseDirectory, looseDirectoryWarning, StoreLock } from './store-lock.ts'
 
 /**
  * The live token store. One JSON file holding one grant:
@@ -196,7 +196,7 @@ export class TokenStore {
   ) {
     this.now = options.now ?? Date.now
     this.warn = options.warn ?? ((line) => console.error(line))
-    this.lock = new StoreLock(`${path}.lock`, path)
+    this.lock = new StoreLock(`${path}.lock`, path, this.warn)
   }
 
   /** The lock directory (`<store>.lock/`): see scripts/live/store-lock.ts. */
@@ -212,6 +212,9 @@ export class TokenStore {
     } catch (e) {
       throw corrupt(path, `cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)})`)
     }
+    const loose = looseDirectory(dirname(path))
+    if (loose !== undefined)
+      store.warn(looseDirectoryWarning("the token store's directory", dirname(path), loose))
     assertPlainFile(path)
     store.lock.acquire()
     // Checked again under the lock: the path may have changed between the first check and the lock.

@@ -1,4 +1,4 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HarnessError } from '../../scripts/errors.ts'
@@ -89,5 +89,44 @@ describe('token store path safety', () => {
     } finally {
       store.release()
     }
+  })
+})
+
+describe('token store directory permissions', () => {
+  it('a store directory others can write → one warning line naming it (another user could remove lock generations); the store still opens', () => {
+    const dir = join(tmp.dir, 'loose-store')
+    mkdirSync(dir, { mode: 0o700 })
+    chmodSync(dir, 0o777)
+    const lines: string[] = []
+    const store = TokenStore.open(join(dir, 'tokens.json'), { warn: (l) => lines.push(l) })
+    store.release()
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^warning: the token store's directory /)
+    expect(lines[0]).toContain(dir)
+    expect(lines[0]).toContain('group and others (mode 0777)')
+    expect(lines[0]).toContain('remove lock generations')
+    expect(lines[0]).not.toContain('\n')
+  })
+
+  it('a lock directory its group can write → one warning line naming the lock directory', () => {
+    const dir = join(tmp.dir, 'loose-lock')
+    mkdirSync(dir, { mode: 0o700 })
+    const path = join(dir, 'tokens.json')
+    mkdirSync(`${path}.lock`, { mode: 0o700 })
+    chmodSync(`${path}.lock`, 0o770)
+    const lines: string[] = []
+    const store = TokenStore.open(path, { warn: (l) => lines.push(l) })
+    store.release()
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^warning: the lock directory /)
+    expect(lines[0]).toContain(`${path}.lock`)
+    expect(lines[0]).toContain('its group (mode 0770)')
+  })
+
+  it('private directories (0700, ours) → no warning', () => {
+    const lines: string[] = []
+    const store = TokenStore.open(join(tmp.dir, 'private', 'tokens.json'), { warn: (l) => lines.push(l) })
+    store.release()
+    expect(lines).toEqual([])
   })
 })
