@@ -54,17 +54,18 @@ const toRoutePath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1')
 /** The resource a path belongs to, version left out: `/v1.2/{organizationId}/tradeoffers` → `/{}/tradeoffers`. */
 const resourceKey = (path: string) => normalised(path).replace(/^\/v[\d.]+/, '')
 
-/** Literal segments before parameters, so `/x/fetch` is tried before `/x/{guid}`. */
-function bySpecificity(a: Operation, b: Operation): number {
-  const sa = a.path.split('/')
-  const sb = b.path.split('/')
-  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
-    const pa = sa[i]!.startsWith('{') ? 1 : 0
-    const pb = sb[i]!.startsWith('{') ? 1 : 0
-    if (pa !== pb) return pa - pb
-  }
-  return 0
-}
+/**
+ * Literal segments before parameters, so `/x/next` is tried before `/x/{id}`: paths ordered by
+ * their pattern of literal (0) and parameter (1) segments, a total order (a pairwise "literal
+ * wins at the first difference" is not transitive, and sort would scramble it).
+ */
+const shapeKey = (op: Operation) =>
+  op.path
+    .split('/')
+    .map((seg) => (seg.startsWith('{') ? '1' : '0'))
+    .join('')
+const bySpecificity = (a: Operation, b: Operation) =>
+  shapeKey(a) < shapeKey(b) ? -1 : shapeKey(a) > shapeKey(b) ? 1 : 0
 
 /** The operations no hand-written route answers. */
 export function unmodelledOperations(handWritten: readonly Route[]): Operation[] {

@@ -5,6 +5,7 @@ import type { DineroContext } from './context.ts'
 import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
 import { entryRoutes } from './ledger.ts'
+import { ledgerItemRoutes } from './ledger-items.ts'
 import { manualVoucherRoutes } from './manual-vouchers.ts'
 import { organizationRoutes } from './organizations.ts'
 import { productRoutes } from './products.ts'
@@ -26,6 +27,7 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...invoiceRoutes(ctx),
     ...voucherRoutes(ctx),
     ...manualVoucherRoutes(ctx),
+    ...ledgerItemRoutes(ctx),
     ...entryRoutes(ctx),
     ...accountRoutes(ctx),
   ]

@@ -162,6 +162,16 @@ describe('every Dinero operation of the extraction (served)', () => {
       const note = await generic(`/v1/${ORG}/sales/creditnotes`, 'SalesCreditNoteCreateModel')
       params.guid = note.id
       timestamp = note.version
+    } else if (/\/ledgeritems\//.test(p) || (op.method === 'PUT' && p.endsWith('/ledgeritems'))) {
+      const created = await ok('POST', `/v1.2/${ORG}/ledgeritems`, [
+        {
+          VoucherDate: '2026-03-01',
+          Lines: [{ AccountNumber: 2000, BalancingAccountNumber: 55000, Amount: 125 }],
+        },
+      ])
+      const item = created.json<{ Id: string; Version: string }>()
+      overrides.Id = item.Id
+      overrides.Version = item.Version
     } else if (/\/files\/\{fileGuid\}/.test(p)) {
       const boundary = 'walk'
       const upload = await target.call('api', `/v1/${ORG}/files`, {
@@ -221,6 +231,8 @@ describe('every Dinero operation of the extraction (served)', () => {
     if ('ContactGuid' in shape && overrides.ContactGuid !== undefined)
       body.ContactGuid = overrides.ContactGuid
     if (label.name === 'PurchaseVoucherUpdateModel') body.ContactGuid = await contact()
+    if (overrides.Id !== undefined)
+      Object.assign(body, { Id: overrides.Id }, 'Version' in shape ? { Version: overrides.Version } : {})
     return { path, body: label.array ? [body] : body }
   }
 
