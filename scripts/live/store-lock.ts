@@ -320,8 +320,12 @@ export class StoreLock {
   }
 
   private locked(holder: LockRecord | undefined): HarnessError {
+    const where =
+      holder === undefined || holder.host !== hostname() || sameProcessSpace(holder)
+        ? ''
+        : ' in another container, boot or PID namespace'
     const who = holder
-      ? `process ${holder.pid} on ${holder.host} (since ${holder.at})`
+      ? `process ${holder.pid}${where} on ${holder.host} (since ${holder.at})`
       : 'another process (its lock is being written)'
     return new HarnessError(
       'HARNESS_TOKEN_STORE_LOCKED',

@@ -169,6 +169,7 @@ describe('token store', () => {
     for (const other of [{ pidns: 'pid:[4026599999]' }, { boot: '00000000-0000-0000-0000-000000000000' }]) {
       plantLock(path, { pid: dead, ...other }, FOREIGN_LOCK_STALE_MS - 10_000)
       expect(code(() => TokenStore.open(path))).toBe('HARNESS_TOKEN_STORE_LOCKED')
+      expect(() => TokenStore.open(path)).toThrow(/in another container, boot or PID namespace/)
     }
     // A record without the namespace fields (written elsewhere, or by an older harness) cannot be probed either.
     const { boot: _b, pidns: _p, ...bare } = JSON.parse(readFileSync(plantLock(path, { pid: dead }), 'utf8'))
