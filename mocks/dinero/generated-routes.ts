@@ -31,9 +31,9 @@ import type { GenericRecord, Row, Table } from './store.ts'
  * - the body: not JSON → 400 code 44; checked with the body model's generated schema (required
  *   properties, types, enums, unknown properties) → 400 code 42 with `validationErrors`; a body
  *   the extraction marks optional may be left out; uploads (multipart) are taken as sent;
- * - simple resources (a POST on a collection path whose `…/{guid}` has a GET, e.g. trade offers,
- *   sales credit notes, manual vouchers, purchase credit notes) keep their bodies in a generic
- *   per-organisation store: create → the created answer with the new Guid and version; get,
+ * - simple resources (a POST on a collection path whose `…/{guid}` has a GET: trade offers,
+ *   sales and purchase credit notes, contact notes, reminders, uploaded files) keep their bodies
+ *   in a generic per-organisation store: create → the created answer with the new Guid and version; get,
  *   update, delete and every `…/{guid}/…` action → 404 code 40 for an unknown Guid; update and
  *   delete honour a sent `Timestamp` (stale → 400 code 58); lists list what was stored;
  * - the answer is built from the 200 model: the stored body where the read model has the same
