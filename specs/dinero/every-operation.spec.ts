@@ -223,6 +223,8 @@ describe('every Dinero operation of the extraction (served)', () => {
         RemainderIsFee: false,
       },
       ApiMailoutModel: { Message: 'See [link-to-pdf]' },
+      AccountCreateModel: { Number: 7100, VatCode: 'I25' },
+      DepositCreateModel: { Number: 55900 },
     }
     const body = { ...request(label.name), ...fixed[label.name] }
     const shape = (generated.schema(label.name) as { shape?: Record<string, unknown> }).shape ?? {}

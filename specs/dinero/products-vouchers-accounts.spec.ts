@@ -207,3 +207,46 @@ describe.each(TARGET_KINDS)('accounts (%s)', (kind) => {
     expect(accounts.filter((a) => a.IsDefault).map((a) => a.AccountNumber)).toEqual([55000])
   })
 })
+
+/** dinero-openapi (Accounts): created accounts are listed; numbers are unique; VAT codes are real ones. */
+describe.each(TARGET_KINDS)('Dinero account creation (%s)', (kind) => {
+  const api = dineroSuite(kind)
+  const ORG_ID = PRO_ORGANISATION_ID
+
+  it('POST accounts/entry → 200, then listed in entry accounts and, in 2000–9399, in purchase accounts', async () => {
+    const created = await api.post(`/v1/${ORG_ID}/accounts/entry`, {
+      Number: 7200,
+      Name: 'Software',
+      VatCode: 'I25',
+    })
+    expect(created.status).toBe(200)
+    const entry = (await api.get(`/v1/${ORG_ID}/accounts/entry?fields=AccountNumber,VatCode`)).json<
+      { AccountNumber: number; VatCode: string | null }[]
+    >()
+    expect(entry).toContainEqual({ AccountNumber: 7200, VatCode: 'I25' })
+    const purchase = (await api.get(`/v1/${ORG_ID}/accounts/purchase`)).json<{ AccountNumber: number }[]>()
+    expect(purchase.map((a) => a.AccountNumber)).toContain(7200)
+    expect(purchase.every((a) => a.AccountNumber >= 2000 && a.AccountNumber <= 9399)).toBe(true)
+  })
+
+  it('a taken number or an unknown VAT code → 400 code 42 naming Number / VatCode', async () => {
+    const taken = await api.post(`/v1/${ORG_ID}/accounts/entry`, {
+      Number: 1000,
+      Name: 'Dup',
+      VatCode: 'U25',
+    })
+    expect(taken.status).toBe(400)
+    expect(taken.json<{ code: number; validationErrors: object }>().validationErrors).toHaveProperty('Number')
+    const vat = await api.post(`/v1/${ORG_ID}/accounts/entry`, { Number: 7300, Name: 'X', VatCode: 'Q99' })
+    expect(vat.json<{ code: number; validationErrors: object }>().validationErrors).toHaveProperty('VatCode')
+  })
+
+  it('POST accounts/deposit → 200, then listed as a deposit account and usable as an entry account', async () => {
+    const created = await api.post(`/v1/${ORG_ID}/accounts/deposit`, { Number: 55950, Name: 'Opsparing' })
+    expect(created.status).toBe(200)
+    const deposit = (await api.get(`/v1/${ORG_ID}/accounts/deposit`)).json<{ AccountNumber: number }[]>()
+    expect(deposit.map((a) => a.AccountNumber)).toContain(55950)
+    const again = await api.post(`/v1/${ORG_ID}/accounts/deposit`, { Number: 55950, Name: 'Igen' })
+    expect(again.status).toBe(400)
+  })
+})
