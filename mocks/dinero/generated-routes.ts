@@ -14,14 +14,14 @@ import type { GenericRecord, Row, Table } from './store.ts'
 
 /**
  * Every operation of the extraction (dinero-openapi) that no hand-written route models, generated
- * from the operation itself. Hand-written, 45 operations (each file's header lists its own):
+ * from the operation itself. Hand-written, 48 operations (each file's header lists its own):
  * organizations.ts (both organisation lists), contacts.ts (lists v1/v2, get, create, update
  * v1/v2, delete, restore), products.ts (list, get, create, update, delete), invoices.ts (list,
  * get, create, update, delete, book, add payment, payments), vouchers.ts (purchase vouchers:
  * create v1.1/v1.2, get, update v1/v1.1, delete, book), manual-vouchers.ts (manual vouchers:
  * create, get, update, delete, book), ledger-items.ts (all six ledger item operations), ledger.ts
- * (entries, entry changes), accounts.ts (entry and deposit account lists). Generated here: the
- * other 91, found by comparing the extraction's operations
+ * (entries, entry changes), accounts.ts (all five account operations). Generated here: the
+ * other 88, found by comparing the extraction's operations
  * with the hand-written route table, so a new hand-written route takes its operation over by
  * existing. What a generated operation does:
  * - the gate of the modelled routes (endpoint.ts): token → 401 code 41, read scope for GET and
