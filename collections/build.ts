@@ -100,6 +100,15 @@ const scopeOf = (name: string) => (CHAIN.has(name) ? 'pm.environment' : 'pm.coll
 /** Environment key holding fingerprints of chain refresh tokens already exchanged for new ones. */
 export const SPENT_MARKER = 'refreshTokenSpent'
 
+/**
+ * Environment key that lets the collection send the run's refresh token to a non-loopback
+ * Connect: only when it is exactly PERSISTED, i.e. whoever runs the collection writes the
+ * environment back after every run (`dinero-conformance live` persists every rotation itself).
+ */
+export const ALLOW_REFRESH = 'allowRefresh'
+export const PERSISTED = 'persisted'
+const NOT_PERSISTED_MESSAGE = `not sent: this would present the run’s refresh token to a live Visma Connect from an environment that is not marked persisted (${ALLOW_REFRESH} is not "${PERSISTED}"). A refresh token is one-time: the rotated token and the spent marker live in the environment, so unless Postman/Newman writes the environment back after every run (newman run … -e live.json --export-environment live.json), the next run replays a consumed token and Visma revokes ALL access of the client and user. Export the environment after every run and set ${ALLOW_REFRESH} to ${PERSISTED}; for read-only checks paste an access token into accessToken and leave refreshToken empty instead.`
+
 function computeScript(c: Compute): string {
   const set = (expr: string) => `${scopeOf(c.set)}.set(${lit(c.set)}, ${expr});`
   switch (c.fn) {
@@ -347,17 +356,30 @@ function grantPrerequest(replayers: readonly string[]): string[] {
   return [
     FINGERPRINT,
     PRESENTED,
+    // Only a mock starts a grant by itself, and a mock is always on loopback: an environment
+    // that lost its controlUrl (the collection default applies) still never sends the mock's
+    // consent shortcut to the real Visma Connect.
+    "var loopbackConnect = /^https?:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/i.test(pm.variables.get('connectUrl'));",
     `var replayer = ${lit(replayers)}.some(function (id) { return pm.info.requestName.indexOf(id + ${lit(ITEM_SEPARATOR)}) === 0; });`,
-    `if (presented && !replayer && (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').indexOf(fingerprint(presented)) >= 0) {`,
+    'var requestText = JSON.stringify(pm.request.toJSON());',
+    // A pasted access token alone serves the read-only checks: no refresh token is needed for them.
+    "var pastedAccess = !loopbackConnect && !/\\{\\{refreshToken\\}\\}/.test(requestText) && pm.variables.get('accessToken');",
+    // Live, the run's refresh token is sent only from an environment that is written back after
+    // the run: Postman and Newman keep the rotated token and the spent marker in the environment,
+    // so a run whose environment is not persisted leaves the consumed token in the file, and the
+    // next run replays it (Visma then revokes all access; visma-connect-tokens, RFC 9700 §4.14.2).
+    `if (presented && !loopbackConnect && presented === pm.variables.get('refreshToken') && pm.environment.get(${lit(ALLOW_REFRESH)}) !== ${lit(PERSISTED)}) {`,
+    "  pm.test('the run’s refresh token is sent only from a persisted environment', function () {",
+    `    throw new Error(${lit(NOT_PERSISTED_MESSAGE)});`,
+    '  });',
+    '  pm.execution.skipRequest();',
+    `} else if (presented && !replayer && (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').indexOf(fingerprint(presented)) >= 0) {`,
     "  pm.test('the run’s refresh token was not already rotated', function () {",
     "    throw new Error('this refresh token was already exchanged for a new one: sending it again is a replay, which revokes all access of the client and user. Put the newest refresh token in the environment’s refreshToken, or run dinero-conformance login again.');",
     '  });',
     '  pm.execution.skipRequest();',
-    "} else if (/\\{\\{(refreshToken|accessToken)\\}\\}/.test(JSON.stringify(pm.request.toJSON())) && !pm.variables.get('refreshToken')) {",
-    // Only a mock starts a grant by itself, and a mock is always on loopback: an environment
-    // that lost its controlUrl (the collection default applies) still never sends the mock's
-    // consent shortcut to the real Visma Connect.
-    "  if (pm.variables.get('controlUrl') && /^https?:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/i.test(pm.variables.get('connectUrl'))) {",
+    "} else if (/\\{\\{(refreshToken|accessToken)\\}\\}/.test(requestText) && !pm.variables.get('refreshToken') && !pastedAccess) {",
+    "  if (pm.variables.get('controlUrl') && loopbackConnect) {",
     '    var v = function (name) { return encodeURIComponent(pm.variables.get(name)); };',
     "    var fail = function (why) { pm.test('the run’s grant is obtained from the mock', function () { throw new Error(why); }); };",
     "    var authorize = '/connect/authorize?response_type=code&response_mode=form_post&client_id=' + v('clientId') + '&redirect_uri=' + v('redirectUri') + '&scope=' + v('scopes');",
@@ -374,7 +396,7 @@ function grantPrerequest(replayers: readonly string[]): string[] {
     '    });',
     '  } else {',
     "    pm.test('the run’s grant is in the environment', function () {",
-    `      throw new Error('refreshToken is empty: put the refresh token dinero-conformance login stored in the environment’s refreshToken (on the mock, run the folder "${SETUP_FOLDER}" first).');`,
+    `      throw new Error('refreshToken is empty: put the refresh token dinero-conformance login stored in the environment’s refreshToken (and set allowRefresh to persisted, exporting the environment after every run), or for read-only checks an access token in accessToken (on the mock, run the folder "${SETUP_FOLDER}" first).');`,
     '    });',
     '    pm.execution.skipRequest();',
     '  }',
@@ -492,8 +514,11 @@ export function buildCollection(options: BuildCollectionOptions = {}): Record<st
 /** Descriptions of the variables a user fills in or the scripts keep, shown beside them in Postman. */
 const ENVIRONMENT_DESCRIPTIONS: Record<string, string> = {
   refreshToken:
-    'The run’s grant. Empty on the mock: the "setup (mock only)" folder, or any check folder run alone, obtains one. Live: the refresh token `dinero-conformance login` stored (`refreshToken` in its token store, ~/.config/dinero-conformance/tokens.json by default); `dinero-conformance live` supplies it itself. Every rotation is written back here at once. After Postman rotated it, the token store’s copy is spent: run `dinero-conformance login` again before the next `dinero-conformance live`.',
-  accessToken: 'The access token of the last rotation; the scripts keep it. Leave empty.',
+    'SECRET, one-time: sending a refresh token that was already exchanged makes Visma revoke ALL access of the client and user. The run’s grant. Empty on the mock: the "setup (mock only)" folder, or any check folder run alone, obtains one. Live: the refresh token `dinero-conformance login` stored (`refreshToken` in its token store, ~/.config/dinero-conformance/tokens.json by default); `dinero-conformance live` supplies it itself. Every rotation is written back here at once. After Postman rotated it, the token store’s copy is spent: run `dinero-conformance login` again before the next `dinero-conformance live`.',
+  accessToken:
+    'SECRET. The access token of the last rotation; the scripts keep it. Live, for read-only checks without the refresh danger: paste an access token here and leave refreshToken empty. Anyone holding it can call the Dinero API as you until it expires: never share or commit this environment.',
+  [ALLOW_REFRESH]:
+    'Live only. Set to exactly `persisted` to let the collection send refreshToken to Visma Connect, and only if the environment is written back after every run (Newman: `--export-environment live.json`; Postman: keep the current values). Otherwise the rotated token is lost, the next run replays the consumed one, and Visma revokes all access. `dinero-conformance live` sets it itself.',
   [SPENT_MARKER]:
     'Fingerprints (SHA-256 prefixes) of refresh tokens already rotated: a request about to present one of them is refused instead of sent, since a replay revokes the whole grant. Kept by the scripts.',
 }
@@ -543,6 +568,7 @@ export function buildLiveEnvironmentTemplate() {
       scopes: 'dineropublicapi:read dineropublicapi:write offline_access',
       organizationId: '',
       nonProOrganizationId: '',
+      [ALLOW_REFRESH]: '',
       ...CHAIN_DEFAULTS,
     },
     ['clientSecret', 'refreshToken', 'accessToken'],

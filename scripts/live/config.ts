@@ -187,5 +187,8 @@ export function liveVariables(config: LiveConfig, organizationId: string): Recor
     scopes: config.scopes,
     organizationId,
     nonProOrganizationId: '',
+    // The collection sends a refresh token to a live Connect only from a persisted environment:
+    // the harness writes every rotation to the token store the moment it arrives.
+    allowRefresh: 'persisted',
   }
 }

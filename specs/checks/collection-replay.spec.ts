@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildCollection } from '../../collections/build.ts'
+import { ALLOW_REFRESH, buildCollection, PERSISTED } from '../../collections/build.ts'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import {
   type FolderRun,
@@ -113,7 +114,8 @@ describe('the collection run by a Postman user with a pasted refresh token (live
       else if (x !== null && typeof x === 'object') for (const y of Object.values(x)) walk(y)
     }
     walk(collection)
-    const line = lines.find((l) => l.includes("pm.variables.get('controlUrl') &&")) ?? ''
+    expect(lines.some((l) => l.includes("if (pm.variables.get('controlUrl') && loopbackConnect)"))).toBe(true)
+    const line = lines.find((l) => l.startsWith('var loopbackConnect =')) ?? ''
     const found = /(\/\^.*\/i)\.test\(pm\.variables\.get\('connectUrl'\)\)/.exec(line)
     expect(found).not.toBeNull()
     const loopback = new Function(`return ${found![1]}`)() as RegExp
@@ -131,5 +133,86 @@ describe('the collection run by a Postman user with a pasted refresh token (live
       'https://connect.visma.com/?http://127.0.0.1',
     ])
       expect(loopback.test(url), url).toBe(false)
+  })
+
+  it('live (a non-loopback connectUrl): the collection sends the run’s refresh token only when allowRefresh is exactly "persisted"; otherwise the request is skipped with a failed test that says to export the environment; loopback and a pasted access token are unaffected', () => {
+    const events = (collection as { event: { listen: string; script: { exec: string[] } }[] }).event
+    const script = events.find((e) => e.listen === 'prerequest')!.script.exec.join('\n')
+    const run = (
+      connectUrl: string,
+      env: Record<string, string>,
+      request: { refresh?: boolean; uses: string } = { refresh: true, uses: '{{refreshToken}}' },
+    ) => {
+      const variables: Record<string, string> = { connectUrl, controlUrl: '', ...env }
+      const outcome = { skipped: false, failures: [] as string[] }
+      const pm = {
+        info: { requestName: 'connect.refresh.rotates › 1. refresh' },
+        request: {
+          body: request.refresh
+            ? {
+                mode: 'urlencoded',
+                urlencoded: { get: (k: string) => (k === 'refresh_token' ? '{{refreshToken}}' : undefined) },
+              }
+            : undefined,
+          toJSON: () => ({ url: request.uses }),
+        },
+        variables: {
+          get: (k: string) => variables[k],
+          replaceIn: (t: string) => t.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => variables[k] ?? ''),
+        },
+        environment: {
+          get: (k: string) => variables[k],
+          set: (k: string, v: string) => {
+            variables[k] = v
+          },
+        },
+        test: (_name: string, fn: () => void) => {
+          try {
+            fn()
+          } catch (e) {
+            outcome.failures.push((e as Error).message)
+          }
+        },
+        execution: {
+          skipRequest: () => {
+            outcome.skipped = true
+          },
+        },
+        sendRequest: () => {},
+      }
+      const require = () => ({
+        SHA256: (t: string) => ({ toString: () => createHash('sha256').update(t).digest('hex') }),
+      })
+      new Function('pm', 'require', script)(pm, require)
+      return outcome
+    }
+    const token = { refreshToken: 'a-pasted-refresh-token-0123456789' }
+    // Loopback (the mock): may refresh, whatever allowRefresh says.
+    expect(run('http://127.0.0.1:4010', token)).toEqual({ skipped: false, failures: [] })
+    // Live without allowRefresh, or with anything but exactly "persisted": refuses.
+    for (const allow of [undefined, '', 'yes', 'Persisted', 'persisted ']) {
+      const refused = run('https://connect.visma.com', {
+        ...token,
+        ...(allow === undefined ? {} : { [ALLOW_REFRESH]: allow }),
+      })
+      expect(refused.skipped, String(allow)).toBe(true)
+      expect(refused.failures).toHaveLength(1)
+      expect(refused.failures[0]).toContain('--export-environment live.json')
+      expect(refused.failures[0]).toContain('revokes ALL access')
+      expect(refused.failures[0]).toContain('accessToken')
+    }
+    // Live with allowRefresh=persisted: may refresh.
+    expect(run('https://connect.visma.com', { ...token, [ALLOW_REFRESH]: PERSISTED })).toEqual({
+      skipped: false,
+      failures: [],
+    })
+    // Live, a read-only request with a pasted access token and no refresh token: sent.
+    expect(
+      run(
+        'https://connect.visma.com',
+        { accessToken: 'a-pasted-access-token' },
+        { uses: 'Bearer {{accessToken}}' },
+      ),
+    ).toEqual({ skipped: false, failures: [] })
   })
 })
