@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { isDeepStrictEqual } from 'node:util'
 import { z } from 'zod'
+import { type RawSchema, resolveTexts, type Texts } from '../../mocks/dinero/contract/extraction.ts'
 
 /**
  * Reads the condensed official OpenAPI in mocks/dinero/contract/data/ (source `dinero-openapi`;
@@ -8,13 +9,6 @@ import { z } from 'zod'
  * components through the schema's draft-07 JSON Schema: property names, required list,
  * nullability, base type, uuid format, referenced sub-models and documented value lists. Returns differences as readable lines, empty when they agree.
  */
-
-interface RawSchema {
-  schema: string
-  required?: string[]
-  props?: Record<string, string> | string
-  enum?: string[]
-}
 
 interface RawEndpoint {
   method?: string
@@ -71,44 +65,9 @@ export function componentNames(label: string): string[] {
     .filter((name) => /^\w+$/.test(name))
 }
 
-type Props = { props: Record<string, string> } | { unresolved: string }
-
-/**
- * The extraction shortens some models to prose: `same fields as X without Y`, `identical to X`,
- * `T (type, …) + all X fields`, or a `...` property `plus all X fields … (A, B, …)`.
- */
-function resolveProps(raw: RawSchema, lookup: (name: string) => Component | undefined): Props {
-  const props = raw.props
-  if (props === undefined) return { unresolved: 'no properties listed' }
-  const base = (name: string) => lookup(name)?.props
-  if (typeof props === 'string') {
-    const same = /^(?:same (?:fields )?as|identical to) (\w+)(?: without (\w+))?$/.exec(props)
-    if (same) {
-      const from = base(same[1]!)
-      if (!from) return { unresolved: props }
-      const { [same[2] ?? '']: _omitted, ...rest } = from
-      return { props: rest }
-    }
-    const plus = /^(\w+) \(([^,)]+)[^)]*\) \+ all (\w+) fields$/.exec(props)
-    if (plus) {
-      const from = base(plus[3]!)
-      return from ? { props: { [plus[1]!]: plus[2]!, ...from } } : { unresolved: props }
-    }
-    return { unresolved: props }
-  }
-  const { '...': more, ...own } = props
-  if (more === undefined) return { props: own }
-  const plusAll = /^plus all (\w+) fields(?:.*\(([^)]+)\))?$/.exec(more)
-  const from = plusAll ? base(plusAll[1]!) : undefined
-  if (!from) return { unresolved: more }
-  const names = plusAll![2]?.split(', ') ?? Object.keys(from)
-  const picked: Record<string, string> = {}
-  for (const name of names) {
-    const text = from[name]
-    if (text === undefined) return { unresolved: more }
-    picked[name] = text
-  }
-  return { props: { ...picked, ...own } }
+/** The extraction's prose forms, resolved by the same reader the mock's generated contract uses. */
+function resolveProps(raw: RawSchema, lookup: (name: string) => Component | undefined): Texts {
+  return resolveTexts(raw, (name) => lookup(name)?.props)
 }
 
 export function readComponents(extraction: Extraction): Map<string, Component> {

@@ -60,7 +60,7 @@ export interface Component {
   closed: boolean
 }
 
-interface RawSchema {
+export interface RawSchema {
   schema: string
   required?: string[]
   props?: Record<string, string> | string
@@ -92,9 +92,17 @@ function componentNames(label: string): string[] {
     .filter((name) => /^\w+$/.test(name))
 }
 
-type Texts = { props: Record<string, string> } | { unresolved: string }
+export type Texts = { props: Record<string, string> } | { unresolved: string }
 
-function resolveTexts(raw: RawSchema, base: (name: string) => Record<string, string> | undefined): Texts {
+/**
+ * A model's property texts, with the extraction's prose forms resolved against other models:
+ * `same fields as X without Y`, `identical to X`, `T (type, …) + all X fields`, or a `...`
+ * property `plus all X fields … (A, B, …)`. Shared with the contract-drift spec's reader.
+ */
+export function resolveTexts(
+  raw: RawSchema,
+  base: (name: string) => Record<string, string> | undefined,
+): Texts {
   const props = raw.props
   if (props === undefined) return { unresolved: 'no properties listed' }
   if (typeof props === 'string') {
