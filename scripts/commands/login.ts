@@ -39,7 +39,7 @@ import { hasDisplay, type LiveConfig, liveVariables, loadConfig } from '../live/
 import type { SecretSet } from '../live/secrets.ts'
 import { installConsoleRedaction } from '../live/secrets.ts'
 import { type TokenAnswer, TokenStore } from '../live/token-store.ts'
-import { CONNECTION_FLAGS, configFlags } from './live.ts'
+import { CONNECTION_FLAGS, configFlags, prepareOutputs } from './live.ts'
 
 export const command = defineCommand({
   name: 'login',
@@ -74,6 +74,12 @@ export const command = defineCommand({
       description:
         'with --slow: how old the pooled code is when it is redeemed, seconds (a code lives 300 s; lower only against a mock whose clock is moved)',
     },
+    reports: {
+      type: 'string',
+      value: '<dir>',
+      default: 'reports',
+      description: 'where the drift report of the pooled checks goes (drift.md, drift.json)',
+    },
   },
   notes: ['Configuration (DINERO_CLIENT_ID, DINERO_CLIENT_SECRET, DINERO_REDIRECT_URI, …): docs/LIVE.md'],
   run: (values, context) =>
@@ -85,6 +91,7 @@ export const command = defineCommand({
         timeoutSeconds: values.timeout,
         slow: values.slow,
         codeAgeSeconds: values['code-age'],
+        reports: values.reports,
       },
       context,
     ),
@@ -174,6 +181,8 @@ export interface LoginInput {
   codeAgeSeconds: number
   /** How the code ages (default: real time); a spec passes one that moves a mock's clock instead. */
   wait?: (ms: number) => Promise<void>
+  /** Where the pooled checks' drift report goes; none written when undefined (in-process callers). */
+  reports?: string
 }
 
 interface PooledCode {
@@ -252,6 +261,10 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
     onIgnored: (why) =>
       console.log(`rejected a callback with a ${why} (not started by this login); no token request made`),
   })
+  // Checked before the store is opened and before anyone signs in: a wrong path found after the
+  // pool ran would waste the person's sign-in.
+  const reportsDir =
+    input.reports === undefined ? undefined : prepareOutputs(input.reports, undefined).reportsDir
   const store = TokenStore.open(config.tokenStore)
   const fallback = { used: false, timeoutMs }
   const silent = (pool: NonNullable<Check['pool']>, why: string) =>
@@ -430,6 +443,11 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
       await run(code, chosen ?? '')
     }
     console.log(drift.keepLoginShapes(config.tokenStore, recorder.steps, secrets))
+    if (reportsDir !== undefined) {
+      console.log(await drift.reportDrift({ dir: reportsDir, recorded: recorder.steps, secrets }))
+      const { assertReportsClean } = await import('../reports/scan.ts')
+      assertReportsClean(reportsDir, secrets)
+    }
 
     const failed = outcomes.filter((o) => !o.passed)
     console.log(`${outcomes.length - failed.length} of ${outcomes.length} pooled check(s) passed`)

@@ -46,7 +46,17 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const p = startCli(
           CLI,
-          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open', '--no-destructive'],
+          [
+            'login',
+            '--connect-url',
+            live.origin,
+            '--api-url',
+            live.origin,
+            '--no-open',
+            '--reports',
+            join(dir, 'reports'),
+            '--no-destructive',
+          ],
           env,
         )
         p.child.stdin!.end()
@@ -54,6 +64,9 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
         await browse(link, live.origin)
         const exit = await p.exited
         expect(exit.code, `${p.stdout()}\n${p.stderr()}`).toBe(0)
+        // login writes its own drift report of the pooled answers: none differ on the faithful stand-in.
+        expect(JSON.parse(readFileSync(join(dir, 'reports', 'drift.json'), 'utf8'))).toEqual([])
+        expect(readFileSync(join(dir, 'reports', 'drift.md'), 'utf8')).toMatch(/drift/i)
         const file = loginShapesPath(env.DINERO_TOKEN_STORE!)
         expect(p.stdout()).toContain(`kept for live's drift report (${file})`)
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
@@ -50,7 +51,16 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         const before = (await journal(live.origin)).length
         const p = startCli(
           CLI,
-          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          [
+            'login',
+            '--connect-url',
+            live.origin,
+            '--api-url',
+            live.origin,
+            '--no-open',
+            '--reports',
+            join(dir, 'reports'),
+          ],
           env,
         )
         p.child.stdin!.end()
@@ -118,7 +128,17 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const p = startCli(
           CLI,
-          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open', '--no-destructive'],
+          [
+            'login',
+            '--connect-url',
+            live.origin,
+            '--api-url',
+            live.origin,
+            '--no-open',
+            '--reports',
+            join(dir, 'reports'),
+            '--no-destructive',
+          ],
           env,
         )
         p.child.stdin!.end()
@@ -145,7 +165,17 @@ describe('login pools codes from one sign-in (headless, against the served mock)
       const before = (await journal(live.origin)).length
       const p = startCli(
         CLI,
-        ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open', '--no-destructive'],
+        [
+          'login',
+          '--connect-url',
+          live.origin,
+          '--api-url',
+          live.origin,
+          '--no-open',
+          '--reports',
+          join(dir, 'reports'),
+          '--no-destructive',
+        ],
         env,
       )
       p.child.stdin!.end()
@@ -169,7 +199,16 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const p = startCli(
           CLI,
-          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          [
+            'login',
+            '--connect-url',
+            live.origin,
+            '--api-url',
+            live.origin,
+            '--no-open',
+            '--reports',
+            join(dir, 'reports'),
+          ],
           env,
         )
         p.child.stdin!.end()

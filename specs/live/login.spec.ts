@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MOCK_PRO_ORGANIZATION_ID } from '../../collections/model/variables.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
@@ -65,7 +66,16 @@ describe('npm run login (headless, against the served mock)', () => {
         const before = tokenRequests(await journal(live.origin)).length
         const p = startCli(
           CLI,
-          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          [
+            'login',
+            '--connect-url',
+            live.origin,
+            '--api-url',
+            live.origin,
+            '--no-open',
+            '--reports',
+            join(dir, 'reports'),
+          ],
           env,
         )
         p.child.stdin!.end()
@@ -118,7 +128,16 @@ describe('npm run login (headless, against the served mock)', () => {
       const before = tokenRequests(await journal(live.origin)).length
       const p = startCli(
         CLI,
-        ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+        [
+          'login',
+          '--connect-url',
+          live.origin,
+          '--api-url',
+          live.origin,
+          '--no-open',
+          '--reports',
+          join(dir, 'reports'),
+        ],
         env,
       )
       const link = (await p.waitFor(LINK))[1]!
@@ -146,7 +165,16 @@ describe('npm run login (headless, against the served mock)', () => {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${await freePort()}/elsewhere` })
         const r = await runCli(
           CLI,
-          ['login', '--connect-url', live.origin, '--api-url', live.origin, '--no-open'],
+          [
+            'login',
+            '--connect-url',
+            live.origin,
+            '--api-url',
+            live.origin,
+            '--no-open',
+            '--reports',
+            join(dir, 'reports'),
+          ],
           env,
         )
         expect(r.code).toBe(2)
@@ -165,7 +193,11 @@ describe('npm run login (headless, against the served mock)', () => {
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${port}/callback` })
-      const r = await runCli(CLI, ['login', '--connect-url', live.origin, '--no-open'], env)
+      const r = await runCli(
+        CLI,
+        ['login', '--connect-url', live.origin, '--no-open', '--reports', join(dir, 'reports')],
+        env,
+      )
       expect(r.code).toBe(2)
       expect(r.stderr).toMatch(/^error \[HARNESS_PORT_IN_USE\]: .*in use/m)
     } finally {
@@ -182,7 +214,7 @@ describe('npm run login (headless, against the served mock)', () => {
       try {
         const remote = await runCli(
           CLI,
-          ['login', '--no-open'],
+          ['login', '--no-open', '--reports', join(dir, 'reports')],
           liveEnv(dir, { DINERO_REDIRECT_URI: 'https://app.example.com/callback' }),
         )
         expect(remote.code).toBe(2)
@@ -191,7 +223,7 @@ describe('npm run login (headless, against the served mock)', () => {
         const env = liveEnv(dir)
         delete env.DINERO_CLIENT_ID
         delete env.DINERO_CLIENT_SECRET
-        const missing = await runCli(CLI, ['login', '--no-open'], env)
+        const missing = await runCli(CLI, ['login', '--no-open', '--reports', join(dir, 'reports')], env)
         expect(missing.code).toBe(2)
         expect(missing.stderr.trim()).toBe(
           'error [HARNESS_CONFIG_MISSING]: missing DINERO_CLIENT_ID, DINERO_CLIENT_SECRET: set them in the environment or in .env (see .env.example)',

@@ -70,7 +70,15 @@ describe('rehearsal: login and live against a live-like mock, a real browser sig
         const connection = ['--connect-url', live.origin, '--api-url', live.origin]
         const login = startCli(
           CLI,
-          ['login', ...connection, '--organization', ORGANISATION, '--no-open'],
+          [
+            'login',
+            ...connection,
+            '--organization',
+            ORGANISATION,
+            '--no-open',
+            '--reports',
+            join(dir, 'reports'),
+          ],
           env,
         )
         login.child.stdin!.end()
