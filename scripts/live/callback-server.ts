@@ -124,24 +124,7 @@ export async function listenForCallback(input: {
     settle.resolve({ code, ...(iss === null ? {} : { iss }) })
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) page(res, 400, 'Bad request', 'The request could not be read.')
-    })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE' || e.code === 'EACCES')
-        reject(
-          new HarnessError(
-            'HARNESS_PORT_IN_USE',
-            `cannot listen on ${target.host}:${target.port} for the redirect_uri ${input.redirectUri} (${e.code === 'EACCES' ? 'permission denied' : 'port in use'}): stop what uses it, or register another loopback redirect_uri in the Visma Connect app and set DINERO_REDIRECT_URI to it`,
-          ),
-        )
-      else reject(e)
-    })
-    server.listen(target.port, target.host, () => resolve())
-  })
+  const server = await listenCallback(handle, target, input.redirectUri)
   return {
     result,
     close: () =>
@@ -210,24 +193,7 @@ export async function startCodeBroker(input: {
     resolve({ method, fields: Object.fromEntries(params) })
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) page(res, 400, 'Bad request', 'The request could not be read.')
-    })
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE' || e.code === 'EACCES')
-        reject(
-          new HarnessError(
-            'HARNESS_PORT_IN_USE',
-            `cannot listen on ${target.host}:${target.port} for the redirect_uri ${input.redirectUri} (${e.code === 'EACCES' ? 'permission denied' : 'port in use'}): stop what uses it, or register another loopback redirect_uri in the Visma Connect app and set DINERO_REDIRECT_URI to it`,
-          ),
-        )
-      else reject(e)
-    })
-    server.listen(target.port, target.host, () => resolve())
-  })
+  const server = await listenCallback(handle, target, input.redirectUri)
 
   const answer = (state: string, timeoutMs: number): Promise<Received> => {
     let timer: NodeJS.Timeout | undefined
@@ -306,4 +272,34 @@ async function callbackParams(
     return undefined
   }
   return { method: 'POST', params: new URLSearchParams(await readBody(req)) }
+}
+
+/**
+ * The loopback listener for the redirect_uri: a request the handler cannot read gets a 400 page;
+ * a port that is taken or forbidden is HARNESS_PORT_IN_USE with what to do about it.
+ */
+async function listenCallback(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  target: { host: string; port: number },
+  redirectUri: string,
+): Promise<Server> {
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) page(res, 400, 'Bad request', 'The request could not be read.')
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES')
+        reject(
+          new HarnessError(
+            'HARNESS_PORT_IN_USE',
+            `cannot listen on ${target.host}:${target.port} for the redirect_uri ${redirectUri} (${e.code === 'EACCES' ? 'permission denied' : 'port in use'}): stop what uses it, or register another loopback redirect_uri in the Visma Connect app and set DINERO_REDIRECT_URI to it`,
+          ),
+        )
+      else reject(e)
+    })
+    server.listen(target.port, target.host, () => resolve())
+  })
+  return server
 }
