@@ -13,10 +13,10 @@ import {
   type LiveMock,
   liveEnv,
   runCli,
-  startCli,
   startLiveMock,
   tempDir,
 } from './support/harness.ts'
+import { startLogin } from './support/process.ts'
 
 /**
  * Drift of the pooled checks: `login` keeps the shapes its pooled checks received (beside the
@@ -25,7 +25,6 @@ import {
  * for the pool): 0 differences, and the kept shapes hold no secret.
  */
 const CLI = 'scripts/cli.ts'
-const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 const SLOW = { timeout: 240_000 }
 
 let live: LiveMock
@@ -44,23 +43,7 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
       const { dir, cleanup } = tempDir('drift-login')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const p = startCli(
-          CLI,
-          [
-            'login',
-            '--connect-url',
-            live.origin,
-            '--api-url',
-            live.origin,
-            '--no-open',
-            '--reports',
-            join(dir, 'reports'),
-            '--no-destructive',
-          ],
-          env,
-        )
-        p.child.stdin!.end()
-        const link = (await p.waitFor(LINK))[1]!
+        const { p, link } = await startLogin(live.origin, dir, env, ['--no-destructive'])
         await browse(link, live.origin)
         const exit = await p.exited
         expect(exit.code, `${p.stdout()}\n${p.stderr()}`).toBe(0)

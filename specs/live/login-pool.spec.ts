@@ -17,6 +17,7 @@ import {
   startLiveMock,
   tempDir,
 } from './support/harness.ts'
+import { LOGIN_LINK, startLogin } from './support/process.ts'
 
 /**
  * `login` pools codes from one sign-in, against the served mock standing in for Visma Connect and
@@ -26,7 +27,6 @@ import {
  * the query redirect — is followed with the session cookie alone, as a browser would.
  */
 const CLI = 'scripts/cli.ts'
-const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 const SLOW = { timeout: 240_000 }
 
 const silentAuthorize = (url: URL) =>
@@ -49,22 +49,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const before = (await journal(live.origin)).length
-        const p = startCli(
-          CLI,
-          [
-            'login',
-            '--connect-url',
-            live.origin,
-            '--api-url',
-            live.origin,
-            '--no-open',
-            '--reports',
-            join(dir, 'reports'),
-          ],
-          env,
-        )
-        p.child.stdin!.end()
-        const link = (await p.waitFor(LINK))[1]!
+        const { p, link } = await startLogin(live.origin, dir, env)
         const browsed = await browse(link, live.origin)
         const exit = await p.exited
         const out = p.stdout()
@@ -126,23 +111,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
       const { dir, cleanup } = tempDir('login-pool-again')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const p = startCli(
-          CLI,
-          [
-            'login',
-            '--connect-url',
-            live.origin,
-            '--api-url',
-            live.origin,
-            '--no-open',
-            '--reports',
-            join(dir, 'reports'),
-            '--no-destructive',
-          ],
-          env,
-        )
-        p.child.stdin!.end()
-        const link = (await p.waitFor(LINK))[1]!
+        const { p, link } = await startLogin(live.origin, dir, env, ['--no-destructive'])
         // The session is gone by the first prompt=none authorize.
         const browsed = await browse(link, live.origin, { forgetSessionWhen: silentAuthorize })
         const exit = await p.exited
@@ -179,7 +148,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         env,
       )
       p.child.stdin!.end()
-      await browse((await p.waitFor(LINK))[1]!, live.origin)
+      await browse((await p.waitFor(LOGIN_LINK))[1]!, live.origin)
       const exit = await p.exited
       expect(exit.code, p.stderr()).toBe(0)
       const entries = (await journal(live.origin)).slice(before)
@@ -197,22 +166,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
       const { dir, cleanup } = tempDir('login-pool-after-replay')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const p = startCli(
-          CLI,
-          [
-            'login',
-            '--connect-url',
-            live.origin,
-            '--api-url',
-            live.origin,
-            '--no-open',
-            '--reports',
-            join(dir, 'reports'),
-          ],
-          env,
-        )
-        p.child.stdin!.end()
-        const link = (await p.waitFor(LINK))[1]!
+        const { p, link } = await startLogin(live.origin, dir, env)
         // The session is gone by the grant's silent authorize: the only prompt=none request
         // by form_post with a PKCE challenge (the pooled PKCE checks ask by query).
         await browse(link, live.origin, {

@@ -18,6 +18,7 @@ import {
   tempDir,
   tokenRequests,
 } from './support/harness.ts'
+import { LOGIN_LINK, startLogin } from './support/process.ts'
 
 /**
  * `npm run login` driven headlessly against the served mock: the spec plays the browser. It
@@ -27,7 +28,6 @@ import {
  */
 const CLI = 'scripts/cli.ts'
 const FORM = 'application/x-www-form-urlencoded'
-const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 
 /** Child processes on a busy 2-core machine: generous, so load never fails a correct run. */
 const SLOW = { timeout: 120_000 }
@@ -64,22 +64,7 @@ describe('npm run login (headless, against the served mock)', () => {
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const before = tokenRequests(await journal(live.origin)).length
-        const p = startCli(
-          CLI,
-          [
-            'login',
-            '--connect-url',
-            live.origin,
-            '--api-url',
-            live.origin,
-            '--no-open',
-            '--reports',
-            join(dir, 'reports'),
-          ],
-          env,
-        )
-        p.child.stdin!.end()
-        const link = (await p.waitFor(LINK))[1]!
+        const { p, link } = await startLogin(live.origin, dir, env)
         const url = new URL(link)
         expect(url.searchParams.get('response_mode')).toBe('form_post')
         expect(url.searchParams.get('code_challenge_method')).toBe('S256')
@@ -140,7 +125,7 @@ describe('npm run login (headless, against the served mock)', () => {
         ],
         env,
       )
-      const link = (await p.waitFor(LINK))[1]!
+      const link = (await p.waitFor(LOGIN_LINK))[1]!
       const form = await consent(link)
       const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
       expect(wrong.status).toBe(400)

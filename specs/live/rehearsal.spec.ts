@@ -17,6 +17,7 @@ import {
   startLiveMock,
   tempDir,
 } from './support/harness.ts'
+import { LOGIN_LINK } from './support/process.ts'
 
 /**
  * The real thing, rehearsed end to end against a live-like mock (no X-Mock-Consent, no automatic
@@ -28,7 +29,6 @@ import {
  */
 const CHROMIUM = '/usr/bin/chromium'
 const CLI = 'scripts/cli.ts'
-const LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 const ORGANISATION = '118244'
 /** About 60 s alone; generous, so a busy 2-core machine never fails a correct run. */
 const SLOW = { timeout: 300_000 }
@@ -82,7 +82,7 @@ describe('rehearsal: login and live against a live-like mock, a real browser sig
           env,
         )
         login.child.stdin!.end()
-        const link = (await login.waitFor(LINK))[1]!
+        const link = (await login.waitFor(LOGIN_LINK))[1]!
 
         // The person: the login page, then Allow on the consent page.
         const page = await context.newPage()

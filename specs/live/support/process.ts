@@ -143,3 +143,35 @@ export async function runCli(
   const { code } = await p.exited
   return { code, stdout: p.stdout(), stderr: p.stderr() }
 }
+
+/** The authorize link `login` prints for the person to open. */
+export const LOGIN_LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
+
+/**
+ * `dinero-conformance login` against a served stand-in at `origin`, reports in `dir`, with stdin
+ * closed (no prompt answered): resolves once it prints the authorize link.
+ */
+export async function startLogin(
+  origin: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
+): Promise<{ p: CliProcess; link: string }> {
+  const p = startCli(
+    'scripts/cli.ts',
+    [
+      'login',
+      '--connect-url',
+      origin,
+      '--api-url',
+      origin,
+      '--no-open',
+      '--reports',
+      join(dir, 'reports'),
+      ...extra,
+    ],
+    env,
+  )
+  p.child.stdin!.end()
+  return { p, link: (await p.waitFor(LOGIN_LINK))[1]! }
+}
