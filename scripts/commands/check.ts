@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
-import type { DeviationId } from '../../mocks/deviations.ts'
+import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
@@ -56,6 +56,13 @@ export const command = defineCommand({
       choices: AREAS,
       description: 'run the checks of this area',
     },
+    deviation: {
+      type: 'string',
+      value: '<id>',
+      multiple: true,
+      choices: Object.keys(DEVIATIONS),
+      description: 'switch this deviation on in the mock (mocks/deviations.ts): rehearse a failing run',
+    },
     reports: { type: 'string', value: '<dir>', default: 'reports', description: 'where the reports go' },
     'no-allure': { type: 'boolean', description: 'skip the Allure HTML report' },
   },
@@ -69,6 +76,11 @@ export const command = defineCommand({
     if (values.target === 'live') {
       if (values.runner !== 'newman')
         throw new HarnessError('HARNESS_USAGE', '--target live runs through Newman only (--runner newman)')
+      if (values.deviation.length > 0)
+        throw new HarnessError(
+          'HARNESS_USAGE',
+          '--deviation switches the mock; it has no meaning with --target live',
+        )
       return runLive(
         {
           config: {},
@@ -85,7 +97,13 @@ export const command = defineCommand({
     const selected = catalogue.filter((c) => all || only.has(c.id) || areas.has(c.area))
     const run = values.runner === 'vitest' ? runEngine : runNewmanOnMock
     return run(
-      { checks: selected, whole: all, reports: values.reports, allure: !values['no-allure'] },
+      {
+        checks: selected,
+        whole: all,
+        reports: values.reports,
+        allure: !values['no-allure'],
+        deviations: values.deviation as DeviationId[],
+      },
       context,
     )
   },
@@ -203,7 +221,7 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
   mkdirSync(input.reports, { recursive: true })
   secrets.add(options.DEFAULT_CLIENT_SECRET)
   secrets.add(options.ENCODING_CLIENT_SECRET)
-  const target = await startTarget('served')
+  const target = await startTarget('served', { deviations: input.deviations ?? [] })
   console.log(
     `dinero-conformance: served mock on ${target.connect}; running ${input.checks.length} checks through the engine\n`,
   )
