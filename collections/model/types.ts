@@ -159,6 +159,8 @@ export interface Check {
    * collections/sources.ts (`duende-token-endpoint`, `oidc-core §3.1.3.7`); each must resolve.
    */
   sources: string[]
+  /** The documented behaviours it pins: ids from collections/behaviours.ts. */
+  pins?: string[]
   /** Derived from `needs` (targetOf). */
   target: TargetClass
   /** What a run must have to run this check (NEEDS). */

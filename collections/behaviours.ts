@@ -1,0 +1,331 @@
+/**
+ * The documented behaviours the harness pins, one concrete behaviour each, with a stable id.
+ * A catalogue check names the behaviours it pins (`pins` in model/types.ts); a behaviour only a
+ * mock spec can pin (it needs the store or the clock in ways no request shows) names that spec
+ * here, and the spec mentions the id. docs/CHECKS.md lists each behaviour with what pins it, or
+ * "not covered", so a reader sees what is tested and what is not. specs/checks/behaviours.spec.ts
+ * holds the file to that: pins resolve, listed specs exist and mention the id, sources resolve.
+ */
+export interface Behaviour {
+  /** Stable id, `<area>.<behaviour>`: `token.post-only`. */
+  id: string
+  /** One line: the behaviour, with its status and error code. */
+  says: string
+  /** Where it is documented: ids from collections/sources.ts or RFC sections. */
+  sources: string[]
+  /** Mock specs (paths from the repository root) that pin it; each mentions the id. */
+  specs?: string[]
+}
+
+const TOKEN_SPEC = 'specs/connect/token-content-type.spec.ts'
+const CLIENT_AUTH_SPEC = 'specs/connect/client-authentication.spec.ts'
+const CODE_SPEC = 'specs/connect/authorization-code.spec.ts'
+const REFRESH_SPEC = 'specs/connect/refresh-token-rotation.spec.ts'
+
+export const BEHAVIOURS: readonly Behaviour[] = [
+  // The token endpoint: request format, answers and grant dispatch.
+  {
+    id: 'token.post-only',
+    says: 'a token request by any method but POST (GET, PUT, DELETE) → 400 {"error":"invalid_request"}',
+    sources: ['duende-token-endpoint', 'RFC 6749 §3.2'],
+  },
+  {
+    id: 'token.json-body-refused',
+    says: 'a JSON body → 400 {"error":"invalid_request"} (no description), before the code is looked at',
+    sources: ['duende-token-endpoint', 'is4-issue-1658'],
+  },
+  {
+    id: 'token.multipart-refused',
+    says: 'a multipart/form-data body → 400 invalid_request',
+    sources: ['duende-token-endpoint', 'duende-support-168'],
+  },
+  {
+    id: 'token.text-plain-refused',
+    says: 'a text/plain body, even one holding form-encoded parameters → 400 invalid_request',
+    sources: ['duende-token-endpoint', 'is4-form-content-type'],
+  },
+  {
+    id: 'token.no-content-type-refused',
+    says: 'a POST without a Content-Type → 400 invalid_request',
+    sources: ['duende-token-endpoint'],
+    specs: [TOKEN_SPEC],
+  },
+  {
+    id: 'token.form-media-type-lenient',
+    says: 'the form media type is matched case-insensitively and may carry parameters (`; charset=UTF-8`)',
+    sources: ['is4-form-content-type'],
+    specs: [TOKEN_SPEC],
+  },
+  {
+    id: 'token.error-response',
+    says: 'a token error is HTTP 400 JSON {error} with `application/json; charset=UTF-8`, Cache-Control no-store, no-cache, max-age=0 and Pragma no-cache',
+    sources: ['duende-token-error-result', 'is4-response-headers'],
+  },
+  {
+    id: 'token.success-response',
+    says: 'a token success is 200 {access_token, expires_in: 3600, token_type: "Bearer", refresh_token?, scope} with the no-store headers',
+    sources: ['duende-token-result', 'observed-visma-token-response', 'RFC 6749 §5.1'],
+  },
+  {
+    id: 'token.access-token-jwt',
+    says: 'the access token is an RS256 JWT with `typ: at+JWT`, `aud: https://api.dinero.dk` and the client_id',
+    sources: ['observed-visma-token-response', 'visma-connect-access-token'],
+  },
+  {
+    id: 'token.scope-string-in-response',
+    says: 'the token response’s `scope` is a space-separated string',
+    sources: ['RFC 6749 §5.1', 'observed-visma-token-response'],
+  },
+  {
+    id: 'token.scope-array-in-access-token',
+    says: 'the access token’s `scope` claim is a JSON array of scope names',
+    sources: ['observed-visma-token-response', 'visma-connect-access-token'],
+  },
+  {
+    id: 'token.unsupported-grant-type',
+    says: 'a missing or unknown grant_type → 400 unsupported_grant_type (a prototype name such as `constructor` included)',
+    sources: ['duende-token-request-validator', 'RFC 6749 §5.2'],
+    specs: [TOKEN_SPEC],
+  },
+  {
+    id: 'token.grant-not-allowed',
+    says: 'a known grant the client may not use (client_credentials for a web app) → 400 unauthorized_client',
+    sources: ['duende-token-request-validator', 'RFC 6749 §5.2'],
+  },
+  {
+    id: 'token.duplicate-parameter',
+    says: 'a protocol parameter sent twice → 400 invalid_request',
+    sources: ['RFC 6749 §3.2', 'open-visma-endpoint-details'],
+    specs: [TOKEN_SPEC],
+  },
+
+  // Client authentication at the token endpoint.
+  {
+    id: 'client-auth.basic',
+    says: 'client_secret_basic authenticates the client',
+    sources: ['is4-basic-secret-parser', 'RFC 6749 §2.3.1'],
+  },
+  {
+    id: 'client-auth.post',
+    says: 'client_secret_post (client_id and client_secret in the form) authenticates the client',
+    sources: ['is4-post-body-secret-parser', 'visma-connect-offline-access'],
+  },
+  {
+    id: 'client-auth.basic-form-decoded',
+    says: 'both halves of a Basic header are form-url-decoded (`+` is a space, `%xx` decoded)',
+    sources: ['is4-basic-secret-parser', 'RFC 6749 §2.3.1'],
+  },
+  {
+    id: 'client-auth.basic-preferred',
+    says: 'with credentials in both the Basic header and the body, the Basic header’s are the ones checked',
+    sources: ['is4-secret-parsers'],
+    specs: [CLIENT_AUTH_SPEC],
+  },
+  {
+    id: 'client-auth.malformed-basic-ignored',
+    says: 'a malformed Basic header counts as no credentials: the body credentials are used',
+    sources: ['is4-basic-secret-parser'],
+    specs: [CLIENT_AUTH_SPEC],
+  },
+  {
+    id: 'client-auth.wrong-secret',
+    says: 'a wrong client secret → HTTP 400 invalid_client, never 401',
+    sources: ['duende-client-secret-validator', 'duende-token-error-result'],
+  },
+  {
+    id: 'client-auth.unknown-client',
+    says: 'an unknown client_id → HTTP 400 invalid_client',
+    sources: ['duende-client-secret-validator', 'duende-token-error-result'],
+  },
+  {
+    id: 'client-auth.missing',
+    says: 'no client credentials at all → 400 invalid_request (IdentityServer4 said invalid_client)',
+    sources: ['duende-client-secret-validator'],
+  },
+  {
+    id: 'client-auth.length-limits',
+    says: 'a client_id or client_secret over 100 characters → 400 invalid_client',
+    sources: ['duende-input-length-restrictions', 'is4-post-body-secret-parser'],
+  },
+
+  // Authorization codes at the token endpoint.
+  {
+    id: 'code.single-use',
+    says: 'a code redeemed a second time → 400 invalid_grant',
+    sources: ['duende-token-request-validator', 'RFC 6749 §4.1.2'],
+  },
+  {
+    id: 'code.reuse-keeps-tokens',
+    says: 'a second use of a code does not revoke the tokens the first use issued',
+    sources: ['duende-token-request-validator'],
+    specs: [CODE_SPEC],
+  },
+  {
+    id: 'code.burned-on-failure',
+    says: 'a failed redemption (wrong redirect_uri, bad verifier) burns the code: the corrected retry → invalid_grant',
+    sources: ['duende-token-request-validator'],
+  },
+  {
+    id: 'code.json-exchange-not-burned',
+    says: 'a JSON code exchange is refused before the code is read, so the code still redeems',
+    sources: ['duende-token-endpoint', 'is4-issue-1658'],
+  },
+  {
+    id: 'code.redirect-mismatch',
+    says: 'a redirect_uri that differs from the authorize one → 400 invalid_grant',
+    sources: ['duende-token-request-validator', 'RFC 6749 §4.1.3'],
+  },
+  {
+    id: 'code.redirect-case-sensitive',
+    says: 'the redirect_uri comparison at the token endpoint is case-sensitive → invalid_grant on a case change',
+    sources: ['duende-token-request-validator'],
+    specs: [CODE_SPEC],
+  },
+  {
+    id: 'code.redirect-missing',
+    says: 'a code exchange without redirect_uri → 400 unauthorized_client',
+    sources: ['duende-token-request-validator'],
+  },
+  {
+    id: 'code.lifetime-300s',
+    says: 'a code older than 300 s → 400 invalid_grant; at 299 s it still redeems',
+    sources: ['duende-client-defaults', 'duende-token-request-validator'],
+    specs: [CODE_SPEC],
+  },
+  {
+    id: 'code.other-client',
+    says: 'a code presented by another client → 400 invalid_grant, and it still redeems for its own client',
+    sources: ['duende-token-request-validator', 'RFC 6749 §4.1.3'],
+  },
+  {
+    id: 'code.length-limit',
+    says: 'a code over 100 characters → 400 invalid_grant',
+    sources: ['duende-input-length-restrictions', 'duende-token-request-validator'],
+  },
+  {
+    id: 'code.nonce-in-id-token',
+    says: 'with openid, the id_token carries the nonce sent at authorize',
+    sources: ['oidc-core §3.1.3.7'],
+  },
+
+  // PKCE (RFC 7636) at the token endpoint, and the per-client settings that govern it.
+  {
+    id: 'pkce.s256',
+    says: 'an S256 verifier that matches the challenge redeems the code',
+    sources: ['RFC 7636 §4.6', 'visma-connect-web-apps'],
+  },
+  {
+    id: 'pkce.wrong-verifier',
+    says: 'a verifier that does not match the challenge → 400 invalid_grant',
+    sources: ['RFC 7636 §4.6', 'duende-token-request-validator'],
+  },
+  {
+    id: 'pkce.downgrade',
+    says: 'no code_verifier for a code issued with a challenge → 400 invalid_grant',
+    sources: ['RFC 9700 §2.1.1', 'duende-token-request-validator'],
+  },
+  {
+    id: 'pkce.unexpected-verifier',
+    says: 'a code_verifier for a code issued without a challenge → 400 invalid_grant',
+    sources: ['duende-token-request-validator'],
+  },
+  {
+    id: 'pkce.verifier-length',
+    says: 'a verifier shorter than 43 or longer than 128 characters → 400 invalid_grant, even when its hash matches',
+    sources: ['RFC 7636 §4.1', 'duende-input-length-restrictions', 'visma-connect-web-apps'],
+  },
+  {
+    id: 'pkce.required',
+    says: 'a client that requires PKCE gets the IdP error page for an authorize request without a challenge',
+    sources: ['visma-connect-web-apps', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'pkce.plain-refused',
+    says: 'the plain method is refused (IdP error page) for a client that does not allow it (the default)',
+    sources: ['duende-client-defaults', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'pkce.plain-allowed',
+    says: 'for a client that allows plain, a plain challenge redeems with the verifier equal to it',
+    sources: ['RFC 7636 §4.6', 'duende-client-defaults'],
+  },
+
+  // Refresh tokens.
+  {
+    id: 'refresh.one-time-rotates',
+    says: 'a one-time refresh token is rotated: each refresh returns a new refresh token',
+    sources: ['visma-connect-tokens', 'duende-refresh-token-service', 'RFC 9700 §4.14.2'],
+  },
+  {
+    id: 'refresh.consumed-refused',
+    says: 'a consumed one-time refresh token → 400 invalid_grant',
+    sources: ['duende-refresh-token-service', 'visma-connect-tokens'],
+  },
+  {
+    id: 'refresh.replay-revokes-all',
+    says: 'replaying a consumed one-time token revokes all access of the client and user: the newer token → invalid_grant',
+    sources: ['visma-connect-tokens', 'RFC 9700 §4.14.2'],
+  },
+  {
+    id: 'refresh.grace-window',
+    says: 'inside the grace window (5–60 s) a consumed token works again; after it → invalid_grant',
+    sources: ['dinero-grace-period'],
+  },
+  {
+    id: 'refresh.settings-not-retroactive',
+    says: 'changed refresh settings (grace, usage) apply only to grants issued after the user authorises again',
+    sources: ['dinero-grace-period'],
+    specs: [REFRESH_SPEC],
+  },
+  {
+    id: 'refresh.reuse-same-handle',
+    says: 'a re-use refresh token comes back unchanged on refresh and keeps working',
+    sources: ['visma-connect-tokens', 'visma-refresh-usage-thread', 'duende-refresh-token-service'],
+  },
+  {
+    id: 'refresh.absolute-expiry',
+    says: 'a refresh token past its absolute lifetime → 400 invalid_grant',
+    sources: ['duende-refresh-token-service', 'duende-client-defaults'],
+  },
+  {
+    id: 'refresh.lifetime-kept-across-rotation',
+    says: 'rotation keeps the grant’s creation time: the absolute lifetime counts from the first grant → invalid_grant after it',
+    sources: ['duende-refresh-token-service'],
+  },
+  {
+    id: 'refresh.sliding-expiry',
+    says: 'a sliding refresh token’s expiry moves with each use; unused for the sliding lifetime → invalid_grant',
+    sources: ['visma-connect-tokens', 'duende-refresh-token-service'],
+  },
+  {
+    id: 'refresh.unknown',
+    says: 'a refresh token the server never issued → 400 invalid_grant',
+    sources: ['duende-refresh-token-service', 'RFC 6749 §5.2'],
+  },
+  {
+    id: 'refresh.missing',
+    says: 'grant_type=refresh_token without refresh_token → 400 invalid_request',
+    sources: ['duende-token-request-validator', 'RFC 6749 §6'],
+  },
+  {
+    id: 'refresh.length-limit',
+    says: 'a refresh token over 100 characters → 400 invalid_grant',
+    sources: ['duende-input-length-restrictions', 'duende-token-request-validator'],
+  },
+  {
+    id: 'refresh.other-client',
+    says: 'another client’s refresh token → 400 invalid_grant',
+    sources: ['duende-refresh-token-service'],
+    specs: [REFRESH_SPEC],
+  },
+  {
+    id: 'refresh.scope-narrowing',
+    says: 'a narrower scope on refresh is honoured; a wider one → 400 invalid_scope',
+    sources: ['RFC 6749 §6'],
+    specs: [REFRESH_SPEC],
+  },
+]
+
+export function findBehaviour(id: string): Behaviour | undefined {
+  return BEHAVIOURS.find((b) => b.id === id)
+}
