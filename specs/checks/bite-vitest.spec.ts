@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { checkIds, DEVIATION_IDS, declaredBreaks, NEWMAN_BITE_PARTS, vitestFailures } from './bite.ts'
+import { checkIds, DEVIATION_IDS, declaredBreaks, NEWMAN_BITE_PARTS, vitestPassing } from './bite.ts'
 
 /**
- * Runner 1 bites: the faithful mock passes every check; each deviation fails exactly the checks
- * it declares; no check is left that no deviation breaks.
+ * Runner 1 bites: each deviation makes every check it declares fail, each run alone; no check is
+ * left that no deviation breaks. (Every check passing on the faithful mock: catalogue.spec.ts.)
  */
 describe('the checks bite (vitest runner)', () => {
   it('every check is declared broken by at least one deviation, and every declared id exists', () => {
@@ -14,17 +14,19 @@ describe('the checks bite (vitest runner)', () => {
     expect([...covered].filter((id) => !ids.has(id))).toEqual([])
   })
 
-  it('the Newman bite parts cover every deviation: one bite-newman-<part>.spec.ts per part', () => {
+  it('the Newman bite parts cover every folder case: one bite-newman-<part>.spec.ts per part', () => {
     const parts = readdirSync(import.meta.dirname).filter((f) => /^bite-newman-\d+\.spec\.ts$/.test(f))
     expect(parts.sort()).toEqual(
       Array.from({ length: NEWMAN_BITE_PARTS }, (_, i) => `bite-newman-${i}.spec.ts`).sort(),
     )
   })
 
-  it.each(['none' as const, ...DEVIATION_IDS])(
-    'deviation %s fails exactly its declared checks',
+  // Deviations that break no check are proven by the mock specs that use them (they rehearse
+  // behaviours a catalogue check cannot observe, such as another client's introspection).
+  it.each(DEVIATION_IDS.filter((d) => declaredBreaks(d).length > 0))(
+    'deviation %s: every check it declares fails, each run alone',
     async (id) => {
-      expect(await vitestFailures(id)).toEqual(declaredBreaks(id))
+      expect(await vitestPassing(id, declaredBreaks(id))).toEqual([])
     },
   )
 })

@@ -1,108 +1,111 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCollection } from '../../collections/build.ts'
-import { catalogue } from '../../collections/catalogue/index.ts'
-import { mockVariables } from '../../collections/model/variables.ts'
-import { createMock } from '../../mocks/create-mock.ts'
+import { catalogue, findCheck } from '../../collections/catalogue/index.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
-import { serveMock } from '../../mocks/http/serve.ts'
 import { runCatalogue } from '../../scripts/engine/catalogue-runner.ts'
-import { runNewman } from '../../scripts/newman/run.ts'
-import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 import { startTarget } from '../../scripts/targets/targets.ts'
+import {
+  type FolderRun,
+  runFolders,
+  type ServedCollectionMock,
+  serveCollectionMock,
+} from './collection-newman.ts'
 
 /**
- * Proof that the checks bite: the failing checks of each runner against a mock
- * with one deviation switched on (none = the faithful mock).
+ * Proof that the checks bite, in both runners: each deviation (mocks/deviations.ts) makes the
+ * mock wrong in one way and declares the checks that must then fail. Every check is run alone —
+ * on the faithful mock it passes, under each deviation that declares it, it fails — in the
+ * vitest runner (bite-vitest.spec.ts, in-process) and through Newman with the committed
+ * collection's folders (bite-newman-<part>.spec.ts, a served mock per part).
+ *
+ * Why checks run alone and not the whole catalogue per deviation: a deviation's verdict is about
+ * the checks it declares, and a whole-catalogue run per deviation grows as deviations × checks
+ * (47 whole-collection Newman runs cost ~130 CPU-s, docs/BENCH.md "npm test time"); one folder
+ * costs ~0.2 CPU-s. That a check passes on the faithful mock in the catalogue's own order is
+ * pinned by catalogue.spec.ts (vitest runner) and main-job.spec.ts (`npm start`, Newman).
  */
 export const DEVIATION_IDS = Object.keys(DEVIATIONS) as DeviationId[]
 
-export function declaredBreaks(id: DeviationId | 'none'): string[] {
-  return id === 'none' ? [] : [...DEVIATIONS[id].breaks].sort()
-}
-
-export async function vitestFailures(id: DeviationId | 'none'): Promise<string[]> {
-  const target = await startTarget('in-process', {
-    clock: { frozen: true },
-    deviations: id === 'none' ? [] : [id],
-  })
-  try {
-    const results = await runCatalogue(target)
-    return [...results.values()]
-      .filter((r) => !r.passed)
-      .map((r) => r.id)
-      .sort()
-  } finally {
-    await target.close()
-  }
-}
-
-/** One served mock for a batch of Newman runs; deviations switched through POST /__mock/deviations. */
-export async function newmanFailuresFor(
-  ids: readonly (DeviationId | 'none')[],
-): Promise<Map<string, string[]>> {
-  const mock = createMock({ clock: { frozen: true }, signingKey: await sharedSigningKey() })
-  const served = await serveMock(mock, { port: 0 })
-  const collection = buildCollection()
-  const out = new Map<string, string[]>()
-  try {
-    for (const id of ids) {
-      const control = (path: string, body?: unknown) =>
-        fetch(`${served.origin}/__mock/${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        })
-      await control('reset')
-      const switched = await control('deviations', { set: id === 'none' ? [] : [id] })
-      if (switched.status !== 200) throw new Error(`could not switch deviation ${id}: ${switched.status}`)
-      const result = await runNewman({
-        collection,
-        environment: mockVariables({ connect: served.origin, api: served.origin, control: served.origin }),
-      })
-      if (result.setupFailures.length > 0)
-        throw new Error(`setup failed under ${id}: ${result.setupFailures.join('; ')}`)
-      out.set(
-        id,
-        [...result.verdicts]
-          .filter(([, v]) => !v.passed)
-          .map(([check]) => check)
-          .sort(),
-      )
-    }
-  } finally {
-    await served.close()
-  }
-  return out
+export function declaredBreaks(id: DeviationId): string[] {
+  return [...DEVIATIONS[id].breaks].sort()
 }
 
 export function checkIds(): string[] {
   return catalogue.map((c) => c.id)
 }
 
-/**
- * Runner 2 bites, with the same verdicts as runner 1: the generated collection through Newman
- * against one served mock, deviations switched at run time through POST /__mock/deviations.
- * Both runners are held to the same list, `declaredBreaks(id)`: bite-vitest.spec.ts proves the
- * vitest runner fails exactly that list and these parts prove Newman does, so each deviation's
- * catalogue runs once per runner and the two verdicts are equal by the shared list.
- * The deviations are split over `of` spec files so vitest runs them side by side.
- */
-export function defineNewmanBitePart(part: number, of: number): void {
-  const ids = (['none' as const, ...DEVIATION_IDS] as const).filter((_, i) => i % of === part)
-  describe(`the checks bite (Newman runner, part ${part + 1} of ${of})`, () => {
-    let newman: Map<string, string[]>
-    beforeAll(async () => {
-      newman = await newmanFailuresFor(ids)
-    }, 600_000)
-
-    it.each(ids)(
-      'deviation %s: Newman fails exactly the declared checks, the ones the vitest runner fails',
-      (id) => {
-        expect(newman.get(id)).toEqual(declaredBreaks(id))
-      },
+/** The checks of `ids` that pass, each run alone on a fresh in-process mock with `deviation` on. */
+export async function vitestPassing(deviation: DeviationId, ids: readonly string[]): Promise<string[]> {
+  const target = await startTarget('in-process', { clock: { frozen: true }, deviations: [deviation] })
+  try {
+    const results = await runCatalogue(
+      target,
+      ids.map((id) => findCheck(id)),
     )
-  })
+    return [...results.values()].filter((r) => r.passed).map((r) => r.id)
+  } finally {
+    await target.close()
+  }
+}
+
+/** One Newman folder run: a check under a deviation, or on the faithful mock (`none`). */
+export interface FolderCase {
+  check: string
+  deviation: DeviationId | 'none'
+}
+
+/** Every folder case, in a fixed order: each check on the faithful mock, then each declared break. */
+export function folderCases(): FolderCase[] {
+  return [
+    ...checkIds().map((check) => ({ check, deviation: 'none' as const })),
+    ...DEVIATION_IDS.flatMap((deviation) => declaredBreaks(deviation).map((check) => ({ check, deviation }))),
+  ]
 }
 
 /** How many files the Newman bite proof is split over (bite-newman-<part>.spec.ts, part 0 … PARTS-1). */
-export const NEWMAN_BITE_PARTS = 6
+export const NEWMAN_BITE_PARTS = 2
+
+/**
+ * Runner 2 bites: the committed collection as a Postman user runs it (`newman run … --folder
+ * <id>` with the mock environment) against a served mock reset before each folder, the deviation
+ * switched at run time through POST /__mock/deviations. Part `part` of `of` takes every `of`-th
+ * folder case, so vitest runs the parts side by side.
+ */
+export function defineNewmanBitePart(part: number, of: number): void {
+  const cases = folderCases().filter((_, i) => i % of === part)
+  const collection = buildCollection()
+  const runs = new Map<string, FolderRun>()
+  const key = (c: FolderCase) => `${c.deviation} ${c.check}`
+  let target: ServedCollectionMock
+
+  beforeAll(async () => {
+    target = await serveCollectionMock()
+    for (const c of cases) {
+      await target.reset()
+      const switched = await fetch(`${target.served.origin}/__mock/deviations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ set: c.deviation === 'none' ? [] : [c.deviation] }),
+      })
+      if (switched.status !== 200)
+        throw new Error(`could not switch deviation ${c.deviation}: ${switched.status}`)
+      runs.set(key(c), await runFolders(collection, { ...target.environment }, [c.check]))
+    }
+  }, 600_000)
+  afterAll(() => target?.close())
+
+  describe(`the checks bite (Newman runner, each folder alone, part ${part + 1} of ${of})`, () => {
+    const faithful = cases.filter((c) => c.deviation === 'none').map((c) => c.check)
+    const broken = cases.filter((c) => c.deviation !== 'none').map((c) => [c.deviation, c.check] as const)
+    if (faithful.length > 0)
+      it.each(faithful)('%s passes alone on the faithful mock', (check) => {
+        const run = runs.get(key({ check, deviation: 'none' }))
+        expect(run?.failures).toEqual([])
+        expect(run?.assertions).toBeGreaterThan(0)
+      })
+    if (broken.length > 0)
+      it.each(broken)('deviation %s: %s fails alone', (deviation, check) => {
+        expect(runs.get(key({ check, deviation }))?.failures.length).toBeGreaterThan(0)
+      })
+  })
+}

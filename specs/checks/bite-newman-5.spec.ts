@@ -1,4 +1,0 @@
-import { defineNewmanBitePart, NEWMAN_BITE_PARTS } from './bite.ts'
-
-/** Part 6 of the Newman bite proof (see bite.ts); split so vitest runs the parts side by side. */
-defineNewmanBitePart(5, NEWMAN_BITE_PARTS)
