@@ -200,6 +200,8 @@ export const DEVIATIONS = {
       'dinero.errors.body-shape',
       'dinero.rate-limit',
       'dinero.invoices.stale-timestamp',
+      'dinero.trade-offers.stale-timestamp',
+      'dinero.reminders.not-overdue',
     ],
   },
   'dinero.no-token-expiry': {
@@ -224,7 +226,15 @@ export const DEVIATIONS = {
   },
   'dinero.ignore-timestamp': {
     description: 'updates with a stale Timestamp are accepted',
-    breaks: ['dinero.invoices.stale-timestamp'],
+    breaks: ['dinero.invoices.stale-timestamp', 'dinero.trade-offers.stale-timestamp'],
+  },
+  'dinero.reminders-any-invoice': {
+    description: 'a reminder is added to a booked invoice that is not overdue',
+    breaks: ['dinero.reminders.not-overdue'],
+  },
+  'dinero.generate-invoice-drops-lines': {
+    description: 'the invoice generated from a trade offer leaves out the offer’s product lines',
+    breaks: ['dinero.trade-offers.generate-invoice'],
   },
 } as const satisfies Record<string, Deviation>
 

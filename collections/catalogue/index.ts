@@ -8,6 +8,7 @@ import { pkceChecks } from './connect/pkce.ts'
 import { refreshChecks } from './connect/refresh.ts'
 import { tokenEndpointChecks } from './connect/token-endpoint.ts'
 import { dineroChecks } from './dinero.ts'
+import { tradeOfferChecks } from './dinero/trade-offers.ts'
 import { exchange, HEX64, status, step } from './steps.ts'
 
 /** The whole catalogue, in the order both runners execute it. */
@@ -20,6 +21,7 @@ export const catalogue: readonly Check[] = [
   ...refreshChecks,
   ...discoveryChecks,
   ...dineroChecks,
+  ...tradeOfferChecks,
   ...destructiveChecks,
 ].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))
 

@@ -14,6 +14,10 @@ export const CODES = {
   InvalidFormat: 44,
   InvalidRequest: 45,
   InvalidFilterFormat: 46,
+  NoOrganizationEmail: 53,
+  NoReceiverEmail: 55,
+  NoEanNumber: 56,
+  InvalidEanNumber: 57,
   TimestampOutOfDate: 58,
   VoucherNotBooked: 59,
   /** Captured body of Apaq/dinero-java `error_not_found.json` (apaq-dinero-fixtures). */

@@ -9,19 +9,23 @@ import { type Component, extraction, labelModel, type Operation } from './contra
 import { generated } from './contract/index.ts'
 import { type OrgCall, orgRoute, type UserCall, userRoute } from './endpoint.ts'
 import { invalidFormat, notFound, timestampOutOfDate, validationError } from './errors.ts'
+import { documentPdf } from './pdf.ts'
 import { dateTime, paginate, parsePaging } from './query.ts'
 import type { GenericRecord, Row, Table } from './store.ts'
 
 /**
  * Every operation of the extraction (dinero-openapi) that no hand-written route models, generated
- * from the operation itself. Hand-written, 48 operations (each file's header lists its own):
+ * from the operation itself. Hand-written, 76 operations (each file's header lists its own):
  * organizations.ts (both organisation lists), contacts.ts (lists v1/v2, get, create, update
  * v1/v2, delete, restore), products.ts (list, get, create, update, delete), invoices.ts (list,
  * get, create, update, delete, book, add payment, payments), vouchers.ts (purchase vouchers:
  * create v1.1/v1.2, get, update v1/v1.1, delete, book), manual-vouchers.ts (manual vouchers:
  * create, get, update, delete, book), ledger-items.ts (all six ledger item operations), ledger.ts
- * (entries, entry changes), accounts.ts (all five account operations). Generated here: the
- * other 88, found by comparing the extraction's operations
+ * (entries, entry changes), accounts.ts (all five account operations), trade-offers.ts (all ten
+ * trade offer operations), reminders.ts (all eleven reminder operations), mailouts.ts (invoice
+ * e-mail, e-mail template v2, pre-reminder template and send, e-invoice v3, invoice mailouts,
+ * SMS). Generated here: the
+ * other 60, found by comparing the extraction's operations
  * with the hand-written route table, so a new hand-written route takes its operation over by
  * existing. What a generated operation does:
  * - the gate of the modelled routes (endpoint.ts): token → 401 code 41, read scope for GET and
@@ -39,13 +43,12 @@ import type { GenericRecord, Row, Table } from './store.ts'
  * - the answer is built from the 200 model: the stored body where the read model has the same
  *   property with a value it accepts, Guid/version/created-updated instants from the store, the
  *   model's neutral values for the rest (contract/examples.ts); `OK` → 200 without a body; pdf and
- *   file bytes → a minimal PDF.
+ *   file bytes → a small valid one-page PDF naming the operation (pdf.ts).
  * assumption: open-dinero-unlisted-responses — these operations' domain rules (booking, e-mail,
  * reports, ledger postings) are not modelled: a schema-valid answer says the request was
  * well-formed and authorised, not what Dinero would compute.
  */
 
-const MINIMAL_PDF = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000'
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const CREATED = new Set(['CreatedResponseModel', 'UpdatedResponseModel'])
@@ -214,11 +217,11 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
   ) => {
     const label = op.response
     if (/^OK\b/.test(label)) {
-      if (/pdf|file bytes/.test(label)) return pdf()
+      if (/pdf|file bytes/.test(label)) return pdf(op)
       return emptyOk()
     }
     const accept = req.request.headers.get('accept') ?? ''
-    if (/octet-stream/.test(label) && /octet-stream|pdf/.test(accept)) return pdf()
+    if (/octet-stream/.test(label) && /octet-stream|pdf/.test(accept)) return pdf(op)
     const model = labelModel(label)
     if (model === undefined) return dineroJson([])
     if (model.array) return dineroJson(list ?? [])
@@ -229,7 +232,11 @@ export function generatedRoutes(ctx: DineroContext, handWritten: readonly Route[
     return dineroJson(answer(model.name, row, guid, created))
   }
 
-  const pdf = () => new Response(MINIMAL_PDF, { status: 200, headers: { 'content-type': 'application/pdf' } })
+  const pdf = (op: Operation) =>
+    new Response(documentPdf(op.summary, [`${op.method} ${op.path}`]), {
+      status: 200,
+      headers: { 'content-type': 'application/pdf' },
+    })
 
   /**
    * One table per organisation and collection, the collection's own path parameters filled in, so

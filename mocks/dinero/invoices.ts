@@ -11,6 +11,7 @@ import {
 } from './contract/index.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
 import { CODES, DineroError, invalidFormat, invalidRequest, validationError } from './errors.ts'
+import { acceptsPdf, documentLines, pdfResponse } from './pdf.ts'
 import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
 import {
   dateTime,
@@ -38,7 +39,8 @@ import type { InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
  *   Contact; default VoucherNumber,VoucherDate), `sortOrder` (default descending; Status always
  *   Draft, Overdue, Booked, OverPaid, Paid), `fields` default `Guid,ContactName,Date,Description`;
  * - GET /v1/:org/invoices/:guid → InvoiceReadModel (`TimeStamp`, capital S; a draft's Number is
- *   long.MaxValue as captured);
+ *   long.MaxValue as captured); with Accept `application/octet-stream` (or `application/pdf`) the
+ *   PDF (pdf.ts), which "can only be generated from booked invoices": a draft → 400 code 59;
  * - POST /v1/:org/invoices `InvoiceCreateModel` → CreatedResponseModel; no lines → 400 code 45
  *   "Invoices must have at least one invoice line" (apaq-dinero-fixtures);
  * - PUT /v1.2/:org/invoices/:guid `InvoiceUpdateModel` → UpdatedResponseModel; booked → 400 45;
@@ -349,6 +351,8 @@ function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateM
     IsPensoPayEnabled: body.IsPensoPayEnabled ?? false,
     ProductLines: lines,
     Payments: [],
+    ReminderFee: body.ReminderFee ?? null,
+    ReminderInterestRate: body.ReminderInterestRate ?? null,
   }
 }
 
@@ -364,9 +368,16 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       req.note({ invoiceGuid: row.guid })
       return dineroJson({ Guid: row.guid, TimeStamp: row.version })
     }),
-    orgRoute(ctx, 'GET', '/v1/:organizationId/invoices/:guid', ({ req, org }) =>
-      dineroJson(invoiceReadModel(ctx, org, invoices.find(org, req.params.guid))),
-    ),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/invoices/:guid', ({ req, org }) => {
+      const row = invoices.find(org, req.params.guid)
+      const model = invoiceReadModel(ctx, org, row)
+      if (!acceptsPdf(req.request)) return dineroJson(model)
+      // "PDF's can only be generated from booked invoices" (dinero-openapi).
+      if (row.data.Status !== 'Booked')
+        throw new DineroError(400, CODES.VoucherNotBooked, 'Voucher not booked: a PDF needs a booked invoice')
+      const title = `${row.data.Language === 'en-GB' ? 'Invoice' : 'Faktura'} ${row.data.Number}`
+      return pdfResponse(req.request, title, documentLines(model))
+    }),
     orgRoute(ctx, 'PUT', '/v1.2/:organizationId/invoices/:guid', async ({ req, org }) => {
       const body = validate(InvoiceUpdateModel, await readJson(req.request), 'InvoiceUpdateModel')
       const current = invoices.live(org, req.params.guid, 'InvoiceGuid')

@@ -19,7 +19,7 @@ function pdfString(text: string): string {
 }
 
 /** A one-page A4 PDF whose page shows `title` in large type and then each of `lines`. */
-export function documentPdf(title: string, lines: string[]): Uint8Array {
+export function documentPdf(title: string, lines: string[]): Uint8Array<ArrayBuffer> {
   const text = [
     'BT',
     '/F1 18 Tf',
@@ -71,4 +71,56 @@ export function documentPdf(title: string, lines: string[]): Uint8Array {
     at += chunk.length
   }
   return out
+}
+
+/**
+ * Whether a GET asks for the document as a PDF: dinero-openapi has clients "set Accept header to
+ * 'application/json' or 'application/octet-stream'"; `application/pdf` is taken the same way.
+ */
+export function acceptsPdf(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? ''
+  return /application\/(?:pdf|octet-stream)/i.test(accept) && !/application\/json/i.test(accept)
+}
+
+// assumption: open-dinero-unlisted-responses — the content type of Dinero's PDF answer is not
+// published; the mock answers the type the client asked for, so either Accept is satisfied.
+/** A 200 carrying `documentPdf(title, lines)` as the type the request's Accept named. */
+export function pdfResponse(request: Request, title: string, lines: string[]): Response {
+  const type = /application\/pdf/i.test(request.headers.get('accept') ?? '')
+    ? 'application/pdf'
+    : 'application/octet-stream'
+  return new Response(documentPdf(title, lines), { status: 200, headers: { 'content-type': type } })
+}
+
+/** The fields of a sales document's read model (invoice, credit note, trade offer) its PDF shows. */
+export interface PrintableDocument {
+  ContactName: string | null
+  Date: string | null
+  Currency: string | null
+  ProductLines: readonly {
+    Description: string | null
+    Quantity: number
+    BaseAmountValue: number
+    TotalAmount: number
+  }[]
+  TotalExclVat: number
+  TotalVat: number
+  TotalInclVat: number
+}
+
+/** The text lines of a sales document's PDF: who, when, one line per product line, the totals. */
+export function documentLines(doc: PrintableDocument): string[] {
+  const money = (n: number) => `${n.toFixed(2)} ${doc.Currency ?? 'DKK'}`
+  return [
+    `Kunde: ${doc.ContactName ?? '-'}`,
+    `Dato: ${doc.Date ?? '-'}`,
+    '',
+    ...doc.ProductLines.map(
+      (l) => `${l.Description ?? ''}  ${l.Quantity} x ${money(l.BaseAmountValue)} = ${money(l.TotalAmount)}`,
+    ),
+    '',
+    `Subtotal: ${money(doc.TotalExclVat)}`,
+    `Moms: ${money(doc.TotalVat)}`,
+    `Total: ${money(doc.TotalInclVat)}`,
+  ]
 }

@@ -71,7 +71,7 @@ export interface InvoiceTotals {
 export function invoiceTotals(
   org: Organisation,
   accounts: readonly EntryAccount[],
-  invoice: InvoiceData,
+  invoice: Pick<InvoiceData, 'ProductLines' | 'ShowLinesInclVat'>,
 ): InvoiceTotals {
   let excl = 0
   let incl = 0

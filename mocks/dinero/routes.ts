@@ -6,9 +6,12 @@ import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
 import { entryRoutes } from './ledger.ts'
 import { ledgerItemRoutes } from './ledger-items.ts'
+import { invoiceMailRoutes } from './mailouts.ts'
 import { manualVoucherRoutes } from './manual-vouchers.ts'
 import { organizationRoutes } from './organizations.ts'
 import { productRoutes } from './products.ts'
+import { reminderRoutes } from './reminders.ts'
+import { tradeOfferRoutes } from './trade-offers.ts'
 import { voucherRoutes } from './vouchers.ts'
 
 /**
@@ -25,6 +28,9 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...contactRoutes(ctx),
     ...productRoutes(ctx),
     ...invoiceRoutes(ctx),
+    ...invoiceMailRoutes(ctx),
+    ...reminderRoutes(ctx),
+    ...tradeOfferRoutes(ctx),
     ...voucherRoutes(ctx),
     ...manualVoucherRoutes(ctx),
     ...ledgerItemRoutes(ctx),

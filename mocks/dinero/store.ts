@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts'
  * - optimistic concurrency: `modify` compares the sent Timestamp with the current one and writes
  *   in the same synchronous step (no await in between), so of two racing writers exactly one wins;
  * - manual vouchers and ledger items per organisation (drafts, booked, deleted after booking);
+ * - trade offers, invoice reminders and the mailouts (e-mails, e-documents, SMS) sent about vouchers;
  * - per organisation and generic resource (the generated layer's simple create/get/update/delete
  *   resources, keyed like `/{organizationId}/tradeoffers`): one table of stored bodies;
  * - rate-limit windows per organisation on the mock clock (dinero-api-errors: 100 requests a minute).
@@ -161,6 +162,54 @@ export interface InvoiceData {
   IsPensoPayEnabled: boolean
   ProductLines: InvoiceLine[]
   Payments: Payment[]
+  /** InvoiceCreateModel's reminder terms (0..100); absent on invoices made before they were kept. */
+  ReminderFee?: number | null
+  ReminderInterestRate?: number | null
+}
+
+/** A trade offer ("tilbud", dinero-openapi): numbered when created, never booked. */
+export interface TradeOfferData {
+  Number: number
+  Status: 'Draft' | 'Invoiced'
+  ContactGuid: string
+  Date: string
+  Currency: string
+  Language: string
+  ExternalReference: string | null
+  Description: string
+  Comment: string | null
+  Address: string | null
+  ShowLinesInclVat: boolean
+  InvoiceTemplateId: string | null
+  ProductLines: InvoiceLine[]
+  /** Invoices generated from the offer, oldest first. */
+  GeneratedVouchers: string[]
+  EmailSentAt: number | null
+}
+
+/** A reminder ("rykker") of a booked invoice; rows are keyed by its int32 Id as text. */
+export interface ReminderData {
+  InvoiceGuid: string
+  IsDraft: boolean
+  Date: string
+  Title: string | null
+  Description: string | null
+  WithDebtCollectionWarning: boolean
+  WithFee: boolean
+  WithInterestFee: boolean
+  WithCompensationFee: boolean
+}
+
+/** One e-mail, e-document or SMS sent about a voucher (VoucherMailoutReadModel); keyed by Id. */
+export interface MailoutData {
+  VoucherGuid: string
+  Type: 'Invoice' | 'PreReminder' | 'Reminder' | 'EInvoice' | 'EReminder' | 'TradeOffer' | 'Sms'
+  Sender: string | null
+  Receiver: string | null
+  Subject: string | null
+  Message: string | null
+  CcToSender: boolean
+  IsSms: boolean
 }
 
 export interface PurchaseLine {
@@ -281,6 +330,9 @@ export interface DineroStore {
   addDepositAccount(organisationId: number, account: DepositAccount): void
   manualVouchers(organisationId: number): Table<ManualVoucherData>
   ledgerItems(organisationId: number): Table<LedgerItemData>
+  tradeOffers(organisationId: number): Table<TradeOfferData>
+  reminders(organisationId: number): Table<ReminderData>
+  mailouts(organisationId: number): Table<MailoutData>
   /** The table of one generic resource (created empty on first use). */
   records(organisationId: number, resource: string): Table<GenericRecord>
   /**
@@ -359,6 +411,9 @@ interface OrganisationData {
   depositAccounts: DepositAccount[]
   manualVouchers: Table<ManualVoucherData>
   ledgerItems: Table<LedgerItemData>
+  tradeOffers: Table<TradeOfferData>
+  reminders: Table<ReminderData>
+  mailouts: Table<MailoutData>
   records: Map<string, Table<GenericRecord>>
 }
 
@@ -402,6 +457,9 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
         depositAccounts: [],
         manualVouchers: createTable(clock, nextTimestamp),
         ledgerItems: createTable(clock, nextTimestamp),
+        tradeOffers: createTable(clock, nextTimestamp),
+        reminders: createTable(clock, nextTimestamp),
+        mailouts: createTable(clock, nextTimestamp),
         records: new Map(),
       })
     },
@@ -435,6 +493,9 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
     addDepositAccount: (id, account) => void data(id).depositAccounts.push(account),
     manualVouchers: (id) => data(id).manualVouchers,
     ledgerItems: (id) => data(id).ledgerItems,
+    tradeOffers: (id) => data(id).tradeOffers,
+    reminders: (id) => data(id).reminders,
+    mailouts: (id) => data(id).mailouts,
     records(id, resource) {
       const tables = data(id).records
       let table = tables.get(resource)

@@ -62,15 +62,25 @@ describe('every Dinero operation of the extraction (served)', () => {
         IsPerson: false,
         IsMember: false,
         UseCvr: false,
+        // An address to e-mail and a CVR number to send e-invoices to (mailouts.ts).
+        Email: 'walk@example.dk',
+        VatNumber: 'DK12345678',
       })
     ).json<{ ContactGuid: string }>().ContactGuid
   const version = async (path: string) => {
     const body = (await ok('GET', path)).json<{ TimeStamp?: string; Timestamp?: string }>()
     return body.TimeStamp ?? body.Timestamp ?? ''
   }
-  const invoice = async (booked: boolean) => {
+  /** Reminders and pre-reminders need an overdue invoice: dated 60 days ago, due 8 days later. */
+  const today = new Date().toISOString().slice(0, 10)
+  const longAgo = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10)
+  const invoice = async (booked: boolean, overdue = false) => {
     const ContactGuid = await contact()
-    const created = await ok('POST', `/v1/${ORG}/invoices`, { ContactGuid, ProductLines: [line] })
+    const created = await ok('POST', `/v1/${ORG}/invoices`, {
+      ContactGuid,
+      ProductLines: [line],
+      ...(overdue ? { Date: longAgo } : {}),
+    })
     const { Guid, TimeStamp } = created.json<{ Guid: string; TimeStamp: string }>()
     if (booked) await ok('POST', `/v1/${ORG}/invoices/${Guid}/book`, { Timestamp: TimeStamp })
     return { guid: Guid, contact: ContactGuid, version: await version(`/v1/${ORG}/invoices/${Guid}`) }
@@ -116,12 +126,14 @@ describe('every Dinero operation of the extraction (served)', () => {
       })
       params.guid = created.json<{ ProductGuid: string }>().ProductGuid
     } else if (/\/invoices\/\{voucherGuid\}\/reminders/.test(p)) {
-      const inv = await invoice(true)
+      const inv = await invoice(true, true)
       params.voucherGuid = inv.guid
-      overrides.Timestamp = inv.version
-      if (p.includes('{id}')) {
+      timestamp = inv.version
+      // The reminder e-mail sends the invoice's latest reminder, so there must be one.
+      if (p.includes('{id}') || (op.method === 'POST' && p.endsWith('/reminders/email'))) {
         const reminder = await generic(`/v1/${ORG}/invoices/${inv.guid}/reminders`, 'ReminderCreateModel', {
           Timestamp: inv.version,
+          Date: today,
         })
         params.id = reminder.id
         timestamp = reminder.version
@@ -129,7 +141,7 @@ describe('every Dinero operation of the extraction (served)', () => {
     } else if (/\/invoices\/\{guid\}/.test(p)) {
       const booked =
         !/\/book$/.test(p) && op.method !== 'DELETE' && !(op.method === 'PUT' && /\{guid\}$/.test(p))
-      const inv = await invoice(booked || /payments/.test(p))
+      const inv = await invoice(booked || /payments/.test(p), /pre-reminder$/.test(p))
       params.guid = inv.guid
       timestamp = inv.version
       overrides.ContactGuid = inv.contact
@@ -184,10 +196,20 @@ describe('every Dinero operation of the extraction (served)', () => {
       })
       expect(upload.status).toBe(200)
       params.fileGuid = upload.json<{ FileGuid: string }>().FileGuid
-    } else if (/\/tradeoffers\/\{guid\}/.test(p)) {
-      const offer = await generic(`/v1/${ORG}/tradeoffers`, 'TradeOfferCreateModel')
-      params.guid = offer.id
-      timestamp = offer.version
+    } else if (/\/tradeoffers/.test(p)) {
+      overrides.ContactGuid = await contact()
+      if (p.includes('{guid}')) {
+        const offer = await generic(`/v1/${ORG}/tradeoffers`, 'TradeOfferCreateModel', {
+          ContactGuid: overrides.ContactGuid,
+          ProductLines: [line],
+        })
+        params.guid = offer.id
+        timestamp = offer.version
+      }
+    } else if (/\/sms\/\{voucherGuid\}/.test(p)) {
+      const inv = await invoice(true)
+      params.voucherGuid = inv.guid
+      timestamp = inv.version
     }
     let path = p.replace(/\{(\w+)\}/g, (_, n: string) =>
       encodeURIComponent(params[n] ?? (n === 'timestamp' ? timestamp : ZERO)),
@@ -223,6 +245,19 @@ describe('every Dinero operation of the extraction (served)', () => {
         RemainderIsFee: false,
       },
       ApiMailoutModel: { Message: 'See [link-to-pdf]' },
+      TradeOfferCreateModel: { ProductLines: [line] },
+      TradeOfferCreateFetchModel: { ProductLines: [line] },
+      TradeOfferUpdateModel: { ProductLines: [line] },
+      ReminderCreateModel: { Date: today },
+      ReminderFetchModel: {
+        Date: today,
+        WithDebtCollectionWarning: false,
+        WithFee: true,
+        WithInterestFee: true,
+        WithCompensationFee: false,
+      },
+      EanReminderModel: { ReceiverEanNumber: '5790000000005' },
+      SmsSendModel: { ReceiverPhoneNumber: '+4512345678' },
       AccountCreateModel: { Number: 7100, VatCode: 'I25' },
       DepositCreateModel: { Number: 55900 },
     }
