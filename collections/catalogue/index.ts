@@ -7,8 +7,8 @@ import { discoveryChecks } from './connect/discovery.ts'
 import { pkceChecks } from './connect/pkce.ts'
 import { refreshChecks } from './connect/refresh.ts'
 import { tokenEndpointChecks } from './connect/token-endpoint.ts'
-import { dineroChecks } from './dinero.ts'
 import { tradeOfferChecks } from './dinero/trade-offers.ts'
+import { dineroChecks } from './dinero.ts'
 import { exchange, HEX64, status, step } from './steps.ts'
 
 /** The whole catalogue, in the order both runners execute it. */
@@ -21,6 +21,7 @@ export const catalogue: readonly Check[] = [
   ...refreshChecks,
   ...discoveryChecks,
   ...dineroChecks,
+  ...tradeOfferChecks,
   ...tradeOfferChecks,
   ...destructiveChecks,
 ].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))
