@@ -22,7 +22,6 @@ export const catalogue: readonly Check[] = [
   ...discoveryChecks,
   ...dineroChecks,
   ...tradeOfferChecks,
-  ...tradeOfferChecks,
   ...destructiveChecks,
 ].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))
 
