@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { DEFAULT_USER } from '../options.ts'
+import { bookingNumber } from './ledger.ts'
 import { invoiceTotals } from './pricing.ts'
 import type {
   ContactData,
@@ -19,7 +20,10 @@ import type {
  * - one more organisation (500001) that belongs to another user, for the no-access checks;
  * - 118244: 263 live contacts (more than two pages of 100) plus 2 deleted, 12 products,
  *   10 invoices (drafts, booked with numbers 1–3, paid 4–6), a purchase voucher draft;
- *   148383: a few of each; every organisation: entry and deposit accounts.
+ *   148383: a few of each; every organisation: entry and deposit accounts;
+ * - 118244's ledger: manual vouchers booked in 2024 and 2025 and a ledger item booked in 2025,
+ *   numbered by the ledger's own booking rule (ledger.ts) as the API books them, so the entries,
+ *   the reports and the 2025 primo have something to show.
  * Guids are uuid-shaped hex of sha256(`${org}:${kind}:${i}`), never random.
  */
 export const PRO_ORGANISATION_ID = 118244
@@ -115,6 +119,8 @@ const ENTRY_ACCOUNTS: EntryAccount[] = [
   ['4100', 'Rejseudgifter', 'I25', 'Travel Expenses', 'Rejseomkostninger', true, false],
   ['55000', 'Bank', null, 'Liquid Assets', 'Likvide beholdninger', false, false],
   ['55010', 'Kasse', null, 'Liquid Assets', 'Likvide beholdninger', false, false],
+  // assumption: open-dinero-unlisted-responses — Dinero's own number for it is not published.
+  ['61000', 'Overført resultat', null, 'Equity', 'Egenkapital', false, false],
 ].map(([n, Name, VatCode, Category, CategoryName, IsHidden, IsDefaultSalesAccount]) => ({
   AccountNumber: Number(n),
   PublicStandardNumber: null,
@@ -228,6 +234,96 @@ const PRODUCTS: [string, string, number, string][] = [
   ['Hosting', 'month', 149, 'HO-01'],
   ['Domæne', 'set', 99, 'DO-01'],
 ]
+
+/** [date, account, balancing account, amount, description] of the seeded bookings. */
+const BOOKINGS: [string, number, number, number, string][] = [
+  ['2024-03-15', 4000, 55000, 12_000, 'Husleje 1. kvartal'],
+  ['2024-06-30', 55000, 1100, 30_000, 'Salg u/moms, juni'],
+  ['2025-02-10', 3600, 55010, 800, 'Kontorartikler'],
+  ['2025-05-01', 4000, 55000, 12_500, 'Husleje 2. kvartal'],
+]
+
+/**
+ * Books the seeded vouchers as the API does: a draft first, then numbered by bookingNumber in the
+ * same step as it is marked booked; every third booking is a ledger item, the others manual vouchers.
+ */
+function seedLedger(store: DineroStore, org: Organisation): void {
+  const ctx = { store }
+  BOOKINGS.forEach(([date, account, balancing, amount, description], i) => {
+    const bookedAt = Date.parse(`${date}T12:00:00Z`)
+    const at = { createdAt: bookedAt }
+    if (i === 2) {
+      const items = store.ledgerItems(org.Id)
+      const guid = seededGuid(`${org.Id}:ledger-item:${i}`)
+      items.insert(
+        guid,
+        {
+          Status: 'Draft',
+          VoucherNumber: null,
+          VoucherDate: date,
+          FileGuid: null,
+          Lines: [
+            {
+              Id: seededGuid(`${org.Id}:ledger-line:${i}`),
+              Description: description,
+              Amount: amount,
+              AccountNumber: account,
+              AccountVatCode: null,
+              BalancingAccountNumber: balancing,
+              BalancingAccountVatCode: null,
+              IsPaymentForVoucherId: null,
+            },
+          ],
+          BookedAt: null,
+        },
+        at,
+      )
+      items.modify(guid, undefined, (r) => ({
+        data: {
+          ...r.data,
+          Status: 'Booked',
+          VoucherNumber: bookingNumber(ctx, org, date, r.data.VoucherNumber),
+          BookedAt: bookedAt,
+        },
+      }))
+      return
+    }
+    const vouchers = store.manualVouchers(org.Id)
+    const guid = seededGuid(`${org.Id}:manual-voucher:${i}`)
+    vouchers.insert(
+      guid,
+      {
+        Status: 'Draft',
+        VoucherNumber: null,
+        VoucherDate: date,
+        FileGuid: null,
+        ExternalReference: `FB-${pad(i + 1, 4)}`,
+        Lines: [
+          {
+            Description: description,
+            AccountNumber: account,
+            BalancingAccountNumber: balancing,
+            Amount: amount,
+            AccountVatCode: null,
+            BalancingAccountVatCode: null,
+          },
+        ],
+        BookedAt: null,
+        BookedBy: null,
+      },
+      at,
+    )
+    vouchers.modify(guid, undefined, (r) => ({
+      data: {
+        ...r.data,
+        Status: 'Booked',
+        VoucherNumber: bookingNumber(ctx, org, date, null),
+        BookedAt: bookedAt,
+        BookedBy: DEFAULT_USER.subject,
+      },
+    }))
+  })
+}
 
 function seedOrganisation(
   store: DineroStore,
@@ -366,6 +462,7 @@ export function seedDinero(store: DineroStore, subjects: readonly string[] = [DE
     products: 12,
     invoices: 10,
   })
+  seedLedger(store, store.organisation(PRO_ORGANISATION_ID)!)
   seedOrganisation(store, structuredClone(secondPro), {
     contacts: 12,
     deletedContacts: 0,
