@@ -130,6 +130,20 @@ export const SOURCES: readonly Source[] = [
       'Visma Connect apps can give one-time refresh tokens a 5–60 s grace period for double exchanges, re-use tokens may live a year, and new settings apply only after the user re-authorizes.',
   },
 
+  // Reference data the mock serves where Dinero does not publish its own.
+  {
+    id: 'iso-3166-1',
+    url: 'https://www.iso.org/iso-3166-country-codes.html',
+    establishes:
+      'The officially assigned two-letter country codes (249); the keys of the mock’s country list (mocks/dinero/data/).',
+  },
+  {
+    id: 'unicode-cldr',
+    url: 'https://cldr.unicode.org/',
+    establishes:
+      'The Danish and English display names of each region (CLDR 48 as shipped with Node.js); the names in the mock’s country list (mocks/dinero/data/).',
+  },
+
   // Observed at the real services by third-party integrations.
   {
     id: 'observed-visma-token-response',

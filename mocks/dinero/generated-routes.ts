@@ -15,7 +15,7 @@ import type { GenericRecord, Row, Table } from './store.ts'
 
 /**
  * Every operation of the extraction (dinero-openapi) that no hand-written route models, generated
- * from the operation itself. Hand-written, 76 operations (each file's header lists its own):
+ * from the operation itself. Hand-written, 88 operations (each file's header lists its own):
  * organizations.ts (both organisation lists), contacts.ts (lists v1/v2, get, create, update
  * v1/v2, delete, restore), products.ts (list, get, create, update, delete), invoices.ts (list,
  * get, create, update, delete, book, add payment, payments), vouchers.ts (purchase vouchers:
@@ -24,8 +24,10 @@ import type { GenericRecord, Row, Table } from './store.ts'
  * (entries, entry changes), accounts.ts (all five account operations), trade-offers.ts (all ten
  * trade offer operations), reminders.ts (all eleven reminder operations), mailouts.ts (invoice
  * e-mail, e-mail template v2, pre-reminder template and send, e-invoice v3, invoice mailouts,
- * SMS). Generated here: the
- * other 60, found by comparing the extraction's operations
+ * SMS), accounting-years.ts (accounting years), reports.ts (saldo, result, primo and balance
+ * reports), vat-types.ts (VAT types), countries.ts (countries), state-of-account.ts (a contact's
+ * state of account, its PDF and e-mail), sales.ts (sales list, sales settings). Generated here: the
+ * other 48, found by comparing the extraction's operations
  * with the hand-written route table, so a new hand-written route takes its operation over by
  * existing. What a generated operation does:
  * - the gate of the modelled routes (endpoint.ts): token → 401 code 41, read scope for GET and

@@ -1,7 +1,9 @@
 import { compileRoutePath, type Route } from '../routes.ts'
+import { accountingYearRoutes } from './accounting-years.ts'
 import { accountRoutes } from './accounts.ts'
 import { contactRoutes } from './contacts.ts'
 import type { DineroContext } from './context.ts'
+import { countryRoutes } from './countries.ts'
 import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
 import { entryRoutes } from './ledger.ts'
@@ -11,7 +13,11 @@ import { manualVoucherRoutes } from './manual-vouchers.ts'
 import { organizationRoutes } from './organizations.ts'
 import { productRoutes } from './products.ts'
 import { reminderRoutes } from './reminders.ts'
+import { reportRoutes } from './reports.ts'
+import { salesRoutes } from './sales.ts'
+import { stateOfAccountRoutes } from './state-of-account.ts'
 import { tradeOfferRoutes } from './trade-offers.ts'
+import { vatTypeRoutes } from './vat-types.ts'
 import { voucherRoutes } from './vouchers.ts'
 
 /**
@@ -36,6 +42,12 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...ledgerItemRoutes(ctx),
     ...entryRoutes(ctx),
     ...accountRoutes(ctx),
+    ...accountingYearRoutes(ctx),
+    ...reportRoutes(ctx),
+    ...vatTypeRoutes(ctx),
+    ...countryRoutes(ctx),
+    ...stateOfAccountRoutes(ctx),
+    ...salesRoutes(ctx),
   ]
   const generated = generatedRoutes(ctx, handWritten)
   // A generated literal path that a hand-written pattern would also match (`/invoices/templates`
