@@ -8,6 +8,7 @@ import type {
   DineroStore,
   EntryAccount,
   InvoiceData,
+  InvoiceLine,
   Organisation,
   ProductData,
 } from './store.ts'
@@ -453,6 +454,69 @@ function seedOrganisation(
   }
 }
 
+/**
+ * 118244's trade offers and overdue invoices: a draft offer to the fixture customer, and an offer
+ * that was turned into invoice 1's draft (its contact and line), which it lists. The booked,
+ * unpaid invoices numbered 1–3 (dated February–March 2024, due 8 days later) are overdue for any
+ * clock after their due dates, so reminders and pre-reminders have invoices to act on.
+ */
+export const SEEDED_OVERDUE_INVOICE_NUMBERS = [1, 2, 3] as const
+
+function seedTradeOffers(store: DineroStore, org: Organisation): void {
+  const offers = store.tradeOffers(org.Id)
+  const invoiced = store.invoices(org.Id).get(seededGuid(`${org.Id}:invoice:1`))
+  const offer = (i: number, contactGuid: string, lines: InvoiceLine[], generated: string[]) => {
+    const date = new Date(SEED_EPOCH + (i + 1) * 24 * HOUR * 5).toISOString().slice(0, 10)
+    offers.insert(
+      seededGuid(`${org.Id}:trade-offer:${i}`),
+      {
+        Number: i + 1,
+        Status: generated.length > 0 ? 'Invoiced' : 'Draft',
+        ContactGuid: contactGuid,
+        Date: date,
+        Currency: 'DKK',
+        Language: 'da-DK',
+        ExternalReference: `TILBUD-${pad(i + 1, 4)}`,
+        Description: 'Tilbud',
+        Comment: null,
+        Address: null,
+        ShowLinesInclVat: false,
+        InvoiceTemplateId: null,
+        ProductLines: lines,
+        GeneratedVouchers: generated,
+        EmailSentAt: null,
+      },
+      { createdAt: Date.parse(`${date}T09:00:00Z`) },
+    )
+  }
+  const [name, unit, price] = PRODUCTS[0]!
+  offer(
+    0,
+    seededGuid(`${org.Id}:contact:0`),
+    [
+      {
+        ProductGuid: seededGuid(`${org.Id}:product:0`),
+        Description: name,
+        Comments: null,
+        Quantity: 4,
+        AccountNumber: 1000,
+        Unit: unit,
+        Discount: 0,
+        BaseAmountValue: price,
+        LineType: 'Product',
+      },
+    ],
+    [],
+  )
+  if (invoiced?.data.ContactGuid != null)
+    offer(
+      1,
+      invoiced.data.ContactGuid,
+      invoiced.data.ProductLines.map((l) => ({ ...l })),
+      [invoiced.guid],
+    )
+}
+
 /** Seeds `store`; `subjects` are the users who get the three default organisations. */
 export function seedDinero(store: DineroStore, subjects: readonly string[] = [DEFAULT_USER.subject]): void {
   const [pro, secondPro, nonPro] = ORGANISATIONS as [Organisation, Organisation, Organisation]
@@ -463,6 +527,7 @@ export function seedDinero(store: DineroStore, subjects: readonly string[] = [DE
     invoices: 10,
   })
   seedLedger(store, store.organisation(PRO_ORGANISATION_ID)!)
+  seedTradeOffers(store, store.organisation(PRO_ORGANISATION_ID)!)
   seedOrganisation(store, structuredClone(secondPro), {
     contacts: 12,
     deletedContacts: 0,
