@@ -200,6 +200,8 @@ export const DEVIATIONS = {
       'dinero.errors.body-shape',
       'dinero.rate-limit',
       'dinero.invoices.stale-timestamp',
+      'dinero.credit-notes.exceeding-invoice',
+      'dinero.credit-notes.booked-immutable',
       'dinero.trade-offers.stale-timestamp',
       'dinero.reminders.not-overdue',
     ],
@@ -223,6 +225,14 @@ export const DEVIATIONS = {
   'dinero.unknown-route-json': {
     description: 'an unknown Dinero route answers 404 JSON code 40, like a missing entity, not an HTML 404',
     breaks: ['dinero.errors.unknown-route-html'],
+  },
+  'dinero.credit-note-exceeds-invoice': {
+    description: 'credit notes may credit more than the invoice they name (the rule is not checked)',
+    breaks: ['dinero.credit-notes.exceeding-invoice'],
+  },
+  'dinero.credit-note-booked-editable': {
+    description: 'a booked sales credit note can still be updated and deleted like a draft',
+    breaks: ['dinero.credit-notes.booked-immutable'],
   },
   'dinero.ignore-timestamp': {
     description: 'updates with a stale Timestamp are accepted',

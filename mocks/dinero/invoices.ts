@@ -218,7 +218,7 @@ function listItem(row: Row<InvoiceData>, d: Derived) {
   }
 }
 
-function parseDay(url: URL, name: string): string | undefined {
+export function parseDay(url: URL, name: string): string | undefined {
   const raw = url.searchParams.get(name)
   if (raw === null || raw === '') return undefined
   if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
@@ -227,7 +227,7 @@ function parseDay(url: URL, name: string): string | undefined {
 }
 
 /** A comma-separated list of known names, matched case-insensitively; an unknown one → 400 code 45. */
-function parseNames<T extends string>(url: URL, name: string, known: readonly T[], fallback: string): T[] {
+export function parseNames<T extends string>(url: URL, name: string, known: readonly T[], fallback: string): T[] {
   return (url.searchParams.get(name) ?? fallback)
     .split(',')
     .map((s) => s.trim())

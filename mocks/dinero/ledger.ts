@@ -4,7 +4,7 @@ import { dineroJson } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { orgRoute } from './endpoint.ts'
 import { DineroError, invalidFormat, invalidRequest } from './errors.ts'
-import { round2 } from './pricing.ts'
+import { lineAmounts, round2 } from './pricing.ts'
 import { isoDay } from './query.ts'
 import type { EntryAccount, Organisation } from './store.ts'
 
@@ -53,7 +53,7 @@ interface Posting {
   number: number | null
   date: string
   fileGuid: string | null
-  type: 'Manual' | 'Ledger'
+  type: 'Manual' | 'Ledger' | 'CreditNote'
   lines: PostedLine[]
   bookedAt: number
   deletedAt: number | null
@@ -87,6 +87,32 @@ function postings(ctx: Pick<DineroContext, 'store'>, org: Organisation): Posting
       lines: d.Lines.map((l) => ({ ...l, Amount: l.Amount ?? 0 })),
       bookedAt: d.BookedAt,
       deletedAt: row.deletedAt,
+    })
+  }
+  // assumption: open-dinero-unlisted-responses — a booked sales credit note reverses a sale: each
+  // product line posts its amount excl. VAT to its account as a debit (positive), on the credit
+  // note's date under its number; no debtor or VAT side is posted (the seeded chart has neither
+  // account). A booked credit note cannot be deleted, so it is never reversed.
+  const accounts = ctx.store.entryAccounts(org.Id)
+  for (const row of ctx.store.creditNotes(org.Id).all()) {
+    const d = row.data
+    if (d.Status !== 'Booked' || d.BookedAt === null) continue
+    out.push({
+      guid: row.guid,
+      number: d.Number,
+      date: d.Date,
+      fileGuid: null,
+      type: 'CreditNote',
+      lines: d.ProductLines.filter((l) => l.LineType === 'Product').map((l) => ({
+        Description: l.Description,
+        Amount: lineAmounts(org, accounts, l, d.ShowLinesInclVat).TotalAmount,
+        AccountNumber: l.AccountNumber,
+        AccountVatCode: accounts.find((a) => a.AccountNumber === l.AccountNumber)?.VatCode ?? null,
+        BalancingAccountNumber: null,
+        BalancingAccountVatCode: null,
+      })),
+      bookedAt: d.BookedAt,
+      deletedAt: null,
     })
   }
   return out

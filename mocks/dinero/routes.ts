@@ -3,6 +3,7 @@ import { accountingYearRoutes } from './accounting-years.ts'
 import { accountRoutes } from './accounts.ts'
 import { contactRoutes } from './contacts.ts'
 import type { DineroContext } from './context.ts'
+import { creditNoteRoutes } from './credit-notes.ts'
 import { countryRoutes } from './countries.ts'
 import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
@@ -12,6 +13,7 @@ import { invoiceMailRoutes } from './mailouts.ts'
 import { manualVoucherRoutes } from './manual-vouchers.ts'
 import { organizationRoutes } from './organizations.ts'
 import { productRoutes } from './products.ts'
+import { purchaseCreditNoteRoutes } from './purchase-credit-notes.ts'
 import { reminderRoutes } from './reminders.ts'
 import { reportRoutes } from './reports.ts'
 import { salesRoutes } from './sales.ts'
@@ -37,7 +39,9 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...invoiceMailRoutes(ctx),
     ...reminderRoutes(ctx),
     ...tradeOfferRoutes(ctx),
+    ...creditNoteRoutes(ctx),
     ...voucherRoutes(ctx),
+    ...purchaseCreditNoteRoutes(ctx),
     ...manualVoucherRoutes(ctx),
     ...ledgerItemRoutes(ctx),
     ...entryRoutes(ctx),

@@ -24,7 +24,8 @@ import type {
  *   148383: a few of each; every organisation: entry and deposit accounts;
  * - 118244's ledger: manual vouchers booked in 2024 and 2025 and a ledger item booked in 2025,
  *   numbered by the ledger's own booking rule (ledger.ts) as the API books them, so the entries,
- *   the reports and the 2025 primo have something to show.
+ *   the reports and the 2025 primo have something to show;
+ * - 118244's sales credit notes: one booked against booked invoice 1, one draft against invoice 2.
  * Guids are uuid-shaped hex of sha256(`${org}:${kind}:${i}`), never random.
  */
 export const PRO_ORGANISATION_ID = 118244
@@ -326,6 +327,44 @@ function seedLedger(store: DineroStore, org: Organisation): void {
   })
 }
 
+/**
+ * 118244's sales credit notes: one booked (number 1) crediting one of the two units of the first
+ * booked invoice (number 1), and one draft crediting one of the three units of invoice 2.
+ */
+function seedCreditNotes(store: DineroStore, org: Organisation): void {
+  const notes = store.creditNotes(org.Id)
+  const credit = (i: number, invoiceIndex: number, date: string, booked: boolean) => {
+    const invoice = store.invoices(org.Id).get(seededGuid(`${org.Id}:invoice:${invoiceIndex}`))
+    const line = invoice?.data.ProductLines[0]
+    if (invoice === undefined || line === undefined) return
+    const at = Date.parse(`${date}T10:00:00Z`)
+    notes.insert(
+      seededGuid(`${org.Id}:credit-note:${i}`),
+      {
+        Number: booked ? i + 1 : null,
+        Status: booked ? 'Booked' : 'Draft',
+        CreditNoteFor: invoice.guid,
+        ContactGuid: invoice.data.ContactGuid,
+        Date: date,
+        Currency: invoice.data.Currency,
+        Language: invoice.data.Language,
+        ExternalReference: `KN-${pad(i + 1, 4)}`,
+        Description: `Kreditnota til faktura ${invoice.data.Number}`,
+        Comment: null,
+        Address: null,
+        ShowLinesInclVat: false,
+        InvoiceTemplateId: null,
+        ProductLines: [{ ...line, Quantity: 1 }],
+        Payments: [],
+        BookedAt: booked ? at : null,
+      },
+      { createdAt: at },
+    )
+  }
+  credit(0, 4, '2024-02-20', true)
+  credit(1, 5, '2024-03-05', false)
+}
+
 function seedOrganisation(
   store: DineroStore,
   org: Organisation,
@@ -527,6 +566,7 @@ export function seedDinero(store: DineroStore, subjects: readonly string[] = [DE
     invoices: 10,
   })
   seedLedger(store, store.organisation(PRO_ORGANISATION_ID)!)
+  seedCreditNotes(store, store.organisation(PRO_ORGANISATION_ID)!)
   seedTradeOffers(store, store.organisation(PRO_ORGANISATION_ID)!)
   seedOrganisation(store, structuredClone(secondPro), {
     contacts: 12,

@@ -10,6 +10,8 @@ import type { Clock } from '../clock.ts'
  *   in the same synchronous step (no await in between), so of two racing writers exactly one wins;
  * - manual vouchers and ledger items per organisation (drafts, booked, deleted after booking);
  * - trade offers, invoice reminders and the mailouts (e-mails, e-documents, SMS) sent about vouchers;
+ * - sales and purchase credit notes, and the payments on credit purchase vouchers and purchase
+ *   credit notes;
  * - per organisation and generic resource (the generated layer's simple create/get/update/delete
  *   resources, keyed like `/{organizationId}/tradeoffers`): one table of stored bodies;
  * - rate-limit windows per organisation on the mock clock (dinero-api-errors: 100 requests a minute).
@@ -203,7 +205,16 @@ export interface ReminderData {
 /** One e-mail, e-document or SMS sent about a voucher (VoucherMailoutReadModel); keyed by Id. */
 export interface MailoutData {
   VoucherGuid: string
-  Type: 'Invoice' | 'PreReminder' | 'Reminder' | 'EInvoice' | 'EReminder' | 'TradeOffer' | 'Sms'
+  Type:
+    | 'Invoice'
+    | 'PreReminder'
+    | 'Reminder'
+    | 'EInvoice'
+    | 'EReminder'
+    | 'TradeOffer'
+    | 'Sms'
+    | 'CreditNote'
+    | 'ECreditNote'
   Sender: string | null
   Receiver: string | null
   Subject: string | null
@@ -279,6 +290,48 @@ export interface LedgerItemData {
   BookedAt: number | null
 }
 
+export interface CreditNoteData {
+  /** null while a draft; assigned when booked. */
+  Number: number | null
+  Status: 'Draft' | 'Booked'
+  /** The invoice it credits, if any. */
+  CreditNoteFor: string | null
+  ContactGuid: string | null
+  Date: string
+  Currency: string
+  Language: string
+  ExternalReference: string | null
+  Description: string
+  Comment: string | null
+  Address: string | null
+  ShowLinesInclVat: boolean
+  InvoiceTemplateId: string | null
+  ProductLines: InvoiceLine[]
+  Payments: Payment[]
+  /** Mock-clock ms of the booking (its entries are posted then). */
+  BookedAt: number | null
+}
+
+export interface PurchaseCreditNoteData {
+  Number: number | null
+  Status: 'Draft' | 'Booked'
+  /** The purchase voucher it credits, if any. */
+  CreditNoteFor: string | null
+  FileGuid: string | null
+  ContactGuid: string | null
+  Date: string
+  Currency: string
+  Lines: PurchaseLine[]
+  BookingTime: string | null
+  BookedBy: string | null
+}
+
+/** A payment on a credit purchase voucher or a purchase credit note (keyed by its own Guid). */
+export interface PurchasePaymentData extends Omit<Payment, 'Guid'> {
+  /** The purchase voucher or purchase credit note it pays. */
+  VoucherGuid: string
+}
+
 /** A generic resource's stored request body (validated by its generated request schema). */
 export type GenericRecord = Readonly<Record<string, unknown>>
 
@@ -333,6 +386,9 @@ export interface DineroStore {
   tradeOffers(organisationId: number): Table<TradeOfferData>
   reminders(organisationId: number): Table<ReminderData>
   mailouts(organisationId: number): Table<MailoutData>
+  creditNotes(organisationId: number): Table<CreditNoteData>
+  purchaseCreditNotes(organisationId: number): Table<PurchaseCreditNoteData>
+  purchasePayments(organisationId: number): Table<PurchasePaymentData>
   /** The table of one generic resource (created empty on first use). */
   records(organisationId: number, resource: string): Table<GenericRecord>
   /**
@@ -414,6 +470,9 @@ interface OrganisationData {
   tradeOffers: Table<TradeOfferData>
   reminders: Table<ReminderData>
   mailouts: Table<MailoutData>
+  creditNotes: Table<CreditNoteData>
+  purchaseCreditNotes: Table<PurchaseCreditNoteData>
+  purchasePayments: Table<PurchasePaymentData>
   records: Map<string, Table<GenericRecord>>
 }
 
@@ -460,6 +519,9 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
         tradeOffers: createTable(clock, nextTimestamp),
         reminders: createTable(clock, nextTimestamp),
         mailouts: createTable(clock, nextTimestamp),
+        creditNotes: createTable(clock, nextTimestamp),
+        purchaseCreditNotes: createTable(clock, nextTimestamp),
+        purchasePayments: createTable(clock, nextTimestamp),
         records: new Map(),
       })
     },
@@ -496,6 +558,9 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
     tradeOffers: (id) => data(id).tradeOffers,
     reminders: (id) => data(id).reminders,
     mailouts: (id) => data(id).mailouts,
+    creditNotes: (id) => data(id).creditNotes,
+    purchaseCreditNotes: (id) => data(id).purchaseCreditNotes,
+    purchasePayments: (id) => data(id).purchasePayments,
     records(id, resource) {
       const tables = data(id).records
       let table = tables.get(resource)

@@ -24,6 +24,13 @@ import {
   ContactReadModelDineroCollection,
   ContactUpdateModel,
 } from './contacts.ts'
+import {
+  CreditNoteForPurchaseVoucherRequest,
+  PurchaseCreditNoteCreateModel,
+  PurchaseVoucherCreditPaymentCreateModel,
+  SalesCreditNoteCreateFetchModel,
+  SalesCreditNoteCreateModel,
+} from './credit-notes.ts'
 import { generateContract } from './generated.ts'
 import {
   ApiMailoutModel,
@@ -83,6 +90,7 @@ import {
 export * from './accounts.ts'
 export * from './common.ts'
 export * from './contacts.ts'
+export * from './credit-notes.ts'
 export * from './invoices.ts'
 export * from './ledger-items.ts'
 export * from './manual-vouchers.ts'
@@ -106,6 +114,7 @@ const handWritten = {
   ContactUpdateModel,
   CreatedPaymentResponse,
   CreatedResponseModel,
+  CreditNoteForPurchaseVoucherRequest,
   DeletedPaymentResponse,
   DepositAccountReadModel,
   DepositCreateModel,
@@ -139,7 +148,9 @@ const handWritten = {
   ProductReadModel,
   ProductReadModelDineroCollection,
   ProductUpdateModel,
+  PurchaseCreditNoteCreateModel,
   PurchaseVoucherCreateModelV2,
+  PurchaseVoucherCreditPaymentCreateModel,
   PurchaseVoucherFetchReadModel,
   PurchaseVoucherLineCreateModel,
   PurchaseVoucherLineReadModel,
@@ -147,6 +158,8 @@ const handWritten = {
   PurchaseVoucherTotalReadModel,
   PurchaseVoucherUpdateModel,
   RequiredTimestampObject,
+  SalesCreditNoteCreateFetchModel,
+  SalesCreditNoteCreateModel,
   SalesVoucherReadListModel,
   SalesVoucherReadListModelDineroCollection,
   SimilarPurchaseVoucherReadModel,

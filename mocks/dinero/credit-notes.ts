@@ -1,0 +1,700 @@
+import { randomUUID } from 'node:crypto'
+import type { Route } from '../routes.ts'
+import { dineroJson, emptyOk, errorMap, LONG_MAX, readJson, validate } from './body.ts'
+import type { DineroContext } from './context.ts'
+import {
+  ApiMailoutModel,
+  BookModel,
+  EInvoiceSendModel,
+  PaymentCreateModel,
+  SalesCreditNoteCreateFetchModel,
+  SalesCreditNoteCreateModel,
+  SalesCreditNoteUpdateModel,
+  TimestampObject,
+} from './contract/index.ts'
+import { type OrgCall, orgRoute } from './endpoint.ts'
+import {
+  CODES,
+  DineroError,
+  invalidRequest,
+  notFound,
+  timestampOutOfDate,
+  validationError,
+} from './errors.ts'
+import { parseDay, parseNames } from './invoices.ts'
+import { documentPdf } from './pdf.ts'
+import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
+import {
+  dateTime,
+  type FieldSpec,
+  isoDay,
+  matchesFilter,
+  paginate,
+  parseChangesSince,
+  parseDeletedOnly,
+  parsePaging,
+  parseQueryFilter,
+  passesLifecycle,
+  project,
+  selectFields,
+} from './query.ts'
+import { resource } from './resource.ts'
+import type { CreditNoteData, InvoiceData, InvoiceLine, MailoutData, Organisation, Row } from './store.ts'
+
+/**
+ * Sales credit notes (dinero-openapi, SalesCreditNotes, and Invoices' generate-creditnote), all
+ * fifteen operations hand-written, with the domain rules the extraction states:
+ * - POST /v1/:org/sales/creditnotes `SalesCreditNoteCreateModel` → CreatedResponseModel: a draft;
+ *   no lines → 400 code 45 (as invoices); `CreditNoteFor` names the invoice it credits: unknown →
+ *   400 code 42 naming CreditNoteFor, a draft invoice → 400 code 59;
+ * - the credited total (incl. VAT) of all live credit notes naming one invoice cannot exceed
+ *   that invoice's TotalInclVat → 400 code 45 (create, update, generate-creditnote);
+ * - GET /v1/:org/sales/creditnotes: SalesVoucherReadListModelDineroCollection like the invoice
+ *   list (dates, statusFilter, queryFilter, freeTextSearch, changesSince, deletedOnly, sort, paging),
+ *   `fields` default `Guid,ContactName,Date,Description,Type`, `PaymentDate` null on credit notes;
+ * - GET …/:guid → SalesCreditNoteReadModel (`TimeStamp`; a draft's Number is long.MaxValue), or
+ *   with Accept application/pdf or octet-stream the PDF ("PDFs only for booked": draft → 59);
+ * - PUT /v1.2/…/:guid `SalesCreditNoteUpdateModel` and DELETE …/:guid (`TimestampObject`,
+ *   optional): drafts only, booked → 400 code 45; stale Timestamp → 58; delete is soft;
+ * - POST …/:guid/book `BookModel` → InvoiceReadModel (as the spec declares): needs a ContactGuid
+ *   (42), numbered in the credit notes' own series (a requested number in use → 45); its lines are
+ *   posted to the ledger (ledger.ts) so GET /v1/:org/entries shows them;
+ * - POST …/fetch → SalesCreditNoteFetchReadModel, nothing stored;
+ * - GET …/:guid/email/template → MailoutTemplateReadModel; POST …/:guid/email `ApiMailoutModel`
+ *   ("Must be booked": 59; no receiver and no contact e-mail → 55) → EmailSentModel, nothing
+ *   sent, a mail-out recorded; POST /v3/…/:guid/e-creditNote `EInvoiceSendModel` (booked, 59)
+ *   → 200 and a mail-out; GET …/:guid/mailouts (`changesSince`) lists them;
+ * - GET …/:guid/pdf: a one-page PDF naming the credit note's number (booked only, 59);
+ * - payments: POST …/:guid/payments `PaymentCreateModel` (booked only, 59; an unknown deposit
+ *   account → 42; more than the outstanding amount → 45), GET → InvoicePaymentsModel, DELETE
+ *   …/payments/:paymentGuid `TimestampObject` → DeletedPaymentResponse (unknown payment → 40);
+ * - POST /v1/:org/invoices/:guid/generate-creditnote `TimestampObject` (optional): "a creditnote
+ *   draft of a given booked invoice" (draft → 59) with its contact, texts and lines.
+ * assumption: open-dinero-unlisted-responses — the code for a credit note that would credit more
+ * than its invoice, and for a payment beyond what is outstanding, is not published: 45 "Invalid
+ * request", the code the API gives other refusals of a well-formed body by a business rule
+ * ("Invoices must have at least one invoice line", apaq-dinero-fixtures); 42 is kept for
+ * property-level validation with `validationErrors`. Credit notes keep their own number series
+ * (not the invoices'), and a credit note is Paid once its payments reach its total.
+ */
+const LIST_FIELDS: FieldSpec = {
+  defaults: 'Guid,ContactName,Date,Description,Type',
+  allowed: [
+    'Number',
+    'Guid',
+    'ExternalReference',
+    'ContactName',
+    'ContactGuid',
+    'Date',
+    'PaymentDate',
+    'Description',
+    'Currency',
+    'Status',
+    'Type',
+    'MailOutStatus',
+    'LatestMailOutType',
+    'TotalExclVatInDkk',
+    'TotalInclVatInDkk',
+    'TotalExclVat',
+    'TotalInclVat',
+    'CreatedAt',
+    'UpdatedAt',
+    'DeletedAt',
+  ],
+}
+const FILTERABLE = ['ExternalReference', 'ContactGuid', 'Description'] as const
+const STATUSES = ['Draft', 'Booked', 'Paid', 'OverPaid', 'Overdue'] as const
+const STATUS_ORDER = ['Draft', 'Overdue', 'Booked', 'OverPaid', 'Paid']
+const SORT_KEYS = ['VoucherNumber', 'VoucherDate', 'Status', 'Contact'] as const
+const LANGUAGES = ['da-DK', 'en-GB']
+const EPSILON = 0.005
+
+/** 400 code 59: the action needs a booked voucher. */
+export const voucherNotBooked = (what: string) =>
+  new DineroError(400, CODES.VoucherNotBooked, `Voucher not booked: ${what}`)
+
+/** The sales credit note routes, and generate-creditnote on invoices. */
+export function creditNoteRoutes(ctx: DineroContext): Route[] {
+  const notes = resource(ctx, 'Sales credit note', (id) => ctx.store.creditNotes(id))
+  const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
+  const accountsOf = (org: Organisation) => ctx.store.entryAccounts(org.Id)
+  const totalsOf = (org: Organisation, d: Pick<CreditNoteData, 'ProductLines' | 'ShowLinesInclVat'>) =>
+    invoiceTotals(org, accountsOf(org), d)
+  const contactOf = (org: Organisation, guid: string | null) =>
+    guid === null ? undefined : ctx.store.contacts(org.Id).get(guid)
+  const mailoutsOf = (org: Organisation, guid: string) =>
+    ctx.store
+      .mailouts(org.Id)
+      .all()
+      .filter((m) => m.data.VoucherGuid === guid)
+
+  const paymentStatus = (org: Organisation, row: Row<CreditNoteData>) => {
+    if (row.data.Status === 'Draft') return 'Draft'
+    const total = totalsOf(org, row.data).TotalInclVat
+    const paid = round2(row.data.Payments.reduce((s, p) => s + p.Amount, 0))
+    if (row.data.Payments.length > 0 && paid >= total - EPSILON) return 'Paid'
+    return 'Booked'
+  }
+
+  const stamps = (row: Row<CreditNoteData>) => ({
+    CreatedAt: dateTime(row.createdAt),
+    UpdatedAt: dateTime(row.updatedAt),
+    DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
+  })
+
+  /** What the read model, the totals preview and the book answer share. */
+  const document = (org: Organisation, d: Omit<CreditNoteData, 'Payments' | 'BookedAt'>) => {
+    const t = totalsOf(org, d)
+    const accounts = accountsOf(org)
+    return {
+      CreditNoteFor: d.CreditNoteFor,
+      ContactGuid: d.ContactGuid,
+      Number: d.Number ?? LONG_MAX,
+      ContactName: contactOf(org, d.ContactGuid)?.data.Name ?? null,
+      ShowLinesInclVat: d.ShowLinesInclVat,
+      ...t,
+      TotalLines: [
+        { Type: 'SubTotal', TotalAmount: t.TotalExclVat, Position: 0, Label: 'Subtotal' },
+        { Type: 'Vat', TotalAmount: t.TotalVat, Position: 1, Label: 'Moms (25%)' },
+        { Type: 'Total', TotalAmount: t.TotalInclVat, Position: 2, Label: `Total ${d.Currency}` },
+      ],
+      InvoiceTemplateId: d.InvoiceTemplateId,
+      Currency: d.Currency,
+      Language: d.Language,
+      ExternalReference: d.ExternalReference,
+      Description: d.Description,
+      Comment: d.Comment,
+      Date: d.Date,
+      ProductLines: d.ProductLines.map((line) => {
+        const a = lineAmounts(org, accounts, line, d.ShowLinesInclVat)
+        return {
+          AccountName: a.AccountName,
+          BaseAmountValue: a.BaseAmountValue,
+          BaseAmountValueInclVat: a.BaseAmountValueInclVat,
+          TotalAmount: a.TotalAmount,
+          TotalAmountInclVat: a.TotalAmountInclVat,
+          ProductGuid: line.ProductGuid,
+          Description: line.Description,
+          Comments: line.Comments,
+          Quantity: line.Quantity,
+          AccountNumber: line.AccountNumber,
+          Unit: line.Unit,
+          Discount: line.Discount,
+          LineType: line.LineType,
+        }
+      }),
+      Address: d.Address,
+    }
+  }
+
+  const mailOut = (org: Organisation, row: Row<CreditNoteData>) => {
+    const latest = mailoutsOf(org, row.guid).at(-1)
+    return {
+      MailOutStatus: latest === undefined ? 'NotSent' : 'Sent',
+      LatestMailOutType: latest?.data.Type ?? null,
+    }
+  }
+
+  const readModel = (org: Organisation, row: Row<CreditNoteData>) => ({
+    ...mailOut(org, row),
+    PaymentStatus: paymentStatus(org, row),
+    Status: row.data.Status,
+    Guid: row.guid,
+    TimeStamp: row.version,
+    ...stamps(row),
+    ...document(org, row.data),
+  })
+
+  /** The booking answer: InvoiceReadModel, as the spec declares for this operation. */
+  const bookedModel = (org: Organisation, row: Row<CreditNoteData>) => ({
+    ...readModel(org, row),
+    PaymentDate: null,
+    PaymentConditionNumberOfDays: 0,
+    PaymentConditionType: null,
+    FikCode: null,
+    DepositAccountNumber: null,
+    IsSentToDebtCollection: false,
+    IsMobilePayInvoiceEnabled: false,
+    IsPensoPayEnabled: false,
+  })
+
+  /** The credited total of the live credit notes naming `invoiceGuid`, `except` one of them. */
+  const credited = (org: Organisation, invoiceGuid: string, except?: string) =>
+    round2(
+      notes
+        .table(org)
+        .all()
+        .filter((r) => r.deletedAt === null && r.guid !== except)
+        .filter((r) => r.data.CreditNoteFor?.toLowerCase() === invoiceGuid.toLowerCase())
+        .reduce((s, r) => s + totalsOf(org, r.data).TotalInclVat, 0),
+    )
+
+  /** Refuses a credit note that would take the credited total of its invoice past the invoice's. */
+  const checkCreditable = (org: Organisation, data: CreditNoteData, except?: string) => {
+    if (data.CreditNoteFor === null || ctx.deviations.has('dinero.credit-note-exceeds-invoice')) return
+    const invoice = ctx.store.invoices(org.Id).get(data.CreditNoteFor)
+    if (invoice === undefined) return
+    const total = invoiceTotals(org, accountsOf(org), invoice.data).TotalInclVat
+    const already = credited(org, invoice.guid, except)
+    const asked = totalsOf(org, data).TotalInclVat
+    if (already + asked > total + EPSILON)
+      throw invalidRequest(
+        `The credit notes of invoice ${invoice.data.Number ?? ''} would credit ${round2(already + asked)}, more than its total of ${total}`,
+      )
+  }
+
+  /** The invoice a credit note names: it must exist, be live and booked. */
+  const creditedInvoice = (org: Organisation, guid: string): Row<InvoiceData> => {
+    const row = ctx.store.invoices(org.Id).get(guid)
+    if (row === undefined || row.deletedAt !== null)
+      throw validationError({ CreditNoteFor: `Invoice '${guid}' was not found` })
+    if (row.data.Status !== 'Booked') throw voucherNotBooked('only a booked invoice can be credited')
+    return row
+  }
+
+  /** The stored credit note for a create/update body; what it refers to must exist (400 code 42). */
+  const noteData = (org: Organisation, body: SalesCreditNoteCreateModel): CreditNoteData => {
+    if (body.ProductLines.length === 0)
+      throw invalidRequest('Credit notes must have at least one credit note line')
+    const errors = errorMap()
+    const contact = body.ContactGuid == null ? undefined : contactOf(org, body.ContactGuid)
+    if (body.ContactGuid != null && (contact === undefined || contact.deletedAt !== null))
+      errors.ContactGuid = `Contact '${body.ContactGuid}' was not found`
+    if (body.Language != null && !LANGUAGES.includes(body.Language))
+      errors.Language = `Language must be one of ${LANGUAGES.join(', ')}`
+    const accounts = accountsOf(org)
+    const lines: InvoiceLine[] = body.ProductLines.map((l, i) => {
+      const product = l.ProductGuid == null ? undefined : ctx.store.products(org.Id).get(l.ProductGuid)
+      if (l.ProductGuid != null && product === undefined)
+        errors[`ProductLines[${i}].ProductGuid`] = `Product '${l.ProductGuid}' was not found`
+      if (!accounts.some((a) => a.AccountNumber === l.AccountNumber))
+        errors[`ProductLines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
+      if (l.ProductGuid == null && (l.Description == null || l.Description === ''))
+        errors[`ProductLines[${i}].Description`] = 'Description is required when no ProductGuid is given'
+      return {
+        ProductGuid: l.ProductGuid ?? null,
+        Description: l.Description ?? product?.data.Name ?? null,
+        Comments: l.Comments ?? null,
+        Quantity: l.Quantity,
+        AccountNumber: l.AccountNumber,
+        Unit: l.Unit ?? product?.data.Unit ?? 'parts',
+        Discount: l.Discount,
+        BaseAmountValue: l.BaseAmountValue,
+        LineType: l.LineType ?? 'Product',
+      }
+    })
+    if (Object.keys(errors).length > 0) throw validationError(errors)
+    const invoice = body.CreditNoteFor == null ? undefined : creditedInvoice(org, body.CreditNoteFor)
+    const language = body.Language ?? invoice?.data.Language ?? 'da-DK'
+    return {
+      Number: null,
+      Status: 'Draft',
+      CreditNoteFor: invoice?.guid ?? null,
+      ContactGuid: contact?.guid ?? invoice?.data.ContactGuid ?? null,
+      Date: body.Date ?? isoDay(ctx.clock.now()),
+      Currency: body.Currency ?? invoice?.data.Currency ?? 'DKK',
+      Language: language,
+      ExternalReference: body.ExternalReference ?? null,
+      Description: body.Description ?? (language === 'en-GB' ? 'Credit note' : 'Kreditnota'),
+      Comment: body.Comment ?? null,
+      Address: body.Address ?? null,
+      ShowLinesInclVat: body.ShowLinesInclVat ?? false,
+      InvoiceTemplateId: body.InvoiceTemplateId ?? null,
+      ProductLines: lines,
+      Payments: [],
+      BookedAt: null,
+    }
+  }
+
+  const listItem = (org: Organisation, row: Row<CreditNoteData>) => {
+    const t = totalsOf(org, row.data)
+    return {
+      Number: row.data.Number ?? LONG_MAX,
+      Guid: row.guid,
+      ExternalReference: row.data.ExternalReference,
+      Date: row.data.Date,
+      PaymentDate: null,
+      Description: row.data.Description,
+      Status: paymentStatus(org, row),
+      Type: 'CreditNote',
+      ContactName: contactOf(org, row.data.ContactGuid)?.data.Name ?? null,
+      ContactGuid: row.data.ContactGuid,
+      TotalInclVat: t.TotalInclVat,
+      TotalExclVat: t.TotalExclVat,
+      // assumption: no exchange rates are modelled (as for invoices); foreign totals count 1:1 in DKK.
+      TotalInclVatInDkk: t.TotalInclVat,
+      TotalExclVatInDkk: t.TotalExclVat,
+      ...mailOut(org, row),
+      Currency: row.data.Currency,
+      ...stamps(row),
+    }
+  }
+
+  const list = ({ req, org }: OrgCall): Response => {
+    const url = req.url
+    const fields = selectFields(url, LIST_FIELDS, ctx.deviations)
+    const startDate = parseDay(url, 'startDate')
+    const endDate = parseDay(url, 'endDate')
+    if ((startDate === undefined) !== (endDate === undefined))
+      throw invalidRequest('If you define a start date, you also need to define an end date')
+    const statuses: string[] = parseNames(url, 'statusFilter', STATUSES, '')
+    const sortKeys = parseNames(url, 'sort', SORT_KEYS, 'VoucherNumber,VoucherDate')
+    const order = (url.searchParams.get('sortOrder') ?? 'descending').toLowerCase()
+    if (order !== 'ascending' && order !== 'descending')
+      throw invalidRequest("sortOrder must be 'ascending' or 'descending'")
+    const conditions = parseQueryFilter(url.searchParams.get('queryFilter'), FILTERABLE)
+    const changesSince = parseChangesSince(url)
+    const deletedOnly = parseDeletedOnly(url, false)
+    const search = url.searchParams.get('freeTextSearch')?.toLowerCase() ?? ''
+    const paging = parsePaging(url, ctx.deviations)
+    const sign = order === 'ascending' ? 1 : -1
+    const items = notes
+      .table(org)
+      .all()
+      .filter((row) => passesLifecycle(row, deletedOnly, changesSince))
+      .filter(
+        (row) =>
+          startDate === undefined ||
+          endDate === undefined ||
+          row.data.Status === 'Draft' ||
+          (row.data.Date >= startDate && row.data.Date <= endDate),
+      )
+      .map((row) => ({ row, item: listItem(org, row) }))
+      .filter(({ item }) => statuses.length === 0 || statuses.includes(item.Status))
+      .filter(({ item }) => matchesFilter(item, conditions))
+      .filter(
+        ({ item }) =>
+          search === '' ||
+          [item.Number === LONG_MAX ? '' : item.Number, item.ContactName, item.Description, item.TotalInclVat]
+            .join('\n')
+            .toLowerCase()
+            .includes(search),
+      )
+      .sort((a, b) => {
+        for (const key of sortKeys) {
+          let c = 0
+          if (key === 'VoucherNumber') c = sign * (a.item.Number - b.item.Number)
+          else if (key === 'VoucherDate') c = sign * a.item.Date.localeCompare(b.item.Date)
+          else if (key === 'Contact')
+            c = sign * (a.item.ContactName ?? '').localeCompare(b.item.ContactName ?? '')
+          else c = STATUS_ORDER.indexOf(a.item.Status) - STATUS_ORDER.indexOf(b.item.Status)
+          if (c !== 0) return c
+        }
+        return sign * (a.row.createdAt - b.row.createdAt)
+      })
+      .map(({ item }) => item)
+    const page = paginate(items, paging)
+    return dineroJson({ ...page, Collection: page.Collection.map((i) => project(i, fields)) })
+  }
+
+  const pdf = (org: Organisation, row: Row<CreditNoteData>) => {
+    if (row.data.Status !== 'Booked') throw voucherNotBooked('a PDF is made only of a booked credit note')
+    const english = row.data.Language === 'en-GB'
+    const t = totalsOf(org, row.data)
+    const bytes = documentPdf(`${english ? 'Credit note' : 'Kreditnota'} ${row.data.Number}`, [
+      org.Name,
+      `${english ? 'Date' : 'Dato'}: ${row.data.Date}`,
+      ...(contactOf(org, row.data.ContactGuid)
+        ? [contactOf(org, row.data.ContactGuid)?.data.Name ?? '']
+        : []),
+      ...row.data.ProductLines.map((l) => `${l.Quantity} x ${l.Description ?? ''}: ${l.BaseAmountValue}`),
+      `Total ${row.data.Currency} ${t.TotalInclVat}`,
+    ])
+    return new Response(new Uint8Array(bytes), {
+      status: 200,
+      headers: { 'content-type': 'application/pdf' },
+    })
+  }
+
+  /** Records a mail-out (nothing is sent): rows are keyed by an int32 Id, one series per organisation. */
+  const recordMailout = (org: Organisation, data: MailoutData) => {
+    const table = ctx.store.mailouts(org.Id)
+    const row = table.insert(String(table.all().length + 1), data)
+    if (row === undefined) throw new Error('mail-out id collision')
+    return row
+  }
+
+  const createNote = (org: Organisation, data: CreditNoteData, guid: string) => {
+    checkCreditable(org, data)
+    const row = notes.table(org).insert(guid, data)
+    if (row === undefined) throw validationError({ Guid: 'A credit note with this Guid already exists' })
+    return row
+  }
+
+  return [
+    orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes/fetch', async ({ req, org }) => {
+      const body = validate(
+        SalesCreditNoteCreateFetchModel,
+        await readJson(req.request),
+        'SalesCreditNoteCreateFetchModel',
+      )
+      return dineroJson(document(org, noteData(org, body)))
+    }),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes', list),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes', async ({ req, org }) => {
+      const body = validate(
+        SalesCreditNoteCreateModel,
+        await readJson(req.request),
+        'SalesCreditNoteCreateModel',
+      )
+      const row = createNote(org, noteData(org, body), body.Guid ?? randomUUID())
+      req.note({ creditNoteGuid: row.guid })
+      return dineroJson({ Guid: row.guid, TimeStamp: row.version })
+    }),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid', ({ req, org }) => {
+      const row = notes.find(org, req.params.guid)
+      const accept = req.request.headers.get('accept') ?? ''
+      if (/application\/(pdf|octet-stream)/i.test(accept)) return pdf(org, row)
+      return dineroJson(readModel(org, row))
+    }),
+    orgRoute(ctx, 'PUT', '/v1.2/:organizationId/sales/creditnotes/:guid', async ({ req, org }) => {
+      const body = validate(
+        SalesCreditNoteUpdateModel,
+        await readJson(req.request),
+        'SalesCreditNoteUpdateModel',
+      )
+      const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
+      if (current.data.Status === 'Booked' && !ctx.deviations.has('dinero.credit-note-booked-editable'))
+        throw invalidRequest('A booked credit note cannot be updated')
+      const { Timestamp, Guid: _guid, ...fields } = body
+      const data = { ...noteData(org, fields), Number: current.data.Number, Status: current.data.Status }
+      checkCreditable(org, data, current.guid)
+      const row = notes.modify(org, current.guid, Timestamp, (r) => ({
+        data: { ...data, Payments: r.data.Payments, BookedAt: r.data.BookedAt },
+      }))
+      return dineroJson({ Guid: row.guid, TimeStamp: row.version })
+    }),
+    orgRoute(ctx, 'DELETE', '/v1/:organizationId/sales/creditnotes/:guid', async ({ req, org }) => {
+      const raw = await readJson(req.request)
+      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
+      if (current.data.Status === 'Booked' && !ctx.deviations.has('dinero.credit-note-booked-editable'))
+        throw invalidRequest('A booked credit note cannot be deleted')
+      notes.modify(org, current.guid, body.Timestamp, () => ({ deletedAt: ctx.clock.now() }))
+      return emptyOk()
+    }),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes/:guid/book', async ({ req, org }) => {
+      const body = validate(BookModel, await readJson(req.request), 'BookModel')
+      const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
+      if (current.data.Status === 'Booked') throw invalidRequest('The credit note is already booked')
+      if (current.data.ContactGuid === null)
+        throw validationError({ ContactGuid: 'A credit note must have a ContactGuid to be booked' })
+      const row = notes.modify(org, current.guid, body.Timestamp, (r) => ({
+        data: {
+          ...r.data,
+          Status: 'Booked',
+          Number: notes.nextNumber(org, (d) => d.Number, body.Number, 'Credit note'),
+          BookedAt: ctx.clock.now(),
+        },
+      }))
+      req.note({ creditNoteNumber: row.data.Number ?? 0 })
+      return dineroJson(bookedModel(org, row))
+    }),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/pdf', ({ req, org }) =>
+      pdf(org, notes.find(org, req.params.guid)),
+    ),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/email/template', ({ req, org }) => {
+      const row = notes.find(org, req.params.guid)
+      const english = row.data.Language === 'en-GB'
+      const noun = english ? 'Credit note' : 'Kreditnota'
+      return dineroJson({
+        Sender: org.Email,
+        Receiver: contactOf(org, row.data.ContactGuid)?.data.Email ?? null,
+        Subject: row.data.Number === null ? noun : `${noun} ${row.data.Number}`,
+        Message: english
+          ? `Dear customer,\n\nPlease find your credit note here: [link-to-pdf]\n\nKind regards\n${org.Name}`
+          : `Kære kunde,\n\nDu kan se din kreditnota her: [link-to-pdf]\n\nVenlig hilsen\n${org.Name}`,
+        AddVoucherAsPdfAttachment: false,
+      })
+    }),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes/:guid/email', async ({ req, org }) => {
+      const body = validate(ApiMailoutModel, await readJson(req.request), 'ApiMailoutModel')
+      const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
+      if (current.data.Status !== 'Booked')
+        throw voucherNotBooked('only a booked credit note can be e-mailed')
+      const receiver = body.Receiver ?? contactOf(org, current.data.ContactGuid)?.data.Email ?? null
+      if (receiver === null || receiver.trim() === '')
+        throw new DineroError(
+          400,
+          55,
+          'No receiver email: the contact has no e-mail and no Receiver was sent',
+        )
+      const sender = body.Sender ?? org.Email
+      if (sender === null) throw new DineroError(400, 53, 'No organization email')
+      // The optional Timestamp checks the version; recording the mail-out leaves the note as it is.
+      notes.modify(org, current.guid, body.Timestamp, () => ({}))
+      recordMailout(org, {
+        VoucherGuid: current.guid,
+        Type: 'CreditNote',
+        Sender: sender,
+        Receiver: receiver,
+        Subject:
+          body.Subject ??
+          `${current.data.Language === 'en-GB' ? 'Credit note' : 'Kreditnota'} ${current.data.Number}`,
+        Message: body.Message ?? null,
+        CcToSender: body.CcToSender ?? false,
+        IsSms: false,
+      })
+      const recipients = receiver
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '')
+      return dineroJson({ Recipients: recipients.map((Email) => ({ Email })) })
+    }),
+    orgRoute(
+      ctx,
+      'POST',
+      '/v3/:organizationId/sales/creditnotes/:guid/e-creditNote',
+      async ({ req, org }) => {
+        const body = validate(EInvoiceSendModel, await readJson(req.request), 'EInvoiceSendModel')
+        const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
+        if (current.data.Status !== 'Booked')
+          throw voucherNotBooked('only a booked credit note can be sent electronically')
+        notes.modify(org, current.guid, body.Timestamp, () => ({}))
+        recordMailout(org, {
+          VoucherGuid: current.guid,
+          Type: 'ECreditNote',
+          Sender: org.Email,
+          Receiver: contactOf(org, current.data.ContactGuid)?.data.EanNumber ?? null,
+          Subject: null,
+          Message: null,
+          CcToSender: false,
+          IsSms: false,
+        })
+        return emptyOk()
+      },
+    ),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/mailouts', ({ req, org }) => {
+      const row = notes.find(org, req.params.guid)
+      const since = parseChangesSince(req.url)
+      return dineroJson(
+        mailoutsOf(org, row.guid)
+          .filter((m) => since === undefined || m.createdAt >= since)
+          .map((m) => ({
+            Id: Number(m.guid),
+            Date: dateTime(m.createdAt),
+            SeenAt: null,
+            Sender: m.data.Sender,
+            Receiver: m.data.Receiver,
+            Subject: m.data.Subject,
+            Message: m.data.Message,
+            DownloadCount: 0,
+            PrintCount: 0,
+            Type: m.data.Type,
+            Status: 'Sent',
+            LatestEvent: null,
+            IsSmsMessage: m.data.IsSms,
+            CCToSender: m.data.CcToSender,
+          })),
+      )
+    }),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes/:guid/payments', async ({ req, org }) => {
+      const body = validate(PaymentCreateModel, await readJson(req.request), 'PaymentCreateModel')
+      const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
+      if (current.data.Status !== 'Booked')
+        throw voucherNotBooked('payments can only be added to a booked credit note')
+      if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
+        throw validationError({
+          DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,
+        })
+      const payment = {
+        Guid: randomUUID(),
+        DepositAccountNumber: body.DepositAccountNumber,
+        Amount: body.Amount,
+        Description: body.Description,
+        PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
+        ExternalReference: body.ExternalReference ?? null,
+        RemainderIsFee: body.RemainderIsFee,
+      }
+      const row = notes.modify(org, current.guid, body.Timestamp, (r) => {
+        const total = totalsOf(org, r.data).TotalInclVat
+        const paid = round2(r.data.Payments.reduce((s, p) => s + p.Amount, 0) + body.Amount)
+        if (paid > total + EPSILON || paid < -EPSILON)
+          throw invalidRequest(
+            `The payment would bring the paid amount to ${paid}; it must stay between 0 and the total of ${total}`,
+          )
+        return { data: { ...r.data, Payments: [...r.data.Payments, payment] } }
+      })
+      return dineroJson({ Guid: payment.Guid, TimeStamp: row.version, RelatedVoucherGuid: row.guid })
+    }),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/payments', ({ req, org }) => {
+      const row = notes.find(org, req.params.guid)
+      const total = totalsOf(org, row.data).TotalInclVat
+      const paid = round2(row.data.Payments.reduce((s, p) => s + p.Amount, 0))
+      return dineroJson({
+        Payments: row.data.Payments.map((p) => ({
+          Guid: p.Guid,
+          DepositAccountNumber: p.DepositAccountNumber,
+          Currency: row.data.Currency,
+          ExchangeRate: 100,
+          PaymentClass: 'Payment',
+          RelatedVoucherId: null,
+          ExternalReference: p.ExternalReference,
+          PaymentDate: p.PaymentDate,
+          Description: p.Description,
+          Amount: p.Amount,
+        })),
+        RemainingAmount: row.data.Status === 'Booked' ? round2(total - paid) : total,
+        PaidAmount: paid,
+        InvoiceTotalIncludingReminderExpenses: total,
+        RemainderAsFeeAvailable: false,
+      })
+    }),
+    orgRoute(
+      ctx,
+      'DELETE',
+      '/v1/:organizationId/sales/creditnotes/:guid/payments/:paymentGuid',
+      async ({ req, org }) => {
+        const raw = await readJson(req.request)
+        const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+        const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
+        const wanted = req.params.paymentGuid?.toLowerCase()
+        if (!current.data.Payments.some((p) => p.Guid.toLowerCase() === wanted)) throw notFound('Payment')
+        const row = notes.modify(org, current.guid, body.Timestamp, (r) => ({
+          data: { ...r.data, Payments: r.data.Payments.filter((p) => p.Guid.toLowerCase() !== wanted) },
+        }))
+        return dineroJson({ TimeStamp: row.version })
+      },
+    ),
+    orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/generate-creditnote', async ({ req, org }) => {
+      const raw = await readJson(req.request)
+      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const invoice = invoices.live(org, req.params.guid, 'InvoiceGuid')
+      if (
+        body.Timestamp != null &&
+        body.Timestamp !== invoice.version &&
+        !ctx.deviations.has('dinero.ignore-timestamp')
+      )
+        throw timestampOutOfDate()
+      if (invoice.data.Status !== 'Booked') throw voucherNotBooked('only a booked invoice can be credited')
+      const d = invoice.data
+      const row = createNote(
+        org,
+        {
+          Number: null,
+          Status: 'Draft',
+          CreditNoteFor: invoice.guid,
+          ContactGuid: d.ContactGuid,
+          Date: isoDay(ctx.clock.now()),
+          Currency: d.Currency,
+          Language: d.Language,
+          ExternalReference: d.ExternalReference,
+          Description:
+            d.Language === 'en-GB'
+              ? `Credit note for invoice ${d.Number}`
+              : `Kreditnota til faktura ${d.Number}`,
+          Comment: d.Comment,
+          Address: d.Address,
+          ShowLinesInclVat: d.ShowLinesInclVat,
+          InvoiceTemplateId: d.InvoiceTemplateId,
+          ProductLines: d.ProductLines.map((l) => ({ ...l })),
+          Payments: [],
+          BookedAt: null,
+        },
+        randomUUID(),
+      )
+      req.note({ creditNoteGuid: row.guid })
+      return dineroJson({ Guid: row.guid, TimeStamp: row.version })
+    }),
+  ]
+}
