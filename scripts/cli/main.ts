@@ -24,13 +24,22 @@ const COMMANDS: Record<string, () => Promise<{ command: Command<Flags> }>> = {
 }
 
 export async function main(argv: readonly string[]): Promise<never> {
+  return process.exit(await runCommandLine(argv))
+}
+
+/**
+ * Everything `main` does but end the process: the exit code it would end with. What it prints
+ * goes through `console`, as in the process; specs run the misuse matrix through it in-process
+ * (specs/cli/commands.spec.ts) and keep a few real processes for what only a process shows.
+ */
+export async function runCommandLine(argv: readonly string[]): Promise<number> {
   const secrets = new SecretSet()
   let name: string | undefined
   try {
     if (argv.length === 0) throw usageError('no command given')
     if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       console.log(await overview())
-      return process.exit(0)
+      return 0
     }
     name = Object.keys(COMMANDS).find((n) => n.split(' ').every((word, i) => argv[i] === word))
     if (name === undefined) {
@@ -48,12 +57,11 @@ export async function main(argv: readonly string[]): Promise<never> {
     const parsed = parseCommand(command, argv.slice(name.split(' ').length))
     if (parsed.help) {
       console.log(helpText(command))
-      return process.exit(0)
+      return 0
     }
-    const code = await command.run(parsed.values, { env: processEnvironment(), secrets })
-    return process.exit(code)
+    return await command.run(parsed.values, { env: processEnvironment(), secrets })
   } catch (e) {
-    return process.exit(report(e, secrets, name))
+    return report(e, secrets, name)
   }
 }
 

@@ -2,15 +2,21 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { format } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import type { Flags } from '../../scripts/cli/args.ts'
 import type { Command } from '../../scripts/cli/command.ts'
+import { runCommandLine } from '../../scripts/cli/main.ts'
 
 /**
  * The command line as a person meets it: every command answers `--help` with its flags, and
  * every kind of misuse is one `error [HARNESS_USAGE]: …` line plus one usage hint, exit 2, with
- * no stack trace. The CLI runs as child processes, all started at once (a few at a time).
+ * no stack trace. The matrix (every command × help and each kind of misuse) runs in-process
+ * through `runCommandLine`, what `main` runs before it ends the process with the code; one of
+ * each kind also runs as a real child process (`node --import tsx scripts/cli.ts …`), where a
+ * stray warning, an unhandled rejection or a wrong exit code would show. A child costs ~0.45
+ * CPU-s of tsx start-up, so 43 of them were a tenth of `npm test`'s CPU (docs/BENCH.md).
  */
 const ROOT = new URL('../../', import.meta.url).pathname
 const TIMEOUT = { timeout: 180_000 }
@@ -65,6 +71,24 @@ function cli(args: string[]): Promise<Run> {
   })
 }
 
+/** Runs argv in-process, capturing what the command line prints through `console`. */
+async function inProcess(argv: string[]): Promise<Run> {
+  let stdout = ''
+  let stderr = ''
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    stdout += `${format(...a)}\n`
+  })
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    stderr += `${format(...a)}\n`
+  })
+  try {
+    return { code: await runCommandLine(argv), stdout, stderr }
+  } finally {
+    log.mockRestore()
+    error.mockRestore()
+  }
+}
+
 /** Runs every argv, at most `limit` children at a time (two cores are shared with other specs). */
 async function runAll(argvs: string[][], limit = 4): Promise<Run[]> {
   const out: Run[] = new Array(argvs.length)
@@ -91,6 +115,18 @@ function expectUsageError(r: Run, pattern: RegExp): void {
 }
 
 const names = Object.keys(COMMANDS)
+/** The runs that are real processes: one of each kind of answer (help, misuse, refusal, output). */
+const AS_CHILD = new Set([
+  'top help',
+  'check unknown',
+  'mock stray',
+  'login missing',
+  'check invalid',
+  'unknown command',
+  'checks json',
+  'mock beyond loopback',
+  'bench only nope',
+])
 const results = new Map<string, Run>()
 const key = (name: string, kind: string) => `${name} ${kind}`
 let benchJsonBefore: number | undefined
@@ -116,8 +152,10 @@ beforeAll(async () => {
   jobs.push(['mock beyond loopback', ['mock', '--host', '0.0.0.0', '--port', '0']])
   jobs.push(['bench only nope', ['bench', '--only', 'nope', '--reports', scratch]])
   jobs.push(['bench only nope default', ['bench', '--only', 'served,nope']])
-  const runs = await runAll(jobs.map(([, argv]) => argv))
-  for (const [i, [k]] of jobs.entries()) results.set(k, runs[i]!)
+  const children = jobs.filter(([k]) => AS_CHILD.has(k))
+  const runs = runAll(children.map(([, argv]) => argv))
+  for (const [k, argv] of jobs) if (!AS_CHILD.has(k)) results.set(k, await inProcess(argv))
+  for (const [i, [k]] of children.entries()) results.set(k, (await runs)[i]!)
 }, 300_000)
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
