@@ -7,6 +7,7 @@ import { discoveryChecks } from './connect/discovery.ts'
 import { pkceChecks } from './connect/pkce.ts'
 import { refreshChecks } from './connect/refresh.ts'
 import { tokenEndpointChecks } from './connect/token-endpoint.ts'
+import { creditNoteChecks } from './dinero/credit-notes.ts'
 import { tradeOfferChecks } from './dinero/trade-offers.ts'
 import { dineroChecks } from './dinero.ts'
 import { exchange, HEX64, status, step } from './steps.ts'
@@ -22,6 +23,7 @@ export const catalogue: readonly Check[] = [
   ...discoveryChecks,
   ...dineroChecks,
   ...tradeOfferChecks,
+  ...creditNoteChecks,
   ...destructiveChecks,
 ].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))
 
