@@ -146,12 +146,14 @@ export function reminderRoutes(ctx: DineroContext): Route[] {
     const text = (n: number) => `${kroner.format(n)} ${currency}`
     const paid = round2(invoice.data.Payments.reduce((s, p) => s + p.Amount, 0))
     const due = round2(model.TotalInclVat - paid)
-    const months = Math.max(0, Math.ceil((dayOf(terms.Date) - dayOf(model.PaymentDate)) / (30 * DAY)))
+    /** Months begun between the due date and a reminder's date (interest is per started month). */
+    const months = (date: string) =>
+      Math.max(0, Math.ceil((dayOf(date) - dayOf(model.PaymentDate)) / (30 * DAY)))
     const compensationAvailable = canCompensate(org, invoice, earlier)
     const own = (t: Terms, available: boolean) => ({
       fee: t.WithFee ? (invoice.data.ReminderFee ?? DEFAULT_FEE) : 0,
       interest: t.WithInterestFee
-        ? round2(due * ((invoice.data.ReminderInterestRate ?? 0) / 100) * months)
+        ? round2(due * ((invoice.data.ReminderInterestRate ?? 0) / 100) * months(t.Date))
         : 0,
       compensation: t.WithCompensationFee && available ? COMPENSATION_FEE : 0,
     })
