@@ -15,7 +15,7 @@ import type { GenericRecord, Row, Table } from './store.ts'
 
 /**
  * Every operation of the extraction (dinero-openapi) that no hand-written route models, generated
- * from the operation itself. Hand-written, 88 operations (each file's header lists its own):
+ * from the operation itself. Hand-written, 113 operations (each file's header lists its own):
  * organizations.ts (both organisation lists), contacts.ts (lists v1/v2, get, create, update
  * v1/v2, delete, restore), products.ts (list, get, create, update, delete), invoices.ts (list,
  * get, create, update, delete, book, add payment, payments), vouchers.ts (purchase vouchers:
@@ -26,8 +26,11 @@ import type { GenericRecord, Row, Table } from './store.ts'
  * e-mail, e-mail template v2, pre-reminder template and send, e-invoice v3, invoice mailouts,
  * SMS), accounting-years.ts (accounting years), reports.ts (saldo, result, primo and balance
  * reports), vat-types.ts (VAT types), countries.ts (countries), state-of-account.ts (a contact's
- * state of account, its PDF and e-mail), sales.ts (sales list, sales settings). Generated here: the
- * other 48, found by comparing the extraction's operations
+ * state of account, its PDF and e-mail), sales.ts (sales list, sales settings), credit-notes.ts
+ * (all fifteen sales credit note operations, invoice generate-creditnote), purchase-credit-notes.ts
+ * (all five purchase credit note operations, purchase voucher generate-creditnote, the three
+ * credit payment operations). Generated here: the other 23, found by comparing the extraction's
+ * operations
  * with the hand-written route table, so a new hand-written route takes its operation over by
  * existing. What a generated operation does:
  * - the gate of the modelled routes (endpoint.ts): token → 401 code 41, read scope for GET and
@@ -38,7 +41,7 @@ import type { GenericRecord, Row, Table } from './store.ts'
  *   properties, types, enums, unknown properties) → 400 code 42 with `validationErrors`; a body
  *   the extraction marks optional may be left out; uploads (multipart) are taken as sent;
  * - simple resources (a POST on a collection path whose `…/{guid}` has a GET: trade offers,
- *   sales and purchase credit notes, contact notes, reminders, uploaded files) keep their bodies
+ *   contact notes, reminders, uploaded files) keep their bodies
  *   in a generic per-organisation store: create → the created answer with the new Guid and version; get,
  *   update, delete and every `…/{guid}/…` action → 404 code 40 for an unknown Guid; update and
  *   delete honour a sent `Timestamp` (stale → 400 code 58); lists list what was stored;

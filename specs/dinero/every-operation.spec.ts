@@ -157,13 +157,53 @@ describe('every Dinero operation of the extraction (served)', () => {
         timestamp = paid.json<{ TimeStamp: string }>().TimeStamp
       }
     } else if (/\/vouchers\/purchase\/creditnotes\/\{guid\}/.test(p)) {
-      const note = await generic(`/v1/${ORG}/vouchers/purchase/creditnotes`, 'PurchaseCreditNoteCreateModel')
+      // Booking a purchase credit note needs a contact (dinero-openapi).
+      overrides.ContactGuid = await contact()
+      const note = await generic(
+        `/v1/${ORG}/vouchers/purchase/creditnotes`,
+        'PurchaseCreditNoteCreateModel',
+        {
+          ContactGuid: overrides.ContactGuid,
+          Lines: [purchaseLine],
+        },
+      )
       params.guid = note.id
       timestamp = note.version
     } else if (/\/vouchers\/purchase\/\{guid\}/.test(p)) {
       const voucher = await purchase()
       params.guid = voucher.guid
       timestamp = voucher.version
+      // A credit note is generated from a booked voucher only.
+      if (p.endsWith('/generate-creditnote'))
+        timestamp = (
+          await ok('POST', `/v1/${ORG}/vouchers/purchase/${voucher.guid}/book`, {
+            Timestamp: voucher.version,
+          })
+        ).json<{ Timestamp: string }>().Timestamp
+    } else if (/\/purchase-vouchers\/\{id\}/.test(p)) {
+      // Credit payments go on a booked credit purchase (which needs a contact to be booked).
+      const created = await ok('POST', `/v1.2/${ORG}/vouchers/purchase`, {
+        PurchaseType: 'credit',
+        ContactGuid: await contact(),
+        Lines: [purchaseLine],
+      })
+      const voucher = created.json<{ Guid: string; Timestamp: string }>()
+      const booked = await ok('POST', `/v1/${ORG}/vouchers/purchase/${voucher.Guid}/book`, {
+        Timestamp: voucher.Timestamp,
+      })
+      params.id = voucher.Guid
+      timestamp = booked.json<{ Timestamp: string }>().Timestamp
+      if (p.includes('{paymentId}')) {
+        const paid = await ok('POST', `/v1/${ORG}/purchase-vouchers/${voucher.Guid}/payments`, {
+          Timestamp: timestamp,
+          DepositAccountNumber: 55000,
+          Amount: 10,
+          Description: 'Walk',
+          RemainderIsFee: false,
+        })
+        params.paymentId = paid.json<{ Guid: string }>().Guid
+        timestamp = paid.json<{ TimeStamp: string }>().TimeStamp
+      }
     } else if (/\/vouchers\/manuel\/\{guid\}/.test(p)) {
       const voucher = await generic(`/v1/${ORG}/vouchers/manuel`, 'ManuelVoucherCreateModel', {
         Lines: [{ AccountNumber: 2000, BalancingAccountNumber: 55000, Amount: 125 }],
@@ -171,9 +211,29 @@ describe('every Dinero operation of the extraction (served)', () => {
       params.guid = voucher.id
       timestamp = voucher.version
     } else if (/\/sales\/creditnotes\/\{guid\}/.test(p)) {
-      const note = await generic(`/v1/${ORG}/sales/creditnotes`, 'SalesCreditNoteCreateModel')
+      // Update, delete and book take a draft; the PDF, e-mail, e-creditNote and payments a booked one.
+      overrides.ContactGuid = await contact()
+      const note = await generic(`/v1/${ORG}/sales/creditnotes`, 'SalesCreditNoteCreateModel', {
+        ContactGuid: overrides.ContactGuid,
+        ProductLines: [line],
+      })
       params.guid = note.id
       timestamp = note.version
+      if (!p.endsWith('/book') && !(p.endsWith('{guid}') && op.method !== 'GET'))
+        timestamp = (
+          await ok('POST', `/v1/${ORG}/sales/creditnotes/${note.id}/book`, { Timestamp: note.version })
+        ).json<{ TimeStamp: string }>().TimeStamp
+      if (p.includes('{paymentGuid}')) {
+        const paid = await ok('POST', `/v1/${ORG}/sales/creditnotes/${note.id}/payments`, {
+          Timestamp: timestamp,
+          DepositAccountNumber: 55000,
+          Amount: 10,
+          Description: 'Walk',
+          RemainderIsFee: false,
+        })
+        params.paymentGuid = paid.json<{ Guid: string }>().Guid
+        timestamp = paid.json<{ TimeStamp: string }>().TimeStamp
+      }
     } else if (/\/ledgeritems\//.test(p) || (op.method === 'PUT' && p.endsWith('/ledgeritems'))) {
       const created = await ok('POST', `/v1.2/${ORG}/ledgeritems`, [
         {
@@ -238,6 +298,17 @@ describe('every Dinero operation of the extraction (served)', () => {
       InvoiceUpdateModel: { ProductLines: [line] },
       PurchaseVoucherCreateModelV2: { PurchaseType: 'cash', Lines: [purchaseLine] },
       PurchaseVoucherUpdateModel: { PurchaseType: 'cash', VoucherDate: '2026-01-01', Lines: [purchaseLine] },
+      SalesCreditNoteCreateModel: { ProductLines: [line] },
+      SalesCreditNoteCreateFetchModel: { ProductLines: [line] },
+      SalesCreditNoteUpdateModel: { ProductLines: [line] },
+      PurchaseCreditNoteCreateModel: { Lines: [purchaseLine] },
+      PurchaseCreditNoteUpdateModel: { Lines: [purchaseLine] },
+      PurchaseVoucherCreditPaymentCreateModel: {
+        DepositAccountNumber: 55000,
+        Amount: 10,
+        Description: 'Walk',
+        RemainderIsFee: false,
+      },
       PaymentCreateModel: {
         DepositAccountNumber: 55000,
         Amount: 10,
