@@ -2,6 +2,7 @@ import type { Clock } from './clock.ts'
 import type { RefreshPolicy } from './connect/model.ts'
 import type { ConnectStore } from './connect/store.ts'
 import { DEVIATIONS, type DeviationId, type Deviations, isDeviationId } from './deviations.ts'
+import type { WebhookDelivery } from './dinero/webhook-delivery.ts'
 import { json, MockHttpError } from './errors.ts'
 import { type FaultSpec, FaultSpecError, type Faults, validateFault } from './faults.ts'
 import { JOURNAL_PAGE, type Journal } from './journal.ts'
@@ -20,6 +21,12 @@ import type { Route, RouteRequest } from './routes.ts'
  *   preflight (Fetch standard, "CORS-safelisted request-header"); 415 otherwise. curl's `-d`
  *   (form encoding) and a bare `curl -X POST` are accepted from clients that carry no browser
  *   headers, so the commands in the README work as written.
+ * Webhooks (dinero/webhook-delivery.ts): `GET /__mock/webhooks/deliveries` lists the deliveries
+ * and their attempts; `POST /__mock/webhooks/flush` runs every waiting retry now and answers
+ * once none is pending; `POST /__mock/webhooks/sink` is a subscriber the mock offers itself
+ * (answers 200, or the `?status=` asked for) and `GET /__mock/webhooks/sink` lists what it
+ * received (`?eventId=`, `?entityGuid=` filter), so a client outside the process can watch a
+ * delivery arrive.
  */
 export interface Settings {
   /** Applied to one client (`clientId`) or all. */
@@ -57,7 +64,17 @@ export interface ControlDeps {
   defaultSubject: string
   /** Dinero-side lifecycle effects: lose access, lose or regain Pro. */
   onLifecycle: ((event: LifecycleEvent, subject: string) => boolean)[]
+  webhooks: WebhookDelivery
 }
+
+/** What the sink received, newest last (at most SINK_KEEP). */
+interface Received {
+  at: string
+  status: number
+  attempt: string | null
+  body: unknown
+}
+const SINK_KEEP = 1_000
 
 /** A request the control surface will not take from this sender (403) or in this form (415). */
 class ControlRefused extends MockHttpError {
@@ -225,7 +242,39 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
     handle: async (r) => handle(r, await admit(r)),
   })
   const deviationState = () => json({ enabled: deps.deviations.list(), available: DEVIATIONS })
+  let received: Received[] = []
+  deps.onReset.push(() => {
+    received = []
+  })
+  const field = (body: unknown, name: string) =>
+    body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined
   return [
+    route('GET', '/__mock/webhooks/deliveries', () => json({ deliveries: deps.webhooks.list() })),
+    route('POST', '/__mock/webhooks/flush', async () => json({ deliveries: await deps.webhooks.flush() })),
+    route('POST', '/__mock/webhooks/sink', (r, text) => {
+      const status = pageParam(r.url, 'status', 200, 200, 599)
+      received.push({
+        at: new Date(deps.clock.now()).toISOString(),
+        status,
+        attempt: r.request.headers.get('x-mock-webhook-attempt'),
+        body: text.trim() === '' ? null : body(text),
+      })
+      if (received.length > SINK_KEEP) received = received.slice(-SINK_KEEP)
+      // A null-body status cannot carry the count.
+      if (status === 204 || status === 205 || status === 304) return new Response(null, { status })
+      return json({ received: received.length }, { status })
+    }),
+    route('GET', '/__mock/webhooks/sink', (r) => {
+      const eventId = r.url.searchParams.get('eventId')
+      const entityGuid = r.url.searchParams.get('entityGuid')?.toLowerCase()
+      return json({
+        received: received.filter(
+          (x) =>
+            (eventId === null || field(x.body, 'EventId') === eventId) &&
+            (entityGuid === undefined || String(field(x.body, 'EntityGuid')).toLowerCase() === entityGuid),
+        ),
+      })
+    }),
     route('POST', '/__mock/reset', () => {
       control.reset()
       return new Response(null, { status: 204 })

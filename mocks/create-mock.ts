@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'msw'
+import { getResponse, type RequestHandler } from 'msw'
 import { type Clock, createClock } from './clock.ts'
 import type { ConnectContext } from './connect/context.ts'
 import { lazySigningKey, type SigningKey } from './connect/keys.ts'
@@ -11,6 +11,8 @@ import { dineroControlHooks } from './dinero/control-hooks.ts'
 import { dineroRoutes } from './dinero/routes.ts'
 import { seedDinero } from './dinero/seed.ts'
 import { createDineroStore, type DineroStore } from './dinero/store.ts'
+import { createWebhookDelivery, type WebhookDelivery } from './dinero/webhook-delivery.ts'
+import { createWebhookEmitter } from './dinero/webhook-events.ts'
 import { unknownDineroRouteHandler } from './dinero/unknown-route.ts'
 import { createFaults } from './faults.ts'
 import { createJournal, type Journal } from './journal.ts'
@@ -41,6 +43,10 @@ export interface Mock {
   signingKey(): Promise<SigningKey>
   /** Answer for this origin as well (the served adapter adds its loopback origin). */
   addOrigin(origin: string, services?: readonly Service[]): void
+  /** Webhook deliveries: list them, flush the waiting retries. */
+  webhooks: WebhookDelivery
+  /** Cancels what the mock still has under way (webhook retries); call when done with it. */
+  close(): void
 }
 
 export function createMock(options: MockOptions & { deviations?: readonly DeviationId[] } = {}): Mock {
@@ -68,12 +74,22 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     faults,
     organisationsOf: (subject) => dineroStore.organisationsOf(subject).map((o) => o.Name),
   }
+  let handlers: RequestHandler[] = []
+  const webhooks = createWebhookDelivery({
+    clock,
+    journal,
+    ...resolved.webhooks,
+    // A Uri at one of the mock's own origins (in-process: connect.visma.com) reaches the mock itself.
+    ownsOrigin: (url) => (['connect', 'dinero', 'control'] as const).some((s) => origins.accepts(url, s)),
+    self: (request) => getResponse(handlers, request),
+  })
   const dinero: DineroContext = {
     clock,
     connect,
     deviations,
     options: { ...resolved.dinero },
     store: dineroStore,
+    webhooks: createWebhookEmitter({ store: dineroStore, clock, deviations, delivery: webhooks }),
   }
   const controlDeps: ControlDeps = {
     clock,
@@ -83,14 +99,17 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     faults,
     defaultSubject: resolved.users[0]?.subject ?? '',
     ...dineroControlHooks(dinero, resolved.dinero),
+    webhooks,
   }
+  controlDeps.onReset.push(() => webhooks.reset())
   const control = createControl(controlDeps)
   // A live-like mock has no control surface over HTTP: /__mock/* answers as an unknown path.
   const controlSurface = resolved.liveLike ? [] : controlRoutes(control, controlDeps)
   const routes = [...connectRoutes(connect), ...controlSurface, ...dineroRoutes(dinero)]
 
+  handlers = [...toHandlers(routes, runtime), unknownDineroRouteHandler(routes, runtime, deviations)]
   return {
-    handlers: [...toHandlers(routes, runtime), unknownDineroRouteHandler(routes, runtime, deviations)],
+    handlers,
     routes,
     runtime,
     store: { connect: connectStore, dinero: dineroStore },
@@ -101,5 +120,7 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     options: resolved,
     signingKey,
     addOrigin: origins.add,
+    webhooks,
+    close: () => webhooks.close(),
   }
 }

@@ -246,6 +246,15 @@ export const DEVIATIONS = {
     description: 'the invoice generated from a trade offer leaves out the offer’s product lines',
     breaks: ['dinero.trade-offers.generate-invoice'],
   },
+  'dinero.files-list-enveloped': {
+    description:
+      'GET /files answers the Collection/Pagination envelope of the paged lists instead of a plain array',
+    breaks: ['dinero.files.list-shape'],
+  },
+  'dinero.webhooks-not-delivered': {
+    description: 'webhook subscriptions are accepted but no event is ever delivered',
+    breaks: ['dinero.webhooks.invoice-booked-delivered'],
+  },
 } as const satisfies Record<string, Deviation>
 
 export type DeviationId = keyof typeof DEVIATIONS

@@ -12,7 +12,8 @@ export interface JournalEntry {
   seq: number
   /** Mock-clock time in ms. */
   at: number
-  service: 'connect' | 'dinero' | 'control'
+  /** `webhook`: an attempt of the mock to deliver a webhook (mocks/dinero/webhook-delivery.ts). */
+  service: 'connect' | 'dinero' | 'control' | 'webhook'
   method: string
   /** Path and query, secret values replaced by fingerprints; cut at `maxUrlChars`. */
   url: string

@@ -125,6 +125,12 @@ export interface MockOptions {
    * `retryAfter`: add Retry-After to the 429 (default off; the real API was not seen sending it).
    */
   dinero?: { rateLimitPerMinute?: number; retryAfter?: boolean }
+  /**
+   * Webhook delivery (mocks/dinero/webhook-delivery.ts): the waits before each retry (default
+   * 1 s, 5 s, 25 s: four attempts in all) and how long one attempt may take (default 5 s).
+   * Tests pass tiny delays, or flush with `POST /__mock/webhooks/flush`.
+   */
+  webhooks?: { retryDelaysMs?: readonly number[]; timeoutMs?: number }
 }
 
 export interface ResolvedMockOptions {
@@ -140,6 +146,7 @@ export interface ResolvedMockOptions {
   dinero: { rateLimitPerMinute: number; retryAfter: boolean }
   /** The API resource that may introspect access tokens (duende-introspection-endpoint). */
   apiResource: { name: string; secret: string }
+  webhooks: { retryDelaysMs: readonly number[]; timeoutMs: number }
 }
 
 export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
@@ -165,7 +172,23 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
       retryAfter: options.dinero?.retryAfter ?? false,
     },
     apiResource: { name: DINERO_AUDIENCE, secret: DINERO_API_RESOURCE_SECRET },
+    webhooks: resolveWebhooks(options.webhooks),
   }
+}
+
+/** At most this many retries, each wait at most an hour: a delivery always ends. */
+const MAX_RETRIES = 10
+const MAX_WAIT_MS = 3_600_000
+
+function resolveWebhooks(o: MockOptions['webhooks'] = {}): ResolvedMockOptions['webhooks'] {
+  const retryDelaysMs = [...(o.retryDelaysMs ?? [1_000, 5_000, 25_000])]
+  const timeoutMs = o.timeoutMs ?? 5_000
+  const wait = (ms: number) => Number.isFinite(ms) && ms >= 0 && ms <= MAX_WAIT_MS
+  if (retryDelaysMs.length > MAX_RETRIES || !retryDelaysMs.every(wait))
+    throw new RangeError(`webhooks.retryDelaysMs: at most ${MAX_RETRIES} waits of 0–${MAX_WAIT_MS} ms`)
+  if (!wait(timeoutMs) || timeoutMs === 0)
+    throw new RangeError(`webhooks.timeoutMs must be 1–${MAX_WAIT_MS} ms`)
+  return { retryDelaysMs, timeoutMs }
 }
 
 /** dinero-grace-period: Visma offers a grace window of 5–60 s, or none (0). */

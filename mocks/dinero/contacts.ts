@@ -163,6 +163,7 @@ export function contactRoutes(ctx: DineroContext): Route[] {
     const current = findContact(ctx, org.Id, req.params.guid)
     if (current.deletedAt !== null) throw itemDeleted('ContactGuid')
     ctx.store.contacts(org.Id).modify(current.guid, undefined, () => ({ data: contactData(body) }))
+    ctx.webhooks.emit(org.Id, 'contact.updated', current.guid)
     return emptyOk()
   }
   return [
@@ -184,14 +185,17 @@ export function contactRoutes(ctx: DineroContext): Route[] {
       if (row === undefined)
         throw validationError({ ContactGuid: 'A contact with this ContactGuid already exists' })
       req.note({ contactGuid: row.guid })
+      ctx.webhooks.emit(org.Id, 'contact.created', row.guid)
       return dineroJson({ ContactGuid: row.guid })
     }),
     orgRoute(ctx, 'PUT', '/v2/:organizationId/contacts/:guid', update),
     orgRoute(ctx, 'PUT', '/v1/:organizationId/contacts/:guid', update),
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/contacts/:guid', ({ req, org }) => {
       const current = findContact(ctx, org.Id, req.params.guid)
-      if (current.deletedAt === null)
+      if (current.deletedAt === null) {
         ctx.store.contacts(org.Id).modify(current.guid, undefined, () => ({ deletedAt: ctx.clock.now() }))
+        ctx.webhooks.emit(org.Id, 'contact.deleted', current.guid)
+      }
       return emptyOk()
     }),
   ]

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts'
 import type { ConnectContext } from '../connect/context.ts'
 import type { Deviations } from '../deviations.ts'
 import type { DineroStore } from './store.ts'
+import type { WebhookEmitter } from './webhook-events.ts'
 
 /**
  * What every Dinero handler is given. The Connect context is there so the API can verify the
@@ -22,4 +23,6 @@ export interface DineroContext {
   deviations: Deviations
   options: DineroOptions
   store: DineroStore
+  /** Tells subscribers what happened (webhook-events.ts). */
+  webhooks: WebhookEmitter
 }

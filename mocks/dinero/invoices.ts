@@ -366,6 +366,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       const row = invoices.table(org).insert(body.Guid ?? randomUUID(), data)
       if (row === undefined) throw validationError({ Guid: 'An invoice with this Guid already exists' })
       req.note({ invoiceGuid: row.guid })
+      ctx.webhooks.emit(org.Id, 'invoice.created', row.guid)
       return dineroJson({ Guid: row.guid, TimeStamp: row.version })
     }),
     orgRoute(ctx, 'GET', '/v1/:organizationId/invoices/:guid', ({ req, org }) => {
@@ -408,6 +409,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
         return { data: { ...r.data, Status: 'Booked', Number: number } }
       })
       req.note({ invoiceNumber: row.data.Number ?? 0 })
+      ctx.webhooks.emit(org.Id, 'invoice.booked', row.guid)
       return dineroJson(invoiceReadModel(ctx, org, row))
     }),
     orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/payments', async ({ req, org }) => {
@@ -435,6 +437,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       const row = invoices.modify(org, current.guid, body.Timestamp, (r) => ({
         data: { ...r.data, Payments: [...r.data.Payments, payment] },
       }))
+      ctx.webhooks.emit(org.Id, 'invoice.payment-added', row.guid)
       return dineroJson({ Guid: payment.Guid, TimeStamp: row.version, RelatedVoucherGuid: row.guid })
     }),
     orgRoute(ctx, 'GET', '/v2/:organizationId/invoices/:guid/payments', ({ req, org }) => {

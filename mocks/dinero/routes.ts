@@ -1,10 +1,12 @@
 import { compileRoutePath, type Route } from '../routes.ts'
 import { accountingYearRoutes } from './accounting-years.ts'
 import { accountRoutes } from './accounts.ts'
+import { attachmentRoutes } from './attachments.ts'
 import { contactRoutes } from './contacts.ts'
 import type { DineroContext } from './context.ts'
 import { creditNoteRoutes } from './credit-notes.ts'
 import { countryRoutes } from './countries.ts'
+import { fileRoutes } from './files.ts'
 import { generatedRoutes } from './generated-routes.ts'
 import { invoiceRoutes } from './invoices.ts'
 import { entryRoutes } from './ledger.ts'
@@ -21,6 +23,7 @@ import { stateOfAccountRoutes } from './state-of-account.ts'
 import { tradeOfferRoutes } from './trade-offers.ts'
 import { vatTypeRoutes } from './vat-types.ts'
 import { voucherRoutes } from './vouchers.ts'
+import { webhookRoutes } from './webhooks.ts'
 
 /**
  * The Dinero API route table (dinero-openapi), every path with its own version prefix as in the
@@ -46,6 +49,9 @@ export function dineroRoutes(ctx: DineroContext): Route[] {
     ...ledgerItemRoutes(ctx),
     ...entryRoutes(ctx),
     ...accountRoutes(ctx),
+    ...fileRoutes(ctx),
+    ...attachmentRoutes(ctx),
+    ...webhookRoutes(ctx),
     ...accountingYearRoutes(ctx),
     ...reportRoutes(ctx),
     ...vatTypeRoutes(ctx),

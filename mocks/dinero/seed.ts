@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { DEFAULT_USER } from '../options.ts'
+import { documentPdf } from './pdf.ts'
 import { bookingNumber } from './ledger.ts'
 import { invoiceTotals } from './pricing.ts'
 import type {
@@ -20,7 +21,8 @@ import type {
  *   as in dinero-openapi's example (42) and integrations' ones;
  * - one more organisation (500001) that belongs to another user, for the no-access checks;
  * - 118244: 263 live contacts (more than two pages of 100) plus 2 deleted, 12 products,
- *   10 invoices (drafts, booked with numbers 1–3, paid 4–6), a purchase voucher draft;
+ *   10 invoices (drafts, booked with numbers 1–3, paid 4–6), a purchase voucher draft, two
+ *   files (a PNG and a PDF) attached to invoice 1 and a webhook subscription that points nowhere;
  *   148383: a few of each; every organisation: entry and deposit accounts;
  * - 118244's ledger: manual vouchers booked in 2024 and 2025 and a ledger item booked in 2025,
  *   numbered by the ledger's own booking rule (ledger.ts) as the API books them, so the entries,
@@ -556,6 +558,48 @@ function seedTradeOffers(store: DineroStore, org: Organisation): void {
     )
 }
 
+/** The smallest valid PNG: one transparent pixel. */
+const PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
+/** RFC 2606 §2: `.invalid` never resolves, so the seeded subscription is delivered nowhere. */
+export const SEEDED_WEBHOOK_URI = 'https://webhooks.example.invalid/dinero'
+
+/**
+ * The Pro organisation's file archive: a receipt (PNG) and the terms of trade (PDF, a default
+ * attachment), both bound to booked invoice 1; and one webhook subscription (`invoice.booked`)
+ * that points nowhere. File guids are 32 hex digits of sha256(`${org}:file:${i}`).
+ */
+function seedArchive(store: DineroStore, id: number): void {
+  const files: [string, string, Uint8Array, boolean][] = [
+    ['kvittering-kontorartikler.png', 'image/png', new Uint8Array(Buffer.from(PIXEL_PNG, 'base64')), false],
+    [
+      'handelsbetingelser.pdf',
+      'application/pdf',
+      documentPdf('Handelsbetingelser', ['Betaling netto 8 dage.', 'Ejendomsforbehold indtil betaling.']),
+      true,
+    ],
+  ]
+  const invoice = seededGuid(`${id}:invoice:4`)
+  files.forEach(([name, type, bytes, isDefault], i) => {
+    const guid = createHash('sha256').update(`${id}:file:${i}`).digest('hex').slice(0, 32)
+    store.files(id).insert(
+      guid,
+      {
+        Name: name,
+        Extension: name.split('.').pop() ?? '',
+        ContentType: type,
+        Bytes: bytes,
+        Archived: true,
+        DefaultAttachment: isDefault,
+        UploadedBy: DEFAULT_USER.name,
+      },
+      { createdAt: Date.UTC(2024, 1, 1, 9 + i) },
+    )
+    store.attachments(id).bind(invoice, guid, name)
+  })
+  store.webhooks(id).subscribe('invoice.booked', SEEDED_WEBHOOK_URI)
+}
+
 /** Seeds `store`; `subjects` are the users who get the three default organisations. */
 export function seedDinero(store: DineroStore, subjects: readonly string[] = [DEFAULT_USER.subject]): void {
   const [pro, secondPro, nonPro] = ORGANISATIONS as [Organisation, Organisation, Organisation]
@@ -586,6 +630,7 @@ export function seedDinero(store: DineroStore, subjects: readonly string[] = [DE
     products: 0,
     invoices: 0,
   })
+  seedArchive(store, PRO_ORGANISATION_ID)
   for (const subject of subjects) for (const o of ORGANISATIONS) store.grantAccess(subject, o.Id)
   store.grantAccess(FOREIGN_SUBJECT, FOREIGN_ORGANISATION_ID)
 }

@@ -12,6 +12,8 @@ import type { Clock } from '../clock.ts'
  * - trade offers, invoice reminders and the mailouts (e-mails, e-documents, SMS) sent about vouchers;
  * - sales and purchase credit notes, and the payments on credit purchase vouchers and purchase
  *   credit notes;
+ * - per organisation: uploaded files (their bytes), attachments binding files to documents, and
+ *   webhook subscriptions (event id → Uri);
  * - per organisation and generic resource (the generated layer's simple create/get/update/delete
  *   resources, keyed like `/{organizationId}/tradeoffers`): one table of stored bodies;
  * - rate-limit windows per organisation on the mock clock (dinero-api-errors: 100 requests a minute).
@@ -335,6 +337,50 @@ export interface PurchasePaymentData extends Omit<Payment, 'Guid'> {
 /** A generic resource's stored request body (validated by its generated request schema). */
 export type GenericRecord = Readonly<Record<string, unknown>>
 
+/** An uploaded file (dinero-openapi Files), keyed by its 32-character FileGuid: the bytes as sent. */
+export interface FileData {
+  Name: string
+  Extension: string
+  ContentType: string
+  Bytes: Uint8Array
+  /** In the file archive (POST /files); false for POST /files/attachment, usable only as an attachment. */
+  Archived: boolean
+  /** One of the organisation's default attachments (its settings), bound by `bind/default`. */
+  DefaultAttachment: boolean
+  UploadedBy: string | null
+}
+
+/** A file bound to a document (invoice, trade offer, credit note) as an attachment. */
+export interface Attachment {
+  DocumentGuid: string
+  FileGuid: string
+  FileName: string
+  BoundAt: number
+}
+
+export interface Attachments {
+  /** A document's attachments in the order they were bound. */
+  of(documentGuid: string): Attachment[]
+  /** Binds a file to a document; binding it again renames it. */
+  bind(documentGuid: string, fileGuid: string, fileName: string): Attachment
+  unbind(documentGuid: string, fileGuid: string): boolean
+}
+
+/** One organisation's webhook subscription: where an event is POSTed. */
+export interface WebhookSubscription {
+  EventId: string
+  Uri: string
+  CreatedAt: number
+}
+
+export interface WebhookSubscriptions {
+  all(): WebhookSubscription[]
+  /** The same event and Uri again is the same subscription. */
+  subscribe(eventId: string, uri: string): WebhookSubscription
+  /** Ends every subscription to the event; how many ended. */
+  unsubscribe(eventId: string): number
+}
+
 export interface EntryAccount {
   AccountNumber: number
   PublicStandardNumber: number | null
@@ -391,6 +437,9 @@ export interface DineroStore {
   purchasePayments(organisationId: number): Table<PurchasePaymentData>
   /** The table of one generic resource (created empty on first use). */
   records(organisationId: number, resource: string): Table<GenericRecord>
+  files(organisationId: number): Table<FileData>
+  attachments(organisationId: number): Attachments
+  webhooks(organisationId: number): WebhookSubscriptions
   /**
    * Counts one request against an organisation's sliding 60 s window; refused (and not
    * counted) once `limit` requests fall inside it. A limit of 0 or less never refuses.
@@ -474,6 +523,9 @@ interface OrganisationData {
   purchaseCreditNotes: Table<PurchaseCreditNoteData>
   purchasePayments: Table<PurchasePaymentData>
   records: Map<string, Table<GenericRecord>>
+  files: Table<FileData>
+  attachments: Map<string, Map<string, Attachment>>
+  webhooks: Map<string, WebhookSubscription>
 }
 
 interface State {
@@ -523,6 +575,9 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
         purchaseCreditNotes: createTable(clock, nextTimestamp),
         purchasePayments: createTable(clock, nextTimestamp),
         records: new Map(),
+        files: createTable(clock, nextTimestamp),
+        attachments: new Map(),
+        webhooks: new Map(),
       })
     },
     organisation: (id) => state.organisations.get(id)?.org,
@@ -569,6 +624,41 @@ export function createDineroStore(clock: Clock, options: DineroStoreOptions = {}
         tables.set(resource, table)
       }
       return table
+    },
+    files: (id) => data(id).files,
+    attachments(id) {
+      const documents = data(id).attachments
+      return {
+        of: (doc) => [...(documents.get(doc.toLowerCase())?.values() ?? [])],
+        bind(doc, fileGuid, fileName) {
+          const bound = documents.get(doc.toLowerCase()) ?? new Map<string, Attachment>()
+          const a = { DocumentGuid: doc, FileGuid: fileGuid, FileName: fileName, BoundAt: clock.now() }
+          bound.set(fileGuid.toLowerCase(), a)
+          documents.set(doc.toLowerCase(), bound)
+          return a
+        },
+        unbind: (doc, fileGuid) => documents.get(doc.toLowerCase())?.delete(fileGuid.toLowerCase()) === true,
+      }
+    },
+    webhooks(id) {
+      const subscriptions = data(id).webhooks
+      return {
+        all: () => [...subscriptions.values()],
+        subscribe(eventId, uri) {
+          const key = `${eventId}\n${uri}`
+          const existing = subscriptions.get(key)
+          if (existing !== undefined) return existing
+          const s = { EventId: eventId, Uri: uri, CreatedAt: clock.now() }
+          subscriptions.set(key, s)
+          return s
+        },
+        unsubscribe(eventId) {
+          let ended = 0
+          for (const [key, s] of subscriptions)
+            if (s.EventId === eventId && subscriptions.delete(key)) ended++
+          return ended
+        },
+      }
     },
     hit(organisationId, limit) {
       if (limit <= 0) return { ok: true }

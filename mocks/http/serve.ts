@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
+import { uploadBodyLimit } from '../dinero/files.ts'
 import { unknownDineroRoute } from '../dinero/unknown-route.ts'
 import { dispatch, type Route, toRouteHandlers } from '../routes.ts'
 import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.ts'
@@ -35,7 +36,7 @@ export interface ServeOptions {
   allowNonLoopback?: boolean
   /** Which peer addresses may use `/__mock/*`; default: loopback only. */
   controlPeers?: (address: string | undefined) => boolean
-  /** Largest request body accepted; default 1 MiB. */
+  /** Largest request body accepted; default 1 MiB (a Dinero file upload may bring up to 6 MB). */
   maxBodyBytes?: number
   /** `direct` (default): run the matched route's resolver logic; `msw`: through msw's `getResponse`. */
   dispatch?: 'direct' | 'msw'
@@ -226,16 +227,18 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     }
     let body: Buffer | undefined
     if (method !== 'GET' && method !== 'HEAD') {
+      const bodyLimit = Math.max(limit, uploadBodyLimit(url.pathname) ?? 0)
       try {
-        body = await readBody(req, limit)
+        body = await readBody(req, bodyLimit)
       } catch (e) {
         if (e instanceof BodyTooLarge) {
           res.setHeader('connection', 'close')
-          if (isDineroPath(url.pathname)) dineroError(res, 413, 45, `The request body is over ${limit} bytes`)
+          if (isDineroPath(url.pathname))
+            dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
           else
             jsonError(res, 413, {
               error: 'invalid_request',
-              error_description: `request body over ${limit} bytes`,
+              error_description: `request body over ${bodyLimit} bytes`,
             })
         } else {
           res.destroy()
