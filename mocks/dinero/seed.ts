@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { DEFAULT_USER } from '../options.ts'
-import { documentPdf } from './pdf.ts'
 import { bookingNumber } from './ledger.ts'
+import { documentPdf } from './pdf.ts'
 import { invoiceTotals } from './pricing.ts'
 import type {
   ContactData,
