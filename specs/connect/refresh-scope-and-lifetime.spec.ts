@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_CLIENT_ID, type MockOptions } from '../../mocks/options.ts'
+import { DEFAULT_CLIENT_ID } from '../../mocks/options.ts'
 import { codeFlow, refresh, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 
@@ -16,7 +16,7 @@ describe.each(TARGET_KINDS)('refresh grant edges (%s)', (kind) => {
     await target?.close()
     target = undefined
   })
-  const start = async (options: MockOptions = {}) => {
+  const start = async (options: Parameters<typeof startTarget>[1] = {}) => {
     target = await startTarget(kind, { clock: { frozen: true }, ...options })
     return target
   }
