@@ -135,6 +135,18 @@ const stamps = (row: Row<InvoiceData>) => ({
   DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
 })
 
+/** MailOutStatus and LatestMailOutType from what was e-mailed about the invoice (mailouts.ts). */
+function mailOut(ctx: DineroContext, org: Organisation, guid: string) {
+  const sent = ctx.store
+    .mailouts(org.Id)
+    .all()
+    .filter((m) => !m.data.IsSms && m.data.VoucherGuid === guid)
+    .at(-1)
+  return sent === undefined
+    ? { MailOutStatus: 'NotSent', LatestMailOutType: null }
+    : { MailOutStatus: 'Sent', LatestMailOutType: sent.data.Type }
+}
+
 export function invoiceReadModel(ctx: DineroContext, org: Organisation, row: Row<InvoiceData>) {
   const d = derive(ctx, org, row)
   const accounts = ctx.store.entryAccounts(org.Id)
@@ -146,8 +158,7 @@ export function invoiceReadModel(ctx: DineroContext, org: Organisation, row: Row
     PaymentConditionType: row.data.PaymentConditionType,
     FikCode: null,
     DepositAccountNumber: null,
-    MailOutStatus: 'NotSent',
-    LatestMailOutType: null,
+    ...mailOut(ctx, org, row.guid),
     IsSentToDebtCollection: false,
     IsMobilePayInvoiceEnabled: row.data.IsMobilePayInvoiceEnabled,
     IsPensoPayEnabled: row.data.IsPensoPayEnabled,

@@ -173,7 +173,7 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
       HasGeneratedAnyVouchers: row.data.GeneratedVouchers.length > 0,
       Status: row.data.Status,
       MailOutStatus: mail === undefined ? 'NotSent' : 'Sent',
-      LatestMailOutType: mail === undefined ? null : 'Email',
+      LatestMailOutType: mail === undefined ? null : mail.data.Type,
       GeneratedVouchers: row.data.GeneratedVouchers,
       History: [
         {

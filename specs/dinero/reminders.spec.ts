@@ -401,6 +401,8 @@ describe('invoice e-mail, pre-reminder, e-invoice and SMS (in-process)', () => {
       { Subject: string }[]
     >()
     expect(mailout?.Subject).toMatch(/^Faktura \d+$/)
+    const read = (await api().get(`/v1/${ORG}/invoices/${inv.guid}`)).json()
+    expect(read).toMatchObject({ MailOutStatus: 'Sent', LatestMailOutType: 'Invoice' })
   })
 
   it('400 code 58 on POST …/email with a stale Timestamp', async () => {

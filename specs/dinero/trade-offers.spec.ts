@@ -175,7 +175,7 @@ describe.each(TARGET_KINDS)('trade offer lifecycle (%s)', (kind) => {
       CCToSender: true,
     })
     const read = TradeOfferReadModel.parse((await api.get(`/v1/${ORG}/tradeoffers/${guid}`)).json())
-    expect(read.MailOutStatus).toBe('Sent')
+    expect(read).toMatchObject({ MailOutStatus: 'Sent', LatestMailOutType: 'TradeOffer' })
   })
 
   it('200 on DELETE …/:guid with the current Timestamp: gone from the list, listed with deletedOnly=true', async () => {
