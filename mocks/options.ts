@@ -10,6 +10,8 @@ export const REFRESH_CLIENT_ID = 'isv_conformance_refresh'
 /** A client whose id and secret need form-url-encoding inside a Basic header (RFC 6749 §2.3.1). */
 export const ENCODING_CLIENT_ID = 'isv_conformance encoding'
 export const ENCODING_CLIENT_SECRET = 'se:cr+et %41/ü'
+/** A client that allows the plain PKCE method (duende-client-defaults: off unless the client sets it). */
+export const PLAIN_PKCE_CLIENT_ID = 'isv_conformance_plain_pkce'
 export const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:8976/callback', 'http://localhost:8976/callback']
 export const DINERO_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
 export const DEFAULT_ALLOWED_SCOPES = [
@@ -81,6 +83,11 @@ export function defaultClients(): ClientConfig[] {
       requirePkce: true,
     }),
     defineClient({ clientId: REFRESH_CLIENT_ID, clientName: 'Dinero Conformance Test (refresh)' }),
+    defineClient({
+      clientId: PLAIN_PKCE_CLIENT_ID,
+      clientName: 'Dinero Conformance Test (plain PKCE)',
+      allowPlainTextPkce: true,
+    }),
     defineClient({
       clientId: ENCODING_CLIENT_ID,
       clientName: 'Dinero Conformance Test (encoding)',

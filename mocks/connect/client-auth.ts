@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { ConnectContext } from './context.ts'
-import { invalidClient, invalidRequest, OAuthError } from './errors.ts'
+import { invalidClient, invalidRequest, OAuthError, unauthorizedClient } from './errors.ts'
 import type { Params } from './form.ts'
 import type { ClientConfig } from './model.ts'
 
@@ -85,12 +85,14 @@ export function authenticateClient(
       ? new OAuthError('invalid_client', undefined, 401)
       : invalidClient()
   // SecretParser: the first parser that finds a secret wins; an id-only result is a fallback.
-  const found = [basic, body].find((f) => f?.secret !== undefined) ?? basic ?? body
+  const parsers = d.has('client-auth.body-before-basic') ? [body, basic] : [basic, body]
+  const found = parsers.find((f) => f?.secret !== undefined) ?? parsers[0] ?? parsers[1]
   if (found === undefined)
     throw d.has('client-auth.missing-is-invalid-client') ? badClient() : invalidRequest()
   if (found.clientId.length > MAX_LEN || (found.secret?.length ?? 0) > MAX_LEN) throw badClient()
   const client = ctx.store.clients.get(found.clientId)
-  if (client === undefined) throw badClient()
+  if (client === undefined)
+    throw d.has('client-auth.unknown-client-unauthorized') ? unauthorizedClient() : badClient()
   if (client.secret === null) {
     return { client, method: 'none' }
   }

@@ -49,7 +49,15 @@ export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Pro
   const { request } = req
   const contentType = request.headers.get('content-type')
   let params: Params
-  if (request.method === 'POST' && isFormContentType(contentType)) {
+  const d = ctx.deviations
+  // is4-form-content-type: the media type is compared case-insensitively, parameters allowed.
+  const isForm =
+    isFormContentType(contentType) &&
+    !(
+      d.has('token.form-media-type-case-sensitive') &&
+      !/^application\/x-www-form-urlencoded\s*(;|$)/.test(contentType ?? '')
+    )
+  if ((request.method === 'POST' || d.has('token.accept-any-method')) && isForm) {
     params = await readForm(request)
     req.note({ body: 'form' })
   } else if (
@@ -66,6 +74,13 @@ export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Pro
   ) {
     params = await readMultipartAsParams(request)
     req.note({ body: 'multipart' })
+  } else if (
+    request.method === 'POST' &&
+    describeBody(contentType) === 'text/plain' &&
+    d.has('token.accept-text-plain')
+  ) {
+    params = await readForm(request)
+    req.note({ body: 'text-as-form' })
   } else if (request.method === 'GET' && ctx.deviations.has('token.accept-get')) {
     params = toParams(req.url.searchParams)
     req.note({ body: 'query' })
@@ -81,11 +96,13 @@ export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Pro
   req.note({ client_id: client.clientId, client_auth: method })
 
   // duende-token-request-validator: missing or over-long grant_type, or one the server does not know.
-  if (grantType === undefined || grantType.length === 0 || grantType.length > 100)
-    throw unsupportedGrantType()
+  const unsupported = () =>
+    d.has('token.unknown-grant-invalid-request') ? invalidRequest() : unsupportedGrantType()
+  if (grantType === undefined || grantType.length === 0 || grantType.length > 100) throw unsupported()
   const grant = grants.get(grantType)
-  if (grant === undefined) throw unsupportedGrantType()
-  if (!client.allowedGrantTypes.includes(grant.type)) throw unauthorizedClient()
+  if (grant === undefined) throw unsupported()
+  if (!client.allowedGrantTypes.includes(grant.type))
+    throw d.has('token.grant-not-allowed-unsupported') ? unsupportedGrantType() : unauthorizedClient()
 
   const result = await grant.handle(ctx, { req, params, client, issuer: req.url.origin })
   return tokenSuccess(ctx, result)
@@ -98,13 +115,13 @@ function describeBody(contentType: string | null): string {
 
 /** duende-token-result, is4-response-headers: the success writer's field order and no-cache headers. */
 export function tokenSuccess(ctx: ConnectContext, t: TokenResponse): Response {
-  const body: Record<string, string | number> = {}
+  const body: Record<string, string | number | string[]> = {}
   if (t.id_token !== undefined) body.id_token = t.id_token
   body.access_token = t.access_token
   body.expires_in = t.expires_in
   body.token_type = t.token_type
   if (t.refresh_token !== undefined) body.refresh_token = t.refresh_token
-  body.scope = t.scope
+  body.scope = ctx.deviations.has('token.scope-response-array') ? t.scope.split(' ') : t.scope
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' }
   if (!ctx.deviations.has('token.cacheable-response')) Object.assign(headers, NO_STORE_HEADERS)
   return new Response(JSON.stringify(body), { status: 200, headers })

@@ -80,7 +80,9 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
     Object.assign(claims, vismaUserClaims(ctx, user))
     claims.sid = user.sessionId
   }
-  const accessToken = await new SignJWT({ ...claims })
+  // observed-visma-token-response: `scope` is a JSON array in the token, a string in the response.
+  const scopeClaim = ctx.deviations.has('token.scope-claim-string') ? { scope: scopes.join(' ') } : {}
+  const accessToken = await new SignJWT({ ...claims, ...scopeClaim })
     .setProtectedHeader({
       alg: 'RS256',
       kid: ctx.deviations.has('jwks.stale-kid') ? `${key.kid}-STALE` : key.kid,

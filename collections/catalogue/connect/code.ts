@@ -17,6 +17,7 @@ export const codeChecks: Check[] = defineChecks([
     title:
       'a JSON code exchange is refused without burning the code; the form exchange then succeeds and a replay gets invalid_grant',
     area: 'code',
+    pins: ['code.json-exchange-not-burned', 'token.json-body-refused', 'code.single-use'],
     sources: ['duende-token-endpoint', 'duende-token-request-validator', 'is4-issue-1658', 'RFC 6749 §4.1.3'],
     needs: ['form-post-code'],
     // Live: the code of the person's own sign-in (form_post, S256); on the mock a code with an S256 challenge.
@@ -68,6 +69,7 @@ export const codeChecks: Check[] = defineChecks([
     id: 'connect.code.single-use',
     title: 'an authorization code redeemed twice is refused the second time with invalid_grant',
     area: 'code',
+    pins: ['code.single-use'],
     sources: ['RFC 6749 §4.1.2', 'duende-token-request-validator'],
     needs: ['code'],
     pool: {},
@@ -81,6 +83,7 @@ export const codeChecks: Check[] = defineChecks([
     id: 'connect.code.burned-on-failure',
     title: 'a failed redemption burns the code: the corrected retry gets invalid_grant',
     area: 'code',
+    pins: ['code.burned-on-failure'],
     sources: ['duende-token-request-validator'],
     needs: ['code'],
     pool: {},
@@ -99,6 +102,7 @@ export const codeChecks: Check[] = defineChecks([
     title:
       'a redirect_uri at the token endpoint that differs from the authorize one is refused with invalid_grant',
     area: 'code',
+    pins: ['code.redirect-mismatch'],
     sources: ['RFC 6749 §4.1.3', 'duende-token-request-validator'],
     needs: ['code'],
     pool: {},
@@ -115,6 +119,7 @@ export const codeChecks: Check[] = defineChecks([
     id: 'connect.code.redirect-missing',
     title: 'a code exchange without redirect_uri is refused with unauthorized_client',
     area: 'code',
+    pins: ['code.redirect-missing'],
     sources: ['duende-token-request-validator'],
     needs: ['code'],
     pool: {},
@@ -131,6 +136,7 @@ export const codeChecks: Check[] = defineChecks([
     id: 'connect.code.expired',
     title: 'a code older than 300 s is refused with invalid_grant',
     area: 'code',
+    pins: ['code.lifetime-300s'],
     sources: ['duende-token-request-validator', 'duende-client-defaults', 'RFC 6749 §4.1.2'],
     needs: ['code', 'slow'],
     // Live (login --slow): a pooled code, redeemed once it is 301 s old. On the mock: a code minted
@@ -140,9 +146,48 @@ export const codeChecks: Check[] = defineChecks([
     steps: [step('redeem the old code', exchange(), oauthError('invalid_grant'))],
   },
   {
+    id: 'connect.code.other-client',
+    title:
+      'a code presented by another client is refused with invalid_grant and still redeems for the client it was issued to',
+    area: 'code',
+    pins: ['code.other-client'],
+    sources: ['duende-token-request-validator', 'RFC 6749 §4.1.3'],
+    // A second client with a secret: only the mock has one (live, login signs in one client).
+    needs: ['mock-client'],
+    steps: [
+      obtainCode(),
+      step(
+        'redeem it as the refresh client',
+        exchange('code', {}, '{{refreshClientId}}'),
+        oauthError('invalid_grant'),
+      ),
+      step('redeem it as its own client', exchange(), [status(200)]),
+    ],
+  },
+  {
+    id: 'connect.code.length-limit',
+    title: 'an authorization code over 100 characters is refused with invalid_grant',
+    area: 'code',
+    pins: ['code.length-limit'],
+    sources: ['duende-input-length-restrictions', 'duende-token-request-validator'],
+    needs: [],
+    steps: [
+      step(
+        'redeem a 101-character code',
+        tokenForm({
+          grant_type: 'authorization_code',
+          code: 'C'.repeat(101),
+          redirect_uri: '{{redirectUri}}',
+        }),
+        oauthError('invalid_grant'),
+      ),
+    ],
+  },
+  {
     id: 'connect.code.nonce-in-id-token',
     title: 'with openid, the id_token carries the nonce sent at authorize',
     area: 'code',
+    pins: ['code.nonce-in-id-token'],
     sources: ['oidc-core §3.1.3.7'],
     needs: ['code'],
     pool: { scope: 'openid {{scopes}}', nonce: true },

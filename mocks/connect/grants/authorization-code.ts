@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ConnectContext } from '../context.ts'
-import { invalidGrant, unauthorizedClient } from '../errors.ts'
+import { invalidGrant, invalidRequest, unauthorizedClient } from '../errors.ts'
 import { issueTokenResponse, type TokenResponse } from '../tokens.ts'
 import type { GrantInput } from './grant.ts'
 
@@ -19,13 +19,17 @@ import type { GrantInput } from './grant.ts'
 export async function authorizationCodeGrant(ctx: ConnectContext, input: GrantInput): Promise<TokenResponse> {
   const { params, client, req } = input
   const code = params.get('code')
-  if (code === undefined || code.length === 0 || code.length > 100) throw invalidGrant()
+  if (code === undefined || code.length === 0) throw invalidGrant()
+  if (code.length > 100)
+    throw ctx.deviations.has('token.over-long-handle-invalid-request') ? invalidRequest() : invalidGrant()
   const record = ctx.store.findCode(code)
   if (record === undefined) {
     req.note({ code: 'unknown' })
     throw invalidGrant()
   }
-  if (record.clientId !== client.clientId) throw invalidGrant()
+  const foreign = record.clientId !== client.clientId
+  if (foreign && ctx.deviations.has('code.other-client-burns')) ctx.store.takeCode(code)
+  if (foreign && !ctx.deviations.has('code.any-client')) throw invalidGrant()
   if (!ctx.deviations.has('code.allow-reuse')) ctx.store.takeCode(code)
 
   if (record.expiresAt <= ctx.clock.now() && !ctx.deviations.has('code.no-expiry')) {
@@ -49,11 +53,19 @@ export async function authorizationCodeGrant(ctx: ConnectContext, input: GrantIn
     })
   if (!ctx.deviations.has('pkce.not-enforced')) {
     if (record.codeChallenge !== undefined || client.requirePkce) {
-      if (verifier === undefined || verifier.length < 43 || verifier.length > 128) throw invalidGrant()
-      const method = ctx.deviations.has('pkce.s256-treated-as-plain') ? 'plain' : record.codeChallengeMethod
+      const lengthOk =
+        verifier !== undefined &&
+        ((verifier.length >= 43 && verifier.length <= 128) ||
+          ctx.deviations.has('pkce.verifier-length-unchecked'))
+      if (verifier === undefined || !lengthOk) throw invalidGrant()
+      const method = ctx.deviations.has('pkce.s256-treated-as-plain')
+        ? 'plain'
+        : ctx.deviations.has('pkce.plain-hashed') && record.codeChallengeMethod === 'plain'
+          ? 'S256'
+          : record.codeChallengeMethod
       if (record.codeChallenge === undefined || !pkceMatches(verifier, record.codeChallenge, method))
         throw invalidGrant()
-    } else if (verifier !== undefined) {
+    } else if (verifier !== undefined && !ctx.deviations.has('pkce.unexpected-verifier-ignored')) {
       // IdentityServer: "Unexpected code_verifier" when no challenge was part of the authorize request.
       throw invalidGrant()
     }

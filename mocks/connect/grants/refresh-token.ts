@@ -23,10 +23,12 @@ import type { GrantInput } from './grant.ts'
 export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput): Promise<TokenResponse> {
   const { params, client, req } = input
   const presented = params.get('refresh_token')
-  if (presented === undefined || presented.length === 0) throw invalidRequest()
+  if (presented === undefined || presented.length === 0)
+    throw ctx.deviations.has('refresh.missing-token-invalid-grant') ? invalidGrant() : invalidRequest()
   // A fingerprint, never the token: the grader follows one token through a run (scripts/grade).
   req.note({ refresh_token_fp: fingerprint(presented) })
-  if (presented.length > 100) throw invalidGrant()
+  if (presented.length > 100)
+    throw ctx.deviations.has('token.over-long-handle-invalid-request') ? invalidRequest() : invalidGrant()
   const now = ctx.clock.now()
   const record = ctx.store.findRefresh(presented)
   if (record === undefined) {
@@ -93,8 +95,11 @@ function nextHandle(
   policy: RefreshPolicy,
   now: number,
 ): RefreshHandle {
-  const expiresAt = expiryAfterUse(record, policy, now)
-  if (policy.usage === 'reuse' || ctx.deviations.has('refresh.no-rotation')) {
+  const expiresAt = ctx.deviations.has('refresh.sliding-not-extended')
+    ? record.expiresAt
+    : expiryAfterUse(record, policy, now)
+  const reuse = policy.usage === 'reuse' && !ctx.deviations.has('refresh.reuse-rotates')
+  if (reuse || ctx.deviations.has('refresh.no-rotation')) {
     ctx.store.updateRefreshExpiry(record.handle, expiresAt)
     return record.handle
   }
@@ -104,8 +109,9 @@ function nextHandle(
     sessionId: record.sessionId,
     authTime: record.authTime,
     scopes: record.scopes,
-    creationTime: record.creationTime,
-    expiresAt,
+    ...(ctx.deviations.has('refresh.lifetime-restarts-on-rotation')
+      ? { creationTime: now, expiresAt: expiryAfterUse({ ...record, creationTime: now }, policy, now) }
+      : { creationTime: record.creationTime, expiresAt }),
     policy: record.policy,
   })
   ctx.store.markConsumed(record.handle, now, successor)
