@@ -146,6 +146,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     id: 'client-auth.length-limits',
     says: 'a client_id or client_secret over 100 characters → 400 invalid_client',
     sources: ['duende-input-length-restrictions', 'is4-post-body-secret-parser'],
+    specs: ['specs/connect/client-auth-length-limits.spec.ts'],
   },
 
   // Authorization codes at the token endpoint.

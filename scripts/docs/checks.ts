@@ -1,3 +1,4 @@
+import { BEHAVIOURS } from '../../collections/behaviours.ts'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { DEVIATIONS } from '../../mocks/deviations.ts'
 
@@ -22,12 +23,37 @@ export function checksMarkdown(): string {
     '',
     'Target classes: `mock-only` needs the mock (control surface or X-Mock-Consent); `live-safe` is read-only or harmless against the live services; `live-interactive` needs a fresh code from a person (run by `npm run login`); `live-destructive` can cost the grant (opt-in).',
     '',
-    '| check | behaviour | target | sources | broken by |',
-    '|---|---|---|---|---|',
+    '| check | behaviour | pins | target | sources | broken by |',
+    '|---|---|---|---|---|---|',
     ...catalogue.map(
       (c) =>
-        `| \`${c.id}\` | ${cell(c.title)} | ${c.target} | ${cell(c.sources.join('; '))} | ${(brokenBy.get(c.id) ?? []).map((d) => `\`${d}\``).join(', ')} |`,
+        `| \`${c.id}\` | ${cell(c.title)} | ${code(c.pins ?? [])} | ${c.target} | ${cell(c.sources.join('; '))} | ${code(brokenBy.get(c.id) ?? [])} |`,
     ),
     '',
+    ...coverage(),
   ].join('\n')
+}
+
+const code = (ids: readonly string[]) => ids.map((id) => `\`${id}\``).join(', ')
+
+/** Each documented behaviour (collections/behaviours.ts) with the checks and mock specs that pin it. */
+function coverage(): string[] {
+  const pinnedBy = new Map<string, string[]>()
+  for (const c of catalogue) for (const b of c.pins ?? []) pinnedBy.set(b, [...(pinnedBy.get(b) ?? []), c.id])
+  const covered = BEHAVIOURS.filter((b) => pinnedBy.has(b.id) || (b.specs ?? []).length > 0).length
+  return [
+    '## Documented behaviours and what pins them',
+    '',
+    `${BEHAVIOURS.length} behaviours from \`collections/behaviours.ts\`, ${covered} pinned by a check or a mock spec, ${BEHAVIOURS.length - covered} not covered.`,
+    '',
+    '| behaviour | what it says | sources | checks | mock specs |',
+    '|---|---|---|---|---|',
+    ...BEHAVIOURS.map((b) => {
+      const checks = pinnedBy.get(b.id) ?? []
+      const specs = b.specs ?? []
+      const none = checks.length === 0 && specs.length === 0
+      return `| \`${b.id}\` | ${cell(b.says)} | ${cell(b.sources.join('; '))} | ${none ? 'not covered' : code(checks)} | ${code(specs)} |`
+    }),
+    '',
+  ]
 }

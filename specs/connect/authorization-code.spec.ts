@@ -22,6 +22,7 @@ describe.each(TARGET_KINDS)('authorization code redemption (%s)', (kind) => {
     expect(again.json()).toEqual({ error: 'invalid_grant' })
   })
 
+  // Pins code.reuse-keeps-tokens (collections/behaviours.ts).
   it('a second use does not revoke the tokens the first use issued', async () => {
     const code = await obtainCode(target)
     const first = (await redeem(code)).json()
@@ -40,6 +41,7 @@ describe.each(TARGET_KINDS)('authorization code redemption (%s)', (kind) => {
     expect(reply.json()).toEqual({ error: 'invalid_grant' })
   })
 
+  // Pins code.redirect-case-sensitive (collections/behaviours.ts).
   it('the redirect_uri comparison at the token endpoint is case-sensitive', async () => {
     const code = await obtainCode(target)
     const reply = await redeem(code, { redirect_uri: REDIRECT_URI.replace('callback', 'Callback') })
@@ -67,6 +69,7 @@ describe.each(TARGET_KINDS)('authorization code redemption (%s)', (kind) => {
     expect((await redeem(code)).json()).toEqual({ error: 'invalid_grant' })
   })
 
+  // Pins code.lifetime-300s (collections/behaviours.ts).
   it('a code 299 s old is still redeemable', async () => {
     const code = await obtainCode(target)
     target.mock.clock.advance(299_000)

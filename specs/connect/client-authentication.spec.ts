@@ -78,6 +78,7 @@ describe.each(TARGET_KINDS)('client authentication at the token endpoint (%s)', 
     expect(reply.json().error).toBe('invalid_client')
   })
 
+  // Pins client-auth.malformed-basic-ignored (collections/behaviours.ts).
   it('a malformed Basic header falls back to the body credentials', async () => {
     const code = await obtainCode(target)
     const reply = await token(
@@ -89,6 +90,7 @@ describe.each(TARGET_KINDS)('client authentication at the token endpoint (%s)', 
     expect(reply.status).toBe(200)
   })
 
+  // Pins client-auth.basic-preferred (collections/behaviours.ts).
   it('the Basic header wins over body credentials when both carry a secret', async () => {
     const code = await obtainCode(target)
     const reply = await token(

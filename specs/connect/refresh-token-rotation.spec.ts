@@ -94,6 +94,7 @@ describe.each(TARGET_KINDS)('refresh tokens (%s)', (kind) => {
       body: JSON.stringify(body),
     })
 
+  // Pins refresh.settings-not-retroactive (collections/behaviours.ts).
   it('a grace window set after the grant does not reach it: a replay 5 s later → 400 invalid_grant and the grant is revoked', async () => {
     const t = await start({ refresh: { graceSeconds: 0, replay: 'revoke-all' } })
     const first = await codeFlow(t)
@@ -196,6 +197,7 @@ describe.each(TARGET_KINDS)('refresh tokens (%s)', (kind) => {
     expect((await refresh(t, 'F'.repeat(64))).json()).toEqual({ error: 'invalid_grant' })
   })
 
+  // Pins refresh.other-client (collections/behaviours.ts).
   it("another client's refresh token is refused with invalid_grant", async () => {
     const t = await start()
     const first = await codeFlow(t)
@@ -203,6 +205,7 @@ describe.each(TARGET_KINDS)('refresh tokens (%s)', (kind) => {
     expect(reply.json()).toEqual({ error: 'invalid_grant' })
   })
 
+  // Pins refresh.scope-narrowing (collections/behaviours.ts).
   it('a narrower scope on refresh is honoured; a wider one is invalid_scope', async () => {
     const t = await start({ refresh: { usage: 'reuse' } })
     const first = await codeFlow(t)

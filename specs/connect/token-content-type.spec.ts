@@ -61,12 +61,14 @@ describe.each(TARGET_KINDS)('token endpoint content type (%s)', (kind) => {
     )
   })
 
+  // Pins token.no-content-type-refused (collections/behaviours.ts).
   it('a POST without a content type is refused with 400 invalid_request', async () => {
     expectInvalidRequest(
       await target.call('connect', '/connect/token', { method: 'POST', body: 'grant_type=x' }),
     )
   })
 
+  // Pins token.form-media-type-lenient (collections/behaviours.ts).
   it('a form content type with a charset parameter and odd casing is accepted', async () => {
     const code = await obtainCode(target)
     const reply = await token(
@@ -92,6 +94,7 @@ describe.each(TARGET_KINDS)('token endpoint content type (%s)', (kind) => {
     expect(body.scope).toBe('dineropublicapi:read dineropublicapi:write offline_access')
   })
 
+  // Pins token.unsupported-grant-type (collections/behaviours.ts).
   it('an unknown grant_type is refused with unsupported_grant_type, a prototype name included', async () => {
     for (const grant of ['password', 'constructor', '__proto__', '']) {
       const reply = await token(target, { grant_type: grant })
@@ -100,6 +103,7 @@ describe.each(TARGET_KINDS)('token endpoint content type (%s)', (kind) => {
     }
   })
 
+  // Pins token.duplicate-parameter (collections/behaviours.ts).
   it('grant_type sent twice is refused with invalid_request (RFC 6749 §3.2)', async () => {
     const reply = await target.call('connect', '/connect/token', {
       method: 'POST',
