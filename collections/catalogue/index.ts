@@ -8,6 +8,7 @@ import { pkceChecks } from './connect/pkce.ts'
 import { refreshChecks } from './connect/refresh.ts'
 import { tokenEndpointChecks } from './connect/token-endpoint.ts'
 import { creditNoteChecks } from './dinero/credit-notes.ts'
+import { ledgerChecks } from './dinero/ledger.ts'
 import { tradeOfferChecks } from './dinero/trade-offers.ts'
 import { dineroChecks } from './dinero.ts'
 import { exchange, HEX64, status, step } from './steps.ts'
@@ -23,6 +24,7 @@ export const catalogue: readonly Check[] = [
   ...discoveryChecks,
   ...dineroChecks,
   ...tradeOfferChecks,
+  ...ledgerChecks,
   ...creditNoteChecks,
   ...destructiveChecks,
 ].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))

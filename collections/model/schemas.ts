@@ -10,4 +10,37 @@ export const checkSchemas = {
   DineroErrorBody,
   // List items under `fields` carry only the requested keys, so the envelope is what is checked.
   DineroListEnvelope: collectionOf(z.looseObject({})),
+  // Plain arrays (dinero-openapi): AccountingYearReadModel (ex '2022', '2022-01-01'), VatTypeReadModel
+  // (VatRate ex 0.25: a fraction) and EntryReadModel (AccountNumber and Amount required).
+  AccountingYearList: z
+    .array(
+      z.looseObject({
+        Name: z.string().nullable(),
+        FromDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}/)
+          .nullable(),
+        ToDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}/)
+          .nullable(),
+        SalarySumTaxStateEnum: z.enum(['None', 'OnlySalarySum', 'MixedActivities']),
+      }),
+    )
+    .min(1),
+  VatTypeList: z.array(
+    z.looseObject({
+      VatCode: z.string().nullable().optional(),
+      Name: z.string().nullable().optional(),
+      VatRate: z.number().min(0).max(1),
+    }),
+  ),
+  EntryList: z.array(
+    z.looseObject({
+      AccountNumber: z.number().int(),
+      Amount: z.number(),
+      Date: z.string().nullable().optional(),
+      Type: z.string().nullable().optional(),
+    }),
+  ),
 } satisfies SchemaRegistry

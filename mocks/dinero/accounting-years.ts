@@ -3,6 +3,7 @@ import { dineroJson } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { orgRoute } from './endpoint.ts'
 import { accountingYears } from './ledger.ts'
+import { paginate } from './query.ts'
 
 /**
  * Accounting years (dinero-openapi): GET /v1/:org/accountingyears, a plain array of
@@ -14,15 +15,16 @@ import { accountingYears } from './ledger.ts'
  */
 export function accountingYearRoutes(ctx: DineroContext): Route[] {
   return [
-    orgRoute(ctx, 'GET', '/v1/:organizationId/accountingyears', ({ org }) =>
-      dineroJson(
-        accountingYears(ctx, org).map((year) => ({
-          Name: year,
-          FromDate: `${year}-01-01`,
-          ToDate: `${year}-12-31`,
-          SalarySumTaxStateEnum: 'None',
-        })),
-      ),
-    ),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/accountingyears', ({ org }) => {
+      const years = accountingYears(ctx, org).map((year) => ({
+        Name: year,
+        FromDate: `${year}-01-01`,
+        ToDate: `${year}-12-31`,
+        SalarySumTaxStateEnum: 'None',
+      }))
+      if (ctx.deviations.has('dinero.accounting-years-enveloped'))
+        return dineroJson(paginate(years, { page: 0, pageSize: 100 }))
+      return dineroJson(years)
+    }),
   ]
 }

@@ -5,7 +5,7 @@ import type { DineroContext } from './context.ts'
 import { orgRoute } from './endpoint.ts'
 import { DineroError, invalidFormat, invalidRequest } from './errors.ts'
 import { lineAmounts, round2 } from './pricing.ts'
-import { isoDay } from './query.ts'
+import { isoDay, paginate } from './query.ts'
 import type { EntryAccount, Organisation } from './store.ts'
 
 /**
@@ -140,7 +140,7 @@ function usedNumbers(ctx: Pick<DineroContext, 'store'>, org: Organisation, year:
 
 /** The number to book under; call inside the store's `modify` so the pick and the write are one step. */
 export function bookingNumber(
-  ctx: Pick<DineroContext, 'store'>,
+  ctx: Pick<DineroContext, 'store'> & Partial<Pick<DineroContext, 'deviations'>>,
   org: Organisation,
   voucherDate: string,
   requested: number | null | undefined,
@@ -149,6 +149,7 @@ export function bookingNumber(
   const used = usedNumbers(ctx, org, year)
   if (requested != null && used.includes(requested))
     throw invalidRequest(`Voucher number ${requested} is already in use in ${year}`)
+  if (requested == null && ctx.deviations?.has('dinero.voucher-number-count') === true) return used.length + 1
   return requested ?? Math.max(0, ...used) + 1
 }
 
@@ -416,9 +417,12 @@ export function entryRoutes(ctx: DineroContext): Route[] {
       if (yearOf(from) !== yearOf(to)) throw invalidRequest('The period cannot cross accounting years')
       if (to < from) throw invalidRequest('toDate must not be before fromDate')
       const primo = includePrimo(req.url) ? primoEntries(ctx, org) : []
-      return dineroJson(
-        [...primo, ...entries(ctx, org)].map((e) => e.entry).filter((e) => e.Date >= from && e.Date <= to),
-      )
+      const listed = [...primo, ...entries(ctx, org)]
+        .map((e) => e.entry)
+        .filter((e) => e.Date >= from && e.Date <= to)
+      if (ctx.deviations.has('dinero.entries-enveloped'))
+        return dineroJson(paginate(listed, { page: 0, pageSize: listed.length || 1 }))
+      return dineroJson(listed)
     }),
   ]
 }

@@ -144,7 +144,8 @@ export function manualVoucherRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'PUT', '/v1/:organizationId/vouchers/manuel/:guid', async ({ req, org }) => {
       const body = validate(ManuelVoucherUpdateModel, await readJson(req.request), 'ManuelVoucherUpdateModel')
       const current = vouchers.live(org, req.params.guid, 'Guid')
-      if (current.data.Status === 'Booked') throw invalidRequest('A booked voucher cannot be updated')
+      if (current.data.Status === 'Booked' && !ctx.deviations.has('dinero.booked-voucher-editable'))
+        throw invalidRequest('A booked voucher cannot be updated')
       const { Timestamp, ...fields } = body
       const data = voucherData(org, fields)
       return dineroJson(

@@ -22,7 +22,12 @@ const VAT_TYPES: readonly { VatCode: string; Name: string }[] = [
 export function vatTypeRoutes(ctx: DineroContext): Route[] {
   return [
     orgRoute(ctx, 'GET', '/v1/:organizationId/vatTypes', ({ org }) =>
-      dineroJson(VAT_TYPES.map((t) => ({ ...t, VatRate: vatRate(org, [], null, t.VatCode) }))),
+      dineroJson(
+        VAT_TYPES.map((t) => {
+          const rate = vatRate(org, [], null, t.VatCode)
+          return { ...t, VatRate: ctx.deviations.has('dinero.vat-rate-percent') ? rate * 100 : rate }
+        }),
+      ),
     ),
   ]
 }
