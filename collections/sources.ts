@@ -356,6 +356,14 @@ export const SOURCES: readonly Source[] = [
       'With OneTimeOnly, a used refresh token is revoked and a new one issued (maintainer’s answer).',
   },
 
+  // Danish law the Dinero mock's reminders follow where the API documentation is silent.
+  {
+    id: 'dk-renteloven',
+    url: 'https://danskelove.dk/renteloven',
+    establishes:
+      'The Danish Interest Act: §9 b allows fees for at most three reminders, DKK 100 each, sent at least 10 days apart; §9 a stk. 3 a fixed compensation (DKK 310) for recovering a business claim.',
+  },
+
   // OpenID specifications (RFCs need no entry: `RFC 6749 §4.1.3` resolves on its own).
   {
     id: 'oidc-core',

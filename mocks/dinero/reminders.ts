@@ -35,9 +35,9 @@ import type { InvoiceData, Organisation, ReminderData, Row } from './store.ts'
  */
 
 // assumption: open-dinero-unlisted-responses — the extraction leaves the fee defaults to Dinero's
-// settings. Danish law caps a reminder fee at DKK 100 and sets the business compensation fee at
-// DKK 310 (Renteloven §9b); an invoice made without ReminderFee charges that cap, one made without
-// ReminderInterestRate charges no interest.
+// settings; the mock takes Danish law's (dk-renteloven §9 b): a reminder fee of at most DKK 100, at
+// most three reminders, 10 days apart, and the business compensation fee of DKK 310 (§9 a stk. 3).
+// An invoice made without ReminderFee charges the cap, one without ReminderInterestRate no interest.
 const DEFAULT_FEE = 100
 const COMPENSATION_FEE = 310
 const MAX_REMINDERS = 3
@@ -126,7 +126,7 @@ export function reminderRoutes(ctx: DineroContext): Route[] {
       throw invalidRequest('Another reminder can be added 10 days after the previous one at the earliest')
   }
 
-  /** The compensation fee: once per invoice, and only from a business (Renteloven §9b). */
+  /** The compensation fee: once per invoice, and only from a business (dk-renteloven §9 a stk. 3). */
   const canCompensate = (org: Organisation, invoice: Row<InvoiceData>, earlier: Row<ReminderData>[]) => {
     const guid = invoice.data.ContactGuid
     const contact = guid === null ? undefined : ctx.store.contacts(org.Id).get(guid)
