@@ -22,6 +22,40 @@ export const DEVIATIONS = {
     description: 'the token endpoint accepts GET with the parameters in the query',
     breaks: ['connect.token.get-rejected'],
   },
+  'token.accept-any-method': {
+    description: 'the token endpoint accepts a form body under any method (PUT, DELETE), not only POST',
+    breaks: ['connect.token.put-rejected', 'connect.token.delete-rejected'],
+  },
+  'token.accept-text-plain': {
+    description: 'the token endpoint reads a text/plain body as a form',
+    breaks: ['connect.token.text-plain-rejected'],
+  },
+  'token.form-media-type-case-sensitive': {
+    description:
+      'the form media type is matched case-sensitively, so Application/X-WWW-Form-URLEncoded is refused',
+    breaks: ['connect.token.form-media-type-lenient'],
+  },
+  'token.unknown-grant-invalid-request': {
+    description: 'a missing or unknown grant_type gets invalid_request instead of unsupported_grant_type',
+    breaks: ['connect.token.unsupported-grant-type'],
+  },
+  'token.grant-not-allowed-unsupported': {
+    description:
+      'a known grant the client may not use gets unsupported_grant_type instead of unauthorized_client',
+    breaks: ['connect.token.grant-not-allowed'],
+  },
+  'token.over-long-handle-invalid-request': {
+    description: 'a code or refresh token over 100 characters gets invalid_request instead of invalid_grant',
+    breaks: ['connect.code.length-limit', 'connect.refresh.length-limit'],
+  },
+  'token.scope-claim-string': {
+    description: 'the access token’s scope claim is a space-separated string instead of a JSON array',
+    breaks: ['connect.token.scope-shapes'],
+  },
+  'token.scope-response-array': {
+    description: 'the token response’s scope is a JSON array instead of a space-separated string',
+    breaks: ['connect.token.scope-shapes'],
+  },
   'token.cacheable-response': {
     description: 'token responses omit Cache-Control: no-store and Pragma: no-cache',
     breaks: ['connect.token.success-response'],
@@ -45,6 +79,14 @@ export const DEVIATIONS = {
   'client-auth.basic-not-form-decoded': {
     description: 'the halves of a Basic header are not form-url-decoded (RFC 6749 §2.3.1)',
     breaks: ['connect.client-auth.basic-form-encoded'],
+  },
+  'client-auth.body-before-basic': {
+    description: 'body credentials are checked before the Basic header’s when a request carries both',
+    breaks: ['connect.client-auth.basic-preferred'],
+  },
+  'client-auth.unknown-client-unauthorized': {
+    description: 'an unknown client_id gets unauthorized_client (as at authorize) instead of invalid_client',
+    breaks: ['connect.client-auth.unknown-client'],
   },
   'client-auth.invalid-client-401': {
     description: 'invalid_client comes back as HTTP 401 instead of IdentityServer’s 400',
@@ -106,6 +148,15 @@ export const DEVIATIONS = {
     description: 'an authorization code can be redeemed more than once',
     breaks: ['connect.code.single-use', 'connect.code.burned-on-failure', 'connect.code.exchange-safe-order'],
   },
+  'code.any-client': {
+    description: 'a code is redeemed for whichever client presents it',
+    breaks: ['connect.code.other-client'],
+  },
+  'code.other-client-burns': {
+    description:
+      'a code presented by another client is refused but also burned, so its own client cannot redeem it',
+    breaks: ['connect.code.other-client'],
+  },
   'code.no-expiry': {
     description: 'authorization codes never expire',
     breaks: ['connect.code.expired'],
@@ -117,6 +168,18 @@ export const DEVIATIONS = {
   'pkce.s256-treated-as-plain': {
     description: 'an S256 challenge is compared to the verifier as if it were plain',
     breaks: ['connect.code.exchange-safe-order', 'connect.pkce.s256-accepted'],
+  },
+  'pkce.verifier-length-unchecked': {
+    description: 'a verifier outside 43–128 characters is accepted when its hash matches the challenge',
+    breaks: ['connect.pkce.verifier-too-short', 'connect.pkce.verifier-too-long'],
+  },
+  'pkce.plain-hashed': {
+    description: 'a plain challenge is compared with the verifier’s S256 hash, so plain never redeems',
+    breaks: ['connect.pkce.plain-allowed'],
+  },
+  'pkce.unexpected-verifier-ignored': {
+    description: 'a code_verifier sent for a code issued without a challenge is ignored instead of refused',
+    breaks: ['connect.pkce.unexpected-verifier'],
   },
   'pkce.allow-plain': {
     description: 'the plain PKCE method is accepted for a client that does not allow it',
@@ -148,12 +211,31 @@ export const DEVIATIONS = {
   'refresh.unknown-token-invalid-request': {
     description: 'a refresh token the server does not know gets invalid_request instead of invalid_grant',
     breaks: [
+      'connect.client-auth.basic-preferred',
+      'connect.refresh.unknown',
       'connect.client-auth.basic',
       'connect.client-auth.post',
       'connect.client-auth.basic-form-encoded',
       'connect.refresh.revoke-all',
       'connect.refresh.replay-revokes-grant',
     ],
+  },
+  'refresh.missing-token-invalid-grant': {
+    description: 'a refresh request without refresh_token gets invalid_grant instead of invalid_request',
+    breaks: ['connect.refresh.missing'],
+  },
+  'refresh.reuse-rotates': {
+    description: 'a client set to re-use refresh tokens gets a new one on every refresh anyway',
+    breaks: ['connect.refresh.reuse-same-handle'],
+  },
+  'refresh.sliding-not-extended': {
+    description: 'a sliding refresh token’s expiry is not moved by its use',
+    breaks: ['connect.refresh.sliding-expiry'],
+  },
+  'refresh.lifetime-restarts-on-rotation': {
+    description:
+      'a rotated refresh token gets a fresh absolute lifetime instead of the grant’s creation time',
+    breaks: ['connect.refresh.lifetime-kept-across-rotation'],
   },
   'refresh.no-grace': {
     description: 'the grace window for consumed one-time tokens is ignored',
