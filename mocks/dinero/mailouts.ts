@@ -129,6 +129,8 @@ export function sendEDocument(
       (n) => n != null && n.trim() !== '',
     ) ??
     null
+  // assumption: open-dinero-unlisted-responses — which code a contact without any of the listed
+  // destinations gets is not documented; 56 "No EAN number" is the nearest in dinero-api-errors.
   if (address === null)
     throw new DineroError(400, CODES.NoEanNumber, 'No EAN number: the contact has no electronic address')
   if (given !== null && !validGln(given))
@@ -199,7 +201,10 @@ interface SmsSendModel {
   Message?: string | null
 }
 
-/** Receivers in Denmark, the Faroe Islands or Greenland (ApiMailoutModelV2 "DK/FO/GL only"). */
+/**
+ * Receivers in Denmark, the Faroe Islands or Greenland (ApiMailoutModelV2 "DK/FO/GL only"): eight
+ * digits, or six after +298/+299; spaces and dashes are ignored. Another number → 400 code 42.
+ */
 const NORDIC_PHONE = /^(?:(?:\+|00)45\d{8}|\d{8}|(?:\+|00)(?:298|299)\d{6})$/
 
 export function invoiceMailRoutes(ctx: DineroContext): Route[] {
@@ -214,6 +219,9 @@ export function invoiceMailRoutes(ctx: DineroContext): Route[] {
       row.data.Number,
     ),
   })
+  // assumption: open-dinero-unlisted-responses — "The invoice must be booked" names no code;
+  // dinero-api-errors' 59 "Voucher not booked" says exactly that. The SMS "with link to invoice"
+  // links to its PDF, which only a booked invoice has, so it is held to the same rule.
   const booked = (row: Row<InvoiceData>, what: string) => {
     if (row.data.Status !== 'Booked')
       throw new DineroError(400, CODES.VoucherNotBooked, `Voucher not booked: ${what} needs a booked invoice`)
