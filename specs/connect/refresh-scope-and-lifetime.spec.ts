@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_ID } from '../../mocks/options.ts'
 import { codeFlow, refresh, token } from '../../scripts/targets/oauth.ts'
@@ -58,6 +59,27 @@ describe.each(TARGET_KINDS)('refresh grant edges (%s)', (kind) => {
       expect(next.status).toBe(200)
       expect(next.json().scope).toBe(first.scope)
     })
+  })
+
+  describe('the sign-in travels with the grant (duende-refresh-token-service: the new record copies the old)', () => {
+    it.each(['one-time', 'reuse'] as const)(
+      'under %s usage, refreshed access tokens keep the sign-in’s sub, sid and auth_time → 200',
+      async (usage) => {
+        const t = await start({ refresh: { usage } })
+        const first = await codeFlow(t)
+        const signIn = decodeJwt(first.access_token)
+        expect(signIn).toMatchObject({ sid: expect.any(String), auth_time: expect.any(Number) })
+        seconds(t, 60)
+        const a = (await refresh(t, first.refresh_token!)).json()
+        seconds(t, 60)
+        const b = (await refresh(t, String(a.refresh_token))).json()
+        for (const reply of [a, b]) {
+          const claims = decodeJwt(String(reply.access_token))
+          expect(claims).toMatchObject({ sub: signIn.sub, sid: signIn.sid, auth_time: signIn.auth_time })
+          expect(claims.iat).toBeGreaterThan(Number(signIn.iat))
+        }
+      },
+    )
   })
 
   describe('request limits (duende-input-length-restrictions)', () => {
