@@ -23,8 +23,10 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'specs/control/csrf-browser.spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // A fresh module graph per file: Stryker's vitest runner reloads the environment between runs.
-    isolate: true,
+    // One module graph per run rather than per file: a mutant's run imports msw and the mock once
+    // instead of once per covering spec file. Stryker activates mutants through a global at call
+    // time, and its vitest runner starts fresh workers for every run.
+    isolate: false,
     reporters: ['default'],
   },
 })
