@@ -13,6 +13,11 @@ export const ENCODING_CLIENT_SECRET = 'se:cr+et %41/ü'
 /** A client that allows the plain PKCE method (duende-client-defaults: off unless the client sets it). */
 export const PLAIN_PKCE_CLIENT_ID = 'isv_conformance_plain_pkce'
 export const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:8976/callback', 'http://localhost:8976/callback']
+/** Registered for RP-initiated logout (oidc-rp-initiated-logout §2) beside the callbacks. */
+export const DEFAULT_POST_LOGOUT_REDIRECT_URIS = [
+  'http://127.0.0.1:8976/signed-out',
+  'http://localhost:8976/signed-out',
+]
 export const DINERO_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
 export const DEFAULT_ALLOWED_SCOPES = [
   'openid',
@@ -58,6 +63,7 @@ export function defineClient(
     clientName: overrides.clientId,
     secret: DEFAULT_CLIENT_SECRET,
     redirectUris: [...DEFAULT_REDIRECT_URIS],
+    postLogoutRedirectUris: [...DEFAULT_POST_LOGOUT_REDIRECT_URIS],
     allowedScopes: [...DEFAULT_ALLOWED_SCOPES],
     allowedGrantTypes: ['authorization_code', 'refresh_token'],
     requirePkce: false,

@@ -124,11 +124,3 @@ export function errorGet(ctx: ConnectContext, req: RouteRequest): Response {
     }),
   )
 }
-
-export function endSession(ctx: ConnectContext, req: RouteRequest): Response {
-  const session = readSession(ctx, req.request)
-  req.note({ had_session: session !== undefined })
-  return htmlResponse('<!doctype html><html><body><h1>You are signed out</h1></body></html>', 200, {
-    'set-cookie': 'mock.idsrv.session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
-  })
-}

@@ -33,6 +33,11 @@ export interface ClientConfig {
   /** `null` for a client without a secret (PKCE-only); Dinero apps are confidential web apps (dinero-faq). */
   secret: string | null
   redirectUris: string[]
+  /**
+   * Where RP-initiated logout may send the browser back (oidc-rp-initiated-logout §2,
+   * duende-end-session-validator: compared with the registered ones); none when absent.
+   */
+  postLogoutRedirectUris?: string[]
   allowedScopes: string[]
   allowedGrantTypes: GrantType[]
   requirePkce: boolean
@@ -98,6 +103,18 @@ export interface SessionRecord {
   id: string
   subject: string
   authTime: number
+}
+
+/**
+ * IdentityServer's stored LogoutMessage behind `/account/logout?logoutId=…`
+ * (duende-end-session-result): written only for a valid end-session request.
+ */
+export interface LogoutRecord {
+  /** The client the id_token_hint was issued to: the logout is authenticated, no prompt is shown. */
+  clientId?: string
+  /** The registered post_logout_redirect_uri, with `state` already appended. */
+  postLogoutRedirectUri?: string
+  createdAt: number
 }
 
 /**

@@ -113,6 +113,25 @@ ${input.requestId ? `<p class="muted">Request id: <code>${escapeHtml(input.reque
 }
 
 /**
+ * The logout page's question when no id_token_hint authenticated the request (duende-end-session-result
+ * sends the browser here; IdentityServer's default UI asks before it signs anyone out).
+ */
+export function logoutPromptPage(logoutId: string | undefined): string {
+  return page(
+    'Sign out',
+    `<h1>Sign out of Visma Connect?</h1>
+<form method="post" action="/account/logout">
+${logoutId === undefined ? '' : `<input type="hidden" name="logoutId" value="${escapeHtml(logoutId)}">`}
+<button type="submit" name="button" value="yes" class="primary">Yes, sign me out</button>
+</form>`,
+  )
+}
+
+export function loggedOutPage(): string {
+  return page('Signed out', '<h1>You are signed out</h1><p class="muted">You may close this window.</p>')
+}
+
+/**
  * duende-authorize-result, is4-form-post-inputs: IdentityServer's form_post markup, each input on its own
  * line, values HTML-encoded.
  */

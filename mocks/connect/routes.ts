@@ -2,9 +2,10 @@ import type { Route } from '../routes.ts'
 import { authorizeEndpoint } from './authorize.ts'
 import type { ConnectContext } from './context.ts'
 import { discoveryDocument } from './discovery.ts'
+import { endSessionEndpoint, logoutGet, logoutPost } from './end-session.ts'
 import { introspection, revocation, userinfo } from './endpoints.ts'
 import { StatusError } from './errors.ts'
-import { consentGet, consentPost, endSession, errorGet, loginGet, loginPost } from './interaction.ts'
+import { consentGet, consentPost, errorGet, loginGet, loginPost } from './interaction.ts'
 import { tokenEndpoint } from './token.ts'
 
 /** The Visma Connect route table; paths as in the captured discovery document (visma-connect-discovery). */
@@ -33,7 +34,10 @@ export function connectRoutes(ctx: ConnectContext): Route[] {
     route('ALL', '/connect/userinfo', (r) => userinfo(ctx, r)),
     route('ALL', '/connect/revocation', (r) => revocation(ctx, r)),
     route('ALL', '/connect/introspect', (r) => introspection(ctx, r)),
-    route('GET', '/connect/endsession', (r) => endSession(ctx, r)),
+    // oidc-rp-initiated-logout §2: GET or POST; the endpoint refuses other methods itself.
+    route('ALL', '/connect/endsession', (r) => endSessionEndpoint(ctx, r)),
+    route('GET', '/account/logout', (r) => logoutGet(ctx, r)),
+    route('POST', '/account/logout', (r) => logoutPost(ctx, r)),
     route('GET', '/account/login', (r) => loginGet(ctx, r)),
     route('POST', '/account/login', (r) => loginPost(ctx, r)),
     route('GET', '/consent', (r) => consentGet(ctx, r)),

@@ -5,6 +5,7 @@ import type {
   ClientConfig,
   CodeRecord,
   ErrorRecord,
+  LogoutRecord,
   RefreshHandle,
   RefreshPolicy,
   RefreshRecord,
@@ -56,6 +57,8 @@ export interface ConnectStore {
 
   createSession(subject: string, authTime: number): SessionRecord
   getSession(id: string): SessionRecord | undefined
+  /** Signs the session out on the server: its cookie, presented again, finds nothing (duende-end-session-result). */
+  endSession(id: string): boolean
   /** The user's sign-in before the one at `authTime` (the tokens' `llt`), if the mock saw one. */
   lastLoginBefore(subject: string, authTime: number): number | undefined
 
@@ -66,6 +69,9 @@ export interface ConnectStore {
 
   recordError(error: Omit<ErrorRecord, 'createdAt'>, at: number): string
   getError(id: string): ErrorRecord | undefined
+  /** Stores a validated end-session request for the logout page (`/account/logout?logoutId=…`). */
+  recordLogout(logout: Omit<LogoutRecord, 'createdAt'>, at: number): string
+  getLogout(id: string): LogoutRecord | undefined
 
   /** Drops expired codes, refresh tokens, error records and sessions (keeps memory flat under load). */
   purgeExpired(now: number): void
@@ -115,6 +121,7 @@ export function createConnectStore(
   const revokedSeq = new Map<string, number>()
   let tokenSeq = 0
   const errors = new Map<string, ErrorRecord>()
+  const logouts = new Map<string, LogoutRecord>()
   let lastPurge = clock.now()
 
   // Purge every 30 s of mock time, or sooner once the maps grow past a bound that doubles with
@@ -137,7 +144,7 @@ export function createConnectStore(
     },
     reset() {
       seedClients()
-      for (const m of [codes, refresh, sessions, sessionSeen, consents, signIns, revokedSeq, errors])
+      for (const m of [codes, refresh, sessions, sessionSeen, consents, signIns, revokedSeq, errors, logouts])
         m.clear()
     },
     users,
@@ -216,6 +223,11 @@ export function createConnectStore(
       return s
     },
 
+    endSession(id) {
+      sessionSeen.delete(id)
+      return sessions.delete(id)
+    },
+
     lastLoginBefore(subject, authTime) {
       return (signIns.get(subject) ?? []).filter((t) => t < authTime).at(-1)
     },
@@ -241,12 +253,19 @@ export function createConnectStore(
       return id
     },
     getError: (id) => errors.get(id),
+    recordLogout(logout, at) {
+      const id = randomBytes(16).toString('hex')
+      logouts.set(id, { ...logout, createdAt: at })
+      return id
+    },
+    getLogout: (id) => logouts.get(id),
 
     purgeExpired(now) {
       lastPurge = now
       for (const [c, r] of codes) if (r.expiresAt <= now) codes.delete(c)
       for (const [h, r] of refresh) if (r.expiresAt <= now) refresh.delete(h)
       for (const [id, e] of errors) if (e.createdAt + ERROR_TTL_MS <= now) errors.delete(id)
+      for (const [id, l] of logouts) if (l.createdAt + ERROR_TTL_MS <= now) logouts.delete(id)
       for (const [id, seen] of sessionSeen) {
         if (seen + SESSION_LIFETIME_MS <= now) {
           sessions.delete(id)
