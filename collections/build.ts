@@ -34,6 +34,7 @@ const AREA_NAMES: Record<Area, string> = {
   code: 'Authorization code',
   pkce: 'PKCE',
   refresh: 'Refresh tokens',
+  session: 'Userinfo, revocation, introspection, end-session',
   discovery: 'Discovery and JWKS',
   dinero: 'Dinero API',
   destructive: 'Destructive (ends the run’s grant)',

@@ -285,7 +285,7 @@ export const SOURCES: readonly Source[] = [
     id: 'is4-ui-constants',
     url: IS4_SRC('Constants.cs'),
     establishes:
-      'The default UI routes: login, `/consent?returnUrl=…`, the error page `/home/error?errorId=…`, and the `idp:`/`tenant:` acr_values prefixes.',
+      'The default UI routes: login, `/consent?returnUrl=…`, the error page `/home/error?errorId=…`, logout `/account/logout?logoutId=…`, and the `idp:`/`tenant:` acr_values prefixes.',
   },
   {
     id: 'duende-authorize-response-generator',
@@ -322,6 +322,24 @@ export const SOURCES: readonly Source[] = [
     url: DUENDE_SRC('Endpoints/TokenRevocationEndpoint.cs'),
     establishes:
       'Revocation: 405 for non-POST, 415 for a non-form body, 400 `invalid_client` for a bad client, 200 with an empty body even for an unknown token.',
+  },
+  {
+    id: 'duende-end-session-endpoint',
+    url: DUENDE_SRC('Endpoints/EndSessionEndpoint.cs'),
+    establishes:
+      'End-session takes GET (query) or POST (form); other methods get 405; the request is validated, and the answer is always the end-session result.',
+  },
+  {
+    id: 'duende-end-session-validator',
+    url: DUENDE_SRC('Validation/Default/EndSessionRequestValidator.cs'),
+    establishes:
+      'An id_token_hint must validate as an id token of a known client (its lifetime is not checked) for the signed-in user; post_logout_redirect_uri counts only with that hint and only when registered for its client; state only with it.',
+  },
+  {
+    id: 'duende-end-session-result',
+    url: DUENDE_SRC('Endpoints/Results/EndSessionResult.cs'),
+    establishes:
+      'End-session answers a redirect to the logout page, carrying a logoutId only when the request validated; the logout page, not the endpoint, signs the user out.',
   },
 
   {
@@ -371,6 +389,18 @@ export const SOURCES: readonly Source[] = [
     establishes: 'OpenID Connect Core 1.0: the nonce, the ID token and its validation.',
   },
   {
+    id: 'oidc-rp-initiated-logout',
+    url: 'https://openid.net/specs/openid-connect-rpinitiated-1_0.html',
+    establishes:
+      'RP-Initiated Logout 1.0: end-session by GET or POST with id_token_hint, post_logout_redirect_uri (registered only) and state, which the OP returns with the redirect after logging the user out.',
+  },
+  {
+    id: 'oauth-multiple-response-types',
+    url: 'https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html',
+    establishes:
+      'Response modes: a response that carries a token (response_type=token and the hybrid types) defaults to the fragment and must never be encoded in the query (§2.1).',
+  },
+  {
     id: 'oauth-form-post',
     url: 'https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html',
     establishes: 'The form_post response mode: the authorization response as an auto-submitted HTML form.',
@@ -397,6 +427,20 @@ export const SOURCES: readonly Source[] = [
     url: 'https://api.dinero.dk/openapi/v1/swagger.json',
     establishes:
       'Declares JSON bodies and 200 responses only: the request content type rules, the status of each error code and the bodies of unknown routes and wrong methods are not published.',
+  },
+  {
+    id: 'open-dinero-page-size',
+    kind: 'open-question',
+    url: 'https://api.dinero.dk/openapi/v1/swagger.json',
+    establishes:
+      'Says pageSize is "Maximum 1000" without saying what a larger one gets (refused or capped); the mock refuses it with 400 code 45, as it does a page below 0.',
+  },
+  {
+    id: 'open-dinero-webhooks',
+    kind: 'open-question',
+    url: 'https://api.dinero.dk/openapi/v1/swagger.json',
+    establishes:
+      'Lists subscribe, unsubscribe, subscriptions and events with "200 OK" and no body, and publishes no event ids, payload, retry policy or timeout; the mock emits its own events (invoice.booked, contact.created, …) as JSON `{EventId, OrganizationId, EntityGuid, OccurredAt, DeliveryId}` to loopback subscribers only, retrying on a set schedule.',
   },
   {
     id: 'open-dinero-amount-bounds',

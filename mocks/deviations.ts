@@ -99,11 +99,40 @@ export const DEVIATIONS = {
   },
   'introspection.any-client': {
     description: 'any authenticated client may introspect any token, another client’s included',
-    breaks: [],
+    breaks: ['connect.introspection.client-refused'],
+  },
+  'userinfo.no-sub': {
+    description: 'userinfo leaves out the sub claim',
+    breaks: ['connect.userinfo.claims'],
+  },
+  'userinfo.no-challenge': {
+    description: 'userinfo refuses a request without a token with a bare 401, no WWW-Authenticate',
+    breaks: ['connect.userinfo.no-token'],
+  },
+  'revocation.no-op': {
+    description: 'revocation answers 200 but removes nothing: the revoked refresh token still works',
+    breaks: ['connect.revocation.refresh-token'],
+  },
+  'revocation.unknown-token-error': {
+    description: 'revocation of a token the server does not know answers 400 invalid_request instead of 200',
+    breaks: ['connect.revocation.unknown-token'],
+  },
+  'end-session.ignore-post-logout-redirect': {
+    description: 'end-session never sends the browser back to a registered post_logout_redirect_uri',
+    breaks: ['connect.end-session.post-logout-redirect'],
+  },
+  'end-session.redirect-without-valid-hint': {
+    description:
+      'end-session honours a registered post_logout_redirect_uri when the id_token_hint is missing or invalid',
+    breaks: ['connect.end-session.garbage-hint'],
+  },
+  'end-session.keeps-session': {
+    description: 'logout expires the cookie but the session lives on: the old cookie still gets codes',
+    breaks: ['connect.end-session.ends-session'],
   },
   'revocation.missing-client-invalid-request': {
     description: 'revocation without client credentials answers invalid_request instead of invalid_client',
-    breaks: [],
+    breaks: ['connect.revocation.no-client'],
   },
   'session.sliding': {
     description: 'the IdP session slides with activity instead of ending 10 hours after sign-in',
@@ -112,7 +141,7 @@ export const DEVIATIONS = {
   'authorize.grant-before-response-mode': {
     description:
       'authorize checks the client’s grant before the response_mode (token&response_mode=query → unauthorized_client)',
-    breaks: [],
+    breaks: ['connect.authorize.response-mode-for-response-type'],
   },
   'authorize.ignore-max-age': {
     description: 'authorize ignores max_age: neither checked nor enforced against the sign-in time',
@@ -130,6 +159,9 @@ export const DEVIATIONS = {
       'connect.authorize.invalid-scope-error-page',
       'connect.pkce.required',
       'connect.pkce.plain-rejected',
+      'connect.authorize.response-mode-for-response-type',
+      'connect.authorize.unknown-response-mode',
+      'connect.authorize.length-limits',
     ],
   },
   'authorize.alter-state': {
@@ -138,7 +170,20 @@ export const DEVIATIONS = {
       'connect.authorize.state-echo',
       'connect.authorize.form-post',
       'connect.authorize.access-denied',
+      'connect.authorize.prompt-none-login-required',
     ],
+  },
+  'authorize.unknown-response-mode-as-query': {
+    description: 'an unknown response_mode is taken as query instead of unsupported_response_type',
+    breaks: ['connect.authorize.unknown-response-mode'],
+  },
+  'authorize.no-length-limits': {
+    description: 'authorize accepts nonce, scope, ui_locales, acr_values and login_hint of any length',
+    breaks: ['connect.authorize.length-limits'],
+  },
+  'authorize.prompt-none-shows-login': {
+    description: 'prompt=none without a session shows the login page instead of answering login_required',
+    breaks: ['connect.authorize.prompt-none-login-required', 'connect.end-session.ends-session'],
   },
   'authorize.form-post-as-query': {
     description: 'response_mode=form_post is ignored: the code comes back in a query redirect',
@@ -218,6 +263,7 @@ export const DEVIATIONS = {
       'connect.client-auth.basic-form-encoded',
       'connect.refresh.revoke-all',
       'connect.refresh.replay-revokes-grant',
+      'connect.revocation.refresh-token',
     ],
   },
   'refresh.missing-token-invalid-grant': {
@@ -275,6 +321,10 @@ export const DEVIATIONS = {
     description: 'list endpoints ignore pageSize and return 100 rows',
     breaks: ['dinero.contacts.paging-envelope'],
   },
+  'dinero.page-size-unbounded': {
+    description: 'list endpoints accept a pageSize above the documented maximum of 1000',
+    breaks: ['dinero.paging.page-size-over-max'],
+  },
   'dinero.errors-pascal-case': {
     description: 'Dinero error bodies use PascalCase keys ({Code, Message}) instead of camelCase',
     breaks: [
@@ -282,11 +332,12 @@ export const DEVIATIONS = {
       'dinero.errors.body-shape',
       'dinero.rate-limit',
       'dinero.invoices.stale-timestamp',
-      'dinero.credit-notes.exceeding-invoice',
-      'dinero.credit-notes.booked-immutable',
       'dinero.trade-offers.stale-timestamp',
       'dinero.reminders.not-overdue',
       'dinero.manual-vouchers.booked-immutable',
+      'dinero.credit-notes.exceeding-invoice',
+      'dinero.credit-notes.booked-immutable',
+      'dinero.paging.page-size-over-max',
     ],
   },
   'dinero.no-token-expiry': {

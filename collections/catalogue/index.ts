@@ -6,9 +6,12 @@ import { destructiveChecks } from './connect/destructive.ts'
 import { discoveryChecks } from './connect/discovery.ts'
 import { pkceChecks } from './connect/pkce.ts'
 import { refreshChecks } from './connect/refresh.ts'
+import { sessionChecks } from './connect/session.ts'
 import { tokenEndpointChecks } from './connect/token-endpoint.ts'
 import { creditNoteChecks } from './dinero/credit-notes.ts'
+import { filesWebhookChecks } from './dinero/files-webhooks.ts'
 import { ledgerChecks } from './dinero/ledger.ts'
+import { pagingChecks } from './dinero/paging.ts'
 import { tradeOfferChecks } from './dinero/trade-offers.ts'
 import { dineroChecks } from './dinero.ts'
 import { exchange, HEX64, status, step } from './steps.ts'
@@ -21,11 +24,14 @@ export const catalogue: readonly Check[] = [
   ...codeChecks,
   ...pkceChecks,
   ...refreshChecks,
+  ...sessionChecks,
   ...discoveryChecks,
   ...dineroChecks,
   ...tradeOfferChecks,
   ...ledgerChecks,
   ...creditNoteChecks,
+  ...filesWebhookChecks,
+  ...pagingChecks,
   ...destructiveChecks,
 ].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))
 

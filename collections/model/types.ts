@@ -25,6 +25,8 @@ export const NEEDS = {
   'control-surface': 'the mock’s control surface (/__mock/settings, faults)',
   'virtual-clock': 'the mock’s clock, moved forward instead of waiting',
   'mock-client': 'a client configured only on the mock (PKCE required, odd client id)',
+  'mock-pages':
+    'the mock’s own IdP pages (error details behind an errorId, the logout page), which Visma’s UI does not publish',
   person: 'a person answering a page (refusing consent)',
   'non-pro-organisation': 'an organisation without Dinero Pro',
   'write-test-organisation': 'writes: live --allow-writes and an organisation in DINERO_TEST_ORGANIZATIONS',
@@ -33,7 +35,13 @@ export const NEEDS = {
 export type Need = keyof typeof NEEDS
 
 /** Needs only the mock can meet. */
-export const MOCK_ONLY_NEEDS: readonly Need[] = ['control-surface', 'virtual-clock', 'mock-client', 'person']
+export const MOCK_ONLY_NEEDS: readonly Need[] = [
+  'control-surface',
+  'virtual-clock',
+  'mock-client',
+  'mock-pages',
+  'person',
+]
 /** Needs met by the codes and throw-away grants `login` pools from one sign-in. */
 export const POOL_NEEDS: readonly Need[] = ['code', 'read-only-code', 'form-post-code', 'throwaway-grant']
 
@@ -76,6 +84,7 @@ export const AREAS = [
   'code',
   'pkce',
   'refresh',
+  'session',
   'discovery',
   'dinero',
   'destructive',

@@ -20,13 +20,20 @@ export async function userinfo(ctx: ConnectContext, req: RouteRequest): Promise<
   ) {
     token = (await readForm(request)).get('access_token')
   }
-  if (token === undefined) throw new BearerError('invalid_token')
+  if (token === undefined) {
+    // Deviation userinfo.no-challenge: a bare 401, no WWW-Authenticate (RFC 6750 §3 requires it).
+    if (ctx.deviations.has('userinfo.no-challenge')) throw new StatusError(401, 'unauthorized')
+    throw new BearerError('invalid_token')
+  }
   const result = await verifyAccessToken(ctx, token)
   if (!result.ok || result.claims.sub === undefined) throw new BearerError('invalid_token')
   // Duende: userinfo needs the openid scope in the token → 403 insufficient_scope.
   if (!result.claims.scope.includes('openid')) throw new BearerError('insufficient_scope')
   const user = ctx.store.users.get(result.claims.sub)
-  const body: Record<string, unknown> = { sub: result.claims.sub }
+  // oidc-core §5.3.2: sub is always returned (deviation userinfo.no-sub leaves it out).
+  const body: Record<string, unknown> = ctx.deviations.has('userinfo.no-sub')
+    ? {}
+    : { sub: result.claims.sub }
   if (user && result.claims.scope.includes('profile')) body.name = user.name
   if (user && result.claims.scope.includes('email')) {
     body.email = user.email
@@ -59,8 +66,15 @@ export async function revocation(ctx: ConnectContext, req: RouteRequest): Promis
     })
   }
   const record = ctx.store.findRefresh(token)
-  // RFC 7009 §2.2: 200 whether or not the token was known; only the owner's tokens are removed.
-  if (record !== undefined && record.clientId === client.clientId) {
+  // Deviation revocation.unknown-token-error: an unknown token is an error (RFC 7009 §2.2 says 200).
+  if (record === undefined && ctx.deviations.has('revocation.unknown-token-error')) throw invalidRequest()
+  // RFC 7009 §2.2: 200 whether or not the token was known; only the owner's tokens are removed
+  // (deviation revocation.no-op removes nothing).
+  if (
+    record !== undefined &&
+    record.clientId === client.clientId &&
+    !ctx.deviations.has('revocation.no-op')
+  ) {
     ctx.store.removeRefresh(token)
     req.note({ revoked: 'refresh_token' })
   }

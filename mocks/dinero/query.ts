@@ -82,7 +82,9 @@ export function parsePaging(url: URL, deviations: Deviations): Paging {
   const page = intParam(url, 'page', 0)
   const pageSize = intParam(url, 'pageSize', DEFAULT_PAGE_SIZE)
   if (page < 0) throw invalidRequest('page must be 0 or greater')
-  if (pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+  // Deviation dinero.page-size-unbounded: no upper bound.
+  const unbounded = deviations.has('dinero.page-size-unbounded')
+  if (pageSize < 1 || (pageSize > MAX_PAGE_SIZE && !unbounded))
     throw invalidRequest(`pageSize must be between 1 and ${MAX_PAGE_SIZE}`)
   if (deviations.has('dinero.paging-ignored')) return { page: 0, pageSize: DEFAULT_PAGE_SIZE }
   return { page, pageSize }

@@ -31,6 +31,10 @@ export const AREA_HEADINGS: Record<Area, { title: string; why: string }> = {
     title: 'Refresh tokens',
     why: 'Refresh tokens are one-time: every refresh answers a new one that must be stored before it is used, and presenting an old one can revoke the whole grant.',
   },
+  session: {
+    title: 'Userinfo, revocation, introspection and sign-out',
+    why: 'The endpoints around a grant: userinfo for who signed in, revocation when the user disconnects the app, introspection for resource servers only, and end-session, which must really end the sign-in so the next login asks again.',
+  },
   discovery: {
     title: 'Discovery and keys',
     why: 'Discovery metadata and the JWKS are what an OAuth library reads to configure itself and verify id_tokens; a mismatch breaks token validation.',

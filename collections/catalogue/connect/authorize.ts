@@ -1,5 +1,10 @@
-import { type Check, defineChecks } from '../../model/types.ts'
+import { type Check, defineChecks, type Step } from '../../model/types.ts'
 import { authorizeRequest, errorPage, exchange, HEX64, status, step } from '../steps.ts'
+
+/** One over-long parameter on an otherwise valid request: the error page, not the login page. */
+function overLong(what: string, extra: Record<string, string>): Step {
+  return step(`authorize with ${what}`, authorizeRequest({ consent: 'none', extra }), [...errorPage])
+}
 
 /** The authorize endpoint: validation of client, redirect_uri and parameters, and the error page that never redirects to an unverified URI (RFC 6749 §4.1.2.1). */
 export const authorizeChecks: Check[] = defineChecks([
@@ -118,6 +123,93 @@ export const authorizeChecks: Check[] = defineChecks([
       ),
     ],
     steps: [step('redeem the posted code', exchange(), [status(200)])],
+  },
+  {
+    id: 'connect.authorize.response-mode-for-response-type',
+    title:
+      "response_type=token with response_mode=query goes to the IdP error page as invalid_request 'Invalid response_mode for response_type' (before the client's grant is checked)",
+    area: 'authorize',
+    sources: [
+      'duende-authorize-request-validator',
+      'duende-authorize-result',
+      'oauth-multiple-response-types',
+    ],
+    needs: ['mock-pages'],
+    steps: [
+      step(
+        'authorize asking for a token in the query',
+        authorizeRequest({ consent: 'none', extra: { response_type: 'token' } }),
+        [...errorPage],
+        { capture: [{ set: 'errorPage', from: 'location', part: 'path-and-query' }] },
+      ),
+      step('open the error page', { method: 'GET', url: '{{connectUrl}}{{errorPage}}' }, [
+        status(200),
+        { kind: 'body-contains', text: 'data-error="invalid_request"' },
+        { kind: 'body-contains', text: 'Invalid response_mode for response_type' },
+      ]),
+    ],
+  },
+  {
+    id: 'connect.authorize.unknown-response-mode',
+    title: 'an unknown response_mode goes to the IdP error page as unsupported_response_type',
+    area: 'authorize',
+    sources: ['duende-authorize-request-validator', 'duende-authorize-result'],
+    needs: ['mock-pages'],
+    steps: [
+      step(
+        'authorize with response_mode=bogus',
+        authorizeRequest({ consent: 'none', extra: { response_mode: 'bogus' } }),
+        [...errorPage],
+        { capture: [{ set: 'errorPage', from: 'location', part: 'path-and-query' }] },
+      ),
+      step('open the error page', { method: 'GET', url: '{{connectUrl}}{{errorPage}}' }, [
+        status(200),
+        { kind: 'body-contains', text: 'data-error="unsupported_response_type"' },
+      ]),
+    ],
+  },
+  {
+    id: 'connect.authorize.length-limits',
+    title:
+      'authorize parameters over IdentityServer’s length limits (nonce 300, scope 300, ui_locales 100, login_hint 100, acr_values 300) go to the IdP error page',
+    area: 'authorize',
+    sources: [
+      'duende-input-length-restrictions',
+      'duende-authorize-request-validator',
+      'duende-authorize-result',
+    ],
+    needs: [],
+    steps: [
+      overLong('a 301-character nonce', { nonce: 'n'.repeat(301) }),
+      // Sixteen copies of the run's scopes: valid scopes (repeats are ignored), far over 300 characters.
+      overLong('a scope parameter over 300 characters', { scope: Array(16).fill('{{scopes}}').join(' ') }),
+      overLong('a 101-character ui_locales', { ui_locales: Array(17).fill('da-DK').join(' ') }),
+      overLong('a 101-character login_hint', { login_hint: `${'u'.repeat(89)}@example.com` }),
+      overLong('a 301-character acr_values', { acr_values: 'a'.repeat(301) }),
+    ],
+  },
+  {
+    id: 'connect.authorize.prompt-none-login-required',
+    title:
+      'prompt=none without an IdP session sends error=login_required with state and iss to the redirect_uri',
+    area: 'authorize',
+    sources: ['oidc-core §3.1.2.6', 'duende-authorize-result', 'RFC 9207 §2'],
+    needs: [],
+    steps: [
+      step(
+        'authorize silently with no session',
+        authorizeRequest({ consent: 'none', extra: { prompt: 'none', state: '{{state}}' } }),
+        [
+          status(302),
+          { kind: 'location-origin-path', equals: '{{redirectUri}}' },
+          { kind: 'location-param', name: 'error', equals: 'login_required' },
+          { kind: 'location-param', name: 'state', equals: '{{state}}' },
+          { kind: 'location-param', name: 'iss', equals: '{{connectUrl}}' },
+          { kind: 'location-param-absent', name: 'code' },
+        ],
+        { compute: [{ set: 'state', fn: 'random' }] },
+      ),
+    ],
   },
   {
     id: 'connect.authorize.access-denied',

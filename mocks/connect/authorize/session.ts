@@ -79,7 +79,9 @@ export function establishSession(
   }
 
   if (session === undefined || ((v.prompt.includes('login') || tooOld) && !automatic)) {
-    if (v.prompt.includes('none')) deliverError(ctx, v, origin, 'login_required')
+    // Deviation authorize.prompt-none-shows-login: the page oidc-core §3.1.2.1 forbids for prompt=none.
+    if (v.prompt.includes('none') && !ctx.deviations.has('authorize.prompt-none-shows-login'))
+      deliverError(ctx, v, origin, 'login_required')
     const location = `${origin}/account/login?returnUrl=${encodeURIComponent(callbackUrl(v.params))}`
     return { kind: 'interact', response: redirect(location) }
   }

@@ -17,7 +17,8 @@ import { deliverUnvalidatedError } from './delivery.ts'
  *   unsupported_response_type; not allowed for the response type, e.g. `token` with `query` →
  *   invalid_request), the client's grant (a known type other than `code` → unauthorized_client), PKCE (challenge length 43–128, `plain` only if the client allows it), scope
  *   (allowed, offline_access only with offline access, identity scopes need openid),
- *   nonce/prompt/ui_locales, max_age (a whole number, 0 or more), acr_values (≤ 300 characters);
+ *   nonce/prompt/ui_locales, max_age (a whole number, 0 or more), login_hint (≤ 100 characters),
+ *   acr_values (≤ 300 characters);
  * - every validation error goes to the mock's own error page `/home/error?errorId=…`, never to
  *   the client (RFC 6749 §4.1.2.1 for bad client/redirect_uri; IdentityServer does the same for
  *   all of them).
@@ -177,7 +178,14 @@ export function validateAuthorize(
 
   // duende-authorize-request-validator: the response_mode is checked against the response type
   // before the client's grant types, so `token` with `query` is invalid_request, not unauthorized_client.
-  const modeParam = params.get('response_mode')
+  let modeParam = params.get('response_mode')
+  // Deviation authorize.unknown-response-mode-as-query: an unknown mode falls back to query.
+  if (
+    modeParam !== undefined &&
+    !RESPONSE_MODES.has(modeParam as ResponseMode) &&
+    ctx.deviations.has('authorize.unknown-response-mode-as-query')
+  )
+    modeParam = 'query'
   let responseMode: ResponseMode = 'query'
   if (modeParam !== undefined && modeParam.length > 0) {
     if (!RESPONSE_MODES.has(modeParam as ResponseMode)) {
@@ -211,8 +219,10 @@ export function validateAuthorize(
     method = m
   }
 
+  // duende-input-length-restrictions (deviation authorize.no-length-limits ignores them all).
+  const limits = !ctx.deviations.has('authorize.no-length-limits')
   const scopeParam = params.get('scope')
-  if (scopeParam === undefined || scopeParam.trim().length === 0 || scopeParam.length > 300) {
+  if (scopeParam === undefined || scopeParam.trim().length === 0 || (limits && scopeParam.length > 300)) {
     fail(ctx, params, origin, 'invalid_request', 'Invalid scope', known)
   }
   const scopes = [...new Set(scopeParam.split(' ').filter(Boolean))]
@@ -232,7 +242,7 @@ export function validateAuthorize(
   }
 
   const nonce = params.get('nonce')
-  if (nonce !== undefined && nonce.length > 300)
+  if (nonce !== undefined && limits && nonce.length > 300)
     fail(ctx, params, origin, 'invalid_request', 'Invalid nonce', known)
   const prompt = (params.get('prompt') ?? '').split(' ').filter(Boolean)
   if (prompt.includes('none') && prompt.length > 1)
@@ -241,7 +251,7 @@ export function validateAuthorize(
     fail(ctx, params, origin, 'invalid_request', 'Unsupported prompt mode', known)
   }
   const uiLocales = params.get('ui_locales')
-  if (uiLocales !== undefined && uiLocales.length > 100)
+  if (uiLocales !== undefined && limits && uiLocales.length > 100)
     fail(ctx, params, origin, 'invalid_request', 'Invalid ui_locales', known)
   // duende-authorize-request-validator: max_age a whole number of seconds, 0 or more (oidc-core
   // §3.1.2.1); acr_values at most 300 characters (duende-input-length-restrictions).
@@ -255,8 +265,11 @@ export function validateAuthorize(
     if (!/^\d{1,9}$/.test(maxAgeParam)) fail(ctx, params, origin, 'invalid_request', 'Invalid max_age', known)
     maxAge = Number(maxAgeParam)
   }
+  const loginHint = params.get('login_hint')
+  if (loginHint !== undefined && limits && loginHint.length > 100)
+    fail(ctx, params, origin, 'invalid_request', 'Invalid login_hint', known)
   const acrValues = params.get('acr_values')
-  if (acrValues !== undefined && acrValues.length > 300)
+  if (acrValues !== undefined && limits && acrValues.length > 300)
     fail(ctx, params, origin, 'invalid_request', 'Invalid acr_values', known)
 
   const state = params.get('state')
