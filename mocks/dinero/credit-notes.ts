@@ -113,10 +113,8 @@ const EPSILON = 0.005
 export const voucherNotBooked = (what: string) =>
   new DineroError(400, CODES.VoucherNotBooked, `Voucher not booked: ${what}`)
 
-/** The sales credit note routes, and generate-creditnote on invoices. */
-export function creditNoteRoutes(ctx: DineroContext): Route[] {
-  const notes = resource(ctx, 'Sales credit note', (id) => ctx.store.creditNotes(id))
-  const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
+/** How a credit note reads: totals, status, contact name and mail-out state (routes and lists share it). */
+function views(ctx: DineroContext) {
   const accountsOf = (org: Organisation) => ctx.store.entryAccounts(org.Id)
   const totalsOf = (org: Organisation, d: Pick<CreditNoteData, 'ProductLines' | 'ShowLinesInclVat'>) =>
     invoiceTotals(org, accountsOf(org), d)
@@ -142,6 +140,51 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
     DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
   })
 
+  const mailOut = (org: Organisation, row: Row<CreditNoteData>) => {
+    const latest = mailoutsOf(org, row.guid).at(-1)
+    return {
+      MailOutStatus: latest === undefined ? 'NotSent' : 'Sent',
+      LatestMailOutType: latest?.data.Type ?? null,
+    }
+  }
+
+  const listItem = (org: Organisation, row: Row<CreditNoteData>) => {
+    const t = totalsOf(org, row.data)
+    return {
+      Number: row.data.Number ?? LONG_MAX,
+      Guid: row.guid,
+      ExternalReference: row.data.ExternalReference,
+      Date: row.data.Date,
+      PaymentDate: null,
+      Description: row.data.Description,
+      Status: paymentStatus(org, row),
+      Type: 'CreditNote',
+      ContactName: contactOf(org, row.data.ContactGuid)?.data.Name ?? null,
+      ContactGuid: row.data.ContactGuid,
+      TotalInclVat: t.TotalInclVat,
+      TotalExclVat: t.TotalExclVat,
+      // assumption: no exchange rates are modelled (as for invoices); foreign totals count 1:1 in DKK.
+      TotalInclVatInDkk: t.TotalInclVat,
+      TotalExclVatInDkk: t.TotalExclVat,
+      ...mailOut(org, row),
+      Currency: row.data.Currency,
+      ...stamps(row),
+    }
+  }
+
+  return { accountsOf, totalsOf, contactOf, mailoutsOf, paymentStatus, stamps, mailOut, listItem }
+}
+
+/** A credit note as an item of the sales lists (SalesVoucherReadListModel, `Type` CreditNote). */
+export function creditNoteListItem(ctx: DineroContext, org: Organisation, row: Row<CreditNoteData>) {
+  return views(ctx).listItem(org, row)
+}
+
+/** The sales credit note routes, and generate-creditnote on invoices. */
+export function creditNoteRoutes(ctx: DineroContext): Route[] {
+  const notes = resource(ctx, 'Sales credit note', (id) => ctx.store.creditNotes(id))
+  const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
+  const { accountsOf, totalsOf, contactOf, mailoutsOf, paymentStatus, stamps, mailOut, listItem } = views(ctx)
   /** What the read model, the totals preview and the book answer share. */
   const document = (org: Organisation, d: Omit<CreditNoteData, 'Payments' | 'BookedAt'>) => {
     const t = totalsOf(org, d)
@@ -184,14 +227,6 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
         }
       }),
       Address: d.Address,
-    }
-  }
-
-  const mailOut = (org: Organisation, row: Row<CreditNoteData>) => {
-    const latest = mailoutsOf(org, row.guid).at(-1)
-    return {
-      MailOutStatus: latest === undefined ? 'NotSent' : 'Sent',
-      LatestMailOutType: latest?.data.Type ?? null,
     }
   }
 
@@ -303,30 +338,6 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       ProductLines: lines,
       Payments: [],
       BookedAt: null,
-    }
-  }
-
-  const listItem = (org: Organisation, row: Row<CreditNoteData>) => {
-    const t = totalsOf(org, row.data)
-    return {
-      Number: row.data.Number ?? LONG_MAX,
-      Guid: row.guid,
-      ExternalReference: row.data.ExternalReference,
-      Date: row.data.Date,
-      PaymentDate: null,
-      Description: row.data.Description,
-      Status: paymentStatus(org, row),
-      Type: 'CreditNote',
-      ContactName: contactOf(org, row.data.ContactGuid)?.data.Name ?? null,
-      ContactGuid: row.data.ContactGuid,
-      TotalInclVat: t.TotalInclVat,
-      TotalExclVat: t.TotalExclVat,
-      // assumption: no exchange rates are modelled (as for invoices); foreign totals count 1:1 in DKK.
-      TotalInclVatInDkk: t.TotalInclVat,
-      TotalExclVatInDkk: t.TotalExclVat,
-      ...mailOut(org, row),
-      Currency: row.data.Currency,
-      ...stamps(row),
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Route } from '../routes.ts'
 import { dineroJson, LONG_MAX } from './body.ts'
 import type { DineroContext } from './context.ts'
+import { creditNoteListItem } from './credit-notes.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidFormat, invalidRequest } from './errors.ts'
 import { invoiceReadModel } from './invoices.ts'
@@ -30,8 +31,8 @@ import {
  *   (invoices.ts): lines excl. VAT, Netto 8 days, the chart's default sales account.
  * assumption: open-dinero-unlisted-responses — the settings' FIK, template, PDF-attachment and
  * reminder values are not published: no FIK, no template, the PDF attached, reminder fee 100 DKK
- * (the most Danish law allows, renteloven §9 b) and no interest; the list holds the invoices (credit
- * notes join it when they have their own store).
+ * (the most Danish law allows, renteloven §9 b) and no interest; the list holds the invoices and the
+ * credit notes (credit-notes.ts).
  */
 const FIELDS: FieldSpec = {
   defaults: 'Guid,ContactName,Date,Description,Type',
@@ -131,6 +132,19 @@ export function salesRoutes(ctx: DineroContext): Route[] {
       const paging = parsePaging(url, ctx.deviations)
       const sign = order === 'ascending' ? 1 : -1
 
+      // Credit notes are listed with the invoices (Type CreditNote), filtered the same way.
+      const creditNotes = ctx.store
+        .creditNotes(org.Id)
+        .all()
+        .filter((row) => passesLifecycle(row, deletedOnly, changesSince))
+        .filter(
+          (row) =>
+            startDate === undefined ||
+            endDate === undefined ||
+            row.data.Status === 'Draft' ||
+            (row.data.Date >= startDate && row.data.Date <= endDate),
+        )
+        .map((row) => ({ createdAt: row.createdAt, item: creditNoteListItem(ctx, org, row) }))
       const items = ctx.store
         .invoices(org.Id)
         .all()
@@ -169,6 +183,7 @@ export function salesRoutes(ctx: DineroContext): Route[] {
           }
           return { createdAt: row.createdAt, item }
         })
+        .concat(creditNotes)
         .filter(({ item }) => statuses.length === 0 || (statuses as string[]).includes(item.Status))
         .filter(({ item }) => matchesFilter(item, conditions))
         .filter(

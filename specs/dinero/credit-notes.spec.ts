@@ -112,6 +112,15 @@ describe.each(TARGET_KINDS)('Dinero sales credit notes (%s)', (kind) => {
     expect(Object.keys(items[0] ?? {})).toEqual(['Guid', 'ContactName', 'Date', 'Description', 'Type'])
   })
 
+  it('GET /v1/:org/sales lists credit notes beside the invoices, with Type CreditNote (200)', async () => {
+    const note = await create({ Description: 'Listed in sales' })
+    const reply = await api.get(`/v1/${ORG}/sales?fields=Guid,Type,Description&pageSize=1000`)
+    expect(reply.status).toBe(200)
+    const items = List.parse(reply.json()).Collection ?? []
+    expect(items).toContainEqual({ Guid: note.Guid, Type: 'CreditNote', Description: 'Listed in sales' })
+    expect(items.some((i) => i.Type === 'Invoice')).toBe(true)
+  })
+
   it('no lines → 400 code 45; an unknown account → 400 code 42 naming ProductLines[0].AccountNumber', async () => {
     const empty = await api.post(`/v1/${ORG}/sales/creditnotes`, { ProductLines: [] })
     expect(empty.status).toBe(400)
