@@ -21,6 +21,7 @@ const TOKEN_SPEC = 'specs/connect/token-content-type.spec.ts'
 const CLIENT_AUTH_SPEC = 'specs/connect/client-authentication.spec.ts'
 const CODE_SPEC = 'specs/connect/authorization-code.spec.ts'
 const REFRESH_SPEC = 'specs/connect/refresh-token-rotation.spec.ts'
+const END_SESSION_SPEC = 'specs/connect/end-session.spec.ts'
 
 export const BEHAVIOURS: readonly Behaviour[] = [
   // The token endpoint: request format, answers and grant dispatch.
@@ -324,6 +325,122 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     says: 'a narrower scope on refresh is honoured; a wider one → 400 invalid_scope',
     sources: ['RFC 6749 §6'],
     specs: [REFRESH_SPEC],
+  },
+
+  // Authorize: response modes, IdentityServer's input limits and silent requests.
+  {
+    id: 'authorize.token-in-query-refused',
+    says: 'response_type=token with response_mode=query → the IdP error page, invalid_request "Invalid response_mode for response_type" (checked before the client’s grant)',
+    sources: ['duende-authorize-request-validator', 'oauth-multiple-response-types'],
+  },
+  {
+    id: 'authorize.unknown-response-mode',
+    says: 'an unknown response_mode → the IdP error page, unsupported_response_type',
+    sources: ['duende-authorize-request-validator'],
+  },
+  {
+    id: 'authorize.nonce-max-300',
+    says: 'a nonce over 300 characters → the IdP error page, invalid_request "Invalid nonce"',
+    sources: ['duende-input-length-restrictions', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'authorize.scope-max-300',
+    says: 'a scope parameter over 300 characters, even of valid scopes → the IdP error page, invalid_request "Invalid scope"',
+    sources: ['duende-input-length-restrictions', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'authorize.ui-locales-max-100',
+    says: 'ui_locales over 100 characters → the IdP error page, invalid_request "Invalid ui_locales"',
+    sources: ['duende-input-length-restrictions', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'authorize.login-hint-max-100',
+    says: 'a login_hint over 100 characters → the IdP error page, invalid_request "Invalid login_hint"',
+    sources: ['duende-input-length-restrictions', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'authorize.acr-values-max-300',
+    says: 'acr_values over 300 characters → the IdP error page, invalid_request "Invalid acr_values"',
+    sources: ['duende-input-length-restrictions', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'authorize.redirect-uri-max-400',
+    says: 'a redirect_uri over 400 characters → the IdP error page, invalid_request "Invalid redirect_uri" (no registered URI is that long, so a request shows only the registration check)',
+    sources: ['duende-input-length-restrictions', 'duende-authorize-request-validator'],
+  },
+  {
+    id: 'authorize.prompt-none-login-required',
+    says: 'prompt=none without an IdP session → error=login_required with state and iss to the redirect_uri, no page',
+    sources: ['oidc-core §3.1.2.6', 'duende-authorize-result'],
+  },
+
+  // Userinfo, revocation, introspection and end-session.
+  {
+    id: 'userinfo.claims',
+    says: 'userinfo with an access token carrying openid → 200 JSON claims with sub',
+    sources: ['duende-userinfo-endpoint', 'oidc-core §5.3.2'],
+  },
+  {
+    id: 'userinfo.no-token-401',
+    says: 'userinfo without a token → 401 with WWW-Authenticate: Bearer error="invalid_token"',
+    sources: ['duende-userinfo-endpoint', 'RFC 6750 §3'],
+  },
+  {
+    id: 'revocation.refresh-token-removed',
+    says: 'revoking a refresh token → 200 with an empty body; refreshing with it afterwards → 400 invalid_grant',
+    sources: ['RFC 7009 §2.2', 'visma-connect-token-revocation', 'duende-revocation-endpoint'],
+  },
+  {
+    id: 'revocation.unknown-token-200',
+    says: 'revoking a token the server does not know → 200 with an empty body',
+    sources: ['RFC 7009 §2.2', 'duende-revocation-endpoint'],
+  },
+  {
+    id: 'revocation.no-client-invalid-client',
+    says: 'revocation without client credentials → 400 {"error":"invalid_client"}',
+    sources: ['duende-revocation-endpoint', 'visma-connect-token-revocation'],
+  },
+  {
+    id: 'introspection.api-resources-only',
+    says: 'introspection answers API resources: a client asking about an access token → 200 {"active":false}; no credentials → 401',
+    sources: ['duende-introspection-endpoint', 'open-visma-endpoint-details'],
+  },
+  {
+    id: 'end-session.get-or-post',
+    says: 'end-session takes GET or a POST form → 302 to the logout page; another method → 405 (Allow: GET, POST), another POST body → 415',
+    sources: ['duende-end-session-endpoint', 'oidc-rp-initiated-logout §2'],
+    specs: [END_SESSION_SPEC],
+  },
+  {
+    id: 'end-session.post-logout-redirect',
+    says: 'a valid id_token_hint with a post_logout_redirect_uri registered for its client → signed out, cookie expired, 302 to that URI with state',
+    sources: ['oidc-rp-initiated-logout §3', 'duende-end-session-validator', 'duende-end-session-result'],
+    specs: [END_SESSION_SPEC],
+  },
+  {
+    id: 'end-session.invalid-hint-refused',
+    says: 'an id_token_hint that does not validate (garbage, an access token, another user’s) → 302 to the logout page without a logoutId; nothing it names is honoured',
+    sources: ['duende-end-session-validator', 'duende-end-session-result'],
+    specs: [END_SESSION_SPEC],
+  },
+  {
+    id: 'end-session.unregistered-redirect-ignored',
+    says: 'a post_logout_redirect_uri not registered for the hint’s client, or sent without a hint → no redirect to it',
+    sources: ['duende-end-session-validator', 'oidc-rp-initiated-logout §2'],
+    specs: [END_SESSION_SPEC],
+  },
+  {
+    id: 'end-session.session-ended',
+    says: 'after logout the old IdP session cookie signs no one in: prompt=none → error=login_required',
+    sources: ['duende-end-session-result', 'oidc-rp-initiated-logout §2'],
+    specs: [END_SESSION_SPEC],
+  },
+
+  // Dinero paging.
+  {
+    id: 'dinero.page-size-max-1000',
+    says: 'a list with pageSize over 1000 → 400, error code 45 (the limit is documented, the answer is the mock’s assumption)',
+    sources: ['dinero-openapi', 'open-dinero-page-size'],
   },
 ]
 

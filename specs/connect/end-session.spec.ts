@@ -52,6 +52,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
   const logoutPage = (location: string, cookie?: string) =>
     target.call('connect', location, { ...(cookie ? { headers: { cookie } } : {}) })
 
+  // Pins end-session.post-logout-redirect (collections/behaviours.ts).
   it('a valid id_token_hint with a registered post_logout_redirect_uri → 302 /account/logout?logoutId, then 302 to that URI with state and the cookie expired', async () => {
     const { cookie, idToken } = await signIn()
     const reply = await endSession(
@@ -70,6 +71,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(out.headers.get('set-cookie')).toMatch(EXPIRED_COOKIE)
   })
 
+  // Pins end-session.get-or-post (collections/behaviours.ts).
   it('POST /connect/endsession with a form body is answered like GET (302 to the logout page with a logoutId)', async () => {
     const { cookie, idToken } = await signIn()
     const reply = await target.call('connect', '/connect/endsession', {
@@ -83,6 +85,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(out.headers.get('location')).toBe(POST_LOGOUT)
   })
 
+  // Pins end-session.get-or-post (collections/behaviours.ts).
   it('PUT /connect/endsession → 405 with Allow: GET, POST; a POST with a JSON body → 415', async () => {
     const put = await target.call('connect', '/connect/endsession', { method: 'PUT' })
     expect(put.status).toBe(405)
@@ -95,6 +98,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(json.status).toBe(415)
   })
 
+  // Pins end-session.session-ended (collections/behaviours.ts).
   it('after logout the old session cookie no longer signs anyone in: prompt=none → login_required to the redirect_uri', async () => {
     const { cookie, idToken } = await signIn()
     const before = await authorize(target, authorizeParams({ prompt: 'none' }), 'none')
@@ -126,6 +130,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(back.searchParams.get('code')).toBeNull()
   })
 
+  // Pins end-session.invalid-hint-refused (collections/behaviours.ts).
   it('a garbage id_token_hint is refused: 302 to /account/logout without logoutId, and the page asks instead of redirecting', async () => {
     const { cookie } = await signIn()
     const reply = await endSession(
@@ -154,6 +159,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(new URL(after.headers.get('location')!).searchParams.get('error')).toBe('login_required')
   })
 
+  // Pins end-session.invalid-hint-refused (collections/behaviours.ts).
   it('an access token as id_token_hint is refused (its aud names the API, not a client): no logoutId', async () => {
     const { cookie } = await signIn()
     const access = (
@@ -167,6 +173,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(reply.headers.get('location')).toBe(`${target.connect}/account/logout`)
   })
 
+  // Pins end-session.invalid-hint-refused (collections/behaviours.ts).
   it('an id_token_hint of another user than the signed-in one is refused ("Current user does not match identity token")', async () => {
     const { idToken } = await signIn()
     const other = target.mock.store.connect.createSession('someone-else', Date.now())
@@ -177,6 +184,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(reply.headers.get('location')).toBe(`${target.connect}/account/logout`)
   })
 
+  // Pins end-session.unregistered-redirect-ignored (collections/behaviours.ts).
   it('an unregistered post_logout_redirect_uri is not honoured: the logout page signs out and answers 200, no redirect', async () => {
     const { cookie, idToken } = await signIn()
     const reply = await endSession(
@@ -189,6 +197,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     expect(out.headers.get('set-cookie')).toMatch(EXPIRED_COOKIE)
   })
 
+  // Pins end-session.unregistered-redirect-ignored (collections/behaviours.ts).
   it('a post_logout_redirect_uri registered for another client than the hint’s is not honoured', async () => {
     const { cookie, idToken } = await signIn(REFRESH_CLIENT_ID)
     target.mock.store.connect.clients.get(REFRESH_CLIENT_ID)!.postLogoutRedirectUris = []
@@ -199,6 +208,7 @@ describe.each(TARGET_KINDS)('end session (%s)', (kind) => {
     target.mock.store.connect.reset()
   })
 
+  // Pins end-session.unregistered-redirect-ignored (collections/behaviours.ts).
   it('post_logout_redirect_uri without an id_token_hint is ignored (Duende reads the client only from the hint)', async () => {
     const { cookie } = await signIn()
     const reply = await endSession(

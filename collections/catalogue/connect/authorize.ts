@@ -135,6 +135,7 @@ export const authorizeChecks: Check[] = defineChecks([
       'oauth-multiple-response-types',
     ],
     needs: ['mock-pages'],
+    pins: ['authorize.token-in-query-refused'],
     steps: [
       step(
         'authorize asking for a token in the query',
@@ -155,6 +156,7 @@ export const authorizeChecks: Check[] = defineChecks([
     area: 'authorize',
     sources: ['duende-authorize-request-validator', 'duende-authorize-result'],
     needs: ['mock-pages'],
+    pins: ['authorize.unknown-response-mode'],
     steps: [
       step(
         'authorize with response_mode=bogus',
@@ -179,6 +181,13 @@ export const authorizeChecks: Check[] = defineChecks([
       'duende-authorize-result',
     ],
     needs: [],
+    pins: [
+      'authorize.nonce-max-300',
+      'authorize.scope-max-300',
+      'authorize.ui-locales-max-100',
+      'authorize.login-hint-max-100',
+      'authorize.acr-values-max-300',
+    ],
     steps: [
       overLong('a 301-character nonce', { nonce: 'n'.repeat(301) }),
       // Sixteen copies of the run's scopes: valid scopes (repeats are ignored), far over 300 characters.
@@ -195,6 +204,7 @@ export const authorizeChecks: Check[] = defineChecks([
     area: 'authorize',
     sources: ['oidc-core §3.1.2.6', 'duende-authorize-result', 'RFC 9207 §2'],
     needs: [],
+    pins: ['authorize.prompt-none-login-required'],
     steps: [
       step(
         'authorize silently with no session',

@@ -92,6 +92,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['duende-userinfo-endpoint', 'oidc-core §5.3.2'],
     needs: ['code'],
+    pins: ['userinfo.claims'],
     pool: { scope: 'openid {{scopes}}' },
     mockPrelude: [obtainCode('code', { scope: 'openid {{scopes}}' })],
     steps: [
@@ -119,6 +120,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['duende-userinfo-endpoint', 'RFC 6750 §3'],
     needs: [],
+    pins: ['userinfo.no-token-401'],
     steps: [
       step('GET userinfo with no token', { method: 'GET', url: '{{connectUrl}}/connect/userinfo' }, [
         status(401),
@@ -133,6 +135,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['RFC 7009 §2.2', 'visma-connect-token-revocation', 'duende-revocation-endpoint'],
     needs: ['mock-client'],
+    pins: ['revocation.refresh-token-removed'],
     steps: [
       ...ownGrant(),
       step(
@@ -157,6 +160,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['RFC 7009 §2.2', 'duende-revocation-endpoint'],
     needs: ['mock-client'],
+    pins: ['revocation.unknown-token-200'],
     steps: [
       step(
         'revoke a refresh token no server issued',
@@ -175,6 +179,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['duende-revocation-endpoint', 'visma-connect-token-revocation', 'RFC 7009 §2.1'],
     needs: [],
+    pins: ['revocation.no-client-invalid-client'],
     steps: [
       step(
         'revoke with no client credentials',
@@ -190,6 +195,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['duende-introspection-endpoint', 'RFC 7662 §2.1', 'open-visma-endpoint-details'],
     needs: ['mock-client'],
+    pins: ['introspection.api-resources-only'],
     steps: [
       ...ownGrant(),
       step(
@@ -220,6 +226,7 @@ export const sessionChecks: Check[] = defineChecks([
       'is4-ui-constants',
     ],
     needs: ['mock-pages'],
+    pins: ['end-session.post-logout-redirect'],
     steps: [
       ...signedIn(),
       step(
@@ -258,6 +265,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['duende-end-session-validator', 'duende-end-session-result', 'oidc-rp-initiated-logout §2'],
     needs: ['mock-pages'],
+    pins: ['end-session.invalid-hint-refused'],
     steps: [
       step(
         'POST end-session with a hint no server signed',
@@ -288,6 +296,7 @@ export const sessionChecks: Check[] = defineChecks([
     area: 'session',
     sources: ['oidc-rp-initiated-logout §2', 'duende-end-session-result', 'oidc-core §3.1.2.6'],
     needs: ['mock-pages'],
+    pins: ['end-session.session-ended', 'authorize.prompt-none-login-required'],
     steps: [
       ...signedIn(),
       step(

@@ -14,6 +14,7 @@ export const pagingChecks: Check[] = defineChecks([
     area: 'dinero',
     sources: ['dinero-openapi', 'open-dinero-page-size', 'dinero-api-errors'],
     needs: ['grant', 'organisation'],
+    pins: ['dinero.page-size-max-1000'],
     steps: [
       refreshChain(),
       step(
