@@ -10,6 +10,16 @@ export const checkSchemas = {
   DineroErrorBody,
   // List items under `fields` carry only the requested keys, so the envelope is what is checked.
   DineroListEnvelope: collectionOf(z.looseObject({})),
+  // GET /files: a plain array of FilteredFileReadModel (Size and UploadedAt required; FileGuid is
+  // 32 letters and digits, not a Guid).
+  DineroFileList: z.array(
+    z.looseObject({
+      FileGuid: z.string().nullable().optional(),
+      Name: z.string().nullable().optional(),
+      Size: z.number().int(),
+      UploadedAt: z.string(),
+    }),
+  ),
   // Plain arrays (dinero-openapi): AccountingYearReadModel (ex '2022', '2022-01-01'), VatTypeReadModel
   // (VatRate ex 0.25: a fraction) and EntryReadModel (AccountNumber and Amount required).
   AccountingYearList: z

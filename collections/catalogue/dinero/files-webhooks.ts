@@ -1,0 +1,137 @@
+import { type Check, defineChecks } from '../../model/types.ts'
+import { bearer, refreshChain, status, step } from '../steps.ts'
+
+/**
+ * Files and webhooks (dinero-openapi, tags Files and Webhooks). The files list is read-only and
+ * runs live. Delivery has no published payload (open-dinero-webhooks), so its check is the
+ * mock's: it subscribes the mock's own sink (`/__mock/webhooks/sink`), books an invoice, flushes
+ * the deliveries and reads what the sink received.
+ */
+const INVOICE_LINE = {
+  BaseAmountValue: 100,
+  Quantity: 1,
+  AccountNumber: 1000,
+  Discount: 0,
+  Description: 'Webhook',
+}
+
+export const filesWebhookChecks: Check[] = defineChecks([
+  {
+    id: 'dinero.files.list-shape',
+    title:
+      'GET /v1/{org}/files answers a plain JSON array of FilteredFileReadModel (not the paged envelope), at most pageSize long',
+    area: 'dinero',
+    sources: ['dinero-openapi'],
+    needs: ['grant', 'organisation'],
+    steps: [
+      refreshChain(),
+      step(
+        'list files, page 0 of size 5',
+        {
+          method: 'GET',
+          url: '{{apiUrl}}/v1/{{organizationId}}/files',
+          query: { page: '0', pageSize: '5' },
+          headers: bearer,
+        },
+        [
+          status(200),
+          { kind: 'schema', schema: 'DineroFileList' },
+          { kind: 'json-array-length-between', path: '', min: 0, max: 5 },
+        ],
+      ),
+    ],
+  },
+  {
+    id: 'dinero.webhooks.invoice-booked-delivered',
+    title:
+      'booking an invoice delivers a webhook POST {EventId: invoice.booked, EntityGuid: the invoice} to the subscriber’s Uri',
+    area: 'dinero',
+    sources: ['dinero-openapi', 'open-dinero-webhooks'],
+    needs: ['grant', 'organisation', 'control-surface'],
+    steps: [
+      refreshChain(),
+      step(
+        'subscribe the mock’s sink to invoice.booked',
+        {
+          method: 'POST',
+          url: '{{apiUrl}}/v1/{{organizationId}}/webhooks/subscribe',
+          headers: bearer,
+          json: { Uri: '{{controlUrl}}/__mock/webhooks/sink', EventId: 'invoice.booked' },
+        },
+        [status(200)],
+      ),
+      step(
+        'create a contact to invoice',
+        {
+          method: 'POST',
+          url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
+          headers: bearer,
+          json: {
+            Name: 'Webhook Check ApS',
+            CountryKey: 'DK',
+            IsPerson: false,
+            IsMember: false,
+            UseCvr: false,
+          },
+        },
+        [status(200)],
+        { capture: [{ set: 'hookContact', from: 'json', path: 'ContactGuid' }] },
+      ),
+      step(
+        'create a draft invoice',
+        {
+          method: 'POST',
+          url: '{{apiUrl}}/v1/{{organizationId}}/invoices',
+          headers: bearer,
+          json: { ContactGuid: '{{hookContact}}', ProductLines: [INVOICE_LINE] },
+        },
+        [status(200)],
+        {
+          capture: [
+            { set: 'hookInvoice', from: 'json', path: 'Guid' },
+            { set: 'hookStamp', from: 'json', path: 'TimeStamp' },
+          ],
+        },
+      ),
+      step(
+        'book it',
+        {
+          method: 'POST',
+          url: '{{apiUrl}}/v1/{{organizationId}}/invoices/{{hookInvoice}}/book',
+          headers: bearer,
+          json: { Timestamp: '{{hookStamp}}' },
+        },
+        [status(200)],
+      ),
+      step(
+        'mock: deliver what is pending now',
+        { method: 'POST', url: '{{controlUrl}}/__mock/webhooks/flush', json: {} },
+        [status(200)],
+      ),
+      step(
+        'mock: read what the sink received for the invoice',
+        {
+          method: 'GET',
+          url: '{{controlUrl}}/__mock/webhooks/sink',
+          query: { eventId: 'invoice.booked', entityGuid: '{{hookInvoice}}' },
+        },
+        [
+          status(200),
+          { kind: 'json-array-length-between', path: 'received', min: 1, max: 1 },
+          { kind: 'json-path-equals', path: 'received.0.body.EventId', value: 'invoice.booked' },
+          { kind: 'json-path-matches', path: 'received.0.body.DeliveryId', pattern: '^[0-9a-f-]{36}$' },
+        ],
+      ),
+      step(
+        'unsubscribe from invoice.booked',
+        {
+          method: 'DELETE',
+          url: '{{apiUrl}}/v1/{{organizationId}}/webhooks/unsubscribe',
+          headers: bearer,
+          json: { EventId: 'invoice.booked' },
+        },
+        [status(200)],
+      ),
+    ],
+  },
+])
