@@ -436,6 +436,12 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     specs: [END_SESSION_SPEC],
   },
 
+  {
+    id: 'discovery.session-endpoints',
+    says: 'discovery names userinfo, end-session, revocation and introspection endpoints under /connect/ on its own origin',
+    sources: ['visma-connect-discovery'],
+  },
+
   // Dinero paging.
   {
     id: 'dinero.page-size-max-1000',

@@ -301,6 +301,10 @@ export const DEVIATIONS = {
     description: 'discovery names an issuer that is not the host it is served from',
     breaks: ['connect.discovery.metadata'],
   },
+  'discovery.end-session-elsewhere': {
+    description: 'discovery advertises an end_session_endpoint the server does not serve (/connect/logout)',
+    breaks: ['connect.discovery.session-endpoints'],
+  },
   'jwks.stale-kid': {
     description: 'tokens are signed with a kid the JWKS does not publish',
     breaks: ['connect.jwks.token-kid-published'],

@@ -14,7 +14,8 @@ export function discoveryDocument(ctx: ConnectContext, origin: string): Record<s
     authorization_endpoint: `${origin}/connect/authorize`,
     token_endpoint: `${origin}/connect/token`,
     userinfo_endpoint: `${origin}/connect/userinfo`,
-    end_session_endpoint: `${origin}/connect/endsession`,
+    // Deviation discovery.end-session-elsewhere: a path nothing serves.
+    end_session_endpoint: `${origin}/connect/${ctx.deviations.has('discovery.end-session-elsewhere') ? 'logout' : 'endsession'}`,
     revocation_endpoint: `${origin}/connect/revocation`,
     introspection_endpoint: `${origin}/connect/introspect`,
     frontchannel_logout_supported: false,

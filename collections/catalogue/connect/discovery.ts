@@ -40,6 +40,40 @@ export const discoveryChecks: Check[] = defineChecks([
     ],
   },
   {
+    id: 'connect.discovery.session-endpoints',
+    title:
+      'discovery names the userinfo, end-session, revocation and introspection endpoints on its own origin, as Visma Connect publishes them',
+    area: 'discovery',
+    sources: ['visma-connect-discovery', 'oidc-rp-initiated-logout §2.1', 'RFC 8414 §2'],
+    needs: [],
+    pins: ['discovery.session-endpoints'],
+    steps: [
+      step(
+        'GET the discovery document',
+        { method: 'GET', url: '{{connectUrl}}/.well-known/openid-configuration' },
+        [
+          status(200),
+          { kind: 'json-path-equals', path: 'userinfo_endpoint', value: '{{connectUrl}}/connect/userinfo' },
+          {
+            kind: 'json-path-equals',
+            path: 'end_session_endpoint',
+            value: '{{connectUrl}}/connect/endsession',
+          },
+          {
+            kind: 'json-path-equals',
+            path: 'revocation_endpoint',
+            value: '{{connectUrl}}/connect/revocation',
+          },
+          {
+            kind: 'json-path-equals',
+            path: 'introspection_endpoint',
+            value: '{{connectUrl}}/connect/introspect',
+          },
+        ],
+      ),
+    ],
+  },
+  {
     id: 'connect.jwks.token-kid-published',
     title: 'the kid of an issued access token is published in the JWKS',
     area: 'discovery',
