@@ -2,6 +2,7 @@ import type { Route } from '../routes.ts'
 import { dineroJson, emptyOk, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { generated } from './contract/index.ts'
+import { creditNoteListItem } from './credit-notes.ts'
 import { orgRoute } from './endpoint.ts'
 import { DineroError, invalidFormat, notFound } from './errors.ts'
 import { invoiceReadModel } from './invoices.ts'
@@ -15,9 +16,10 @@ import type { ContactData, Organisation, Row } from './store.ts'
  * - GET /v1/:org/state-of-account/:guid?from&to&hideClosed → {ContactGuid, Income, Expenses,
  *   Entries}: each booked invoice (+ its total incl. VAT, `open` until paid in full, then
  *   `closed`) and each payment on it (− the amount, `closed`), by date, with the running
- *   `Balance` (what the contact owes) carried from before `from`; `hideClosed=true` leaves out the
- *   closed ones; Income = the invoices in the period, Expenses = the contact's booked purchase
- *   vouchers in it (incl. VAT);
+ *   `Balance` (what the contact owes) carried from before `from`; each booked credit note (− its
+ *   total, `closed` once it credits an invoice or is paid back) and each payment on it (+ the
+ *   amount); `hideClosed=true` leaves out the closed ones; Income = the invoices less the credit
+ *   notes in the period, Expenses = the contact's booked purchase vouchers in it (incl. VAT);
  * - GET …/pdf: the same as a one-page PDF (pdf.ts);
  * - POST …/email `ContactStateOfAccountMailoutModel` → 200 without a body, nothing sent; no
  *   Receiver and a contact without an e-mail → code 55 "No receiver email" (dinero-api-errors).
@@ -108,6 +110,43 @@ export function stateOfAccountRoutes(ctx: DineroContext): Route[] {
           Description: p.Description,
           Type: 'Payment',
           Amount: -p.Amount,
+          Status: 'closed',
+        })
+    }
+    for (const row of ctx.store.creditNotes(org.Id).all()) {
+      const d = row.data
+      if (
+        d.Status !== 'Booked' ||
+        row.deletedAt !== null ||
+        d.ContactGuid?.toLowerCase() !== contact.guid.toLowerCase()
+      )
+        continue
+      const note = creditNoteListItem(ctx, org, row)
+      const base = {
+        RelatedVoucherGuid: row.guid,
+        RelatedVoucherNumber: d.Number === null ? null : String(d.Number),
+        RelatedVoucherCategory: 'Sales',
+        RelatedVoucherClass: 'CreditNote',
+        Currency: d.Currency,
+      }
+      all.push({
+        ...base,
+        Date: `${d.Date}T00:00:00`,
+        DecayDate: null,
+        Description: d.Description,
+        Type: 'CreditNote',
+        Amount: -note.TotalInclVat,
+        Status: d.CreditNoteFor !== null || note.Status === 'Paid' ? 'closed' : 'open',
+      })
+      if (inPeriod(d.Date)) income -= note.TotalInclVat
+      for (const p of d.Payments)
+        all.push({
+          ...base,
+          Date: `${p.PaymentDate}T00:00:00`,
+          DecayDate: null,
+          Description: p.Description,
+          Type: 'Payment',
+          Amount: p.Amount,
           Status: 'closed',
         })
     }

@@ -260,6 +260,34 @@ describe.each(TARGET_KINDS)('Dinero contact state of account (%s)', (kind) => {
     expect(open.Entries).toEqual([expect.objectContaining({ Amount: 400, Balance: 400 })])
   })
 
+  it('200: a booked credit note against an invoice counts − its total (closed) and lowers Income', async () => {
+    const guid = await contact('kredit@example.dk')
+    const invoice = await bookedInvoice(guid, '2026-04-01', 1000)
+    const created = await api.post(`/v1/${ORG}/sales/creditnotes`, {
+      ContactGuid: guid,
+      CreditNoteFor: invoice.Guid,
+      Date: '2026-04-05',
+      ProductLines: [
+        { BaseAmountValue: 250, Quantity: 1, AccountNumber: 1100, Discount: 0, Description: 'Rabat' },
+      ],
+    })
+    expect(created.status, created.text).toBe(200)
+    const note = created.json<{ Guid: string; TimeStamp: string }>()
+    const booked = await api.post(`/v1/${ORG}/sales/creditnotes/${note.Guid}/book`, {
+      Timestamp: note.TimeStamp,
+    })
+    expect(booked.status, booked.text).toBe(200)
+    const state = StateOfAccount.parse((await api.get(`/v1/${ORG}/state-of-account/${guid}`)).json()) as {
+      Income: number
+      Entries: { Type: string; Amount: number; Balance: number; Status: string }[]
+    }
+    expect(state.Entries.map((e) => [e.Type, e.Amount, e.Balance, e.Status])).toEqual([
+      ['Invoice', 1000, 1000, 'open'],
+      ['CreditNote', -250, 750, 'closed'],
+    ])
+    expect(state.Income).toBe(750)
+  })
+
   it('200 on …/pdf: a PDF document; 200 on …/email; no Receiver and no contact e-mail → 400 code 55', async () => {
     const withMail = await contact('kunde@example.dk')
     const pdf = await api.get(`/v1/${ORG}/state-of-account/${withMail}/pdf`)
