@@ -22,6 +22,14 @@ import {
   validationError,
 } from './errors.ts'
 import { parseDay, parseNames } from './invoices.ts'
+import {
+  checkVersion,
+  latestMailout,
+  listMailouts,
+  mailTemplate,
+  sendEDocument,
+  sendMail,
+} from './mailouts.ts'
 import { documentPdf } from './pdf.ts'
 import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
 import {
@@ -39,7 +47,7 @@ import {
   selectFields,
 } from './query.ts'
 import { resource } from './resource.ts'
-import type { CreditNoteData, InvoiceData, InvoiceLine, MailoutData, Organisation, Row } from './store.ts'
+import type { CreditNoteData, InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
 
 /**
  * Sales credit notes (dinero-openapi, SalesCreditNotes, and Invoices' generate-creditnote), all
@@ -61,9 +69,9 @@ import type { CreditNoteData, InvoiceData, InvoiceLine, MailoutData, Organisatio
  *   posted to the ledger (ledger.ts) so GET /v1/:org/entries shows them;
  * - POST …/fetch → SalesCreditNoteFetchReadModel, nothing stored;
  * - GET …/:guid/email/template → MailoutTemplateReadModel; POST …/:guid/email `ApiMailoutModel`
- *   ("Must be booked": 59; no receiver and no contact e-mail → 55) → EmailSentModel, nothing
- *   sent, a mail-out recorded; POST /v3/…/:guid/e-creditNote `EInvoiceSendModel` (booked, 59)
- *   → 200 and a mail-out; GET …/:guid/mailouts (`changesSince`) lists them;
+ *   ("Must be booked": 59) → EmailSentModel; POST /v3/…/:guid/e-creditNote `EInvoiceSendModel`
+ *   (booked, 59) → 200; GET …/:guid/mailouts lists them — sent, recorded and listed as invoices'
+ *   are (mailouts.ts: receiver, sender, electronic address and Timestamp rules);
  * - GET …/:guid/pdf: a one-page PDF naming the credit note's number (booked only, 59);
  * - payments: POST …/:guid/payments `PaymentCreateModel` (booked only, 59; an unknown deposit
  *   account → 42; more than the outstanding amount → 45), GET → InvoicePaymentsModel, DELETE
@@ -120,12 +128,6 @@ function views(ctx: DineroContext) {
     invoiceTotals(org, accountsOf(org), d)
   const contactOf = (org: Organisation, guid: string | null) =>
     guid === null ? undefined : ctx.store.contacts(org.Id).get(guid)
-  const mailoutsOf = (org: Organisation, guid: string) =>
-    ctx.store
-      .mailouts(org.Id)
-      .all()
-      .filter((m) => m.data.VoucherGuid === guid)
-
   const paymentStatus = (org: Organisation, row: Row<CreditNoteData>) => {
     if (row.data.Status === 'Draft') return 'Draft'
     const total = totalsOf(org, row.data).TotalInclVat
@@ -141,7 +143,7 @@ function views(ctx: DineroContext) {
   })
 
   const mailOut = (org: Organisation, row: Row<CreditNoteData>) => {
-    const latest = mailoutsOf(org, row.guid).at(-1)
+    const latest = latestMailout(ctx, org, row.guid)
     return {
       MailOutStatus: latest === undefined ? 'NotSent' : 'Sent',
       LatestMailOutType: latest?.data.Type ?? null,
@@ -172,7 +174,7 @@ function views(ctx: DineroContext) {
     }
   }
 
-  return { accountsOf, totalsOf, contactOf, mailoutsOf, paymentStatus, stamps, mailOut, listItem }
+  return { accountsOf, totalsOf, contactOf, paymentStatus, stamps, mailOut, listItem }
 }
 
 /** A credit note as an item of the sales lists (SalesVoucherReadListModel, `Type` CreditNote). */
@@ -184,7 +186,7 @@ export function creditNoteListItem(ctx: DineroContext, org: Organisation, row: R
 export function creditNoteRoutes(ctx: DineroContext): Route[] {
   const notes = resource(ctx, 'Sales credit note', (id) => ctx.store.creditNotes(id))
   const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
-  const { accountsOf, totalsOf, contactOf, mailoutsOf, paymentStatus, stamps, mailOut, listItem } = views(ctx)
+  const { accountsOf, totalsOf, contactOf, paymentStatus, stamps, mailOut, listItem } = views(ctx)
   /** What the read model, the totals preview and the book answer share. */
   const document = (org: Organisation, d: Omit<CreditNoteData, 'Payments' | 'BookedAt'>) => {
     const t = totalsOf(org, d)
@@ -417,12 +419,15 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
     })
   }
 
-  /** Records a mail-out (nothing is sent): rows are keyed by an int32 Id, one series per organisation. */
-  const recordMailout = (org: Organisation, data: MailoutData) => {
-    const table = ctx.store.mailouts(org.Id)
-    const row = table.insert(String(table.all().length + 1), data)
-    if (row === undefined) throw new Error('mail-out id collision')
-    return row
+  /** What an e-mail or e-document about the credit note is called and whom it goes to (mailouts.ts). */
+  const mailSubject = (row: Row<CreditNoteData>, type: 'CreditNote' | 'ECreditNote') => {
+    const noun = row.data.Language === 'en-GB' ? 'Credit note' : 'Kreditnota'
+    return {
+      voucherGuid: row.guid,
+      type,
+      contactGuid: row.data.ContactGuid,
+      title: row.data.Number === null ? noun : `${noun} ${row.data.Number}`,
+    }
   }
 
   const createNote = (org: Organisation, data: CreditNoteData, guid: string) => {
@@ -504,53 +509,16 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/pdf', ({ req, org }) =>
       pdf(org, notes.find(org, req.params.guid)),
     ),
-    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/email/template', ({ req, org }) => {
-      const row = notes.find(org, req.params.guid)
-      const english = row.data.Language === 'en-GB'
-      const noun = english ? 'Credit note' : 'Kreditnota'
-      return dineroJson({
-        Sender: org.Email,
-        Receiver: contactOf(org, row.data.ContactGuid)?.data.Email ?? null,
-        Subject: row.data.Number === null ? noun : `${noun} ${row.data.Number}`,
-        Message: english
-          ? `Dear customer,\n\nPlease find your credit note here: [link-to-pdf]\n\nKind regards\n${org.Name}`
-          : `Kære kunde,\n\nDu kan se din kreditnota her: [link-to-pdf]\n\nVenlig hilsen\n${org.Name}`,
-        AddVoucherAsPdfAttachment: false,
-      })
-    }),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/email/template', ({ req, org }) =>
+      dineroJson(mailTemplate(ctx, org, mailSubject(notes.find(org, req.params.guid), 'CreditNote'))),
+    ),
     orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes/:guid/email', async ({ req, org }) => {
       const body = validate(ApiMailoutModel, await readJson(req.request), 'ApiMailoutModel')
       const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
       if (current.data.Status !== 'Booked')
         throw voucherNotBooked('only a booked credit note can be e-mailed')
-      const receiver = body.Receiver ?? contactOf(org, current.data.ContactGuid)?.data.Email ?? null
-      if (receiver === null || receiver.trim() === '')
-        throw new DineroError(
-          400,
-          55,
-          'No receiver email: the contact has no e-mail and no Receiver was sent',
-        )
-      const sender = body.Sender ?? org.Email
-      if (sender === null) throw new DineroError(400, 53, 'No organization email')
-      // The optional Timestamp checks the version; recording the mail-out leaves the note as it is.
-      notes.modify(org, current.guid, body.Timestamp, () => ({}))
-      recordMailout(org, {
-        VoucherGuid: current.guid,
-        Type: 'CreditNote',
-        Sender: sender,
-        Receiver: receiver,
-        Subject:
-          body.Subject ??
-          `${current.data.Language === 'en-GB' ? 'Credit note' : 'Kreditnota'} ${current.data.Number}`,
-        Message: body.Message ?? null,
-        CcToSender: body.CcToSender ?? false,
-        IsSms: false,
-      })
-      const recipients = receiver
-        .split(',')
-        .map((r) => r.trim())
-        .filter((r) => r !== '')
-      return dineroJson({ Recipients: recipients.map((Email) => ({ Email })) })
+      checkVersion(ctx, current.version, body.Timestamp)
+      return dineroJson(sendMail(ctx, org, mailSubject(current, 'CreditNote'), body))
     }),
     orgRoute(
       ctx,
@@ -561,44 +529,14 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
         const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
         if (current.data.Status !== 'Booked')
           throw voucherNotBooked('only a booked credit note can be sent electronically')
-        notes.modify(org, current.guid, body.Timestamp, () => ({}))
-        recordMailout(org, {
-          VoucherGuid: current.guid,
-          Type: 'ECreditNote',
-          Sender: org.Email,
-          Receiver: contactOf(org, current.data.ContactGuid)?.data.EanNumber ?? null,
-          Subject: null,
-          Message: null,
-          CcToSender: false,
-          IsSms: false,
-        })
+        checkVersion(ctx, current.version, body.Timestamp)
+        sendEDocument(ctx, org, mailSubject(current, 'ECreditNote'), undefined)
         return emptyOk()
       },
     ),
-    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/mailouts', ({ req, org }) => {
-      const row = notes.find(org, req.params.guid)
-      const since = parseChangesSince(req.url)
-      return dineroJson(
-        mailoutsOf(org, row.guid)
-          .filter((m) => since === undefined || m.createdAt >= since)
-          .map((m) => ({
-            Id: Number(m.guid),
-            Date: dateTime(m.createdAt),
-            SeenAt: null,
-            Sender: m.data.Sender,
-            Receiver: m.data.Receiver,
-            Subject: m.data.Subject,
-            Message: m.data.Message,
-            DownloadCount: 0,
-            PrintCount: 0,
-            Type: m.data.Type,
-            Status: 'Sent',
-            LatestEvent: null,
-            IsSmsMessage: m.data.IsSms,
-            CCToSender: m.data.CcToSender,
-          })),
-      )
-    }),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes/:guid/mailouts', ({ req, org }) =>
+      dineroJson(listMailouts(ctx, org, notes.find(org, req.params.guid).guid, req.url)),
+    ),
     orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes/:guid/payments', async ({ req, org }) => {
       const body = validate(PaymentCreateModel, await readJson(req.request), 'PaymentCreateModel')
       const current = notes.live(org, req.params.guid, 'CreditNoteGuid')

@@ -335,6 +335,15 @@ describe.each(TARGET_KINDS)('Dinero sales credit notes (%s)', (kind) => {
     expect((await get(note.Guid)).MailOutStatus).toBe('Sent')
   })
 
+  it('e-creditNote to a contact without EAN, SE, P or CVR number → 400 code 56', async () => {
+    const note = await booked({ ContactGuid: seededGuid(`${ORG}:contact:0`) })
+    const reply = await api.post(`/v3/${ORG}/sales/creditnotes/${note.Guid}/e-creditNote`, {
+      PaymentMeanEnum: 'Domestic',
+    })
+    expect(reply.status).toBe(400)
+    expect(codeOf(reply)).toBe(56)
+  })
+
   it('payments: a draft → 400 code 59; more than outstanding → 400 code 45; paid in full → Paid; a deleted payment is gone (200), an unknown one → 404 code 40', async () => {
     const payment = { DepositAccountNumber: 55000, Description: 'Refusion', RemainderIsFee: false }
     const draft = await create()
