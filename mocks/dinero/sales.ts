@@ -31,7 +31,7 @@ import {
  *   (invoices.ts): lines excl. VAT, Netto 8 days, the chart's default sales account.
  * assumption: open-dinero-unlisted-responses — the settings' FIK, template, PDF-attachment and
  * reminder values are not published: no FIK, no template, the PDF attached, reminder fee 100 DKK
- * (the most Danish law allows, renteloven §9 b) and no interest; the list holds the invoices and the
+ * (the most Danish law allows, dk-renteloven §9 b) and no interest; the list holds the invoices and the
  * credit notes (credit-notes.ts).
  */
 const FIELDS: FieldSpec = {
