@@ -138,6 +138,21 @@ describe.each(TARGET_KINDS)('Dinero accounting years and reports (%s)', (kind) =
     expect((await report(2024, 'result')).some((r) => r.AccountNumber === 2750)).toBe(false)
   })
 
+  it('entry changes include the Primo entries a booking in the window changed, unless includePrimo=false', async () => {
+    await bookVoucher('2044-06-01', 4000, 55010, 500)
+    await bookVoucher('2045-01-10', 4000, 55010, 1)
+    const day = 86_400_000
+    const window = `changesFrom=${new Date(Date.now() - day).toISOString().slice(0, 19)}Z&changesTo=${new Date(Date.now() + day).toISOString().slice(0, 19)}Z`
+    const changes = Entries.parse((await api.get(`/v1/${ORG}/entries/changes?${window}`)).json()) as Entry[]
+    expect(changes).toContainEqual(
+      expect.objectContaining({ Type: 'Primo', Date: '2045-01-01', AccountNumber: 55010 }),
+    )
+    const without = Entries.parse(
+      (await api.get(`/v1/${ORG}/entries/changes?${window}&includePrimo=false`)).json(),
+    ) as Entry[]
+    expect(without.some((e) => e.Type === 'Primo')).toBe(false)
+  })
+
   it('entries list the year’s Primo entries unless includePrimo=false; their EntryGuid is the same on every read', async () => {
     const url = `/v1/${ORG}/entries?fromDate=2025-01-01&toDate=2025-12-31`
     const withPrimo = Entries.parse((await api.get(url)).json()) as Entry[]
