@@ -275,6 +275,25 @@ describe.each(TARGET_KINDS)('Dinero contact state of account (%s)', (kind) => {
     expect(open.Entries).toEqual([expect.objectContaining({ Amount: 400, Balance: 400 })])
   })
 
+  it('from/to keep the period’s entries, the Balance carried from before it; a from that is not a date → 400 code 44', async () => {
+    const guid = await contact('periode@example.dk')
+    await bookedInvoice(guid, '2026-01-05', 300)
+    await bookedInvoice(guid, '2026-02-05', 200)
+    await bookedInvoice(guid, '2026-03-05', 100)
+    const reply = await api.get(
+      `/v1/${ORG}/state-of-account/${guid}?from=2026-02-01T00:00:00&to=2026-02-28T00:00:00`,
+    )
+    const state = StateOfAccount.parse(reply.json()) as {
+      Income: number
+      Entries: { Amount: number; Balance: number }[]
+    }
+    expect(state.Entries.map((e) => [e.Amount, e.Balance])).toEqual([[200, 500]])
+    expect(state.Income).toBe(200)
+    const bad = await api.get(`/v1/${ORG}/state-of-account/${guid}?from=someday`)
+    expect(bad.status).toBe(400)
+    expect(codeOf(bad.text)).toBe(44)
+  })
+
   it('200: a booked credit note against an invoice counts − its total (closed) and lowers Income', async () => {
     const guid = await contact('kredit@example.dk')
     const invoice = await bookedInvoice(guid, '2026-04-01', 1000)
