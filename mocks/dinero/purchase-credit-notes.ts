@@ -41,7 +41,8 @@ import type { Organisation, PurchaseCreditNoteData, PurchaseLine, Row } from './
  *   payments on a booked credit purchase voucher or a booked purchase credit note (a draft → 59,
  *   a cash purchase → 45: it is paid when booked); an unknown deposit account → 42; a payment
  *   beyond the outstanding amount → 45; each payment and deletion is a new version of the voucher
- *   it pays, so the create body's Timestamp and the delete path's timestamp are checked (58).
+ *   it pays, so the create body's Timestamp and the delete path's timestamp are checked (58);
+ *   paid in full, the voucher or credit note reads as Paid.
  * assumption: open-dinero-unlisted-responses — the refusal codes above follow the sales credit
  * notes (credit-notes.ts explains 45 for business rules); a purchase credit note posts no
  * entries (only sales credit notes reach the ledger here).
@@ -52,6 +53,18 @@ const EPSILON = 0.005
 function dayOf(raw: string): string | undefined {
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw)
   return Number.isNaN(ms) ? undefined : isoDay(ms)
+}
+
+/**
+ * Whether the credit payments on a booked credit purchase voucher or purchase credit note reach
+ * its total, so it reads as Paid (PurchaseCreditNoteReadModel lists Paid among its statuses).
+ */
+export function paidInFull(ctx: DineroContext, org: Organisation, guid: string, total: number): boolean {
+  const payments = ctx.store
+    .purchasePayments(org.Id)
+    .all()
+    .filter((p) => p.data.VoucherGuid.toLowerCase() === guid.toLowerCase())
+  return payments.length > 0 && round2(payments.reduce((s, p) => s + p.data.Amount, 0)) >= total - EPSILON
 }
 
 export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
@@ -88,7 +101,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
         AccountTagSynonym: null,
       })),
       Timestamp: row.version,
-      Status: row.data.Status,
+      Status: booked && paidInFull(ctx, org, row.guid, incl) ? 'Paid' : row.data.Status,
       BookedByType: booked ? 'API' : null,
       BookedByUsername: booked ? row.data.BookedBy : null,
       BookingTime: row.data.BookingTime,

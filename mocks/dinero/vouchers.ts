@@ -11,6 +11,7 @@ import {
 import { type OrgCall, orgRoute } from './endpoint.ts'
 import { invalidRequest, validationError } from './errors.ts'
 import { purchaseLineAmounts, round2 } from './pricing.ts'
+import { paidInFull } from './purchase-credit-notes.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
 import type { Organisation, PurchaseLine, PurchaseVoucherData, Row } from './store.ts'
@@ -44,7 +45,8 @@ function readModel(ctx: DineroContext, org: Organisation, row: Row<PurchaseVouch
   return {
     Guid: row.guid,
     Timestamp: row.version,
-    Status: row.data.Status,
+    // Credit payments (purchase-credit-notes.ts) that reach the total make a booked credit purchase Paid.
+    Status: row.data.Status === 'Booked' && paidInFull(ctx, org, row.guid, incl) ? 'Paid' : row.data.Status,
     FileGuid: row.data.FileGuid,
     VoucherNumber: row.data.VoucherNumber,
     VoucherDate: row.data.VoucherDate,

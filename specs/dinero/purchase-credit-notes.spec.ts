@@ -224,6 +224,31 @@ describe.each(TARGET_KINDS)('Dinero purchase credit notes and credit payments (%
     )
   })
 
+  it('paid in full by credit payments, a booked credit purchase and a purchase credit note read as Paid', async () => {
+    const v = await voucher('credit')
+    await api.post(`/v1/${ORG}/purchase-vouchers/${v.guid}/payments`, {
+      ...payment,
+      Timestamp: v.version,
+      Amount: 125,
+    })
+    const read = await api.get(`/v1/${ORG}/vouchers/purchase/${v.guid}`)
+    expect(read.json<{ Status: string }>().Status).toBe('Paid')
+    const note = await booked()
+    await api.post(`/v1/${ORG}/purchase-vouchers/${note.Guid}/payments`, {
+      ...payment,
+      Timestamp: note.Timestamp,
+      Amount: 100,
+    })
+    expect((await get(note.Guid)).Status).toBe('Booked')
+    const partly = await get(note.Guid)
+    await api.post(`/v1/${ORG}/purchase-vouchers/${note.Guid}/payments`, {
+      ...payment,
+      Timestamp: partly.Timestamp,
+      Amount: 25,
+    })
+    expect((await get(note.Guid)).Status).toBe('Paid')
+  })
+
   it('credit payments: a cash purchase → 400 code 45, a draft → 400 code 59, an unknown voucher → 404 code 40; a booked purchase credit note takes them (200)', async () => {
     const cash = await voucher('cash')
     const onCash = await api.post(`/v1/${ORG}/purchase-vouchers/${cash.guid}/payments`, {
