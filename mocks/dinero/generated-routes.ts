@@ -15,7 +15,7 @@ import type { GenericRecord, Row, Table } from './store.ts'
 
 /**
  * Every operation of the extraction (dinero-openapi) that no hand-written route models, generated
- * from the operation itself. Hand-written, 113 operations (each file's header lists its own):
+ * from the operation itself. Hand-written, 126 operations (each file's header lists its own):
  * organizations.ts (both organisation lists), contacts.ts (lists v1/v2, get, create, update
  * v1/v2, delete, restore), products.ts (list, get, create, update, delete), invoices.ts (list,
  * get, create, update, delete, book, add payment, payments), vouchers.ts (purchase vouchers:
@@ -29,7 +29,10 @@ import type { GenericRecord, Row, Table } from './store.ts'
  * state of account, its PDF and e-mail), sales.ts (sales list, sales settings), credit-notes.ts
  * (all fifteen sales credit note operations, invoice generate-creditnote), purchase-credit-notes.ts
  * (all five purchase credit note operations, purchase voucher generate-creditnote, the three
- * credit payment operations). Generated here: the other 23, found by comparing the extraction's
+ * credit payment operations),
+ * files.ts (the four Files operations and the purchase-draft look-up by file),
+ * attachments.ts (all four attachment operations), webhooks.ts (all four webhook operations).
+ * Generated here: the other 10, found by comparing the extraction's
  * operations
  * with the hand-written route table, so a new hand-written route takes its operation over by
  * existing. What a generated operation does:
@@ -41,7 +44,7 @@ import type { GenericRecord, Row, Table } from './store.ts'
  *   properties, types, enums, unknown properties) → 400 code 42 with `validationErrors`; a body
  *   the extraction marks optional may be left out; uploads (multipart) are taken as sent;
  * - simple resources (a POST on a collection path whose `…/{guid}` has a GET: trade offers,
- *   contact notes, reminders, uploaded files) keep their bodies
+ *   contact notes, reminders) keep their bodies
  *   in a generic per-organisation store: create → the created answer with the new Guid and version; get,
  *   update, delete and every `…/{guid}/…` action → 404 code 40 for an unknown Guid; update and
  *   delete honour a sent `Timestamp` (stale → 400 code 58); lists list what was stored;

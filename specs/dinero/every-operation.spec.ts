@@ -22,6 +22,8 @@ const withJsonBody = operations.filter((op) => op.body !== undefined && !op.mult
 interface Prepared {
   path: string
   body?: unknown
+  /** A Files operation: the request is a multipart upload of a small PDF. */
+  upload?: boolean
 }
 
 describe('every Dinero operation of the extraction (served)', () => {
@@ -92,6 +94,23 @@ describe('every Dinero operation of the extraction (served)', () => {
     })
     const { Guid, Timestamp } = created.json<{ Guid: string; Timestamp: string }>()
     return { guid: Guid, version: Timestamp }
+  }
+  /** A small PDF sent to a Files operation (multipart/form-data, part `file`). */
+  const uploadPdf = (path = `/v1/${ORG}/files`) => {
+    const boundary = 'walk'
+    return target.call('api', path, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`,
+    })
+  }
+  const fileGuid = async (path?: string) => {
+    const upload = await uploadPdf(path)
+    expect(upload.status).toBe(200)
+    return upload.json<{ FileGuid: string }>().FileGuid
   }
   /** A generic resource's item: created through the operation the extraction lists for it. */
   const generic = async (collection: string, model: string, extra: Record<string, unknown> = {}) => {
@@ -245,17 +264,15 @@ describe('every Dinero operation of the extraction (served)', () => {
       overrides.Id = item.Id
       overrides.Version = item.Version
     } else if (/\/files\/\{fileGuid\}/.test(p)) {
-      const boundary = 'walk'
-      const upload = await target.call('api', `/v1/${ORG}/files`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-        },
-        body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`,
-      })
-      expect(upload.status).toBe(200)
-      params.fileGuid = upload.json<{ FileGuid: string }>().FileGuid
+      params.fileGuid = await fileGuid()
+    } else if (/\/attachments\//.test(p)) {
+      // An attachment binds an uploaded file to a sales document (an invoice here).
+      params.documentGuid = (await invoice(true)).guid
+      params.documentType = 'Invoice'
+      params.fileName = 'walk.pdf'
+      params.fileGuid = await fileGuid(`/v1/${ORG}/files/attachment`)
+      if (op.method === 'DELETE')
+        await ok('POST', `/v1/${ORG}/attachments/${params.documentGuid}/${params.fileGuid}/walk.pdf`)
     } else if (/\/tradeoffers/.test(p)) {
       overrides.ContactGuid = await contact()
       if (p.includes('{guid}')) {
@@ -287,7 +304,7 @@ describe('every Dinero operation of the extraction (served)', () => {
       path += `?fields=${props.join(',')}`
     }
     const label = op.body === undefined || op.multipart ? undefined : labelModel(op.body)
-    if (label === undefined) return { path }
+    if (label === undefined) return op.multipart ? { path, upload: true } : { path }
     const fixed: Record<string, Record<string, unknown>> = {
       ContactCreateModel: { CountryKey: 'DK' },
       ContactUpdateModel: { CountryKey: 'DK' },
@@ -331,6 +348,8 @@ describe('every Dinero operation of the extraction (served)', () => {
       SmsSendModel: { ReceiverPhoneNumber: '+4512345678' },
       AccountCreateModel: { Number: 7100, VatCode: 'I25' },
       DepositCreateModel: { Number: 55900 },
+      SubscribeToWebhookModel: { Uri: 'https://hooks.example.invalid/walk', EventId: 'invoice.booked' },
+      UnsubscribeFromWebhookModel: { EventId: 'invoice.booked' },
     }
     const body = { ...request(label.name), ...fixed[label.name] }
     const shape = (generated.schema(label.name) as { shape?: Record<string, unknown> }).shape ?? {}
@@ -379,7 +398,9 @@ describe('every Dinero operation of the extraction (served)', () => {
     '%s with a valid token and request → 2xx whose body parses with its contract schema',
     async (_name, op) => {
       const prepared = await prepare(op)
-      const reply = await send(api, op.method, prepared.path, prepared.body)
+      const reply = prepared.upload
+        ? await uploadPdf(prepared.path)
+        : await send(api, op.method, prepared.path, prepared.body)
       expect(reply.status, reply.text.slice(0, 300)).toBeGreaterThanOrEqual(200)
       expect(reply.status, reply.text.slice(0, 300)).toBeLessThan(300)
       judge(op, reply)
