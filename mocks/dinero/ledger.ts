@@ -392,7 +392,14 @@ function includePrimo(url: URL): boolean {
 function instant(url: URL, name: string): number {
   const raw = url.searchParams.get(name)
   if (raw === null || raw === '') throw invalidRequest(`${name} is required`)
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw)
+  // Dinero writes instants without an offset (apaq-dinero-fixtures): read such a one as UTC, not
+  // in the machine's time zone.
+  const utc = /^\d{4}-\d{2}-\d{2}$/.test(raw)
+    ? `${raw}T00:00:00Z`
+    : /^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(raw)
+      ? `${raw}Z`
+      : raw
+  const ms = Date.parse(utc)
   if (Number.isNaN(ms)) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
   return ms
 }

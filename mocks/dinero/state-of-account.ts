@@ -51,7 +51,8 @@ function day(url: URL, name: string): string | undefined {
   if (raw === null || raw === '') return undefined
   const ms = Date.parse(raw)
   if (Number.isNaN(ms)) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
-  return new Date(ms).toISOString().slice(0, 10)
+  // The day as written: an offset-less date-time is not shifted by the machine's time zone.
+  return /^\d{4}-\d{2}-\d{2}/.exec(raw)?.[0] ?? new Date(ms).toISOString().slice(0, 10)
 }
 
 function flag(url: URL, name: string): boolean {
