@@ -56,6 +56,10 @@ export async function verifyAccessToken(ctx: ConnectContext, token: string): Pro
       clockTolerance: 0,
     })
     const claims = payload as unknown as AccessTokenClaims
+    // token.scope-claim-string makes only the issued claim wrong: the mock's own APIs still read it.
+    const scope: unknown = claims.scope
+    if (typeof scope === 'string' && ctx.deviations.has('token.scope-claim-string'))
+      claims.scope = scope.split(' ')
     if (!Array.isArray(claims.scope) || typeof claims.client_id !== 'string')
       return { ok: false, reason: 'malformed' }
     if (cache.size >= VERIFIED_LIMIT) cache.clear()
