@@ -323,7 +323,7 @@ export const DEVIATIONS = {
   },
   'dinero.paging-ignored': {
     description: 'list endpoints ignore pageSize and return 100 rows',
-    breaks: ['dinero.contacts.paging-envelope'],
+    breaks: ['dinero.contacts.paging-envelope', 'dinero.credit-notes.list-envelope'],
   },
   'dinero.page-size-unbounded': {
     description: 'list endpoints accept a pageSize above the documented maximum of 1000',

@@ -2,8 +2,9 @@ import { type Check, defineChecks, type Step } from '../../model/types.ts'
 import { bearer, refreshChain, status, step } from '../steps.ts'
 
 /**
- * Sales credit notes (dinero-openapi, dinero-api-errors). Each check writes a contact, an invoice
- * or credit notes in the organisation, so it runs live only on a write-test organisation.
+ * Sales credit notes (dinero-openapi, dinero-api-errors). The list check only reads, so it runs
+ * live; the others write a contact, an invoice or credit notes in the organisation, so they run
+ * live only on a write-test organisation.
  * The refusal code of both rules is not published (open-dinero-unlisted-responses): the mock
  * answers 45 "Invalid request", as the API does for other business-rule refusals of a
  * well-formed body (apaq-dinero-fixtures), so a live run tells whether Dinero agrees.
@@ -71,6 +72,32 @@ const created = [
 ]
 
 export const creditNoteChecks: Check[] = defineChecks([
+  {
+    id: 'dinero.credit-notes.list-envelope',
+    title:
+      'GET /v1/{org}/sales/creditnotes?pageSize=1 answers the list envelope with PageSize 1 and at most one credit note',
+    area: 'dinero',
+    sources: ['dinero-openapi'],
+    needs: ['grant', 'organisation'],
+    steps: [
+      refreshChain(),
+      step(
+        'list credit notes, one per page',
+        {
+          method: 'GET',
+          url: '{{apiUrl}}/v1/{{organizationId}}/sales/creditnotes',
+          query: { fields: 'Guid,Number,Type', pageSize: '1' },
+          headers: bearer,
+        },
+        [
+          status(200),
+          { kind: 'schema', schema: 'DineroListEnvelope' },
+          { kind: 'json-path-equals', path: 'Pagination.PageSize', value: 1 },
+          { kind: 'json-array-length-between', path: 'Collection', min: 0, max: 1 },
+        ],
+      ),
+    ],
+  },
   {
     id: 'dinero.credit-notes.exceeding-invoice',
     title:
