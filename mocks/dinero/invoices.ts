@@ -238,7 +238,12 @@ export function parseDay(url: URL, name: string): string | undefined {
 }
 
 /** A comma-separated list of known names, matched case-insensitively; an unknown one → 400 code 45. */
-export function parseNames<T extends string>(url: URL, name: string, known: readonly T[], fallback: string): T[] {
+export function parseNames<T extends string>(
+  url: URL,
+  name: string,
+  known: readonly T[],
+  fallback: string,
+): T[] {
   return (url.searchParams.get(name) ?? fallback)
     .split(',')
     .map((s) => s.trim())
