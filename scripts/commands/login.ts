@@ -41,6 +41,9 @@ import { installConsoleRedaction } from '../live/secrets.ts'
 import { type TokenAnswer, TokenStore } from '../live/token-store.ts'
 import { CONNECTION_FLAGS, configFlags, prepareOutputs } from './live.ts'
 
+/** The person's own sign-in answers this check first: its code is asked for with a person present. */
+const FIRST_CHECK = 'connect.code.exchange-safe-order'
+
 export const command = defineCommand({
   name: 'login',
   summary: 'Log in to Visma Connect once in a browser and store the grant the live checks use',
@@ -74,6 +77,14 @@ export const command = defineCommand({
       description:
         'with --slow: how old the pooled code is when it is redeemed, seconds (a code lives 300 s; lower only against a mock whose clock is moved)',
     },
+    check: {
+      type: 'string',
+      value: '<id>',
+      multiple: true,
+      choices: () => catalogue.filter((c) => runsInLogin(c, true, true)).map((c) => c.id),
+      choicesHelp: 'a pooled check id; `dinero-conformance checks` lists them',
+      description: `pool codes for only this check (and ${FIRST_CHECK}, which redeems the sign-in's own code)`,
+    },
     reports: {
       type: 'string',
       value: '<dir>',
@@ -92,6 +103,7 @@ export const command = defineCommand({
         slow: values.slow,
         codeAgeSeconds: values['code-age'],
         reports: values.reports,
+        checks: values.check,
       },
       context,
     ),
@@ -103,8 +115,6 @@ interface Organisation {
   IsPro: boolean
 }
 
-/** The person's own sign-in answers this check first: its code is asked for with a person present. */
-const FIRST_CHECK = 'connect.code.exchange-safe-order'
 /** The default authorize request: the one the stored grant comes from. */
 const GRANT_REQUEST = { responseMode: 'form_post', pkce: true, nonce: true } as const
 
@@ -183,6 +193,8 @@ export interface LoginInput {
   wait?: (ms: number) => Promise<void>
   /** Where the pooled checks' drift report goes; none written when undefined (in-process callers). */
   reports?: string
+  /** Pool codes for only these checks (and FIRST_CHECK); every pooled check when empty or absent. */
+  checks?: readonly string[]
 }
 
 interface PooledCode {
@@ -247,7 +259,12 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
   secrets.addBasic(config.clientId, config.clientSecret)
   const timeoutMs = input.timeoutSeconds * 1000
 
-  const pooled = catalogue.filter((c) => runsInLogin(c, input.destructive, input.slow))
+  const only = new Set(input.checks ?? [])
+  const pooled = catalogue.filter(
+    (c) =>
+      runsInLogin(c, input.destructive, input.slow) &&
+      (only.size === 0 || only.has(c.id) || c.id === FIRST_CHECK),
+  )
   const first = pooled.find((c) => c.id === FIRST_CHECK)
   const destructive = pooled.filter((c) => c.needs.includes('revokes-all-access'))
   const needOrganisation = pooled.filter((c) => c.needs.includes('organisation') && !destructive.includes(c))
