@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { DineroErrorBody, generated } from '../../mocks/dinero/contract/index.ts'
@@ -204,6 +205,35 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
       const text = await upload(new TextEncoder().encode('a,b\n1,2\n'), 'data.csv', 'text/csv')
       expect(text.status).toBe(400)
       expect(errorOf(text.text).code).toBe(45)
+    })
+
+    it('random multipart framing (truncated, mismatched boundaries, odd part headers) → 4xx in Dinero format, never 5xx', async () => {
+      const part = fc.record({
+        name: fc.constantFrom('file', 'File', 'x', ''),
+        filename: fc.oneof(fc.constant(undefined), fc.string({ maxLength: 20 }), fc.constant('fïl"e\\.pdf')),
+        type: fc.constantFrom('image/png', 'application/pdf', 'text/plain', '', 'image/'),
+        content: fc.uint8Array({ maxLength: 64 }),
+        close: fc.boolean(),
+      })
+      await fc.assert(
+        fc.asyncProperty(part, fc.constantFrom('b', 'other'), async (p, boundary) => {
+          const head = `--b\r\nContent-Disposition: form-data; name="${p.name}"${p.filename === undefined ? '' : `; filename="${p.filename}"`}\r\n${p.type === '' ? '' : `Content-Type: ${p.type}\r\n`}\r\n`
+          const body = Buffer.concat([
+            Buffer.from(head, 'latin1'),
+            Buffer.from(p.content),
+            Buffer.from(p.close ? '\r\n--b--\r\n' : ''),
+          ])
+          const reply = await send(
+            'POST',
+            `/v1/${ORG}/files`,
+            body,
+            `multipart/form-data; boundary=${boundary}`,
+          )
+          expect(reply.status).toBeLessThan(500)
+          if (reply.status !== 200) expect([42, 44, 45]).toContain(errorOf(reply.text).code)
+        }),
+        { numRuns: 40 },
+      )
     })
 
     it('401 code 41 for an upload without a token, before the body is judged', async () => {
