@@ -385,3 +385,35 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
     })
   })
 })
+
+describe('the served adapter lets an upload through, and no more', () => {
+  let target: Target
+  let token: string
+  beforeAll(async () => {
+    target = await startTarget('served', { dinero: { rateLimitPerMinute: 0 } })
+    token = await tokenFor(target)
+  })
+  afterAll(async () => {
+    target.mock.close()
+    await target.close()
+  })
+
+  it('413 code 45 for an upload body far past 6 MB (the adapter refuses it before the route reads it)', async () => {
+    const res = await fetch(`${target.api}/v1/${ORG}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=b' },
+      body: new Uint8Array(UPLOAD_LIMIT_BYTES + 128 * 1024),
+    })
+    expect(res.status).toBe(413)
+    expect(DineroErrorBody.parse(await res.json()).code).toBe(45)
+  })
+
+  it('a JSON body over 1 MiB to another Dinero path is still refused with 413', async () => {
+    const res = await fetch(`${target.api}/v1/${ORG}/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: `"${'x'.repeat(1024 * 1024)}"`,
+    })
+    expect(res.status).toBe(413)
+  })
+})
