@@ -16,6 +16,13 @@ export type {
 export type { Control, LifecycleEvent, Settings } from './control.ts'
 export { createMock, type Mock } from './create-mock.ts'
 export { DEVIATIONS, type Deviation, type DeviationId, type Deviations } from './deviations.ts'
+export type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliveryState,
+  WebhookDelivery,
+  WebhookPayload,
+} from './dinero/webhook-delivery.ts'
 export type { FaultKind, FaultSpec, FaultTarget } from './faults.ts'
 export { exposureWarning, type ServedMock, ServeError, type ServeOptions, serveMock } from './http/serve.ts'
 export { JOURNAL_PAGE, type Journal, type JournalEntry, type JournalPage } from './journal.ts'
