@@ -23,8 +23,8 @@ import type { Journal } from '../journal.ts'
  * - every attempt (and every skip) is one journal entry of service `webhook`: the target without
  *   userinfo, query or fragment (a subscriber's secret may sit there), the status, the outcome;
  * - `flush` runs every waiting retry at once and settles; `reset` and `close` cancel what waits
- *   or is in flight (timers cleared, sockets destroyed); timers are unref'd, so a forgotten mock
- *   never holds a process open.
+ *   or is in flight (timers cleared, sockets destroyed); timers and sockets are unref'd, so a
+ *   forgotten mock never holds a process open.
  */
 export interface WebhookPayload {
   EventId: string
@@ -131,6 +131,8 @@ function postOverSocket(
       ? tlsConnect({ host, port, ...(isIP(host) === 0 ? { servername: host } : {}) })
       : netConnect({ host, port })
     sockets.add(socket)
+    // Like the retry timers: an attempt under way does not keep the process alive on its own.
+    socket.unref()
     const lines = [
       `POST ${url.pathname}${url.search} HTTP/1.1`,
       `host: ${url.host}`,
