@@ -50,7 +50,7 @@ export const DEVIATIONS = {
   },
   'token.scope-claim-string': {
     description: 'the access token’s scope claim is a space-separated string instead of a JSON array',
-    breaks: ['connect.token.scope-shapes', 'connect.userinfo.claims', 'dinero.paging.page-size-over-max'],
+    breaks: ['connect.token.scope-shapes'],
   },
   'token.scope-response-array': {
     description: 'the token response’s scope is a JSON array instead of a space-separated string',
