@@ -64,7 +64,12 @@ describe('npm run login (headless, against the served mock)', () => {
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const before = tokenRequests(await journal(live.origin)).length
-        const { p, link } = await startLogin(live.origin, dir, env)
+        // Only the check on the sign-in's own code: what the pool holds is login-pool.spec.ts's.
+        const { p, link } = await startLogin(live.origin, dir, env, [
+          '--no-destructive',
+          '--check',
+          'connect.code.exchange-safe-order',
+        ])
         const url = new URL(link)
         expect(url.searchParams.get('response_mode')).toBe('form_post')
         expect(url.searchParams.get('code_challenge_method')).toBe('S256')

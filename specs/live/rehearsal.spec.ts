@@ -104,10 +104,20 @@ describe('rehearsal: login and live against a live-like mock, a real browser sig
 
         // Twice from the store: each run rotates the grant it found and leaves the next one behind.
         const liveChecks = catalogue.filter((c) => c.target !== 'live-destructive' && runsInLive(c))
+        // The second run takes two checks that refresh the stored grant: what it pins is that the
+        // grant the first run left behind is the one the server expects (a whole second run cost
+        // ~4 CPU-s more).
+        const second = ['dinero.organizations.fields-casing', 'dinero.organizations.default-fields']
         for (const run of [1, 2]) {
-          const r = await runCli(CLI, ['live', ...connection, '--reports', join(dir, `reports-${run}`)], env)
+          const only = run === 1 ? [] : ['--check', second.join(',')]
+          const r = await runCli(
+            CLI,
+            ['live', ...connection, '--reports', join(dir, `reports-${run}`), ...only],
+            env,
+          )
           expect(r.code, `live run ${run}\n${r.stdout}\n${r.stderr}`).toBe(0)
-          for (const c of liveChecks) expect(r.stdout).toContain(`✓ ${c.id}: `)
+          for (const c of liveChecks)
+            if (run === 1 || second.includes(c.id)) expect(r.stdout).toContain(`✓ ${c.id}: `)
           expect(r.stdout).not.toContain('✗ ')
         }
 

@@ -27,8 +27,11 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
     throw ctx.deviations.has('refresh.missing-token-invalid-grant') ? invalidGrant() : invalidRequest()
   // A fingerprint, never the token: the grader follows one token through a run (scripts/grade).
   req.note({ refresh_token_fp: fingerprint(presented) })
-  if (presented.length > 100)
+  if (presented.length > 100) {
+    // No handle the mock issues is this long: for the journal (and the grader) it is unknown.
+    req.note({ refresh: 'unknown' })
     throw ctx.deviations.has('token.over-long-handle-invalid-request') ? invalidRequest() : invalidGrant()
+  }
   const now = ctx.clock.now()
   const record = ctx.store.findRefresh(presented)
   if (record === undefined) {
