@@ -189,6 +189,41 @@ describe.each(TARGET_KINDS)('webhooks (%s)', (kind) => {
       expect(listener.hits[0]?.body.EntityGuid).toBe(created.json<{ ContactGuid: string }>().ContactGuid)
     })
 
+    it('contact.updated, contact.deleted, invoice.created and invoice.payment-added are delivered for their entity', async () => {
+      await start()
+      for (const id of ['contact.updated', 'contact.deleted', 'invoice.created', 'invoice.payment-added'])
+        await subscribe(id)
+      const contact = {
+        Name: 'Opdateret ApS',
+        CountryKey: 'DK',
+        IsPerson: false,
+        IsMember: false,
+        UseCvr: false,
+      }
+      expect((await api.put(`/v2/${ORG}/contacts/${CONTACT}`, contact)).status).toBe(200)
+      expect((await api.delete(`/v1/${ORG}/contacts/${seededGuid(`${ORG}:contact:2`)}`)).status).toBe(200)
+      const invoice = await bookInvoice()
+      const read = await api.get(`/v1/${ORG}/invoices/${invoice}`)
+      const paid = await api.post(`/v1/${ORG}/invoices/${invoice}/payments`, {
+        Timestamp: read.json<{ TimeStamp: string }>().TimeStamp,
+        DepositAccountNumber: 55000,
+        Amount: 10,
+        Description: 'Delbetaling',
+        RemainderIsFee: false,
+      })
+      expect(paid.status, paid.text).toBe(200)
+      await target.mock.webhooks.flush()
+      // Each delivery travels on its own: compared as a set, not in arrival order.
+      expect(listener.hits.map((h) => [h.body.EventId, h.body.EntityGuid]).sort()).toEqual(
+        [
+          ['contact.updated', CONTACT],
+          ['contact.deleted', seededGuid(`${ORG}:contact:2`)],
+          ['invoice.created', invoice],
+          ['invoice.payment-added', invoice],
+        ].sort(),
+      )
+    })
+
     it('a failed attempt (500) is retried after the wait; the same DeliveryId comes again, attempt numbered', async () => {
       await start({ webhooks: { retryDelaysMs: [1, 1, 1] } })
       listener.statuses = [500, 503, 200]
