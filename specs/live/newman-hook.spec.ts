@@ -71,7 +71,15 @@ describe('live Newman hook', () => {
     try {
       const grant = store.load()
       const before = tokenRequests(await journal(live.origin)).length
-      const checks = catalogue.filter((c) => c.target === 'live-safe').map((c) => c.id)
+      // Four live-safe checks that rotate the run's grant and two that send other token requests:
+      // enough to see every kind of call, without the whole live-safe set (~3 CPU-s of Newman).
+      const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
+      const rotates = (c: (typeof liveSafe)[number]) =>
+        c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}')
+      const checks = [
+        ...liveSafe.filter(rotates).slice(0, 4),
+        ...liveSafe.filter((c) => !rotates(c) && c.area !== 'dinero').slice(0, 2),
+      ].map((c) => c.id)
       const result = await runLiveNewman({
         collection: buildCollection(),
         environment: environment(),
@@ -148,7 +156,15 @@ describe('live Newman hook', () => {
     try {
       const grant = store.load()
       const before = refreshRequests(await journal(live.origin)).length
-      const checks = catalogue.filter((c) => c.target === 'live-safe').map((c) => c.id)
+      // Four live-safe checks that rotate the run's grant and two that send other token requests:
+      // enough to see every kind of call, without the whole live-safe set (~3 CPU-s of Newman).
+      const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
+      const rotates = (c: (typeof liveSafe)[number]) =>
+        c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}')
+      const checks = [
+        ...liveSafe.filter(rotates).slice(0, 4),
+        ...liveSafe.filter((c) => !rotates(c) && c.area !== 'dinero').slice(0, 2),
+      ].map((c) => c.id)
       const result = await runLiveNewman({
         collection: buildCollection(),
         environment: environment(),
