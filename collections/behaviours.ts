@@ -448,6 +448,221 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     says: 'a list with pageSize over 1000 → 400, error code 45 (the limit is documented, the answer is the mock’s assumption)',
     sources: ['dinero-openapi', 'open-dinero-page-size'],
   },
+
+  // ---- The Dinero API (status and error codes, paging, versions) and the Visma Connect documents
+  // (endpoints, token requests, lifetimes). Where the mock answers what the documents leave open,
+  // `says` names the assumption's open-question source.
+
+  // Dinero: access (the gate every operation passes, mocks/dinero/auth.ts).
+  {
+    id: 'dinero.no-token-401',
+    says: 'a request without `Authorization: Bearer` → 401 code 41 with `WWW-Authenticate: Bearer` (body and header are the mock’s assumption)',
+    sources: ['dinero-api-docs', 'dinero-api-errors', 'open-dinero-401-body', 'RFC 6750 §3'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.expired-token-401',
+    says: 'an access token past its 3600 s → 401 code 41 with `WWW-Authenticate: Bearer error="invalid_token"`',
+    sources: ['dinero-api-errors', 'observed-visma-token-response', 'RFC 6750 §3.1', 'open-dinero-401-body'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.scope-403-41',
+    says: 'GET needs dineropublicapi:read and POST/PUT/DELETE dineropublicapi:write; without it → 403 code 41',
+    sources: ['dinero-openapi', 'dinero-api-errors'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.organisation-in-path',
+    says: 'the organisation is the numeric id in the path (`/v1/{organizationId}/…`); one that is not a number or does not exist → 404 code 40',
+    sources: ['dinero-faq', 'dinero-openapi', 'open-dinero-unlisted-responses'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.organisation-no-access-403-41',
+    says: 'an organisation the user has no access to → 403 code 41',
+    sources: ['dinero-api-errors'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.no-pro-403-90',
+    says: 'an organisation without an active Pro subscription → 403 code 90 (older docs say 48)',
+    sources: ['dinero-api-errors', 'dinero-api-docs', 'dinero-openapi'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.organisations-exempt-from-pro',
+    says: 'GET /v1/organizations answers 200 for organisations without Pro too: it is how an app learns which have Pro',
+    sources: ['dinero-openapi'],
+    specs: ['specs/dinero/organizations.spec.ts'],
+  },
+  {
+    id: 'dinero.rate-limit-429-43',
+    says: 'more than 100 requests a minute for one organisation → 429 code 43; other organisations are not affected, and a minute later it answers again',
+    sources: ['dinero-api-errors', 'RFC 6585 §4'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.rate-limit-message',
+    says: 'the 429’s message is the documented "You have exceeded the maximum amount of 100 requests a minute pr. organization, wait a minute and continue", with no Retry-After (none was seen)',
+    sources: ['dinero-api-errors', 'open-dinero-429-headers'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+
+  // Dinero: error bodies and codes.
+  {
+    id: 'dinero.error-body-camel-case',
+    says: 'an error is JSON `{code, message, validationErrors?}` in camelCase (unlike the PascalCase models), `application/json; charset=utf-8`',
+    sources: ['apaq-dinero-fixtures', 'dinero-api-errors'],
+    specs: ['specs/dinero/auth.spec.ts'],
+  },
+  {
+    id: 'dinero.not-found-404-40',
+    says: 'an entity that does not exist → 404 JSON code 40',
+    sources: ['dinero-api-errors', 'apaq-dinero-error-handler'],
+  },
+  {
+    id: 'dinero.unknown-route-404-html',
+    says: 'a path no operation has → 404 with an HTML page, not the JSON code 40 of a missing entity',
+    sources: ['apaq-dinero-error-handler', 'open-dinero-unlisted-responses'],
+  },
+  {
+    id: 'dinero.validation-error-42',
+    says: 'a body missing a required property → 400 code 42 with `validationErrors` naming the property',
+    sources: ['dinero-api-errors', 'dinero-openapi', 'apaq-dinero-fixtures'],
+  },
+  {
+    id: 'dinero.invalid-format-44',
+    says: 'a parameter that is not in its documented format (changesSince not `YYYY-MM-DDTHH:mm:ssZ`) → 400 code 44',
+    sources: ['dinero-api-errors', 'dinero-openapi', 'open-dinero-unlisted-responses'],
+  },
+  {
+    id: 'dinero.invalid-request-45',
+    says: 'a well-formed request a business rule refuses (a booked voucher changed, a credit note over its invoice, a reminder before due) → 400 code 45',
+    sources: ['dinero-api-errors', 'apaq-dinero-fixtures', 'open-dinero-unlisted-responses'],
+  },
+  {
+    id: 'dinero.invalid-filter-46',
+    says: 'a malformed queryFilter (`AMINO`) → 400 code 46',
+    sources: ['dinero-api-errors', 'dinero-openapi'],
+  },
+  {
+    id: 'dinero.timestamp-out-of-date-58',
+    says: 'an update with a Timestamp that is not the entity’s latest → 400 code 58',
+    sources: ['dinero-api-errors', 'dinero-openapi', 'manyfold-dinero-tests'],
+  },
+  {
+    id: 'dinero.file-over-6mb',
+    says: 'an upload over 6 MB is refused (the OpenAPI says 400, the status page 413) and nothing is stored',
+    sources: ['dinero-openapi', 'dinero-api-errors'],
+    specs: ['specs/dinero/files.spec.ts'],
+  },
+
+  // Dinero: lists, paging and fields.
+  {
+    id: 'dinero.list-envelope',
+    says: 'a paged list answers `{Collection, Pagination{MaxPageSizeAllowed: 1000, PageSize, Result, ResultWithoutFilter, Page}}` with at most PageSize items',
+    sources: ['dinero-openapi', 'apaq-dinero-fixtures'],
+  },
+  {
+    id: 'dinero.paging-defaults',
+    says: 'pages count from 0: without page and pageSize a list answers Page 0 and PageSize 100',
+    sources: ['dinero-openapi'],
+  },
+  {
+    id: 'dinero.plain-array-lists',
+    says: 'the unpaged lists (organisations, accounting years, VAT types, entries, files) are plain JSON arrays, not the envelope',
+    sources: ['dinero-openapi'],
+  },
+  {
+    id: 'dinero.fields-echo-casing',
+    says: '`fields` is matched case-insensitively and each key comes back the way it was requested',
+    sources: ['dinero-openapi'],
+  },
+  {
+    id: 'dinero.fields-default-lower-camel',
+    says: 'without `fields` a list answers its documented default set, often lower camel case (`id, name, isPro`)',
+    sources: ['dinero-openapi'],
+  },
+  {
+    id: 'dinero.changes-since',
+    says: '`changesSince` (UTC `YYYY-MM-DDTHH:mm:ssZ`) keeps only what was created, updated or deleted at or after it',
+    sources: ['dinero-openapi'],
+  },
+
+  // Dinero: versions and casing of the models.
+  {
+    id: 'dinero.version-prefixes',
+    says: 'each operation has its own version prefix: invoices, credit notes and trade offers are updated under /v1.2, most others under /v1',
+    sources: ['dinero-openapi', 'dinero-api-docs'],
+  },
+  {
+    id: 'dinero.timestamp-casing',
+    says: 'read and created models carry `TimeStamp` (16 hex digits), request bodies send `Timestamp`',
+    sources: ['dinero-openapi', 'apaq-dinero-fixtures'],
+  },
+
+  // Dinero: rules of single resources that checks pin.
+  {
+    id: 'dinero.vat-rate-fraction',
+    says: 'a VAT type’s VatRate is a fraction (0.25), not a percentage',
+    sources: ['dinero-openapi'],
+  },
+  {
+    id: 'dinero.voucher-next-number',
+    says: 'a manual voucher booked without a Number gets its accounting year’s highest number + 1',
+    sources: ['dinero-openapi'],
+  },
+  {
+    id: 'dinero.trade-offer-generates-invoice',
+    says: 'generating an invoice from a trade offer → 200 with a draft invoice carrying the offer’s lines',
+    sources: ['dinero-openapi'],
+  },
+  {
+    id: 'dinero.webhook-subscription',
+    says: 'subscribe {Uri, EventId} and unsubscribe {EventId} answer 200; what is delivered is not published (the mock posts `{EventId, EntityGuid, DeliveryId, …}`)',
+    sources: ['dinero-openapi', 'open-dinero-webhooks'],
+  },
+
+  // Visma Connect: what its documents and captured metadata say (the IdentityServer behaviours are above).
+  {
+    id: 'discovery.metadata-endpoints',
+    says: 'discovery names its own origin as issuer, /connect/authorize, /connect/token and the JWKS at /.well-known/openid-configuration/jwks',
+    sources: ['visma-connect-discovery', 'RFC 8414 §3.2'],
+  },
+  {
+    id: 'discovery.methods',
+    says: 'discovery lists client_secret_basic and client_secret_post, PKCE plain and S256, and `authorization_response_iss_parameter_supported: true`',
+    sources: ['visma-connect-discovery'],
+  },
+  {
+    id: 'discovery.jwks-kid',
+    says: 'the kid in an access token’s header is published in the JWKS',
+    sources: ['visma-connect-discovery', 'observed-visma-token-response', 'RFC 7517 §4.5'],
+  },
+  {
+    id: 'token.offline-access-required',
+    says: 'a code granted without offline_access gets no refresh_token',
+    sources: ['visma-connect-offline-access'],
+    specs: ['specs/connect/authorization-code.spec.ts'],
+  },
+  {
+    id: 'token.no-id-token-without-openid',
+    says: 'a code granted without openid gets no id_token',
+    sources: ['observed-visma-token-response', 'dinero-authorization'],
+    specs: ['specs/connect/tokens-and-jwks.spec.ts'],
+  },
+  {
+    id: 'token.access-token-3600s',
+    says: 'an access token lives 3600 s (expires_in 3600); after that the Dinero API refuses it with 401',
+    sources: ['observed-visma-token-response', 'dinero-authorization'],
+  },
+  {
+    id: 'session.max-10-hours',
+    says: 'the IdP session ends 10 hours after sign-in whatever the activity: prompt=none after it → login_required',
+    sources: ['visma-connect-session-management'],
+    specs: ['specs/connect/authorize-errors.spec.ts'],
+  },
 ]
 
 export function findBehaviour(id: string): Behaviour | undefined {

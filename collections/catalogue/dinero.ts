@@ -14,6 +14,7 @@ export const dineroChecks: Check[] = defineChecks([
     title:
       'GET /v1/organizations?fields=Name,Id,IsPro answers a plain array whose keys echo the requested casing',
     area: 'dinero',
+    pins: ['dinero.fields-echo-casing', 'dinero.plain-array-lists'],
     sources: ['dinero-openapi'],
     needs: ['grant'],
     steps: [
@@ -44,6 +45,7 @@ export const dineroChecks: Check[] = defineChecks([
     title:
       'GET /v1/organizations without fields answers the default keys id, name, isPro in lower camel case',
     area: 'dinero',
+    pins: ['dinero.fields-default-lower-camel'],
     sources: ['dinero-openapi'],
     needs: ['grant'],
     steps: [
@@ -58,6 +60,7 @@ export const dineroChecks: Check[] = defineChecks([
     id: 'dinero.pro-required',
     title: 'an organisation without Pro is refused with 403 and error code 90',
     area: 'dinero',
+    pins: ['dinero.no-pro-403-90', 'dinero.error-body-camel-case'],
     sources: ['dinero-api-errors', 'dinero-openapi'],
     needs: ['grant', 'non-pro-organisation'],
     steps: [
@@ -73,6 +76,7 @@ export const dineroChecks: Check[] = defineChecks([
     id: 'dinero.scopes.read-only-cannot-write',
     title: 'a token with only dineropublicapi:read is refused with 403 when it writes',
     area: 'dinero',
+    pins: ['dinero.scope-403-41'],
     sources: ['dinero-openapi', 'dinero-api-errors'],
     needs: ['read-only-code', 'organisation'],
     pool: { scope: 'dineropublicapi:read' },
@@ -105,6 +109,7 @@ export const dineroChecks: Check[] = defineChecks([
     title:
       'a contacts list answers the Collection/Pagination envelope with 0-based pages and the requested pageSize',
     area: 'dinero',
+    pins: ['dinero.list-envelope'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation'],
     steps: [
@@ -132,6 +137,7 @@ export const dineroChecks: Check[] = defineChecks([
     id: 'dinero.errors.body-shape',
     title: 'a malformed queryFilter is refused with 400, error code 46 and the camelCase error body',
     area: 'dinero',
+    pins: ['dinero.invalid-filter-46', 'dinero.error-body-camel-case'],
     sources: ['dinero-openapi', 'dinero-api-errors', 'apaq-dinero-fixtures'],
     needs: ['grant', 'organisation'],
     steps: [
@@ -153,6 +159,7 @@ export const dineroChecks: Check[] = defineChecks([
     title:
       'a path no Dinero operation has is answered 404 with an HTML page, not the JSON error body of a missing entity',
     area: 'dinero',
+    pins: ['dinero.unknown-route-404-html'],
     sources: ['apaq-dinero-error-handler', 'open-dinero-unlisted-responses', 'dinero-api-errors'],
     // A GET the API cannot route, with the token an app would send: it reads nothing and changes nothing.
     needs: ['grant'],
@@ -168,6 +175,7 @@ export const dineroChecks: Check[] = defineChecks([
     id: 'dinero.auth.expired-token',
     title: 'an expired access token is refused with 401 and WWW-Authenticate: Bearer error="invalid_token"',
     area: 'dinero',
+    pins: ['dinero.expired-token-401', 'token.access-token-3600s'],
     sources: ['dinero-api-errors', 'RFC 6750 §3.1', 'open-dinero-401-body'],
     needs: ['grant', 'virtual-clock'],
     steps: [
@@ -185,6 +193,7 @@ export const dineroChecks: Check[] = defineChecks([
     id: 'dinero.auth.missing-token',
     title: 'a Dinero request without an access token is refused with 401',
     area: 'dinero',
+    pins: ['dinero.no-token-401'],
     sources: ['dinero-api-docs', 'dinero-api-errors'],
     needs: [],
     steps: [
@@ -197,6 +206,7 @@ export const dineroChecks: Check[] = defineChecks([
     id: 'dinero.rate-limit',
     title: 'past the per-organisation rate limit the API answers 429 with error code 43',
     area: 'dinero',
+    pins: ['dinero.rate-limit-429-43', 'dinero.error-body-camel-case'],
     sources: ['dinero-api-errors', 'RFC 6585 §4', 'open-dinero-429-headers'],
     needs: ['grant', 'organisation', 'control-surface', 'virtual-clock'],
     steps: [
@@ -224,6 +234,7 @@ export const dineroChecks: Check[] = defineChecks([
     id: 'dinero.invoices.stale-timestamp',
     title: 'updating a draft invoice with a stale Timestamp is refused with 400 and error code 58',
     area: 'dinero',
+    pins: ['dinero.timestamp-out-of-date-58', 'dinero.version-prefixes', 'dinero.timestamp-casing'],
     sources: ['dinero-openapi', 'dinero-api-errors', 'manyfold-dinero-tests'],
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [

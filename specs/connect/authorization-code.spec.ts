@@ -92,6 +92,7 @@ describe.each(TARGET_KINDS)('authorization code redemption (%s)', (kind) => {
     expect((await redeem('A'.repeat(101))).json()).toEqual({ error: 'invalid_grant' })
   })
 
+  // Pins token.offline-access-required.
   it('without offline_access no refresh token is issued', async () => {
     const code = await obtainCode(target, { scope: 'dineropublicapi:read' })
     const body = (await redeem(code)).json()

@@ -201,6 +201,7 @@ describe.each(TARGET_KINDS)('authorize request validation (%s)', (kind) => {
  * after it `prompt=none` is answered login_required (oidc-core §3.1.2.6).
  */
 describe.each(TARGET_KINDS)('IdP session lifetime (%s)', (kind) => {
+  // Pins session.max-10-hours.
   it('the IdP session ends 10 h after sign-in whatever the activity: prompt=none 11 h later → login_required', async () => {
     const t = await startTarget(kind, { clock: { frozen: true } })
     try {

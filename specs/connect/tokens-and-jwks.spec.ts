@@ -79,6 +79,7 @@ describe.each(TARGET_KINDS)('discovery, JWKS and token claims (%s)', (kind) => {
     expect(b.llt).toBe(a.auth_time)
   })
 
+  // Pins token.no-id-token-without-openid.
   it('no id_token without openid; with openid it carries nonce and at_hash', async () => {
     expect((await codeFlow(target)).id_token).toBeUndefined()
     const tokens = await codeFlow(target, {

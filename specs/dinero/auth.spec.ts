@@ -21,6 +21,7 @@ describe.each(TARGET_KINDS)('Dinero API access control (%s)', (kind) => {
   })
   afterAll(() => target.close())
 
+  // Pins dinero.no-token-401.
   it('401 code 41 without a token, with WWW-Authenticate: Bearer', async () => {
     const reply = await dineroApi(target, undefined).get('/v1/organizations')
     expect(reply.status).toBe(401)
@@ -43,6 +44,7 @@ describe.each(TARGET_KINDS)('Dinero API access control (%s)', (kind) => {
     expect(reply.headers.get('www-authenticate')).toContain('error="invalid_token"')
   })
 
+  // Pins dinero.scope-403-41.
   it('403 code 41 for a POST with a read-only token, naming the missing write scope', async () => {
     const readOnly = await tokenFor(target, { scopes: ['dineropublicapi:read'] })
     const api = dineroApi(target, readOnly)
@@ -65,18 +67,21 @@ describe.each(TARGET_KINDS)('Dinero API access control (%s)', (kind) => {
     })
   })
 
+  // Pins dinero.no-pro-403-90.
   it('403 code 90 on an organisation without Pro', async () => {
     const reply = await dineroApi(target, token).get(`/v1/${NON_PRO_ORGANISATION_ID}/contacts`)
     expect(reply.status).toBe(403)
     expect(errorOf(reply.text).code).toBe(90)
   })
 
+  // Pins dinero.organisation-no-access-403-41.
   it('403 code 41 on an organisation that belongs to another user', async () => {
     const reply = await dineroApi(target, token).get(`/v1/${FOREIGN_ORGANISATION_ID}/contacts`)
     expect(reply.status).toBe(403)
     expect(errorOf(reply.text).code).toBe(41)
   })
 
+  // Pins dinero.organisation-in-path.
   it('404 code 40 on an organisation id that does not exist', async () => {
     const reply = await dineroApi(target, token).get('/v1/999999/contacts')
     expect(reply.status).toBe(404)
@@ -89,6 +94,7 @@ describe.each(TARGET_KINDS)('Dinero API access control (%s)', (kind) => {
     expect(errorOf(reply.text).code).toBe(40)
   })
 
+  // Pins dinero.error-body-camel-case.
   it('error bodies are camelCase JSON with application/json; charset=utf-8', async () => {
     const reply = await dineroApi(target, token).get('/v1/999999/contacts')
     expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
@@ -107,6 +113,7 @@ describe.each(TARGET_KINDS)('Dinero API with an expired token (%s)', (kind) => {
   })
   afterAll(() => target.close())
 
+  // Pins dinero.expired-token-401.
   it('401 code 41 with an expired token (clock advanced past 3600 s), WWW-Authenticate error="invalid_token"', async () => {
     const api = dineroApi(target, await tokenFor(target))
     expect((await api.get('/v1/organizations')).status).toBe(200)
@@ -128,6 +135,7 @@ describe.each(TARGET_KINDS)('Dinero rate limit (%s)', (kind) => {
   })
   afterAll(() => target.close())
 
+  // Pins dinero.rate-limit-429-43 and dinero.rate-limit-message.
   it('429 code 43 with the documented message and no Retry-After once the limit is used, other organisations unaffected, and 200 again after 60 s', async () => {
     const api = dineroApi(target, token)
     const path = `/v1/${PRO_ORGANISATION_ID}/accounts/deposit`

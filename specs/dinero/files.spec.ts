@@ -139,6 +139,7 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
       expect(Buffer.from(download.bytes).equals(Buffer.from(bytes))).toBe(true)
     })
 
+    // Pins dinero.file-over-6mb.
     it('400 code 45 for a file one byte over 6 MB, and nothing is stored', async () => {
       const before = (await listFiles()).length
       const reply = await upload(new Uint8Array(UPLOAD_LIMIT_BYTES + 1))

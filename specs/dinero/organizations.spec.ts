@@ -48,6 +48,7 @@ describe.each(TARGET_KINDS)('GET /v1/organizations and /v1.1/organizations (%s)'
     ])
   })
 
+  // Pins dinero.organisations-exempt-from-pro.
   it('200 for a user without Pro too: the organisation list is exempt from the Pro check', async () => {
     const reply = await api.get('/v1/organizations?fields=Id')
     expect(reply.status).toBe(200)

@@ -8,6 +8,7 @@ export const discoveryChecks: Check[] = defineChecks([
     title:
       'discovery names its own origin as issuer and lists the token endpoint, Basic/post auth and PKCE methods',
     area: 'discovery',
+    pins: ['discovery.metadata-endpoints', 'discovery.methods'],
     sources: ['visma-connect-discovery', 'RFC 8414 §3.3'],
     needs: [],
     steps: [
@@ -77,6 +78,7 @@ export const discoveryChecks: Check[] = defineChecks([
     id: 'connect.jwks.token-kid-published',
     title: 'the kid of an issued access token is published in the JWKS',
     area: 'discovery',
+    pins: ['discovery.jwks-kid'],
     sources: ['RFC 7517 §4.5', 'RFC 9068 §4', 'observed-visma-token-response', 'visma-connect-discovery'],
     needs: ['grant'],
     steps: [

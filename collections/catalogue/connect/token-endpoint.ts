@@ -115,7 +115,7 @@ export const tokenEndpointChecks: Check[] = defineChecks([
     title:
       'a code exchange answers 200 with the documented fields, an at+JWT for the Dinero API and no-store headers',
     area: 'token-endpoint',
-    pins: ['token.success-response', 'token.access-token-jwt'],
+    pins: ['token.success-response', 'token.access-token-jwt', 'token.access-token-3600s'],
     sources: [
       'observed-visma-token-response',
       'duende-token-result',

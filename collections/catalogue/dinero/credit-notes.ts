@@ -77,6 +77,7 @@ export const creditNoteChecks: Check[] = defineChecks([
     title:
       'GET /v1/{org}/sales/creditnotes?pageSize=1 answers the list envelope with PageSize 1 and at most one credit note',
     area: 'dinero',
+    pins: ['dinero.list-envelope'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation'],
     steps: [
@@ -103,6 +104,7 @@ export const creditNoteChecks: Check[] = defineChecks([
     title:
       'a credit note that would credit more than its invoice’s total is refused with 400 and error code 45',
     area: 'dinero',
+    pins: ['dinero.invalid-request-45'],
     sources: [
       'dinero-openapi',
       'dinero-api-errors',
@@ -153,6 +155,7 @@ export const creditNoteChecks: Check[] = defineChecks([
     title:
       'a booked credit note cannot be changed: updating or deleting it is refused with 400 and error code 45',
     area: 'dinero',
+    pins: ['dinero.invalid-request-45', 'dinero.version-prefixes'],
     sources: [
       'dinero-openapi',
       'dinero-api-errors',

@@ -21,6 +21,7 @@ export const filesWebhookChecks: Check[] = defineChecks([
     title:
       'GET /v1/{org}/files answers a plain JSON array of FilteredFileReadModel (not the paged envelope), at most pageSize long',
     area: 'dinero',
+    pins: ['dinero.plain-array-lists'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation'],
     steps: [
@@ -46,6 +47,7 @@ export const filesWebhookChecks: Check[] = defineChecks([
     title:
       'booking an invoice delivers a webhook POST {EventId: invoice.booked, EntityGuid: the invoice} to the subscriber’s Uri',
     area: 'dinero',
+    pins: ['dinero.webhook-subscription'],
     sources: ['dinero-openapi', 'open-dinero-webhooks'],
     needs: ['grant', 'organisation', 'control-surface'],
     steps: [

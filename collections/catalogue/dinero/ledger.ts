@@ -72,6 +72,7 @@ export const ledgerChecks: Check[] = defineChecks([
     title:
       'GET /v1/{org}/accountingyears answers 200 with a plain, non-empty array of AccountingYearReadModel (Name, FromDate, ToDate, SalarySumTaxStateEnum)',
     area: 'dinero',
+    pins: ['dinero.plain-array-lists'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation'],
     steps: [
@@ -88,6 +89,7 @@ export const ledgerChecks: Check[] = defineChecks([
     title:
       'GET /v1/{org}/vatTypes answers 200 with a plain array of VatTypeReadModel whose VatRate is a fraction (0.25, not 25)',
     area: 'dinero',
+    pins: ['dinero.plain-array-lists', 'dinero.vat-rate-fraction'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation'],
     steps: [
@@ -104,6 +106,7 @@ export const ledgerChecks: Check[] = defineChecks([
     title:
       'GET /v1/{org}/entries for one accounting year (fromDate/toDate, includePrimo true or false) answers 200 with a plain array of EntryReadModel, not a paged envelope',
     area: 'dinero',
+    pins: ['dinero.plain-array-lists'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation'],
     steps: [
@@ -146,6 +149,7 @@ export const ledgerChecks: Check[] = defineChecks([
     title:
       'booking a manual voucher without a Number gives it the next number of its accounting year: the year’s highest + 1 (a requested higher number counts)',
     area: 'dinero',
+    pins: ['dinero.voucher-next-number'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
@@ -171,6 +175,7 @@ export const ledgerChecks: Check[] = defineChecks([
     title:
       'updating a booked manual voucher is refused with 400 and error code 45 (not possible once booked)',
     area: 'dinero',
+    pins: ['dinero.invalid-request-45'],
     sources: ['dinero-openapi', 'dinero-api-errors'],
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [

@@ -81,6 +81,7 @@ export const tradeOfferChecks: Check[] = defineChecks([
     id: 'dinero.trade-offers.stale-timestamp',
     title: 'a trade offer updated with a stale Timestamp is refused with 400 and error code 58',
     area: 'dinero',
+    pins: ['dinero.timestamp-out-of-date-58', 'dinero.version-prefixes', 'dinero.timestamp-casing'],
     sources: ['dinero-openapi', 'dinero-api-errors'],
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
@@ -96,6 +97,7 @@ export const tradeOfferChecks: Check[] = defineChecks([
     title:
       'generating an invoice from a trade offer answers 200 with a draft invoice that has the offer’s lines',
     area: 'dinero',
+    pins: ['dinero.trade-offer-generates-invoice'],
     sources: ['dinero-openapi'],
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
@@ -148,6 +150,7 @@ export const tradeOfferChecks: Check[] = defineChecks([
     id: 'dinero.reminders.not-overdue',
     title: 'a reminder for a booked invoice that is not overdue is refused with 400 and error code 45',
     area: 'dinero',
+    pins: ['dinero.invalid-request-45'],
     sources: ['dinero-openapi', 'dinero-api-errors'],
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
