@@ -15,10 +15,15 @@ import { CODES, DineroError, invalidFormat, validationError } from './errors.ts'
 const LONG_MAX_TEXT = '9223372036854775807'
 export const LONG_MAX = Number(LONG_MAX_TEXT)
 
-export function dineroJson(body: unknown, status = 200): Response {
-  const text = JSON.stringify(body).replace(/:9223372036854776000([,}\]])/g, `:${LONG_MAX_TEXT}$1`)
-  return new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
-}
+/** The JSON text of a Dinero body, long.MaxValue written digit for digit. */
+export const dineroText = (body: unknown): string =>
+  JSON.stringify(body).replace(/:9223372036854776000([,}\]])/g, `:${LONG_MAX_TEXT}$1`)
+
+/** A Dinero JSON answer from text already made by `dineroText` (or joined from its pieces). */
+export const dineroJsonText = (text: string, status = 200): Response =>
+  new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
+
+export const dineroJson = (body: unknown, status = 200): Response => dineroJsonText(dineroText(body), status)
 
 /** 200 with no body, as the spec's "200 OK" operations (update contact, delete, …). */
 export const emptyOk = () => new Response(null, { status: 200 })

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type { Route } from '../routes.ts'
-import { dineroJson, emptyOk, readJson, validate } from './body.ts'
+import { dineroJson, dineroJsonText, dineroText, emptyOk, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { ContactCreateModel, ContactUpdateModel } from './contract/index.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
 import { itemDeleted, notFound, validationError } from './errors.ts'
 import {
   dateTime,
+  envelopeText,
   type FieldSpec,
   matchesFilter,
-  paginate,
   parseChangesSince,
   parseDeletedOnly,
   parsePaging,
@@ -131,7 +131,61 @@ function contactData(body: ContactBody): ContactData {
   }
 }
 
-function list(ctx: DineroContext, { req, org }: OrgCall, deletedWhenAbsent: boolean | undefined): Response {
+/** A row's read model and its list-item texts, one per `fields` selection. */
+interface Serialised {
+  model: Readonly<Record<string, unknown>> | undefined
+  texts: Map<string, string>
+}
+
+/** Selections kept per row: a client asks for a few, a fuzzer for many; past this they start over. */
+const SELECTIONS_PER_ROW = 8
+
+/**
+ * A contacts page was bound by building a read model per row and serialising it on every request
+ * (docs/BENCH.md). Rows never change in place: every write (insert, modify, restore, delete) stores
+ * a new row object (store.ts), and `reset()` new tables. So what a row object serialises to is kept
+ * with the object itself, in a WeakMap: a write leaves the old row's entry unreachable, never stale,
+ * and the entries go when the rows do. One cache per mock, made with its routes.
+ */
+function createRowCache() {
+  const byRow = new WeakMap<Row<ContactData>, Serialised>()
+  const entry = (row: Row<ContactData>) => {
+    let e = byRow.get(row)
+    if (e === undefined) {
+      e = { model: undefined, texts: new Map() }
+      byRow.set(row, e)
+    }
+    return e
+  }
+  const model = (row: Row<ContactData>) => {
+    const e = entry(row)
+    e.model ??= contactReadModel(row)
+    return e.model
+  }
+  return {
+    model,
+    /** `dineroText(project(contactReadModel(row), fields))`, `key` naming the selection. */
+    text(row: Row<ContactData>, fields: readonly (readonly [string, string])[], key: string): string {
+      const e = entry(row)
+      let text = e.texts.get(key)
+      if (text === undefined) {
+        text = dineroText(project(model(row), fields))
+        if (e.texts.size >= SELECTIONS_PER_ROW) e.texts.clear()
+        e.texts.set(key, text)
+      }
+      return text
+    },
+  }
+}
+
+type RowCache = ReturnType<typeof createRowCache>
+
+function list(
+  ctx: DineroContext,
+  cache: RowCache,
+  { req, org }: OrgCall,
+  deletedWhenAbsent: boolean | undefined,
+): Response {
   const fields = selectFields(req.url, CONTACT_FIELDS, ctx.deviations)
   const conditions = parseQueryFilter(req.url.searchParams.get('queryFilter'), FILTERABLE)
   const changesSince = parseChangesSince(req.url)
@@ -141,14 +195,10 @@ function list(ctx: DineroContext, { req, org }: OrgCall, deletedWhenAbsent: bool
     .contacts(org.Id)
     .all()
     .filter((row) => passesLifecycle(row, deletedOnly, changesSince))
-  // Read models are built only where needed: for the filter, and then for the page's rows.
   const rows =
-    conditions.length === 0 ? live : live.filter((row) => matchesFilter(contactReadModel(row), conditions))
-  const page = paginate(rows, paging)
-  return dineroJson({
-    ...page,
-    Collection: page.Collection.map((row) => project(contactReadModel(row), fields)),
-  })
+    conditions.length === 0 ? live : live.filter((row) => matchesFilter(cache.model(row), conditions))
+  const key = JSON.stringify(fields)
+  return dineroJsonText(envelopeText(rows, paging, (row) => cache.text(row, fields, key)))
 }
 
 export function findContact(ctx: DineroContext, orgId: number, guid: string | undefined): Row<ContactData> {
@@ -158,6 +208,7 @@ export function findContact(ctx: DineroContext, orgId: number, guid: string | un
 }
 
 export function contactRoutes(ctx: DineroContext): Route[] {
+  const cache = createRowCache()
   const update = async ({ req, org }: OrgCall) => {
     const body = validate(ContactUpdateModel, await readJson(req.request), 'ContactUpdateModel')
     const current = findContact(ctx, org.Id, req.params.guid)
@@ -167,8 +218,8 @@ export function contactRoutes(ctx: DineroContext): Route[] {
     return emptyOk()
   }
   return [
-    orgRoute(ctx, 'GET', '/v1/:organizationId/contacts', (call) => list(ctx, call, false)),
-    orgRoute(ctx, 'GET', '/v2/:organizationId/contacts', (call) => list(ctx, call, undefined)),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/contacts', (call) => list(ctx, cache, call, false)),
+    orgRoute(ctx, 'GET', '/v2/:organizationId/contacts', (call) => list(ctx, cache, call, undefined)),
     orgRoute(ctx, 'POST', '/v1/:organizationId/contacts/:guid/restore', ({ req, org }) => {
       const current = findContact(ctx, org.Id, req.params.guid)
       if (current.deletedAt !== null)

@@ -1,4 +1,5 @@
 import type { Deviations } from '../deviations.ts'
+import { dineroText } from './body.ts'
 import { CODES, DineroError, invalidFormat, invalidRequest } from './errors.ts'
 
 /**
@@ -35,6 +36,17 @@ const splitList = (raw: string) =>
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1)
 
+/** Each spec's allowed names by their lower case, made once per spec rather than per request. */
+const lowerNamesOf = new WeakMap<FieldSpec, ReadonlyMap<string, string>>()
+function lowerNames(spec: FieldSpec): ReadonlyMap<string, string> {
+  let byLower = lowerNamesOf.get(spec)
+  if (byLower === undefined) {
+    byLower = new Map(spec.allowed.map((a) => [a.toLowerCase(), a]))
+    lowerNamesOf.set(spec, byLower)
+  }
+  return byLower
+}
+
 /** Pairs of (key as requested, model property) for this request. */
 export function selectFields(
   url: URL,
@@ -45,7 +57,7 @@ export function selectFields(
   const ignore = deviations.has('dinero.ignore-fields')
   const requested =
     ignore || raw === null || splitList(raw).length === 0 ? splitList(spec.defaults) : splitList(raw)
-  const byLower = new Map(spec.allowed.map((a) => [a.toLowerCase(), a]))
+  const byLower = lowerNames(spec)
   const out: (readonly [string, string])[] = []
   for (const name of requested) {
     const property = byLower.get(name.toLowerCase())
@@ -66,6 +78,8 @@ export function project(
 export interface Paging {
   page: number
   pageSize: number
+  /** The number of the first page: 0 (dinero-openapi); 1 under deviation dinero.pages-one-based. */
+  first?: 0 | 1
 }
 
 function intParam(url: URL, name: string, fallback: number): number {
@@ -79,15 +93,16 @@ function intParam(url: URL, name: string, fallback: number): number {
 }
 
 export function parsePaging(url: URL, deviations: Deviations): Paging {
-  const page = intParam(url, 'page', 0)
+  const first = deviations.has('dinero.pages-one-based') ? 1 : 0
+  const page = intParam(url, 'page', first)
   const pageSize = intParam(url, 'pageSize', DEFAULT_PAGE_SIZE)
-  if (page < 0) throw invalidRequest('page must be 0 or greater')
+  if (page < first) throw invalidRequest(`page must be ${first} or greater`)
   // Deviation dinero.page-size-unbounded: no upper bound.
   const unbounded = deviations.has('dinero.page-size-unbounded')
   if (pageSize < 1 || (pageSize > MAX_PAGE_SIZE && !unbounded))
     throw invalidRequest(`pageSize must be between 1 and ${MAX_PAGE_SIZE}`)
-  if (deviations.has('dinero.paging-ignored')) return { page: 0, pageSize: DEFAULT_PAGE_SIZE }
-  return { page, pageSize }
+  if (deviations.has('dinero.paging-ignored')) return { page: first, pageSize: DEFAULT_PAGE_SIZE, first }
+  return { page, pageSize, first }
 }
 
 export interface Envelope<T> {
@@ -102,7 +117,7 @@ export interface Envelope<T> {
 }
 
 export function paginate<T>(items: readonly T[], paging: Paging): Envelope<T> {
-  const start = paging.page * paging.pageSize
+  const start = (paging.page - (paging.first ?? 0)) * paging.pageSize
   const slice = items.slice(start, start + paging.pageSize)
   return {
     Collection: slice,
@@ -114,6 +129,20 @@ export function paginate<T>(items: readonly T[], paging: Paging): Envelope<T> {
       Page: paging.page,
     },
   }
+}
+
+/**
+ * The text of `dineroJson(paginate(items, paging))` with each item's text made by `itemText`:
+ * JSON.stringify writes an array as its items' texts joined by commas, and the long.MaxValue
+ * rewrite never spans two items (each item's text begins with `{` and ends with `}`), so a list
+ * can serve items it serialised before (contacts.ts) and answer byte for byte the same.
+ */
+export function envelopeText<T>(items: readonly T[], paging: Paging, itemText: (item: T) => string): string {
+  const page = paginate(items, paging)
+  let collection = ''
+  for (let i = 0; i < page.Collection.length; i++)
+    collection += i === 0 ? itemText(page.Collection[i]!) : `,${itemText(page.Collection[i]!)}`
+  return `{"Collection":[${collection}],"Pagination":${dineroText(page.Pagination)}}`
 }
 
 export interface Condition {
