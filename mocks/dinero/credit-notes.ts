@@ -12,7 +12,7 @@ import {
   SalesCreditNoteUpdateModel,
   TimestampObject,
 } from './contract/index.ts'
-import { type OrgCall, orgRoute } from './endpoint.ts'
+import { orgRoute } from './endpoint.ts'
 import {
   CODES,
   DineroError,
@@ -21,7 +21,6 @@ import {
   timestampOutOfDate,
   validationError,
 } from './errors.ts'
-import { parseDay, parseNames } from './invoices.ts'
 import {
   checkVersion,
   latestMailout,
@@ -32,21 +31,9 @@ import {
 } from './mailouts.ts'
 import { documentPdf } from './pdf.ts'
 import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
-import {
-  dateTime,
-  type FieldSpec,
-  isoDay,
-  matchesFilter,
-  paginate,
-  parseChangesSince,
-  parseDeletedOnly,
-  parsePaging,
-  parseQueryFilter,
-  passesLifecycle,
-  project,
-  selectFields,
-} from './query.ts'
+import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
+import { type SalesListItem, type SalesSource, salesFields, salesList } from './sales-list.ts'
 import type { CreditNoteData, InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
 
 /**
@@ -57,9 +44,8 @@ import type { CreditNoteData, InvoiceData, InvoiceLine, Organisation, Row } from
  *   400 code 42 naming CreditNoteFor, a draft invoice → 400 code 59;
  * - the credited total (incl. VAT) of all live credit notes naming one invoice cannot exceed
  *   that invoice's TotalInclVat → 400 code 45 (create, update, generate-creditnote);
- * - GET /v1/:org/sales/creditnotes: SalesVoucherReadListModelDineroCollection like the invoice
- *   list (dates, statusFilter, queryFilter, freeTextSearch, changesSince, deletedOnly, sort, paging),
- *   `fields` default `Guid,ContactName,Date,Description,Type`, `PaymentDate` null on credit notes;
+ * - GET /v1/:org/sales/creditnotes: the sales list (sales-list.ts) over the credit notes, `fields`
+ *   default `Guid,ContactName,Date,Description,Type`, `PaymentDate` null on credit notes;
  * - GET …/:guid → SalesCreditNoteReadModel (`TimeStamp`; a draft's Number is long.MaxValue), or
  *   with Accept application/pdf or octet-stream the PDF ("PDFs only for booked": draft → 59);
  * - PUT /v1.2/…/:guid `SalesCreditNoteUpdateModel` and DELETE …/:guid (`TimestampObject`,
@@ -85,35 +71,7 @@ import type { CreditNoteData, InvoiceData, InvoiceLine, Organisation, Row } from
  * property-level validation with `validationErrors`. Credit notes keep their own number series
  * (not the invoices'), and a credit note is Paid once its payments reach its total.
  */
-const LIST_FIELDS: FieldSpec = {
-  defaults: 'Guid,ContactName,Date,Description,Type',
-  allowed: [
-    'Number',
-    'Guid',
-    'ExternalReference',
-    'ContactName',
-    'ContactGuid',
-    'Date',
-    'PaymentDate',
-    'Description',
-    'Currency',
-    'Status',
-    'Type',
-    'MailOutStatus',
-    'LatestMailOutType',
-    'TotalExclVatInDkk',
-    'TotalInclVatInDkk',
-    'TotalExclVat',
-    'TotalInclVat',
-    'CreatedAt',
-    'UpdatedAt',
-    'DeletedAt',
-  ],
-}
-const FILTERABLE = ['ExternalReference', 'ContactGuid', 'Description'] as const
-const STATUSES = ['Draft', 'Booked', 'Paid', 'OverPaid', 'Overdue'] as const
-const STATUS_ORDER = ['Draft', 'Overdue', 'Booked', 'OverPaid', 'Paid']
-const SORT_KEYS = ['VoucherNumber', 'VoucherDate', 'Status', 'Contact'] as const
+const LIST_FIELDS = salesFields('Guid,ContactName,Date,Description,Type')
 const LANGUAGES = ['da-DK', 'en-GB']
 const EPSILON = 0.005
 
@@ -178,15 +136,26 @@ function views(ctx: DineroContext) {
 }
 
 /** A credit note as an item of the sales lists (SalesVoucherReadListModel, `Type` CreditNote). */
-export function creditNoteListItem(ctx: DineroContext, org: Organisation, row: Row<CreditNoteData>) {
+export function creditNoteListItem(
+  ctx: DineroContext,
+  org: Organisation,
+  row: Row<CreditNoteData>,
+): SalesListItem {
   return views(ctx).listItem(org, row)
 }
+
+/** The credit notes as a sales-list source (sales-list.ts). */
+export const creditNoteSource = (ctx: DineroContext, org: Organisation): SalesSource<CreditNoteData> => ({
+  rows: ctx.store.creditNotes(org.Id).all(),
+  dateOf: (row) => ({ Date: row.data.Date, Draft: row.data.Status === 'Draft' }),
+  item: (row) => creditNoteListItem(ctx, org, row),
+})
 
 /** The sales credit note routes, and generate-creditnote on invoices. */
 export function creditNoteRoutes(ctx: DineroContext): Route[] {
   const notes = resource(ctx, 'Sales credit note', (id) => ctx.store.creditNotes(id))
   const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
-  const { accountsOf, totalsOf, contactOf, paymentStatus, stamps, mailOut, listItem } = views(ctx)
+  const { accountsOf, totalsOf, contactOf, paymentStatus, stamps, mailOut } = views(ctx)
   /** What the read model, the totals preview and the book answer share. */
   const document = (org: Organisation, d: Omit<CreditNoteData, 'Payments' | 'BookedAt'>) => {
     const t = totalsOf(org, d)
@@ -343,63 +312,6 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
     }
   }
 
-  const list = ({ req, org }: OrgCall): Response => {
-    const url = req.url
-    const fields = selectFields(url, LIST_FIELDS, ctx.deviations)
-    const startDate = parseDay(url, 'startDate')
-    const endDate = parseDay(url, 'endDate')
-    if ((startDate === undefined) !== (endDate === undefined))
-      throw invalidRequest('If you define a start date, you also need to define an end date')
-    const statuses: string[] = parseNames(url, 'statusFilter', STATUSES, '')
-    const sortKeys = parseNames(url, 'sort', SORT_KEYS, 'VoucherNumber,VoucherDate')
-    const order = (url.searchParams.get('sortOrder') ?? 'descending').toLowerCase()
-    if (order !== 'ascending' && order !== 'descending')
-      throw invalidRequest("sortOrder must be 'ascending' or 'descending'")
-    const conditions = parseQueryFilter(url.searchParams.get('queryFilter'), FILTERABLE)
-    const changesSince = parseChangesSince(url)
-    const deletedOnly = parseDeletedOnly(url, false)
-    const search = url.searchParams.get('freeTextSearch')?.toLowerCase() ?? ''
-    const paging = parsePaging(url, ctx.deviations)
-    const sign = order === 'ascending' ? 1 : -1
-    const items = notes
-      .table(org)
-      .all()
-      .filter((row) => passesLifecycle(row, deletedOnly, changesSince))
-      .filter(
-        (row) =>
-          startDate === undefined ||
-          endDate === undefined ||
-          row.data.Status === 'Draft' ||
-          (row.data.Date >= startDate && row.data.Date <= endDate),
-      )
-      .map((row) => ({ row, item: listItem(org, row) }))
-      .filter(({ item }) => statuses.length === 0 || statuses.includes(item.Status))
-      .filter(({ item }) => matchesFilter(item, conditions))
-      .filter(
-        ({ item }) =>
-          search === '' ||
-          [item.Number === LONG_MAX ? '' : item.Number, item.ContactName, item.Description, item.TotalInclVat]
-            .join('\n')
-            .toLowerCase()
-            .includes(search),
-      )
-      .sort((a, b) => {
-        for (const key of sortKeys) {
-          let c = 0
-          if (key === 'VoucherNumber') c = sign * (a.item.Number - b.item.Number)
-          else if (key === 'VoucherDate') c = sign * a.item.Date.localeCompare(b.item.Date)
-          else if (key === 'Contact')
-            c = sign * (a.item.ContactName ?? '').localeCompare(b.item.ContactName ?? '')
-          else c = STATUS_ORDER.indexOf(a.item.Status) - STATUS_ORDER.indexOf(b.item.Status)
-          if (c !== 0) return c
-        }
-        return sign * (a.row.createdAt - b.row.createdAt)
-      })
-      .map(({ item }) => item)
-    const page = paginate(items, paging)
-    return dineroJson({ ...page, Collection: page.Collection.map((i) => project(i, fields)) })
-  }
-
   const pdf = (org: Organisation, row: Row<CreditNoteData>) => {
     if (row.data.Status !== 'Booked') throw voucherNotBooked('a PDF is made only of a booked credit note')
     const english = row.data.Language === 'en-GB'
@@ -446,7 +358,9 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       )
       return dineroJson(document(org, noteData(org, body)))
     }),
-    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes', list),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/sales/creditnotes', ({ req, org }) =>
+      salesList(ctx, req.url, LIST_FIELDS, [creditNoteSource(ctx, org)]),
+    ),
     orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes', async ({ req, org }) => {
       const body = validate(
         SalesCreditNoteCreateModel,

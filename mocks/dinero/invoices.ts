@@ -9,35 +9,19 @@ import {
   PaymentCreateModel,
   TimestampObject,
 } from './contract/index.ts'
-import { type OrgCall, orgRoute } from './endpoint.ts'
-import { CODES, DineroError, invalidFormat, invalidRequest, validationError } from './errors.ts'
+import { orgRoute } from './endpoint.ts'
+import { CODES, DineroError, invalidRequest, validationError } from './errors.ts'
 import { acceptsPdf, documentLines, pdfResponse } from './pdf.ts'
 import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
-import {
-  dateTime,
-  type FieldSpec,
-  isoDay,
-  matchesFilter,
-  paginate,
-  parseChangesSince,
-  parseDeletedOnly,
-  parsePaging,
-  parseQueryFilter,
-  passesLifecycle,
-  project,
-  selectFields,
-} from './query.ts'
+import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
+import { type SalesListItem, type SalesSource, salesFields, salesList } from './sales-list.ts'
 import type { InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
 
 /**
  * Sales invoices (dinero-openapi, with the domain rules it states):
- * - GET /v1/:org/invoices: `SalesVoucherReadListModelDineroCollection`; `startDate`/`endDate`
- *   (YYYY-MM-DD, both or neither → else 400 code 45; drafts unaffected), `statusFilter` (Draft,
- *   Booked, Paid, OverPaid, Overdue), `queryFilter` (ExternalReference, ContactGuid, Description),
- *   `freeTextSearch`, `changesSince`, `deletedOnly`, `sort` (VoucherNumber, VoucherDate, Status,
- *   Contact; default VoucherNumber,VoucherDate), `sortOrder` (default descending; Status always
- *   Draft, Overdue, Booked, OverPaid, Paid), `fields` default `Guid,ContactName,Date,Description`;
+ * - GET /v1/:org/invoices: the sales list (sales-list.ts) over the invoices, `fields` default
+ *   `Guid,ContactName,Date,Description`;
  * - GET /v1/:org/invoices/:guid → InvoiceReadModel (`TimeStamp`, capital S; a draft's Number is
  *   long.MaxValue as captured); with Accept `application/octet-stream` (or `application/pdf`) the
  *   PDF (pdf.ts), which "can only be generated from booked invoices": a draft → 400 code 59;
@@ -53,36 +37,8 @@ import type { InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
  * Every write that carries a Timestamp compares it with the current version in the same
  * synchronous step as the write: stale → 400 code 58 (deviation dinero.ignore-timestamp skips it).
  */
-const LIST_FIELDS: FieldSpec = {
-  defaults: 'Guid,ContactName,Date,Description',
-  allowed: [
-    'Number',
-    'Guid',
-    'ExternalReference',
-    'ContactName',
-    'ContactGuid',
-    'Date',
-    'PaymentDate',
-    'Description',
-    'Currency',
-    'Status',
-    'Type',
-    'MailOutStatus',
-    'LatestMailOutType',
-    'TotalExclVatInDkk',
-    'TotalInclVatInDkk',
-    'TotalExclVat',
-    'TotalInclVat',
-    'CreatedAt',
-    'UpdatedAt',
-    'DeletedAt',
-  ],
-}
-
-const FILTERABLE = ['ExternalReference', 'ContactGuid', 'Description'] as const
+const LIST_FIELDS = salesFields('Guid,ContactName,Date,Description')
 const STATUSES = ['Draft', 'Booked', 'Paid', 'OverPaid', 'Overdue'] as const
-const STATUS_ORDER = ['Draft', 'Overdue', 'Booked', 'OverPaid', 'Paid']
-const SORT_KEYS = ['VoucherNumber', 'VoucherDate', 'Status', 'Contact'] as const
 
 const DAY = 86_400_000
 
@@ -205,113 +161,40 @@ export function invoiceReadModel(ctx: DineroContext, org: Organisation, row: Row
   }
 }
 
-function listItem(row: Row<InvoiceData>, d: Derived) {
+/** An invoice as an item of the sales lists (SalesVoucherReadListModel, `Type` Invoice). */
+export function invoiceListItem(ctx: DineroContext, org: Organisation, row: Row<InvoiceData>): SalesListItem {
+  const m = invoiceReadModel(ctx, org, row)
   return {
-    Number: row.data.Number ?? LONG_MAX,
-    Guid: row.guid,
-    ExternalReference: row.data.ExternalReference,
-    Date: row.data.Date,
-    PaymentDate: d.paymentDate,
-    Description: row.data.Description,
-    Status: d.paymentStatus,
+    Number: m.Number,
+    Guid: m.Guid,
+    ExternalReference: m.ExternalReference,
+    Date: m.Date,
+    PaymentDate: m.PaymentDate,
+    Description: m.Description,
+    Status: m.PaymentStatus,
     Type: 'Invoice',
-    ContactName: d.contactName,
-    ContactGuid: row.data.ContactGuid,
-    TotalInclVat: d.totals.TotalInclVat,
-    TotalExclVat: d.totals.TotalExclVat,
+    ContactName: m.ContactName,
+    ContactGuid: m.ContactGuid,
+    TotalInclVat: m.TotalInclVat,
+    TotalExclVat: m.TotalExclVat,
     // assumption: no exchange rates are modelled; foreign-currency totals count 1:1 in DKK.
-    TotalInclVatInDkk: d.totals.TotalInclVat,
-    TotalExclVatInDkk: d.totals.TotalExclVat,
-    MailOutStatus: 'NotSent',
-    LatestMailOutType: null,
-    Currency: row.data.Currency,
-    ...stamps(row),
+    TotalInclVatInDkk: m.TotalInclVat,
+    TotalExclVatInDkk: m.TotalExclVat,
+    MailOutStatus: m.MailOutStatus,
+    LatestMailOutType: m.LatestMailOutType,
+    Currency: m.Currency,
+    CreatedAt: m.CreatedAt,
+    UpdatedAt: m.UpdatedAt,
+    DeletedAt: m.DeletedAt,
   }
 }
 
-export function parseDay(url: URL, name: string): string | undefined {
-  const raw = url.searchParams.get(name)
-  if (raw === null || raw === '') return undefined
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
-    throw invalidFormat(`${name} must be 'YYYY-MM-DD', got '${raw}'`)
-  return raw
-}
-
-/** A comma-separated list of known names, matched case-insensitively; an unknown one → 400 code 45. */
-export function parseNames<T extends string>(
-  url: URL,
-  name: string,
-  known: readonly T[],
-  fallback: string,
-): T[] {
-  return (url.searchParams.get(name) ?? fallback)
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((s) => {
-      const match = known.find((k) => k.toLowerCase() === s.toLowerCase())
-      if (match === undefined) throw invalidRequest(`Unknown ${name} '${s}'; use ${known.join(', ')}`)
-      return match
-    })
-}
-
-function list(ctx: DineroContext, { req, org }: OrgCall): Response {
-  const url = req.url
-  const fields = selectFields(url, LIST_FIELDS, ctx.deviations)
-  const startDate = parseDay(url, 'startDate')
-  const endDate = parseDay(url, 'endDate')
-  if ((startDate === undefined) !== (endDate === undefined))
-    throw invalidRequest('If you define a start date, you also need to define an end date')
-  const statuses = parseNames(url, 'statusFilter', STATUSES, '')
-  const sortKeys = parseNames(url, 'sort', SORT_KEYS, 'VoucherNumber,VoucherDate')
-  const order = (url.searchParams.get('sortOrder') ?? 'descending').toLowerCase()
-  if (order !== 'ascending' && order !== 'descending')
-    throw invalidRequest("sortOrder must be 'ascending' or 'descending'")
-  const conditions = parseQueryFilter(url.searchParams.get('queryFilter'), FILTERABLE)
-  const changesSince = parseChangesSince(url)
-  const deletedOnly = parseDeletedOnly(url, false)
-  const search = url.searchParams.get('freeTextSearch')?.toLowerCase() ?? ''
-  const paging = parsePaging(url, ctx.deviations)
-
-  const sign = order === 'ascending' ? 1 : -1
-  const items = ctx.store
-    .invoices(org.Id)
-    .all()
-    .filter((row) => passesLifecycle(row, deletedOnly, changesSince))
-    .filter(
-      (row) =>
-        startDate === undefined ||
-        endDate === undefined ||
-        row.data.Status === 'Draft' ||
-        (row.data.Date >= startDate && row.data.Date <= endDate),
-    )
-    .map((row) => ({ row, item: listItem(row, derive(ctx, org, row)) }))
-    .filter(({ item }) => statuses.length === 0 || (statuses as string[]).includes(item.Status))
-    .filter(({ item }) => matchesFilter(item, conditions))
-    .filter(
-      ({ item }) =>
-        search === '' ||
-        [item.Number === LONG_MAX ? '' : item.Number, item.ContactName, item.Description, item.TotalInclVat]
-          .join('\n')
-          .toLowerCase()
-          .includes(search),
-    )
-    .sort((a, b) => {
-      for (const key of sortKeys) {
-        let c = 0
-        if (key === 'VoucherNumber') c = sign * (a.item.Number - b.item.Number)
-        else if (key === 'VoucherDate') c = sign * a.item.Date.localeCompare(b.item.Date)
-        else if (key === 'Contact')
-          c = sign * (a.item.ContactName ?? '').localeCompare(b.item.ContactName ?? '')
-        else c = STATUS_ORDER.indexOf(a.item.Status) - STATUS_ORDER.indexOf(b.item.Status)
-        if (c !== 0) return c
-      }
-      return sign * (a.row.createdAt - b.row.createdAt)
-    })
-    .map(({ item }) => item)
-  const page = paginate(items, paging)
-  return dineroJson({ ...page, Collection: page.Collection.map((i) => project(i, fields)) })
-}
+/** The invoices as a sales-list source (sales-list.ts). */
+export const invoiceSource = (ctx: DineroContext, org: Organisation): SalesSource<InvoiceData> => ({
+  rows: ctx.store.invoices(org.Id).all(),
+  dateOf: (row) => ({ Date: row.data.Date, Draft: row.data.Status === 'Draft' }),
+  item: (row) => invoiceListItem(ctx, org, row),
+})
 
 /** Builds the stored invoice from a create/update body, checking what it refers to (400 code 42). */
 function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateModel): InvoiceData {
@@ -375,7 +258,9 @@ function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateM
 export function invoiceRoutes(ctx: DineroContext): Route[] {
   const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
   return [
-    orgRoute(ctx, 'GET', '/v1/:organizationId/invoices', (call) => list(ctx, call)),
+    orgRoute(ctx, 'GET', '/v1/:organizationId/invoices', ({ req, org }) =>
+      salesList(ctx, req.url, LIST_FIELDS, [invoiceSource(ctx, org)]),
+    ),
     orgRoute(ctx, 'POST', '/v1/:organizationId/invoices', async ({ req, org }) => {
       const body = validate(InvoiceCreateModel, await readJson(req.request), 'InvoiceCreateModel')
       const data = invoiceData(ctx, org, body)

@@ -35,6 +35,7 @@ import {
   selectFields,
 } from './query.ts'
 import { resource } from './resource.ts'
+import { parseNames, parseSortSign } from './sales-list.ts'
 import type { InvoiceData, InvoiceLine, Organisation, Row, TradeOfferData } from './store.ts'
 
 /**
@@ -290,20 +291,9 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
     const changesSince = parseChangesSince(url)
     const deletedOnly = parseDeletedOnly(url, false)
     const search = url.searchParams.get('freeTextSearch')?.toLowerCase() ?? ''
-    const sortKeys = (url.searchParams.get('sort') ?? 'TradeOfferNumber')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '')
-      .map((s) => {
-        const key = SORT_KEYS.find((k) => k.toLowerCase() === s.toLowerCase())
-        if (key === undefined) throw invalidRequest(`Unknown sort '${s}'; use ${SORT_KEYS.join(', ')}`)
-        return key
-      })
-    const order = (url.searchParams.get('sortOrder') ?? 'descending').toLowerCase()
-    if (order !== 'ascending' && order !== 'descending')
-      throw invalidRequest("sortOrder must be 'ascending' or 'descending'")
+    const sortKeys = parseNames(url, 'sort', SORT_KEYS, 'TradeOfferNumber')
+    const sign = parseSortSign(url)
     const paging = parsePaging(url, ctx.deviations)
-    const sign = order === 'ascending' ? 1 : -1
     const items = ctx.store
       .tradeOffers(org.Id)
       .all()
