@@ -53,7 +53,12 @@ async function liveRun(
       body: JSON.stringify({ set: deviations }),
     })
     expect(switched.status).toBe(200)
-    const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
+    const env = liveEnv(dir, {
+      DINERO_CONNECT_URL: live.origin,
+      DINERO_API_URL: live.origin,
+      // The live-safe authorize checks (prompt=none) need the redirect_uri the app registered.
+      DINERO_REDIRECT_URI: live.redirectUri,
+    })
     const first = await seedGrant(live, env.DINERO_TOKEN_STORE!)
     const reports = join(dir, 'reports')
     const record = join(dir, 'shapes.json')

@@ -45,7 +45,12 @@ describe.concurrent('npm run live (against the served mock)', () => {
     async () => {
       const { dir, cleanup } = tempDir('live-run')
       try {
-        const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
+        const env = liveEnv(dir, {
+          DINERO_CONNECT_URL: live.origin,
+          DINERO_API_URL: live.origin,
+          // The live-safe authorize checks (prompt=none) need the redirect_uri the app registered.
+          DINERO_REDIRECT_URI: live.redirectUri,
+        })
         const storePath = env.DINERO_TOKEN_STORE!
         const first = await seedGrant(live, storePath)
         const reports = join(dir, 'reports')
