@@ -70,6 +70,8 @@ export async function startTarget(
       },
       async close() {
         server.close()
+        // The target made this mock: its pending webhook retries end with it.
+        mock.close()
       },
     }
   }
@@ -104,6 +106,7 @@ export async function startTarget(
     async close() {
       await agent.close()
       await served.close()
+      mock.close()
     },
   }
 }
