@@ -342,6 +342,10 @@ export const DEVIATIONS = {
       'dinero.credit-notes.exceeding-invoice',
       'dinero.credit-notes.booked-immutable',
       'dinero.paging.page-size-over-max',
+      'dinero.errors.no-token-code-41',
+      'dinero.errors.not-found-code-40',
+      'dinero.errors.validation-code-42',
+      'dinero.errors.invalid-format-code-44',
     ],
   },
   'dinero.no-token-expiry': {
@@ -350,7 +354,7 @@ export const DEVIATIONS = {
   },
   'dinero.anonymous-access': {
     description: 'the Dinero API answers requests without an access token',
-    breaks: ['dinero.auth.missing-token'],
+    breaks: ['dinero.auth.missing-token', 'dinero.errors.no-token-code-41'],
   },
   'dinero.no-rate-limit': {
     description: 'the Dinero API never answers 429',
@@ -414,6 +418,23 @@ export const DEVIATIONS = {
   'dinero.webhooks-not-delivered': {
     description: 'webhook subscriptions are accepted but no event is ever delivered',
     breaks: ['dinero.webhooks.invoice-booked-delivered'],
+  },
+  'dinero.missing-entity-html': {
+    description:
+      'a missing entity (404 code 40) is answered with the HTML page of an unknown route instead of the JSON error',
+    breaks: ['dinero.errors.not-found-code-40'],
+  },
+  'dinero.validation-errors-dropped': {
+    description: 'a 400 code 42 leaves out validationErrors, so the app cannot tell which property is wrong',
+    breaks: ['dinero.errors.validation-code-42'],
+  },
+  'dinero.changes-since-ignored': {
+    description: 'list endpoints ignore changesSince: any value is accepted and everything is listed',
+    breaks: ['dinero.errors.invalid-format-code-44', 'dinero.paging.changes-since'],
+  },
+  'dinero.pages-one-based': {
+    description: 'pages count from 1: page defaults to 1 and page=0 is refused with code 45',
+    breaks: ['dinero.paging.defaults', 'dinero.contacts.paging-envelope'],
   },
 } as const satisfies Record<string, Deviation>
 

@@ -9,6 +9,7 @@ import { refreshChecks } from './connect/refresh.ts'
 import { sessionChecks } from './connect/session.ts'
 import { tokenEndpointChecks } from './connect/token-endpoint.ts'
 import { creditNoteChecks } from './dinero/credit-notes.ts'
+import { dineroErrorChecks } from './dinero/errors.ts'
 import { filesWebhookChecks } from './dinero/files-webhooks.ts'
 import { ledgerChecks } from './dinero/ledger.ts'
 import { pagingChecks } from './dinero/paging.ts'
@@ -32,6 +33,7 @@ export const catalogue: readonly Check[] = [
   ...creditNoteChecks,
   ...filesWebhookChecks,
   ...pagingChecks,
+  ...dineroErrorChecks,
   ...destructiveChecks,
 ].sort((a, b) => AREAS.indexOf(a.area) - AREAS.indexOf(b.area))
 
