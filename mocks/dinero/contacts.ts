@@ -32,7 +32,7 @@ import type { ContactData, Row } from './store.ts'
  * - PUT /v2/:org/contacts/:guid (and the deprecated /v1 one) `ContactUpdateModel` → 200, empty;
  * - DELETE /v1/:org/contacts/:guid → soft delete; POST …/:guid/restore → live again.
  */
-const CONTACT_FIELDS: FieldSpec = {
+export const CONTACT_FIELDS: FieldSpec = {
   defaults: 'name,contactGuid',
   allowed: [
     'Name',
@@ -71,7 +71,7 @@ const CONTACT_FIELDS: FieldSpec = {
   ],
 }
 
-const FILTERABLE = [
+export const CONTACT_FILTERABLE = [
   'ExternalReference',
   'Name',
   'Email',
@@ -187,7 +187,7 @@ function list(
   deletedWhenAbsent: boolean | undefined,
 ): Response {
   const fields = selectFields(req.url, CONTACT_FIELDS, ctx.deviations)
-  const conditions = parseQueryFilter(req.url.searchParams.get('queryFilter'), FILTERABLE)
+  const conditions = parseQueryFilter(req.url.searchParams.get('queryFilter'), CONTACT_FILTERABLE)
   const changesSince = parseChangesSince(req.url)
   const deletedOnly = parseDeletedOnly(req.url, deletedWhenAbsent)
   const paging = parsePaging(req.url, ctx.deviations)
