@@ -20,8 +20,16 @@ const readSpec = (path: string): string | undefined => {
   }
 }
 
-/** The areas whose every check pins a documented behaviour (the token side of the audit). */
-const PINNED_AREAS: readonly Area[] = ['token-endpoint', 'client-auth', 'code', 'pkce', 'refresh']
+/** The areas whose every check pins a documented behaviour (the token side, discovery and Dinero). */
+const PINNED_AREAS: readonly Area[] = [
+  'token-endpoint',
+  'client-auth',
+  'code',
+  'pkce',
+  'refresh',
+  'discovery',
+  'dinero',
+]
 
 function problems(
   behaviours: readonly Behaviour[],
@@ -69,6 +77,7 @@ describe('the documented behaviours (collections/behaviours.ts)', () => {
     const checks = [
       { id: 'connect.token.a', area: 'token-endpoint' as const, pins: ['token.missing'] },
       { id: 'connect.token.b', area: 'token-endpoint' as const },
+      { id: 'dinero.c', area: 'dinero' as const },
     ]
     const read = (path: string) => (path === 'specs/silent.spec.ts' ? 'it("says nothing")' : undefined)
     expect(problems(behaviours, checks, read)).toEqual([
@@ -77,6 +86,7 @@ describe('the documented behaviours (collections/behaviours.ts)', () => {
       'token.other: specs/silent.spec.ts does not mention token.other',
       'connect.token.a: pins unknown behaviour token.missing',
       'connect.token.b: pins no behaviour',
+      'dinero.c: pins no behaviour',
     ])
   })
 
@@ -85,6 +95,15 @@ describe('the documented behaviours (collections/behaviours.ts)', () => {
     const tokenSide = BEHAVIOURS.filter((b) => /^(token|client-auth|code|pkce|refresh)\./.test(b.id))
     expect(
       tokenSide.filter((b) => !pinned.has(b.id) && (b.specs ?? []).length === 0).map((b) => b.id),
+    ).toEqual([])
+  })
+
+  it('every behaviour of the Dinero API, discovery and the IdP session is pinned by a check or a listed mock spec', () => {
+    const pinned = new Set(catalogue.flatMap((c) => c.pins ?? []))
+    const documented = BEHAVIOURS.filter((b) => /^(dinero|discovery|session)\./.test(b.id))
+    expect(documented.length).toBeGreaterThan(0)
+    expect(
+      documented.filter((b) => !pinned.has(b.id) && (b.specs ?? []).length === 0).map((b) => b.id),
     ).toEqual([])
   })
 })
