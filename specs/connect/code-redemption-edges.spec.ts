@@ -34,8 +34,8 @@ describe.each(TARGET_KINDS)('code redemption edges (%s)', (kind) => {
     )
   const lastExchange = () => target.mock.journal.entries({ path: '/connect/token' }).at(-1)?.details ?? {}
   /** A verifier of `length` unreserved characters (RFC 7636 §4.1) and its S256 challenge. */
-  const pair = (length: number, fill = 'a') => {
-    const verifier = `Zz0-._~${fill.repeat(length)}`.slice(0, length)
+  const pair = (length: number) => {
+    const verifier = `Zz0-._~${'a'.repeat(length)}`.slice(0, length)
     return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') }
   }
   const pkceCode = (challenge: string, method = 'S256', clientId = PKCE_CLIENT_ID) =>
@@ -57,6 +57,16 @@ describe.each(TARGET_KINDS)('code redemption edges (%s)', (kind) => {
       const tooLong = await redeem('A'.repeat(101))
       expect(tooLong.json()).toEqual({ error: 'invalid_grant' })
       expect(lastExchange().code).toBeUndefined()
+    })
+
+    it('no code parameter at all → 400 invalid_grant', async () => {
+      const reply = await token(
+        target,
+        { grant_type: 'authorization_code', redirect_uri: REDIRECT_URI },
+        { kind: 'post', clientId: DEFAULT_CLIENT_ID },
+      )
+      expect(reply.status).toBe(400)
+      expect(reply.json()).toEqual({ error: 'invalid_grant' })
     })
 
     it('an empty code → 400 invalid_grant without a lookup', async () => {
@@ -89,15 +99,20 @@ describe.each(TARGET_KINDS)('code redemption edges (%s)', (kind) => {
       expect(lastExchange()).toMatchObject({ code_verifier_length: length, code_verifier_unreserved: true })
     })
 
-    it('a 129-character verifier that matches its challenge → 400 invalid_grant', async () => {
-      const { verifier, challenge } = pair(129)
-      const reply = await redeem(await pkceCode(challenge), { code_verifier: verifier }, PKCE_CLIENT_ID)
-      expect(reply.status).toBe(400)
-      expect(reply.json()).toEqual({ error: 'invalid_grant' })
-    })
+    it.each([42, 129])(
+      'a %i-character verifier that matches its challenge → 400 invalid_grant',
+      async (length) => {
+        const { verifier, challenge } = pair(length)
+        const reply = await redeem(await pkceCode(challenge), { code_verifier: verifier }, PKCE_CLIENT_ID)
+        expect(reply.status).toBe(400)
+        expect(reply.json()).toEqual({ error: 'invalid_grant' })
+      },
+    )
 
     it('a 43-character verifier with a character outside the unreserved set → 400 invalid_grant even when S256 matches', async () => {
-      const { verifier, challenge } = pair(43, '+')
+      // The odd character in the middle: a check anchored at one end only would miss it.
+      const verifier = `${'a'.repeat(21)}+${'a'.repeat(21)}`
+      const challenge = createHash('sha256').update(verifier).digest('base64url')
       const reply = await redeem(await pkceCode(challenge), { code_verifier: verifier }, PKCE_CLIENT_ID)
       expect(reply.json()).toEqual({ error: 'invalid_grant' })
       expect(lastExchange()).toMatchObject({ code_verifier_length: 43, code_verifier_unreserved: false })

@@ -114,9 +114,14 @@ describe.each(TARGET_KINDS)('refresh grant edges (%s)', (kind) => {
   })
 
   describe('lifetimes (duende-refresh-token-service)', () => {
-    it('an absolute lifetime of 3600 s: 200 at 3599.999 s, 400 invalid_grant at exactly 3600 s', async () => {
+    it('an absolute lifetime of 3600 s (sliding 100 s unused): 200 at 3599.999 s, 400 invalid_grant at exactly 3600 s', async () => {
       const t = await start({
-        refresh: { usage: 'reuse', expiration: 'absolute', absoluteLifetimeSeconds: 3600 },
+        refresh: {
+          usage: 'reuse',
+          expiration: 'absolute',
+          absoluteLifetimeSeconds: 3600,
+          slidingLifetimeSeconds: 100,
+        },
       })
       const first = await codeFlow(t)
       t.mock.clock.advance(3_599_999)
@@ -148,6 +153,17 @@ describe.each(TARGET_KINDS)('refresh grant edges (%s)', (kind) => {
       const a = (await refresh(t, first.refresh_token!)).json()
       seconds(t, 60)
       expect((await refresh(t, String(a.refresh_token))).json()).toEqual({ error: 'invalid_grant' })
+    })
+
+    it('absolute: using the token does not cut it to a sliding lifetime either → 200 150 s after a use, sliding 100 s', async () => {
+      const t = await start({
+        refresh: { expiration: 'absolute', slidingLifetimeSeconds: 100, absoluteLifetimeSeconds: 1000 },
+      })
+      const first = await codeFlow(t)
+      seconds(t, 90)
+      const a = (await refresh(t, first.refresh_token!)).json()
+      seconds(t, 150)
+      expect((await refresh(t, String(a.refresh_token))).status).toBe(200)
     })
 
     it('sliding with re-use: each use extends the same handle → 200 after 2 × 90 s', async () => {
