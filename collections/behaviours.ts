@@ -593,7 +593,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   // Dinero: versions and casing of the models.
   {
     id: 'dinero.version-prefixes',
-    says: 'each operation has its own version prefix: invoices, credit notes and trade offers are updated under /v1.2, most others under /v1',
+    says: 'each operation has its own version prefix: /v1.1/organizations answers OrganizationReadModelV2 with Subscription, invoices, credit notes and trade offers are updated under /v1.2, most others are /v1',
     sources: ['dinero-openapi', 'dinero-api-docs'],
   },
   {

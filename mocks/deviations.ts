@@ -432,6 +432,11 @@ export const DEVIATIONS = {
     description: 'list endpoints ignore changesSince: any value is accepted and everything is listed',
     breaks: ['dinero.errors.invalid-format-code-44', 'dinero.paging.changes-since'],
   },
+  'dinero.organizations-v1-1-as-v1': {
+    description:
+      'GET /v1.1/organizations answers the v1 model (id, name, isPro) instead of OrganizationReadModelV2 with Subscription',
+    breaks: ['dinero.organizations.v1-1-subscription'],
+  },
   'dinero.pages-one-based': {
     description: 'pages count from 1: page defaults to 1 and page=0 is refused with code 45',
     breaks: ['dinero.paging.defaults', 'dinero.contacts.paging-envelope'],

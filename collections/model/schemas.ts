@@ -45,6 +45,15 @@ export const checkSchemas = {
       VatRate: z.number().min(0).max(1),
     }),
   ),
+  // GET /v1.1/organizations: OrganizationReadModelV2, the v1.1 model with Subscription (not the v1 fields).
+  OrganizationListV2: z
+    .array(
+      z.looseObject({
+        Id: z.number().int(),
+        Subscription: z.looseObject({ HasPro: z.boolean() }),
+      }),
+    )
+    .min(1),
   EntryList: z.array(
     z.looseObject({
       AccountNumber: z.number().int(),

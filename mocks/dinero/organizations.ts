@@ -11,7 +11,8 @@ import type { Organisation } from './store.ts'
  * - GET /v1/organizations: plain array of OrganizationReadModel projected by `fields` (default
  *   `id,name,isPro`, so lower-camel keys), keys echoed as requested, unknown names dropped;
  * - GET /v1.1/organizations: plain array of OrganizationReadModelV2 with `Subscription`, no `fields`.
- * Only organisations the token's user can access are listed.
+ * Only organisations the token's user can access are listed. Deviation
+ * `dinero.organizations-v1-1-as-v1`: the v1.1 path answers the v1 default (`id, name, isPro`).
  */
 const ORGANIZATION_FIELDS: FieldSpec = {
   defaults: 'id,name,isPro',
@@ -63,8 +64,11 @@ export function organizationRoutes(ctx: DineroContext): Route[] {
       const orgs = ctx.store.organisationsOf(caller.subject)
       return dineroJson(orgs.map((o) => project(o as unknown as Record<string, unknown>, fields)))
     }),
-    userRoute(ctx, 'GET', '/v1.1/organizations', ({ caller }) =>
-      dineroJson(ctx.store.organisationsOf(caller.subject).map(readModelV2)),
-    ),
+    userRoute(ctx, 'GET', '/v1.1/organizations', ({ caller }) => {
+      const orgs = ctx.store.organisationsOf(caller.subject)
+      if (!ctx.deviations.has('dinero.organizations-v1-1-as-v1')) return dineroJson(orgs.map(readModelV2))
+      const fields = selectFields(new URL('http://v1/'), ORGANIZATION_FIELDS, ctx.deviations)
+      return dineroJson(orgs.map((o) => project(o as unknown as Record<string, unknown>, fields)))
+    }),
   ]
 }

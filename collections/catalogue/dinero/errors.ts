@@ -2,8 +2,8 @@ import { type Check, defineChecks } from '../../model/types.ts'
 import { bearer, refreshChain, status, step } from '../steps.ts'
 
 /**
- * The Dinero status and error codes (dinero-api-errors) and list conventions (dinero-openapi) no
- * other check shows: each check names the behaviour it pins (collections/behaviours.ts). All but
+ * The Dinero status and error codes (dinero-api-errors), list conventions and version prefixes
+ * (dinero-openapi) no other check shows: each check names the behaviour it pins (collections/behaviours.ts). All but
  * the code-42 check only read, so they run live with the stored grant; the code-42 check sends a
  * create that must be refused, and runs live only on a write-test organisation in case it is not.
  */
@@ -109,6 +109,23 @@ export const dineroErrorChecks: Check[] = defineChecks([
           { kind: 'json-array-length-between', path: 'Collection', min: 0, max: 0 },
           { kind: 'json-path-equals', path: 'Pagination.Result', value: 0 },
         ],
+      ),
+    ],
+  },
+  {
+    id: 'dinero.organizations.v1-1-subscription',
+    title:
+      'GET /v1.1/organizations answers 200 with a plain array of OrganizationReadModelV2, each with its Subscription (HasPro …), not the v1 fields',
+    area: 'dinero',
+    pins: ['dinero.version-prefixes', 'dinero.plain-array-lists'],
+    sources: ['dinero-openapi'],
+    needs: ['grant'],
+    steps: [
+      refreshChain(),
+      step(
+        'list organisations under /v1.1',
+        { method: 'GET', url: '{{apiUrl}}/v1.1/organizations', headers: bearer },
+        [status(200), { kind: 'schema', schema: 'OrganizationListV2' }],
       ),
     ],
   },
