@@ -663,6 +663,12 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     sources: ['visma-connect-session-management'],
     specs: ['specs/connect/authorize-errors.spec.ts'],
   },
+  {
+    id: 'revocation.basic-documented',
+    says: 'the revocation request as Visma documents it (Basic `client_id:client_secret`, form `token`, `token_type_hint` optional) → 200 with an empty body, and the refresh token is gone',
+    sources: ['visma-connect-token-revocation', 'RFC 7009 §2.1'],
+    specs: ['specs/connect/revocation-documented.spec.ts'],
+  },
 ]
 
 export function findBehaviour(id: string): Behaviour | undefined {
