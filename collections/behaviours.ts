@@ -585,6 +585,18 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     sources: ['dinero-openapi'],
   },
   {
+    id: 'dinero.query-filter',
+    says: "`queryFilter` takes `<Field> eq|contains '<value>'` on the resource’s filterable fields, case-insensitive, `;` joining conditions with AND",
+    sources: ['dinero-openapi'],
+    specs: ['specs/dinero/contacts.spec.ts'],
+  },
+  {
+    id: 'dinero.deleted-only',
+    says: 'a deleted entity leaves the default list and is listed with `deletedOnly=true`',
+    sources: ['dinero-openapi'],
+    specs: ['specs/dinero/contacts.spec.ts'],
+  },
+  {
     id: 'dinero.changes-since',
     says: '`changesSince` (UTC `YYYY-MM-DDTHH:mm:ssZ`) keeps only what was created, updated or deleted at or after it',
     sources: ['dinero-openapi'],

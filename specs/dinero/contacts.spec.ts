@@ -115,6 +115,7 @@ describe.each(TARGET_KINDS)('GET /v1/:org/contacts queryFilter (%s)', (kind) => 
     }
   }
 
+  // Pins dinero.query-filter.
   it("200: Name eq 'børge lund' matches case-insensitively exactly one contact", async () => {
     const { reply, items } = await list("Name eq 'børge lund'")
     expect(reply.status).toBe(200)
@@ -211,6 +212,7 @@ describe.each(TARGET_KINDS)('contact lifecycle (%s)', (kind) => {
     )
   })
 
+  // Pins dinero.deleted-only.
   it('200 on DELETE soft-deletes: DeletedAt set, gone from the default list, present with deletedOnly=true', async () => {
     expect((await api.delete(`/v1/${ORG}/contacts/${guid}`)).status).toBe(200)
     const contact = ContactReadModel.parse((await api.get(`/v1/${ORG}/contacts/${guid}`)).json())
