@@ -129,6 +129,12 @@ export const SOURCES: readonly Source[] = [
     establishes:
       'Visma Connect apps can give one-time refresh tokens a 5–60 s grace period for double exchanges, re-use tokens may live a year, and new settings apply only after the user re-authorizes.',
   },
+  {
+    id: 'dinero-account-contra-account',
+    url: 'https://dinero.dk/support/hvorfor-kan-jeg-ikke-vaelge-samme-konto-modkonto-finansbilag/',
+    establishes:
+      'Dinero’s standard chart books a purchase on 2000 Vareforbrug against 55000 Bank; of 1,000 kr. incl. VAT, 800 is expense, 200 input VAT (købsmoms) and 1,000 leaves the bank.',
+  },
 
   // Reference data the mock serves where Dinero does not publish its own.
   {

@@ -468,6 +468,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
         PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
         ExternalReference: body.ExternalReference ?? null,
         RemainderIsFee: body.RemainderIsFee,
+        PostedAt: ctx.clock.now(),
       }
       const row = notes.modify(org, current.guid, body.Timestamp, (r) => {
         const total = totalsOf(org, r.data).TotalInclVat

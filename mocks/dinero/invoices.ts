@@ -307,7 +307,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
         throw validationError({ ContactGuid: 'An invoice must have a ContactGuid to be booked' })
       const row = invoices.modify(org, current.guid, body.Timestamp, (r) => {
         const number = invoices.nextNumber(org, (d) => d.Number, body.Number, 'Invoice')
-        return { data: { ...r.data, Status: 'Booked', Number: number } }
+        return { data: { ...r.data, Status: 'Booked', Number: number, BookedAt: ctx.clock.now() } }
       })
       req.note({ invoiceNumber: row.data.Number ?? 0 })
       ctx.webhooks.emit(org.Id, 'invoice.booked', row.guid)
@@ -334,6 +334,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
         PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
         ExternalReference: body.ExternalReference ?? null,
         RemainderIsFee: body.RemainderIsFee,
+        PostedAt: ctx.clock.now(),
       }
       const row = invoices.modify(org, current.guid, body.Timestamp, (r) => ({
         data: { ...r.data, Payments: [...r.data.Payments, payment] },

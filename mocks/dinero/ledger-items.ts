@@ -6,7 +6,7 @@ import type { DineroContext } from './context.ts'
 import { LedgerItemModel, LedgerItemModelV2, LedgerItemStatusModel } from './contract/index.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, timestampOutOfDate, validationError } from './errors.ts'
-import { bookingNumber } from './ledger.ts'
+import { bookingNumber, imbalance } from './ledger.ts'
 import { isoDay } from './query.ts'
 import type { LedgerItemData, Organisation, Row, Table } from './store.ts'
 
@@ -20,7 +20,7 @@ import type { LedgerItemData, Organisation, Row, Table } from './store.ts'
  *   `LedgerItemReadModel[]`; a booked one → 400 code 45;
  * - POST …/ledgeritems/book `LedgerItemModel[]` → booked, numbered in the ledger's series for the
  *   voucher date's accounting year (a draft's own VoucherNumber when free, ledger.ts); an item
- *   without lines → 400 code 45; its lines post entries;
+ *   without lines, or whose lines do not balance (ledger.ts), → 400 code 45; its lines post entries;
  * - POST …/ledgeritems/status `LedgerItemStatusModel[]` → `LedgerItemStatusReadModel[]`
  *   (Draft or Booked; PendingBooking never, as booking here is immediate);
  * - DELETE …/ledgeritems/delete `LedgerItemModel[]` → drafts removed; a booked one → 400 code 45;
@@ -139,6 +139,9 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
         if (row.data.Status === 'Booked') throw invalidRequest('The ledger item is already booked')
         if (row.data.Lines.length === 0)
           throw invalidRequest('A ledger item must have at least one line to be booked')
+        // Double entry (ledger.ts): lines without a balancing account must net to zero.
+        const off = imbalance(row.data.Lines.map((l) => ({ ...l, Amount: l.Amount ?? 0 })))
+        if (off !== 0) throw invalidRequest(`The ledger item does not balance: its lines are off by ${off}`)
         return row
       })
       for (const row of rows)

@@ -4,21 +4,34 @@ import { dineroJson } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { orgRoute } from './endpoint.ts'
 import { DineroError, invalidFormat, invalidRequest } from './errors.ts'
-import { lineAmounts, round2 } from './pricing.ts'
+import { invoiceTotals, lineAmounts, purchaseLineAmounts, round2 } from './pricing.ts'
 import { isoDay, paginate } from './query.ts'
-import type { EntryAccount, Organisation } from './store.ts'
+import type { EntryAccount, InvoiceData, Organisation, PurchaseLine } from './store.ts'
 
 /**
- * The ledger the booked manual vouchers and ledger items post to (dinero-openapi, Entry):
+ * The ledger every booking posts to, double-entry (dinero-openapi, Entry): each booked document
+ * becomes one posting whose legs sum to zero (`journal` is the one place postings become entries):
+ * - manual vouchers and ledger items: each line's amount to AccountNumber, the negation to
+ *   BalancingAccountNumber; one-sided lines must net to zero before they can be booked (`imbalance`);
+ * - a booked invoice: debtors debited the total incl. VAT, each product line's account credited
+ *   its amount excl. VAT, output VAT credited the VAT; a booked sales credit note the reverse;
+ * - a booked purchase voucher: each line's account debited excl. VAT, input VAT debited the VAT,
+ *   and the creditors (credit purchase) or its deposit account (cash, "paid when booked") credited
+ *   the total; a booked purchase credit note the reverse against the creditors;
+ * - payments: an invoice payment debits its deposit account and credits the debtors, a credit
+ *   note's payment the reverse; a credit payment on a purchase voucher debits the creditors and
+ *   credits the deposit account, one on a purchase credit note the reverse;
+ * - deleting a booked voucher ("Booked -> offset entry added") posts its legs again, negated;
  * - voucher numbers: manual vouchers and ledger items share one series per accounting year; a
  *   requested number already used that year → 400 code 45, none → the year's highest + 1;
+ *   invoices, credit notes and purchases keep their own series (resource.ts);
  * - GET /v1/:org/entries?fromDate&toDate: the entries dated in the period, which "cannot cross
  *   accounting years" (400 code 45; a missing bound → 45, one that is not a date → 44);
  *   GET /v1/:org/entries/changes?changesFrom&changesTo: the entries posted in the window, at most
  *   31 days (400 code 45); both answer a plain array (no paging is documented for them);
  * - accounting years: "create a new accounting year by simply booking a voucher in the next
- *   possible accounting year" — the years run from the first year anything was booked in
- *   (vouchers, ledger items, invoices, reversals) to the last, and at least to the clock's year;
+ *   possible accounting year" — the years run from the first year anything was booked in to the
+ *   last, and at least to the clock's year;
  * - primo (opening) entries, `Type: 'Primo'`, dated the first day of each accounting year: every
  *   balance-sheet account's closing amount from the years before, and the results of those years
  *   carried to the first Equity account, so a year's primo sums to zero; one stable EntryGuid per
@@ -26,12 +39,14 @@ import type { EntryAccount, Organisation } from './store.ts'
  *   `includePrimo=false`, in changes when a posting behind it was made in the window.
  * assumption: open-dinero-unlisted-responses — the accounting year is the calendar year of the
  * voucher date (no organisation here has another), and booking in any later year opens every year
- * up to it; each line posts its amount to AccountNumber and the negated amount to
- * BalancingAccountNumber, its VAT code recorded on the entry but no VAT split posted; a deleted
- * booked voucher posts the reversal on the day it was deleted. An account is a result (income
- * statement) account when its category is one of the documented result categories, a balance
- * account when it is a balance one, and otherwise by number: below 50000 result, since the
- * documented ranges put expenses in 2000–9399 and deposit accounts in 55000–55999.
+ * up to it; VAT codes are recorded on manual-voucher entries but no VAT split is posted for them;
+ * a payment's entries carry the payment's Guid, VoucherType `Payment` and no voucher number (how
+ * Dinero numbers payment postings is not published); a deleted payment takes its entries with it;
+ * a payment registered with RemainderIsFee leaves the remainder on the debtors (no fee account is
+ * modelled). An account is a result (income statement) account when its category is one of the
+ * documented result categories, a balance account when it is a balance one, and otherwise by
+ * number: below 50000 result, since the documented ranges put expenses in 2000–9399 and deposit
+ * accounts in 55000–55999.
  */
 
 const DAY = 86_400_000
@@ -47,21 +62,186 @@ export interface PostedLine {
   BalancingAccountVatCode: string | null
 }
 
-/** A booked voucher as the ledger sees it. */
+/**
+ * The accounts documents post to besides their own lines (seed.ts puts them in the chart).
+ * assumption: open-dinero-unlisted-responses — Dinero's standard chart numbers for these are not
+ * published (dinero-account-contra-account shows 2000 Vareforbrug and 55000 Bank); these sit in the
+ * balance-sheet ranges the documented categories suggest: receivables before the deposit
+ * accounts (55000–55999), debts and VAT after equity.
+ */
+export const POSTING_ACCOUNTS = {
+  debtors: 57000,
+  creditors: 63000,
+  outputVat: 66000,
+  inputVat: 66100,
+} as const
+
+type VoucherType =
+  | 'Manual'
+  | 'Ledger'
+  | 'Invoice'
+  | 'CreditNote'
+  | 'Purchases'
+  | 'PurchaseCreditNote'
+  | 'Payment'
+
+/** One side of a posting: debit positive, credit negative. */
+interface Leg {
+  account: number
+  amount: number
+  description: string | null
+  vatCode: string | null
+}
+
+/** A booked voucher, document or payment as the ledger sees it; its legs sum to zero. */
 interface Posting {
   guid: string
   number: number | null
   date: string
   fileGuid: string | null
-  type: 'Manual' | 'Ledger' | 'CreditNote'
-  lines: PostedLine[]
-  bookedAt: number
-  deletedAt: number | null
+  type: VoucherType
+  contactGuid: string | null
+  legs: Leg[]
+  /** Mock-clock ms of the booking, and of the deletion that reverses it. */
+  postedAt: number
+  reversedAt: number | null
 }
 
+/** A manual voucher's or ledger item's lines: each posts its amount to AccountNumber and the negation to BalancingAccountNumber. */
+function lineLegs(lines: readonly PostedLine[]): Leg[] {
+  return lines.flatMap((l) => [
+    ...(l.AccountNumber === null
+      ? []
+      : [
+          {
+            account: l.AccountNumber,
+            amount: l.Amount,
+            description: l.Description,
+            vatCode: l.AccountVatCode,
+          },
+        ]),
+    ...(l.BalancingAccountNumber === null
+      ? []
+      : [
+          {
+            account: l.BalancingAccountNumber,
+            amount: -l.Amount,
+            description: l.Description,
+            vatCode: l.BalancingAccountVatCode,
+          },
+        ]),
+  ])
+}
+
+/**
+ * How far a voucher's lines are from balancing: the net of the sides that have an account. A
+ * manual voucher or ledger item is booked only when this is zero (manual-vouchers.ts, ledger-items.ts).
+ */
+export function imbalance(lines: readonly PostedLine[]): number {
+  return round2(lineLegs(lines).reduce((s, l) => s + l.amount, 0))
+}
+
+/**
+ * A sale (sign 1: an invoice) or its reversal (sign −1: a sales credit note): the debtor is
+ * debited the total incl. VAT, each product line's account credited its amount excl. VAT, and the
+ * output VAT account the VAT (dinero-openapi InvoiceReadModel totals).
+ */
+function saleLegs(
+  org: Organisation,
+  chart: readonly EntryAccount[],
+  d: Pick<InvoiceData, 'ProductLines' | 'ShowLinesInclVat' | 'Description'>,
+  sign: 1 | -1,
+): Leg[] {
+  const t = invoiceTotals(org, chart, d)
+  const vatCode = (n: number) => chart.find((a) => a.AccountNumber === n)?.VatCode ?? null
+  return [
+    {
+      account: POSTING_ACCOUNTS.debtors,
+      amount: sign * t.TotalInclVat,
+      description: d.Description,
+      vatCode: null,
+    },
+    ...d.ProductLines.filter((l) => l.LineType === 'Product').map((l) => ({
+      account: l.AccountNumber,
+      amount: -sign * lineAmounts(org, chart, l, d.ShowLinesInclVat).TotalAmount,
+      description: l.Description,
+      vatCode: vatCode(l.AccountNumber),
+    })),
+    {
+      account: POSTING_ACCOUNTS.outputVat,
+      amount: -sign * t.TotalVat,
+      description: d.Description,
+      vatCode: null,
+    },
+  ]
+}
+
+/**
+ * A purchase (sign 1: a purchase voucher) or its reversal (sign −1: a purchase credit note): each
+ * line's account debited its amount excl. VAT, the input VAT account the VAT (the amount is "amount
+ * paid", incl. VAT: dinero-openapi PurchaseVoucherLineCreateModel), and `counter` (the creditor, or
+ * the deposit account a cash purchase is paid from) credited the total.
+ */
+function purchaseLegs(
+  org: Organisation,
+  chart: readonly EntryAccount[],
+  lines: readonly PurchaseLine[],
+  counter: number,
+  sign: 1 | -1,
+): Leg[] {
+  const legs: Leg[] = []
+  let total = 0
+  for (const l of lines) {
+    if (l.AccountNumber === null) continue
+    const a = purchaseLineAmounts(org, chart, l)
+    const vatCode = l.VatCode ?? chart.find((c) => c.AccountNumber === l.AccountNumber)?.VatCode ?? null
+    legs.push({
+      account: l.AccountNumber,
+      amount: sign * a.AmountExclVatValue,
+      description: l.Description,
+      vatCode,
+    })
+    legs.push({
+      account: POSTING_ACCOUNTS.inputVat,
+      amount: sign * a.VatAmountValue,
+      description: l.Description,
+      vatCode,
+    })
+    total += a.AmountInclVatValue
+  }
+  legs.push({ account: counter, amount: -sign * round2(total), description: null, vatCode: null })
+  return legs
+}
+
+/** A payment: the deposit account takes `amount` (sign 1, money in) from `party`, or gives it (−1). */
+function paymentLegs(
+  deposit: number,
+  party: number,
+  amount: number,
+  description: string,
+  sign: 1 | -1,
+): Leg[] {
+  return [
+    { account: deposit, amount: sign * amount, description, vatCode: null },
+    { account: party, amount: -sign * amount, description, vatCode: null },
+  ]
+}
+
+/** `BookingTime` as written by `dateTime` (UTC, no offset) back to mock-clock ms. */
+const bookingMs = (text: string | null, fallback: number) => {
+  const ms = text === null ? Number.NaN : Date.parse(/Z|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`)
+  return Number.isNaN(ms) ? fallback : ms
+}
+
+/** Everything the organisation has booked, as balanced postings. */
 function postings(ctx: Pick<DineroContext, 'store'>, org: Organisation): Posting[] {
+  const store = ctx.store
+  const chart = store.entryAccounts(org.Id)
+  const deposits = store.depositAccounts(org.Id)
+  const defaultDeposit =
+    deposits.find((a) => a.IsDefault)?.AccountNumber ?? deposits[0]?.AccountNumber ?? 55000
   const out: Posting[] = []
-  for (const row of ctx.store.manualVouchers(org.Id).all()) {
+  for (const row of store.manualVouchers(org.Id).all()) {
     const d = row.data
     if (d.Status !== 'Booked' || d.BookedAt === null) continue
     out.push({
@@ -70,12 +250,13 @@ function postings(ctx: Pick<DineroContext, 'store'>, org: Organisation): Posting
       date: d.VoucherDate,
       fileGuid: d.FileGuid,
       type: 'Manual',
-      lines: d.Lines,
-      bookedAt: d.BookedAt,
-      deletedAt: row.deletedAt,
+      contactGuid: null,
+      legs: lineLegs(d.Lines),
+      postedAt: d.BookedAt,
+      reversedAt: row.deletedAt,
     })
   }
-  for (const row of ctx.store.ledgerItems(org.Id).all()) {
+  for (const row of store.ledgerItems(org.Id).all()) {
     const d = row.data
     if (d.Status !== 'Booked' || d.BookedAt === null) continue
     out.push({
@@ -84,35 +265,99 @@ function postings(ctx: Pick<DineroContext, 'store'>, org: Organisation): Posting
       date: d.VoucherDate,
       fileGuid: d.FileGuid,
       type: 'Ledger',
-      lines: d.Lines.map((l) => ({ ...l, Amount: l.Amount ?? 0 })),
-      bookedAt: d.BookedAt,
-      deletedAt: row.deletedAt,
+      contactGuid: null,
+      legs: lineLegs(d.Lines.map((l) => ({ ...l, Amount: l.Amount ?? 0 }))),
+      postedAt: d.BookedAt,
+      reversedAt: row.deletedAt,
     })
   }
-  // assumption: open-dinero-unlisted-responses — a booked sales credit note reverses a sale: each
-  // product line posts its amount excl. VAT to its account as a debit (positive), on the credit
-  // note's date under its number; no debtor or VAT side is posted (the seeded chart has neither
-  // account). A booked credit note cannot be deleted, so it is never reversed.
-  const accounts = ctx.store.entryAccounts(org.Id)
-  for (const row of ctx.store.creditNotes(org.Id).all()) {
+  // Sales: invoices and credit notes, and the payments on them (debtor against the deposit account).
+  const sales = [
+    ...store
+      .invoices(org.Id)
+      .all()
+      .map((row) => ({ row, sign: 1 as const, type: 'Invoice' as const, bookedAt: row.data.BookedAt })),
+    ...store
+      .creditNotes(org.Id)
+      .all()
+      .map((row) => ({ row, sign: -1 as const, type: 'CreditNote' as const, bookedAt: row.data.BookedAt })),
+  ]
+  for (const { row, sign, type, bookedAt } of sales) {
     const d = row.data
-    if (d.Status !== 'Booked' || d.BookedAt === null) continue
+    if (d.Status !== 'Booked') continue
     out.push({
       guid: row.guid,
       number: d.Number,
       date: d.Date,
       fileGuid: null,
-      type: 'CreditNote',
-      lines: d.ProductLines.filter((l) => l.LineType === 'Product').map((l) => ({
-        Description: l.Description,
-        Amount: lineAmounts(org, accounts, l, d.ShowLinesInclVat).TotalAmount,
-        AccountNumber: l.AccountNumber,
-        AccountVatCode: accounts.find((a) => a.AccountNumber === l.AccountNumber)?.VatCode ?? null,
-        BalancingAccountNumber: null,
-        BalancingAccountVatCode: null,
-      })),
-      bookedAt: d.BookedAt,
-      deletedAt: null,
+      type,
+      contactGuid: d.ContactGuid,
+      legs: saleLegs(org, chart, d, sign),
+      postedAt: bookedAt ?? row.createdAt,
+      reversedAt: row.deletedAt,
+    })
+    for (const p of d.Payments)
+      out.push({
+        guid: p.Guid,
+        number: null,
+        date: p.PaymentDate,
+        fileGuid: null,
+        type: 'Payment',
+        contactGuid: d.ContactGuid,
+        legs: paymentLegs(p.DepositAccountNumber, POSTING_ACCOUNTS.debtors, p.Amount, p.Description, sign),
+        postedAt: p.PostedAt ?? row.createdAt,
+        reversedAt: null,
+      })
+  }
+  // Purchases: vouchers and purchase credit notes, and the credit payments on them.
+  const creditNoteGuids = new Set<string>()
+  for (const row of store.purchaseVouchers(org.Id).all()) {
+    const d = row.data
+    if (d.Status === 'Draft') continue
+    const counter =
+      d.PurchaseType === 'cash' ? (d.DepositAccountNumber ?? defaultDeposit) : POSTING_ACCOUNTS.creditors
+    out.push({
+      guid: row.guid,
+      number: d.VoucherNumber,
+      date: d.VoucherDate,
+      fileGuid: d.FileGuid,
+      type: 'Purchases',
+      contactGuid: d.ContactGuid,
+      legs: purchaseLegs(org, chart, d.Lines, counter, 1),
+      postedAt: bookingMs(d.BookingTime, row.createdAt),
+      reversedAt: row.deletedAt,
+    })
+  }
+  for (const row of store.purchaseCreditNotes(org.Id).all()) {
+    creditNoteGuids.add(row.guid.toLowerCase())
+    const d = row.data
+    if (d.Status !== 'Booked') continue
+    out.push({
+      guid: row.guid,
+      number: d.Number,
+      date: d.Date,
+      fileGuid: d.FileGuid,
+      type: 'PurchaseCreditNote',
+      contactGuid: d.ContactGuid,
+      legs: purchaseLegs(org, chart, d.Lines, POSTING_ACCOUNTS.creditors, -1),
+      postedAt: bookingMs(d.BookingTime, row.createdAt),
+      reversedAt: row.deletedAt,
+    })
+  }
+  for (const row of store.purchasePayments(org.Id).all()) {
+    const d = row.data
+    // Paying a purchase takes money out (−1); a purchase credit note's payment brings it back (1).
+    const sign = creditNoteGuids.has(d.VoucherGuid.toLowerCase()) ? 1 : -1
+    out.push({
+      guid: row.guid,
+      number: null,
+      date: d.PaymentDate,
+      fileGuid: null,
+      type: 'Payment',
+      contactGuid: null,
+      legs: paymentLegs(d.DepositAccountNumber, POSTING_ACCOUNTS.creditors, d.Amount, d.Description, sign),
+      postedAt: row.createdAt,
+      reversedAt: null,
     })
   }
   return out
@@ -164,47 +409,55 @@ interface Posted {
   postedAt: number
 }
 
+/**
+ * The reversal of a posting deleted at `at` is dated that day, kept inside the posting's own
+ * accounting year (not before its date, not after the year's last day) so that its voucher number
+ * stays in that year's series.
+ */
+function reversalDay(p: Posting, at: number): string {
+  const day = isoDay(at)
+  const last = `${yearOf(p.date)}-12-31`
+  return day < p.date ? p.date : day > last ? last : day
+}
+
+/** The one place postings become entries: each leg an entry, and a deleted posting's legs again, negated. */
+function journal(p: Posting, names: ReadonlyMap<number, string>): Posted[] {
+  const out: Posted[] = []
+  const post = (reversal: boolean) => {
+    const at = reversal && p.reversedAt !== null ? p.reversedAt : p.postedAt
+    const date = reversal ? reversalDay(p, at) : p.date
+    p.legs.forEach((leg, i) => {
+      const amount = round2((reversal ? -1 : 1) * leg.amount)
+      if (amount === 0) return
+      out.push({
+        postedAt: at,
+        entry: {
+          AccountNumber: leg.account,
+          AccountName: names.get(leg.account) ?? null,
+          Date: date,
+          VoucherNumber: p.number,
+          VoucherGuid: p.guid,
+          FileGuid: p.fileGuid,
+          VoucherType: p.type,
+          Description: leg.description,
+          VatType: null,
+          VatCode: leg.vatCode,
+          Amount: amount,
+          EntryGuid: entryGuid(`${p.guid}:${i}:${reversal ? 'r' : 'p'}`),
+          ContactGuid: p.contactGuid,
+          Type: 'Normal',
+        },
+      })
+    })
+  }
+  post(false)
+  if (p.reversedAt !== null) post(true)
+  return out
+}
+
 function entries(ctx: Pick<DineroContext, 'store'>, org: Organisation): Posted[] {
   const names = new Map(ctx.store.entryAccounts(org.Id).map((a) => [a.AccountNumber, a.Name]))
-  const out: Posted[] = []
-  for (const p of postings(ctx, org)) {
-    const post = (reversal: boolean) => {
-      const sign = reversal ? -1 : 1
-      const at = reversal && p.deletedAt !== null ? p.deletedAt : p.bookedAt
-      const date = reversal ? isoDay(at) : p.date
-      p.lines.forEach((line, i) => {
-        const sides = [
-          [line.AccountNumber, line.Amount, line.AccountVatCode, 'a'],
-          [line.BalancingAccountNumber, -line.Amount, line.BalancingAccountVatCode, 'b'],
-        ] as const
-        for (const [account, amount, vatCode, side] of sides) {
-          if (account === null) continue
-          out.push({
-            postedAt: at,
-            entry: {
-              AccountNumber: account,
-              AccountName: names.get(account) ?? null,
-              Date: date,
-              VoucherNumber: p.number,
-              VoucherGuid: p.guid,
-              FileGuid: p.fileGuid,
-              VoucherType: p.type,
-              Description: line.Description,
-              VatType: null,
-              VatCode: vatCode,
-              Amount: round2(sign * amount),
-              EntryGuid: entryGuid(`${p.guid}:${i}:${side}:${reversal ? 'r' : 'p'}`),
-              ContactGuid: null,
-              Type: 'Normal',
-            },
-          })
-        }
-      })
-    }
-    post(false)
-    if (p.deletedAt !== null) post(true)
-  }
-  return out
+  return postings(ctx, org).flatMap((p) => journal(p, names))
 }
 
 /** The documented result (income statement) and balance-sheet categories (dinero-openapi, categoryFilter). */
@@ -244,12 +497,7 @@ export function isResultAccount(number: number, account: EntryAccount | undefine
 /** The organisation's accounting years, ascending (`['2024', '2025']`). */
 export function accountingYears(ctx: Pick<DineroContext, 'store' | 'clock'>, org: Organisation): string[] {
   const years = new Set<number>()
-  for (const p of postings(ctx, org)) {
-    years.add(Number(yearOf(p.date)))
-    if (p.deletedAt !== null) years.add(Number(yearOf(isoDay(p.deletedAt))))
-  }
-  for (const row of ctx.store.invoices(org.Id).all())
-    if (row.data.Status === 'Booked') years.add(Number(yearOf(row.data.Date)))
+  for (const p of postings(ctx, org)) years.add(Number(yearOf(p.date)))
   years.add(Number(yearOf(isoDay(ctx.clock.now()))))
   const first = Math.min(...years)
   const last = Math.max(...years)

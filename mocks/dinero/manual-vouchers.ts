@@ -10,7 +10,7 @@ import {
 } from './contract/index.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, validationError } from './errors.ts'
-import { bookingNumber } from './ledger.ts'
+import { bookingNumber, imbalance } from './ledger.ts'
 import { round2, vatRate } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
@@ -21,7 +21,8 @@ import type { ManualVoucherData, ManualVoucherLine, Organisation, Row } from './
  * - POST /v1/:org/vouchers/manuel `ManuelVoucherCreateModel` → a draft (ManuelVoucherReadModel,
  *   `Timestamp` small s); "No impact until booked": drafts post no entries;
  * - GET …/:guid; PUT …/:guid `ManuelVoucherUpdateModel` — "Not possible once booked" → 400 code 45;
- * - POST …/:guid/book `BookModel`: at least one line (else 400 code 45); numbered in the ledger's
+ * - POST …/:guid/book `BookModel`: at least one line, and lines that balance (one-sided lines
+ *   netting to zero, ledger.ts), else 400 code 45; numbered in the ledger's
  *   series for the voucher date's accounting year (ledger.ts); the lines post entries;
  * - DELETE …/:guid `RequiredTimestampObject`: "Draft -> removed. Booked -> offset entry added":
  *   a booked voucher stays, deleted, and its entries are reversed (ledger.ts);
@@ -119,6 +120,9 @@ export function manualVoucherRoutes(ctx: DineroContext): Route[] {
       if (current.data.Status === 'Booked') throw invalidRequest('The voucher is already booked')
       if (current.data.Lines.length === 0)
         throw invalidRequest('A voucher must have at least one line to be booked')
+      // Double entry (ledger.ts): lines without a balancing account must net to zero.
+      const off = imbalance(current.data.Lines)
+      if (off !== 0) throw invalidRequest(`The voucher does not balance: its lines are off by ${off}`)
       const row = vouchers.modify(org, current.guid, body.Timestamp, (r) => ({
         data: {
           ...r.data,

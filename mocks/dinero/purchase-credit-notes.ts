@@ -43,9 +43,11 @@ import type { Organisation, PurchaseCreditNoteData, PurchaseLine, Row } from './
  *   beyond the outstanding amount → 45; each payment and deletion is a new version of the voucher
  *   it pays, so the create body's Timestamp and the delete path's timestamp are checked (58);
  *   paid in full, the voucher or credit note reads as Paid.
+ * Booking needs an AccountNumber on every line (else 400 code 42 naming `Lines[i].AccountNumber`);
+ * booked credit notes and credit payments post their entries (ledger.ts); a deleted purchase
+ * voucher takes no payments (404 code 40).
  * assumption: open-dinero-unlisted-responses — the refusal codes above follow the sales credit
- * notes (credit-notes.ts explains 45 for business rules); a purchase credit note posts no
- * entries (only sales credit notes reach the ledger here).
+ * notes (credit-notes.ts explains 45 for business rules).
  */
 const EPSILON = 0.005
 
@@ -200,6 +202,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
       }
     }
     const voucher = vouchers.find(org, id)
+    if (voucher.deletedAt !== null) throw notFound('Purchase voucher')
     if (voucher.data.Status === 'Draft') throw voucherNotBooked('payments need a booked purchase voucher')
     if (voucher.data.PurchaseType !== 'credit')
       throw invalidRequest('A cash purchase is paid when it is booked; payments are for credit purchases')
@@ -269,10 +272,14 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
         const current = notes.find(org, req.params.guid)
         if (current.data.Status === 'Booked')
           throw invalidRequest('The purchase credit note is already booked')
+        const errors = errorMap()
         if (current.data.ContactGuid === null)
-          throw validationError({
-            ContactGuid: 'A purchase credit note must have a ContactGuid to be booked',
-          })
+          errors.ContactGuid = 'A purchase credit note must have a ContactGuid to be booked'
+        current.data.Lines.forEach((l, i) => {
+          if (l.AccountNumber === null)
+            errors[`Lines[${i}].AccountNumber`] = 'Every line needs an AccountNumber to be booked'
+        })
+        if (Object.keys(errors).length > 0) throw validationError(errors)
         const row = notes.modify(org, current.guid, body.Timestamp, (r) => ({
           data: {
             ...r.data,
@@ -296,6 +303,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
           'CreditNoteForPurchaseVoucherRequest',
         )
         const voucher = vouchers.find(org, req.params.guid)
+        if (voucher.deletedAt !== null) throw notFound('Purchase voucher')
         const sent = body.Timestamp.Timestamp
         if (sent != null && sent !== voucher.version && !ctx.deviations.has('dinero.ignore-timestamp'))
           throw timestampOutOfDate()

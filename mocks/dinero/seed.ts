@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { DEFAULT_USER } from '../options.ts'
-import { bookingNumber } from './ledger.ts'
+import { bookingNumber, POSTING_ACCOUNTS } from './ledger.ts'
 import { documentPdf } from './pdf.ts'
 import { invoiceTotals } from './pricing.ts'
 import type {
@@ -123,8 +123,21 @@ const ENTRY_ACCOUNTS: EntryAccount[] = [
   ['4100', 'Rejseudgifter', 'I25', 'Travel Expenses', 'Rejseomkostninger', true, false],
   ['55000', 'Bank', null, 'Liquid Assets', 'Likvide beholdninger', false, false],
   ['55010', 'Kasse', null, 'Liquid Assets', 'Likvide beholdninger', false, false],
-  // assumption: open-dinero-unlisted-responses — Dinero's own number for it is not published.
+  // assumption: open-dinero-unlisted-responses — Dinero's own numbers for these are not published;
+  // the documents post to them (ledger.ts POSTING_ACCOUNTS).
+  [String(POSTING_ACCOUNTS.debtors), 'Debitorer', null, 'Receivables', 'Tilgodehavender', false, false],
   ['61000', 'Overført resultat', null, 'Equity', 'Egenkapital', false, false],
+  [
+    String(POSTING_ACCOUNTS.creditors),
+    'Kreditorer',
+    null,
+    'Short Term Debt',
+    'Kortfristet gæld',
+    false,
+    false,
+  ],
+  [String(POSTING_ACCOUNTS.outputVat), 'Salgsmoms', null, 'Vat Due', 'Moms', false, false],
+  [String(POSTING_ACCOUNTS.inputVat), 'Købsmoms', null, 'Vat Due', 'Moms', false, false],
 ].map(([n, Name, VatCode, Category, CategoryName, IsHidden, IsDefaultSalesAccount]) => ({
   AccountNumber: Number(n),
   PublicStandardNumber: null,

@@ -144,6 +144,8 @@ export interface Payment {
   PaymentDate: string
   ExternalReference: string | null
   RemainderIsFee: boolean
+  /** Mock-clock ms it was registered (its entries are posted then); absent on seeded payments. */
+  PostedAt?: number
 }
 
 export interface InvoiceData {
@@ -169,6 +171,8 @@ export interface InvoiceData {
   /** InvoiceCreateModel's reminder terms (0..100); absent on invoices made before they were kept. */
   ReminderFee?: number | null
   ReminderInterestRate?: number | null
+  /** Mock-clock ms of the booking (its entries are posted then); absent on seeded invoices. */
+  BookedAt?: number | null
 }
 
 /** A trade offer ("tilbud", dinero-openapi): numbered when created, never booked. */

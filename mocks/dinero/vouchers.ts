@@ -9,7 +9,7 @@ import {
   RequiredTimestampObject,
 } from './contract/index.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
-import { invalidRequest, validationError } from './errors.ts'
+import { invalidRequest, notFound, validationError } from './errors.ts'
 import { purchaseLineAmounts, round2 } from './pricing.ts'
 import { paidInFull } from './purchase-credit-notes.ts'
 import { dateTime, isoDay } from './query.ts'
@@ -25,9 +25,13 @@ import type { Organisation, PurchaseLine, PurchaseVoucherData, Row } from './sto
  * - GET /v1/:org/vouchers/purchase/:guid → PurchaseVoucherReadModelV2;
  * - PUT /v1.1/… (and /v1/…) `PurchaseVoucherUpdateModel`: booked → 400 code 45, stale → 58;
  * - DELETE /v1/:org/vouchers/purchase/:guid with `{"Timestamp":…}`: without it → 400
- *   (manyfold-dinero-tests); stale → 58;
+ *   (manyfold-dinero-tests); stale → 58; a draft is removed, a booked voucher "creates an offset
+ *   entry" (dinero-openapi): its entries are reversed (ledger.ts); either way it is gone from GET,
+ *   PUT and book (404 code 40);
  * - POST /v1/:org/vouchers/purchase/:guid/book `BookModel`: cash → Paid, credit (needs a
- *   ContactGuid) → Booked, next voucher number.
+ *   ContactGuid) → Booked, next voucher number; every line needs an AccountNumber (else 400 code
+ *   42 naming `Lines[i].AccountNumber`: a line without one has nowhere to post); the voucher's
+ *   entries are posted (ledger.ts).
  * No list endpoint: the spec has none (dinero-openapi).
  */
 /** What create and update bodies share (update has looser PurchaseType and RegionKey strings). */
@@ -136,7 +140,16 @@ function voucherData(
 }
 
 export function voucherRoutes(ctx: DineroContext): Route[] {
-  const vouchers = resource(ctx, 'Purchase voucher', (id) => ctx.store.purchaseVouchers(id))
+  const resourceOf = resource(ctx, 'Purchase voucher', (id) => ctx.store.purchaseVouchers(id))
+  // A deleted booked voucher stays in the store for its reversal (ledger.ts) but is gone for the API.
+  const vouchers = {
+    ...resourceOf,
+    find: (org: Organisation, guid: string | undefined) => {
+      const row = resourceOf.find(org, guid)
+      if (row.deletedAt !== null) throw notFound('Purchase voucher')
+      return row
+    },
+  }
   const create =
     (keepTags: boolean) =>
     async ({ req, org }: OrgCall) => {
@@ -181,9 +194,8 @@ export function voucherRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/vouchers/purchase/:guid', async ({ req, org }) => {
       const body = validate(RequiredTimestampObject, await readJson(req.request), 'TimestampObject')
       const current = vouchers.find(org, req.params.guid)
-      // assumption: deleting a booked voucher "creates an offset entry" (dinero-openapi); entries are not
-      // modelled, so booked and draft vouchers alike disappear from GET.
-      vouchers.remove(org, current.guid, body.Timestamp)
+      if (current.data.Status === 'Draft') vouchers.remove(org, current.guid, body.Timestamp)
+      else vouchers.modify(org, current.guid, body.Timestamp, () => ({ deletedAt: ctx.clock.now() }))
       return emptyOk()
     }),
     orgRoute(ctx, 'POST', '/v1/:organizationId/vouchers/purchase/:guid/book', async ({ req, org }) => {
@@ -193,6 +205,10 @@ export function voucherRoutes(ctx: DineroContext): Route[] {
       const errors: Record<string, string> = {}
       if (current.data.Lines.length === 0)
         errors.Lines = 'A purchase voucher needs at least one line to be booked'
+      current.data.Lines.forEach((l, i) => {
+        if (l.AccountNumber === null)
+          errors[`Lines[${i}].AccountNumber`] = 'Every line needs an AccountNumber to be booked'
+      })
       if (current.data.PurchaseType === 'credit' && current.data.ContactGuid === null)
         errors.ContactGuid = 'A credit purchase needs a ContactGuid to be booked'
       if (Object.keys(errors).length > 0) throw validationError(errors)

@@ -90,11 +90,28 @@ describe.each(TARGET_KINDS)('Dinero accounting years and reports (%s)', (kind) =
     expect(codeOf(reply.text)).toBe(44)
   })
 
-  it('the seeded 2024 saldo shows the booked rent, sale and bank amounts', async () => {
+  it('the seeded 2024 saldo: rent, sale and bank as booked, the invoices’ revenue excl. VAT (1000), their VAT (66000), what is unpaid on the debtors (57000); it sums to 0', async () => {
     const saldo = await report(2024, 'saldo')
+    const reply = await api.get(
+      `/v1/${ORG}/sales?startDate=2024-01-01&endDate=2024-12-31&statusFilter=Booked,Paid,OverPaid,Overdue&fields=Type,Status,TotalInclVat,TotalExclVat&pageSize=1000`,
+    )
+    const sales = reply.json<{
+      Collection: { Type: string; Status: string; TotalInclVat: number; TotalExclVat: number }[]
+    }>().Collection
+    const sign = (t: string) => (t === 'Invoice' ? 1 : -1)
+    const total = (pick: (s: (typeof sales)[number]) => number) =>
+      Math.round(sales.reduce((acc, s) => acc + sign(s.Type) * pick(s), 0) * 100) / 100
+    // The seeded paid invoices are paid in full on their own date.
+    const paid = total((s) => (s.Status === 'Paid' ? s.TotalInclVat : 0))
+    expect(sales.some((s) => s.Type === 'CreditNote')).toBe(true)
+    expect(paid).toBeGreaterThan(0)
     expect(amountOf(saldo, 4000)).toBe(12_000)
     expect(amountOf(saldo, 1100)).toBe(-30_000)
-    expect(amountOf(saldo, 55000)).toBe(18_000)
+    expect(amountOf(saldo, 1000)).toBeCloseTo(-total((s) => s.TotalExclVat), 2)
+    expect(amountOf(saldo, 66000)).toBeCloseTo(-total((s) => s.TotalInclVat - s.TotalExclVat), 2)
+    expect(amountOf(saldo, 57000)).toBeCloseTo(total((s) => s.TotalInclVat) - paid, 2)
+    expect(amountOf(saldo, 55000)).toBeCloseTo(18_000 + paid, 2)
+    expect(sum(saldo) + 0).toBe(0)
   })
 
   it('booking a manual voucher changes the saldo of its account by +amount and its balancing account by −amount (sum unchanged)', async () => {
@@ -157,7 +174,10 @@ describe.each(TARGET_KINDS)('Dinero accounting years and reports (%s)', (kind) =
     const url = `/v1/${ORG}/entries?fromDate=2025-01-01&toDate=2025-12-31`
     const withPrimo = Entries.parse((await api.get(url)).json()) as Entry[]
     const primo = withPrimo.filter((e) => e.Type === 'Primo')
-    expect(primo.map((e) => e.AccountNumber).sort()).toEqual([55000, 61000])
+    // The balance accounts 2024 closes with (bank, debtors, VAT), and 2024's result carried to equity.
+    const closing = (await report(2024, 'balance')).filter((r) => r.Amount !== 0).map((r) => r.AccountNumber)
+    expect(primo.map((e) => e.AccountNumber).sort()).toEqual([...new Set([...closing, 61000])].sort())
+    expect(primo.map((e) => e.AccountNumber)).toEqual(expect.arrayContaining([55000, 57000, 61000, 66000]))
     expect(primo.every((e) => e.Date === '2025-01-01')).toBe(true)
     const again = (Entries.parse((await api.get(url)).json()) as Entry[]).filter((e) => e.Type === 'Primo')
     expect(again.map((e) => e.EntryGuid)).toEqual(primo.map((e) => e.EntryGuid))
