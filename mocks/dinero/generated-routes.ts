@@ -43,8 +43,8 @@ import type { GenericRecord, Row, Table } from './store.ts'
  * - the body: not JSON → 400 code 44; checked with the body model's generated schema (required
  *   properties, types, enums, unknown properties) → 400 code 42 with `validationErrors`; a body
  *   the extraction marks optional may be left out; uploads (multipart) are taken as sent;
- * - simple resources (a POST on a collection path whose `…/{guid}` has a GET: trade offers,
- *   contact notes, reminders) keep their bodies
+ * - simple resources (a POST on a collection path whose `…/{guid}` has a GET: now only contact
+ *   notes) keep their bodies
  *   in a generic per-organisation store: create → the created answer with the new Guid and version; get,
  *   update, delete and every `…/{guid}/…` action → 404 code 40 for an unknown Guid; update and
  *   delete honour a sent `Timestamp` (stale → 400 code 58); lists list what was stored;
@@ -52,9 +52,13 @@ import type { GenericRecord, Row, Table } from './store.ts'
  *   property with a value it accepts, Guid/version/created-updated instants from the store, the
  *   model's neutral values for the rest (contract/examples.ts); `OK` → 200 without a body; pdf and
  *   file bytes → a small valid one-page PDF naming the operation (pdf.ts).
- * assumption: open-dinero-unlisted-responses — these operations' domain rules (booking, e-mail,
- * reports, ledger postings) are not modelled: a schema-valid answer says the request was
- * well-formed and authorised, not what Dinero would compute.
+ * assumption: open-dinero-unlisted-responses — the ten generated now are the invoice templates
+ * list, the invoice and purchase-voucher `fetch` previews, the similar-purchase-vouchers search,
+ * the five contact note operations and DELETE of an invoice payment; their domain rules are not
+ * modelled: the previews compute no totals, the search finds nothing Dinero would, notes are kept
+ * as sent, and a deleted invoice payment stays on the invoice (its ledger postings, ledger.ts,
+ * stay too). A schema-valid answer says the request was well-formed and authorised, not what
+ * Dinero would compute. Booking, e-mail, reports and ledger postings are hand-written (above).
  */
 
 const ZERO_GUID = '00000000-0000-0000-0000-000000000000'
