@@ -144,202 +144,178 @@ describe('Dinero double entry (in-process)', () => {
     const m = r.json<{ TimeStamp?: string; Timestamp?: string }>()
     return m.TimeStamp ?? m.Timestamp ?? ''
   }
-  const book = async (
-    org: number,
-    path: string,
-    timestamp: string,
-    read: (m: Record<string, unknown>) => Booked,
-  ) => {
-    const r = await send(api.post(`/v1/${org}/${path}/book`, { Timestamp: timestamp }))
-    if (r.status !== 200) return false
+  /** How each kind of document is booked and what its booked answer calls its number and date. */
+  const KINDS = {
+    invoice: { path: 'invoices', pool: 'invoices', type: 'Invoice', number: 'Number', date: 'Date' },
+    creditNote: {
+      path: 'sales/creditnotes',
+      pool: 'creditNotes',
+      type: 'CreditNote',
+      number: 'Number',
+      date: 'Date',
+    },
+    purchase: {
+      path: 'vouchers/purchase',
+      pool: 'purchases',
+      type: 'Purchases',
+      number: 'VoucherNumber',
+      date: 'VoucherDate',
+    },
+    purchaseCreditNote: {
+      path: 'vouchers/purchase/creditnotes',
+      pool: 'purchaseCreditNotes',
+      type: 'PurchaseCreditNote',
+      number: 'CreditNoteNumber',
+      date: 'Date',
+    },
+    manual: {
+      path: 'vouchers/manuel',
+      pool: 'manual',
+      type: 'Manual',
+      number: 'VoucherNumber',
+      date: 'VoucherDate',
+    },
+  } as const
+
+  /** Books the draft a create answered (if it did), and keeps it for payments, credit notes and deletes. */
+  const bookCreated = async (org: number, created: Reply, kind: keyof typeof KINDS) => {
+    if (created.status !== 200) return
+    const k = KINDS[kind]
+    const draft = created.json<{ Guid: string; TimeStamp?: string; Timestamp?: string }>()
+    const r = await send(
+      api.post(`/v1/${org}/${k.path}/${draft.Guid}/book`, { Timestamp: draft.TimeStamp ?? draft.Timestamp }),
+    )
+    if (r.status !== 200) return
     const m = r.json<Record<string, unknown>>()
-    booked.set(String(m.Guid ?? path.split('/').at(-1)), read(m))
-    return true
+    booked.set(draft.Guid, {
+      type: k.type,
+      number: Number(m[k.number]),
+      date: String(m[k.date]).slice(0, 10),
+    })
+    poolsOf(org)[k.pool].push(draft.Guid)
   }
+
+  /** Pays `fraction` of a booked document's total through `path` (the document's Timestamp from `read`). */
+  const pay = async (
+    path: string,
+    read: string,
+    fraction: number,
+    totalOf: (m: never) => number,
+    deposit = 55000,
+  ) => {
+    const r = await send(api.get(read))
+    if (r.status !== 200) return
+    const m = r.json<{ TimeStamp?: string; Timestamp?: string }>()
+    await send(
+      api.post(path, {
+        Timestamp: m.TimeStamp ?? m.Timestamp,
+        DepositAccountNumber: deposit,
+        Amount: cents(totalOf(m as never) * fraction),
+        Description: 'Betaling',
+        RemainderIsFee: false,
+      }),
+    )
+  }
+  const inclVat = (m: { TotalInclVat: number }) => m.TotalInclVat
+  const linesInclVat = (m: { Lines: { AmountInclVatValue: number }[] }) =>
+    total(m.Lines.map((l) => ({ Amount: l.AmountInclVatValue })))
 
   const perform = async (org: number, op: OperationValue) => {
     const pools = poolsOf(org)
     const contact = seededGuid(`${org}:contact:1`)
     switch (op.op) {
-      case 'invoice': {
-        const r = await send(
-          api.post(`/v1/${org}/invoices`, {
-            ContactGuid: contact,
-            Date: op.date,
-            ProductLines: op.lines,
-            ShowLinesInclVat: op.inclVat,
-          }),
+      case 'invoice':
+        return bookCreated(
+          org,
+          await send(
+            api.post(`/v1/${org}/invoices`, {
+              ContactGuid: contact,
+              Date: op.date,
+              ProductLines: op.lines,
+              ShowLinesInclVat: op.inclVat,
+            }),
+          ),
+          'invoice',
         )
-        if (r.status !== 200) return
-        const { Guid, TimeStamp } = r.json<{ Guid: string; TimeStamp: string }>()
-        if (
-          await book(org, `invoices/${Guid}`, TimeStamp, (m) => ({
-            type: 'Invoice',
-            number: Number(m.Number),
-            date: String(m.Date),
-          }))
-        )
-          pools.invoices.push(Guid)
-        return
-      }
       case 'pay-invoice': {
         const guid = of(pools.invoices, op.pick)
-        if (guid === undefined) return
         const path = `/v1/${org}/invoices/${guid}`
-        const m = (await send(api.get(path))).json<{ TimeStamp: string; TotalInclVat: number }>()
-        await send(
-          api.post(`${path}/payments`, {
-            Timestamp: m.TimeStamp,
-            DepositAccountNumber: op.deposit,
-            Amount: cents(m.TotalInclVat * op.fraction),
-            Description: 'Indbetaling',
-            RemainderIsFee: false,
-          }),
-        )
+        if (guid !== undefined) await pay(`${path}/payments`, path, op.fraction, inclVat, op.deposit)
         return
       }
       case 'credit-invoice': {
         const guid = of(pools.invoices, op.pick)
         if (guid === undefined) return
-        const r = await send(api.post(`/v1/${org}/invoices/${guid}/generate-creditnote`, {}))
-        if (r.status !== 200) return
-        const { Guid, TimeStamp } = r.json<{ Guid: string; TimeStamp: string }>()
-        if (
-          await book(org, `sales/creditnotes/${Guid}`, TimeStamp, (m) => ({
-            type: 'CreditNote',
-            number: Number(m.Number),
-            date: String(m.Date),
-          }))
+        return bookCreated(
+          org,
+          await send(api.post(`/v1/${org}/invoices/${guid}/generate-creditnote`, {})),
+          'creditNote',
         )
-          pools.creditNotes.push(Guid)
-        return
       }
-      case 'credit-note': {
-        const r = await send(
-          api.post(`/v1/${org}/sales/creditnotes`, {
-            ContactGuid: contact,
-            Date: op.date,
-            ProductLines: op.lines,
-          }),
+      case 'credit-note':
+        return bookCreated(
+          org,
+          await send(
+            api.post(`/v1/${org}/sales/creditnotes`, {
+              ContactGuid: contact,
+              Date: op.date,
+              ProductLines: op.lines,
+            }),
+          ),
+          'creditNote',
         )
-        if (r.status !== 200) return
-        const { Guid, TimeStamp } = r.json<{ Guid: string; TimeStamp: string }>()
-        if (
-          await book(org, `sales/creditnotes/${Guid}`, TimeStamp, (m) => ({
-            type: 'CreditNote',
-            number: Number(m.Number),
-            date: String(m.Date),
-          }))
-        )
-          pools.creditNotes.push(Guid)
-        return
-      }
       case 'pay-credit-note': {
         const guid = of(pools.creditNotes, op.pick)
-        if (guid === undefined) return
         const path = `/v1/${org}/sales/creditnotes/${guid}`
-        const m = (await send(api.get(path))).json<{ TimeStamp: string; TotalInclVat: number }>()
-        await send(
-          api.post(`${path}/payments`, {
-            Timestamp: m.TimeStamp,
-            DepositAccountNumber: 55000,
-            Amount: cents(m.TotalInclVat * op.fraction),
-            Description: 'Udbetaling',
-            RemainderIsFee: false,
-          }),
-        )
+        if (guid !== undefined) await pay(`${path}/payments`, path, op.fraction, inclVat)
         return
       }
-      case 'purchase': {
-        const r = await send(
-          api.post(`/v1.2/${org}/vouchers/purchase`, {
-            PurchaseType: op.cash ? 'cash' : 'credit',
-            VoucherDate: op.date,
-            ContactGuid: contact,
-            Lines: op.lines,
-          }),
+      case 'purchase':
+        return bookCreated(
+          org,
+          await send(
+            api.post(`/v1.2/${org}/vouchers/purchase`, {
+              PurchaseType: op.cash ? 'cash' : 'credit',
+              VoucherDate: op.date,
+              ContactGuid: contact,
+              Lines: op.lines,
+            }),
+          ),
+          'purchase',
         )
-        if (r.status !== 200) return
-        const { Guid, Timestamp } = r.json<{ Guid: string; Timestamp: string }>()
-        if (
-          await book(org, `vouchers/purchase/${Guid}`, Timestamp, (m) => ({
-            type: 'Purchases',
-            number: Number(m.VoucherNumber),
-            date: String(m.VoucherDate),
-          }))
-        )
-          pools.purchases.push(Guid)
-        return
-      }
       case 'pay-purchase':
       case 'pay-purchase-credit-note': {
         const credit = op.op === 'pay-purchase-credit-note'
         const guid = of(credit ? pools.purchaseCreditNotes : pools.purchases, op.pick)
-        if (guid === undefined) return
-        const path = credit
-          ? `/v1/${org}/vouchers/purchase/creditnotes/${guid}`
-          : `/v1/${org}/vouchers/purchase/${guid}`
-        const r = await send(api.get(path))
-        if (r.status !== 200) return
-        const m = r.json<{ Timestamp: string; Lines: { AmountInclVatValue: number }[] }>()
-        await send(
-          api.post(`/v1/${org}/purchase-vouchers/${guid}/payments`, {
-            Timestamp: m.Timestamp,
-            DepositAccountNumber: 55000,
-            Amount: cents(total(m.Lines.map((l) => ({ Amount: l.AmountInclVatValue }))) * op.fraction),
-            Description: 'Betaling',
-            RemainderIsFee: false,
-          }),
-        )
+        const read = `/v1/${org}/vouchers/purchase/${credit ? 'creditnotes/' : ''}${guid}`
+        if (guid !== undefined)
+          await pay(`/v1/${org}/purchase-vouchers/${guid}/payments`, read, op.fraction, linesInclVat)
         return
       }
       case 'credit-purchase': {
         const guid = of(pools.purchases, op.pick)
         if (guid === undefined) return
         const version = await versionOf(`/v1/${org}/vouchers/purchase/${guid}`)
-        const r = await send(
-          api.post(`/v1/${org}/vouchers/purchase/${guid}/generate-creditnote`, {
-            Timestamp: { Timestamp: version },
-          }),
+        const path = `/v1/${org}/vouchers/purchase/${guid}/generate-creditnote`
+        return bookCreated(
+          org,
+          await send(api.post(path, { Timestamp: { Timestamp: version } })),
+          'purchaseCreditNote',
         )
-        if (r.status !== 200) return
-        const { Guid, TimeStamp } = r.json<{ Guid: string; TimeStamp: string }>()
-        if (
-          await book(org, `vouchers/purchase/creditnotes/${Guid}`, TimeStamp, (m) => ({
-            type: 'PurchaseCreditNote',
-            number: Number(m.CreditNoteNumber),
-            date: String(m.Date).slice(0, 10),
-          }))
-        )
-          pools.purchaseCreditNotes.push(Guid)
-        return
       }
-      case 'manual': {
-        const r = await send(
-          api.post(`/v1/${org}/vouchers/manuel`, { VoucherDate: op.date, Lines: op.lines }),
+      case 'manual':
+        return bookCreated(
+          org,
+          await send(api.post(`/v1/${org}/vouchers/manuel`, { VoucherDate: op.date, Lines: op.lines })),
+          'manual',
         )
-        if (r.status !== 200) return
-        const { Guid, Timestamp } = r.json<{ Guid: string; Timestamp: string }>()
-        if (
-          await book(org, `vouchers/manuel/${Guid}`, Timestamp, (m) => ({
-            type: 'Manual',
-            number: Number(m.VoucherNumber),
-            date: String(m.VoucherDate),
-          }))
-        )
-          pools.manual.push(Guid)
-        return
-      }
       case 'delete': {
-        const list = op.purchase ? pools.purchases : pools.manual
-        const guid = of(list, op.pick)
+        const guid = of(op.purchase ? pools.purchases : pools.manual, op.pick)
         if (guid === undefined) return
-        const path = op.purchase
-          ? `/v1/${org}/vouchers/purchase/${guid}`
-          : `/v1/${org}/vouchers/manuel/${guid}`
+        const path = `/v1/${org}/vouchers/${op.purchase ? 'purchase' : 'manuel'}/${guid}`
         const r = await send(api.get(path))
-        if (r.status !== 200) return
-        await send(api.delete(path, { Timestamp: r.json<{ Timestamp: string }>().Timestamp }))
+        if (r.status === 200)
+          await send(api.delete(path, { Timestamp: r.json<{ Timestamp: string }>().Timestamp }))
         return
       }
     }
@@ -407,7 +383,9 @@ describe('Dinero double entry (in-process)', () => {
       }),
       { numRuns: 25, endOnFailure: true },
     )
-    expect(booked.size).toBeGreaterThan(0)
+    // The runs booked each kind of voucher that starts a chain (payments, credit notes and deletes need one).
+    const types = new Set([...booked.values()].map((b) => b.type))
+    expect([...types]).toEqual(expect.arrayContaining(['Invoice', 'Purchases', 'Manual']))
   })
 })
 
