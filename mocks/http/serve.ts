@@ -133,12 +133,13 @@ function toHeaders(raw: string[]): Headers {
  */
 const undiciState = Object.getOwnPropertySymbols(new Response('')).find((s) => s.description === 'state')
 
-async function bodyBytes(response: Response): Promise<Buffer> {
+async function bodyBytes(response: Response): Promise<Buffer | string> {
   if (undiciState !== undefined && !response.bodyUsed) {
     const source = (response as unknown as Record<symbol, { body?: { source?: unknown } } | undefined>)[
       undiciState
     ]?.body?.source
-    if (typeof source === 'string') return Buffer.from(source)
+    // Handed to the socket as text: node encodes it as UTF-8 on the write, with no Buffer copy first.
+    if (typeof source === 'string') return source
     if (source instanceof Uint8Array) return Buffer.from(source.buffer, source.byteOffset, source.byteLength)
   }
   return Buffer.from(await response.arrayBuffer())
@@ -287,7 +288,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     const payload = response.body === null ? undefined : await bodyBytes(response)
     // A known length spares chunked framing and lets header and body leave in one write.
     if (response.status !== 204 && response.status !== 304)
-      headers.push('content-length', String(payload?.length ?? 0))
+      headers.push(
+        'content-length',
+        String(typeof payload === 'string' ? Buffer.byteLength(payload) : (payload?.length ?? 0)),
+      )
     res.writeHead(response.status, headers as unknown as [string, string])
     res.end(method === 'HEAD' ? undefined : payload)
   }
