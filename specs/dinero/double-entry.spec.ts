@@ -1,9 +1,10 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, SECOND_PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroSession } from '../support/dinero-session.ts'
+import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { type DineroApi, dineroSession, dineroSuite } from '../support/dinero-session.ts'
 
 /**
  * Double entry (mocks/dinero/ledger.ts): whatever an integrator books through the API — invoices,
@@ -386,6 +387,219 @@ describe('Dinero double entry (in-process)', () => {
     // The runs booked each kind of voucher that starts a chain (payments, credit notes and deletes need one).
     const types = new Set([...booked.values()].map((b) => b.type))
     expect([...types]).toEqual(expect.arrayContaining(['Invoice', 'Purchases', 'Manual']))
+  })
+})
+
+/** Account numbers the postings use (mocks/dinero/ledger.ts POSTING_ACCOUNTS, seeded in the chart). */
+const DEBTORS = 57000
+const CREDITORS = 63000
+const OUTPUT_VAT = 66000
+const INPUT_VAT = 66100
+const BANK = 55000
+
+/** One document's postings, each as a worked example (dinero-openapi Entry; the amounts from the read models). */
+describe.each(TARGET_KINDS)('Dinero postings (%s)', (kind) => {
+  const api = dineroSuite(kind)
+  const ORG = PRO_ORGANISATION_ID
+  const contact = seededGuid(`${ORG}:contact:1`)
+  const codeOf = (r: Reply) => DineroErrorBody.parse(r.json()).code
+  /** [account, amount, VoucherType, VoucherNumber] of `guid`'s entries dated in `year`, by account. */
+  const postingsOf = async (guid: string, year: number) => {
+    const reply = await api.get(
+      `/v1/${ORG}/entries?fromDate=${year}-01-01&toDate=${year}-12-31&includePrimo=false`,
+    )
+    expect(reply.status).toBe(200)
+    return reply
+      .json<Entry[]>()
+      .filter((e) => e.VoucherGuid === guid)
+      .map((e) => [e.AccountNumber, e.Amount, e.VoucherType, e.VoucherNumber] as const)
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  }
+  const created = (r: Reply) => {
+    expect(r.status, r.text.slice(0, 200)).toBe(200)
+    return r.json<{ Guid: string; TimeStamp?: string; Timestamp?: string }>()
+  }
+  const bookAt = async (path: string, draft: { TimeStamp?: string; Timestamp?: string }) => {
+    const r = await api.post(`${path}/book`, { Timestamp: draft.TimeStamp ?? draft.Timestamp })
+    expect(r.status, r.text.slice(0, 200)).toBe(200)
+    return r.json<Record<string, unknown> & { Timestamp?: string; TimeStamp?: string }>()
+  }
+  const purchase = async (type: 'cash' | 'credit', date: string, lines: unknown[]) => {
+    const draft = created(
+      await api.post(`/v1.2/${ORG}/vouchers/purchase`, {
+        PurchaseType: type,
+        VoucherDate: date,
+        ContactGuid: contact,
+        Lines: lines,
+      }),
+    )
+    return { guid: draft.Guid, booked: await bookAt(`/v1/${ORG}/vouchers/purchase/${draft.Guid}`, draft) }
+  }
+
+  it('a booked invoice posts the debtors +total incl. VAT, its line’s account −excl. VAT and output VAT −VAT under its number; a payment posts its deposit account +amount and the debtors −amount (VoucherType Payment, no number)', async () => {
+    const line = {
+      BaseAmountValue: 1000,
+      Quantity: 2,
+      AccountNumber: 1000,
+      Discount: 10,
+      Description: 'Rådgivning',
+    }
+    const draft = created(
+      await api.post(`/v1/${ORG}/invoices`, {
+        ContactGuid: contact,
+        Date: '2036-03-01',
+        ProductLines: [line],
+      }),
+    )
+    const invoice = await bookAt(`/v1/${ORG}/invoices/${draft.Guid}`, draft)
+    const n = invoice.Number
+    expect(await postingsOf(draft.Guid, 2036)).toEqual([
+      [1000, -1800, 'Invoice', n],
+      [DEBTORS, 2250, 'Invoice', n],
+      [OUTPUT_VAT, -450, 'Invoice', n],
+    ])
+    const paid = await api.post(`/v1/${ORG}/invoices/${draft.Guid}/payments`, {
+      Timestamp: invoice.TimeStamp,
+      DepositAccountNumber: BANK,
+      Amount: 2250,
+      Description: 'Indbetaling',
+      PaymentDate: '2036-03-10',
+      RemainderIsFee: false,
+    })
+    expect(paid.status).toBe(200)
+    expect(await postingsOf(paid.json<{ Guid: string }>().Guid, 2036)).toEqual([
+      [BANK, 2250, 'Payment', null],
+      [DEBTORS, -2250, 'Payment', null],
+    ])
+  })
+
+  it('a booked credit purchase posts each line’s account +excl. VAT and input VAT +VAT against the creditors; a cash one against its deposit account; a credit payment moves the amount from the bank to the creditors', async () => {
+    const credit = await purchase('credit', '2036-04-01', [
+      { AccountNumber: 3600, Amount: 1250, Description: 'Papir' },
+    ])
+    const n = credit.booked.VoucherNumber
+    expect(await postingsOf(credit.guid, 2036)).toEqual([
+      [3600, 1000, 'Purchases', n],
+      [CREDITORS, -1250, 'Purchases', n],
+      [INPUT_VAT, 250, 'Purchases', n],
+    ])
+    const cash = await purchase('cash', '2036-04-02', [
+      { AccountNumber: 4000, Amount: 5000, Description: 'Husleje' },
+    ])
+    expect(await postingsOf(cash.guid, 2036)).toEqual([
+      [4000, 5000, 'Purchases', cash.booked.VoucherNumber],
+      [BANK, -5000, 'Purchases', cash.booked.VoucherNumber],
+    ])
+    const paid = await api.post(`/v1/${ORG}/purchase-vouchers/${credit.guid}/payments`, {
+      Timestamp: credit.booked.Timestamp,
+      DepositAccountNumber: BANK,
+      Amount: 1250,
+      Description: 'Betaling',
+      PaymentDate: '2036-04-15',
+      RemainderIsFee: false,
+    })
+    expect(paid.status).toBe(200)
+    expect(await postingsOf(paid.json<{ Guid: string }>().Guid, 2036)).toEqual([
+      [BANK, -1250, 'Payment', null],
+      [CREDITORS, 1250, 'Payment', null],
+    ])
+  })
+
+  it('a booked purchase credit note posts the reverse of the purchase it credits, against the creditors', async () => {
+    const voucher = await purchase('credit', '2036-05-01', [
+      { AccountNumber: 2000, Amount: 500, Description: 'Varer' },
+    ])
+    const note = created(
+      await api.post(`/v1/${ORG}/vouchers/purchase/${voucher.guid}/generate-creditnote`, {
+        Timestamp: { Timestamp: voucher.booked.Timestamp },
+        VoucherDate: '2036-05-20',
+      }),
+    )
+    const booked = await bookAt(`/v1/${ORG}/vouchers/purchase/creditnotes/${note.Guid}`, note)
+    const n = booked.CreditNoteNumber
+    expect(await postingsOf(note.Guid, 2036)).toEqual([
+      [2000, -400, 'PurchaseCreditNote', n],
+      [CREDITORS, 500, 'PurchaseCreditNote', n],
+      [INPUT_VAT, -100, 'PurchaseCreditNote', n],
+    ])
+  })
+
+  it('deleting a booked purchase voucher (200) posts its entries again, negated, so they sum to 0; it is then gone (GET → 404 code 40)', async () => {
+    const voucher = await purchase('credit', '2036-06-01', [
+      { AccountNumber: 3600, Amount: 100, Description: 'Papir' },
+    ])
+    const path = `/v1/${ORG}/vouchers/purchase/${voucher.guid}`
+    expect((await api.delete(path, { Timestamp: voucher.booked.Timestamp })).status).toBe(200)
+    const after = await postingsOf(voucher.guid, 2036)
+    expect(after).toHaveLength(6)
+    expect(total(after.map(([, Amount]) => ({ Amount })))).toBe(0)
+    expect(after.filter(([account]) => account === CREDITORS).map(([, amount]) => amount)).toEqual([
+      -100, 100,
+    ])
+    const gone = await api.get(path)
+    expect(gone.status).toBe(404)
+    expect(codeOf(gone)).toBe(40)
+  })
+
+  it('a purchase voucher or purchase credit note with a line without AccountNumber cannot be booked: 400 code 42 naming Lines[0].AccountNumber', async () => {
+    const draft = created(
+      await api.post(`/v1.2/${ORG}/vouchers/purchase`, {
+        PurchaseType: 'cash',
+        VoucherDate: '2036-07-01',
+        Lines: [{ Amount: 10 }],
+      }),
+    )
+    const refused = await api.post(`/v1/${ORG}/vouchers/purchase/${draft.Guid}/book`, {
+      Timestamp: draft.Timestamp,
+    })
+    expect(refused.status).toBe(400)
+    expect(DineroErrorBody.parse(refused.json())).toMatchObject({ code: 42 })
+    expect(DineroErrorBody.parse(refused.json()).validationErrors).toHaveProperty(['Lines[0].AccountNumber'])
+    const note = created(
+      await api.post(`/v1/${ORG}/vouchers/purchase/creditnotes`, {
+        ContactGuid: contact,
+        Lines: [{ Amount: 10 }],
+      }),
+    )
+    const refusedNote = await api.post(`/v1/${ORG}/vouchers/purchase/creditnotes/${note.Guid}/book`, {
+      Timestamp: note.TimeStamp,
+    })
+    expect(refusedNote.status).toBe(400)
+    expect(DineroErrorBody.parse(refusedNote.json()).validationErrors).toHaveProperty([
+      'Lines[0].AccountNumber',
+    ])
+  })
+
+  it('a manual voucher or ledger item whose one-sided lines do not net to zero → 400 code 45 on book; one whose lines net to zero books (200)', async () => {
+    const oneSided = [
+      { AccountNumber: 4000, Amount: 100, Description: 'Husleje' },
+      { AccountNumber: BANK, Amount: -90, Description: 'Bank' },
+    ]
+    const voucher = created(
+      await api.post(`/v1/${ORG}/vouchers/manuel`, { VoucherDate: '2036-08-01', Lines: oneSided }),
+    )
+    const refused = await api.post(`/v1/${ORG}/vouchers/manuel/${voucher.Guid}/book`, {
+      Timestamp: voucher.Timestamp,
+    })
+    expect(refused.status).toBe(400)
+    expect(codeOf(refused), refused.text).toBe(45)
+    const items = await api.post(`/v1.2/${ORG}/ledgeritems`, [{ VoucherDate: '2036-08-01', Lines: oneSided }])
+    expect(items.status).toBe(200)
+    const item = items.json<{ Id: string; Version: string }>()
+    const refusedItem = await api.post(`/v1/${ORG}/ledgeritems/book`, [item])
+    expect(refusedItem.status).toBe(400)
+    expect(codeOf(refusedItem), refusedItem.text).toBe(45)
+    const balanced = created(
+      await api.post(`/v1/${ORG}/vouchers/manuel`, {
+        VoucherDate: '2036-08-02',
+        Lines: [oneSided[0], { ...oneSided[1], Amount: -100 }],
+      }),
+    )
+    const booked = await bookAt(`/v1/${ORG}/vouchers/manuel/${balanced.Guid}`, balanced)
+    expect(await postingsOf(balanced.Guid, 2036)).toEqual([
+      [4000, 100, 'Manual', booked.VoucherNumber],
+      [BANK, -100, 'Manual', booked.VoucherNumber],
+    ])
   })
 })
 
