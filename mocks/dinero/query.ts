@@ -221,6 +221,27 @@ export function passesLifecycle(
   return Math.max(row.createdAt, row.updatedAt, row.deletedAt ?? 0) >= changesSince
 }
 
+/**
+ * What every paged document list reads alike (dinero-openapi list parameters): `fields`,
+ * `queryFilter`, `changesSince`, `deletedOnly` (default: live only), `freeTextSearch` (lower-cased)
+ * and `page`/`pageSize`.
+ */
+export function parseListQuery(
+  url: URL,
+  spec: FieldSpec,
+  filterable: readonly string[],
+  deviations: Deviations,
+) {
+  return {
+    fields: selectFields(url, spec, deviations),
+    conditions: parseQueryFilter(url.searchParams.get('queryFilter'), filterable),
+    changesSince: parseChangesSince(url),
+    deletedOnly: parseDeletedOnly(url, false),
+    search: url.searchParams.get('freeTextSearch')?.toLowerCase() ?? '',
+    paging: parsePaging(url, deviations),
+  }
+}
+
 /** Mock-clock instants the way Dinero writes them: no offset, milliseconds (apaq-dinero-fixtures). */
 /**
  * Formatting is slow (about a microsecond a call) and a page of 100 contacts formats 300 instants

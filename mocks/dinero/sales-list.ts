@@ -1,18 +1,7 @@
 import { dineroJson, LONG_MAX } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { invalidFormat, invalidRequest } from './errors.ts'
-import {
-  type FieldSpec,
-  matchesFilter,
-  paginate,
-  parseChangesSince,
-  parseDeletedOnly,
-  parsePaging,
-  parseQueryFilter,
-  passesLifecycle,
-  project,
-  selectFields,
-} from './query.ts'
+import { type FieldSpec, matchesFilter, paginate, parseListQuery, passesLifecycle, project } from './query.ts'
 import type { Row } from './store.ts'
 
 /**
@@ -121,7 +110,12 @@ export function salesList(
   // biome-ignore lint/suspicious/noExplicitAny: each source keeps its own row type.
   sources: readonly SalesSource<any>[],
 ): Response {
-  const fields = selectFields(url, fieldSpec, ctx.deviations)
+  const { fields, conditions, changesSince, deletedOnly, search, paging } = parseListQuery(
+    url,
+    fieldSpec,
+    FILTERABLE,
+    ctx.deviations,
+  )
   const startDate = parseDay(url, 'startDate')
   const endDate = parseDay(url, 'endDate')
   if ((startDate === undefined) !== (endDate === undefined))
@@ -129,11 +123,6 @@ export function salesList(
   const statuses: string[] = parseNames(url, 'statusFilter', STATUSES, '')
   const sortKeys = parseNames(url, 'sort', SORT_KEYS, 'VoucherNumber,VoucherDate')
   const sign = parseSortSign(url)
-  const conditions = parseQueryFilter(url.searchParams.get('queryFilter'), FILTERABLE)
-  const changesSince = parseChangesSince(url)
-  const deletedOnly = parseDeletedOnly(url, false)
-  const search = url.searchParams.get('freeTextSearch')?.toLowerCase() ?? ''
-  const paging = parsePaging(url, ctx.deviations)
 
   const inPeriod = (d: { Date: string; Draft: boolean }) =>
     startDate === undefined || endDate === undefined || d.Draft || (d.Date >= startDate && d.Date <= endDate)

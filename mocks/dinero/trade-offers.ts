@@ -26,13 +26,9 @@ import {
   isoDay,
   matchesFilter,
   paginate,
-  parseChangesSince,
-  parseDeletedOnly,
-  parsePaging,
-  parseQueryFilter,
+  parseListQuery,
   passesLifecycle,
   project,
-  selectFields,
 } from './query.ts'
 import { resource } from './resource.ts'
 import { parseNames, parseSortSign } from './sales-list.ts'
@@ -286,14 +282,14 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
   })
 
   const list = (org: Organisation, url: URL) => {
-    const fields = selectFields(url, LIST_FIELDS, ctx.deviations)
-    const conditions = parseQueryFilter(url.searchParams.get('queryFilter'), FILTERABLE)
-    const changesSince = parseChangesSince(url)
-    const deletedOnly = parseDeletedOnly(url, false)
-    const search = url.searchParams.get('freeTextSearch')?.toLowerCase() ?? ''
+    const { fields, conditions, changesSince, deletedOnly, search, paging } = parseListQuery(
+      url,
+      LIST_FIELDS,
+      FILTERABLE,
+      ctx.deviations,
+    )
     const sortKeys = parseNames(url, 'sort', SORT_KEYS, 'TradeOfferNumber')
     const sign = parseSortSign(url)
-    const paging = parsePaging(url, ctx.deviations)
     const items = ctx.store
       .tradeOffers(org.Id)
       .all()
