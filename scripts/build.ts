@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
@@ -11,6 +11,12 @@ import { join } from 'node:path'
  */
 const SOURCE_DIRS = ['mocks', 'collections', 'scripts']
 const OUT = 'dist'
+/**
+ * When this build started, for the package spec: a dist/ built after every source last changed
+ * is packed as it is (`npm pack --ignore-scripts`) instead of being built a second time.
+ */
+const STAMP = 'node_modules/.cache/dinero-conformance/last-build.json'
+const started = Date.now()
 
 rmSync(OUT, { recursive: true, force: true })
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
@@ -39,4 +45,8 @@ function copyAssets(dir: string): number {
 }
 
 const copied = SOURCE_DIRS.reduce((n, dir) => n + copyAssets(dir), 0)
+if (existsSync('node_modules')) {
+  mkdirSync('node_modules/.cache/dinero-conformance', { recursive: true })
+  writeFileSync(STAMP, `${JSON.stringify({ started, sources: SOURCE_DIRS })}\n`)
+}
 console.log(`built ${OUT}/ (tsc) and copied ${copied} data files`)
