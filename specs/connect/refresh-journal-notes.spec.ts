@@ -40,6 +40,12 @@ describe.each(TARGET_KINDS)('refresh journal notes (%s)', (kind) => {
     expect(lastNotes(t).refresh).toBe('unknown')
   })
 
+  it('a token over 100 characters → 400 invalid_grant, noted refresh: unknown (no handle the mock issues is that long)', async () => {
+    const t = await start()
+    expect((await refresh(t, 'F'.repeat(101))).json()).toEqual({ error: 'invalid_grant' })
+    expect(lastNotes(t).refresh).toBe('unknown')
+  })
+
   it('an expired token → 400 invalid_grant, noted refresh: expired', async () => {
     const t = await start({ refresh: { absoluteLifetimeSeconds: 60 } })
     const first = await codeFlow(t)
