@@ -74,7 +74,11 @@ export const DEVIATIONS = {
   },
   'client-auth.basic-unsupported': {
     description: 'client_secret_basic is not understood (the Authorization header is ignored)',
-    breaks: ['connect.client-auth.basic', 'connect.client-auth.basic-form-encoded'],
+    breaks: [
+      'connect.client-auth.basic',
+      'connect.client-auth.basic-form-encoded',
+      'connect.client-auth.basic-preferred',
+    ],
   },
   'client-auth.basic-not-form-decoded': {
     description: 'the halves of a Basic header are not form-url-decoded (RFC 6749 §2.3.1)',
@@ -90,7 +94,11 @@ export const DEVIATIONS = {
   },
   'client-auth.invalid-client-401': {
     description: 'invalid_client comes back as HTTP 401 instead of IdentityServer’s 400',
-    breaks: ['connect.client-auth.wrong-secret'],
+    breaks: [
+      'connect.client-auth.wrong-secret',
+      'connect.client-auth.basic-preferred',
+      'connect.client-auth.unknown-client',
+    ],
   },
   'client-auth.missing-is-invalid-client': {
     description:
@@ -208,11 +216,23 @@ export const DEVIATIONS = {
   },
   'pkce.not-enforced': {
     description: 'PKCE is not required or checked: no challenge needed, any verifier accepted',
-    breaks: ['connect.pkce.wrong-verifier', 'connect.pkce.downgrade', 'connect.pkce.required'],
+    breaks: [
+      'connect.pkce.wrong-verifier',
+      'connect.pkce.downgrade',
+      'connect.pkce.required',
+      'connect.pkce.unexpected-verifier',
+      'connect.pkce.verifier-too-long',
+      'connect.pkce.verifier-too-short',
+    ],
   },
   'pkce.s256-treated-as-plain': {
     description: 'an S256 challenge is compared to the verifier as if it were plain',
-    breaks: ['connect.code.exchange-safe-order', 'connect.pkce.s256-accepted'],
+    breaks: [
+      'connect.code.exchange-safe-order',
+      'connect.pkce.s256-accepted',
+      'connect.pkce.verifier-too-long',
+      'connect.pkce.verifier-too-short',
+    ],
   },
   'pkce.verifier-length-unchecked': {
     description: 'a verifier outside 43–128 characters is accepted when its hash matches the challenge',
@@ -295,7 +315,11 @@ export const DEVIATIONS = {
   },
   'refresh.no-expiry': {
     description: 'refresh tokens never expire',
-    breaks: ['connect.refresh.expired'],
+    breaks: [
+      'connect.refresh.expired',
+      'connect.refresh.lifetime-kept-across-rotation',
+      'connect.refresh.sliding-expiry',
+    ],
   },
   'discovery.foreign-issuer': {
     description: 'discovery names an issuer that is not the host it is served from',

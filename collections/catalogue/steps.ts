@@ -146,9 +146,12 @@ export const bogusRefresh = { grant_type: 'refresh_token', refresh_token: BOGUS_
 /**
  * Not the client's secret, for requests refused for their format before any secret is read: a fake
  * one tests the same behaviour, and the real one never lands in a URL (RFC 6749 §2.3.1 forbids
- * credentials in the query) or in a non-form body an intermediary might log.
+ * credentials in the query) or in a non-form body an intermediary might log. The reports redact
+ * every value sent as a secret, and any 16 characters of one: no run of ordinary words in it, or
+ * the redaction cuts through report text (`fake-client-secret-…` redacted the source id
+ * `duende-client-secret-validator`).
  */
-export const FAKE_CLIENT_SECRET = 'fake-client-secret-not-the-real-one'
+export const FAKE_CLIENT_SECRET = 'fake~7Qx9~not~the~real~one'
 
 /** The authorize error page: a 302 to /home/error with an errorId, never a code. */
 export const errorPage = [
