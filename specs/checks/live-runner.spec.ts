@@ -29,6 +29,8 @@ describe('the vitest runner against a live target (the served mock standing in)'
       DINERO_CONNECT_URL: live.origin,
       DINERO_API_URL: live.origin,
       DINERO_ORGANIZATION_ID: '118244',
+      // The live-safe authorize checks (prompt=none) need the redirect_uri the app registered.
+      DINERO_REDIRECT_URI: live.redirectUri,
     })
     const config = loadConfig({}, { env, cwd: dir, require: ['clientId', 'clientSecret'] })
     storePath = config.tokenStore
