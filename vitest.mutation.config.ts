@@ -2,25 +2,23 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * The specs Stryker runs against each mutant (`npm run mutation`, docs/MUTATION.md): the ones that
- * drive the Connect and Dinero mocks in-process through HTTP (msw or a served port), plus the
- * catalogue, the vitest bite proof and the grader's specs, whose journal notes count. Specs that
- * drive the mock in a child process or a browser cannot see Stryker's active mutant and only
- * slow the dry run, so they stay out. No allure/junit reporters: Stryker reads vitest's state.
+ * drive the Connect and Dinero mocks in-process through HTTP (msw or a served port), the vitest
+ * bite proof (each deviation breaks its checks) and the grader's probes, whose journal notes count.
+ * Left out: specs that run the mock in a child process or a browser (they cannot see Stryker's
+ * active mutant), and the catalogue, fuzz, races, regression and control specs: some sign in
+ * inside a `beforeAll` (catalogue, fuzz), and Stryker counts a mutant reached outside a test as
+ * static and runs every spec for it. With them in, 261 of the 481 mutants of three Connect files
+ * were static and Stryker estimated 55–70 hours on this machine. No allure/junit reporters.
  */
 export default defineConfig({
   test: {
     include: [
       'specs/connect/**/*.spec.ts',
       'specs/dinero/**/*.spec.ts',
-      'specs/checks/catalogue.spec.ts',
       'specs/checks/bite-vitest.spec.ts',
-      'specs/robustness/fuzz-endpoints.spec.ts',
-      'specs/robustness/races.spec.ts',
-      'specs/robustness/regressions/**/*.spec.ts',
-      'specs/control/**/*.spec.ts',
-      'specs/grade/**/*.spec.ts',
+      'specs/grade/probes.spec.ts',
     ],
-    exclude: ['**/node_modules/**', 'specs/control/csrf-browser.spec.ts'],
+    exclude: ['**/node_modules/**', 'specs/connect/served-adapter.spec.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // One module graph per run rather than per file: a mutant's run imports msw and the mock once
