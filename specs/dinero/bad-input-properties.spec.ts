@@ -1,6 +1,5 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { z } from 'zod'
+import { describe, expect, it } from 'vitest'
 import { exampleOf } from '../../mocks/dinero/contract/examples.ts'
 import { extraction, labelModel } from '../../mocks/dinero/contract/extraction.ts'
 import {
@@ -12,39 +11,28 @@ import {
   PurchaseVoucherReadModelV2,
 } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
-import type { Reply } from '../../scripts/targets/targets.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroSession } from '../support/dinero-session.ts'
+import {
+  createsThenUpdates,
+  judged,
+  maybe,
+  num,
+  property,
+  RUNS,
+  readsBack,
+  text,
+  wild,
+} from '../support/dinero-properties.ts'
+import { dineroSuite } from '../support/dinero-session.ts'
 
 /**
  * dinero-openapi, dinero-api-errors, open-dinero-amount-bounds: whatever create or update body
  * arrives, the answer is a 4xx in Dinero's error format or a stored entity that reads back
  * through its own read model: never a 5xx, never an entity its contract rejects.
- * `FUZZ_RUNS` scales the runs per property (default 40).
  */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40)
 const ORG = PRO_ORGANISATION_ID
 const CONTACT = seededGuid(`${ORG}:contact:0`)
 const PRODUCT = seededGuid(`${ORG}:product:0`)
 
-const extremes = fc.constantFrom(1e308, -1e308, 1e12, -1e12, 1e12 + 1, 0, 0.005, 2_147_483_648, -1, 5e-324)
-const num = fc.oneof(fc.double(), fc.integer(), extremes)
-const text = fc.oneof(
-  fc.string({ maxLength: 12 }),
-  fc.constantFrom('', 'constructor', '__proto__', 'x'.repeat(300)),
-)
-const wild = fc.oneof(
-  num,
-  text,
-  fc.boolean(),
-  fc.constant(null),
-  fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
-  fc.constant([['nested']]),
-  fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 }), { maxKeys: 2 }),
-)
-/** Mostly a plausible value, sometimes anything at all. */
-const maybe = <T>(arb: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 4, arbitrary: arb as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: wild })
 const days = fc.oneof(fc.integer({ min: -5, max: 40 }), fc.constantFrom(2_147_483_647, 10_000, 10_001))
 const date = fc.constantFrom('2024-02-29', '2023-02-28', '9999-12-31', '0001-01-01', '2024-13-01')
 const guid = fc.constantFrom(CONTACT, '00000000-0000-0000-0000-000000000000', 'not-a-guid')
@@ -114,45 +102,24 @@ const purchaseBody = body({
   Lines: maybe(fc.array(purchaseLine, { maxLength: 3 })),
 })
 
-describe('Dinero create and update bodies under arbitrary input (in-process)', () => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
+const invoices = {
+  create: `/v1/${ORG}/invoices`,
+  read: (guid: string) => `/v1/${ORG}/invoices/${guid}`,
+  update: (guid: string) => `/v1.2/${ORG}/invoices/${guid}`,
+}
 
-  /** A 4xx in Dinero's error format, or a 2xx; never a 5xx. */
-  const judged = (reply: Reply): 'refused' | 'accepted' => {
-    expect(reply.status, reply.text).toBeLessThan(500)
-    if (reply.status < 300) return 'accepted'
-    expect(reply.headers.get('content-type')).toMatch(/^application\/json/)
-    const raw = JSON.parse(reply.text) as { validationErrors?: object }
-    expect(DineroErrorBody.safeParse(raw).success).toBe(true)
-    // Read from the raw JSON: a zod record would assign `__proto__` and lose it.
-    if (raw.validationErrors !== undefined)
-      expect(Object.keys(raw.validationErrors).length).toBeGreaterThan(0)
-    return 'refused'
-  }
-  const readsBack = async (path: string, model: z.ZodType) => {
-    const reply = await api.get(path)
-    expect(reply.status).toBe(200)
-    const parsed = model.safeParse(JSON.parse(reply.text))
-    expect(parsed.error?.issues ?? []).toEqual([])
-  }
-  const property = <T>(arb: fc.Arbitrary<T>, run: (value: T) => Promise<void>) =>
-    fc.assert(fc.asyncProperty(arb, run), { numRuns: RUNS })
+describe('Dinero create and update bodies under arbitrary input (in-process)', () => {
+  const api = dineroSuite('in-process', { dinero: { rateLimitPerMinute: 0 } })
 
   it('POST and PUT contacts: 4xx code 42/44 or a contact that parses as ContactReadModel, never a 5xx', async () => {
     await property(contactBody, async (sent) => {
       const created = await api.post(`/v1/${ORG}/contacts`, sent)
       if (judged(created) === 'accepted') {
         const guid = created.json<{ ContactGuid: string }>().ContactGuid
-        await readsBack(`/v1/${ORG}/contacts/${guid}`, ContactReadModel)
+        await readsBack(api, `/v1/${ORG}/contacts/${guid}`, ContactReadModel)
       }
       if (judged(await api.put(`/v2/${ORG}/contacts/${CONTACT}`, sent)) === 'accepted')
-        await readsBack(`/v1/${ORG}/contacts/${CONTACT}`, ContactReadModel)
+        await readsBack(api, `/v1/${ORG}/contacts/${CONTACT}`, ContactReadModel)
     })
   })
 
@@ -161,22 +128,16 @@ describe('Dinero create and update bodies under arbitrary input (in-process)', (
       const created = await api.post(`/v1/${ORG}/products`, sent)
       if (judged(created) === 'accepted') {
         const guid = created.json<{ ProductGuid: string }>().ProductGuid
-        await readsBack(`/v1/${ORG}/products/${guid}`, ProductReadModel)
+        await readsBack(api, `/v1/${ORG}/products/${guid}`, ProductReadModel)
       }
       if (judged(await api.put(`/v1/${ORG}/products/${PRODUCT}`, sent)) === 'accepted')
-        await readsBack(`/v1/${ORG}/products/${PRODUCT}`, ProductReadModel)
+        await readsBack(api, `/v1/${ORG}/products/${PRODUCT}`, ProductReadModel)
     })
   })
 
   it('POST invoices, invoices/fetch and PUT v1.2 invoices: 4xx or an invoice that parses as InvoiceReadModel', async () => {
     await property(invoiceBody, async (sent) => {
-      const created = await api.post(`/v1/${ORG}/invoices`, sent)
-      if (judged(created) === 'accepted') {
-        const { Guid, TimeStamp } = created.json<{ Guid: string; TimeStamp: string }>()
-        await readsBack(`/v1/${ORG}/invoices/${Guid}`, InvoiceReadModel)
-        const updated = await api.put(`/v1.2/${ORG}/invoices/${Guid}`, { ...sent, Timestamp: TimeStamp })
-        if (judged(updated) === 'accepted') await readsBack(`/v1/${ORG}/invoices/${Guid}`, InvoiceReadModel)
-      }
+      await createsThenUpdates(api, invoices, InvoiceReadModel, sent)
       const fetched = await api.post(`/v1/${ORG}/invoices/fetch`, sent)
       if (judged(fetched) === 'accepted')
         expect(InvoiceFetchReadModel.safeParse(fetched.json()).success).toBe(true)
@@ -188,7 +149,7 @@ describe('Dinero create and update bodies under arbitrary input (in-process)', (
       const created = await api.post(`/v1.2/${ORG}/vouchers/purchase`, sent)
       if (judged(created) === 'accepted') {
         const guid = created.json<{ Guid: string }>().Guid
-        await readsBack(`/v1/${ORG}/vouchers/purchase/${guid}`, PurchaseVoucherReadModelV2)
+        await readsBack(api, `/v1/${ORG}/vouchers/purchase/${guid}`, PurchaseVoucherReadModelV2)
       }
     })
   })

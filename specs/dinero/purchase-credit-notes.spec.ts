@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
   CreatedPaymentResponse,
@@ -10,8 +10,9 @@ import {
   PaymentReadModel,
 } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
-import { type Reply, startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroSession, dineroSuite } from '../support/dinero-session.ts'
+import { type Reply, TARGET_KINDS } from '../../scripts/targets/targets.ts'
+import { createsThenUpdates, maybe, num, property } from '../support/dinero-properties.ts'
+import { dineroSuite } from '../support/dinero-session.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const CONTACT = seededGuid(`${ORG}:contact:1`)
@@ -274,29 +275,14 @@ describe.each(TARGET_KINDS)('Dinero purchase credit notes and credit payments (%
   })
 })
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40)
-const extremes = fc.constantFrom(1e308, -1e308, 1e12, 1e12 + 1, 0, 0.005, -1, 5e-324)
-const num = fc.oneof(fc.double(), fc.integer(), extremes)
-const wild = fc.oneof(num, fc.string({ maxLength: 8 }), fc.boolean(), fc.constant(null), fc.constant([['x']]))
-const maybe = <T>(arb: fc.Arbitrary<T>) =>
-  fc.oneof({ weight: 4, arbitrary: arb as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: wild })
+const purchaseCreditNotes = {
+  create: `/v1/${ORG}/vouchers/purchase/creditnotes`,
+  read: (guid: string) => `/v1/${ORG}/vouchers/purchase/creditnotes/${guid}`,
+  update: (guid: string) => `/v1/${ORG}/vouchers/purchase/creditnotes/${guid}`,
+}
 
 describe('Dinero purchase credit note bodies under arbitrary input (in-process)', () => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
-    api = await dineroSession(target)
-  })
-  afterAll(() => target.close())
-
-  const judged = (reply: Reply): 'refused' | 'accepted' => {
-    expect(reply.status, reply.text).toBeLessThan(500)
-    if (reply.status < 300) return 'accepted'
-    expect(reply.headers.get('content-type')).toMatch(/^application\/json/)
-    expect(DineroErrorBody.safeParse(JSON.parse(reply.text)).success).toBe(true)
-    return 'refused'
-  }
+  const api = dineroSuite('in-process', { dinero: { rateLimitPerMinute: 0 } })
 
   it('POST and PUT purchase credit notes: a 4xx in Dinero format or a note that parses as PurchaseCreditNoteReadModel, never a 5xx', async () => {
     const noteLine = fc.record(
@@ -322,24 +308,8 @@ describe('Dinero purchase credit note bodies under arbitrary input (in-process)'
       },
       { requiredKeys: [] },
     )
-    await fc.assert(
-      fc.asyncProperty(body, async (sent) => {
-        const created = await api.post(`/v1/${ORG}/vouchers/purchase/creditnotes`, sent)
-        if (judged(created) !== 'accepted') return
-        const { Guid, TimeStamp } = created.json<Created>()
-        const read = await api.get(`/v1/${ORG}/vouchers/purchase/creditnotes/${Guid}`)
-        expect(PurchaseCreditNoteReadModel.safeParse(read.json()).error?.issues ?? []).toEqual([])
-        const { Guid: _guid, ...fields } = sent as Record<string, unknown>
-        const updated = await api.put(`/v1/${ORG}/vouchers/purchase/creditnotes/${Guid}`, {
-          ...fields,
-          Timestamp: TimeStamp,
-        })
-        if (judged(updated) === 'accepted') {
-          const again = await api.get(`/v1/${ORG}/vouchers/purchase/creditnotes/${Guid}`)
-          expect(PurchaseCreditNoteReadModel.safeParse(again.json()).error?.issues ?? []).toEqual([])
-        }
-      }),
-      { numRuns: RUNS },
-    )
+    await property(body, async (sent) => {
+      await createsThenUpdates(api, purchaseCreditNotes, PurchaseCreditNoteReadModel, sent)
+    })
   })
 })

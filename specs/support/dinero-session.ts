@@ -52,14 +52,15 @@ export async function dineroSession(
 }
 
 /**
- * For a describe block: a fresh mock of this kind with a full-scope session, started before the
- * block's tests and closed after them. The returned API forwards to that session.
+ * For a describe block: a fresh mock of this kind (with `options`, e.g. the rate limit off for a
+ * property run's hundreds of calls) with a full-scope session, started before the block's tests
+ * and closed after them. The returned API forwards to that session.
  */
-export function dineroSuite(kind: TargetKind): DineroApi {
+export function dineroSuite(kind: TargetKind, options: Parameters<typeof startTarget>[1] = {}): DineroApi {
   let target: Target | undefined
   let api: DineroApi | undefined
   beforeAll(async () => {
-    target = await startTarget(kind)
+    target = await startTarget(kind, options)
     api = await dineroSession(target)
   })
   afterAll(() => target?.close())
