@@ -13,14 +13,7 @@ import {
   TimestampObject,
 } from './contract/index.ts'
 import { orgRoute } from './endpoint.ts'
-import {
-  CODES,
-  DineroError,
-  invalidRequest,
-  notFound,
-  timestampOutOfDate,
-  validationError,
-} from './errors.ts'
+import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
 import {
   checkVersion,
   latestMailout,
@@ -74,10 +67,6 @@ import type { CreditNoteData, InvoiceData, InvoiceLine, Organisation, Row } from
 const LIST_FIELDS = salesFields('Guid,ContactName,Date,Description,Type')
 const LANGUAGES = ['da-DK', 'en-GB']
 const EPSILON = 0.005
-
-/** 400 code 59: the action needs a booked voucher. */
-export const voucherNotBooked = (what: string) =>
-  new DineroError(400, CODES.VoucherNotBooked, `Voucher not booked: ${what}`)
 
 /** How a credit note reads: totals, status, contact name and mail-out state (routes and lists share it). */
 function views(ctx: DineroContext) {
@@ -524,12 +513,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       const raw = await readJson(req.request)
       const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
       const invoice = invoices.live(org, req.params.guid, 'InvoiceGuid')
-      if (
-        body.Timestamp != null &&
-        body.Timestamp !== invoice.version &&
-        !ctx.deviations.has('dinero.ignore-timestamp')
-      )
-        throw timestampOutOfDate()
+      checkVersion(ctx, invoice.version, body.Timestamp)
       if (invoice.data.Status !== 'Booked') throw voucherNotBooked('only a booked invoice can be credited')
       const d = invoice.data
       const row = createNote(

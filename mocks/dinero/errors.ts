@@ -68,6 +68,10 @@ export const notFound = (what: string) => new DineroError(404, CODES.NotFound, `
 
 export const invalidRequest = (message: string) => new DineroError(400, CODES.InvalidRequest, message)
 
+/** 400 code 59 "Voucher not booked" (dinero-api-errors): the action needs a booked voucher. */
+export const voucherNotBooked = (what: string) =>
+  new DineroError(400, CODES.VoucherNotBooked, `Voucher not booked: ${what}`)
+
 export const invalidFormat = (message: string) => new DineroError(400, CODES.InvalidFormat, message)
 
 export const validationError = (errors: Record<string, string>) =>

@@ -10,7 +10,7 @@ import {
   TimestampObject,
 } from './contract/index.ts'
 import { orgRoute } from './endpoint.ts'
-import { CODES, DineroError, invalidRequest, validationError } from './errors.ts'
+import { invalidRequest, validationError, voucherNotBooked } from './errors.ts'
 import { acceptsPdf, documentLines, pdfResponse } from './pdf.ts'
 import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
@@ -275,8 +275,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       const model = invoiceReadModel(ctx, org, row)
       if (!acceptsPdf(req.request)) return dineroJson(model)
       // "PDF's can only be generated from booked invoices" (dinero-openapi).
-      if (row.data.Status !== 'Booked')
-        throw new DineroError(400, CODES.VoucherNotBooked, 'Voucher not booked: a PDF needs a booked invoice')
+      if (row.data.Status !== 'Booked') throw voucherNotBooked('a PDF needs a booked invoice')
       const title = `${row.data.Language === 'en-GB' ? 'Invoice' : 'Faktura'} ${row.data.Number}`
       return pdfResponse(req.request, title, documentLines(model))
     }),
@@ -317,11 +316,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       const body = validate(PaymentCreateModel, await readJson(req.request), 'PaymentCreateModel')
       const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status !== 'Booked')
-        throw new DineroError(
-          400,
-          CODES.VoucherNotBooked,
-          'Voucher not booked: payments can only be added to a booked invoice',
-        )
+        throw voucherNotBooked('payments can only be added to a booked invoice')
       if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
         throw validationError({
           DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,

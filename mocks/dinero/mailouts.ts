@@ -3,7 +3,14 @@ import { dineroJson, emptyOk, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { ApiMailoutModel, EInvoiceSendModel, generated } from './contract/index.ts'
 import { orgRoute } from './endpoint.ts'
-import { CODES, DineroError, invalidRequest, timestampOutOfDate, validationError } from './errors.ts'
+import {
+  CODES,
+  DineroError,
+  invalidRequest,
+  timestampOutOfDate,
+  validationError,
+  voucherNotBooked,
+} from './errors.ts'
 import { invoiceReadModel } from './invoices.ts'
 import { dateTime, parseChangesSince } from './query.ts'
 import { resource } from './resource.ts'
@@ -223,8 +230,7 @@ export function invoiceMailRoutes(ctx: DineroContext): Route[] {
   // dinero-api-errors' 59 "Voucher not booked" says exactly that. The SMS "with link to invoice"
   // links to its PDF, which only a booked invoice has, so it is held to the same rule.
   const booked = (row: Row<InvoiceData>, what: string) => {
-    if (row.data.Status !== 'Booked')
-      throw new DineroError(400, CODES.VoucherNotBooked, `Voucher not booked: ${what} needs a booked invoice`)
+    if (row.data.Status !== 'Booked') throw voucherNotBooked(`${what} needs a booked invoice`)
   }
   const overdue = (org: Organisation, row: Row<InvoiceData>) => {
     booked(row, 'a pre-reminder')

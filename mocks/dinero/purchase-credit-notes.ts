@@ -10,9 +10,9 @@ import {
   PurchaseVoucherCreditPaymentCreateModel,
   TimestampObject,
 } from './contract/index.ts'
-import { voucherNotBooked } from './credit-notes.ts'
 import { orgRoute } from './endpoint.ts'
-import { invalidRequest, notFound, timestampOutOfDate, validationError } from './errors.ts'
+import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
+import { checkVersion } from './mailouts.ts'
 import { purchaseLineAmounts, round2 } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
@@ -304,9 +304,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
         )
         const voucher = vouchers.find(org, req.params.guid)
         if (voucher.deletedAt !== null) throw notFound('Purchase voucher')
-        const sent = body.Timestamp.Timestamp
-        if (sent != null && sent !== voucher.version && !ctx.deviations.has('dinero.ignore-timestamp'))
-          throw timestampOutOfDate()
+        checkVersion(ctx, voucher.version, body.Timestamp.Timestamp)
         if (voucher.data.Status === 'Draft')
           throw voucherNotBooked('only a booked purchase voucher can be credited')
         const day = body.VoucherDate == null ? isoDay(ctx.clock.now()) : dayOf(body.VoucherDate)

@@ -4,7 +4,7 @@ import type { DineroContext } from './context.ts'
 import { ApiMailoutModel, generated } from './contract/index.ts'
 import { ReminderFetchModel } from './contract/trade-offers.ts'
 import { orgRoute } from './endpoint.ts'
-import { CODES, DineroError, invalidRequest, notFound, validationError } from './errors.ts'
+import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
 import { invoiceReadModel } from './invoices.ts'
 import { checkVersion, documentTitle, mailTemplate, sendEDocument, sendMail } from './mailouts.ts'
 import { acceptsPdf, pdfResponse } from './pdf.ts'
@@ -83,12 +83,7 @@ export function reminderRoutes(ctx: DineroContext): Route[] {
 
   const invoiceOf = (org: Organisation, guid: string | undefined) => {
     const row = invoices.live(org, guid, 'VoucherGuid')
-    if (row.data.Status !== 'Booked')
-      throw new DineroError(
-        400,
-        CODES.VoucherNotBooked,
-        'Voucher not booked: only a booked invoice has reminders',
-      )
+    if (row.data.Status !== 'Booked') throw voucherNotBooked('only a booked invoice has reminders')
     return row
   }
 
