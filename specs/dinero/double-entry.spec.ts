@@ -1,10 +1,10 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, SECOND_PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroSession, dineroSuite } from '../support/dinero-session.ts'
+import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
+import { dineroSuite } from '../support/dinero-session.ts'
 
 /**
  * Double entry (mocks/dinero/ledger.ts): whatever an integrator books through the API — invoices,
@@ -110,14 +110,8 @@ const run = fc.record({
 })
 
 describe('Dinero double entry (in-process)', () => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    // Hundreds of calls a minute: the rate limit (dinero-api-errors, 100 a minute) is not under test here.
-    target = await startTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
-    api = await dineroSession(target)
-  })
-  afterAll(() => target?.close())
+  // Hundreds of calls a minute: the rate limit (dinero-api-errors, 100 a minute) is not under test here.
+  const api = dineroSuite('in-process', { dinero: { rateLimitPerMinute: 0 } })
 
   /** Documents this spec booked, by Guid: what their entries must carry. */
   const booked = new Map<string, Booked>()
