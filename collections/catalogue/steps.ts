@@ -160,3 +160,83 @@ export const errorPage = [
   { kind: 'location-param-matches', name: 'errorId', pattern: '^\\S+$' },
   { kind: 'location-param-absent', name: 'code' },
 ] as const
+
+/** A refusal in Dinero's error format (dinero-api-errors): the status, the error body and its code. */
+export const dineroError = (code: number, httpStatus = 400): Assertion[] => [
+  status(httpStatus),
+  { kind: 'schema', schema: 'DineroErrorBody' },
+  { kind: 'json-path-equals', path: 'code', value: code },
+]
+
+/**
+ * Creates a business contact (dinero-openapi ContactCreateModel: not a person, no CVR lookup) for
+ * a document to be about; its ContactGuid lands in `{{into}}`. `fields` adds to the body (an Email).
+ */
+export function createContact(
+  o: { title?: string; name?: string; into?: string; fields?: Record<string, unknown> } = {},
+): Step {
+  return step(
+    o.title ?? 'create a contact',
+    {
+      method: 'POST',
+      url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
+      headers: bearer,
+      json: {
+        Name: o.name ?? 'Conformance check ApS',
+        CountryKey: 'DK',
+        IsPerson: false,
+        IsMember: false,
+        UseCvr: false,
+        ...o.fields,
+      },
+    },
+    [status(200)],
+    { capture: [{ set: o.into ?? 'contactGuid', from: 'json', path: 'ContactGuid' }] },
+  )
+}
+
+/** Where a check keeps a draft invoice's Guid and its latest TimeStamp. */
+export interface InvoiceVariables {
+  guid: string
+  timestamp: string
+}
+const INVOICE: InvoiceVariables = { guid: 'invoiceGuid', timestamp: 'invoiceTimestamp' }
+
+/** POSTs a draft invoice of `json`, capturing its Guid and TimeStamp for the steps after it. */
+export function createInvoice(
+  title: string,
+  json: Record<string, unknown>,
+  expect: Assertion[] = [status(200)],
+  into: InvoiceVariables = INVOICE,
+): Step {
+  return step(
+    title,
+    { method: 'POST', url: '{{apiUrl}}/v1/{{organizationId}}/invoices', headers: bearer, json },
+    expect,
+    {
+      capture: [
+        { set: into.guid, from: 'json', path: 'Guid' },
+        { set: into.timestamp, from: 'json', path: 'TimeStamp' },
+      ],
+    },
+  )
+}
+
+/** Books the draft invoice `createInvoice` made, with the Timestamp it answered (dinero-openapi). */
+export function bookInvoice(
+  expect: Assertion[] = [status(200)],
+  from: InvoiceVariables = INVOICE,
+  capture?: Capture[],
+): Step {
+  return step(
+    'book it',
+    {
+      method: 'POST',
+      url: `{{apiUrl}}/v1/{{organizationId}}/invoices/{{${from.guid}}}/book`,
+      headers: bearer,
+      json: { Timestamp: `{{${from.timestamp}}}` },
+    },
+    expect,
+    capture === undefined ? {} : { capture },
+  )
+}

@@ -1,5 +1,14 @@
 import { type Check, defineChecks, type Step } from '../../model/types.ts'
-import { bearer, refreshChain, status, step } from '../steps.ts'
+import {
+  bearer,
+  bookInvoice,
+  createContact,
+  createInvoice,
+  dineroError,
+  refreshChain,
+  status,
+  step,
+} from '../steps.ts'
 
 /**
  * Sales credit notes (dinero-openapi, dinero-api-errors). The list check only reads, so it runs
@@ -9,12 +18,6 @@ import { bearer, refreshChain, status, step } from '../steps.ts'
  * answers 45 "Invalid request", as the API does for other business-rule refusals of a
  * well-formed body (apaq-dinero-fixtures), so a live run tells whether Dinero agrees.
  */
-const apiError = (code: number, httpStatus = 400) => [
-  status(httpStatus),
-  { kind: 'schema', schema: 'DineroErrorBody' } as const,
-  { kind: 'json-path-equals', path: 'code', value: code } as const,
-]
-
 /** 100 excl. VAT on the 25 % sales account: 125 incl. VAT. */
 const line = (BaseAmountValue: number) => ({
   BaseAmountValue,
@@ -24,25 +27,6 @@ const line = (BaseAmountValue: number) => ({
   Description: 'Conformance check',
   Unit: 'parts',
 })
-
-const createContact = (): Step =>
-  step(
-    'create a contact',
-    {
-      method: 'POST',
-      url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
-      headers: bearer,
-      json: {
-        Name: 'Conformance check ApS',
-        CountryKey: 'DK',
-        IsPerson: false,
-        IsMember: false,
-        UseCvr: false,
-      },
-    },
-    [status(200)],
-    { capture: [{ set: 'contactGuid', from: 'json', path: 'ContactGuid' }] },
-  )
 
 const createCreditNote = (name: string, amount: number, expect: Step['expect'], forInvoice: boolean): Step =>
   step(
@@ -115,37 +99,17 @@ export const creditNoteChecks: Check[] = defineChecks([
     steps: [
       refreshChain(),
       createContact(),
-      step(
+      createInvoice(
         'create a draft invoice of 125 incl. VAT',
-        {
-          method: 'POST',
-          url: '{{apiUrl}}/v1/{{organizationId}}/invoices',
-          headers: bearer,
-          json: { ContactGuid: '{{contactGuid}}', ProductLines: [line(100)] },
-        },
+        { ContactGuid: '{{contactGuid}}', ProductLines: [line(100)] },
         created,
-        {
-          capture: [
-            { set: 'invoiceGuid', from: 'json', path: 'Guid' },
-            { set: 'invoiceTimestamp', from: 'json', path: 'TimeStamp' },
-          ],
-        },
       ),
-      step(
-        'book it',
-        {
-          method: 'POST',
-          url: '{{apiUrl}}/v1/{{organizationId}}/invoices/{{invoiceGuid}}/book',
-          headers: bearer,
-          json: { Timestamp: '{{invoiceTimestamp}}' },
-        },
-        [status(200), { kind: 'json-path-equals', path: 'TotalInclVat', value: 125 }],
-      ),
+      bookInvoice([status(200), { kind: 'json-path-equals', path: 'TotalInclVat', value: 125 }]),
       createCreditNote('credit 75 incl. VAT of it', 60, created, true),
       createCreditNote(
         'credit another 62.50 incl. VAT: 137.50 in all, more than 125',
         50,
-        apiError(45),
+        dineroError(45),
         true,
       ),
     ],
@@ -190,7 +154,7 @@ export const creditNoteChecks: Check[] = defineChecks([
             ProductLines: [line(200)],
           },
         },
-        apiError(45),
+        dineroError(45),
       ),
       step(
         'delete the booked credit note',
@@ -200,7 +164,7 @@ export const creditNoteChecks: Check[] = defineChecks([
           headers: bearer,
           json: { Timestamp: '{{creditNoteTimestamp}}' },
         },
-        apiError(45),
+        dineroError(45),
       ),
     ],
   },

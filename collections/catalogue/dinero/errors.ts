@@ -1,5 +1,5 @@
 import { type Check, defineChecks } from '../../model/types.ts'
-import { bearer, refreshChain, status, step } from '../steps.ts'
+import { bearer, dineroError, refreshChain, status, step } from '../steps.ts'
 
 /**
  * The Dinero status and error codes (dinero-api-errors), list conventions and version prefixes
@@ -7,12 +7,6 @@ import { bearer, refreshChain, status, step } from '../steps.ts'
  * the code-42 check only read, so they run live with the stored grant; the code-42 check sends a
  * create that must be refused, and runs live only on a write-test organisation in case it is not.
  */
-const apiError = (code: number, httpStatus = 400) => [
-  status(httpStatus),
-  { kind: 'schema', schema: 'DineroErrorBody' } as const,
-  { kind: 'json-path-equals', path: 'code', value: code } as const,
-]
-
 const contacts = '{{apiUrl}}/v1/{{organizationId}}/contacts'
 
 export const dineroErrorChecks: Check[] = defineChecks([
@@ -26,7 +20,7 @@ export const dineroErrorChecks: Check[] = defineChecks([
     needs: [],
     steps: [
       step('list organisations anonymously', { method: 'GET', url: '{{apiUrl}}/v1/organizations' }, [
-        ...apiError(41, 401),
+        ...dineroError(41, 401),
         { kind: 'header-matches', name: 'WWW-Authenticate', pattern: '^Bearer\\b' },
       ]),
     ],
@@ -45,7 +39,7 @@ export const dineroErrorChecks: Check[] = defineChecks([
         'read a contact whose Guid no contact has',
         { method: 'GET', url: `${contacts}/00000000-0000-0000-0000-000000000000`, headers: bearer },
         [
-          ...apiError(40, 404),
+          ...dineroError(40, 404),
           { kind: 'header-matches', name: 'Content-Type', pattern: '^application/json' },
         ],
       ),
@@ -69,7 +63,7 @@ export const dineroErrorChecks: Check[] = defineChecks([
           headers: bearer,
           json: { CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false },
         },
-        [...apiError(42), { kind: 'json-path-matches', path: 'validationErrors.Name', pattern: '\\S' }],
+        [...dineroError(42), { kind: 'json-path-matches', path: 'validationErrors.Name', pattern: '\\S' }],
       ),
     ],
   },
@@ -86,7 +80,7 @@ export const dineroErrorChecks: Check[] = defineChecks([
       step(
         'list contacts changed since "yesterday"',
         { method: 'GET', url: contacts, query: { changesSince: 'yesterday' }, headers: bearer },
-        apiError(44),
+        dineroError(44),
       ),
     ],
   },

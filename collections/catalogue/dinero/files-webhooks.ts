@@ -1,5 +1,5 @@
 import { type Check, defineChecks } from '../../model/types.ts'
-import { bearer, refreshChain, status, step } from '../steps.ts'
+import { bearer, bookInvoice, createContact, createInvoice, refreshChain, status, step } from '../steps.ts'
 
 /**
  * Files and webhooks (dinero-openapi, tags Files and Webhooks). The files list is read-only and
@@ -14,6 +14,9 @@ const INVOICE_LINE = {
   Discount: 0,
   Description: 'Webhook',
 }
+
+/** Where the webhook check keeps the invoice whose booking it subscribes to. */
+const HOOK_INVOICE = { guid: 'hookInvoice', timestamp: 'hookStamp' }
 
 export const filesWebhookChecks: Check[] = defineChecks([
   {
@@ -62,49 +65,14 @@ export const filesWebhookChecks: Check[] = defineChecks([
         },
         [status(200)],
       ),
-      step(
-        'create a contact to invoice',
-        {
-          method: 'POST',
-          url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
-          headers: bearer,
-          json: {
-            Name: 'Webhook Check ApS',
-            CountryKey: 'DK',
-            IsPerson: false,
-            IsMember: false,
-            UseCvr: false,
-          },
-        },
-        [status(200)],
-        { capture: [{ set: 'hookContact', from: 'json', path: 'ContactGuid' }] },
-      ),
-      step(
+      createContact({ title: 'create a contact to invoice', name: 'Webhook Check ApS', into: 'hookContact' }),
+      createInvoice(
         'create a draft invoice',
-        {
-          method: 'POST',
-          url: '{{apiUrl}}/v1/{{organizationId}}/invoices',
-          headers: bearer,
-          json: { ContactGuid: '{{hookContact}}', ProductLines: [INVOICE_LINE] },
-        },
+        { ContactGuid: '{{hookContact}}', ProductLines: [INVOICE_LINE] },
         [status(200)],
-        {
-          capture: [
-            { set: 'hookInvoice', from: 'json', path: 'Guid' },
-            { set: 'hookStamp', from: 'json', path: 'TimeStamp' },
-          ],
-        },
+        HOOK_INVOICE,
       ),
-      step(
-        'book it',
-        {
-          method: 'POST',
-          url: '{{apiUrl}}/v1/{{organizationId}}/invoices/{{hookInvoice}}/book',
-          headers: bearer,
-          json: { Timestamp: '{{hookStamp}}' },
-        },
-        [status(200)],
-      ),
+      bookInvoice([status(200)], HOOK_INVOICE),
       step(
         'mock: deliver what is pending now',
         { method: 'POST', url: '{{controlUrl}}/__mock/webhooks/flush', json: {} },

@@ -1,5 +1,5 @@
 import { type Check, defineChecks, type Step } from '../../model/types.ts'
-import { bearer, refreshChain, status, step } from '../steps.ts'
+import { bearer, dineroError, refreshChain, status, step } from '../steps.ts'
 
 /**
  * The ledger (dinero-openapi: AccountingYears, VatTypes, Entry, ManuelVouchers; dinero-api-errors).
@@ -8,12 +8,6 @@ import { bearer, refreshChain, status, step } from '../steps.ts'
  * used), so they run live only on a write-test organisation; they book in the current year and
  * request one number past the year's highest, which moves that organisation's series on.
  */
-const apiError = (code: number, httpStatus = 400) => [
-  status(httpStatus),
-  { kind: 'schema', schema: 'DineroErrorBody' } as const,
-  { kind: 'json-path-equals', path: 'code', value: code } as const,
-]
-
 const manualVouchers = '{{apiUrl}}/v1/{{organizationId}}/vouchers/manuel'
 
 /** A draft manual voucher dated today (rent paid from the bank), its Guid and Timestamp captured. */
@@ -195,7 +189,7 @@ export const ledgerChecks: Check[] = defineChecks([
             ],
           },
         },
-        apiError(45),
+        dineroError(45),
       ),
     ],
   },

@@ -1,17 +1,20 @@
 import { type Check, defineChecks, type Step } from '../../model/types.ts'
-import { bearer, refreshChain, status, step } from '../steps.ts'
+import {
+  bearer,
+  bookInvoice,
+  createContact,
+  createInvoice,
+  dineroError,
+  refreshChain,
+  status,
+  step,
+} from '../steps.ts'
 
 /**
  * Trade offers and reminders (dinero-openapi, dinero-api-errors). Each check writes: a contact, a
  * trade offer or a booked invoice in the organisation, so it runs live only on a write-test
  * organisation.
  */
-const apiError = (code: number, httpStatus = 400) => [
-  status(httpStatus),
-  { kind: 'schema', schema: 'DineroErrorBody' } as const,
-  { kind: 'json-path-equals', path: 'code', value: code } as const,
-]
-
 const line = (Description: string, Quantity: number) => ({
   BaseAmountValue: 100,
   Quantity,
@@ -22,25 +25,7 @@ const line = (Description: string, Quantity: number) => ({
 })
 
 /** A business contact with an e-mail, for the offer or invoice to be about. */
-const createContact = (): Step =>
-  step(
-    'create a contact',
-    {
-      method: 'POST',
-      url: '{{apiUrl}}/v1/{{organizationId}}/contacts',
-      headers: bearer,
-      json: {
-        Name: 'Conformance check ApS',
-        CountryKey: 'DK',
-        IsPerson: false,
-        IsMember: false,
-        UseCvr: false,
-        Email: 'conformance@example.dk',
-      },
-    },
-    [status(200)],
-    { capture: [{ set: 'contactGuid', from: 'json', path: 'ContactGuid' }] },
-  )
+const contactWithEmail = (): Step => createContact({ fields: { Email: 'conformance@example.dk' } })
 
 const createOffer = (lines: unknown[]): Step =>
   step(
@@ -86,10 +71,10 @@ export const tradeOfferChecks: Check[] = defineChecks([
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
       refreshChain(),
-      createContact(),
+      contactWithEmail(),
       createOffer([line('Rådgivning', 1)]),
       updateOffer('update it with the current Timestamp', 2, [status(200)]),
-      updateOffer('update it again with the now stale Timestamp', 3, apiError(58)),
+      updateOffer('update it again with the now stale Timestamp', 3, dineroError(58)),
     ],
   },
   {
@@ -102,7 +87,7 @@ export const tradeOfferChecks: Check[] = defineChecks([
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
       refreshChain(),
-      createContact(),
+      contactWithEmail(),
       createOffer([line('Rådgivning', 2), line('Opstart', 1)]),
       step(
         'generate an invoice from it',
@@ -155,44 +140,17 @@ export const tradeOfferChecks: Check[] = defineChecks([
     needs: ['grant', 'organisation', 'write-test-organisation'],
     steps: [
       refreshChain(),
-      createContact(),
-      step(
-        'create a draft invoice due in 30 days',
-        {
-          method: 'POST',
-          url: '{{apiUrl}}/v1/{{organizationId}}/invoices',
-          headers: bearer,
-          json: {
-            ContactGuid: '{{contactGuid}}',
-            PaymentConditionType: 'Netto',
-            PaymentConditionNumberOfDays: 30,
-            ProductLines: [line('Rådgivning', 1)],
-          },
-        },
-        [status(200)],
-        {
-          capture: [
-            { set: 'invoiceGuid', from: 'json', path: 'Guid' },
-            { set: 'invoiceTimestamp', from: 'json', path: 'TimeStamp' },
-          ],
-        },
-      ),
-      step(
-        'book it',
-        {
-          method: 'POST',
-          url: '{{apiUrl}}/v1/{{organizationId}}/invoices/{{invoiceGuid}}/book',
-          headers: bearer,
-          json: { Timestamp: '{{invoiceTimestamp}}' },
-        },
-        [status(200), { kind: 'json-path-equals', path: 'Status', value: 'Booked' }],
-        {
-          capture: [
-            { set: 'invoiceTimestamp', from: 'json', path: 'TimeStamp' },
-            { set: 'reminderDate', from: 'json', path: 'Date' },
-          ],
-        },
-      ),
+      contactWithEmail(),
+      createInvoice('create a draft invoice due in 30 days', {
+        ContactGuid: '{{contactGuid}}',
+        PaymentConditionType: 'Netto',
+        PaymentConditionNumberOfDays: 30,
+        ProductLines: [line('Rådgivning', 1)],
+      }),
+      bookInvoice([status(200), { kind: 'json-path-equals', path: 'Status', value: 'Booked' }], undefined, [
+        { set: 'invoiceTimestamp', from: 'json', path: 'TimeStamp' },
+        { set: 'reminderDate', from: 'json', path: 'Date' },
+      ]),
       step(
         'add a reminder dated the invoice day, before it is due',
         {
@@ -208,7 +166,7 @@ export const tradeOfferChecks: Check[] = defineChecks([
             WithCompensationFee: false,
           },
         },
-        apiError(45),
+        dineroError(45),
       ),
     ],
   },
