@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { codeFlow, refresh } from '../../scripts/targets/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { targetPerTest } from '../support/target-per-test.ts'
 
 /**
  * What a refresh request leaves in the journal, which the grader (scripts/grade/probes.ts) reads to
@@ -10,15 +11,7 @@ import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/ta
  * mocks/connect/grants/refresh-token.ts that no other spec noticed (docs/MUTATION.md).
  */
 describe.each(TARGET_KINDS)('refresh journal notes (%s)', (kind) => {
-  let target: Target | undefined
-  afterEach(async () => {
-    await target?.close()
-    target = undefined
-  })
-  const start = async (options: Parameters<typeof startTarget>[1] = {}) => {
-    target = await startTarget(kind, { clock: { frozen: true }, ...options })
-    return target
-  }
+  const start = targetPerTest(kind)
   const lastNotes = (t: Target) => t.mock.journal.entries({ path: '/connect/token' }).at(-1)?.details ?? {}
 
   it('the presented token is noted as a fingerprint: the same for the same token, never the token itself', async () => {

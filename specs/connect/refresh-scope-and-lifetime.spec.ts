@@ -1,8 +1,9 @@
 import { decodeJwt } from 'jose'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_ID } from '../../mocks/options.ts'
 import { codeFlow, refresh, token } from '../../scripts/targets/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { targetPerTest } from '../support/target-per-test.ts'
 
 /**
  * The refresh_token grant at its edges (RFC 6749 §6, duende-refresh-token-service,
@@ -12,15 +13,7 @@ import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/ta
  * noticed (docs/MUTATION.md).
  */
 describe.each(TARGET_KINDS)('refresh grant edges (%s)', (kind) => {
-  let target: Target | undefined
-  afterEach(async () => {
-    await target?.close()
-    target = undefined
-  })
-  const start = async (options: Parameters<typeof startTarget>[1] = {}) => {
-    target = await startTarget(kind, { clock: { frozen: true }, ...options })
-    return target
-  }
+  const start = targetPerTest(kind)
   const refreshWithScope = (t: Target, refreshToken: string, scope: string) =>
     token(t, { grant_type: 'refresh_token', refresh_token: refreshToken, scope })
   const seconds = (t: Target, s: number) => t.mock.clock.advance(s * 1000)

@@ -1,22 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { DINERO_API_RESOURCE_SECRET, DINERO_AUDIENCE, type MockOptions } from '../../mocks/options.ts'
+import { describe, expect, it } from 'vitest'
+import { DINERO_API_RESOURCE_SECRET, DINERO_AUDIENCE } from '../../mocks/options.ts'
 import { codeFlow, refresh } from '../../scripts/targets/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { targetPerTest } from '../support/target-per-test.ts'
 
 /**
  * visma-connect-tokens, duende-refresh-token-service (RFC 9700 §4.14.2): one-time tokens rotate; replays
  * fail; revoke-all; grace; lifetimes.
  */
 describe.each(TARGET_KINDS)('refresh tokens (%s)', (kind) => {
-  let target: Target | undefined
-  afterEach(async () => {
-    await target?.close()
-    target = undefined
-  })
-  const start = async (options: MockOptions = {}) => {
-    target = await startTarget(kind, { clock: { frozen: true }, ...options })
-    return target
-  }
+  const start = targetPerTest(kind)
   const apiStatus = async (t: Target, accessToken: string) =>
     (
       await t.call('connect', '/connect/introspect', {

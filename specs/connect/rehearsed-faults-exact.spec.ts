@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
 import { basicHeader, codeFlow, refresh } from '../../scripts/targets/oauth.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { targetPerTest } from '../support/target-per-test.ts'
 
 /**
  * A deviation rehearses one fault and nothing else: the bite specs prove each one breaks the
@@ -10,15 +11,7 @@ import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/ta
  * the bite specs, docs/MUTATION.md).
  */
 describe.each(TARGET_KINDS)('rehearsed faults answer exactly (%s)', (kind) => {
-  let target: Target | undefined
-  afterEach(async () => {
-    await target?.close()
-    target = undefined
-  })
-  const start = async (options: Parameters<typeof startTarget>[1] = {}) => {
-    target = await startTarget(kind, { clock: { frozen: true }, ...options })
-    return target
-  }
+  const start = targetPerTest(kind)
   const refreshWithBasic = (t: Target, secret: string) =>
     t.call('connect', '/connect/token', {
       method: 'POST',
