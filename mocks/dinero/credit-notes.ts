@@ -12,22 +12,23 @@ import {
   SalesCreditNoteUpdateModel,
   TimestampObject,
 } from './contract/index.ts'
+import {
+  documentFields,
+  mailOutState,
+  namedContact,
+  newPayment,
+  paymentList,
+  storedLines,
+} from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
-import {
-  checkVersion,
-  latestMailout,
-  listMailouts,
-  mailTemplate,
-  sendEDocument,
-  sendMail,
-} from './mailouts.ts'
+import { checkVersion, listMailouts, mailTemplate, sendEDocument, sendMail } from './mailouts.ts'
 import { documentPdf } from './pdf.ts'
-import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
-import { dateTime, isoDay } from './query.ts'
+import { invoiceTotals, round2 } from './pricing.ts'
+import { isoDay, recordStamps } from './query.ts'
 import { resource } from './resource.ts'
 import { type SalesListItem, type SalesSource, salesFields, salesList } from './sales-list.ts'
-import type { CreditNoteData, InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
+import type { CreditNoteData, InvoiceData, Organisation, Row } from './store.ts'
 
 /**
  * Sales credit notes (dinero-openapi, SalesCreditNotes, and Invoices' generate-creditnote), all
@@ -83,20 +84,6 @@ function views(ctx: DineroContext) {
     return 'Booked'
   }
 
-  const stamps = (row: Row<CreditNoteData>) => ({
-    CreatedAt: dateTime(row.createdAt),
-    UpdatedAt: dateTime(row.updatedAt),
-    DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
-  })
-
-  const mailOut = (org: Organisation, row: Row<CreditNoteData>) => {
-    const latest = latestMailout(ctx, org, row.guid)
-    return {
-      MailOutStatus: latest === undefined ? 'NotSent' : 'Sent',
-      LatestMailOutType: latest?.data.Type ?? null,
-    }
-  }
-
   const listItem = (org: Organisation, row: Row<CreditNoteData>) => {
     const t = totalsOf(org, row.data)
     return {
@@ -115,13 +102,13 @@ function views(ctx: DineroContext) {
       // assumption: no exchange rates are modelled (as for invoices); foreign totals count 1:1 in DKK.
       TotalInclVatInDkk: t.TotalInclVat,
       TotalExclVatInDkk: t.TotalExclVat,
-      ...mailOut(org, row),
+      ...mailOutState(ctx, org, row.guid),
       Currency: row.data.Currency,
-      ...stamps(row),
+      ...recordStamps(row),
     }
   }
 
-  return { accountsOf, totalsOf, contactOf, paymentStatus, stamps, mailOut, listItem }
+  return { accountsOf, totalsOf, contactOf, paymentStatus, listItem }
 }
 
 /** A credit note as an item of the sales lists (SalesVoucherReadListModel, `Type` CreditNote). */
@@ -144,59 +131,23 @@ export const creditNoteSource = (ctx: DineroContext, org: Organisation): SalesSo
 export function creditNoteRoutes(ctx: DineroContext): Route[] {
   const notes = resource(ctx, 'Sales credit note', (id) => ctx.store.creditNotes(id))
   const invoices = resource(ctx, 'Invoice', (id) => ctx.store.invoices(id))
-  const { accountsOf, totalsOf, contactOf, paymentStatus, stamps, mailOut } = views(ctx)
+  const { accountsOf, totalsOf, contactOf, paymentStatus } = views(ctx)
   /** What the read model, the totals preview and the book answer share. */
-  const document = (org: Organisation, d: Omit<CreditNoteData, 'Payments' | 'BookedAt'>) => {
-    const t = totalsOf(org, d)
-    const accounts = accountsOf(org)
-    return {
-      CreditNoteFor: d.CreditNoteFor,
-      ContactGuid: d.ContactGuid,
-      Number: d.Number ?? LONG_MAX,
-      ContactName: contactOf(org, d.ContactGuid)?.data.Name ?? null,
-      ShowLinesInclVat: d.ShowLinesInclVat,
-      ...t,
-      TotalLines: [
-        { Type: 'SubTotal', TotalAmount: t.TotalExclVat, Position: 0, Label: 'Subtotal' },
-        { Type: 'Vat', TotalAmount: t.TotalVat, Position: 1, Label: 'Moms (25%)' },
-        { Type: 'Total', TotalAmount: t.TotalInclVat, Position: 2, Label: `Total ${d.Currency}` },
-      ],
-      InvoiceTemplateId: d.InvoiceTemplateId,
-      Currency: d.Currency,
-      Language: d.Language,
-      ExternalReference: d.ExternalReference,
-      Description: d.Description,
-      Comment: d.Comment,
-      Date: d.Date,
-      ProductLines: d.ProductLines.map((line) => {
-        const a = lineAmounts(org, accounts, line, d.ShowLinesInclVat)
-        return {
-          AccountName: a.AccountName,
-          BaseAmountValue: a.BaseAmountValue,
-          BaseAmountValueInclVat: a.BaseAmountValueInclVat,
-          TotalAmount: a.TotalAmount,
-          TotalAmountInclVat: a.TotalAmountInclVat,
-          ProductGuid: line.ProductGuid,
-          Description: line.Description,
-          Comments: line.Comments,
-          Quantity: line.Quantity,
-          AccountNumber: line.AccountNumber,
-          Unit: line.Unit,
-          Discount: line.Discount,
-          LineType: line.LineType,
-        }
-      }),
-      Address: d.Address,
-    }
-  }
+  const document = (org: Organisation, d: Omit<CreditNoteData, 'Payments' | 'BookedAt'>) => ({
+    CreditNoteFor: d.CreditNoteFor,
+    ContactGuid: d.ContactGuid,
+    Number: d.Number ?? LONG_MAX,
+    ContactName: contactOf(org, d.ContactGuid)?.data.Name ?? null,
+    ...documentFields(ctx, org, d),
+  })
 
   const readModel = (org: Organisation, row: Row<CreditNoteData>) => ({
-    ...mailOut(org, row),
+    ...mailOutState(ctx, org, row.guid),
     PaymentStatus: paymentStatus(org, row),
     Status: row.data.Status,
     Guid: row.guid,
     TimeStamp: row.version,
-    ...stamps(row),
+    ...recordStamps(row),
     ...document(org, row.data),
   })
 
@@ -252,32 +203,10 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
     if (body.ProductLines.length === 0)
       throw invalidRequest('Credit notes must have at least one credit note line')
     const errors = errorMap()
-    const contact = body.ContactGuid == null ? undefined : contactOf(org, body.ContactGuid)
-    if (body.ContactGuid != null && (contact === undefined || contact.deletedAt !== null))
-      errors.ContactGuid = `Contact '${body.ContactGuid}' was not found`
+    const contact = namedContact(ctx, org, body.ContactGuid, errors)
     if (body.Language != null && !LANGUAGES.includes(body.Language))
       errors.Language = `Language must be one of ${LANGUAGES.join(', ')}`
-    const accounts = accountsOf(org)
-    const lines: InvoiceLine[] = body.ProductLines.map((l, i) => {
-      const product = l.ProductGuid == null ? undefined : ctx.store.products(org.Id).get(l.ProductGuid)
-      if (l.ProductGuid != null && product === undefined)
-        errors[`ProductLines[${i}].ProductGuid`] = `Product '${l.ProductGuid}' was not found`
-      if (!accounts.some((a) => a.AccountNumber === l.AccountNumber))
-        errors[`ProductLines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
-      if (l.ProductGuid == null && (l.Description == null || l.Description === ''))
-        errors[`ProductLines[${i}].Description`] = 'Description is required when no ProductGuid is given'
-      return {
-        ProductGuid: l.ProductGuid ?? null,
-        Description: l.Description ?? product?.data.Name ?? null,
-        Comments: l.Comments ?? null,
-        Quantity: l.Quantity,
-        AccountNumber: l.AccountNumber,
-        Unit: l.Unit ?? product?.data.Unit ?? 'parts',
-        Discount: l.Discount,
-        BaseAmountValue: l.BaseAmountValue,
-        LineType: l.LineType ?? 'Product',
-      }
-    })
+    const lines = storedLines(ctx, org, body.ProductLines, errors)
     if (Object.keys(errors).length > 0) throw validationError(errors)
     const invoice = body.CreditNoteFor == null ? undefined : creditedInvoice(org, body.CreditNoteFor)
     const language = body.Language ?? invoice?.data.Language ?? 'da-DK'
@@ -445,20 +374,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
       if (current.data.Status !== 'Booked')
         throw voucherNotBooked('payments can only be added to a booked credit note')
-      if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
-        throw validationError({
-          DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,
-        })
-      const payment = {
-        Guid: randomUUID(),
-        DepositAccountNumber: body.DepositAccountNumber,
-        Amount: body.Amount,
-        Description: body.Description,
-        PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
-        ExternalReference: body.ExternalReference ?? null,
-        RemainderIsFee: body.RemainderIsFee,
-        PostedAt: ctx.clock.now(),
-      }
+      const payment = newPayment(ctx, org, body)
       const row = notes.modify(org, current.guid, body.Timestamp, (r) => {
         const total = totalsOf(org, r.data).TotalInclVat
         const paid = round2(r.data.Payments.reduce((s, p) => s + p.Amount, 0) + body.Amount)
@@ -475,18 +391,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       const total = totalsOf(org, row.data).TotalInclVat
       const paid = round2(row.data.Payments.reduce((s, p) => s + p.Amount, 0))
       return dineroJson({
-        Payments: row.data.Payments.map((p) => ({
-          Guid: p.Guid,
-          DepositAccountNumber: p.DepositAccountNumber,
-          Currency: row.data.Currency,
-          ExchangeRate: 100,
-          PaymentClass: 'Payment',
-          RelatedVoucherId: null,
-          ExternalReference: p.ExternalReference,
-          PaymentDate: p.PaymentDate,
-          Description: p.Description,
-          Amount: p.Amount,
-        })),
+        Payments: paymentList(row.data.Payments, row.data.Currency),
         RemainingAmount: row.data.Status === 'Booked' ? round2(total - paid) : total,
         PaidAmount: paid,
         InvoiceTotalIncludingReminderExpenses: total,

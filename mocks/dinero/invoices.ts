@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Route } from '../routes.ts'
-import { dineroJson, emptyOk, LONG_MAX, readJson, validate } from './body.ts'
+import { dineroJson, emptyOk, errorMap, LONG_MAX, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import {
   BookModel,
@@ -9,14 +9,22 @@ import {
   PaymentCreateModel,
   TimestampObject,
 } from './contract/index.ts'
+import {
+  documentFields,
+  mailOutState,
+  namedContact,
+  newPayment,
+  paymentList,
+  storedLines,
+} from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, validationError, voucherNotBooked } from './errors.ts'
 import { acceptsPdf, documentLines, pdfResponse } from './pdf.ts'
-import { invoiceTotals, lineAmounts, round2 } from './pricing.ts'
-import { dateTime, isoDay } from './query.ts'
+import { invoiceTotals, round2 } from './pricing.ts'
+import { isoDay, recordStamps } from './query.ts'
 import { resource } from './resource.ts'
 import { type SalesListItem, type SalesSource, salesFields, salesList } from './sales-list.ts'
-import type { InvoiceData, InvoiceLine, Organisation, Row } from './store.ts'
+import type { InvoiceData, Organisation, Row } from './store.ts'
 
 /**
  * Sales invoices (dinero-openapi, with the domain rules it states):
@@ -85,28 +93,8 @@ function derive(ctx: DineroContext, org: Organisation, row: Row<InvoiceData>): D
   return { totals, paid, paymentStatus, paymentDate: due, contactName: contact?.data.Name ?? null }
 }
 
-const stamps = (row: Row<InvoiceData>) => ({
-  CreatedAt: dateTime(row.createdAt),
-  UpdatedAt: dateTime(row.updatedAt),
-  DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
-})
-
-/** MailOutStatus and LatestMailOutType from what was e-mailed about the invoice (mailouts.ts). */
-function mailOut(ctx: DineroContext, org: Organisation, guid: string) {
-  const sent = ctx.store
-    .mailouts(org.Id)
-    .all()
-    .filter((m) => !m.data.IsSms && m.data.VoucherGuid === guid)
-    .at(-1)
-  return sent === undefined
-    ? { MailOutStatus: 'NotSent', LatestMailOutType: null }
-    : { MailOutStatus: 'Sent', LatestMailOutType: sent.data.Type }
-}
-
 export function invoiceReadModel(ctx: DineroContext, org: Organisation, row: Row<InvoiceData>) {
   const d = derive(ctx, org, row)
-  const accounts = ctx.store.entryAccounts(org.Id)
-  const t = d.totals
   return {
     PaymentDate: d.paymentDate,
     PaymentStatus: d.paymentStatus,
@@ -114,7 +102,7 @@ export function invoiceReadModel(ctx: DineroContext, org: Organisation, row: Row
     PaymentConditionType: row.data.PaymentConditionType,
     FikCode: null,
     DepositAccountNumber: null,
-    ...mailOut(ctx, org, row.guid),
+    ...mailOutState(ctx, org, row.guid),
     IsSentToDebtCollection: false,
     IsMobilePayInvoiceEnabled: row.data.IsMobilePayInvoiceEnabled,
     IsPensoPayEnabled: row.data.IsPensoPayEnabled,
@@ -122,42 +110,10 @@ export function invoiceReadModel(ctx: DineroContext, org: Organisation, row: Row
     ContactGuid: row.data.ContactGuid,
     Guid: row.guid,
     TimeStamp: row.version,
-    ...stamps(row),
+    ...recordStamps(row),
     Number: row.data.Number ?? LONG_MAX,
     ContactName: d.contactName,
-    ShowLinesInclVat: row.data.ShowLinesInclVat,
-    ...t,
-    TotalLines: [
-      { Type: 'SubTotal', TotalAmount: t.TotalExclVat, Position: 0, Label: 'Subtotal' },
-      { Type: 'Vat', TotalAmount: t.TotalVat, Position: 1, Label: 'Moms (25%)' },
-      { Type: 'Total', TotalAmount: t.TotalInclVat, Position: 2, Label: `Total ${row.data.Currency}` },
-    ],
-    InvoiceTemplateId: row.data.InvoiceTemplateId,
-    Currency: row.data.Currency,
-    Language: row.data.Language,
-    ExternalReference: row.data.ExternalReference,
-    Description: row.data.Description,
-    Comment: row.data.Comment,
-    Date: row.data.Date,
-    ProductLines: row.data.ProductLines.map((line) => {
-      const a = lineAmounts(org, accounts, line, row.data.ShowLinesInclVat)
-      return {
-        AccountName: a.AccountName,
-        BaseAmountValue: a.BaseAmountValue,
-        BaseAmountValueInclVat: a.BaseAmountValueInclVat,
-        TotalAmount: a.TotalAmount,
-        TotalAmountInclVat: a.TotalAmountInclVat,
-        ProductGuid: line.ProductGuid,
-        Description: line.Description,
-        Comments: line.Comments,
-        Quantity: line.Quantity,
-        AccountNumber: line.AccountNumber,
-        Unit: line.Unit,
-        Discount: line.Discount,
-        LineType: line.LineType,
-      }
-    }),
-    Address: row.data.Address,
+    ...documentFields(ctx, org, row.data),
   }
 }
 
@@ -199,31 +155,9 @@ export const invoiceSource = (ctx: DineroContext, org: Organisation): SalesSourc
 /** Builds the stored invoice from a create/update body, checking what it refers to (400 code 42). */
 function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateModel): InvoiceData {
   if (body.ProductLines.length === 0) throw invalidRequest('Invoices must have at least one invoice line')
-  const errors: Record<string, string> = {}
-  const contact = body.ContactGuid == null ? undefined : ctx.store.contacts(org.Id).get(body.ContactGuid)
-  if (body.ContactGuid != null && (contact === undefined || contact.deletedAt !== null))
-    errors.ContactGuid = `Contact '${body.ContactGuid}' was not found`
-  const accounts = ctx.store.entryAccounts(org.Id)
-  const lines: InvoiceLine[] = body.ProductLines.map((l, i) => {
-    const product = l.ProductGuid == null ? undefined : ctx.store.products(org.Id).get(l.ProductGuid)
-    if (l.ProductGuid != null && product === undefined)
-      errors[`ProductLines[${i}].ProductGuid`] = `Product '${l.ProductGuid}' was not found`
-    if (!accounts.some((a) => a.AccountNumber === l.AccountNumber))
-      errors[`ProductLines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
-    if (l.ProductGuid == null && (l.Description == null || l.Description === ''))
-      errors[`ProductLines[${i}].Description`] = 'Description is required when no ProductGuid is given'
-    return {
-      ProductGuid: l.ProductGuid ?? null,
-      Description: l.Description ?? product?.data.Name ?? null,
-      Comments: l.Comments ?? null,
-      Quantity: l.Quantity,
-      AccountNumber: l.AccountNumber,
-      Unit: l.Unit ?? product?.data.Unit ?? 'parts',
-      Discount: l.Discount,
-      BaseAmountValue: l.BaseAmountValue,
-      LineType: l.LineType ?? 'Product',
-    }
-  })
+  const errors = errorMap()
+  const contact = namedContact(ctx, org, body.ContactGuid, errors)
+  const lines = storedLines(ctx, org, body.ProductLines, errors)
   if (Object.keys(errors).length > 0) throw validationError(errors)
   const type = body.PaymentConditionType ?? contact?.data.PaymentConditionType ?? 'Netto'
   const days =
@@ -317,20 +251,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status !== 'Booked')
         throw voucherNotBooked('payments can only be added to a booked invoice')
-      if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
-        throw validationError({
-          DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,
-        })
-      const payment = {
-        Guid: randomUUID(),
-        DepositAccountNumber: body.DepositAccountNumber,
-        Amount: body.Amount,
-        Description: body.Description,
-        PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
-        ExternalReference: body.ExternalReference ?? null,
-        RemainderIsFee: body.RemainderIsFee,
-        PostedAt: ctx.clock.now(),
-      }
+      const payment = newPayment(ctx, org, body)
       const row = invoices.modify(org, current.guid, body.Timestamp, (r) => ({
         data: { ...r.data, Payments: [...r.data.Payments, payment] },
       }))
@@ -342,18 +263,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       const d = derive(ctx, org, row)
       const remaining = d.paymentStatus === 'Paid' ? 0 : round2(d.totals.TotalInclVat - d.paid)
       return dineroJson({
-        Payments: row.data.Payments.map((p) => ({
-          Guid: p.Guid,
-          DepositAccountNumber: p.DepositAccountNumber,
-          Currency: row.data.Currency,
-          ExchangeRate: 100,
-          PaymentClass: 'Payment',
-          RelatedVoucherId: null,
-          ExternalReference: p.ExternalReference,
-          PaymentDate: p.PaymentDate,
-          Description: p.Description,
-          Amount: p.Amount,
-        })),
+        Payments: paymentList(row.data.Payments, row.data.Currency),
         RemainingAmount: remaining,
         PaidAmount: d.paid,
         InvoiceTotalIncludingReminderExpenses: d.totals.TotalInclVat,

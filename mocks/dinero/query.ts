@@ -259,4 +259,11 @@ export const dateTime = (ms: number): string => {
   return text
 }
 
+/** CreatedAt, UpdatedAt and DeletedAt of a stored row, as every read model gives them. */
+export const recordStamps = (row: { createdAt: number; updatedAt: number; deletedAt: number | null }) => ({
+  CreatedAt: dateTime(row.createdAt),
+  UpdatedAt: dateTime(row.updatedAt),
+  DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
+})
+
 export const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)

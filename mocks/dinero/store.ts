@@ -148,14 +148,9 @@ export interface Payment {
   PostedAt?: number
 }
 
-export interface InvoiceData {
-  /** null while a draft; assigned when booked. */
-  Number: number | null
-  Status: 'Draft' | 'Booked'
-  ContactGuid: string | null
+/** The texts, lines and template every sales document keeps (invoice, credit note, trade offer). */
+export interface SalesDocumentFields {
   Date: string
-  PaymentConditionType: string
-  PaymentConditionNumberOfDays: number
   Currency: string
   Language: string
   ExternalReference: string | null
@@ -164,9 +159,18 @@ export interface InvoiceData {
   Address: string | null
   ShowLinesInclVat: boolean
   InvoiceTemplateId: string | null
+  ProductLines: InvoiceLine[]
+}
+
+export interface InvoiceData extends SalesDocumentFields {
+  /** null while a draft; assigned when booked. */
+  Number: number | null
+  Status: 'Draft' | 'Booked'
+  ContactGuid: string | null
+  PaymentConditionType: string
+  PaymentConditionNumberOfDays: number
   IsMobilePayInvoiceEnabled: boolean
   IsPensoPayEnabled: boolean
-  ProductLines: InvoiceLine[]
   Payments: Payment[]
   /** InvoiceCreateModel's reminder terms (0..100); absent on invoices made before they were kept. */
   ReminderFee?: number | null
@@ -176,20 +180,10 @@ export interface InvoiceData {
 }
 
 /** A trade offer ("tilbud", dinero-openapi): numbered when created, never booked. */
-export interface TradeOfferData {
+export interface TradeOfferData extends SalesDocumentFields {
   Number: number
   Status: 'Draft' | 'Invoiced'
   ContactGuid: string
-  Date: string
-  Currency: string
-  Language: string
-  ExternalReference: string | null
-  Description: string
-  Comment: string | null
-  Address: string | null
-  ShowLinesInclVat: boolean
-  InvoiceTemplateId: string | null
-  ProductLines: InvoiceLine[]
   /** Invoices generated from the offer, oldest first. */
   GeneratedVouchers: string[]
   EmailSentAt: number | null
@@ -296,23 +290,13 @@ export interface LedgerItemData {
   BookedAt: number | null
 }
 
-export interface CreditNoteData {
+export interface CreditNoteData extends SalesDocumentFields {
   /** null while a draft; assigned when booked. */
   Number: number | null
   Status: 'Draft' | 'Booked'
   /** The invoice it credits, if any. */
   CreditNoteFor: string | null
   ContactGuid: string | null
-  Date: string
-  Currency: string
-  Language: string
-  ExternalReference: string | null
-  Description: string
-  Comment: string | null
-  Address: string | null
-  ShowLinesInclVat: boolean
-  InvoiceTemplateId: string | null
-  ProductLines: InvoiceLine[]
   Payments: Payment[]
   /** Mock-clock ms of the booking (its entries are posted then). */
   BookedAt: number | null

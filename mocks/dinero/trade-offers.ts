@@ -8,18 +8,11 @@ import {
   TradeOfferCreateModel,
   TradeOfferUpdateModel,
 } from './contract/trade-offers.ts'
+import { documentFields, mailOutState, namedContact, storedLines } from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, validationError } from './errors.ts'
-import {
-  checkVersion,
-  documentTitle,
-  latestMailout,
-  listMailouts,
-  mailTemplate,
-  sendMail,
-} from './mailouts.ts'
+import { checkVersion, documentTitle, listMailouts, mailTemplate, sendMail } from './mailouts.ts'
 import { acceptsPdf, documentLines, pdfResponse } from './pdf.ts'
-import { invoiceTotals, lineAmounts } from './pricing.ts'
 import {
   dateTime,
   type FieldSpec,
@@ -29,10 +22,11 @@ import {
   parseListQuery,
   passesLifecycle,
   project,
+  recordStamps,
 } from './query.ts'
 import { resource } from './resource.ts'
 import { parseNames, parseSortSign } from './sales-list.ts'
-import type { InvoiceData, InvoiceLine, Organisation, Row, TradeOfferData } from './store.ts'
+import type { InvoiceData, Organisation, Row, TradeOfferData } from './store.ts'
 
 /**
  * Trade offers ("tilbud", dinero-openapi), all ten operations of the tag, hand-written:
@@ -118,59 +112,21 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
   const document = (
     org: Organisation,
     d: Omit<TradeOfferData, 'ContactGuid'> & { ContactGuid: string | null },
-  ) => {
-    const accounts = ctx.store.entryAccounts(org.Id)
-    const t = invoiceTotals(org, accounts, d)
-    return {
-      Number: d.Number,
-      ContactGuid: d.ContactGuid,
-      ContactName: contactName(org, d.ContactGuid),
-      ShowLinesInclVat: d.ShowLinesInclVat,
-      ...t,
-      TotalLines: [
-        { Type: 'SubTotal', TotalAmount: t.TotalExclVat, Position: 0, Label: 'Subtotal' },
-        { Type: 'Vat', TotalAmount: t.TotalVat, Position: 1, Label: 'Moms (25%)' },
-        { Type: 'Total', TotalAmount: t.TotalInclVat, Position: 2, Label: `Total ${d.Currency}` },
-      ],
-      InvoiceTemplateId: d.InvoiceTemplateId,
-      Currency: d.Currency,
-      Language: d.Language,
-      ExternalReference: d.ExternalReference,
-      Description: d.Description,
-      Comment: d.Comment,
-      Date: d.Date,
-      ProductLines: d.ProductLines.map((line) => {
-        const a = lineAmounts(org, accounts, line, d.ShowLinesInclVat)
-        return {
-          AccountName: a.AccountName,
-          BaseAmountValue: a.BaseAmountValue,
-          BaseAmountValueInclVat: a.BaseAmountValueInclVat,
-          TotalAmount: a.TotalAmount,
-          TotalAmountInclVat: a.TotalAmountInclVat,
-          ProductGuid: line.ProductGuid,
-          Description: line.Description,
-          Comments: line.Comments,
-          Quantity: line.Quantity,
-          AccountNumber: line.AccountNumber,
-          Unit: line.Unit,
-          Discount: line.Discount,
-          LineType: line.LineType,
-        }
-      }),
-      Address: d.Address,
-    }
-  }
+  ) => ({
+    Number: d.Number,
+    ContactGuid: d.ContactGuid,
+    ContactName: contactName(org, d.ContactGuid),
+    ...documentFields(ctx, org, d),
+  })
 
   const readModel = (org: Organisation, row: Row<TradeOfferData>) => {
     const doc = document(org, row.data)
-    const mail = latestMailout(ctx, org, row.guid)
     return {
       ...doc,
       ContactGuid: row.data.ContactGuid,
       HasGeneratedAnyVouchers: row.data.GeneratedVouchers.length > 0,
       Status: row.data.Status,
-      MailOutStatus: mail === undefined ? 'NotSent' : 'Sent',
-      LatestMailOutType: mail === undefined ? null : mail.data.Type,
+      ...mailOutState(ctx, org, row.guid),
       GeneratedVouchers: row.data.GeneratedVouchers,
       History: [
         {
@@ -184,9 +140,7 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
       ],
       Guid: row.guid,
       TimeStamp: row.version,
-      CreatedAt: dateTime(row.createdAt),
-      UpdatedAt: dateTime(row.updatedAt),
-      DeletedAt: row.deletedAt === null ? null : dateTime(row.deletedAt),
+      ...recordStamps(row),
     }
   }
 
@@ -198,30 +152,8 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
   ): TradeOfferData & { ContactGuid: string } => {
     if (body.ProductLines.length === 0) throw invalidRequest('Trade offers must have at least one line')
     const errors = errorMap()
-    const contact = body.ContactGuid == null ? undefined : ctx.store.contacts(org.Id).get(body.ContactGuid)
-    if (body.ContactGuid != null && (contact === undefined || contact.deletedAt !== null))
-      errors.ContactGuid = `Contact '${body.ContactGuid}' was not found`
-    const accounts = ctx.store.entryAccounts(org.Id)
-    const lines: InvoiceLine[] = body.ProductLines.map((l, i) => {
-      const product = l.ProductGuid == null ? undefined : ctx.store.products(org.Id).get(l.ProductGuid)
-      if (l.ProductGuid != null && product === undefined)
-        errors[`ProductLines[${i}].ProductGuid`] = `Product '${l.ProductGuid}' was not found`
-      if (!accounts.some((a) => a.AccountNumber === l.AccountNumber))
-        errors[`ProductLines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
-      if (l.ProductGuid == null && (l.Description == null || l.Description === ''))
-        errors[`ProductLines[${i}].Description`] = 'Description is required when no ProductGuid is given'
-      return {
-        ProductGuid: l.ProductGuid ?? null,
-        Description: l.Description ?? product?.data.Name ?? null,
-        Comments: l.Comments ?? null,
-        Quantity: l.Quantity,
-        AccountNumber: l.AccountNumber,
-        Unit: l.Unit ?? product?.data.Unit ?? 'parts',
-        Discount: l.Discount,
-        BaseAmountValue: l.BaseAmountValue,
-        LineType: l.LineType ?? 'Product',
-      }
-    })
+    const contact = namedContact(ctx, org, body.ContactGuid, errors)
+    const lines = storedLines(ctx, org, body.ProductLines, errors)
     if (Object.keys(errors).length > 0) throw validationError(errors)
     const language = body.Language ?? 'da-DK'
     return {

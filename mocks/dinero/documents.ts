@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto'
+import type { DineroContext } from './context.ts'
+import type { InvoiceLinesCreateModel, PaymentCreateModel } from './contract/index.ts'
+import { validationError } from './errors.ts'
+import { latestMailout } from './mailouts.ts'
+import { invoiceTotals, lineAmounts } from './pricing.ts'
+import { isoDay } from './query.ts'
+import type { InvoiceLine, Organisation, Payment, SalesDocumentFields } from './store.ts'
+
+/**
+ * What the sales documents — invoices, sales credit notes and trade offers — share (dinero-openapi:
+ * InvoiceReadModel, SalesCreditNoteReadModel and TradeOfferReadModel carry the same document
+ * fields, and their create bodies the same InvoiceLinesCreateModel lines):
+ * - the contact a body names must exist and be live, else 400 code 42 naming ContactGuid;
+ * - each line's product must exist and its account must be an entry account, and a line without a
+ *   product needs a Description (400 code 42 naming `ProductLines[i].…`); a line takes its product's
+ *   name and unit when it gives none;
+ * - the read side: totals (pricing.ts), the three TotalLines, the texts and the priced lines, and
+ *   MailOutStatus and LatestMailOutType from the latest e-mail about the document (mailouts.ts);
+ * - payments on an invoice or a sales credit note: a known deposit account (else 42), and the list
+ *   InvoicePaymentsModel gives.
+ */
+
+/** The contact `guid` names, recording 42 on ContactGuid when it is unknown or deleted. */
+export function namedContact(
+  ctx: DineroContext,
+  org: Organisation,
+  guid: string | null | undefined,
+  errors: Record<string, string>,
+) {
+  const contact = guid == null ? undefined : ctx.store.contacts(org.Id).get(guid)
+  if (guid != null && (contact === undefined || contact.deletedAt !== null))
+    errors.ContactGuid = `Contact '${guid}' was not found`
+  return contact
+}
+
+/** The stored lines of a create body, recording 42 on every line that names what does not exist. */
+export function storedLines(
+  ctx: DineroContext,
+  org: Organisation,
+  body: readonly InvoiceLinesCreateModel[],
+  errors: Record<string, string>,
+): InvoiceLine[] {
+  const accounts = ctx.store.entryAccounts(org.Id)
+  return body.map((l, i) => {
+    const product = l.ProductGuid == null ? undefined : ctx.store.products(org.Id).get(l.ProductGuid)
+    if (l.ProductGuid != null && product === undefined)
+      errors[`ProductLines[${i}].ProductGuid`] = `Product '${l.ProductGuid}' was not found`
+    if (!accounts.some((a) => a.AccountNumber === l.AccountNumber))
+      errors[`ProductLines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
+    if (l.ProductGuid == null && (l.Description == null || l.Description === ''))
+      errors[`ProductLines[${i}].Description`] = 'Description is required when no ProductGuid is given'
+    return {
+      ProductGuid: l.ProductGuid ?? null,
+      Description: l.Description ?? product?.data.Name ?? null,
+      Comments: l.Comments ?? null,
+      Quantity: l.Quantity,
+      AccountNumber: l.AccountNumber,
+      Unit: l.Unit ?? product?.data.Unit ?? 'parts',
+      Discount: l.Discount,
+      BaseAmountValue: l.BaseAmountValue,
+      LineType: l.LineType ?? 'Product',
+    }
+  })
+}
+
+/** The document part of a sales read model, from ShowLinesInclVat to Address, in the wire's order. */
+export function documentFields(ctx: DineroContext, org: Organisation, d: SalesDocumentFields) {
+  const accounts = ctx.store.entryAccounts(org.Id)
+  const t = invoiceTotals(org, accounts, d)
+  return {
+    ShowLinesInclVat: d.ShowLinesInclVat,
+    ...t,
+    TotalLines: [
+      { Type: 'SubTotal', TotalAmount: t.TotalExclVat, Position: 0, Label: 'Subtotal' },
+      { Type: 'Vat', TotalAmount: t.TotalVat, Position: 1, Label: 'Moms (25%)' },
+      { Type: 'Total', TotalAmount: t.TotalInclVat, Position: 2, Label: `Total ${d.Currency}` },
+    ],
+    InvoiceTemplateId: d.InvoiceTemplateId,
+    Currency: d.Currency,
+    Language: d.Language,
+    ExternalReference: d.ExternalReference,
+    Description: d.Description,
+    Comment: d.Comment,
+    Date: d.Date,
+    ProductLines: d.ProductLines.map((line) => {
+      const a = lineAmounts(org, accounts, line, d.ShowLinesInclVat)
+      return {
+        AccountName: a.AccountName,
+        BaseAmountValue: a.BaseAmountValue,
+        BaseAmountValueInclVat: a.BaseAmountValueInclVat,
+        TotalAmount: a.TotalAmount,
+        TotalAmountInclVat: a.TotalAmountInclVat,
+        ProductGuid: line.ProductGuid,
+        Description: line.Description,
+        Comments: line.Comments,
+        Quantity: line.Quantity,
+        AccountNumber: line.AccountNumber,
+        Unit: line.Unit,
+        Discount: line.Discount,
+        LineType: line.LineType,
+      }
+    }),
+    Address: d.Address,
+  }
+}
+
+/** MailOutStatus and LatestMailOutType from what was last e-mailed about the document. */
+export function mailOutState(ctx: DineroContext, org: Organisation, guid: string) {
+  const sent = latestMailout(ctx, org, guid)
+  return sent === undefined
+    ? { MailOutStatus: 'NotSent', LatestMailOutType: null }
+    : { MailOutStatus: 'Sent', LatestMailOutType: sent.data.Type }
+}
+
+/** The payments of an invoice or a sales credit note as InvoicePaymentsModel.Payments lists them. */
+export const paymentList = (payments: readonly Payment[], currency: string) =>
+  payments.map((p) => ({
+    Guid: p.Guid,
+    DepositAccountNumber: p.DepositAccountNumber,
+    Currency: currency,
+    ExchangeRate: 100,
+    PaymentClass: 'Payment',
+    RelatedVoucherId: null,
+    ExternalReference: p.ExternalReference,
+    PaymentDate: p.PaymentDate,
+    Description: p.Description,
+    Amount: p.Amount,
+  }))
+
+/** A payment from a PaymentCreateModel body; its deposit account must exist (else 400 code 42). */
+export function newPayment(ctx: DineroContext, org: Organisation, body: PaymentCreateModel): Payment {
+  if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
+    throw validationError({
+      DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,
+    })
+  return {
+    Guid: randomUUID(),
+    DepositAccountNumber: body.DepositAccountNumber,
+    Amount: body.Amount,
+    Description: body.Description,
+    PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
+    ExternalReference: body.ExternalReference ?? null,
+    RemainderIsFee: body.RemainderIsFee,
+    PostedAt: ctx.clock.now(),
+  }
+}
