@@ -128,20 +128,29 @@ export const paymentList = (payments: readonly Payment[], currency: string) =>
     Amount: p.Amount,
   }))
 
-/** A payment from a PaymentCreateModel body; its deposit account must exist (else 400 code 42). */
+/** Refuses a deposit account the organisation does not have (400 code 42 naming it). */
+export function checkDepositAccount(ctx: DineroContext, org: Organisation, accountNumber: number): void {
+  if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === accountNumber))
+    throw validationError({ DepositAccountNumber: `Deposit account ${accountNumber} does not exist` })
+}
+
+type PaymentBody = Pick<
+  PaymentCreateModel,
+  'DepositAccountNumber' | 'Amount' | 'Description' | 'PaymentDate' | 'ExternalReference' | 'RemainderIsFee'
+>
+
+/** What a payment keeps of its body (sales payments and purchase credit payments alike); paid today by default. */
+export const paymentFields = (ctx: DineroContext, body: PaymentBody) => ({
+  DepositAccountNumber: body.DepositAccountNumber,
+  Amount: body.Amount,
+  Description: body.Description,
+  PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
+  ExternalReference: body.ExternalReference ?? null,
+  RemainderIsFee: body.RemainderIsFee,
+})
+
+/** A payment on an invoice or a sales credit note from its PaymentCreateModel body. */
 export function newPayment(ctx: DineroContext, org: Organisation, body: PaymentCreateModel): Payment {
-  if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
-    throw validationError({
-      DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,
-    })
-  return {
-    Guid: randomUUID(),
-    DepositAccountNumber: body.DepositAccountNumber,
-    Amount: body.Amount,
-    Description: body.Description,
-    PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
-    ExternalReference: body.ExternalReference ?? null,
-    RemainderIsFee: body.RemainderIsFee,
-    PostedAt: ctx.clock.now(),
-  }
+  checkDepositAccount(ctx, org, body.DepositAccountNumber)
+  return { Guid: randomUUID(), ...paymentFields(ctx, body), PostedAt: ctx.clock.now() }
 }

@@ -10,6 +10,7 @@ import {
   PurchaseVoucherCreditPaymentCreateModel,
   TimestampObject,
 } from './contract/index.ts'
+import { checkDepositAccount, namedContact, paymentFields } from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
 import { checkVersion } from './mailouts.ts'
@@ -17,6 +18,7 @@ import { purchaseLineAmounts, round2 } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
 import type { Organisation, PurchaseCreditNoteData, PurchaseLine, Row } from './store.ts'
+import { purchaseLines } from './vouchers.ts'
 
 /**
  * Purchase credit notes, credit payments on purchases, and generating a credit note from a
@@ -145,25 +147,10 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
   const noteData = (org: Organisation, body: Fields): PurchaseCreditNoteData => {
     if (body.Lines.length === 0) throw invalidRequest('A purchase credit note must have at least one line')
     const errors = errorMap()
-    if (body.ContactGuid != null) {
-      const contact = ctx.store.contacts(org.Id).get(body.ContactGuid)
-      if (contact === undefined || contact.deletedAt !== null)
-        errors.ContactGuid = `Contact '${body.ContactGuid}' was not found`
-    }
+    namedContact(ctx, org, body.ContactGuid, errors)
     const day = body.Date == null ? isoDay(ctx.clock.now()) : dayOf(body.Date)
     if (day === undefined) errors.Date = `The value '${body.Date}' is not a valid date`
-    const accounts = ctx.store.entryAccounts(org.Id)
-    const lines: PurchaseLine[] = body.Lines.map((l, i) => {
-      if (l.AccountNumber != null && !accounts.some((a) => a.AccountNumber === l.AccountNumber))
-        errors[`Lines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
-      return {
-        AccountNumber: l.AccountNumber ?? null,
-        Description: l.Description ?? null,
-        Amount: l.Amount,
-        VatCode: l.VatCode ?? null,
-        AccountTagName: l.AccountTagName ?? null,
-      }
-    })
+    const lines = purchaseLines(ctx, org, body.Lines, errors, true)
     if (Object.keys(errors).length > 0) throw validationError(errors)
     const voucher = body.CreditNoteFor == null ? undefined : creditedVoucher(org, body.CreditNoteFor)
     return {
@@ -354,10 +341,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
         'PurchaseVoucherCreditPaymentCreateModel',
       )
       const target = payable(org, req.params.id)
-      if (!ctx.store.depositAccounts(org.Id).some((a) => a.AccountNumber === body.DepositAccountNumber))
-        throw validationError({
-          DepositAccountNumber: `Deposit account ${body.DepositAccountNumber} does not exist`,
-        })
+      checkDepositAccount(ctx, org, body.DepositAccountNumber)
       const paid = round2(paymentsOf(org, target.guid).reduce((s, p) => s + p.data.Amount, 0) + body.Amount)
       if (paid > target.total + EPSILON || paid < -EPSILON)
         throw invalidRequest(
@@ -367,12 +351,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
       const version = target.bump(body.Timestamp)
       const row = ctx.store.purchasePayments(org.Id).insert(randomUUID(), {
         VoucherGuid: target.guid,
-        DepositAccountNumber: body.DepositAccountNumber,
-        Amount: body.Amount,
-        Description: body.Description,
-        PaymentDate: body.PaymentDate ?? isoDay(ctx.clock.now()),
-        ExternalReference: body.ExternalReference ?? null,
-        RemainderIsFee: body.RemainderIsFee,
+        ...paymentFields(ctx, body),
       })
       if (row === undefined) throw new Error('payment guid collision')
       return dineroJson({ Guid: row.guid, TimeStamp: version, RelatedVoucherGuid: target.guid })

@@ -5,9 +5,11 @@ import type { DineroContext } from './context.ts'
 import {
   BookModel,
   PurchaseVoucherCreateModelV2,
+  type PurchaseVoucherLineCreateModel,
   PurchaseVoucherUpdateModel,
   RequiredTimestampObject,
 } from './contract/index.ts'
+import { namedContact } from './documents.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, validationError } from './errors.ts'
 import { purchaseLineAmounts, round2 } from './pricing.ts'
@@ -82,6 +84,32 @@ function readModel(ctx: DineroContext, org: Organisation, row: Row<PurchaseVouch
   }
 }
 
+/**
+ * The stored lines of a purchase voucher or purchase credit note body: an account a line names must
+ * be an entry account (else 400 code 42 naming `Lines[i].AccountNumber`); `keepTags` is false for
+ * the v1 bodies, which carry no AccountTagName.
+ */
+export function purchaseLines(
+  ctx: DineroContext,
+  org: Organisation,
+  body: readonly PurchaseVoucherLineCreateModel[],
+  errors: Record<string, string>,
+  keepTags: boolean,
+): PurchaseLine[] {
+  const accounts = ctx.store.entryAccounts(org.Id)
+  return body.map((l, i) => {
+    if (l.AccountNumber != null && !accounts.some((a) => a.AccountNumber === l.AccountNumber))
+      errors[`Lines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
+    return {
+      AccountNumber: l.AccountNumber ?? null,
+      Description: l.Description ?? null,
+      Amount: l.Amount,
+      VatCode: l.VatCode ?? null,
+      AccountTagName: keepTags ? (l.AccountTagName ?? null) : null,
+    }
+  })
+}
+
 function voucherData(
   ctx: DineroContext,
   org: Organisation,
@@ -95,29 +123,14 @@ function voucherData(
     errors.PaymentDate = 'PaymentDate cannot be set on a cash purchase'
   if (type === 'cash' && body.CurrencyKey != null)
     errors.CurrencyKey = 'CurrencyKey cannot be set on a cash purchase'
-  if (body.ContactGuid != null) {
-    const contact = ctx.store.contacts(org.Id).get(body.ContactGuid)
-    if (contact === undefined || contact.deletedAt !== null)
-      errors.ContactGuid = `Contact '${body.ContactGuid}' was not found`
-  }
+  namedContact(ctx, org, body.ContactGuid, errors)
   const deposits = ctx.store.depositAccounts(org.Id)
   if (
     body.DepositAccountNumber != null &&
     !deposits.some((a) => a.AccountNumber === body.DepositAccountNumber)
   )
     errors.DepositAccountNumber = `Deposit account ${body.DepositAccountNumber} does not exist`
-  const accounts = ctx.store.entryAccounts(org.Id)
-  const lines: PurchaseLine[] = (body.Lines ?? []).map((l, i) => {
-    if (l.AccountNumber != null && !accounts.some((a) => a.AccountNumber === l.AccountNumber))
-      errors[`Lines[${i}].AccountNumber`] = `Account ${l.AccountNumber} does not exist`
-    return {
-      AccountNumber: l.AccountNumber ?? null,
-      Description: l.Description ?? null,
-      Amount: l.Amount,
-      VatCode: l.VatCode ?? null,
-      AccountTagName: keepTags ? (l.AccountTagName ?? null) : null,
-    }
-  })
+  const lines = purchaseLines(ctx, org, body.Lines ?? [], errors, keepTags)
   if (Object.keys(errors).length > 0) throw validationError(errors)
   const cash = type === 'cash'
   return {
