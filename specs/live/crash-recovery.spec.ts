@@ -81,6 +81,22 @@ async function killAtRandom(env: NodeJS.ProcessEnv, round: number): Promise<void
   p.child.kill('SIGKILL')
   const exit = await p.exited
   expect(exit.signal, `the loop ended on its own: ${p.stderr()}`).toBe('SIGKILL')
+  await journalSettled()
+}
+
+/**
+ * A request the killed loop had written may still be in the server's socket buffer when the
+ * process is gone: it is handled (and journalled) a moment later. Counting the journal before
+ * that would blame the next run for it, so wait until the journal stops growing (bounded).
+ */
+async function journalSettled(): Promise<void> {
+  let last = -1
+  for (let i = 0, still = 0; i < 100 && still < 3; i++) {
+    const now = live.mock.journal.entries().length
+    still = now === last ? still + 1 : 0
+    last = now
+    await sleep(20)
+  }
 }
 
 async function expectNoReplay(clientId: string): Promise<void> {
