@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { exampleOf } from '../../mocks/dinero/contract/examples.ts'
 import { extraction, labelModel, type Operation } from '../../mocks/dinero/contract/extraction.ts'
 import { DineroErrorBody, generated } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
-import { type Reply, startTarget, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroApi, tokenFor } from '../support/dinero-session.ts'
+import type { Reply } from '../../scripts/targets/targets.ts'
+import { type DineroApi, dineroApi, dineroTarget } from '../support/dinero-session.ts'
 
 /**
  * dinero-openapi: every operation of the extraction, walked on the served mock. Each one exists
@@ -27,17 +27,8 @@ interface Prepared {
 }
 
 describe('every Dinero operation of the extraction (served)', () => {
-  let target: Target
-  let api: DineroApi
-  let anonymous: DineroApi
-  let token: string
-  beforeAll(async () => {
-    target = await startTarget('served', { dinero: { rateLimitPerMinute: 0 } })
-    token = await tokenFor(target)
-    api = dineroApi(target, token)
-    anonymous = dineroApi(target, undefined)
-  })
-  afterAll(() => target.close())
+  const run = dineroTarget('served', { dinero: { rateLimitPerMinute: 0 } })
+  const anonymous = () => dineroApi(run.target, undefined)
 
   const send = (who: DineroApi, method: string, path: string, body?: unknown) =>
     body === undefined && method !== 'GET'
@@ -46,7 +37,7 @@ describe('every Dinero operation of the extraction (served)', () => {
         ? who.get(path)
         : who.raw(method, path, JSON.stringify(body))
   const ok = async (method: string, path: string, body?: unknown) => {
-    const reply = await send(api, method, path, body)
+    const reply = await send(run.api, method, path, body)
     expect(reply.status, `${method} ${path}: ${reply.text.slice(0, 300)}`).toBeLessThan(300)
     return reply
   }
@@ -98,10 +89,10 @@ describe('every Dinero operation of the extraction (served)', () => {
   /** A small PDF sent to a Files operation (multipart/form-data, part `file`). */
   const uploadPdf = (path = `/v1/${ORG}/files`) => {
     const boundary = 'walk'
-    return target.call('api', path, {
+    return run.target.call('api', path, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${token}`,
+        authorization: `Bearer ${run.token}`,
         'content-type': `multipart/form-data; boundary=${boundary}`,
       },
       body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`,
@@ -388,7 +379,7 @@ describe('every Dinero operation of the extraction (served)', () => {
       const path = op.path.replace(/\{(\w+)\}/g, (_, n: string) =>
         n === 'organizationId' ? String(ORG) : ZERO,
       )
-      const reply = await send(anonymous, op.method, path, op.body === undefined ? undefined : {})
+      const reply = await send(anonymous(), op.method, path, op.body === undefined ? undefined : {})
       expect(reply.status).toBe(401)
       expect(DineroErrorBody.parse(reply.json()).code).toBe(41)
     },
@@ -400,7 +391,7 @@ describe('every Dinero operation of the extraction (served)', () => {
       const prepared = await prepare(op)
       const reply = prepared.upload
         ? await uploadPdf(prepared.path)
-        : await send(api, op.method, prepared.path, prepared.body)
+        : await send(run.api, op.method, prepared.path, prepared.body)
       expect(reply.status, reply.text.slice(0, 300)).toBeGreaterThanOrEqual(200)
       expect(reply.status, reply.text.slice(0, 300)).toBeLessThan(300)
       judge(op, reply)
@@ -413,7 +404,7 @@ describe('every Dinero operation of the extraction (served)', () => {
       const prepared = await prepare(op)
       const label = labelModel(op.body ?? '')
       const bad = { '~undeclared': true }
-      const reply = await send(api, op.method, prepared.path, label?.array ? [bad] : bad)
+      const reply = await send(run.api, op.method, prepared.path, label?.array ? [bad] : bad)
       expect(reply.status, reply.text.slice(0, 300)).toBe(400)
       expect(reply.headers.get('content-type')).toMatch(/^application\/json/)
       expect(DineroErrorBody.parse(reply.json()).code).toBe(42)

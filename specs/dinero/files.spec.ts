@@ -1,11 +1,11 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { DineroErrorBody, generated } from '../../mocks/dinero/contract/index.ts'
 import { UPLOAD_LIMIT_BYTES } from '../../mocks/dinero/files.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
-import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroApi, tokenFor } from '../support/dinero-session.ts'
+import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
+import { dineroTarget } from '../support/dinero-session.ts'
 
 /**
  * Files and attachments (dinero-openapi, tags Files and Attachments), in-process and served:
@@ -46,24 +46,16 @@ interface Sent {
 }
 
 describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
-  let target: Target
-  let token: string
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget(kind, { dinero: { rateLimitPerMinute: 0 } })
-    token = await tokenFor(target)
-    api = dineroApi(target, token)
-  })
-  afterAll(async () => {
-    target.mock.close()
-    await target.close()
-  })
+  const run = dineroTarget(kind, { dinero: { rateLimitPerMinute: 0 } })
 
   /** A request with a body of bytes (multipart or not); global fetch reaches both kinds of target. */
   async function send(method: string, path: string, body?: BodyInit, type?: string): Promise<Sent> {
-    const res = await fetch(`${target.api}${path}`, {
+    const res = await fetch(`${run.target.api}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(type === undefined ? {} : { 'content-type': type }) },
+      headers: {
+        authorization: `Bearer ${run.token}`,
+        ...(type === undefined ? {} : { 'content-type': type }),
+      },
       ...(body === undefined ? {} : { body }),
     })
     const bytes = new Uint8Array(await res.arrayBuffer())
@@ -89,7 +81,7 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
     return FileGuid
   }
   const listFiles = async (query = '') => {
-    const reply = await api.get(`/v1/${ORG}/files${query}`)
+    const reply = await run.api.get(`/v1/${ORG}/files${query}`)
     expect(reply.status, reply.text).toBe(200)
     return FileList.parse(reply.json())
   }
@@ -238,7 +230,7 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
     })
 
     it('401 code 41 for an upload without a token, before the body is judged', async () => {
-      const res = await fetch(`${target.api}/v1/${ORG}/files`, {
+      const res = await fetch(`${run.target.api}/v1/${ORG}/files`, {
         method: 'POST',
         body: form(allBytes(), 'a.png', 'image/png'),
       })
@@ -283,14 +275,14 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
       expect(seeded.map((f) => f.Name)).toEqual(['kvittering-kontorartikler.png', 'handelsbetingelser.pdf'])
       const later = await listFiles('?uploadedAfter=2024/02/02')
       expect(later.some((f) => f.Name === 'handelsbetingelser.pdf')).toBe(false)
-      const bad = await api.get(`/v1/${ORG}/files?uploadedBefore=2024/02/31`)
+      const bad = await run.api.get(`/v1/${ORG}/files?uploadedBefore=2024/02/31`)
       expect(bad.status).toBe(400)
       expect(errorOf(bad.text).code).toBe(44)
     })
 
     it('fileStatus=Used lists files a purchase voucher names, in Linked; Unused the rest; an unknown status → 400 code 44', async () => {
       const guid = await uploaded(allBytes(), 'kobsbilag.png')
-      const voucher = await api.post(`/v1.2/${ORG}/vouchers/purchase`, {
+      const voucher = await run.api.post(`/v1.2/${ORG}/vouchers/purchase`, {
         PurchaseType: 'cash',
         FileGuid: guid,
         Lines: [{ AccountNumber: 3600, Amount: 125, Description: 'Papir' }],
@@ -302,34 +294,34 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
         expect.objectContaining({ VoucherGuid: voucherGuid, VoucherId: 0 }),
       ])
       expect((await listFiles('?fileStatus=Unused')).some((f) => f.FileGuid === guid)).toBe(false)
-      const bad = await api.get(`/v1/${ORG}/files?fileStatus=Sometimes`)
+      const bad = await run.api.get(`/v1/${ORG}/files?fileStatus=Sometimes`)
       expect(bad.status).toBe(400)
       expect(errorOf(bad.text).code).toBe(44)
     })
 
     it('GET /v1/:org/vouchers/purchase/fileguid/:fileGuid → the Guids of the drafts made from the file; [] for none', async () => {
       const guid = await uploaded(allBytes(), 'kladde.png')
-      const voucher = await api.post(`/v1.2/${ORG}/vouchers/purchase`, {
+      const voucher = await run.api.post(`/v1.2/${ORG}/vouchers/purchase`, {
         PurchaseType: 'cash',
         FileGuid: guid,
         Lines: [{ AccountNumber: 3600, Amount: 80, Description: 'Toner' }],
       })
-      const drafts = await api.get(`/v1/${ORG}/vouchers/purchase/fileguid/${guid}`)
+      const drafts = await run.api.get(`/v1/${ORG}/vouchers/purchase/fileguid/${guid}`)
       expect(drafts.status).toBe(200)
       expect(drafts.json()).toEqual([voucher.json<{ Guid: string }>().Guid])
-      const none = await api.get(`/v1/${ORG}/vouchers/purchase/fileguid/${'0'.repeat(32)}`)
+      const none = await run.api.get(`/v1/${ORG}/vouchers/purchase/fileguid/${'0'.repeat(32)}`)
       expect(none.json()).toEqual([])
     })
   })
 
   describe('attachments', () => {
     const attachmentsOf = async (doc: string) => {
-      const reply = await api.get(`/v1/${ORG}/attachments/${doc}`)
+      const reply = await run.api.get(`/v1/${ORG}/attachments/${doc}`)
       expect(reply.status, reply.text).toBe(200)
       return Attachments.parse(reply.json())
     }
     const newInvoice = async () => {
-      const reply = await api.post(`/v1/${ORG}/invoices`, {
+      const reply = await run.api.post(`/v1/${ORG}/invoices`, {
         ContactGuid: seededGuid(`${ORG}:contact:1`),
         ProductLines: [
           { BaseAmountValue: 100, Quantity: 1, AccountNumber: 1000, Discount: 0, Description: 'X' },
@@ -347,22 +339,22 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
     it('binding an uploaded attachment-only file lists it; binding again renames it; DELETE removes it', async () => {
       const doc = await newInvoice()
       const file = await uploaded(allBytes(), 'bilag.png', 'image/png', 'files/attachment')
-      expect((await api.post(`/v1/${ORG}/attachments/${doc}/${file}/Bilag%201.png`)).status).toBe(200)
+      expect((await run.api.post(`/v1/${ORG}/attachments/${doc}/${file}/Bilag%201.png`)).status).toBe(200)
       expect(await attachmentsOf(doc)).toEqual([
         { OrganizationId: ORG, DocumentId: doc, FileGuid: file, FileName: 'Bilag 1.png' },
       ])
-      await api.post(`/v1/${ORG}/attachments/${doc}/${file}/kvittering.png`)
+      await run.api.post(`/v1/${ORG}/attachments/${doc}/${file}/kvittering.png`)
       expect((await attachmentsOf(doc)).map((a) => a.FileName)).toEqual(['kvittering.png'])
-      expect((await api.delete(`/v1/${ORG}/attachments/${doc}/${file}`)).status).toBe(200)
+      expect((await run.api.delete(`/v1/${ORG}/attachments/${doc}/${file}`)).status).toBe(200)
       expect(await attachmentsOf(doc)).toEqual([])
-      const again = await api.delete(`/v1/${ORG}/attachments/${doc}/${file}`)
+      const again = await run.api.delete(`/v1/${ORG}/attachments/${doc}/${file}`)
       expect(again.status).toBe(404)
       expect(errorOf(again.text).code).toBe(40)
     })
 
     it('bind/default/:documentGuid/Invoice binds the organisation’s default attachments (the terms PDF)', async () => {
       const doc = await newInvoice()
-      expect((await api.post(`/v1/${ORG}/attachments/bind/default/${doc}/Invoice`)).status).toBe(200)
+      expect((await run.api.post(`/v1/${ORG}/attachments/bind/default/${doc}/Invoice`)).status).toBe(200)
       expect((await attachmentsOf(doc)).map((a) => a.FileName)).toEqual(['handelsbetingelser.pdf'])
     })
 
@@ -370,17 +362,17 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
       const doc = await newInvoice()
       const file = await uploaded(allBytes())
       const refusals = [
-        await api.get(`/v1/${ORG}/attachments/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`),
-        await api.get(`/v1/${ORG}/attachments/not-a-guid`),
-        await api.post(`/v1/${ORG}/attachments/${seededGuid('nothing')}/${file}/a.png`),
-        await api.post(`/v1/${ORG}/attachments/${doc}/${'0'.repeat(32)}/a.png`),
-        await api.post(`/v1/${ORG}/attachments/bind/default/${doc}/TradeOffer`),
+        await run.api.get(`/v1/${ORG}/attachments/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`),
+        await run.api.get(`/v1/${ORG}/attachments/not-a-guid`),
+        await run.api.post(`/v1/${ORG}/attachments/${seededGuid('nothing')}/${file}/a.png`),
+        await run.api.post(`/v1/${ORG}/attachments/${doc}/${'0'.repeat(32)}/a.png`),
+        await run.api.post(`/v1/${ORG}/attachments/bind/default/${doc}/TradeOffer`),
       ]
       for (const reply of refusals) {
         expect(reply.status, reply.text).toBe(404)
         expect(errorOf(reply.text).code).toBe(40)
       }
-      const badType = await api.post(`/v1/${ORG}/attachments/bind/default/${doc}/Receipt`)
+      const badType = await run.api.post(`/v1/${ORG}/attachments/bind/default/${doc}/Receipt`)
       expect(badType.status).toBe(400)
       expect(errorOf(badType.text).code).toBe(45)
     })
@@ -388,21 +380,12 @@ describe.each(TARGET_KINDS)('files and attachments (%s)', (kind) => {
 })
 
 describe('the served adapter lets an upload through, and no more', () => {
-  let target: Target
-  let token: string
-  beforeAll(async () => {
-    target = await startTarget('served', { dinero: { rateLimitPerMinute: 0 } })
-    token = await tokenFor(target)
-  })
-  afterAll(async () => {
-    target.mock.close()
-    await target.close()
-  })
+  const run = dineroTarget('served', { dinero: { rateLimitPerMinute: 0 } })
 
   it('413 code 45 for an upload body far past 6 MB (the adapter refuses it before the route reads it)', async () => {
-    const res = await fetch(`${target.api}/v1/${ORG}/files`, {
+    const res = await fetch(`${run.target.api}/v1/${ORG}/files`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=b' },
+      headers: { authorization: `Bearer ${run.token}`, 'content-type': 'multipart/form-data; boundary=b' },
       body: new Uint8Array(UPLOAD_LIMIT_BYTES + 128 * 1024),
     })
     expect(res.status).toBe(413)
@@ -410,9 +393,9 @@ describe('the served adapter lets an upload through, and no more', () => {
   })
 
   it('a JSON body over 1 MiB to another Dinero path is still refused with 413', async () => {
-    const res = await fetch(`${target.api}/v1/${ORG}/contacts`, {
+    const res = await fetch(`${run.target.api}/v1/${ORG}/contacts`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${run.token}`, 'content-type': 'application/json' },
       body: `"${'x'.repeat(1024 * 1024)}"`,
     })
     expect(res.status).toBe(413)

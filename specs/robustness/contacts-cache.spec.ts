@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dineroJson } from '../../mocks/dinero/body.ts'
 import { CONTACT_FIELDS, CONTACT_FILTERABLE, contactReadModel } from '../../mocks/dinero/contacts.ts'
 import {
@@ -15,8 +15,8 @@ import {
 } from '../../mocks/dinero/query.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import type { DeviationId } from '../../mocks/index.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroSession } from '../support/dinero-session.ts'
+import type { Target } from '../../scripts/targets/targets.ts'
+import { dineroTarget } from '../support/dinero-session.ts'
 
 /**
  * The contacts list serves each row's list item from a cache kept per row object and `fields`
@@ -133,17 +133,11 @@ function guidAt(target: Target, pick: number): string {
 }
 
 describe('contacts list served from its per-row cache', () => {
-  let target: Target
-  let api: DineroApi
-  beforeAll(async () => {
-    target = await startTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
-    api = await dineroSession(target)
-  })
-  afterAll(() => target?.close())
+  const run = dineroTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
   /** Moves the mock clock on, with a new session: the old access token may have expired. */
   const advance = async (ms: number) => {
-    target.mock.clock.advance(ms)
-    api = await dineroSession(target)
+    run.target.mock.clock.advance(ms)
+    await run.renew()
   }
 
   it('200: every list read, between random creates, updates, deletes and restores, is byte for byte the uncached answer', async () => {
@@ -153,30 +147,32 @@ describe('contacts list served from its per-row cache', () => {
         async (steps) => {
           for (const step of steps) {
             if (step.op === 'read') {
-              const path = listPath(target, step)
-              const reply = await api.get(path)
+              const path = listPath(run.target, step)
+              const reply = await run.api.get(path)
               expect(reply.status).toBe(200)
-              expect(reply.text).toBe(await fresh(target, path))
+              expect(reply.text).toBe(await fresh(run.target, path))
             } else if (step.op === 'create') {
-              const reply = await api.post(
+              const reply = await run.api.post(
                 `/v1/${ORG}/contacts`,
                 contactBody(step.name, step.country, step.isPerson),
               )
               expect(reply.status).toBe(200)
             } else if (step.op === 'update') {
-              const guid = guidAt(target, step.pick)
-              const reply = await api.put(
+              const guid = guidAt(run.target, step.pick)
+              const reply = await run.api.put(
                 `/v2/${ORG}/contacts/${guid}`,
                 contactBody(step.name, step.country, true),
               )
               // A deleted contact is not updated (404, ItemDeleted): 200 exactly when it is live.
-              const live = target.mock.store.dinero.contacts(ORG).get(guid)?.deletedAt === null
+              const live = run.target.mock.store.dinero.contacts(ORG).get(guid)?.deletedAt === null
               expect(reply.status).toBe(live ? 200 : 404)
             } else if (step.op === 'delete') {
-              expect((await api.delete(`/v1/${ORG}/contacts/${guidAt(target, step.pick)}`)).status).toBe(200)
+              expect(
+                (await run.api.delete(`/v1/${ORG}/contacts/${guidAt(run.target, step.pick)}`)).status,
+              ).toBe(200)
             } else if (step.op === 'restore') {
               expect(
-                (await api.post(`/v1/${ORG}/contacts/${guidAt(target, step.pick)}/restore`)).status,
+                (await run.api.post(`/v1/${ORG}/contacts/${guidAt(run.target, step.pick)}/restore`)).status,
               ).toBe(200)
             } else await advance(step.seconds * 1000)
           }
@@ -188,45 +184,48 @@ describe('contacts list served from its per-row cache', () => {
 
   it('200: a contact renamed after its page was read is listed with the new name and UpdatedAt on the next read', async () => {
     const path = `/v1/${ORG}/contacts?page=0&pageSize=5&fields=Name,ContactGuid,UpdatedAt`
-    const before = listed((await api.get(path)).text)[0]!
+    const before = listed((await run.api.get(path)).text)[0]!
     await advance(60_000)
-    const put = await api.put(
+    const put = await run.api.put(
       `/v2/${ORG}/contacts/${before.ContactGuid}`,
       contactBody('Renamed ApS', 'DK', false),
     )
     expect(put.status).toBe(200)
-    const after = await api.get(path)
+    const after = await run.api.get(path)
     const now = listed(after.text)[0]!
     expect(now).toMatchObject({ Name: 'Renamed ApS', ContactGuid: before.ContactGuid })
     expect(now.UpdatedAt).not.toBe(before.UpdatedAt)
-    expect(after.text).toBe(await fresh(target, path))
+    expect(after.text).toBe(await fresh(run.target, path))
   })
 
   it('200: a deleted contact leaves the v1 list and the v2 list shows its DeletedAt; restored, it is back without one', async () => {
-    const guid = guidAt(target, 3)
+    const guid = guidAt(run.target, 3)
     const v1 = `/v1/${ORG}/contacts?pageSize=1000&fields=ContactGuid`
     const v2 = `/v2/${ORG}/contacts?pageSize=1000&fields=ContactGuid,DeletedAt`
-    await api.get(v1)
-    await api.get(v2)
-    expect((await api.delete(`/v1/${ORG}/contacts/${guid}`)).status).toBe(200)
-    expect(listed((await api.get(v1)).text).map((c) => c.ContactGuid)).not.toContain(guid)
-    expect(listed((await api.get(v2)).text).find((c) => c.ContactGuid === guid)?.DeletedAt).toEqual(
+    await run.api.get(v1)
+    await run.api.get(v2)
+    expect((await run.api.delete(`/v1/${ORG}/contacts/${guid}`)).status).toBe(200)
+    expect(listed((await run.api.get(v1)).text).map((c) => c.ContactGuid)).not.toContain(guid)
+    expect(listed((await run.api.get(v2)).text).find((c) => c.ContactGuid === guid)?.DeletedAt).toEqual(
       expect.any(String),
     )
-    expect((await api.post(`/v1/${ORG}/contacts/${guid}/restore`)).status).toBe(200)
-    expect(listed((await api.get(v1)).text).map((c) => c.ContactGuid)).toContain(guid)
-    expect(listed((await api.get(v2)).text).find((c) => c.ContactGuid === guid)?.DeletedAt).toBeNull()
-    expect((await api.get(v2)).text).toBe(await fresh(target, v2))
+    expect((await run.api.post(`/v1/${ORG}/contacts/${guid}/restore`)).status).toBe(200)
+    expect(listed((await run.api.get(v1)).text).map((c) => c.ContactGuid)).toContain(guid)
+    expect(listed((await run.api.get(v2)).text).find((c) => c.ContactGuid === guid)?.DeletedAt).toBeNull()
+    expect((await run.api.get(v2)).text).toBe(await fresh(run.target, v2))
   })
 
   it('200: after the Dinero store is reset, the list is the seed again, not what was cached before', async () => {
     const path = `/v1/${ORG}/contacts?page=0&pageSize=3&fields=Name`
-    await api.put(`/v2/${ORG}/contacts/${guidAt(target, 0)}`, contactBody('Before Reset', 'DK', false))
-    expect((await api.get(path)).text).toContain('Before Reset')
-    target.mock.store.dinero.reset()
-    const after = await api.get(path)
+    await run.api.put(
+      `/v2/${ORG}/contacts/${guidAt(run.target, 0)}`,
+      contactBody('Before Reset', 'DK', false),
+    )
+    expect((await run.api.get(path)).text).toContain('Before Reset')
+    run.target.mock.store.dinero.reset()
+    const after = await run.api.get(path)
     expect(after.text).not.toContain('Before Reset')
-    expect(after.text).toBe(await fresh(target, path))
+    expect(after.text).toBe(await fresh(run.target, path))
   })
 
   it('200: one row asked for with more field selections than the cache keeps per row answers each one right, twice', async () => {
@@ -234,10 +233,10 @@ describe('contacts list served from its per-row cache', () => {
     for (const round of [1, 2])
       for (const fields of selections) {
         const path = `/v1/${ORG}/contacts?pageSize=2&fields=${fields}`
-        expect({ round, fields, text: (await api.get(path)).text }).toEqual({
+        expect({ round, fields, text: (await run.api.get(path)).text }).toEqual({
           round,
           fields,
-          text: await fresh(target, path),
+          text: await fresh(run.target, path),
         })
       }
   })
@@ -246,19 +245,13 @@ describe('contacts list served from its per-row cache', () => {
 describe.each([['dinero.ignore-fields'], ['dinero.paging-ignored']] as DeviationId[][])(
   'contacts list cache under deviation %s',
   (deviation) => {
-    let target: Target
-    let api: DineroApi
-    beforeAll(async () => {
-      target = await startTarget('in-process', { dinero: { rateLimitPerMinute: 0 }, deviations: [deviation] })
-      api = await dineroSession(target)
-    })
-    afterAll(() => target?.close())
+    const run = dineroTarget('in-process', { dinero: { rateLimitPerMinute: 0 }, deviations: [deviation] })
 
     it('200: the answer is byte for byte the uncached one, for lower-camel and PascalCase selections alike', async () => {
       for (const fields of ['name,contactGuid', 'Name,ContactGuid', 'email', ''])
         for (const page of [0, 1]) {
           const path = `/v1/${ORG}/contacts?page=${page}&pageSize=7&fields=${fields}`
-          expect((await api.get(path)).text).toBe(await fresh(target, path))
+          expect((await run.api.get(path)).text).toBe(await fresh(run.target, path))
         }
     })
   },

@@ -51,28 +51,60 @@ export async function dineroSession(
   return dineroApi(target, await tokenFor(target, options))
 }
 
+type StartOptions = NonNullable<Parameters<typeof startTarget>[1]>
+
+/** A describe block's target and its full-scope session; read them inside tests and hooks. */
+export interface DineroTarget {
+  readonly target: Target
+  readonly token: string
+  readonly api: DineroApi
+  /** A new session, for when the mock clock has moved past the access token's lifetime. */
+  renew(): Promise<void>
+}
+
 /**
  * For a describe block: a fresh mock of this kind (with `options`, e.g. the rate limit off for a
  * property run's hundreds of calls) with a full-scope session, started before the block's tests
- * and closed after them. The returned API forwards to that session.
+ * and closed after them.
  */
-export function dineroSuite(kind: TargetKind, options: Parameters<typeof startTarget>[1] = {}): DineroApi {
-  let target: Target | undefined
-  let api: DineroApi | undefined
+export function dineroTarget(kind: TargetKind, options: StartOptions = {}): DineroTarget {
+  let state: { target: Target; token: string; api: DineroApi } | undefined
   beforeAll(async () => {
-    target = await startTarget(kind, options)
-    api = await dineroSession(target)
+    const target = await startTarget(kind, options)
+    const token = await tokenFor(target)
+    state = { target, token, api: dineroApi(target, token) }
   })
-  afterAll(() => target?.close())
-  const session = () => {
-    if (api === undefined) throw new Error('dineroSuite: the session starts in beforeAll')
-    return api
+  afterAll(() => state?.target.close())
+  const started = () => {
+    if (state === undefined) throw new Error('dineroTarget: the target starts in beforeAll')
+    return state
   }
   return {
-    get: (path, headers) => session().get(path, headers),
-    post: (path, body) => session().post(path, body),
-    put: (path, body) => session().put(path, body),
-    delete: (path, body) => session().delete(path, body),
-    raw: (method, path, body) => session().raw(method, path, body),
+    get target() {
+      return started().target
+    },
+    get token() {
+      return started().token
+    },
+    get api() {
+      return started().api
+    },
+    async renew() {
+      const now = started()
+      now.token = await tokenFor(now.target)
+      now.api = dineroApi(now.target, now.token)
+    },
+  }
+}
+
+/** `dineroTarget`'s session as an API of its own, for blocks that only call Dinero. */
+export function dineroSuite(kind: TargetKind, options: StartOptions = {}): DineroApi {
+  const run = dineroTarget(kind, options)
+  return {
+    get: (path, headers) => run.api.get(path, headers),
+    post: (path, body) => run.api.post(path, body),
+    put: (path, body) => run.api.put(path, body),
+    delete: (path, body) => run.api.delete(path, body),
+    raw: (method, path, body) => run.api.raw(method, path, body),
   }
 }
