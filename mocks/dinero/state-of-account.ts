@@ -8,7 +8,7 @@ import { DineroError, invalidFormat, notFound } from './errors.ts'
 import { invoiceReadModel } from './invoices.ts'
 import { documentPdf } from './pdf.ts'
 import { purchaseLineAmounts, round2 } from './pricing.ts'
-import type { ContactData, Organisation, Row } from './store.ts'
+import type { ContactData, CreditNoteData, InvoiceData, Organisation, Row } from './store.ts'
 
 /**
  * A contact's state of account ("kontoudtog", dinero-openapi ContactStateOfAccount), computed
@@ -76,33 +76,32 @@ export function stateOfAccountRoutes(ctx: DineroContext): Route[] {
     const all: Omit<StateEntry, 'Balance'>[] = []
     let income = 0
     const inPeriod = (d: string) => (from === undefined || d >= from) && (to === undefined || d <= to)
-    for (const row of ctx.store.invoices(org.Id).all()) {
+    const theirs = (row: Row<{ ContactGuid: string | null }>) =>
+      row.deletedAt === null && row.data.ContactGuid?.toLowerCase() === contact.guid.toLowerCase()
+    /** A booked sales document's own entry, then one entry a payment; `paid` is a payment's sign. */
+    const sale = (
+      row: Row<InvoiceData | CreditNoteData>,
+      type: 'Invoice' | 'CreditNote',
+      own: Pick<StateEntry, 'DecayDate' | 'Amount' | 'Status'>,
+      paid: 1 | -1,
+    ) => {
       const d = row.data
-      if (
-        d.Status !== 'Booked' ||
-        row.deletedAt !== null ||
-        d.ContactGuid?.toLowerCase() !== contact.guid.toLowerCase()
-      )
-        continue
-      const invoice = invoiceReadModel(ctx, org, row)
-      const paid = invoice.PaymentStatus === 'Paid' || invoice.PaymentStatus === 'OverPaid'
       const base = {
         RelatedVoucherGuid: row.guid,
         RelatedVoucherNumber: d.Number === null ? null : String(d.Number),
         RelatedVoucherCategory: 'Sales',
-        RelatedVoucherClass: 'Invoice',
+        RelatedVoucherClass: type,
         Currency: d.Currency,
       }
       all.push({
         ...base,
         Date: `${d.Date}T00:00:00`,
-        DecayDate: `${invoice.PaymentDate}T00:00:00`,
+        DecayDate: own.DecayDate,
         Description: d.Description,
-        Type: 'Invoice',
-        Amount: invoice.TotalInclVat,
-        Status: paid ? 'closed' : 'open',
+        Type: type,
+        Amount: own.Amount,
+        Status: own.Status,
       })
-      if (inPeriod(d.Date)) income += invoice.TotalInclVat
       for (const p of d.Payments)
         all.push({
           ...base,
@@ -110,57 +109,46 @@ export function stateOfAccountRoutes(ctx: DineroContext): Route[] {
           DecayDate: null,
           Description: p.Description,
           Type: 'Payment',
-          Amount: -p.Amount,
+          Amount: paid * p.Amount,
           Status: 'closed',
         })
     }
-    for (const row of ctx.store.creditNotes(org.Id).all()) {
-      const d = row.data
-      if (
-        d.Status !== 'Booked' ||
-        row.deletedAt !== null ||
-        d.ContactGuid?.toLowerCase() !== contact.guid.toLowerCase()
+    for (const row of ctx.store.invoices(org.Id).all()) {
+      if (row.data.Status !== 'Booked' || !theirs(row)) continue
+      const invoice = invoiceReadModel(ctx, org, row)
+      const paid = invoice.PaymentStatus === 'Paid' || invoice.PaymentStatus === 'OverPaid'
+      sale(
+        row,
+        'Invoice',
+        {
+          DecayDate: `${invoice.PaymentDate}T00:00:00`,
+          Amount: invoice.TotalInclVat,
+          Status: paid ? 'closed' : 'open',
+        },
+        -1,
       )
-        continue
+      if (inPeriod(row.data.Date)) income += invoice.TotalInclVat
+    }
+    for (const row of ctx.store.creditNotes(org.Id).all()) {
+      if (row.data.Status !== 'Booked' || !theirs(row)) continue
       const note = creditNoteListItem(ctx, org, row)
-      const base = {
-        RelatedVoucherGuid: row.guid,
-        RelatedVoucherNumber: d.Number === null ? null : String(d.Number),
-        RelatedVoucherCategory: 'Sales',
-        RelatedVoucherClass: 'CreditNote',
-        Currency: d.Currency,
-      }
-      all.push({
-        ...base,
-        Date: `${d.Date}T00:00:00`,
-        DecayDate: null,
-        Description: d.Description,
-        Type: 'CreditNote',
-        Amount: -note.TotalInclVat,
-        Status: d.CreditNoteFor !== null || note.Status === 'Paid' ? 'closed' : 'open',
-      })
-      if (inPeriod(d.Date)) income -= note.TotalInclVat
-      for (const p of d.Payments)
-        all.push({
-          ...base,
-          Date: `${p.PaymentDate}T00:00:00`,
+      sale(
+        row,
+        'CreditNote',
+        {
           DecayDate: null,
-          Description: p.Description,
-          Type: 'Payment',
-          Amount: p.Amount,
-          Status: 'closed',
-        })
+          Amount: -note.TotalInclVat,
+          Status: row.data.CreditNoteFor !== null || note.Status === 'Paid' ? 'closed' : 'open',
+        },
+        1,
+      )
+      if (inPeriod(row.data.Date)) income -= note.TotalInclVat
     }
     let expenses = 0
     const accounts = ctx.store.entryAccounts(org.Id)
     for (const row of ctx.store.purchaseVouchers(org.Id).all()) {
       const d = row.data
-      if (
-        d.Status === 'Draft' ||
-        row.deletedAt !== null ||
-        d.ContactGuid?.toLowerCase() !== contact.guid.toLowerCase()
-      )
-        continue
+      if (d.Status === 'Draft' || !theirs(row)) continue
       if (inPeriod(d.VoucherDate))
         for (const line of d.Lines) expenses += purchaseLineAmounts(org, accounts, line).AmountInclVatValue
     }
