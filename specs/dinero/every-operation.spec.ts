@@ -46,6 +46,7 @@ describe('every Dinero operation of the extraction (served)', () => {
     exampleOf(model, 'request', { now, guid: ZERO }) as Record<string, unknown>
   const line = { BaseAmountValue: 100, Quantity: 1, AccountNumber: 1000, Discount: 0, Description: 'Walk' }
   const purchaseLine = { AccountNumber: 3600, Amount: 125, Description: 'Walk' }
+  const payment = { DepositAccountNumber: 55000, Amount: 10, Description: 'Walk', RemainderIsFee: false }
 
   const contact = async () =>
     (
@@ -85,6 +86,14 @@ describe('every Dinero operation of the extraction (served)', () => {
     })
     const { Guid, Timestamp } = created.json<{ Guid: string; Timestamp: string }>()
     return { guid: Guid, version: Timestamp }
+  }
+  /** A payment of 10 on the booked document at `path` (…/payments): its Guid and the document's new TimeStamp. */
+  const pay = async (path: string, Timestamp: string) => {
+    const paid = (await ok('POST', path, { Timestamp, ...payment })).json<{
+      Guid: string
+      TimeStamp: string
+    }>()
+    return { guid: paid.Guid, version: paid.TimeStamp }
   }
   /** A small PDF sent to a Files operation (multipart/form-data, part `file`). */
   const uploadPdf = (path = `/v1/${ORG}/files`) => {
@@ -156,15 +165,9 @@ describe('every Dinero operation of the extraction (served)', () => {
       timestamp = inv.version
       overrides.ContactGuid = inv.contact
       if (/payments\/\{paymentGuid\}/.test(p)) {
-        const paid = await ok('POST', `/v1/${ORG}/invoices/${inv.guid}/payments`, {
-          Timestamp: inv.version,
-          DepositAccountNumber: 55000,
-          Amount: 10,
-          Description: 'Walk',
-          RemainderIsFee: false,
-        })
-        params.paymentGuid = paid.json<{ Guid: string }>().Guid
-        timestamp = paid.json<{ TimeStamp: string }>().TimeStamp
+        const paid = await pay(`/v1/${ORG}/invoices/${inv.guid}/payments`, inv.version)
+        params.paymentGuid = paid.guid
+        timestamp = paid.version
       }
     } else if (/\/vouchers\/purchase\/creditnotes\/\{guid\}/.test(p)) {
       // Booking a purchase credit note needs a contact (dinero-openapi).
@@ -204,15 +207,9 @@ describe('every Dinero operation of the extraction (served)', () => {
       params.id = voucher.Guid
       timestamp = booked.json<{ Timestamp: string }>().Timestamp
       if (p.includes('{paymentId}')) {
-        const paid = await ok('POST', `/v1/${ORG}/purchase-vouchers/${voucher.Guid}/payments`, {
-          Timestamp: timestamp,
-          DepositAccountNumber: 55000,
-          Amount: 10,
-          Description: 'Walk',
-          RemainderIsFee: false,
-        })
-        params.paymentId = paid.json<{ Guid: string }>().Guid
-        timestamp = paid.json<{ TimeStamp: string }>().TimeStamp
+        const paid = await pay(`/v1/${ORG}/purchase-vouchers/${voucher.Guid}/payments`, timestamp)
+        params.paymentId = paid.guid
+        timestamp = paid.version
       }
     } else if (/\/vouchers\/manuel\/\{guid\}/.test(p)) {
       const voucher = await generic(`/v1/${ORG}/vouchers/manuel`, 'ManuelVoucherCreateModel', {
@@ -234,15 +231,9 @@ describe('every Dinero operation of the extraction (served)', () => {
           await ok('POST', `/v1/${ORG}/sales/creditnotes/${note.id}/book`, { Timestamp: note.version })
         ).json<{ TimeStamp: string }>().TimeStamp
       if (p.includes('{paymentGuid}')) {
-        const paid = await ok('POST', `/v1/${ORG}/sales/creditnotes/${note.id}/payments`, {
-          Timestamp: timestamp,
-          DepositAccountNumber: 55000,
-          Amount: 10,
-          Description: 'Walk',
-          RemainderIsFee: false,
-        })
-        params.paymentGuid = paid.json<{ Guid: string }>().Guid
-        timestamp = paid.json<{ TimeStamp: string }>().TimeStamp
+        const paid = await pay(`/v1/${ORG}/sales/creditnotes/${note.id}/payments`, timestamp)
+        params.paymentGuid = paid.guid
+        timestamp = paid.version
       }
     } else if (/\/ledgeritems\//.test(p) || (op.method === 'PUT' && p.endsWith('/ledgeritems'))) {
       const created = await ok('POST', `/v1.2/${ORG}/ledgeritems`, [
@@ -311,18 +302,8 @@ describe('every Dinero operation of the extraction (served)', () => {
       SalesCreditNoteUpdateModel: { ProductLines: [line] },
       PurchaseCreditNoteCreateModel: { Lines: [purchaseLine] },
       PurchaseCreditNoteUpdateModel: { Lines: [purchaseLine] },
-      PurchaseVoucherCreditPaymentCreateModel: {
-        DepositAccountNumber: 55000,
-        Amount: 10,
-        Description: 'Walk',
-        RemainderIsFee: false,
-      },
-      PaymentCreateModel: {
-        DepositAccountNumber: 55000,
-        Amount: 10,
-        Description: 'Walk',
-        RemainderIsFee: false,
-      },
+      PurchaseVoucherCreditPaymentCreateModel: payment,
+      PaymentCreateModel: payment,
       ApiMailoutModel: { Message: 'See [link-to-pdf]' },
       TradeOfferCreateModel: { ProductLines: [line] },
       TradeOfferCreateFetchModel: { ProductLines: [line] },
