@@ -55,6 +55,20 @@ function environment(): Record<string, string> {
   }
 }
 
+/**
+ * Four live-safe checks that rotate the run's grant and two that send other token requests:
+ * enough to see every kind of call, without the whole live-safe set (~3 CPU-s of Newman).
+ */
+function sampleChecks(): string[] {
+  const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
+  const rotates = (c: (typeof liveSafe)[number]) =>
+    c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}')
+  return [
+    ...liveSafe.filter(rotates).slice(0, 4),
+    ...liveSafe.filter((c) => !rotates(c) && c.area !== 'dinero').slice(0, 2),
+  ].map((c) => c.id)
+}
+
 describe('live Newman hook', () => {
   it('the in-flight record is on disk before each rotation leaves, and each rotated token is saved before the next request', async () => {
     const path = join(tmp.dir, 'a', 'tokens.json')
@@ -71,15 +85,7 @@ describe('live Newman hook', () => {
     try {
       const grant = store.load()
       const before = tokenRequests(await journal(live.origin)).length
-      // Four live-safe checks that rotate the run's grant and two that send other token requests:
-      // enough to see every kind of call, without the whole live-safe set (~3 CPU-s of Newman).
-      const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
-      const rotates = (c: (typeof liveSafe)[number]) =>
-        c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}')
-      const checks = [
-        ...liveSafe.filter(rotates).slice(0, 4),
-        ...liveSafe.filter((c) => !rotates(c) && c.area !== 'dinero').slice(0, 2),
-      ].map((c) => c.id)
+      const checks = sampleChecks()
       const result = await runLiveNewman({
         collection: buildCollection(),
         environment: environment(),
@@ -156,15 +162,7 @@ describe('live Newman hook', () => {
     try {
       const grant = store.load()
       const before = refreshRequests(await journal(live.origin)).length
-      // Four live-safe checks that rotate the run's grant and two that send other token requests:
-      // enough to see every kind of call, without the whole live-safe set (~3 CPU-s of Newman).
-      const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
-      const rotates = (c: (typeof liveSafe)[number]) =>
-        c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}')
-      const checks = [
-        ...liveSafe.filter(rotates).slice(0, 4),
-        ...liveSafe.filter((c) => !rotates(c) && c.area !== 'dinero').slice(0, 2),
-      ].map((c) => c.id)
+      const checks = sampleChecks()
       const result = await runLiveNewman({
         collection: buildCollection(),
         environment: environment(),
