@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { TimestampObject } from './contract/index.ts'
 import { CODES, DineroError, invalidFormat, validationError } from './errors.ts'
 
 /**
@@ -120,4 +121,10 @@ export function validate<S extends z.ZodType>(schema: S, body: unknown, model: s
   const result = schema.safeParse(body)
   if (!result.success) throw validationError(validationErrors(result.error.issues, model, body))
   return result.data
+}
+
+/** A `TimestampObject (optional)` body (dinero-openapi): none at all is no version check. */
+export async function optionalTimestamp(request: Request): Promise<TimestampObject> {
+  const raw = await readJson(request)
+  return raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Route } from '../routes.ts'
-import { dineroJson, emptyOk, errorMap, LONG_MAX, readJson, validate } from './body.ts'
+import { dineroJson, emptyOk, errorMap, LONG_MAX, optionalTimestamp, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import {
   ApiMailoutModel,
@@ -10,9 +10,9 @@ import {
   SalesCreditNoteCreateFetchModel,
   SalesCreditNoteCreateModel,
   SalesCreditNoteUpdateModel,
-  TimestampObject,
 } from './contract/index.ts'
 import {
+  bookDraft,
   documentFields,
   mailOutState,
   namedContact,
@@ -68,6 +68,7 @@ import type { CreditNoteData, InvoiceData, Organisation, Row } from './store.ts'
 const LIST_FIELDS = salesFields('Guid,ContactName,Date,Description,Type')
 const LANGUAGES = ['da-DK', 'en-GB']
 const EPSILON = 0.005
+const CREDIT_NOTE = { the: 'The credit note', a: 'A credit note', series: 'Credit note' }
 
 /** How a credit note reads: totals, status, contact name and mail-out state (routes and lists share it). */
 function views(ctx: DineroContext) {
@@ -313,8 +314,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       return dineroJson({ Guid: row.guid, TimeStamp: row.version })
     }),
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/sales/creditnotes/:guid', async ({ req, org }) => {
-      const raw = await readJson(req.request)
-      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const body = await optionalTimestamp(req.request)
       const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
       if (current.data.Status === 'Booked' && !ctx.deviations.has('dinero.credit-note-booked-editable'))
         throw invalidRequest('A booked credit note cannot be deleted')
@@ -324,17 +324,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'POST', '/v1/:organizationId/sales/creditnotes/:guid/book', async ({ req, org }) => {
       const body = validate(BookModel, await readJson(req.request), 'BookModel')
       const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
-      if (current.data.Status === 'Booked') throw invalidRequest('The credit note is already booked')
-      if (current.data.ContactGuid === null)
-        throw validationError({ ContactGuid: 'A credit note must have a ContactGuid to be booked' })
-      const row = notes.modify(org, current.guid, body.Timestamp, (r) => ({
-        data: {
-          ...r.data,
-          Status: 'Booked',
-          Number: notes.nextNumber(org, (d) => d.Number, body.Number, 'Credit note'),
-          BookedAt: ctx.clock.now(),
-        },
-      }))
+      const row = bookDraft(ctx, notes, org, current, body, CREDIT_NOTE)
       req.note({ creditNoteNumber: row.data.Number ?? 0 })
       return dineroJson(bookedModel(org, row))
     }),
@@ -403,8 +393,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       'DELETE',
       '/v1/:organizationId/sales/creditnotes/:guid/payments/:paymentGuid',
       async ({ req, org }) => {
-        const raw = await readJson(req.request)
-        const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+        const body = await optionalTimestamp(req.request)
         const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
         const wanted = req.params.paymentGuid?.toLowerCase()
         if (!current.data.Payments.some((p) => p.Guid.toLowerCase() === wanted)) throw notFound('Payment')
@@ -415,8 +404,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       },
     ),
     orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/generate-creditnote', async ({ req, org }) => {
-      const raw = await readJson(req.request)
-      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const body = await optionalTimestamp(req.request)
       const invoice = invoices.live(org, req.params.guid, 'InvoiceGuid')
       checkVersion(ctx, invoice.version, body.Timestamp)
       if (invoice.data.Status !== 'Booked') throw voucherNotBooked('only a booked invoice can be credited')

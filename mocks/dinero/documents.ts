@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { DineroContext } from './context.ts'
-import type { InvoiceLinesCreateModel, PaymentCreateModel } from './contract/index.ts'
-import { validationError } from './errors.ts'
+import type { BookModel, InvoiceLinesCreateModel, PaymentCreateModel } from './contract/index.ts'
+import { invalidRequest, validationError } from './errors.ts'
 import { latestMailout } from './mailouts.ts'
 import { invoiceTotals, lineAmounts } from './pricing.ts'
 import { isoDay } from './query.ts'
-import type { InvoiceLine, Organisation, Payment, SalesDocumentFields } from './store.ts'
+import type { Resource } from './resource.ts'
+import type { InvoiceData, InvoiceLine, Organisation, Payment, Row, SalesDocumentFields } from './store.ts'
 
 /**
  * What the sales documents — invoices, sales credit notes and trade offers — share (dinero-openapi:
@@ -18,7 +19,8 @@ import type { InvoiceLine, Organisation, Payment, SalesDocumentFields } from './
  * - the read side: totals (pricing.ts), the three TotalLines, the texts and the priced lines, and
  *   MailOutStatus and LatestMailOutType from the latest e-mail about the document (mailouts.ts);
  * - payments on an invoice or a sales credit note: a known deposit account (else 42), and the list
- *   InvoicePaymentsModel gives.
+ *   InvoicePaymentsModel gives;
+ * - booking a draft invoice or sales credit note (bookDraft).
  */
 
 /** The contact `guid` names, recording 42 on ContactGuid when it is unknown or deleted. */
@@ -153,4 +155,37 @@ export const paymentFields = (ctx: DineroContext, body: PaymentBody) => ({
 export function newPayment(ctx: DineroContext, org: Organisation, body: PaymentCreateModel): Payment {
   checkDepositAccount(ctx, org, body.DepositAccountNumber)
   return { Guid: randomUUID(), ...paymentFields(ctx, body), PostedAt: ctx.clock.now() }
+}
+
+/** How a booking speaks of the document: `the` and `a` in its refusals, `series` in a number clash. */
+interface BookingNoun {
+  the: string
+  a: string
+  series: string
+}
+
+/**
+ * Books a draft invoice or sales credit note: already booked → 400 code 45, no ContactGuid → 42;
+ * numbered in its own series (resource.ts: a requested number in use → 45) inside the
+ * compare-and-set, so a stale Timestamp (58) books nothing; BookedAt is when its entries post.
+ */
+export function bookDraft<D extends Pick<InvoiceData, 'Status' | 'ContactGuid' | 'Number' | 'BookedAt'>>(
+  ctx: DineroContext,
+  documents: Resource<D>,
+  org: Organisation,
+  current: Row<D>,
+  body: BookModel,
+  noun: BookingNoun,
+): Row<D> {
+  if (current.data.Status === 'Booked') throw invalidRequest(`${noun.the} is already booked`)
+  if (current.data.ContactGuid === null)
+    throw validationError({ ContactGuid: `${noun.a} must have a ContactGuid to be booked` })
+  return documents.modify(org, current.guid, body.Timestamp, (r) => ({
+    data: {
+      ...r.data,
+      Status: 'Booked',
+      Number: documents.nextNumber(org, (d) => d.Number, body.Number, noun.series),
+      BookedAt: ctx.clock.now(),
+    },
+  }))
 }

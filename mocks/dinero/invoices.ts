@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Route } from '../routes.ts'
-import { dineroJson, emptyOk, errorMap, LONG_MAX, readJson, validate } from './body.ts'
+import { dineroJson, emptyOk, errorMap, LONG_MAX, optionalTimestamp, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
+import { BookModel, InvoiceCreateModel, InvoiceUpdateModel, PaymentCreateModel } from './contract/index.ts'
 import {
-  BookModel,
-  InvoiceCreateModel,
-  InvoiceUpdateModel,
-  PaymentCreateModel,
-  TimestampObject,
-} from './contract/index.ts'
-import {
+  bookDraft,
   documentFields,
   mailOutState,
   namedContact,
@@ -49,6 +44,7 @@ const LIST_FIELDS = salesFields('Guid,ContactName,Date,Description')
 const STATUSES = ['Draft', 'Booked', 'Paid', 'OverPaid', 'Overdue'] as const
 
 const DAY = 86_400_000
+const INVOICE = { the: 'The invoice', a: 'An invoice', series: 'Invoice' }
 
 function paymentDate(data: InvoiceData): string {
   const date = Date.parse(`${data.Date}T00:00:00Z`)
@@ -224,8 +220,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       return dineroJson({ Guid: row.guid, TimeStamp: row.version })
     }),
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/invoices/:guid', async ({ req, org }) => {
-      const raw = await readJson(req.request)
-      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const body = await optionalTimestamp(req.request)
       const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status === 'Booked')
         throw invalidRequest('A booked invoice cannot be deleted; use a credit note')
@@ -235,13 +230,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'POST', '/v1/:organizationId/invoices/:guid/book', async ({ req, org }) => {
       const body = validate(BookModel, await readJson(req.request), 'BookModel')
       const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
-      if (current.data.Status === 'Booked') throw invalidRequest('The invoice is already booked')
-      if (current.data.ContactGuid === null)
-        throw validationError({ ContactGuid: 'An invoice must have a ContactGuid to be booked' })
-      const row = invoices.modify(org, current.guid, body.Timestamp, (r) => {
-        const number = invoices.nextNumber(org, (d) => d.Number, body.Number, 'Invoice')
-        return { data: { ...r.data, Status: 'Booked', Number: number, BookedAt: ctx.clock.now() } }
-      })
+      const row = bookDraft(ctx, invoices, org, current, body, INVOICE)
       req.note({ invoiceNumber: row.data.Number ?? 0 })
       ctx.webhooks.emit(org.Id, 'invoice.booked', row.guid)
       return dineroJson(invoiceReadModel(ctx, org, row))

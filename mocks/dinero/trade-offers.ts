@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Route } from '../routes.ts'
-import { dineroJson, emptyOk, errorMap, readJson, validate } from './body.ts'
+import { dineroJson, emptyOk, errorMap, optionalTimestamp, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
-import { ApiMailoutModel, TimestampObject } from './contract/index.ts'
+import { ApiMailoutModel } from './contract/index.ts'
 import {
   TradeOfferCreateFetchModel,
   TradeOfferCreateModel,
@@ -299,8 +299,7 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
       return dineroJson({ Guid: row.guid, TimeStamp: row.version })
     }),
     orgRoute(ctx, 'DELETE', '/v1/:organizationId/tradeoffers/:guid', async ({ req, org }) => {
-      const raw = await readJson(req.request)
-      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const body = await optionalTimestamp(req.request)
       const current = offers.live(org, req.params.guid, 'TradeOfferGuid')
       offers.modify(org, current.guid, body.Timestamp, () => ({ deletedAt: ctx.clock.now() }))
       return emptyOk()
@@ -322,8 +321,7 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
       dineroJson(listMailouts(ctx, org, offers.find(org, req.params.guid).guid, req.url)),
     ),
     orgRoute(ctx, 'POST', '/v1/:organizationId/tradeoffers/:guid/generate-invoice', async ({ req, org }) => {
-      const raw = await readJson(req.request)
-      const body = raw === undefined ? {} : validate(TimestampObject, raw, 'TimestampObject')
+      const body = await optionalTimestamp(req.request)
       const current = offers.live(org, req.params.guid, 'TradeOfferGuid')
       let invoice: Row<InvoiceData> | undefined
       // The invoice is made inside the offer's compare-and-set, so a stale offer makes none.
