@@ -8,26 +8,32 @@
  * kept out of the drift spec's contract, like every prose model.
  */
 import { z } from 'zod'
-import { InvoiceLinesCreateModel, TimestampObject } from './invoices.ts'
-import { amount, externalReference, guid, int32, isoDate, versionTimestamp } from './scalars.ts'
+import { InvoiceCreateModel, TimestampObject } from './invoices.ts'
+import { amount, guid, int32, isoDate, versionTimestamp } from './scalars.ts'
 import { PurchaseVoucherLineCreateModel } from './vouchers.ts'
+
+/** The invoice document fields a sales credit note body has too, in the extraction's order. */
+const creditNoteFields = InvoiceCreateModel.pick({
+  ContactGuid: true,
+  Guid: true,
+  ShowLinesInclVat: true,
+  InvoiceTemplateId: true,
+  Currency: true,
+  Language: true,
+  ExternalReference: true,
+  Description: true,
+  Comment: true,
+  Date: true,
+  ProductLines: true,
+  Address: true,
+}).shape
 
 export const SalesCreditNoteCreateModel = z.strictObject({
   /** "invoice the credit note is based on". */
   CreditNoteFor: guid.nullish(),
-  ContactGuid: guid.nullish(),
-  Guid: guid.nullish(),
-  ShowLinesInclVat: z.boolean().nullish(),
-  InvoiceTemplateId: guid.nullish(),
-  Currency: z.string().nullish(),
+  ...creditNoteFields,
   /** da-DK or en-GB: the handler checks it (the extraction types it as a string here). */
   Language: z.string().nullish(),
-  ExternalReference: externalReference.nullish(),
-  Description: z.string().nullish(),
-  Comment: z.string().nullish(),
-  Date: isoDate.nullish(),
-  ProductLines: z.array(InvoiceLinesCreateModel),
-  Address: z.string().nullish(),
 })
 export type SalesCreditNoteCreateModel = z.infer<typeof SalesCreditNoteCreateModel>
 
