@@ -12,14 +12,15 @@ import type { InvoiceData, InvoiceLine, Organisation, Payment, Row, SalesDocumen
  * What the sales documents — invoices, sales credit notes and trade offers — share (dinero-openapi:
  * InvoiceReadModel, SalesCreditNoteReadModel and TradeOfferReadModel carry the same document
  * fields, and their create bodies the same InvoiceLinesCreateModel lines):
- * - the contact a body names must exist and be live, else 400 code 42 naming ContactGuid;
+ * - the contact a body names must exist and be live, else 400 code 42 naming ContactGuid (purchase
+ *   vouchers and purchase credit notes hold their contact to the same rule);
  * - each line's product must exist and its account must be an entry account, and a line without a
  *   product needs a Description (400 code 42 naming `ProductLines[i].…`); a line takes its product's
  *   name and unit when it gives none;
  * - the read side: totals (pricing.ts), the three TotalLines, the texts and the priced lines, and
  *   MailOutStatus and LatestMailOutType from the latest e-mail about the document (mailouts.ts);
- * - payments on an invoice or a sales credit note: a known deposit account (else 42), and the list
- *   InvoicePaymentsModel gives;
+ * - payments on an invoice or a sales credit note: a known deposit account (else 42; credit payments
+ *   on purchases too), what a payment keeps of its body, and the list InvoicePaymentsModel gives;
  * - booking a draft invoice or sales credit note (bookDraft).
  */
 
