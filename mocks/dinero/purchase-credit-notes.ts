@@ -18,7 +18,7 @@ import { purchaseLineAmounts, round2 } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
 import type { Organisation, PurchaseCreditNoteData, PurchaseLine, Row } from './store.ts'
-import { purchaseLines } from './vouchers.ts'
+import { pricedPurchaseLines, purchaseLines } from './vouchers.ts'
 
 /**
  * Purchase credit notes, credit payments on purchases, and generating a credit note from a
@@ -80,10 +80,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
   }
 
   const readModel = (org: Organisation, row: Row<PurchaseCreditNoteData>) => {
-    const accounts = ctx.store.entryAccounts(org.Id)
-    const lines = row.data.Lines.map((l) => ({ line: l, amounts: purchaseLineAmounts(org, accounts, l) }))
-    const excl = round2(lines.reduce((s, l) => s + l.amounts.AmountExclVatValue, 0))
-    const incl = round2(lines.reduce((s, l) => s + l.amounts.AmountInclVatValue, 0))
+    const { excl, incl, Lines } = pricedPurchaseLines(ctx, org, row.data.Lines)
     const booked = row.data.Status === 'Booked'
     return {
       Guid: row.guid,
@@ -93,17 +90,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
       ContactGuid: row.data.ContactGuid,
       Date: `${row.data.Date}T00:00:00`,
       Currency: row.data.Currency,
-      Lines: lines.map(({ line, amounts }) => ({
-        Description: line.Description,
-        VatCode:
-          line.VatCode ?? accounts.find((a) => a.AccountNumber === line.AccountNumber)?.VatCode ?? null,
-        AccountNumber: line.AccountNumber,
-        ...amounts,
-        AccountTagName: line.AccountTagName,
-        AccountWeightTagId: null,
-        AccountWeightTagVersion: null,
-        AccountTagSynonym: null,
-      })),
+      Lines,
       Timestamp: row.version,
       Status: booked && paidInFull(ctx, org, row.guid, incl) ? 'Paid' : row.data.Status,
       BookedByType: booked ? 'API' : null,

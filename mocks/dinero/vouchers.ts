@@ -42,11 +42,31 @@ type VoucherFields = Omit<PurchaseVoucherCreateModelV2, 'PurchaseType' | 'Region
   RegionKey?: string | null | undefined
 }
 
-function readModel(ctx: DineroContext, org: Organisation, row: Row<PurchaseVoucherData>) {
+/**
+ * A purchase voucher's or purchase credit note's lines as their read models give them (a line
+ * without a VatCode shows its account's), with the totals excl. and incl. VAT (pricing.ts).
+ */
+export function pricedPurchaseLines(ctx: DineroContext, org: Organisation, stored: readonly PurchaseLine[]) {
   const accounts = ctx.store.entryAccounts(org.Id)
-  const lines = row.data.Lines.map((l) => ({ line: l, amounts: purchaseLineAmounts(org, accounts, l) }))
-  const excl = round2(lines.reduce((s, l) => s + l.amounts.AmountExclVatValue, 0))
-  const incl = round2(lines.reduce((s, l) => s + l.amounts.AmountInclVatValue, 0))
+  const lines = stored.map((l) => ({ line: l, amounts: purchaseLineAmounts(org, accounts, l) }))
+  return {
+    excl: round2(lines.reduce((s, l) => s + l.amounts.AmountExclVatValue, 0)),
+    incl: round2(lines.reduce((s, l) => s + l.amounts.AmountInclVatValue, 0)),
+    Lines: lines.map(({ line, amounts }) => ({
+      Description: line.Description,
+      VatCode: line.VatCode ?? accounts.find((a) => a.AccountNumber === line.AccountNumber)?.VatCode ?? null,
+      AccountNumber: line.AccountNumber,
+      ...amounts,
+      AccountTagName: line.AccountTagName,
+      AccountWeightTagId: null,
+      AccountWeightTagVersion: null,
+      AccountTagSynonym: null,
+    })),
+  }
+}
+
+function readModel(ctx: DineroContext, org: Organisation, row: Row<PurchaseVoucherData>) {
+  const { excl, incl, Lines } = pricedPurchaseLines(ctx, org, row.data.Lines)
   const booked = row.data.Status !== 'Draft'
   return {
     Guid: row.guid,
@@ -59,16 +79,7 @@ function readModel(ctx: DineroContext, org: Organisation, row: Row<PurchaseVouch
     PaymentDate: row.data.PaymentDate,
     RegionKey: row.data.RegionKey,
     PurchaseType: row.data.PurchaseType,
-    Lines: lines.map(({ line, amounts }) => ({
-      Description: line.Description,
-      VatCode: line.VatCode ?? accounts.find((a) => a.AccountNumber === line.AccountNumber)?.VatCode ?? null,
-      AccountNumber: line.AccountNumber,
-      ...amounts,
-      AccountTagName: line.AccountTagName,
-      AccountWeightTagId: null,
-      AccountWeightTagVersion: null,
-      AccountTagSynonym: null,
-    })),
+    Lines,
     DepositAccountNumber: row.data.DepositAccountNumber,
     ContactGuid: row.data.ContactGuid,
     ExternalReference: row.data.ExternalReference,
