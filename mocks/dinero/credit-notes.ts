@@ -19,6 +19,7 @@ import {
   newPayment,
   paymentList,
   storedLines,
+  storedTexts,
 } from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
@@ -210,21 +211,16 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
     const lines = storedLines(ctx, org, body.ProductLines, errors)
     if (Object.keys(errors).length > 0) throw validationError(errors)
     const invoice = body.CreditNoteFor == null ? undefined : creditedInvoice(org, body.CreditNoteFor)
-    const language = body.Language ?? invoice?.data.Language ?? 'da-DK'
+    const fallback = {
+      Currency: invoice?.data.Currency ?? 'DKK',
+      Language: invoice?.data.Language ?? 'da-DK',
+    }
     return {
       Number: null,
       Status: 'Draft',
       CreditNoteFor: invoice?.guid ?? null,
       ContactGuid: contact?.guid ?? invoice?.data.ContactGuid ?? null,
-      Date: body.Date ?? isoDay(ctx.clock.now()),
-      Currency: body.Currency ?? invoice?.data.Currency ?? 'DKK',
-      Language: language,
-      ExternalReference: body.ExternalReference ?? null,
-      Description: body.Description ?? (language === 'en-GB' ? 'Credit note' : 'Kreditnota'),
-      Comment: body.Comment ?? null,
-      Address: body.Address ?? null,
-      ShowLinesInclVat: body.ShowLinesInclVat ?? false,
-      InvoiceTemplateId: body.InvoiceTemplateId ?? null,
+      ...storedTexts(ctx, body, fallback, ['Credit note', 'Kreditnota']),
       ProductLines: lines,
       Payments: [],
       BookedAt: null,

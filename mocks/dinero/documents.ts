@@ -17,6 +17,7 @@ import type { InvoiceData, InvoiceLine, Organisation, Payment, Row, SalesDocumen
  * - each line's product must exist and its account must be an entry account, and a line without a
  *   product needs a Description (400 code 42 naming `ProductLines[i].…`); a line takes its product's
  *   name and unit when it gives none;
+ * - the stored texts a body leaves out: today, DKK/da-DK (or the credited invoice's), and the noun;
  * - the read side: totals (pricing.ts), the three TotalLines, the texts and the priced lines, and
  *   MailOutStatus and LatestMailOutType from the latest e-mail about the document (mailouts.ts);
  * - payments on an invoice or a sales credit note: a known deposit account (else 42; credit payments
@@ -65,6 +66,43 @@ export function storedLines(
       LineType: l.LineType ?? 'Product',
     }
   })
+}
+
+/** What a sales document's create body says of its texts and settings (all optional). */
+interface TextsBody {
+  Date?: string | null | undefined
+  Currency?: string | null | undefined
+  Language?: string | null | undefined
+  ExternalReference?: string | null | undefined
+  Description?: string | null | undefined
+  Comment?: string | null | undefined
+  Address?: string | null | undefined
+  ShowLinesInclVat?: boolean | null | undefined
+  InvoiceTemplateId?: string | null | undefined
+}
+
+/**
+ * The stored texts and settings of a sales document from its body: dated today, `fallback` currency
+ * and language, and described by its noun ([en-GB, da-DK]) in its language when the body says nothing.
+ */
+export function storedTexts(
+  ctx: DineroContext,
+  body: TextsBody,
+  fallback: { Currency: string; Language: string },
+  noun: readonly [english: string, danish: string],
+): Omit<SalesDocumentFields, 'ProductLines'> {
+  const language = body.Language ?? fallback.Language
+  return {
+    Date: body.Date ?? isoDay(ctx.clock.now()),
+    Currency: body.Currency ?? fallback.Currency,
+    Language: language,
+    ExternalReference: body.ExternalReference ?? null,
+    Description: body.Description ?? (language === 'en-GB' ? noun[0] : noun[1]),
+    Comment: body.Comment ?? null,
+    Address: body.Address ?? null,
+    ShowLinesInclVat: body.ShowLinesInclVat ?? false,
+    InvoiceTemplateId: body.InvoiceTemplateId ?? null,
+  }
 }
 
 /** The document part of a sales read model, from ShowLinesInclVat to Address, in the wire's order. */

@@ -11,6 +11,7 @@ import {
   newPayment,
   paymentList,
   storedLines,
+  storedTexts,
 } from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, validationError, voucherNotBooked } from './errors.ts'
@@ -160,22 +161,13 @@ function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateM
     type === 'NettoCash' || type === 'Paid'
       ? 0
       : (body.PaymentConditionNumberOfDays ?? contact?.data.PaymentConditionNumberOfDays ?? 8)
-  const language = body.Language ?? 'da-DK'
   return {
     Number: null,
     Status: 'Draft',
     ContactGuid: contact?.guid ?? null,
-    Date: body.Date ?? isoDay(ctx.clock.now()),
+    ...storedTexts(ctx, body, { Currency: 'DKK', Language: 'da-DK' }, ['Invoice', 'Faktura']),
     PaymentConditionType: type,
     PaymentConditionNumberOfDays: days,
-    Currency: body.Currency ?? 'DKK',
-    Language: language,
-    ExternalReference: body.ExternalReference ?? null,
-    Description: body.Description ?? (language === 'en-GB' ? 'Invoice' : 'Faktura'),
-    Comment: body.Comment ?? null,
-    Address: body.Address ?? null,
-    ShowLinesInclVat: body.ShowLinesInclVat ?? false,
-    InvoiceTemplateId: body.InvoiceTemplateId ?? null,
     IsMobilePayInvoiceEnabled: body.IsMobilePayInvoiceEnabled ?? false,
     IsPensoPayEnabled: body.IsPensoPayEnabled ?? false,
     ProductLines: lines,

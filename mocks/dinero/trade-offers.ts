@@ -8,7 +8,7 @@ import {
   TradeOfferCreateModel,
   TradeOfferUpdateModel,
 } from './contract/trade-offers.ts'
-import { documentFields, mailOutState, namedContact, storedLines } from './documents.ts'
+import { documentFields, mailOutState, namedContact, storedLines, storedTexts } from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, validationError } from './errors.ts'
 import { checkVersion, documentTitle, listMailouts, mailTemplate, sendMail } from './mailouts.ts'
@@ -155,20 +155,11 @@ export function tradeOfferRoutes(ctx: DineroContext): Route[] {
     const contact = namedContact(ctx, org, body.ContactGuid, errors)
     const lines = storedLines(ctx, org, body.ProductLines, errors)
     if (Object.keys(errors).length > 0) throw validationError(errors)
-    const language = body.Language ?? 'da-DK'
     return {
       Number: number,
       Status: 'Draft',
       ContactGuid: contact?.guid ?? '',
-      Date: body.Date ?? isoDay(ctx.clock.now()),
-      Currency: body.Currency ?? 'DKK',
-      Language: language,
-      ExternalReference: body.ExternalReference ?? null,
-      Description: body.Description ?? (language === 'en-GB' ? 'Offer' : 'Tilbud'),
-      Comment: body.Comment ?? null,
-      Address: body.Address ?? null,
-      ShowLinesInclVat: body.ShowLinesInclVat ?? false,
-      InvoiceTemplateId: body.InvoiceTemplateId ?? null,
+      ...storedTexts(ctx, body, { Currency: 'DKK', Language: 'da-DK' }, ['Offer', 'Tilbud']),
       ProductLines: lines,
       GeneratedVouchers: [],
       EmailSentAt: null,
