@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import type { DineroContext } from './context.ts'
 import type { BookModel, InvoiceLinesCreateModel, PaymentCreateModel } from './contract/index.ts'
 import { invalidRequest, validationError } from './errors.ts'
-import { latestMailout } from './mailouts.ts'
 import { invoiceTotals, lineAmounts } from './pricing.ts'
 import { isoDay } from './query.ts'
 import type { Resource } from './resource.ts'
@@ -227,4 +226,13 @@ export function bookDraft<D extends Pick<InvoiceData, 'Status' | 'ContactGuid' |
       BookedAt: ctx.clock.now(),
     },
   }))
+}
+
+/** The latest non-SMS mailout of a voucher, for a read model's MailOutStatus/LatestMailOutType. */
+export function latestMailout(ctx: DineroContext, org: Organisation, voucherGuid: string) {
+  return ctx.store
+    .mailouts(org.Id)
+    .all()
+    .filter((row) => !row.data.IsSms && row.data.VoucherGuid.toLowerCase() === voucherGuid.toLowerCase())
+    .at(-1)
 }

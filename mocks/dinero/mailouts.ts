@@ -190,15 +190,6 @@ export function listMailouts(ctx: DineroContext, org: Organisation, voucherGuid:
     }))
 }
 
-/** The latest non-SMS mailout of a voucher, for a read model's MailOutStatus/LatestMailOutType. */
-export function latestMailout(ctx: DineroContext, org: Organisation, voucherGuid: string) {
-  return ctx.store
-    .mailouts(org.Id)
-    .all()
-    .filter((row) => !row.data.IsSms && row.data.VoucherGuid.toLowerCase() === voucherGuid.toLowerCase())
-    .at(-1)
-}
-
 /** SmsSendModel as the extraction states it (validated by its generated schema). */
 interface SmsSendModel {
   ReceiverPhoneNumber: string

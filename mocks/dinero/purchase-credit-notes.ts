@@ -18,7 +18,7 @@ import { purchaseLineAmounts, round2 } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
 import type { Organisation, PurchaseCreditNoteData, PurchaseLine, Row } from './store.ts'
-import { pricedPurchaseLines, purchaseLines } from './vouchers.ts'
+import { paidInFull, pricedPurchaseLines, purchaseLines } from './vouchers.ts'
 
 /**
  * Purchase credit notes, credit payments on purchases, and generating a credit note from a
@@ -57,18 +57,6 @@ const EPSILON = 0.005
 function dayOf(raw: string): string | undefined {
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw)
   return Number.isNaN(ms) ? undefined : isoDay(ms)
-}
-
-/**
- * Whether the credit payments on a booked credit purchase voucher or purchase credit note reach
- * its total, so it reads as Paid (PurchaseCreditNoteReadModel lists Paid among its statuses).
- */
-export function paidInFull(ctx: DineroContext, org: Organisation, guid: string, total: number): boolean {
-  const payments = ctx.store
-    .purchasePayments(org.Id)
-    .all()
-    .filter((p) => p.data.VoucherGuid.toLowerCase() === guid.toLowerCase())
-  return payments.length > 0 && round2(payments.reduce((s, p) => s + p.data.Amount, 0)) >= total - EPSILON
 }
 
 export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {

@@ -13,7 +13,6 @@ import { namedContact } from './documents.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, validationError } from './errors.ts'
 import { purchaseLineAmounts, round2 } from './pricing.ts'
-import { paidInFull } from './purchase-credit-notes.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
 import type { Organisation, PurchaseLine, PurchaseVoucherData, Row } from './store.ts'
@@ -247,4 +246,21 @@ export function voucherRoutes(ctx: DineroContext): Route[] {
       return dineroJson(readModel(ctx, org, row))
     }),
   ]
+}
+
+/** Within half a cent: amounts are kept to two decimals (round2). */
+const PAID_EPSILON = 0.005
+
+/**
+ * Whether the credit payments on a booked credit purchase voucher or purchase credit note reach
+ * its total, so it reads as Paid (PurchaseCreditNoteReadModel lists Paid among its statuses).
+ */
+export function paidInFull(ctx: DineroContext, org: Organisation, guid: string, total: number): boolean {
+  const payments = ctx.store
+    .purchasePayments(org.Id)
+    .all()
+    .filter((p) => p.data.VoucherGuid.toLowerCase() === guid.toLowerCase())
+  return (
+    payments.length > 0 && round2(payments.reduce((s, p) => s + p.data.Amount, 0)) >= total - PAID_EPSILON
+  )
 }
