@@ -17,7 +17,7 @@ import {
  * (bite-vitest.spec.ts, in-process) each deviation fails exactly its declared checks among every
  * check of their areas; through Newman with the committed collection's folders
  * (bite-newman-<part>.spec.ts, a served mock per part) every check run alone passes on the
- * faithful mock and fails under each deviation that declares it.
+ * faithful mock and fails under a deviation that declares it.
  *
  * Why checks run alone and not the whole catalogue per deviation: a deviation's verdict is about
  * the checks it declares, and a whole-catalogue run per deviation grows as deviations × checks
@@ -69,11 +69,20 @@ export interface FolderCase {
   deviation: DeviationId | 'none'
 }
 
-/** Every folder case, in a fixed order: each check on the faithful mock, then each declared break. */
+/**
+ * Every folder case, in a fixed order: each check on the faithful mock, then each check under the
+ * first deviation that declares it. One deviation per check is enough for Newman: what it proves
+ * is that the check's Postman folder bites; that each deviation fails exactly what it declares is
+ * the vitest runner's proof (bite-vitest.spec.ts), where a run costs a tenth of a Newman run.
+ */
 export function folderCases(): FolderCase[] {
+  const first = (check: string) => DEVIATION_IDS.find((d) => declaredBreaks(d).includes(check))
   return [
     ...checkIds().map((check) => ({ check, deviation: 'none' as const })),
-    ...DEVIATION_IDS.flatMap((deviation) => declaredBreaks(deviation).map((check) => ({ check, deviation }))),
+    ...checkIds().flatMap((check) => {
+      const deviation = first(check)
+      return deviation === undefined ? [] : [{ check, deviation }]
+    }),
   ]
 }
 
