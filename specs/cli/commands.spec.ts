@@ -67,7 +67,8 @@ function cli(args: string[]): Promise<Run> {
       stderr += d.toString()
     })
     child.once('error', reject)
-    child.once('exit', (code) => resolve({ code, stdout, stderr }))
+    // 'close', not 'exit': the pipes may still hold output when the process has exited.
+    child.once('close', (code) => resolve({ code, stdout, stderr }))
   })
 }
 

@@ -38,7 +38,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
       stderr += c.toString()
     })
     child.once('error', reject)
-    child.once('exit', (code) => resolve({ code, stdout, stderr }))
+    child.once('close', (code) => resolve({ code, stdout, stderr }))
   })
 }
 

@@ -64,7 +64,7 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString()
     })
-    child.on('exit', (code) => resolve({ code, stderr }))
+    child.on('close', (code) => resolve({ code, stderr }))
   })
 }
 

@@ -104,7 +104,8 @@ export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv)
     err += d.toString()
   })
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    // 'close', not 'exit': the pipes may still hold output when the process has exited.
+    child.on('close', (code, signal) => resolve({ code, signal })),
   )
   return {
     child,
