@@ -15,10 +15,10 @@ import type { GenericRecord, Row, Table } from './store.ts'
 
 /**
  * Every operation of the extraction (dinero-openapi) that no hand-written route models, generated
- * from the operation itself. Hand-written, 126 operations (each file's header lists its own):
+ * from the operation itself. Hand-written, 127 operations (each file's header lists its own):
  * organizations.ts (both organisation lists), contacts.ts (lists v1/v2, get, create, update
  * v1/v2, delete, restore), products.ts (list, get, create, update, delete), invoices.ts (list,
- * get, create, update, delete, book, add payment, payments), vouchers.ts (purchase vouchers:
+ * get, create, update, delete, book, add payment, payments, delete payment), vouchers.ts (purchase vouchers:
  * create v1.1/v1.2, get, update v1/v1.1, delete, book), manual-vouchers.ts (manual vouchers:
  * create, get, update, delete, book), ledger-items.ts (all six ledger item operations), ledger.ts
  * (entries, entry changes), accounts.ts (all five account operations), trade-offers.ts (all ten
@@ -32,7 +32,7 @@ import type { GenericRecord, Row, Table } from './store.ts'
  * credit payment operations),
  * files.ts (the four Files operations and the purchase-draft look-up by file),
  * attachments.ts (all four attachment operations), webhooks.ts (all four webhook operations).
- * Generated here: the other 10, found by comparing the extraction's
+ * Generated here: the other 9, found by comparing the extraction's
  * operations
  * with the hand-written route table, so a new hand-written route takes its operation over by
  * existing. What a generated operation does:
@@ -52,12 +52,10 @@ import type { GenericRecord, Row, Table } from './store.ts'
  *   property with a value it accepts, Guid/version/created-updated instants from the store, the
  *   model's neutral values for the rest (contract/examples.ts); `OK` → 200 without a body; pdf and
  *   file bytes → a small valid one-page PDF naming the operation (pdf.ts).
- * assumption: open-dinero-unlisted-responses — the ten generated now are the invoice templates
- * list, the invoice and purchase-voucher `fetch` previews, the similar-purchase-vouchers search,
- * the five contact note operations and DELETE of an invoice payment; their domain rules are not
- * modelled: the previews compute no totals, the search finds nothing Dinero would, notes are kept
- * as sent, and a deleted invoice payment stays on the invoice (its ledger postings, ledger.ts,
- * stay too). A schema-valid answer says the request was well-formed and authorised, not what
+ * assumption: open-dinero-unlisted-responses — the nine generated now are the invoice templates
+ * list, the invoice and purchase-voucher `fetch` previews, the similar-purchase-vouchers search
+ * and the five contact note operations; their domain rules are not modelled: the previews
+ * compute no totals, the search finds nothing Dinero would, notes are kept as sent. A schema-valid answer says the request was well-formed and authorised, not what
  * Dinero would compute. Booking, e-mail, reports and ledger postings are hand-written (above).
  */
 

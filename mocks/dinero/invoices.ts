@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import type { Route } from '../routes.ts'
 import { dineroJson, emptyOk, errorMap, LONG_MAX, optionalTimestamp, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
-import { BookModel, InvoiceCreateModel, InvoiceUpdateModel, PaymentCreateModel } from './contract/index.ts'
+import {
+  BookModel,
+  InvoiceCreateModel,
+  InvoiceUpdateModel,
+  PaymentCreateModel,
+  RequiredTimestampObject,
+} from './contract/index.ts'
 import {
   bookDraft,
   documentFields,
@@ -14,7 +20,7 @@ import {
   storedTexts,
 } from './documents.ts'
 import { orgRoute } from './endpoint.ts'
-import { invalidRequest, validationError, voucherNotBooked } from './errors.ts'
+import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
 import { acceptsPdf, documentLines, pdfResponse } from './pdf.ts'
 import { invoiceTotals, round2 } from './pricing.ts'
 import { isoDay, recordStamps } from './query.ts'
@@ -37,7 +43,8 @@ import type { InvoiceData, Organisation, Row } from './store.ts'
  * - POST …/:guid/book `BookModel` → InvoiceReadModel; needs a ContactGuid; gets the next number
  *   (or the requested free one);
  * - POST …/:guid/payments `PaymentCreateModel` → CreatedPaymentResponse; draft → 400 code 59;
- *   GET /v2/:org/invoices/:guid/payments → InvoicePaymentsModel.
+ *   GET /v2/:org/invoices/:guid/payments → InvoicePaymentsModel; DELETE …/payments/:paymentGuid
+ *   `RequiredTimestampObject` → DeletedPaymentResponse (unknown payment → 40; stale → 58).
  * Every write that carries a Timestamp compares it with the current version in the same
  * synchronous step as the write: stale → 400 code 58 (deviation dinero.ignore-timestamp skips it).
  */
@@ -239,6 +246,23 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       ctx.webhooks.emit(org.Id, 'invoice.payment-added', row.guid)
       return dineroJson({ Guid: payment.Guid, TimeStamp: row.version, RelatedVoucherGuid: row.guid })
     }),
+    // "Delete payment from invoice" with a RequiredTimestampObject (dinero-openapi): the payment
+    // goes, and with it the entries it posted (ledger.ts derives them from the invoice's payments).
+    orgRoute(
+      ctx,
+      'DELETE',
+      '/v1/:organizationId/invoices/:guid/payments/:paymentGuid',
+      async ({ req, org }) => {
+        const body = validate(RequiredTimestampObject, await readJson(req.request), 'RequiredTimestampObject')
+        const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
+        const wanted = req.params.paymentGuid?.toLowerCase()
+        if (!current.data.Payments.some((p) => p.Guid.toLowerCase() === wanted)) throw notFound('Payment')
+        const row = invoices.modify(org, current.guid, body.Timestamp, (r) => ({
+          data: { ...r.data, Payments: r.data.Payments.filter((p) => p.Guid.toLowerCase() !== wanted) },
+        }))
+        return dineroJson({ TimeStamp: row.version })
+      },
+    ),
     orgRoute(ctx, 'GET', '/v2/:organizationId/invoices/:guid/payments', ({ req, org }) => {
       const row = invoices.find(org, req.params.guid)
       const d = derive(ctx, org, row)

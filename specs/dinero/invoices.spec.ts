@@ -201,6 +201,46 @@ describe.each(TARGET_KINDS)('invoice lifecycle (%s)', (kind) => {
     expect(await guids('')).not.toContain(created.Guid)
     expect(await guids('&deletedOnly=true')).toContain(created.Guid)
   })
+
+  it('200 on DELETE …/payments/:paymentGuid with the invoice’s Timestamp: the payment and its bank entry go, the invoice is unpaid again; unknown payment → 404 code 40, stale → 400 code 58', async () => {
+    const created = CreatedResponseModel.parse((await api.post(`/v1/${ORG}/invoices`, draft)).json())
+    const booked = (
+      await api.post(`/v1/${ORG}/invoices/${created.Guid}/book`, { Timestamp: created.TimeStamp })
+    ).json<{ TimeStamp: string }>()
+    const paid = CreatedPaymentResponse.parse(
+      (
+        await api.post(`/v1/${ORG}/invoices/${created.Guid}/payments`, {
+          Timestamp: booked.TimeStamp,
+          DepositAccountNumber: 55000,
+          RemainderIsFee: false,
+          Description: 'Indbetaling',
+          Amount: 2250,
+          PaymentDate: '2026-01-20',
+        })
+      ).json(),
+    )
+    const bankEntries = async () =>
+      (await api.get(`/v1/${ORG}/entries?fromDate=2026-01-01&toDate=2026-12-31&includePrimo=false`))
+        .json<{ AccountNumber: number; VoucherGuid?: string | null }[]>()
+        .filter((e) => e.AccountNumber === 55000 && e.VoucherGuid?.toLowerCase() === paid.Guid.toLowerCase())
+    expect(await bankEntries()).toHaveLength(1)
+    const path = `/v1/${ORG}/invoices/${created.Guid}/payments`
+    const unknown = await api.delete(`${path}/${created.Guid}`, { Timestamp: paid.TimeStamp })
+    expect([unknown.status, errorOf(unknown.text).code]).toEqual([404, 40])
+    const stale = await api.delete(`${path}/${paid.Guid}`, { Timestamp: booked.TimeStamp })
+    expect([stale.status, errorOf(stale.text).code]).toEqual([400, 58])
+    const deleted = await api.delete(`${path}/${paid.Guid}`, { Timestamp: paid.TimeStamp })
+    expect(deleted.status).toBe(200)
+    expect(deleted.json<{ TimeStamp: string }>().TimeStamp).toMatch(/^[0-9A-F]{16}$/)
+    expect(
+      InvoicePaymentsModel.parse((await api.get(`/v2/${ORG}/invoices/${created.Guid}/payments`)).json()),
+    ).toMatchObject({
+      PaidAmount: 0,
+      RemainingAmount: 2250,
+      Payments: [],
+    })
+    expect(await bankEntries()).toEqual([])
+  })
 })
 
 /** dinero-openapi: the invoice list's parameters. */
