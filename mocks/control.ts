@@ -2,7 +2,7 @@ import type { Clock } from './clock.ts'
 import type { RefreshPolicy } from './connect/model.ts'
 import type { ConnectStore } from './connect/store.ts'
 import { DEVIATIONS, type DeviationId, type Deviations, isDeviationId } from './deviations.ts'
-import type { WebhookDelivery } from './dinero/webhook-delivery.ts'
+import { DELIVERY_HEADER, type WebhookDelivery } from './dinero/webhook-delivery.ts'
 import { json, MockHttpError } from './errors.ts'
 import { type FaultSpec, FaultSpecError, type Faults, validateFault } from './faults.ts'
 import { JOURNAL_PAGE, type Journal } from './journal.ts'
@@ -26,7 +26,10 @@ import type { Route, RouteRequest } from './routes.ts'
  * once none is pending; `POST /__mock/webhooks/sink` is a subscriber the mock offers itself
  * (answers 200, or the `?status=` asked for) and `GET /__mock/webhooks/sink` lists what it
  * received (`?eventId=`, `?entityGuid=` filter), so a client outside the process can watch a
- * delivery arrive.
+ * delivery arrive. The sink is the only control route a delivery (a request carrying
+ * `x-mock-webhook-delivery`) reaches; every other answers it 403 `webhook_delivery`: an API client
+ * may subscribe any Uri, including `http://127.0.0.1:<port>/__mock/reset`, and the mock's own
+ * POST carries a loopback Host and no Origin, so the rules above would let it through.
  */
 export interface Settings {
   /** Applied to one client (`clientId`) or all. */
@@ -102,8 +105,14 @@ const fromBrowser = (h: Headers) =>
 const mediaType = (h: Headers) => (h.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
 
 /** Refuses what a web page could send; returns the body text of a state-changing request. */
-async function admit(r: RouteRequest): Promise<string> {
+async function admit(r: RouteRequest, takesDeliveries: boolean): Promise<string> {
   const h = r.request.headers
+  if (!takesDeliveries && h.has(DELIVERY_HEADER))
+    throw new ControlRefused(
+      403,
+      'webhook_delivery',
+      'a webhook delivery reaches only POST /__mock/webhooks/sink on the control surface',
+    )
   const origin = h.get('origin')
   if (origin !== null && origin !== r.url.origin)
     throw new ControlRefused(
@@ -239,7 +248,7 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
     method,
     path,
     service: 'control',
-    handle: async (r) => handle(r, await admit(r)),
+    handle: async (r) => handle(r, await admit(r, method === 'POST' && path === '/__mock/webhooks/sink')),
   })
   const deviationState = () => json({ enabled: deps.deviations.list(), available: DEVIATIONS })
   let received: Received[] = []

@@ -85,6 +85,13 @@ export interface WebhookDelivery {
   close(): void
 }
 
+/**
+ * The header every attempt carries with its delivery id: the control surface (control.ts) refuses
+ * a request that has it anywhere but its sink, so a subscriber Uri on `/__mock/*` cannot reset or
+ * reconfigure the mock.
+ */
+export const DELIVERY_HEADER = 'x-mock-webhook-delivery'
+
 const KEEP = 1_000
 /** A status line longer than this is not HTTP. */
 const MAX_HEAD = 8_192
@@ -199,7 +206,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
       'content-type': 'application/json; charset=utf-8',
       'user-agent': 'dinero-conformance-mock (webhooks)',
       'x-mock-webhook-event': job.record.eventId,
-      'x-mock-webhook-delivery': job.record.id,
+      [DELIVERY_HEADER]: job.record.id,
       'x-mock-webhook-attempt': String(n),
     }
     if (isLoopbackHost(job.url.hostname))
