@@ -3,7 +3,7 @@ import type { Route, RouteRequest } from '../routes.ts'
 import { dineroJson } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
-import { invalidFormat, invalidRequest, notFound, validationError } from './errors.ts'
+import { CODES, DineroError, invalidFormat, invalidRequest, notFound, validationError } from './errors.ts'
 import { dateTime, MAX_PAGE_SIZE, paginate } from './query.ts'
 import type { FileData, Organisation, Row } from './store.ts'
 
@@ -33,6 +33,15 @@ import type { FileData, Organisation, Row } from './store.ts'
  * Deviation dinero.files-list-enveloped: the list comes in the paged lists' envelope.
  */
 export const UPLOAD_LIMIT_BYTES = 6 * 1024 * 1024
+/**
+ * What one organisation's files (archive and attachment-only) may hold, in bytes and in number.
+ * Files are never deleted through the API, so without a bound a client looping uploads grows the
+ * mock's memory until it is reset. assumption: open-dinero-unlisted-responses — Dinero's storage
+ * quota is not published; past it → 400 code 43 (Limit Exceeded), as the other per-organisation
+ * limits (webhooks.ts).
+ */
+export const ORGANISATION_FILE_QUOTA = { bytes: 64 * 1024 * 1024, files: 1_000 } as const
+
 /** Room for the multipart framing around a file of the limit's size. */
 const MULTIPART_SLACK = 64 * 1024
 
@@ -227,6 +236,14 @@ export function fileRoutes(ctx: DineroContext): Route[] {
   const upload = (archived: boolean) => async (call: OrgCall) => {
     const { req, org, caller } = call
     const file = await readUpload(req)
+    const stored = ctx.store.files(org.Id).all()
+    const bytes = stored.reduce((sum, row) => sum + row.data.Bytes.length, file.bytes.length)
+    if (bytes > ORGANISATION_FILE_QUOTA.bytes || stored.length >= ORGANISATION_FILE_QUOTA.files)
+      throw new DineroError(
+        400,
+        CODES.LimitExceeded,
+        `An organisation's files may hold at most ${ORGANISATION_FILE_QUOTA.bytes} bytes in ${ORGANISATION_FILE_QUOTA.files} files`,
+      )
     const user = ctx.connect.options.users.find((u) => u.subject === caller.subject)
     const row = ctx.store.files(org.Id).insert(newFileGuid(), {
       Name: file.name,
