@@ -252,6 +252,18 @@ async function silentCode(
 }
 
 export async function login(input: LoginInput, { env, secrets }: Context): Promise<number> {
+  // A check named with --check that these flags leave out would be skipped without a word after
+  // the person signed in; refused before anything starts.
+  for (const id of input.checks ?? []) {
+    const check = catalogue.find((c) => c.id === id)
+    if (check === undefined || runsInLogin(check, input.destructive, input.slow)) continue
+    throw new HarnessError(
+      'HARNESS_USAGE',
+      check.needs.includes('slow') && !input.slow
+        ? `--check ${id} redeems a code once it is old: add --slow`
+        : `--check ${id} revokes the grant it runs on: --no-destructive leaves it out`,
+    )
+  }
   exitOnSignals()
   installConsoleRedaction(secrets)
   const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
