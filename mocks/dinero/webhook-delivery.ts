@@ -20,6 +20,8 @@ import type { Journal } from '../journal.ts'
  *   real listener in-process and served alike; a Uri at an origin the mock itself answers for
  *   (in-process `https://connect.visma.com/__mock/…`) is answered by the mock without the
  *   network; any other Uri is journalled as skipped and nothing is sent;
+ * - at most 1,000 deliveries are pending at once; an event past that is journalled as skipped
+ *   (`too_many_pending`) and not sent;
  * - every attempt (and every skip) is one journal entry of service `webhook`: the target without
  *   userinfo, query or fragment (a subscriber's secret may sit there), the status, the outcome;
  * - `flush` runs every waiting retry at once and settles; `reset` and `close` cancel what waits
@@ -183,7 +185,12 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
     if (records.length > KEEP) records = records.slice(-KEEP)
   }
 
-  const note = (record: DeliveryRecord, attempt: DeliveryAttempt | undefined, outcome: string) =>
+  const note = (
+    record: DeliveryRecord,
+    attempt: DeliveryAttempt | undefined,
+    outcome: string,
+    skipped = 'non_loopback',
+  ) =>
     journal.record({
       at: clock.now(),
       service: 'webhook',
@@ -191,7 +198,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
       url: record.target,
       contentType: 'application/json; charset=utf-8',
       status: attempt?.status ?? 0,
-      ...(attempt?.error ? { error: attempt.error } : outcome === 'skipped' ? { error: 'non_loopback' } : {}),
+      ...(attempt?.error ? { error: attempt.error } : outcome === 'skipped' ? { error: skipped } : {}),
       details: {
         deliveryId: record.id,
         eventId: record.eventId,
@@ -295,6 +302,13 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
       if (!local || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
         record.state = 'skipped'
         note(record, undefined, 'skipped')
+        return record
+      }
+      // Each pending delivery holds a record, a timer and perhaps a socket: an API client with
+      // 100 subscriptions to a listener that never answers would otherwise grow them per event.
+      if (jobs.size >= KEEP) {
+        record.state = 'skipped'
+        note(record, undefined, 'skipped', 'too_many_pending')
         return record
       }
       const job: Job = {
