@@ -9,6 +9,7 @@ import {
   type LiveMock,
   liveEnv,
   refreshRequests,
+  refreshStoredGrant,
   runCli,
   seedGrant,
   startLiveMock,
@@ -66,17 +67,7 @@ describe.concurrent('npm run live (against the served mock)', () => {
         expect(refreshes.filter((e) => e.details.refresh === 'replay' || 'revoked' in e.details)).toEqual([])
 
         // The stored token is the newest of the chain: it still refreshes.
-        const next = await fetch(`${live.origin}/connect/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'refresh_token',
-            refresh_token: grant.refreshToken,
-            client_id: grant.clientId,
-            client_secret: LIVE_CLIENT_SECRET,
-          }).toString(),
-        })
-        expect(next.status).toBe(200)
+        expect((await refreshStoredGrant(live.origin, storePath)).status).toBe(200)
 
         expect(readdirSync(reports).sort()).toEqual([
           'allure-report-live',

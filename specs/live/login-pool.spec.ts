@@ -1,23 +1,18 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { runsInLogin } from '../../collections/model/types.ts'
-import type { StoredGrant } from '../../scripts/live/token-store.ts'
 import { browse } from './support/browser.ts'
 import {
   journal,
-  LIVE_CLIENT_ID,
   LIVE_CLIENT_SECRET,
   type LiveMock,
   liveEnv,
   refreshRequests,
-  startCli,
+  refreshStoredGrant,
   startLiveMock,
   tempDir,
 } from './support/harness.ts'
-import { LOGIN_LINK, startLogin } from './support/process.ts'
+import { startLogin } from './support/process.ts'
 
 /**
  * `login` pools codes from one sign-in, against the served mock standing in for Visma Connect and
@@ -26,7 +21,7 @@ import { LOGIN_LINK, startLogin } from './support/process.ts'
  * redirect_uri's 303 back to /connect/authorize with prompt=none, the mock's form_post page,
  * the query redirect — is followed with the session cookie alone, as a browser would.
  */
-const CLI = 'scripts/cli.ts'
+const _CLI = 'scripts/cli.ts'
 const SLOW = { timeout: 240_000 }
 
 /** The check that redeems the sign-in's own code: it runs whatever `--check` names. */
@@ -88,22 +83,11 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         expect(new Set(replays.map((e) => e.details.refresh_token_fp)).size).toBe(destructive.length)
 
         // The stored grant was taken after the replays and still works.
-        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
-        const res = await request(`${live.origin}/connect/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'refresh_token',
-            refresh_token: grant.refreshToken,
-            client_id: LIVE_CLIENT_ID,
-            client_secret: LIVE_CLIENT_SECRET,
-          }).toString(),
-        })
-        const answer = (await res.body.json()) as { refresh_token?: string }
-        expect(res.statusCode).toBe(200)
-        expect(answer.refresh_token).toMatch(/^[0-9A-F]{64}$/)
+        const refreshed = await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)
+        expect(refreshed.status).toBe(200)
+        expect(refreshed.refreshToken).toMatch(/^[0-9A-F]{64}$/)
 
-        for (const secret of [grant.refreshToken, LIVE_CLIENT_SECRET])
+        for (const secret of [refreshed.stored.refreshToken, LIVE_CLIENT_SECRET])
           expect(out + p.stderr()).not.toContain(secret)
       } finally {
         cleanup()
@@ -144,25 +128,12 @@ describe('login pools codes from one sign-in (headless, against the served mock)
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
       const before = (await journal(live.origin)).length
-      const p = startCli(
-        CLI,
-        [
-          'login',
-          '--connect-url',
-          live.origin,
-          '--api-url',
-          live.origin,
-          '--no-open',
-          '--reports',
-          join(dir, 'reports'),
-          '--no-destructive',
-          '--check',
-          REPLAY_SUBSET.join(','),
-        ],
-        env,
-      )
-      p.child.stdin!.end()
-      await browse((await p.waitFor(LOGIN_LINK))[1]!, live.origin)
+      const { p, link } = await startLogin(live.origin, dir, env, [
+        '--no-destructive',
+        '--check',
+        REPLAY_SUBSET.join(','),
+      ])
+      await browse(link, live.origin)
       const exit = await p.exited
       expect(exit.code, p.stderr()).toBe(0)
       const entries = (await journal(live.origin)).slice(before)
@@ -196,19 +167,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         expect(out).toMatch(
           /the silent authorize after the refresh-token replay answered login_required: Visma Connect wants the person again/,
         )
-        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
-        const res = await request(`${live.origin}/connect/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'refresh_token',
-            refresh_token: grant.refreshToken,
-            client_id: LIVE_CLIENT_ID,
-            client_secret: LIVE_CLIENT_SECRET,
-          }).toString(),
-        })
-        await res.body.dump()
-        expect(res.statusCode).toBe(200)
+        expect((await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)).status).toBe(200)
       } finally {
         cleanup()
       }

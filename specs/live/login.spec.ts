@@ -13,12 +13,11 @@ import {
   type LiveMock,
   liveEnv,
   runCli,
-  startCli,
   startLiveMock,
   tempDir,
   tokenRequests,
 } from './support/harness.ts'
-import { LOGIN_LINK, startLogin } from './support/process.ts'
+import { startLogin } from './support/process.ts'
 
 /**
  * `npm run login` driven headlessly against the served mock: the spec plays the browser. It
@@ -116,21 +115,7 @@ describe('npm run login (headless, against the served mock)', () => {
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
       const before = tokenRequests(await journal(live.origin)).length
-      const p = startCli(
-        CLI,
-        [
-          'login',
-          '--connect-url',
-          live.origin,
-          '--api-url',
-          live.origin,
-          '--no-open',
-          '--reports',
-          join(dir, 'reports'),
-        ],
-        env,
-      )
-      const link = (await p.waitFor(LOGIN_LINK))[1]!
+      const { p, link } = await startLogin(live.origin, dir, env)
       const form = await consent(link)
       const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
       expect(wrong.status).toBe(400)

@@ -1,17 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
-import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { runsInLive, runsInLogin } from '../../collections/model/types.ts'
-import type { StoredGrant } from '../../scripts/live/token-store.ts'
 import {
-  LIVE_CLIENT_ID,
-  LIVE_CLIENT_SECRET,
   type LiveMock,
   liveEnv,
   refreshRequests,
+  refreshStoredGrant,
   runCli,
   startCli,
   startLiveMock,
@@ -145,20 +142,9 @@ describe('rehearsal: login and live against a live-like mock, a real browser sig
         expect(presented.filter((e) => e.status !== 200)).toEqual([])
 
         // The stored grant still works.
-        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
-        const res = await request(`${live.origin}/connect/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'refresh_token',
-            refresh_token: grant.refreshToken,
-            client_id: LIVE_CLIENT_ID,
-            client_secret: LIVE_CLIENT_SECRET,
-          }).toString(),
-        })
-        const answer = (await res.body.json()) as { refresh_token?: string }
-        expect(res.statusCode).toBe(200)
-        expect(answer.refresh_token).toMatch(/^[0-9A-F]{64}$/)
+        const refreshed = await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)
+        expect(refreshed.status).toBe(200)
+        expect(refreshed.refreshToken).toMatch(/^[0-9A-F]{64}$/)
       } finally {
         await context.close()
         cleanup()

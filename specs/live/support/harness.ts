@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { request } from 'undici'
 import { createMock, type Mock } from '../../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../../mocks/http/serve.ts'
 import type { JournalEntry } from '../../../mocks/journal.ts'
 import { DEFAULT_CLIENT_SECRET, defineClient, type MockOptions } from '../../../mocks/options.ts'
-import { TokenStore } from '../../../scripts/live/token-store.ts'
+import { type StoredGrant, TokenStore } from '../../../scripts/live/token-store.ts'
 import { sharedSigningKey } from '../../../scripts/targets/keys.ts'
 import { freePort, LIVE_CLIENT_ID, LIVE_CLIENT_SECRET } from './process.ts'
 
@@ -107,4 +108,29 @@ export async function seedGrant(
     store.release()
   }
   return answer.refresh_token
+}
+
+/**
+ * Whether the grant a run left in the store still refreshes: one refresh_token grant with the
+ * stored refresh token, as the next run would send it. Resolves with the status and the new
+ * refresh token (undefined when none came).
+ */
+export async function refreshStoredGrant(
+  origin: string,
+  storePath: string,
+): Promise<{ status: number; refreshToken: string | undefined; stored: StoredGrant }> {
+  const stored = JSON.parse(readFileSync(storePath, 'utf8')) as StoredGrant
+  const res = await request(`${origin}/connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: stored.refreshToken,
+      client_id: stored.clientId,
+      client_secret: LIVE_CLIENT_SECRET,
+    }).toString(),
+  })
+  const answer = (await res.body.json().catch(() => ({}))) as { refresh_token?: unknown }
+  const refreshToken = typeof answer.refresh_token === 'string' ? answer.refresh_token : undefined
+  return { status: res.statusCode, refreshToken, stored }
 }
