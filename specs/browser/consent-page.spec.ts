@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -11,6 +10,7 @@ import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { defineClient } from '../../mocks/options.ts'
 import { freePort } from '../../scripts/grade/app.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
+import { chromiumOptions } from '../support/chromium.ts'
 
 /**
  * The mock's login and consent pages in a real browser: Debian's Chromium driven by
@@ -19,7 +19,6 @@ import { sharedSigningKey } from '../../scripts/targets/keys.ts'
  * words) and allows, and the form_post page carries the code to the app, which exchanges it.
  * Cancel instead sends access_denied to the app. A missing /usr/bin/chromium fails loudly.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const CLIENT_NAME = 'Good Example App'
 const CLIENT_ID = 'isv_browser_example'
 const SCREENSHOT = 'reports/consent-page.png'
@@ -64,17 +63,7 @@ async function startRig(): Promise<Rig> {
   await new Promise<void>((resolve) => app.listen(port, '127.0.0.1', resolve))
   const profile = await mkdtemp(join(tmpdir(), 'chromium-profile-'))
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...chromiumOptions(),
     viewport: { width: 900, height: 760 },
   })
   const page = context.pages()[0] ?? (await context.newPage())
@@ -101,10 +90,7 @@ describe('consent page in headless Chromium', () => {
   let rig: Rig | undefined
 
   beforeAll(() => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium). This spec never skips.`,
-      )
+    chromiumOptions()
   })
 
   afterEach(async () => {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -8,6 +7,7 @@ import { type BrowserContext, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock, type Mock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
+import { chromiumOptions } from '../support/chromium.ts'
 
 /**
  * The cross-site request forgery that used to work, in a real browser: a page served from
@@ -15,7 +15,6 @@ import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
  * the page, but the request still arrives). Debian's Chromium through playwright-core, as in
  * specs/browser/consent-page.spec.ts; a missing /usr/bin/chromium fails loudly.
  */
-const CHROMIUM = '/usr/bin/chromium'
 
 const attackPage = (mockOrigin: string) => `<!doctype html>
 <title>innocent page</title>
@@ -49,8 +48,7 @@ describe('CSRF from a page on another loopback port, in headless Chromium', () =
   let profile: string
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium. This spec never skips.`)
+    const launch = chromiumOptions()
     mock = createMock()
     served = await serveMock(mock, { port: 0 })
     page = createServer((_req, res) => {
@@ -60,11 +58,7 @@ describe('CSRF from a page on another loopback port, in headless Chromium', () =
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve))
     pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`
     profile = await mkdtemp(join(tmpdir(), 'chromium-csrf-'))
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    })
+    context = await chromium.launchPersistentContext(profile, launch)
   }, 60_000)
 
   afterAll(async () => {

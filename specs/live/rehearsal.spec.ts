@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { runsInLive, runsInLogin } from '../../collections/model/types.ts'
+import { chromiumOptions } from '../support/chromium.ts'
 import {
   type LiveMock,
   liveEnv,
@@ -24,7 +24,6 @@ import { LOGIN_LINK } from './support/process.ts'
  * Newman and stores the grant; `live` then runs twice from the store. The spec reads the mock's
  * journal in-process (the only way in, with /__mock off).
  */
-const CHROMIUM = '/usr/bin/chromium'
 const CLI = 'scripts/cli.ts'
 const ORGANISATION = '118244'
 /** About 60 s alone; generous, so a busy 2-core machine never fails a correct run. */
@@ -33,22 +32,8 @@ const SLOW = { timeout: 300_000 }
 let live: LiveMock
 let browser: Browser
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium). This spec never skips.`,
-    )
   live = await startLiveMock({ liveLike: true })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  })
+  browser = await chromium.launch(chromiumOptions())
 })
 afterAll(async () => {
   await browser?.close()

@@ -9,6 +9,7 @@ import { resolveSource } from '../../collections/sources.ts'
 import { DEVIATIONS } from '../../mocks/deviations.ts'
 import { runNewmanOnMock } from '../../scripts/commands/check.ts'
 import { SecretSet } from '../../scripts/live/secrets.ts'
+import { chromiumOptions } from '../support/chromium.ts'
 
 /**
  * The reports as a person reads them: the main job against a served mock with a deviation that
@@ -18,7 +19,6 @@ import { SecretSet } from '../../scripts/live/secrets.ts'
  * and Allure both count the run's checks with exactly the declared failures. The
  * screenshots stay under reports/allure-view/ as artifacts.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const DEVIATION = 'client-auth.basic-unsupported'
 const broken: readonly string[] = DEVIATIONS[DEVIATION].breaks
 /**
@@ -45,11 +45,7 @@ beforeAll(async () => {
     { env: {}, secrets: new SecretSet() },
   )
   log.mockRestore()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  })
+  browser = await chromium.launch(chromiumOptions())
 }, 240_000)
 
 afterAll(async () => {
