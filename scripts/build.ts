@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { BUILD_STAMP, distIsFresh } from './dist-freshness.ts'
 
 /**
  * `npm run build` (also npm's `prepare`, so `npm ci` and `npm pack` build): dist/ for plain Node.
@@ -12,11 +13,13 @@ import { join } from 'node:path'
 const SOURCE_DIRS = ['mocks', 'collections', 'scripts']
 const OUT = 'dist'
 /**
- * When this build started, for the package spec: a dist/ built after every source last changed
- * is packed as it is (`npm pack --ignore-scripts`) instead of being built a second time.
+ * When this build started (scripts/dist-freshness.ts): a dist/ built after every source last
+ * changed is packed as it is by the package spec and run by specs that start the CLI.
  */
-const STAMP = 'node_modules/.cache/dinero-conformance/last-build.json'
 const started = Date.now()
+
+// `--if-stale` (npm test's pretest): nothing to do when dist/ still matches the sources.
+if (process.argv.includes('--if-stale') && distIsFresh('.')) process.exit(0)
 
 rmSync(OUT, { recursive: true, force: true })
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
@@ -47,6 +50,6 @@ function copyAssets(dir: string): number {
 const copied = SOURCE_DIRS.reduce((n, dir) => n + copyAssets(dir), 0)
 if (existsSync('node_modules')) {
   mkdirSync('node_modules/.cache/dinero-conformance', { recursive: true })
-  writeFileSync(STAMP, `${JSON.stringify({ started, sources: SOURCE_DIRS })}\n`)
+  writeFileSync(BUILD_STAMP, `${JSON.stringify({ started, sources: SOURCE_DIRS })}\n`)
 }
 console.log(`built ${OUT}/ (tsc) and copied ${copied} data files`)

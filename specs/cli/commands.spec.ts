@@ -8,15 +8,16 @@ import { catalogue } from '../../collections/catalogue/index.ts'
 import type { Flags } from '../../scripts/cli/args.ts'
 import type { Command } from '../../scripts/cli/command.ts'
 import { runCommandLine } from '../../scripts/cli/main.ts'
+import { cliArgv } from '../support/cli-child.ts'
 
 /**
  * The command line as a person meets it: every command answers `--help` with its flags, and
  * every kind of misuse is one `error [HARNESS_USAGE]: …` line plus one usage hint, exit 2, with
  * no stack trace. The matrix (every command × help and each kind of misuse) runs in-process
  * through `runCommandLine`, what `main` runs before it ends the process with the code; one of
- * each kind also runs as a real child process (`node --import tsx scripts/cli.ts …`), where a
- * stray warning, an unhandled rejection or a wrong exit code would show. A child costs ~0.45
- * CPU-s of tsx start-up, so 43 of them were a tenth of `npm test`'s CPU (docs/BENCH.md).
+ * each kind also runs as a real child process (the built CLI, or the source under tsx when dist/
+ * is stale: specs/support/cli-child.ts), where a stray warning, an unhandled rejection or a wrong
+ * exit code would show. 43 children under tsx were a tenth of `npm test`'s CPU (docs/BENCH.md).
  */
 const ROOT = new URL('../../', import.meta.url).pathname
 const TIMEOUT = { timeout: 180_000 }
@@ -54,7 +55,7 @@ interface Run {
 
 function cli(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', ...args], {
+    const child = spawn(process.execPath, [...cliArgv(), ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     })

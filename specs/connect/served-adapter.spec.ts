@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import { cliArgv } from '../support/cli-child.ts'
 
 /** The node:http adapter: clear errors for bad requests, never a crash; graceful shutdown. */
 describe('served adapter', () => {
@@ -66,7 +67,7 @@ describe('served adapter', () => {
 
 describe('npm run mock', () => {
   it('prints its origin, serves, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'mock', '--port', '0'], {
+    const child = spawn(process.execPath, [...cliArgv(), 'mock', '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
@@ -89,7 +90,7 @@ describe('npm run mock', () => {
   it('refuses a port that is in use with a clear error and no stack trace', async () => {
     const served = await startTarget('served')
     const port = new URL(served.connect).port
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'mock', '--port', port], {
+    const child = spawn(process.execPath, [...cliArgv(), 'mock', '--port', port], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let err = ''

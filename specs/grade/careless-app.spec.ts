@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PROBES } from '../../scripts/grade/index.ts'
+import { cliArgv } from '../support/cli-child.ts'
 
 /**
  * The grader bites: the careless example app, graded through the CLI, fails exactly the probes
@@ -26,7 +27,7 @@ const EXPECTED_FAILURES = [
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'grade', ...args], {
+    const child = spawn(process.execPath, [...cliArgv(), 'grade', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

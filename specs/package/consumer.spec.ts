@@ -1,19 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
+import { distIsFresh } from '../../scripts/dist-freshness.ts'
 
 /**
  * The package as an integrator gets it: `npm pack` of this repository (which builds dist/ on
@@ -48,32 +40,6 @@ function run(command: string, args: string[], cwd: string, timeout = 120_000): R
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-/** The newest modification time under `path` (node_modules and dist left out). */
-function newest(path: string): number {
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let latest = stat.mtimeMs
-  for (const entry of readdirSync(path))
-    if (entry !== 'node_modules' && entry !== 'dist') latest = Math.max(latest, newest(join(path, entry)))
-  return latest
-}
-
-/**
- * Whether dist/ was built after every file it is built from last changed (scripts/build.ts
- * stamps when it started): `npm ci` has just built it on a fresh clone, and building it again
- * inside `npm pack` would cost a whole tsc run (~17 CPU-s) for the same files.
- */
-function distIsFresh(): boolean {
-  const stamp = join(ROOT, 'node_modules/.cache/dinero-conformance/last-build.json')
-  if (!existsSync(stamp) || !existsSync(join(ROOT, 'dist/scripts/cli.js'))) return false
-  const { started, sources } = JSON.parse(readFileSync(stamp, 'utf8')) as {
-    started: number
-    sources: string[]
-  }
-  const inputs = [...sources, 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']
-  return Math.max(...inputs.map((p) => newest(join(ROOT, p)))) < started
-}
-
 function ok(r: Run, what: string): Run {
   if (r.status !== 0) throw new Error(`${what} exited ${r.status}:\n${r.stderr.slice(-2000)}`)
   return r
@@ -84,7 +50,7 @@ beforeAll(() => {
   const packs = join(work, 'pack')
   app = join(work, 'app')
   mkdirSync(packs)
-  const pack = ['pack', '--pack-destination', packs, ...(distIsFresh() ? ['--ignore-scripts'] : [])]
+  const pack = ['pack', '--pack-destination', packs, ...(distIsFresh(ROOT) ? ['--ignore-scripts'] : [])]
   ok(run('npm', pack, ROOT, 240_000), 'npm pack')
   const tarball = readdirSync(packs).find((f) => f.endsWith('.tgz'))
   if (tarball === undefined) throw new Error('npm pack wrote no tarball')

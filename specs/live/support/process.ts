@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { cliArgv } from '../../support/cli-child.ts'
 
 /**
  * Child processes, temp dirs and ports for the live specs (no mock imports: cheap to load).
@@ -76,9 +77,17 @@ export async function bundle(entry: string, outDir: string): Promise<string> {
   return outfile
 }
 
-/** `script` is a repo path run under tsx, or an absolute `.mjs` made by `bundle`. */
+/**
+ * `script` is a repo path run under tsx (`scripts/cli.ts` runs as specs/support/cli-child.ts
+ * says), or an absolute `.mjs` made by `bundle`.
+ */
 export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv): CliProcess {
-  const argv = script.endsWith('.mjs') ? [script] : ['--import', 'tsx', join(ROOT, script)]
+  const argv =
+    script === 'scripts/cli.ts'
+      ? cliArgv()
+      : script.endsWith('.mjs')
+        ? [script]
+        : ['--import', 'tsx', join(ROOT, script)]
   const child = spawn(process.execPath, [...argv, ...args], {
     cwd: ROOT,
     env,
