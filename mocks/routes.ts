@@ -18,12 +18,35 @@ export interface RouteRequest {
   note(details: Record<string, string | number | boolean>): void
 }
 
+/**
+ * A fixed answer (status, headers, text) that is not a Fetch `Response` yet. A `Response` made
+ * from text builds a `Headers` and a body `ReadableStream` (undici, Node 20), 15–25 µs a request
+ * here, more than everything else a small JSON list costs (docs/BENCH.md); the served adapter
+ * writes an `Answer` to the socket as it is, and `dispatch` (msw in-process, the served
+ * adapter's `dispatch: 'msw'`) turns it into the `Response` the route answered with before.
+ * Header names are lower-case, as `Headers` gives them.
+ */
+export class Answer {
+  constructor(
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>>,
+    readonly text: string,
+  ) {}
+
+  toResponse(): Response {
+    return new Response(this.text, { status: this.status, headers: this.headers })
+  }
+}
+
+/** What a route answers: a Fetch `Response`, or an `Answer` for the served adapter to write as it is. */
+export type Reply = Response | Answer
+
 export interface Route {
   method: Method
   /** An msw path pattern without origin, e.g. `/v1/:organizationId/contacts`. */
   path: string
   service: Service
-  handle(req: RouteRequest): Response | Promise<Response>
+  handle(req: RouteRequest): Reply | Promise<Reply>
 }
 
 export interface RouteRuntime {
@@ -153,6 +176,7 @@ export function compileRoutePath(path: string): {
   }
 }
 
+/** Runs a route inside the runtime (faults, journal, the 500 of its service) and answers a Fetch `Response`. */
 export async function dispatch(
   route: Route,
   runtime: RouteRuntime,
@@ -160,6 +184,18 @@ export async function dispatch(
   url: URL,
   params: Record<string, string>,
 ): Promise<Response> {
+  const reply = await dispatchReply(route, runtime, request, url, params)
+  return reply instanceof Answer ? reply.toResponse() : reply
+}
+
+/** `dispatch` for the served adapter: an `Answer` is left as it is, for it to write directly. */
+export async function dispatchReply(
+  route: Route,
+  runtime: RouteRuntime,
+  request: Request,
+  url: URL,
+  params: Record<string, string>,
+): Promise<Reply> {
   const details: Record<string, string | number | boolean> = {}
   const req: RouteRequest = {
     request,
@@ -167,7 +203,7 @@ export async function dispatch(
     params,
     note: (d) => Object.assign(details, d),
   }
-  let response: Response
+  let response: Reply
   let error: string | undefined
   try {
     response = (await runtime.before?.(route, req)) ?? (await route.handle(req))

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { Answer } from '../routes.ts'
 import { TimestampObject } from './contract/index.ts'
 import { CODES, DineroError, invalidFormat, validationError } from './errors.ts'
 
@@ -20,11 +21,17 @@ export const LONG_MAX = Number(LONG_MAX_TEXT)
 export const dineroText = (body: unknown): string =>
   JSON.stringify(body).replace(/:9223372036854776000([,}\]])/g, `:${LONG_MAX_TEXT}$1`)
 
-/** A Dinero JSON answer from text already made by `dineroText` (or joined from its pieces). */
-export const dineroJsonText = (text: string, status = 200): Response =>
-  new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
+const DINERO_JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const
 
-export const dineroJson = (body: unknown, status = 200): Response => dineroJsonText(dineroText(body), status)
+/**
+ * A Dinero JSON answer from text already made by `dineroText` (or joined from its pieces), as an
+ * `Answer` the served adapter writes without building a Fetch `Response` (routes.ts).
+ */
+export const dineroJsonText = (text: string, status = 200): Answer =>
+  new Answer(status, DINERO_JSON_HEADERS, text)
+
+export const dineroJson = (body: unknown, status = 200): Response =>
+  new Response(dineroText(body), { status, headers: DINERO_JSON_HEADERS })
 
 /** 200 with no body, as the spec's "200 OK" operations (update contact, delete, …). */
 export const emptyOk = () => new Response(null, { status: 200 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Route } from '../routes.ts'
+import type { Answer, Route } from '../routes.ts'
 import { dineroJson, dineroJsonText, dineroText, emptyOk, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { ContactCreateModel, ContactUpdateModel } from './contract/index.ts'
@@ -185,7 +185,7 @@ function list(
   cache: RowCache,
   { req, org }: OrgCall,
   deletedWhenAbsent: boolean | undefined,
-): Response {
+): Answer {
   const fields = selectFields(req.url, CONTACT_FIELDS, ctx.deviations)
   const conditions = parseQueryFilter(req.url.searchParams.get('queryFilter'), CONTACT_FILTERABLE)
   const changesSince = parseChangesSince(req.url)

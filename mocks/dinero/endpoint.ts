@@ -1,4 +1,4 @@
-import type { Method, Route, RouteRequest } from '../routes.ts'
+import type { Method, Reply, Route, RouteRequest } from '../routes.ts'
 import { authenticate, type Caller, countRequest, requireScope, resolveOrganisation } from './auth.ts'
 import type { DineroContext } from './context.ts'
 import { CODES, DineroError } from './errors.ts'
@@ -23,10 +23,10 @@ export interface OrgCall extends UserCall {
   org: Organisation
 }
 
-type Handler<C> = (call: C) => Response | Promise<Response>
+type Handler<C> = (call: C) => Reply | Promise<Reply>
 
-function wrap(ctx: DineroContext, handle: (req: RouteRequest) => Promise<Response>) {
-  return async (req: RouteRequest): Promise<Response> => {
+function wrap(ctx: DineroContext, handle: (req: RouteRequest) => Promise<Reply>) {
+  return async (req: RouteRequest): Promise<Reply> => {
     try {
       return await handle(withoutChangesSince(ctx, req))
     } catch (e) {

@@ -1,5 +1,5 @@
 import type { Route } from '../routes.ts'
-import { dineroJson } from './body.ts'
+import { dineroJsonText, dineroText } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { userRoute } from './endpoint.ts'
 import { type FieldSpec, project, selectFields } from './query.ts'
@@ -62,13 +62,18 @@ export function organizationRoutes(ctx: DineroContext): Route[] {
     userRoute(ctx, 'GET', '/v1/organizations', ({ req, caller }) => {
       const fields = selectFields(req.url, ORGANIZATION_FIELDS, ctx.deviations)
       const orgs = ctx.store.organisationsOf(caller.subject)
-      return dineroJson(orgs.map((o) => project(o as unknown as Record<string, unknown>, fields)))
+      return dineroJsonText(
+        dineroText(orgs.map((o) => project(o as unknown as Record<string, unknown>, fields))),
+      )
     }),
     userRoute(ctx, 'GET', '/v1.1/organizations', ({ caller }) => {
       const orgs = ctx.store.organisationsOf(caller.subject)
-      if (!ctx.deviations.has('dinero.organizations-v1-1-as-v1')) return dineroJson(orgs.map(readModelV2))
+      if (!ctx.deviations.has('dinero.organizations-v1-1-as-v1'))
+        return dineroJsonText(dineroText(orgs.map(readModelV2)))
       const fields = selectFields(new URL('http://v1/'), ORGANIZATION_FIELDS, ctx.deviations)
-      return dineroJson(orgs.map((o) => project(o as unknown as Record<string, unknown>, fields)))
+      return dineroJsonText(
+        dineroText(orgs.map((o) => project(o as unknown as Record<string, unknown>, fields))),
+      )
     }),
   ]
 }

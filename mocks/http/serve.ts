@@ -4,7 +4,7 @@ import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
 import { uploadBodyLimit } from '../dinero/files.ts'
 import { unknownDineroRoute } from '../dinero/unknown-route.ts'
-import { dispatch, type Route, toRouteHandlers } from '../routes.ts'
+import { Answer, dispatchReply, type Reply, type Route, toRouteHandlers } from '../routes.ts'
 import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.ts'
 import { createRouteIndex, type Match } from './route-index.ts'
 import { isForbiddenMethod, servedRequest } from './served-request.ts'
@@ -159,10 +159,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     candidates: Match<Route>[],
     request: Request,
     url: URL,
-  ): Promise<Response | undefined> => {
+  ): Promise<Reply | undefined> => {
     for (const c of candidates) {
       if (!mock.runtime.accepts(url, c.route.service)) continue
-      return dispatch(c.route, mock.runtime, request, url, c.params)
+      return dispatchReply(c.route, mock.runtime, request, url, c.params)
     }
     return undefined
   }
@@ -272,6 +272,16 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
         : await direct(candidates, request, url)
     if (response === undefined) {
       jsonError(res, 404, { error: 'not_found' })
+      return
+    }
+    if (response instanceof Answer) {
+      // What the `Response` the answer stands for would send (routes.ts Answer): its headers, a length, the text.
+      const headers: string[] = []
+      for (const name in response.headers) headers.push(name, response.headers[name]!)
+      if (response.status !== 204 && response.status !== 304)
+        headers.push('content-length', String(Buffer.byteLength(response.text)))
+      res.writeHead(response.status, headers as unknown as [string, string])
+      res.end(method === 'HEAD' ? undefined : response.text)
       return
     }
     if (response.type === 'error') {
