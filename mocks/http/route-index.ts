@@ -32,6 +32,9 @@ interface Compiled<R extends IndexedRoute> extends Candidate<R> {
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']
+/** At most this many paths of at most this length are remembered (well under 1 MB). */
+const MEMO_LIMIT = 1_000
+const MEMO_PATH_LIMIT = 256
 
 function compile(path: string): { regex: RegExp; names: string[] } {
   const names: string[] = []
@@ -77,6 +80,25 @@ export function createRouteIndex<R extends IndexedRoute>(
       compiled.filter((c) => c.route.method === m || c.route.method === 'ALL'),
     )
   }
+  const scan = (method: string, pathname: string): Match<R>[] => {
+    // msw compares methods case-insensitively; fetch leaves e.g. `patch` as written.
+    const list = byMethod.get(method) ?? byMethod.get(method.toUpperCase()) ?? all
+    const out: Match<R>[] = []
+    for (const c of list) {
+      const m = c.regex.exec(pathname)
+      if (m === null) continue
+      const params: Record<string, string> = {}
+      for (let i = 0; i < c.names.length; i++) params[c.names[i]!] = decode(m[i + 1]!)
+      out.push({ route: c.route, handler: c.handler, params })
+    }
+    return out
+  }
+  /**
+   * The scan's result per method and path: a client calls the same few paths again and again, and
+   * trying ~100 patterns in turn was 5 % of a served `GET /v1/organizations` (docs/BENCH.md).
+   * Bounded, and cleared when full, so a client sending endless or long distinct paths cannot grow it.
+   */
+  const memo = new Map<string, Match<R>[]>()
   return {
     /** Handlers whose method and path fit, in table order. */
     candidates(method: string, pathname: string): Candidate<R>[] {
@@ -84,17 +106,16 @@ export function createRouteIndex<R extends IndexedRoute>(
     },
     /** Handlers whose method and path fit, in table order, with their path params. */
     match(method: string, pathname: string): Match<R>[] {
-      // msw compares methods case-insensitively; fetch leaves e.g. `patch` as written.
-      const list = byMethod.get(method) ?? byMethod.get(method.toUpperCase()) ?? all
-      const out: Match<R>[] = []
-      for (const c of list) {
-        const m = c.regex.exec(pathname)
-        if (m === null) continue
-        const params: Record<string, string> = {}
-        for (let i = 0; i < c.names.length; i++) params[c.names[i]!] = decode(m[i + 1]!)
-        out.push({ route: c.route, handler: c.handler, params })
+      if (pathname.length > MEMO_PATH_LIMIT) return scan(method, pathname)
+      const key = `${method} ${pathname}`
+      let found = memo.get(key)
+      if (found === undefined) {
+        found = scan(method, pathname)
+        if (memo.size >= MEMO_LIMIT) memo.clear()
+        memo.set(key, found)
       }
-      return out
+      // Fresh params each time: a route gets an object of its own, as when they were made per request.
+      return found.map((m) => ({ route: m.route, handler: m.handler, params: { ...m.params } }))
     },
     /** Whether any route exists for the path under another method (405 rather than 404). */
     pathKnown(pathname: string): boolean {
