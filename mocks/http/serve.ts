@@ -7,7 +7,7 @@ import { unknownDineroRoute } from '../dinero/unknown-route.ts'
 import { Answer, dispatchReply, type Reply, type Route, toRouteHandlers } from '../routes.ts'
 import { controlRefusal, isLoopbackHost, normalisePath } from './control-guard.ts'
 import { createRouteIndex, type Match } from './route-index.ts'
-import { isForbiddenMethod, servedRequest } from './served-request.ts'
+import { isForbiddenMethod, rawHeaders, servedRequest } from './served-request.ts'
 
 /**
  * The served mock: the same msw handlers on a real TCP port, through a small node:http adapter.
@@ -250,15 +250,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     let request: Request
     try {
       if (isForbiddenMethod(method)) throw new TypeError(`'${method}' HTTP method is unsupported.`)
-      const headers = toHeaders(req.rawHeaders)
       request =
         engine === 'msw'
           ? new Request(url, {
               method,
-              headers,
+              headers: toHeaders(req.rawHeaders),
               ...(body !== undefined && body.length > 0 ? { body: body as unknown as BodyInit } : {}),
             })
-          : servedRequest(url, method, headers, body)
+          : servedRequest(url, method, rawHeaders(req.rawHeaders), body)
     } catch {
       jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed request' })
       return
