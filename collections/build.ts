@@ -325,7 +325,15 @@ function stepItem(prefix: string, step: Step, index: number, clear: string[]): P
   ]
   const event: NonNullable<PostmanItem['event']> = []
   if (pre.length > 0) event.push({ listen: 'prerequest', script: { type: 'text/javascript', exec: pre } })
-  event.push({ listen: 'test', script: { type: 'text/javascript', exec: testScript(step) } })
+  const presentsRefreshToken =
+    step.request.form !== undefined && Object.hasOwn(step.request.form, 'refresh_token')
+  event.push({
+    listen: 'test',
+    script: {
+      type: 'text/javascript',
+      exec: [...(presentsRefreshToken ? GRANT_TEST : []), ...testScript(step)],
+    },
+  })
   return {
     name: `${prefix}${ITEM_SEPARATOR}${index + 1}. ${step.name}`,
     event,
@@ -338,8 +346,9 @@ function stepItem(prefix: string, step: Step, index: number, clear: string[]): P
 const usesChain = (steps: readonly Step[]) =>
   steps.some((s) => /\{\{(refreshToken|accessToken)\}\}/.test(JSON.stringify(s.request)))
 
-const FINGERPRINT =
-  "function fingerprint(token) { return require('crypto-js').SHA256(token).toString().slice(0, 16); }"
+/** The spent marker's fingerprint of a refresh token (expression over the script variable `v`). */
+const fingerprintOf = (v: string) => `require('crypto-js').SHA256(${v}).toString().slice(0, 16)`
+const FINGERPRINT = `function fingerprint(token) { return ${fingerprintOf('token')}; }`
 const PRESENTED =
   "var form = pm.request.body && pm.request.body.mode === 'urlencoded' ? pm.request.body.urlencoded : undefined;\nvar presented = form && form.get('refresh_token') ? pm.variables.replaceIn(form.get('refresh_token')) : undefined;"
 
@@ -406,18 +415,21 @@ function grantPrerequest(replayers: readonly string[]): string[] {
 }
 
 /**
- * After every request, before the request's own tests and captures: when the chain's refresh
- * token was presented and the answer rotated it, the presented token is spent (RFC 6749 §6), so
- * its fingerprint joins the environment's marker at once.
+ * After each request whose form carries a `refresh_token`, before that request's own tests and
+ * captures: when the chain's refresh token was presented and the answer rotated it, the presented
+ * token is spent (RFC 6749 §6), so its fingerprint joins the environment's marker at once.
+ * It opens those items' own test scripts rather than running as a collection-level script after
+ * every request: each script a request runs costs Newman a sandbox execution (the context and
+ * the response copied in and out), and the recorder after all 287 requests was a quarter of a
+ * whole run's CPU (docs/BENCH.md "npm test time"); on every other request it did nothing. The
+ * guard before requests stays at the collection level: it refuses, so it covers any request.
  */
 const GRANT_TEST = [
-  FINGERPRINT,
-  PRESENTED,
-  'var answer; try { answer = pm.response.json(); } catch (e) {}',
-  "if (presented && presented === pm.variables.get('refreshToken') && answer && typeof answer.refresh_token === 'string' && answer.refresh_token !== presented) {",
-  `  var spent = (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').filter(Boolean);`,
-  `  pm.environment.set(${lit(SPENT_MARKER)}, spent.concat(fingerprint(presented)).slice(-20).join(' '));`,
-  '}',
+  `(function () { ${PRESENTED.replace('\n', ' ')}`,
+  '  var answer; try { answer = pm.response.json(); } catch (e) {}',
+  "  if (!presented || presented !== pm.variables.get('refreshToken') || !answer || typeof answer.refresh_token !== 'string' || answer.refresh_token === presented) return;",
+  `  pm.environment.set(${lit(SPENT_MARKER)}, (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').filter(Boolean).concat(${fingerprintOf('presented')}).slice(-20).join(' '));`,
+  '})();',
 ]
 
 function checkDescription(check: Check): string {
@@ -504,10 +516,7 @@ export function buildCollection(options: BuildCollectionOptions = {}): Record<st
       },
       ...[...areas].map(([area, item]) => ({ name: AREA_NAMES[area], item })),
     ],
-    event: [
-      { listen: 'prerequest', script: { type: 'text/javascript', exec: grantPrerequest(replayers) } },
-      { listen: 'test', script: { type: 'text/javascript', exec: GRANT_TEST } },
-    ],
+    event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: grantPrerequest(replayers) } }],
     variable: Object.entries(defaults).map(([key, value]) => ({ key, value, type: 'string' })),
   }
 }
