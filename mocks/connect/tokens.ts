@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { SignJWT } from 'jose'
 import { DINERO_AUDIENCE } from '../options.ts'
 import type { ConnectContext } from './context.ts'
+import { signRs256 } from './keys.ts'
 import type { ClientConfig } from './model.ts'
 
 /**
@@ -82,14 +82,16 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
   }
   // observed-visma-token-response: `scope` is a JSON array in the token, a string in the response.
   const scopeClaim = ctx.deviations.has('token.scope-claim-string') ? { scope: scopes.join(' ') } : {}
-  const accessToken = await new SignJWT({ ...claims, ...scopeClaim })
-    .setProtectedHeader({
+  const accessToken = await signRs256(
+    {
       alg: 'RS256',
       kid: ctx.deviations.has('jwks.stale-kid') ? `${key.kid}-STALE` : key.kid,
       x5t: key.x5t,
       typ: 'at+JWT',
-    })
-    .sign(key.privateKey)
+    },
+    { ...claims, ...scopeClaim },
+    key.keyObject,
+  )
 
   const response: TokenResponse = {
     access_token: accessToken,
@@ -113,9 +115,11 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
       at_hash: leftHalfHash(accessToken),
     }
     if (input.nonce !== undefined) idClaims.nonce = input.nonce
-    response.id_token = await new SignJWT(idClaims)
-      .setProtectedHeader({ alg: 'RS256', kid: key.kid, x5t: key.x5t, typ: 'JWT' })
-      .sign(key.privateKey)
+    response.id_token = await signRs256(
+      { alg: 'RS256', kid: key.kid, x5t: key.x5t, typ: 'JWT' },
+      idClaims,
+      key.keyObject,
+    )
   }
   if (input.refreshToken !== undefined) response.refresh_token = input.refreshToken
   return response
