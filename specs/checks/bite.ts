@@ -4,12 +4,7 @@ import { catalogue, findCheck } from '../../collections/catalogue/index.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { runCatalogue } from '../../scripts/engine/catalogue-runner.ts'
 import { startTarget } from '../../scripts/targets/targets.ts'
-import {
-  type FolderRun,
-  runFolders,
-  type ServedCollectionMock,
-  serveCollectionMock,
-} from './collection-newman.ts'
+import { runAlone, type ServedCollectionMock, serveCollectionMock } from './collection-newman.ts'
 
 /**
  * Proof that the checks bite, in both runners: each deviation (mocks/deviations.ts) makes the
@@ -21,8 +16,9 @@ import {
  *
  * Why checks run alone and not the whole catalogue per deviation: a deviation's verdict is about
  * the checks it declares, and a whole-catalogue run per deviation grows as deviations × checks
- * (47 whole-collection Newman runs cost ~130 CPU-s, docs/BENCH.md "npm test time"); one folder
- * costs ~0.2 CPU-s. That a check passes on the faithful mock in the catalogue's own order is
+ * (47 whole-collection Newman runs cost ~130 CPU-s, docs/BENCH.md "npm test time"); each part's
+ * folders run as if alone inside one Newman run (collection-newman.ts runAlone: everything a run
+ * carries is put back before each folder), which spares a sandbox boot per folder. That a check passes on the faithful mock in the catalogue's own order is
  * pinned by catalogue.spec.ts (vitest runner) and main-job.spec.ts (`npm start`, Newman).
  */
 export const DEVIATION_IDS = Object.keys(DEVIATIONS) as DeviationId[]
@@ -90,35 +86,34 @@ export function folderCases(): FolderCase[] {
 export const NEWMAN_BITE_PARTS = 2
 
 /**
- * Runner 2 bites: the committed collection as a Postman user runs it (`newman run … --folder
- * <id>` with the mock environment) against a served mock reset before each folder, the deviation
- * switched at run time through POST /__mock/deviations. Part `part` of `of` takes every `of`-th
- * folder case, so vitest runs the parts side by side.
+ * Runner 2 bites: the committed collection's folders as a Postman user runs one alone (the mock
+ * environment, a grant the folder obtains itself) against a served mock reset before each folder,
+ * the deviation switched at run time through POST /__mock/deviations. Part `part` of `of` takes
+ * every `of`-th folder case, so vitest runs the parts side by side.
  */
 export function defineNewmanBitePart(part: number, of: number): void {
   const cases = folderCases().filter((_, i) => i % of === part)
-  const collection = buildCollection()
-  const runs = new Map<string, FolderRun>()
   const key = (c: FolderCase) => `${c.deviation} ${c.check}`
+  let runs: Map<string, { failures: string[]; assertions: number }>
+  let harness: string[]
   let target: ServedCollectionMock
 
   beforeAll(async () => {
     target = await serveCollectionMock()
-    for (const c of cases) {
-      await target.reset()
-      const switched = await fetch(`${target.served.origin}/__mock/deviations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ set: c.deviation === 'none' ? [] : [c.deviation] }),
-      })
-      if (switched.status !== 200)
-        throw new Error(`could not switch deviation ${c.deviation}: ${switched.status}`)
-      runs.set(key(c), await runFolders(collection, { ...target.environment }, [c.check]))
-    }
+    const result = await runAlone(
+      buildCollection(),
+      target.environment,
+      cases.map((c) => ({ folder: c.check, deviations: c.deviation === 'none' ? [] : [c.deviation] })),
+    )
+    harness = result.harness
+    runs = new Map(cases.map((c, i) => [key(c), result.cases[i]!]))
   }, 600_000)
   afterAll(() => target?.close())
 
-  describe(`the checks bite (Newman runner, each folder alone, part ${part + 1} of ${of})`, () => {
+  describe(`the checks bite (Newman runner, each folder as if alone, part ${part + 1} of ${of})`, () => {
+    it('every folder starts afresh: the mock reset and its deviations set succeed (2xx) before each', () => {
+      expect(harness).toEqual([])
+    })
     const faithful = cases.filter((c) => c.deviation === 'none').map((c) => c.check)
     const broken = cases.filter((c) => c.deviation !== 'none').map((c) => [c.deviation, c.check] as const)
     if (faithful.length > 0)

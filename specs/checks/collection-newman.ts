@@ -110,3 +110,115 @@ export async function obtainRefreshToken(env: Record<string, string>): Promise<s
     throw new Error(`the code exchange answered ${exchanged.status} without a refresh token`)
   return tokens.refresh_token
 }
+
+/** One folder of a `runAlone` sequence: the check, on a mock with these deviations on. */
+export interface AloneCase {
+  folder: string
+  deviations: readonly string[]
+}
+
+export interface AloneRuns {
+  /** Per case, in order: what its folder's own requests failed and how many assertions ran. */
+  cases: { failures: string[]; assertions: number }[]
+  /** Failures of the start-afresh requests themselves (must be none for the verdicts to count). */
+  harness: string[]
+}
+
+interface PostmanItemJson {
+  name: string
+  item?: PostmanItemJson[]
+  request?: unknown
+}
+
+const AFRESH = 'start afresh'
+
+/**
+ * Many folders, each as if run alone, in one Newman run: before each folder two requests put
+ * everything a run carries back to where a run starts — the environment to `environment`, the
+ * collection variables to the collection's own, the served mock reset (store, clock, rate-limit
+ * windows) and its deviations set — so the folder's first request that needs the grant finds
+ * none and the collection obtains one, exactly as when the folder runs by itself (cookies are
+ * off on every request). A Newman run costs ~90 ms of CPU before its first request (the script
+ * sandbox boots), so 204 one-folder runs spent ~18 CPU-s on boots alone (docs/BENCH.md).
+ */
+export function runAlone(
+  collection: Record<string, unknown>,
+  environment: Record<string, string>,
+  cases: readonly AloneCase[],
+): Promise<AloneRuns> {
+  const folders = new Map<string, PostmanItemJson>()
+  const walk = (items: PostmanItemJson[]) => {
+    for (const i of items) {
+      if (i.item?.some((child) => child.request !== undefined)) folders.set(i.name, i)
+      else if (i.item) walk(i.item)
+    }
+  }
+  walk(collection.item as PostmanItemJson[])
+  const variables = (collection.variable ?? []) as { key: string; value: string }[]
+  /** Which case each request position belongs to (-1: the start-afresh requests). */
+  const owner: number[] = []
+  const items = cases.flatMap((c, k) => {
+    const folder = folders.get(c.folder)
+    if (folder === undefined) throw new Error(`no folder ${c.folder} in the collection`)
+    const requests = folder.item!.length
+    owner.push(-1, -1, ...Array<number>(requests).fill(k))
+    const restore = [
+      'pm.environment.clear();',
+      `Object.entries(${JSON.stringify(environment)}).forEach(function (e) { pm.environment.set(e[0], e[1]); });`,
+      'pm.collectionVariables.clear();',
+      `${JSON.stringify(variables)}.forEach(function (v) { pm.collectionVariables.set(v.key, v.value); });`,
+    ]
+    const answered = (what: string) => [
+      `pm.test(${JSON.stringify(`${what} succeeds`)}, function () { pm.response.to.be.success; });`,
+    ]
+    return [
+      {
+        name: `${AFRESH} · reset the mock before ${c.folder}`,
+        event: [
+          { listen: 'prerequest', script: { type: 'text/javascript', exec: restore } },
+          { listen: 'test', script: { type: 'text/javascript', exec: answered('POST /__mock/reset') } },
+        ],
+        request: { method: 'POST', header: [], url: '{{controlUrl}}/__mock/reset' },
+      },
+      {
+        name: `${AFRESH} · deviations for ${c.folder}`,
+        event: [
+          { listen: 'test', script: { type: 'text/javascript', exec: answered('POST /__mock/deviations') } },
+        ],
+        request: {
+          method: 'POST',
+          header: [{ key: 'Content-Type', value: 'application/json' }],
+          url: '{{controlUrl}}/__mock/deviations',
+          body: { mode: 'raw', raw: JSON.stringify({ set: c.deviations }) },
+        },
+      },
+      folder,
+    ]
+  })
+  const options = {
+    collection: { ...collection, item: items },
+    environment: {
+      values: Object.entries(environment).map(([key, value]) => ({ key, value, enabled: true })),
+    },
+    reporters: [],
+  } as unknown as NewmanRunOptions
+  const result: AloneRuns = { cases: cases.map(() => ({ failures: [], assertions: 0 })), harness: [] }
+  return new Promise((resolve, reject) => {
+    const emitter = newman.run(options, (err, summary: NewmanRunSummary) => {
+      if (err) return reject(err)
+      for (const f of summary.run.failures) {
+        const item = (f.source as { name?: string } | undefined)?.name ?? '?'
+        const test = (f.error as { test?: string }).test
+        const line = `${item}: ${test ? `${test}: ` : ''}${f.error.message}`
+        const k = owner[(f.cursor as { position?: number }).position ?? -1] ?? -1
+        if (k < 0) result.harness.push(line)
+        else result.cases[k]!.failures.push(line)
+      }
+      resolve(result)
+    })
+    emitter.on('assertion', (_err: unknown, o: { cursor?: { position?: number } }) => {
+      const k = owner[o.cursor?.position ?? -1] ?? -1
+      if (k >= 0) result.cases[k]!.assertions++
+    })
+  })
+}
