@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { cliArgv } from '../support/cli-child.ts'
 
 /**
  * The example GitHub workflows (.github/workflows, explained in docs/CI.md) are never run here,
@@ -137,7 +138,7 @@ function missing(words: string[]): string | undefined {
     if (pkg.bin?.['dinero-conformance'] === undefined) return 'package.json has no dinero-conformance bin'
     const command = rest.find((w) => !w.startsWith('-'))
     if (command === undefined) return 'no command'
-    const cli = ['node', '--import', 'tsx', 'scripts/cli.ts', command]
+    const cli = [process.execPath, ...cliArgv(), command]
     let text: string
     try {
       text = help(cli)
