@@ -1,4 +1,4 @@
-import type { RouteRequest } from '../routes.ts'
+import { Answer, type RouteRequest } from '../routes.ts'
 import { authenticateClient } from './client-auth.ts'
 import type { ConnectContext } from './context.ts'
 import { invalidRequest, NO_STORE_HEADERS, unauthorizedClient, unsupportedGrantType } from './errors.ts'
@@ -45,7 +45,7 @@ const PROTOCOL_PARAMS = [
   'scope',
 ]
 
-export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Promise<Response> {
+export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Promise<Answer> {
   const { request } = req
   const contentType = request.headers.get('content-type')
   let params: Params
@@ -114,7 +114,7 @@ function describeBody(contentType: string | null): string {
 }
 
 /** duende-token-result, is4-response-headers: the success writer's field order and no-cache headers. */
-export function tokenSuccess(ctx: ConnectContext, t: TokenResponse): Response {
+export function tokenSuccess(ctx: ConnectContext, t: TokenResponse): Answer {
   const body: Record<string, string | number | string[]> = {}
   if (t.id_token !== undefined) body.id_token = t.id_token
   body.access_token = t.access_token
@@ -124,5 +124,6 @@ export function tokenSuccess(ctx: ConnectContext, t: TokenResponse): Response {
   body.scope = ctx.deviations.has('token.scope-response-array') ? t.scope.split(' ') : t.scope
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' }
   if (!ctx.deviations.has('token.cacheable-response')) Object.assign(headers, NO_STORE_HEADERS)
-  return new Response(JSON.stringify(body), { status: 200, headers })
+  // An Answer: the served adapter writes it without a Fetch Response (routes.ts).
+  return new Answer(200, headers, JSON.stringify(body))
 }

@@ -275,8 +275,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     }
     if (response instanceof Answer) {
       // What the `Response` the answer stands for would send (routes.ts Answer): its headers, a length, the text.
+      // In the order `Headers` gives them (sorted by name), as the Response would have sent them.
       const headers: string[] = []
-      for (const name in response.headers) headers.push(name, response.headers[name]!)
+      for (const name of Object.keys(response.headers).sort()) headers.push(name, response.headers[name]!)
       if (response.status !== 204 && response.status !== 304)
         headers.push('content-length', String(Buffer.byteLength(response.text)))
       res.writeHead(response.status, headers as unknown as [string, string])
