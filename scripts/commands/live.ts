@@ -103,6 +103,11 @@ export const command = defineCommand({
       default: 'reports',
       description: 'where junit-live.xml, live-summary.md and the Allure report go',
     },
+    'no-allure': {
+      type: 'boolean',
+      description:
+        'skip the Allure HTML report (JUnit, the summary and the Allure results are still written)',
+    },
     record: {
       type: 'string',
       value: '<file>',
@@ -121,6 +126,7 @@ export const command = defineCommand({
         areas: values.area as Area[],
         reports: values.reports,
         record: values.record,
+        allure: !values['no-allure'],
       },
       context,
     ),
@@ -136,6 +142,8 @@ export interface LiveRunInput {
   reports: string
   /** Where the scrubbed answer shapes go (scripts/live/drift/record.ts); none when absent. */
   record?: string | undefined
+  /** Render the Allure HTML report (default true). */
+  allure?: boolean
 }
 
 export const DESTRUCTIVE_PHRASE = 'revoke all access'
@@ -353,7 +361,16 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
         ...outcomesFromNewman(selected, result.summary, result.verdicts),
         ...skipped.map(({ check, reason }) => ({ check, passed: false, failures: [], skipped: reason })),
       ]
-      console.log(reports.writeLiveReports({ dir: reportsDir, outcomes, header, secrets, started }))
+      console.log(
+        reports.writeLiveReports({
+          dir: reportsDir,
+          outcomes,
+          header,
+          secrets,
+          started,
+          allure: input.allure ?? true,
+        }),
+      )
       console.log(
         await drift.reportDrift({
           dir: reportsDir,

@@ -21,6 +21,8 @@ export interface LiveReportsInput {
   header: readonly string[]
   secrets: SecretSet
   started: number
+  /** Render the Allure HTML from the results (`live --no-allure` skips it). */
+  allure: boolean
 }
 
 export const LIVE_REPORTS = {
@@ -71,5 +73,6 @@ export function writeLiveReports(input: LiveReportsInput): string {
   })
   const output = join(dir, LIVE_REPORTS.allureReport)
   rmSync(output, { recursive: true, force: true })
+  if (!input.allure) return `Allure results: ${results} (no HTML report: --no-allure)`
   return generateAllure({ resultsDirs: [results], output, name: 'Dinero conformance (live)' }).message
 }

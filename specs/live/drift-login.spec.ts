@@ -82,11 +82,15 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
             expect(String(value)).toMatch(/^[A-Za-z0-9_.-]{1,40}$/)
 
         const reports = join(dir, 'reports')
-        const r = await runCli(CLI, ['live', '--reports', reports, '--organization', '118244'], {
-          ...env,
-          DINERO_CONNECT_URL: live.origin,
-          DINERO_API_URL: live.origin,
-        })
+        const r = await runCli(
+          CLI,
+          ['live', '--reports', reports, '--organization', '118244', '--no-allure'],
+          {
+            ...env,
+            DINERO_CONNECT_URL: live.origin,
+            DINERO_API_URL: live.origin,
+          },
+        )
         expect(r.code, r.stdout + r.stderr).toBe(0)
         const drift = JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8')) as DriftEntry[]
         expect(drift).toEqual([])

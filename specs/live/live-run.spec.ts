@@ -182,11 +182,15 @@ describe.concurrent('npm run live (against the served mock)', () => {
             '--destructive',
             '--check',
             'connect.refresh.replay-revokes-grant',
+            '--no-allure',
           ],
           env,
           'revoke all access\n',
         )
         expect(r.stdout + r.stderr).toContain('✓ connect.refresh.replay-revokes-grant')
+        // --no-allure: the Allure results are written, the HTML report is not rendered.
+        expect(readdirSync(join(dir, 'r'))).toContain('allure-results-live')
+        expect(readdirSync(join(dir, 'r'))).not.toContain('allure-report-live')
         const replays = (await journal(own.origin)).filter(
           (e) => e.url === '/connect/token' && e.details.refresh === 'replay',
         )

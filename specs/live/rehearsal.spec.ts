@@ -94,7 +94,7 @@ describe('rehearsal: login and live against a live-like mock, a real browser sig
           const only = run === 1 ? [] : ['--check', second.join(',')]
           const r = await runCli(
             CLI,
-            ['live', ...connection, '--reports', join(dir, `reports-${run}`), ...only],
+            ['live', ...connection, '--reports', join(dir, `reports-${run}`), '--no-allure', ...only],
             env,
           )
           expect(r.code, `live run ${run}\n${r.stdout}\n${r.stderr}`).toBe(0)
