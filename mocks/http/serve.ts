@@ -16,7 +16,8 @@ import { isForbiddenMethod, rawHeaders, servedRequest } from './served-request.t
  * the msw resolver runs (routes.ts: skip a candidate whose service is not served at the origin,
  * else `dispatch`) directly, without msw's request clone, cookie parsing and abort bookkeeping
  * (issue 7), and without a Fetch `Request` unless the route needs one (served-request.ts, issue
- * 13). `dispatch: 'msw'` runs the candidates' per-route handlers (routes.ts `toRouteHandlers`)
+ * 13); a route's `Answer` (routes.ts) is written to the socket as it is, with no Fetch `Response`
+ * in between. `dispatch: 'msw'` runs the candidates' per-route handlers (routes.ts `toRouteHandlers`)
  * through msw's `getResponse` with a real `Request`; a spec holds the two equal.
  * Bad requests get clear errors in JSON: a URL that is not origin-form → 400, a body over the
  * limit → 413, no route → 404; nothing a client sends crashes the server.
