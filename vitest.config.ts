@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
@@ -25,6 +27,19 @@ class SlowFirst extends BaseSequencer {
   }
 }
 
+const ALLURE_RESULTS = resolve(import.meta.dirname, 'reports/allure-results-vitest')
+
+/**
+ * allure-vitest adds each run's result files to its folder and never clears it, so a report
+ * rendered from it showed every earlier run's results as this run's (23k files after a day of
+ * runs). Cleared as the run starts, before the Allure reporter writes its first file.
+ */
+const clearAllureResults = {
+  onInit() {
+    rmSync(ALLURE_RESULTS, { recursive: true, force: true })
+  },
+}
+
 export default defineConfig({
   test: {
     include: ['specs/**/*.spec.ts'],
@@ -43,7 +58,8 @@ export default defineConfig({
     reporters: [
       'default',
       ['junit', { outputFile: 'reports/junit-vitest.xml' }],
-      ['allure-vitest/reporter', { resultsDir: 'reports/allure-results-vitest' }],
+      clearAllureResults,
+      ['allure-vitest/reporter', { resultsDir: ALLURE_RESULTS }],
     ],
   },
 })
