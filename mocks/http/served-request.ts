@@ -57,8 +57,8 @@ const isHttpSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c =
 
 /**
  * The received headers (node's `rawHeaders`: name, value, name, value…) read as a Fetch `Headers`:
- * `get` and `has` scan them (a request has a handful), joining repeats with ", " as `Headers`
- * does; anything else goes to a real `Headers` built on first use.
+ * `get` and `has` scan them (a request has a handful), joining repeats as `Headers` does (", ",
+ * "; " for Cookie); anything else goes to a real `Headers` built on first use.
  */
 class RawHeaders {
   readonly #raw: readonly string[]
@@ -81,6 +81,8 @@ class RawHeaders {
     if (this.#real !== undefined || !FIELD_NAME.test(name)) return RawHeaders.real(this).get(name)
     const raw = this.#raw
     const lower = name.toLowerCase()
+    // undici joins repeated Cookie lines with "; " (a cookie-string, RFC 6265 §5.4), others with ", ".
+    const separator = lower === 'cookie' ? '; ' : ', '
     let out: string | null = null
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const n = raw[i]!
@@ -88,7 +90,7 @@ class RawHeaders {
       let v = raw[i + 1]!
       if (v.length > 0 && (isHttpSpace(v.charCodeAt(0)) || isHttpSpace(v.charCodeAt(v.length - 1))))
         v = v.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
-      out = out === null ? v : `${out}, ${v}`
+      out = out === null ? v : `${out}${separator}${v}`
     }
     return out
   }
