@@ -178,7 +178,7 @@ describe('served adapter: an Answer on the wire equals the Response msw sends', 
     for (const d of ['direct', 'msw'] as const) {
       answers[d] = await wire(both[d].served.origin, refreshHead(d), refreshForm(d))
       const rotated = /"refresh_token":"([^"]*)"/.exec(answers[d]!)
-      if (rotated) rotated[1] && (rotating[d] = rotated[1])
+      if (rotated?.[1]) rotating[d] = rotated[1]
     }
     expect(tokenShape(answers.direct!)).toBe(tokenShape(answers.msw!))
     return answers.direct!
