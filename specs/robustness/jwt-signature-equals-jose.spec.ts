@@ -35,7 +35,7 @@ const ODD_VALUES: unknown[] = [
   null,
   0,
   -1.5e300,
-  9007199254740993,
+  Number.MAX_SAFE_INTEGER + 2,
   true,
   ['a', undefined, 'ø'],
   { nested: { deeper: ['x', 1, null] }, skipped: undefined },
