@@ -138,7 +138,7 @@ const AFRESH = 'start afresh'
  * collection variables to the collection's own, the served mock reset (store, clock, rate-limit
  * windows) and its deviations set — so the folder's first request that needs the grant finds
  * none and the collection obtains one, exactly as when the folder runs by itself (cookies are
- * off on every request). A Newman run costs ~90 ms of CPU before its first request (the script
+ * off on every request; the jar pm.sendRequest fills is emptied for the run's origins). A Newman run costs ~90 ms of CPU before its first request (the script
  * sandbox boots), so 204 one-folder runs spent ~18 CPU-s on boots alone (docs/BENCH.md).
  */
 export function runAlone(
@@ -155,6 +155,19 @@ export function runAlone(
   }
   walk(collection.item as PostmanItemJson[])
   const variables = (collection.variable ?? []) as { key: string; value: string }[]
+  /** The origins the run's variables name: the only places its requests go. */
+  const origins = [
+    ...new Set(
+      [...Object.values(environment), ...variables.map((v) => v.value)].flatMap((v) => {
+        if (!/^https?:\/\//i.test(String(v))) return []
+        try {
+          return [new URL(String(v)).origin]
+        } catch {
+          return []
+        }
+      }),
+    ),
+  ]
   /** Which case each request position belongs to (-1: the start-afresh requests). */
   const owner: number[] = []
   const items = cases.flatMap((c, k) => {
@@ -163,6 +176,9 @@ export function runAlone(
     const requests = folder.item!.length
     owner.push(-1, -1, ...Array<number>(requests).fill(k))
     const restore = [
+      // pm.sendRequest keeps cookies in the run's jar (the mock's authorize sets its session
+      // cookie there); a folder run alone starts with an empty one.
+      `${JSON.stringify(origins)}.forEach(function (url) { pm.cookies.jar().clear(url, function () {}); });`,
       'pm.environment.clear();',
       `Object.entries(${JSON.stringify(environment)}).forEach(function (e) { pm.environment.set(e[0], e[1]); });`,
       'pm.collectionVariables.clear();',
