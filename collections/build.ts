@@ -415,6 +415,15 @@ function grantPrerequest(replayers: readonly string[]): string[] {
 }
 
 /**
+ * How many spent fingerprints the environment keeps (17 characters each, ~17 KB). The marker is
+ * what refuses the obvious mistake, a consumed token pasted back (the one `dinero-conformance
+ * login` stored, after Postman rotated it), so it must outlive many runs: one run of the
+ * live-safe checks rotates the grant 16 times, and the 20 kept before forgot the first pasted
+ * token during the second run, after which it was sent again (a replay: Visma revokes all access).
+ */
+const SPENT_KEPT = 1000
+
+/**
  * After each request whose form carries a `refresh_token`, before that request's own tests and
  * captures: when the chain's refresh token was presented and the answer rotated it, the presented
  * token is spent (RFC 6749 §6), so its fingerprint joins the environment's marker at once.
@@ -428,7 +437,7 @@ const GRANT_TEST = [
   `(function () { ${PRESENTED.replace('\n', ' ')}`,
   '  var answer; try { answer = pm.response.json(); } catch (e) {}',
   "  if (!presented || presented !== pm.variables.get('refreshToken') || !answer || typeof answer.refresh_token !== 'string' || answer.refresh_token === presented) return;",
-  `  pm.environment.set(${lit(SPENT_MARKER)}, (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').filter(Boolean).concat(${fingerprintOf('presented')}).slice(-20).join(' '));`,
+  `  pm.environment.set(${lit(SPENT_MARKER)}, (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').filter(Boolean).concat(${fingerprintOf('presented')}).slice(-${SPENT_KEPT}).join(' '));`,
   '})();',
 ]
 
@@ -530,7 +539,7 @@ const ENVIRONMENT_DESCRIPTIONS: Record<string, string> = {
   [ALLOW_REFRESH]:
     'Live only. Set to exactly `persisted` to let the collection send refreshToken to Visma Connect, and only if the environment is written back after every run (Newman: `--export-environment live.json`; Postman: keep the current values). Otherwise the rotated token is lost, the next run replays the consumed one, and Visma revokes all access. `dinero-conformance live` sets it itself.',
   [SPENT_MARKER]:
-    'Fingerprints (SHA-256 prefixes) of refresh tokens already rotated: a request about to present one of them is refused instead of sent, since a replay revokes the whole grant. Kept by the scripts.',
+    'Fingerprints (SHA-256 prefixes) of refresh tokens already rotated, the last 1,000: a request about to present one of them is refused instead of sent, since a replay revokes the whole grant. Kept by the scripts; never empty it by hand.',
 }
 
 export function buildEnvironment(name: string, values: Record<string, string>, secretKeys: string[] = []) {
