@@ -108,6 +108,16 @@ export const SPENT_MARKER = 'refreshTokenSpent'
  */
 export const ALLOW_REFRESH = 'allowRefresh'
 export const PERSISTED = 'persisted'
+
+/**
+ * Environment key that lets a destructive check replay a consumed refresh token against a
+ * non-loopback Connect, only when exactly REVOKE_ALL: Visma then revokes ALL access of the client
+ * and user, so a Postman user running the whole collection live must not do it unasked.
+ * `dinero-conformance live --destructive` sets it; login's throw-away grants are marked `pooled`.
+ */
+export const ALLOW_REVOKE_ALL = 'allowRevokeAll'
+export const REVOKE_ALL = 'revoke-all-access'
+const REVOKE_ALL_MESSAGE = `not sent: this check replays a consumed refresh token on purpose, and Visma Connect answers a replay by revoking ALL access of the client and user (every grant, not only this run's). Against the live services it runs through dinero-conformance login (a throw-away grant) or dinero-conformance live --destructive; to run it from Postman anyway, set ${ALLOW_REVOKE_ALL} to ${REVOKE_ALL} in the environment.`
 const NOT_PERSISTED_MESSAGE = `not sent: this would present the run’s refresh token to a live Visma Connect from an environment that is not marked persisted (${ALLOW_REFRESH} is not "${PERSISTED}"). A refresh token is one-time: the rotated token and the spent marker live in the environment, so unless Postman/Newman writes the environment back after every run (newman run … -e live.json --export-environment live.json), the next run replays a consumed token and Visma revokes ALL access of the client and user. Export the environment after every run and set ${ALLOW_REFRESH} to ${PERSISTED}; for read-only checks paste an access token into accessToken and leave refreshToken empty instead.`
 
 function computeScript(c: Compute): string {
@@ -371,6 +381,8 @@ function grantPrerequest(replayers: readonly string[]): string[] {
     // consent shortcut to the real Visma Connect.
     "var loopbackConnect = /^https?:\\/\\/(localhost|127\\.\\d+\\.\\d+\\.\\d+|\\[::1\\])(:\\d+)?(\\/|$)/i.test(pm.variables.get('connectUrl'));",
     `var replayer = ${lit(replayers)}.some(function (id) { return pm.info.requestName.indexOf(id + ${lit(ITEM_SEPARATOR)}) === 0; });`,
+    // Live, a replay revokes every grant of the client and user: only a run that asked for it.
+    `var replayAllowed = replayer && (loopbackConnect || !!pm.environment.get('pooled') || pm.environment.get(${lit(ALLOW_REVOKE_ALL)}) === ${lit(REVOKE_ALL)});`,
     'var requestText = JSON.stringify(pm.request.toJSON());',
     // A pasted access token alone serves the read-only checks: no refresh token is needed for them.
     "var pastedAccess = !loopbackConnect && !/\\{\\{refreshToken\\}\\}/.test(requestText) && pm.variables.get('accessToken');",
@@ -383,9 +395,9 @@ function grantPrerequest(replayers: readonly string[]): string[] {
     `    throw new Error(${lit(NOT_PERSISTED_MESSAGE)});`,
     '  });',
     '  pm.execution.skipRequest();',
-    `} else if (presented && !replayer && (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').indexOf(fingerprint(presented)) >= 0) {`,
+    `} else if (presented && !replayAllowed && (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').indexOf(fingerprint(presented)) >= 0) {`,
     "  pm.test('the run’s refresh token was not already rotated', function () {",
-    "    throw new Error('this refresh token was already exchanged for a new one: sending it again is a replay, which revokes all access of the client and user. Put the newest refresh token in the environment’s refreshToken, or run dinero-conformance login again.');",
+    `    throw new Error(replayer ? ${lit(REVOKE_ALL_MESSAGE)} : 'this refresh token was already exchanged for a new one: sending it again is a replay, which revokes all access of the client and user. Put the newest refresh token in the environment’s refreshToken, or run dinero-conformance login again.');`,
     '  });',
     '  pm.execution.skipRequest();',
     "} else if (/\\{\\{(refreshToken|accessToken)\\}\\}/.test(requestText) && !pm.variables.get('refreshToken') && !pastedAccess) {",

@@ -309,7 +309,7 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
     // Loaded only now: Newman is heavy, and the guards above must answer fast.
     const [
       { runLiveNewman },
-      { buildCollection },
+      { buildCollection, ALLOW_REVOKE_ALL, REVOKE_ALL },
       reports,
       { outcomesFromNewman },
       { assertReportsClean },
@@ -328,7 +328,11 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
     try {
       const result = await runLiveNewman({
         collection: buildCollection(),
-        environment: liveVariables(config, organizationId),
+        // --destructive was confirmed: the collection sends the destructive replay live only then.
+        environment: {
+          ...liveVariables(config, organizationId),
+          ...(destructive.length > 0 ? { [ALLOW_REVOKE_ALL]: REVOKE_ALL } : {}),
+        },
         collectionVariables: { refreshToken: grant.refreshToken, accessToken: grant.accessToken ?? '' },
         checks: selected.map((c) => c.id),
         store,

@@ -35,7 +35,7 @@ describe('the spent-token recorder covers every request that can rotate the runâ
     const elsewhere = requests.filter((i) => {
       const rest = structuredClone(i.request!)
       if (rest.body?.mode === 'urlencoded')
-        rest.body.urlencoded = rest.body.urlencoded?.filter((p) => p.key !== 'refresh_token')
+        rest.body.urlencoded = (rest.body.urlencoded ?? []).filter((p) => p.key !== 'refresh_token')
       return CHAIN_REFRESH.test(JSON.stringify(rest))
     })
     expect(elsewhere.map((i) => i.name)).toEqual([])

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { ALLOW_REFRESH, buildCollection, PERSISTED, SPENT_MARKER } from '../../collections/build.ts'
+
+/**
+ * The destructive check replays a consumed refresh token on purpose, and Visma Connect answers a
+ * replay by revoking ALL access of the client and user (visma-connect-tokens, RFC 9700 §4.14.2).
+ * The collection's guard lets it replay, but a Postman user who runs the whole collection against
+ * the live services with the live environment (refresh token pasted, allowRefresh persisted) must
+ * not end every grant of their client by it: live, that replay is sent only when the run opts in
+ * (login's throw-away grant sets `pooled`; `live --destructive` sets allowRevokeAll), on the mock
+ * always. The collection-level prerequest is evaluated here with a stand-in `pm`.
+ */
+const events = (buildCollection() as { event: { listen: string; script: { exec: string[] } }[] }).event
+const script = events.find((e) => e.listen === 'prerequest')!.script.exec.join('\n')
+const fingerprint = (t: string) => createHash('sha256').update(t).digest('hex').slice(0, 16)
+const SPENT = 'a-consumed-refresh-token-0123456789'
+const REPLAY_STEP = 'connect.refresh.replay-revokes-grant · 2. replay the consumed token'
+
+function guard(connectUrl: string, env: Record<string, string>, requestName = REPLAY_STEP) {
+  const variables: Record<string, string> = {
+    connectUrl,
+    controlUrl: '',
+    refreshToken: SPENT,
+    [ALLOW_REFRESH]: PERSISTED,
+    [SPENT_MARKER]: `0123456789abcdef ${fingerprint(SPENT)}`,
+    ...env,
+  }
+  const outcome = { skipped: false, failures: [] as string[] }
+  const pm = {
+    info: { requestName },
+    request: {
+      body: {
+        mode: 'urlencoded',
+        urlencoded: { get: (k: string) => (k === 'refresh_token' ? '{{refreshToken}}' : undefined) },
+      },
+      toJSON: () => ({ body: 'refresh_token={{refreshToken}}' }),
+    },
+    variables: {
+      get: (k: string) => variables[k],
+      replaceIn: (t: string) => t.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => variables[k] ?? ''),
+    },
+    environment: { get: (k: string) => variables[k], set: (k: string, v: string) => void (variables[k] = v) },
+    test: (_name: string, fn: () => void) => {
+      try {
+        fn()
+      } catch (e) {
+        outcome.failures.push((e as Error).message)
+      }
+    },
+    execution: { skipRequest: () => void (outcome.skipped = true) },
+    sendRequest: () => {},
+  }
+  const require = () => ({
+    SHA256: (t: string) => ({ toString: () => createHash('sha256').update(t).digest('hex') }),
+  })
+  new Function('pm', 'require', script)(pm, require)
+  return outcome
+}
+
+describe('the destructive replay against the live services', () => {
+  it('live, from a plain persisted environment: the replay of a consumed refresh token is not sent (skipped, one failed test naming the revocation and how to opt in)', () => {
+    const refused = guard('https://connect.visma.com', {})
+    expect(refused.skipped).toBe(true)
+    expect(refused.failures).toHaveLength(1)
+    expect(refused.failures[0]).toContain('revoking ALL access of the client and user')
+    expect(refused.failures[0]).toContain('allowRevokeAll')
+  })
+
+  it('live, with anything but the exact opt-in: still not sent', () => {
+    for (const value of ['', 'yes', 'true', 'Revoke-All-Access', 'revoke-all-access '])
+      expect(guard('https://connect.visma.com', { allowRevokeAll: value }).skipped, value).toBe(true)
+  })
+
+  it('live, from login’s throw-away grant (pooled) or live --destructive (allowRevokeAll=revoke-all-access): sent', () => {
+    expect(guard('https://connect.visma.com', { pooled: '1' })).toEqual({ skipped: false, failures: [] })
+    expect(guard('https://connect.visma.com', { allowRevokeAll: 'revoke-all-access' })).toEqual({
+      skipped: false,
+      failures: [],
+    })
+  })
+
+  it('on the mock (a loopback connectUrl): sent, as the bite proof and the collection runs need', () => {
+    expect(guard('http://127.0.0.1:4010', {})).toEqual({ skipped: false, failures: [] })
+  })
+
+  it('a check that is not destructive never sends a consumed token, opt-in or not', () => {
+    for (const env of [{}, { pooled: '1' }, { allowRevokeAll: 'revoke-all-access' }])
+      expect(guard('https://connect.visma.com', env, 'connect.refresh.rotates · 1. refresh').skipped).toBe(
+        true,
+      )
+  })
+})
