@@ -447,9 +447,9 @@ const SPENT_KEPT = 1000
  */
 const GRANT_TEST = [
   `(function () { ${PRESENTED.replace('\n', ' ')}`,
-  '  var answer; try { answer = pm.response.json(); } catch (e) {}',
-  "  if (!presented || presented !== pm.variables.get('refreshToken') || !answer || typeof answer.refresh_token !== 'string' || answer.refresh_token === presented) return;",
-  `  pm.environment.set(${lit(SPENT_MARKER)}, (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').filter(Boolean).concat(${fingerprintOf('presented')}).slice(-${SPENT_KEPT}).join(' '));`,
+  'var answer; try { answer = pm.response.json(); } catch (e) {}',
+  "if (!presented || presented !== pm.variables.get('refreshToken') || !answer || typeof answer.refresh_token !== 'string' || answer.refresh_token === presented) return;",
+  `pm.environment.set(${lit(SPENT_MARKER)}, (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').filter(Boolean).concat(${fingerprintOf('presented')}).slice(-${SPENT_KEPT}).join(' '));`,
   '})();',
 ]
 
@@ -550,6 +550,8 @@ const ENVIRONMENT_DESCRIPTIONS: Record<string, string> = {
     'SECRET. The access token of the last rotation; the scripts keep it. Live, for read-only checks without the refresh danger: paste an access token here and leave refreshToken empty. Anyone holding it can call the Dinero API as you until it expires: never share or commit this environment.',
   [ALLOW_REFRESH]:
     'Live only. Set to exactly `persisted` to let the collection send refreshToken to Visma Connect, and only if the environment is written back after every run (Newman: `--export-environment live.json`; Postman: keep the current values). Otherwise the rotated token is lost, the next run replays the consumed one, and Visma revokes all access. `dinero-conformance live` sets it itself.',
+  [ALLOW_REVOKE_ALL]:
+    'Live only, and leave it empty: set to exactly `revoke-all-access` only to let the destructive check (connect.refresh.replay-revokes-grant) replay a consumed refresh token, which makes Visma revoke ALL access of the client and user — every grant, every app using it — until someone signs in again. `dinero-conformance live --destructive` sets it itself after a typed confirmation.',
   [SPENT_MARKER]:
     'Fingerprints (SHA-256 prefixes) of refresh tokens already rotated, the last 1,000: a request about to present one of them is refused instead of sent, since a replay revokes the whole grant. Kept by the scripts; never empty it by hand.',
 }
@@ -600,6 +602,7 @@ export function buildLiveEnvironmentTemplate() {
       organizationId: '',
       nonProOrganizationId: '',
       [ALLOW_REFRESH]: '',
+      [ALLOW_REVOKE_ALL]: '',
       ...CHAIN_DEFAULTS,
     },
     ['clientSecret', 'refreshToken', 'accessToken'],
