@@ -40,7 +40,12 @@ function guard(connectUrl: string, env: Record<string, string>, requestName = RE
       get: (k: string) => variables[k],
       replaceIn: (t: string) => t.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => variables[k] ?? ''),
     },
-    environment: { get: (k: string) => variables[k], set: (k: string, v: string) => void (variables[k] = v) },
+    environment: {
+      get: (k: string) => variables[k],
+      set: (k: string, v: string) => {
+        variables[k] = v
+      },
+    },
     test: (_name: string, fn: () => void) => {
       try {
         fn()
@@ -48,7 +53,11 @@ function guard(connectUrl: string, env: Record<string, string>, requestName = RE
         outcome.failures.push((e as Error).message)
       }
     },
-    execution: { skipRequest: () => void (outcome.skipped = true) },
+    execution: {
+      skipRequest: () => {
+        outcome.skipped = true
+      },
+    },
     sendRequest: () => {},
   }
   const require = () => ({

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { createLocalJWKSet, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { signRs256, toSigningKey } from '../../mocks/connect/keys.ts'
@@ -12,17 +13,6 @@ import { startTarget } from '../../scripts/targets/targets.ts'
  * and claims must give the very same compact JWS as `SignJWT` did, whatever the claims hold
  * (unicode, lone surrogates, `undefined` members, a very long nonce), and verify against the JWKS.
  */
-function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const ODD_VALUES: unknown[] = [
   'plain',
   'ærøå ÆØÅ',
@@ -46,18 +36,25 @@ describe('JWT signing: node:crypto signRs256 gives the bytes jose SignJWT gave',
   it('200 random headers and claim sets (unicode, undefined members, a 20 000-character nonce): signRs256 equals SignJWT byte for byte and verifies against the JWKS', async () => {
     const key = toSigningKey(await sharedSigningKey())
     const jwks = createLocalJWKSet(key.jwks as Parameters<typeof createLocalJWKSet>[0])
-    for (let seed = 1; seed <= 200; seed++) {
-      const next = random(seed)
-      const pick = () => ODD_VALUES[Math.floor(next() * ODD_VALUES.length)]
-      const header = { alg: 'RS256', kid: key.kid, x5t: key.x5t, typ: next() < 0.5 ? 'JWT' : 'at+JWT' }
-      const claims: Record<string, unknown> = { iss: 'https://connect.visma.com', sub: pick(), nonce: pick() }
-      for (let n = Math.floor(next() * 5); n > 0; n--) claims[`c${Math.floor(next() * 1e6)}`] = pick()
-      const ours = await signRs256(header, claims, key.keyObject)
-      const jose = await new SignJWT(claims as never).setProtectedHeader(header).sign(key.privateKey)
-      expect(ours, `seed ${seed}`).toBe(jose)
-      const { payload } = await jwtVerify(ours, jwks)
-      expect(payload, `seed ${seed}`).toEqual(JSON.parse(JSON.stringify(claims)))
-    }
+    const odd = fc.constantFrom(...ODD_VALUES)
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('JWT', 'at+JWT'),
+        odd,
+        odd,
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), odd, { maxKeys: 4 }),
+        async (typ, sub, nonce, extra) => {
+          const header = { alg: 'RS256', kid: key.kid, x5t: key.x5t, typ }
+          const claims: Record<string, unknown> = { ...extra, iss: 'https://connect.visma.com', sub, nonce }
+          const ours = await signRs256(header, claims, key.keyObject)
+          const jose = await new SignJWT(claims as never).setProtectedHeader(header).sign(key.privateKey)
+          expect(ours).toBe(jose)
+          const { payload } = await jwtVerify(ours, jwks)
+          expect(payload).toEqual(JSON.parse(JSON.stringify(claims)))
+        },
+      ),
+      { numRuns: 200 },
+    )
   })
 
   it('with jwks.stale-kid the access token names a kid the JWKS lacks (verification fails with no matching key) yet its signature is the published key’s', async () => {
