@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { ALLOW_REFRESH, buildCollection, PERSISTED, SPENT_MARKER } from '../../collections/build.ts'
+import { ALLOW_REFRESH, PERSISTED, SPENT_MARKER } from '../../collections/build.ts'
+import { runGuard } from '../support/postman-guard.ts'
 
 /**
  * The destructive check replays a consumed refresh token on purpose, and Visma Connect answers a
@@ -11,8 +12,6 @@ import { ALLOW_REFRESH, buildCollection, PERSISTED, SPENT_MARKER } from '../../c
  * (login's throw-away grant sets `pooled`; `live --destructive` sets allowRevokeAll), on the mock
  * always. The collection-level prerequest is evaluated here with a stand-in `pm`.
  */
-const events = (buildCollection() as { event: { listen: string; script: { exec: string[] } }[] }).event
-const script = events.find((e) => e.listen === 'prerequest')!.script.exec.join('\n')
 const fingerprint = (t: string) => createHash('sha256').update(t).digest('hex').slice(0, 16)
 const SPENT = 'a-consumed-refresh-token-0123456789'
 const REPLAY_STEP = 'connect.refresh.replay-revokes-grant · 2. replay the consumed token'
@@ -26,45 +25,11 @@ function guard(connectUrl: string, env: Record<string, string>, requestName = RE
     [SPENT_MARKER]: `0123456789abcdef ${fingerprint(SPENT)}`,
     ...env,
   }
-  const outcome = { skipped: false, failures: [] as string[] }
-  const pm = {
-    info: { requestName },
-    request: {
-      body: {
-        mode: 'urlencoded',
-        urlencoded: { get: (k: string) => (k === 'refresh_token' ? '{{refreshToken}}' : undefined) },
-      },
-      toJSON: () => ({ body: 'refresh_token={{refreshToken}}' }),
-    },
-    variables: {
-      get: (k: string) => variables[k],
-      replaceIn: (t: string) => t.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => variables[k] ?? ''),
-    },
-    environment: {
-      get: (k: string) => variables[k],
-      set: (k: string, v: string) => {
-        variables[k] = v
-      },
-    },
-    test: (_name: string, fn: () => void) => {
-      try {
-        fn()
-      } catch (e) {
-        outcome.failures.push((e as Error).message)
-      }
-    },
-    execution: {
-      skipRequest: () => {
-        outcome.skipped = true
-      },
-    },
-    sendRequest: () => {},
-  }
-  const require = () => ({
-    SHA256: (t: string) => ({ toString: () => createHash('sha256').update(t).digest('hex') }),
+  return runGuard(variables, {
+    name: requestName,
+    presentsRefreshToken: true,
+    json: { body: 'refresh_token={{refreshToken}}' },
   })
-  new Function('pm', 'require', script)(pm, require)
-  return outcome
 }
 
 describe('the destructive replay against the live services', () => {

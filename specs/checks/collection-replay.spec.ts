@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ALLOW_REFRESH, buildCollection, PERSISTED } from '../../collections/build.ts'
 import { catalogue } from '../../collections/catalogue/index.ts'
+import { runGuard } from '../support/postman-guard.ts'
 import {
   type FolderRun,
   obtainRefreshToken,
@@ -141,56 +141,19 @@ describe('the collection run by a Postman user with a pasted refresh token (live
   })
 
   it('live (a non-loopback connectUrl): the collection sends the run’s refresh token only when allowRefresh is exactly "persisted"; otherwise the request is skipped with a failed test that says to export the environment; loopback and a pasted access token are unaffected', () => {
-    const events = (collection as { event: { listen: string; script: { exec: string[] } }[] }).event
-    const script = events.find((e) => e.listen === 'prerequest')!.script.exec.join('\n')
     const run = (
       connectUrl: string,
       env: Record<string, string>,
       request: { refresh?: boolean; uses: string } = { refresh: true, uses: '{{refreshToken}}' },
-    ) => {
-      const variables: Record<string, string> = { connectUrl, controlUrl: '', ...env }
-      const outcome = { skipped: false, failures: [] as string[] }
-      const pm = {
-        info: { requestName: 'connect.refresh.rotates › 1. refresh' },
-        request: {
-          body: request.refresh
-            ? {
-                mode: 'urlencoded',
-                urlencoded: { get: (k: string) => (k === 'refresh_token' ? '{{refreshToken}}' : undefined) },
-              }
-            : undefined,
-          toJSON: () => ({ url: request.uses }),
+    ) =>
+      runGuard(
+        { connectUrl, controlUrl: '', ...env },
+        {
+          name: 'connect.refresh.rotates › 1. refresh',
+          presentsRefreshToken: request.refresh === true,
+          json: { url: request.uses },
         },
-        variables: {
-          get: (k: string) => variables[k],
-          replaceIn: (t: string) => t.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => variables[k] ?? ''),
-        },
-        environment: {
-          get: (k: string) => variables[k],
-          set: (k: string, v: string) => {
-            variables[k] = v
-          },
-        },
-        test: (_name: string, fn: () => void) => {
-          try {
-            fn()
-          } catch (e) {
-            outcome.failures.push((e as Error).message)
-          }
-        },
-        execution: {
-          skipRequest: () => {
-            outcome.skipped = true
-          },
-        },
-        sendRequest: () => {},
-      }
-      const require = () => ({
-        SHA256: (t: string) => ({ toString: () => createHash('sha256').update(t).digest('hex') }),
-      })
-      new Function('pm', 'require', script)(pm, require)
-      return outcome
-    }
+      )
     const token = { refreshToken: 'a-pasted-refresh-token-0123456789' }
     // Loopback (the mock): may refresh, whatever allowRefresh says.
     expect(run('http://127.0.0.1:4010', token)).toEqual({ skipped: false, failures: [] })
