@@ -25,9 +25,14 @@ function newest(path: string): number {
 export function distIsFresh(root: string): boolean {
   const stamp = join(root, BUILD_STAMP)
   if (!existsSync(stamp) || !existsSync(join(root, BUILT_CLI))) return false
-  const { started, sources } = JSON.parse(readFileSync(stamp, 'utf8')) as {
-    started: number
-    sources: string[]
+  let stamped: { started?: unknown; sources?: unknown } | null
+  try {
+    stamped = JSON.parse(readFileSync(stamp, 'utf8')) as typeof stamped
+  } catch {
+    return false // an unreadable stamp proves nothing: build again
   }
-  return Math.max(...[...sources, ...BUILD_INPUTS].map((p) => newest(join(root, p)))) < started
+  const { started, sources } = stamped ?? {}
+  if (typeof started !== 'number' || !Array.isArray(sources)) return false
+  const inputs = [...(sources as string[]), ...BUILD_INPUTS]
+  return Math.max(...inputs.map((p) => newest(join(root, p)))) < started
 }
