@@ -21,7 +21,8 @@ export interface Reply {
 export interface CallInit {
   method?: string
   headers?: Record<string, string>
-  body?: string | URLSearchParams
+  /** Bytes go as they are; a string under fetch (in-process) gains `text/plain` unless a content type is given. */
+  body?: string | URLSearchParams | Uint8Array<ArrayBuffer>
 }
 
 export interface Target {
@@ -85,7 +86,7 @@ export async function startTarget(
     async call(_service, pathOrUrl, init = {}) {
       const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${served.origin}${pathOrUrl}`
       const headers: Record<string, string> = { ...init.headers }
-      let body: string | undefined
+      let body: string | Uint8Array<ArrayBuffer> | undefined
       if (init.body instanceof URLSearchParams) {
         body = init.body.toString()
         headers['content-type'] ??= 'application/x-www-form-urlencoded;charset=UTF-8'

@@ -68,6 +68,47 @@ describe.each(TARGET_KINDS)('token endpoint content type (%s)', (kind) => {
     )
   })
 
+  /** A complete code exchange as form bytes: only the content type decides whether it is read. */
+  const exchange = async (contentType: string | undefined) => {
+    const code = await obtainCode(target)
+    const body = new TextEncoder().encode(
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: 'isv_conformance_test',
+        client_secret: 'conformance-secret',
+      }).toString(),
+    )
+    const reply = await target.call('connect', '/connect/token', {
+      method: 'POST',
+      ...(contentType === undefined ? {} : { headers: { 'content-type': contentType } }),
+      body,
+    })
+    return { code, reply }
+  }
+
+  it('a complete form exchange sent with no Content-Type at all is refused with 400 invalid_request, and the code still redeems', async () => {
+    const { code, reply } = await exchange(undefined)
+    expectInvalidRequest(reply)
+    expect(
+      (await token(target, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).status,
+    ).toBe(200)
+  })
+
+  it('a complete form exchange labelled application/json is refused with 400 invalid_request, and the code still redeems', async () => {
+    const { code, reply } = await exchange('application/json')
+    expectInvalidRequest(reply)
+    expect(
+      (await token(target, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).status,
+    ).toBe(200)
+  })
+
+  it('the form media type with whitespace before its charset parameter is accepted: 200', async () => {
+    const { reply } = await exchange('application/x-www-form-urlencoded ; charset=UTF-8')
+    expect(reply.status).toBe(200)
+  })
+
   // Pins token.form-media-type-lenient (collections/behaviours.ts).
   it('a form content type with a charset parameter and odd casing is accepted', async () => {
     const code = await obtainCode(target)

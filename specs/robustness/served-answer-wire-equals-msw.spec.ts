@@ -31,7 +31,7 @@ async function servedTarget(dispatch: Dispatch): Promise<Target & { served: Serv
     async call(_service, pathOrUrl, init = {}): Promise<Reply> {
       const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${served.origin}${pathOrUrl}`
       const headers: Record<string, string> = { ...init.headers }
-      let body: string | undefined
+      let body: string | Uint8Array<ArrayBuffer> | undefined
       if (init.body instanceof URLSearchParams) {
         body = init.body.toString()
         headers['content-type'] ??= 'application/x-www-form-urlencoded'
