@@ -80,3 +80,83 @@ describe('token endpoint: what the journal notes of each request', () => {
     expect(details.body).toBe('none')
   })
 })
+
+/**
+ * Under the rehearsed faults that make the endpoint read what Visma refuses, the note says how
+ * the body was read, so a grader's report can tell an app that it only passed because the mock
+ * was lenient; and each fault widens only its own media type and method.
+ */
+describe('token endpoint under a lenient deviation: what the journal notes', () => {
+  const exchange = async (
+    deviation: string,
+    request: (code: string, fields: Record<string, string>) => Parameters<Target['call']>[2],
+    inQuery = false,
+  ) => {
+    const lenient = await startTarget('in-process', { deviations: [deviation as never] })
+    try {
+      const code = await obtainCode(lenient)
+      const fields = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: 'isv_conformance_test',
+        client_secret: 'conformance-secret',
+      }
+      const before = lenient.mock.journal.entries().length
+      const path = inQuery ? `/connect/token?${new URLSearchParams(fields)}` : '/connect/token'
+      const reply = await lenient.call('connect', path, request(code, fields))
+      const entry = lenient.mock.journal
+        .entries()
+        .slice(before)
+        .find((e) => e.url.startsWith('/connect/token'))
+      return { status: reply.status, body: entry?.details.body }
+    } finally {
+      await lenient.close()
+    }
+  }
+
+  it('token.accept-json-body: a JSON POST is read (200) and noted body=json; a JSON PUT is still refused (400, body=none)', async () => {
+    const json = (method: string) => (_code: string, fields: Record<string, string>) => ({
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fields),
+    })
+    expect(await exchange('token.accept-json-body', json('POST'))).toEqual({ status: 200, body: 'json' })
+    expect(await exchange('token.accept-json-body', json('PUT'))).toEqual({ status: 400, body: 'none' })
+  })
+
+  it('token.accept-text-plain: a form body labelled text/plain is read (200) and noted body=text-as-form', async () => {
+    const text = (_code: string, fields: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: new URLSearchParams(fields).toString(),
+    })
+    expect(await exchange('token.accept-text-plain', text)).toEqual({ status: 200, body: 'text-as-form' })
+  })
+
+  it('token.accept-get: a GET with the parameters in the query is read (200) and noted body=query', async () => {
+    expect(await exchange('token.accept-get', () => ({ method: 'GET' }), true)).toEqual({
+      status: 200,
+      body: 'query',
+    })
+  })
+
+  it('token.accept-multipart: a multipart POST is read (200) and noted body=multipart; without the fault it is refused and noted by its media type', async () => {
+    const multipart = (_code: string, fields: Record<string, string>) => {
+      const boundary = 'b0undary'
+      const parts = Object.entries(fields).map(
+        ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+      )
+      return {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `${parts.join('')}--${boundary}--\r\n`,
+      }
+    }
+    expect(await exchange('token.accept-multipart', multipart)).toEqual({ status: 200, body: 'multipart' })
+    expect(await exchange('token.accept-json-body', multipart)).toEqual({
+      status: 400,
+      body: 'multipart/form-data',
+    })
+  })
+})
