@@ -4,7 +4,7 @@ import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, SECOND_PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
 import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
-import { dineroSuite } from '../support/dinero-session.ts'
+import { dineroSuite, SAMPLE_LINE } from '../support/dinero-session.ts'
 
 /**
  * Double entry (mocks/dinero/ledger.ts): whatever an integrator books through the API — invoices,
@@ -431,13 +431,7 @@ describe.each(TARGET_KINDS)('Dinero postings (%s)', (kind) => {
   }
 
   it('a booked invoice posts the debtors +total incl. VAT, its line’s account −excl. VAT and output VAT −VAT under its number; a payment posts its deposit account +amount and the debtors −amount (VoucherType Payment, no number)', async () => {
-    const line = {
-      BaseAmountValue: 1000,
-      Quantity: 2,
-      AccountNumber: 1000,
-      Discount: 10,
-      Description: 'Rådgivning',
-    }
+    const line = SAMPLE_LINE
     const draft = created(
       await api.post(`/v1/${ORG}/invoices`, {
         ContactGuid: contact,

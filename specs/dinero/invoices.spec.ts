@@ -11,19 +11,12 @@ import {
 } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
-import { dineroSuite } from '../support/dinero-session.ts'
+import { dineroSuite, SAMPLE_LINE } from '../support/dinero-session.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const CONTACT = seededGuid(`${ORG}:contact:1`)
 const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
-const line = {
-  BaseAmountValue: 1000,
-  Quantity: 2,
-  AccountNumber: 1000,
-  Discount: 10,
-  Description: 'Rådgivning',
-  Unit: 'hours',
-}
+const line = SAMPLE_LINE
 const draft = { ContactGuid: CONTACT, Date: '2026-01-15', ProductLines: [line] }
 
 /** dinero-openapi, dinero-api-errors: draft → update (Timestamp) → book → payments; booked is final. */

@@ -12,7 +12,7 @@ import { TradeOfferFetchReadModel, TradeOfferReadModel } from '../../mocks/diner
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import { type Reply, TARGET_KINDS } from '../../scripts/targets/targets.ts'
 import { createsThenUpdates, judged, maybe, num, property } from '../support/dinero-properties.ts'
-import { dineroSuite } from '../support/dinero-session.ts'
+import { dineroSuite, SAMPLE_LINE } from '../support/dinero-session.ts'
 
 /**
  * dinero-openapi (TradeOffers), dinero-api-errors: create → read (totals as invoices) → update
@@ -23,14 +23,7 @@ const ORG = PRO_ORGANISATION_ID
 const CONTACT = seededGuid(`${ORG}:contact:1`)
 const CONTACT_EMAIL = 'kontakt@havblik001aps.dk'
 const errorOf = (reply: Reply) => DineroErrorBody.parse(JSON.parse(reply.text))
-const line = {
-  BaseAmountValue: 1000,
-  Quantity: 2,
-  AccountNumber: 1000,
-  Discount: 10,
-  Description: 'Rådgivning',
-  Unit: 'hours',
-}
+const line = SAMPLE_LINE
 const offer = {
   ContactGuid: CONTACT,
   Date: '2026-01-15',

@@ -6,6 +6,19 @@ import { type Reply, startTarget, type Target, type TargetKind } from '../../scr
  * A Dinero API session the way an integrator gets one: the authorization code flow against the
  * mock's Visma Connect (consent accepted through `x-mock-consent`), then bearer calls to the API.
  */
+/**
+ * The invoice or trade-offer line the Dinero specs create documents with: 2 hours at 1,000 with
+ * 10 % off, account 1000 (2,000 − 200 = 1,800 excl. VAT).
+ */
+export const SAMPLE_LINE = {
+  BaseAmountValue: 1000,
+  Quantity: 2,
+  AccountNumber: 1000,
+  Discount: 10,
+  Description: 'Rådgivning',
+  Unit: 'hours',
+} as const
+
 export const ALL_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
 
 export async function tokenFor(
