@@ -44,9 +44,14 @@ function reply(status: number, headers: Headers, text: string): Reply {
 
 export async function startTarget(
   kind: TargetKind,
-  options: MockOptions & { deviations?: readonly DeviationId[] } = {},
+  options: MockOptions & {
+    deviations?: readonly DeviationId[]
+    /** Served only: how the adapter runs a route (mocks/http/serve.ts `ServeOptions.dispatch`). */
+    dispatch?: 'direct' | 'msw'
+  } = {},
 ): Promise<Target> {
-  const mock = createMock({ signingKey: await sharedSigningKey(), ...options })
+  const { dispatch, ...mockOptions } = options
+  const mock = createMock({ signingKey: await sharedSigningKey(), ...mockOptions })
   if (kind === 'in-process') {
     const server = setupServer(...mock.handlers)
     server.listen({ onUnhandledRequest: 'error' })
@@ -76,7 +81,7 @@ export async function startTarget(
       },
     }
   }
-  const served = await serveMock(mock, { port: 0 })
+  const served = await serveMock(mock, { port: 0, ...(dispatch ? { dispatch } : {}) })
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 16 })
   return {
     kind,

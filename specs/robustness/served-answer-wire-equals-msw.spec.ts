@@ -1,13 +1,9 @@
 import { once } from 'node:events'
 import { connect } from 'node:net'
-import { Agent, request as undiciRequest } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMock } from '../../mocks/create-mock.ts'
-import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
-import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 import { codeFlow, type Tokens } from '../../scripts/targets/oauth.ts'
-import type { Reply, Target } from '../../scripts/targets/targets.ts'
+import { startTarget, type Target } from '../../scripts/targets/targets.ts'
 
 /**
  * The routes that answer an `Answer` (organisation lists, the contacts page, a token success) are
@@ -18,45 +14,9 @@ import type { Reply, Target } from '../../scripts/targets/targets.ts'
  */
 type Dispatch = 'direct' | 'msw'
 
-async function servedTarget(dispatch: Dispatch): Promise<Target & { served: ServedMock }> {
-  const mock = createMock({ signingKey: await sharedSigningKey(), dinero: { rateLimitPerMinute: 0 } })
-  const served = await serveMock(mock, { port: 0, dispatch })
-  const agent = new Agent({ connections: 4 })
-  return {
-    kind: 'served',
-    mock,
-    served,
-    connect: served.origin,
-    api: served.origin,
-    async call(_service, pathOrUrl, init = {}): Promise<Reply> {
-      const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${served.origin}${pathOrUrl}`
-      const headers: Record<string, string> = { ...init.headers }
-      let body: string | Uint8Array<ArrayBuffer> | undefined
-      if (init.body instanceof URLSearchParams) {
-        body = init.body.toString()
-        headers['content-type'] ??= 'application/x-www-form-urlencoded'
-      } else body = init.body
-      const res = await undiciRequest(url, {
-        method: (init.method ?? 'GET') as 'GET',
-        headers,
-        ...(body === undefined ? {} : { body }),
-        dispatcher: agent,
-      })
-      const h = new Headers()
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (Array.isArray(v)) for (const x of v) h.append(k, x)
-        else if (v !== undefined) h.set(k, v)
-      }
-      const text = await res.body.text()
-      return { status: res.statusCode, headers: h, text, json: () => JSON.parse(text) }
-    },
-    async close() {
-      await agent.close()
-      await served.close()
-      mock.close()
-    },
-  }
-}
+/** A served target whose adapter runs routes the given way; the rate limit off (many requests). */
+const servedTarget = (dispatch: Dispatch) =>
+  startTarget('served', { dispatch, dinero: { rateLimitPerMinute: 0 } })
 
 /** The raw answer to one request on its own connection, the Date line left out (it is the clock's). */
 async function wire(origin: string, head: string, body = ''): Promise<string> {
@@ -85,7 +45,7 @@ const tokenShape = (text: string) =>
     .replace(/content-length: \d+/i, 'content-length: n')
 
 describe('served adapter: an Answer on the wire equals the Response msw sends', () => {
-  const both: Record<Dispatch, Target & { served: ServedMock }> = {} as never
+  const both: Record<Dispatch, Target> = {} as never
   const tokens: Record<Dispatch, Tokens> = {} as never
   let org = ''
   beforeAll(async () => {
@@ -111,8 +71,8 @@ describe('served adapter: an Answer on the wire equals the Response msw sends', 
     body?: (d: Dispatch) => string,
     shape = (s: string) => s,
   ) => {
-    const direct = shape(await wire(both.direct.served.origin, head('direct'), body?.('direct')))
-    const msw = shape(await wire(both.msw.served.origin, head('msw'), body?.('msw')))
+    const direct = shape(await wire(both.direct.connect, head('direct'), body?.('direct')))
+    const msw = shape(await wire(both.msw.connect, head('msw'), body?.('msw')))
     expect(direct).toBe(msw)
     return direct
   }
@@ -176,7 +136,7 @@ describe('served adapter: an Answer on the wire equals the Response msw sends', 
   const refreshBoth = async (): Promise<string> => {
     const answers: Record<string, string> = {}
     for (const d of ['direct', 'msw'] as const) {
-      answers[d] = await wire(both[d].served.origin, refreshHead(d), refreshForm(d))
+      answers[d] = await wire(both[d].connect, refreshHead(d), refreshForm(d))
       const rotated = /"refresh_token":"([^"]*)"/.exec(answers[d]!)
       if (rotated?.[1]) rotating[d] = rotated[1]
     }
