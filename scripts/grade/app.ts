@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { processEnvironment } from '../env.ts'
 import { GradeError } from './errors.ts'
+
+export { freePort } from '../net/free-port.ts'
 
 /**
  * Starting and stopping the app under test. The grader gives it the mock through the DINERO_*
@@ -13,22 +14,6 @@ export interface RunningApp {
   stop(): Promise<void>
   /** The last lines the app printed, for an error message (never written to a report). */
   tail(): string
-}
-
-/** A free loopback port: listen on 0, read it, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      )
-    })
-  })
 }
 
 export async function waitForApp(

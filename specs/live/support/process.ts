@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cliArgv } from '../../support/cli-child.ts'
+
+export { freePort } from '../../../scripts/net/free-port.ts'
 
 /**
  * Child processes, temp dirs and ports for the live specs (no mock imports: cheap to load).
@@ -13,17 +14,6 @@ export const LIVE_CLIENT_ID = 'isv_live_harness'
 /** The mock's seeded client secret (mocks/options.ts DEFAULT_CLIENT_SECRET). */
 export const LIVE_CLIENT_SECRET = 'conformance-secret'
 const ROOT = new URL('../../../', import.meta.url).pathname
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 export function tempDir(prefix: string): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`))
