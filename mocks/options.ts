@@ -136,8 +136,15 @@ export interface MockOptions {
   /**
    * Dinero API settings; dinero-api-errors: 100 requests a minute per organisation (0 = no limit).
    * `retryAfter`: add Retry-After to the 429 (default off; the real API was not seen sending it).
+   * `fileQuota`: what one organisation's files may hold (default ORGANISATION_FILE_QUOTA in
+   * mocks/dinero/files.ts, 64 MiB in 1,000 files); lower it to rehearse the 400 code 43 an upload
+   * past it gets without uploading 64 MiB first.
    */
-  dinero?: { rateLimitPerMinute?: number; retryAfter?: boolean }
+  dinero?: {
+    rateLimitPerMinute?: number
+    retryAfter?: boolean
+    fileQuota?: { bytes?: number; files?: number }
+  }
   /**
    * Webhook delivery (mocks/dinero/webhook-delivery.ts): the waits before each retry (default
    * 1 s, 5 s, 25 s: four attempts in all) and how long one attempt may take (default 5 s).
@@ -156,7 +163,7 @@ export interface ResolvedMockOptions {
   clock: ClockOptions
   signingKey: SigningKeyInput | undefined
   journalLimit: number
-  dinero: { rateLimitPerMinute: number; retryAfter: boolean }
+  dinero: { rateLimitPerMinute: number; retryAfter: boolean; fileQuota: FileQuota }
   /** The API resource that may introspect access tokens (duende-introspection-endpoint). */
   apiResource: { name: string; secret: string }
   webhooks: { retryDelaysMs: readonly number[]; timeoutMs: number }
@@ -183,10 +190,31 @@ export function resolveOptions(options: MockOptions = {}): ResolvedMockOptions {
     dinero: {
       rateLimitPerMinute: options.dinero?.rateLimitPerMinute ?? 100,
       retryAfter: options.dinero?.retryAfter ?? false,
+      fileQuota: resolveFileQuota(options.dinero?.fileQuota),
     },
     apiResource: { name: DINERO_AUDIENCE, secret: DINERO_API_RESOURCE_SECRET },
     webhooks: resolveWebhooks(options.webhooks),
   }
+}
+
+export interface FileQuota {
+  bytes: number
+  files: number
+}
+
+/** What an organisation's files may hold when no quota is given (mocks/dinero/files.ts says why). */
+export const DEFAULT_FILE_QUOTA: Readonly<FileQuota> = { bytes: 64 * 1024 * 1024, files: 1_000 }
+/** A quota above this would let one organisation's uploads hold gigabytes of the mock's memory. */
+const MAX_FILE_QUOTA_BYTES = 1024 * 1024 * 1024
+
+function resolveFileQuota(o: { bytes?: number; files?: number } = {}): FileQuota {
+  const bytes = o.bytes ?? DEFAULT_FILE_QUOTA.bytes
+  const files = o.files ?? DEFAULT_FILE_QUOTA.files
+  if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > MAX_FILE_QUOTA_BYTES)
+    throw new RangeError(`dinero.fileQuota.bytes must be a whole number from 1 to ${MAX_FILE_QUOTA_BYTES}`)
+  if (!Number.isSafeInteger(files) || files < 1 || files > 100_000)
+    throw new RangeError('dinero.fileQuota.files must be a whole number from 1 to 100000')
+  return { bytes, files }
 }
 
 /** At most this many retries, each wait at most an hour: a delivery always ends. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts'
 import type { ConnectContext } from '../connect/context.ts'
 import type { Deviations } from '../deviations.ts'
+import type { FileQuota } from '../options.ts'
 import type { DineroStore } from './store.ts'
 import type { WebhookEmitter } from './webhook-events.ts'
 
@@ -15,6 +16,8 @@ export interface DineroOptions {
    * Send Retry-After on 429 (off by default: not observed on the real API, open-dinero-429-headers).
    */
   retryAfter: boolean
+  /** What one organisation's files may hold (files.ts; `dinero.fileQuota` in MockOptions). */
+  fileQuota: FileQuota
 }
 
 export interface DineroContext {
