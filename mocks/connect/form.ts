@@ -21,7 +21,6 @@ export function isJsonContentType(contentType: string | null): boolean {
 /** A parsed parameter set that knows which names arrived more than once. */
 export interface Params {
   get(name: string): string | undefined
-  has(name: string): boolean
   readonly duplicates: string[]
   entries(): [string, string][]
 }
@@ -37,7 +36,6 @@ export function toParams(source: URLSearchParams | Iterable<[string, string]>): 
   }
   return {
     get: (name) => map.get(name),
-    has: (name) => map.has(name),
     duplicates: [...duplicates],
     entries: () => list,
   }
