@@ -28,7 +28,9 @@ import type { TokenResponse } from './tokens.ts'
  * - grant dispatch through a Map, so `grant_type=constructor` reaches nothing →
  *   `unsupported_grant_type`; a grant the client may not use → `unauthorized_client`.
  */
-const grants = new Map<string, { type: GrantType; handle: GrantHandler }>([
+// Keyed by the grant_type as sent, undefined (missing) included: a missing, empty, over-long or
+// unknown grant_type is simply no key, so one lookup answers them all alike.
+const grants = new Map<string | undefined, { type: GrantType; handle: GrantHandler }>([
   ['authorization_code', { type: 'authorization_code', handle: authorizationCodeGrant }],
   ['refresh_token', { type: 'refresh_token', handle: refreshTokenGrant }],
   ['client_credentials', { type: 'client_credentials', handle: clientCredentialsGrant }],
@@ -95,12 +97,11 @@ export async function tokenEndpoint(ctx: ConnectContext, req: RouteRequest): Pro
   const { client, method } = authenticateClient(ctx, request, params)
   req.note({ client_id: client.clientId, client_auth: method })
 
-  // duende-token-request-validator: missing or over-long grant_type, or one the server does not know.
-  const unsupported = () =>
-    d.has('token.unknown-grant-invalid-request') ? invalidRequest() : unsupportedGrantType()
-  if (grantType === undefined || grantType.length === 0 || grantType.length > 100) throw unsupported()
+  // duende-token-request-validator: a missing or over-long (over 100 characters) grant_type, or one
+  // the server does not know, is unsupported_grant_type; none of them is a key of `grants`.
   const grant = grants.get(grantType)
-  if (grant === undefined) throw unsupported()
+  if (grant === undefined)
+    throw d.has('token.unknown-grant-invalid-request') ? invalidRequest() : unsupportedGrantType()
   if (!client.allowedGrantTypes.includes(grant.type))
     throw d.has('token.grant-not-allowed-unsupported') ? unsupportedGrantType() : unauthorizedClient()
 
