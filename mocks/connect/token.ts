@@ -116,12 +116,13 @@ function describeBody(contentType: string | null): string {
 
 /** duende-token-result, is4-response-headers: the success writer's field order and no-cache headers. */
 export function tokenSuccess(ctx: ConnectContext, t: TokenResponse): Answer {
-  const body: Record<string, string | number | string[]> = {}
-  if (t.id_token !== undefined) body.id_token = t.id_token
+  // In the writer's order; JSON.stringify leaves out an id_token or refresh_token the grant did not issue.
+  const body: Record<string, string | number | string[] | undefined> = {}
+  body.id_token = t.id_token
   body.access_token = t.access_token
   body.expires_in = t.expires_in
   body.token_type = t.token_type
-  if (t.refresh_token !== undefined) body.refresh_token = t.refresh_token
+  body.refresh_token = t.refresh_token
   body.scope = ctx.deviations.has('token.scope-response-array') ? t.scope.split(' ') : t.scope
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' }
   if (!ctx.deviations.has('token.cacheable-response')) Object.assign(headers, NO_STORE_HEADERS)
