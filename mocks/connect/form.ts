@@ -55,11 +55,13 @@ export async function readJsonAsParams(request: Request): Promise<Params> {
     throw invalidRequest()
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest()
-  const pairs: [string, string][] = []
-  for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') pairs.push([k, String(v)])
-  }
-  return toParams(pairs)
+  // Scalars become their text; objects, arrays and null are dropped.
+  const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+  return toParams(
+    Object.entries(parsed)
+      .filter(([, v]) => scalar(v))
+      .map(([k, v]): [string, string] => [k, String(v)]),
+  )
 }
 
 /** Multipart fields read as parameters; only reachable with the `token.accept-multipart` deviation. */
@@ -70,9 +72,8 @@ export async function readMultipartAsParams(request: Request): Promise<Params> {
   } catch {
     throw invalidRequest()
   }
-  const pairs: [string, string][] = []
-  for (const [k, v] of data) if (typeof v === 'string') pairs.push([k, v])
-  return toParams(pairs)
+  // Text fields only: a file part is not a parameter.
+  return toParams([...data].filter((e): e is [string, string] => typeof e[1] === 'string'))
 }
 
 /**
