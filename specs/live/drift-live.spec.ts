@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import type { DeviationId } from '../../mocks/deviations.ts'
 import type { Aspect } from '../../scripts/live/drift/compare.ts'
-import { readRecording } from '../../scripts/live/drift/record.ts'
 import { replayOnMock } from '../../scripts/live/drift/replay.ts'
 import { type DriftEntry, measureDrift } from '../../scripts/live/drift/report.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
@@ -21,9 +20,10 @@ import {
 /**
  * Drift on the stand-in: the served mock plays the live services, and `live` measures how far
  * the mock is from them. With no deviation switched on the two are the same mock, so there is
- * no difference; with one deviation on, `live` reports exactly the differences that deviation
- * makes (the oracle: the same checks on two in-process mocks, one with the deviation on), each
- * aspect of a shape bitten by one of them. No drift artifact holds a secret or a fragment of one.
+ * no difference (live-run.spec.ts pins that on its whole live-safe run, which records too); with
+ * one deviation on, `live` reports exactly the differences that deviation makes (the oracle: the
+ * same checks on two in-process mocks, one with the deviation on), each aspect of a shape bitten
+ * by one of them. No drift artifact holds a secret or a fragment of one.
  */
 const CLI = 'scripts/cli.ts'
 const SLOW = { timeout: 180_000 }
@@ -123,52 +123,6 @@ function fragments(secret: string): string[] {
   return out
 }
 
-let clean: LiveRun
-beforeAll(async () => {
-  clean = await liveRun('none', [])
-}, SLOW.timeout)
-
-describe('live measures drift against the served mock standing in for Visma Connect and Dinero', () => {
-  it('with no deviation switched on: 0 differences in drift.json and drift.md, summarised in one line, every live-safe check compared', () => {
-    expect(clean.code, clean.stdout + clean.stderr).toBe(0)
-    expect(clean.drift).toEqual([])
-    expect(clean.reports).toContain('0 difference(s) in 0 check(s)')
-    const summary = clean.stdout.split('\n').filter((l) => l.startsWith('drift: '))
-    expect(summary).toHaveLength(1)
-    expect(summary[0]).toMatch(
-      /^drift: 0 difference\(s\) between the live services and the mock in 0 check\(s\), \d+ step\(s\) compared/,
-    )
-    const recorded = JSON.parse(clean.record) as { steps: { check: string }[] }
-    expect(new Set(recorded.steps.map((s) => s.check))).toEqual(new Set(liveSafe.map((c) => c.id)))
-  })
-
-  it('no drift artifact (drift.md, drift.json, the --record file) holds a secret of the run or any 16-character fragment of one', () => {
-    expect(clean.secrets.every((s) => s.length >= 16)).toBe(true)
-    for (const secret of clean.secrets)
-      for (const fragment of fragments(secret)) {
-        expect(clean.reports).not.toContain(fragment)
-        expect(clean.record).not.toContain(fragment)
-      }
-    // Nor any token the run rotated through: the mock's refresh tokens are 64 hex digits, its access and id tokens JWTs.
-    for (const text of [clean.reports, clean.record]) {
-      expect(text).not.toMatch(/[0-9A-Fa-f]{16}/)
-      expect(text).not.toMatch(/eyJ[\w-]{8}/)
-    }
-  })
-
-  it('the --record file is a drift recording the mock still answers shape for shape', async () => {
-    const { dir, cleanup } = tempDir('drift-record')
-    try {
-      const file = join(dir, 'shapes.json')
-      writeFileSync(file, clean.record)
-      const recording = readRecording(file)
-      expect(measureDrift(recording.steps, await replayOnMock(recording.steps)).entries).toEqual([])
-    } finally {
-      cleanup()
-    }
-  })
-})
-
 /** One deviation per aspect of a shape (mocks/deviations.ts), and the aspect it must change. */
 const DEVIATED: [DeviationId, Aspect][] = [
   ['client-auth.invalid-client-401', 'status'],
@@ -181,7 +135,8 @@ const DEVIATED: [DeviationId, Aspect][] = [
 /**
  * The checks a deviation's `live` run takes: those the oracle says it changes, and the first two
  * live-safe checks it leaves alone, which must then show no difference. (The whole live-safe
- * catalogue runs once, without a deviation, above; a whole run per deviation cost ~5 CPU-s each.)
+ * catalogue runs once, without a deviation, in live-run.spec.ts; a whole run per deviation cost
+ * ~5 CPU-s each.)
  */
 function runChecks(expected: readonly DriftEntry[]): string[] {
   const changed = new Set(expected.map((e) => e.check))

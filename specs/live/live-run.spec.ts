@@ -2,6 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
+import { readRecording } from '../../scripts/live/drift/record.ts'
+import { replayOnMock } from '../../scripts/live/drift/replay.ts'
+import { measureDrift } from '../../scripts/live/drift/report.ts'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
 import {
   journal,
@@ -41,7 +44,7 @@ afterAll(async () => {
 
 describe.concurrent('npm run live (against the served mock)', () => {
   it(
-    'runs every live-safe check through Newman, saves every rotation, and leaves no secret in reports',
+    'runs every live-safe check through Newman, saves every rotation, finds 0 drift from the mock it stands in for, and leaves no secret in reports or the --record file',
     SLOW,
     async () => {
       const { dir, cleanup } = tempDir('live-run')
@@ -55,9 +58,31 @@ describe.concurrent('npm run live (against the served mock)', () => {
         const storePath = env.DINERO_TOKEN_STORE!
         const first = await seedGrant(live, storePath)
         const reports = join(dir, 'reports')
-        const r = await runCli(CLI, ['live', '--reports', reports, '--organization', '118244'], env)
+        const record = join(dir, 'shapes.json')
+        const r = await runCli(
+          CLI,
+          ['live', '--reports', reports, '--organization', '118244', '--record', record],
+          env,
+        )
         expect(r.code, r.stdout + r.stderr).toBe(0)
         for (const c of liveSafe) expect(r.stdout).toContain(`✓ ${c.id}`)
+
+        // Drift (drift-live.spec.ts has the deviations): the stand-in is the mock itself, so there is no
+        // difference, summarised in one line, with every live-safe check compared and recorded.
+        expect(JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8'))).toEqual([])
+        const driftText =
+          readFileSync(join(reports, 'drift.md'), 'utf8') + readFileSync(join(reports, 'drift.json'), 'utf8')
+        expect(driftText).toContain('0 difference(s) in 0 check(s)')
+        const driftLines = r.stdout.split('\n').filter((l) => l.startsWith('drift: '))
+        expect(driftLines).toHaveLength(1)
+        expect(driftLines[0]).toMatch(
+          /^drift: 0 difference\(s\) between the live services and the mock in 0 check\(s\), \d+ step\(s\) compared/,
+        )
+        const recordText = readFileSync(record, 'utf8')
+        const recording = readRecording(record)
+        expect(new Set(recording.steps.map((step) => step.check))).toEqual(new Set(liveSafe.map((c) => c.id)))
+        // The recording is one the mock still answers shape for shape.
+        expect(measureDrift(recording.steps, await replayOnMock(recording.steps)).entries).toEqual([])
 
         const grant = JSON.parse(readFileSync(storePath, 'utf8')) as StoredGrant
         // One refresh by the refresher, then one per rotating check, each saved as it arrived.
@@ -94,6 +119,16 @@ describe.concurrent('npm run live (against the served mock)', () => {
           expect(summary).not.toContain(secret)
           expect(attachments).not.toContain(secret)
           expect(r.stdout + r.stderr).not.toContain(secret)
+          // Nor any 16-character fragment of one in the drift artifacts (scripts/live/secrets.ts flags those).
+          for (let i = 0; i + 16 <= secret.length; i += 4) {
+            expect(driftText).not.toContain(secret.slice(i, i + 16))
+            expect(recordText).not.toContain(secret.slice(i, i + 16))
+          }
+        }
+        // Nor any token the run rotated through: the mock's refresh tokens are 64 hex digits, its access and id tokens JWTs.
+        for (const text of [driftText, recordText]) {
+          expect(text).not.toMatch(/[0-9A-Fa-f]{16}/)
+          expect(text).not.toMatch(/eyJ[\w-]{8}/)
         }
       } finally {
         cleanup()
