@@ -412,6 +412,14 @@ export const SOURCES: readonly Source[] = [
     establishes: 'The form_post response mode: the authorization response as an auto-submitted HTML form.',
   },
 
+  // The platform the harness runs on.
+  {
+    id: 'linux-ip-local-port-range',
+    url: 'https://docs.kernel.org/networking/ip-sysctl.html',
+    establishes:
+      'ip_local_port_range: the range of local ports TCP and UDP pick an ephemeral port from (for a bind to port 0 and for outgoing connections); the default is 32768–60999.',
+  },
+
   // Open questions: searched for, not published; the mock's behaviour there is an assumption.
   {
     id: 'open-dinero-401-body',

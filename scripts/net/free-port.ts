@@ -5,16 +5,18 @@ import { createServer } from 'node:net'
  * A free loopback port for a process that has to be told its port before it starts (an app the
  * grader launches listens on its redirect URI's port; the mock's port is in the app's config).
  *
- * Why not `listen(0)`, read, close: the kernel hands out port 0 binds and the local ports of
- * outgoing connections from the same ephemeral range (Linux `net.ipv4.ip_local_port_range`,
- * 32768–60999 by default), so in the moment between closing the probe and the app's own bind,
- * any connection this machine opens may take the port; under a busy test run it did (the app's
- * bind failed and the grader's probes met another server). A port just below that range is never
- * handed out by the kernel, so only another caller choosing the same port at random can collide.
+ * Why not `listen(0)`, read, close: the kernel hands out port-0 binds and the local ports of
+ * outgoing connections from one ephemeral range (linux-ip-local-port-range, 32768–60999 by
+ * default), so between closing the probe and the app's own bind any connection this machine
+ * opens may take the port; in a busy test run one did (the app's bind failed and the grader's
+ * probes met another server). A port outside that range is never handed out by the kernel, so
+ * only another caller picking the same port can collide, and this process never picks one twice.
  */
 const FALLBACK_RANGE: readonly [number, number] = [32768, 60999]
 const SPAN = 12_000
 const ATTEMPTS = 40
+const FIRST_UNPRIVILEGED = 1024
+const LAST_PORT = 65535
 
 function ephemeralRange(): readonly [number, number] {
   try {
@@ -24,9 +26,21 @@ function ephemeralRange(): readonly [number, number] {
       .map(Number)
     if (low !== undefined && high !== undefined && low > 0 && high >= low) return [low, high]
   } catch {
-    // Not Linux, or /proc is not readable: assume the Linux default.
+    // Not Linux, or /proc is not readable: assume the Linux default (also below the 49152–65535
+    // that macOS and Windows use).
   }
   return FALLBACK_RANGE
+}
+
+/**
+ * Where to pick from, given the kernel's ephemeral range: up to SPAN ports just below it (above
+ * the privileged ports), else up to SPAN just above it; undefined when the range leaves no room
+ * either side (then only `listen(0)` is left).
+ */
+export function portWindow(low: number, high: number): readonly [number, number] | undefined {
+  if (low - 1 >= FIRST_UNPRIVILEGED) return [Math.max(FIRST_UNPRIVILEGED, low - SPAN), low - 1]
+  if (high + 1 <= LAST_PORT) return [high + 1, Math.min(LAST_PORT, high + SPAN)]
+  return undefined
 }
 
 function tryListen(port: number): Promise<number | undefined> {
@@ -40,14 +54,27 @@ function tryListen(port: number): Promise<number | undefined> {
   })
 }
 
-/** A loopback port that was free a moment ago, chosen outside the kernel's ephemeral range when it can be. */
-export async function freePort(): Promise<number> {
-  const [low, high] = ephemeralRange()
-  // Below the range when there is room for it, else above it; port 0 as the last resort.
-  const [from, to] = low - SPAN >= 1024 ? [low - SPAN, low - 1] : [high + 1, Math.min(65535, high + SPAN)]
-  for (let i = 0; i < ATTEMPTS && to >= from; i++) {
-    const port = await tryListen(from + Math.floor(Math.random() * (to - from + 1)))
-    if (port !== undefined) return port
+/** Ports this process handed out already: two calls in a row never get the same one. */
+const handedOut = new Set<number>()
+
+export interface FreePortOptions {
+  /** Where to pick from; default: portWindow() of this machine's ephemeral range. */
+  window?: readonly [number, number]
+}
+
+/** A loopback port that was free a moment ago, outside the kernel's ephemeral range when it can be. */
+export async function freePort(options: FreePortOptions = {}): Promise<number> {
+  const window = options.window ?? portWindow(...ephemeralRange())
+  if (window !== undefined) {
+    const [from, to] = window
+    for (let i = 0; i < ATTEMPTS; i++) {
+      const candidate = from + Math.floor(Math.random() * (to - from + 1))
+      if (handedOut.has(candidate)) continue
+      const port = await tryListen(candidate)
+      if (port === undefined) continue
+      handedOut.add(port)
+      return port
+    }
   }
   const port = await tryListen(0)
   if (port === undefined) throw new Error('no free loopback port')

@@ -1,34 +1,66 @@
-import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { freePort } from '../../scripts/net/free-port.ts'
+import { freePort, portWindow } from '../../scripts/net/free-port.ts'
 
 /**
  * The port the grader gives an app it starts (and the specs give the apps and mocks they start)
- * must not be one the kernel can hand to any other socket before the app binds it: a port taken
+ * must not be one the kernel can hand to another socket before the app binds it: a port taken
  * with `listen(0)` and closed again was, in a busy run, the local port of someone else's
  * connection or server by the time the app listened (specs/grade/running-app.spec.ts saw another
  * server's 404 for GET /login).
  */
-const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
-  .trim()
-  .split(/\s+/)
-  .map(Number)
+const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range'
 
-function listen(port: number): Promise<void> {
+describe('where free ports are picked, for each kernel ephemeral range (linux-ip-local-port-range)', () => {
+  it.each([
+    ['the Linux default 32768–60999', 32768, 60999, [20768, 32767]],
+    ['5000–65535: the room below, down to 1024', 5000, 65535, [1024, 4999]],
+    ['1025–65535: the one port below', 1025, 65535, [1024, 1024]],
+    ['1024–60000: no room below, so above', 1024, 60000, [60001, 65535]],
+    ['40000–40010: the span below', 40000, 40010, [28000, 39999]],
+  ] as const)('%s → %j', (_label, low, high, window) => {
+    expect(portWindow(low, high)).toEqual(window)
+  })
+
+  it('1024–65535 leaves no room either side: no window (the last resort is listen(0))', () => {
+    expect(portWindow(1024, 65535)).toBeUndefined()
+  })
+})
+
+function hold(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()))
+    server.listen(port, '127.0.0.1', () => resolve(server))
   })
 }
+const close = (server: Server) => new Promise((r) => server.close(r))
 
-describe('free ports for processes told their port before they start', () => {
-  it('20 ports in a row are all outside the kernel’s ephemeral range and can be bound', async () => {
+describe('free ports on this machine', () => {
+  it('20 ports in a row: all in the window for this kernel, and each can be bound', async () => {
+    const [low, high] = existsSync(RANGE_FILE)
+      ? readFileSync(RANGE_FILE, 'utf8').trim().split(/\s+/).map(Number)
+      : [32768, 60999]
+    const window = portWindow(low!, high!)
     for (let i = 0; i < 20; i++) {
       const port = await freePort()
-      expect(port < (low ?? 0) || port > (high ?? 65535), `port ${port} is in ${low}–${high}`).toBe(true)
-      await expect(listen(port)).resolves.toBeUndefined()
+      if (window !== undefined) {
+        expect(port).toBeGreaterThanOrEqual(window[0])
+        expect(port).toBeLessThanOrEqual(window[1])
+      }
+      await close(await hold(port))
     }
+  })
+
+  it('this process never hands out a port twice: 5 calls on a window of 5 ports give the 5, the 6th goes to the kernel', async () => {
+    const window = [29990, 29994] as const
+    const free = await Promise.all([29990, 29991, 29992, 29993, 29994].map(async (p) => close(await hold(p))))
+    expect(free).toHaveLength(5)
+    const ports: number[] = []
+    for (let i = 0; i < 5; i++) ports.push(await freePort({ window }))
+    expect([...ports].sort()).toEqual([29990, 29991, 29992, 29993, 29994])
+    const sixth = await freePort({ window })
+    expect(sixth < window[0] || sixth > window[1]).toBe(true)
   })
 })
