@@ -87,7 +87,8 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
     clock,
     connect,
     deviations,
-    options: { ...resolved.dinero },
+    // A copy, quota included: changing the resolved options afterwards changes nothing live.
+    options: { ...resolved.dinero, fileQuota: { ...resolved.dinero.fileQuota } },
     store: dineroStore,
     webhooks: createWebhookEmitter({ store: dineroStore, clock, deviations, delivery: webhooks }),
   }

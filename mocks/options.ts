@@ -136,9 +136,9 @@ export interface MockOptions {
   /**
    * Dinero API settings; dinero-api-errors: 100 requests a minute per organisation (0 = no limit).
    * `retryAfter`: add Retry-After to the 429 (default off; the real API was not seen sending it).
-   * `fileQuota`: what one organisation's files may hold (default ORGANISATION_FILE_QUOTA in
-   * mocks/dinero/files.ts, 64 MiB in 1,000 files); lower it to rehearse the 400 code 43 an upload
-   * past it gets without uploading 64 MiB first.
+   * `fileQuota`: what one organisation's files may hold (default DEFAULT_FILE_QUOTA, 64 MiB in
+   * 1,000 files); lower it to rehearse the 400 code 43 an upload past it gets without uploading
+   * 64 MiB first. Set when the mock is created; `/__mock/settings` does not change it.
    */
   dinero?: {
     rateLimitPerMinute?: number
@@ -202,12 +202,20 @@ export interface FileQuota {
   files: number
 }
 
-/** What an organisation's files may hold when no quota is given (mocks/dinero/files.ts says why). */
+/**
+ * What one organisation's files (archive and attachment-only) may hold, in bytes and in number,
+ * unless `dinero.fileQuota` says otherwise. Files are never deleted through the API, so without a
+ * bound a client looping uploads grows the mock's memory until it is reset.
+ * assumption: open-dinero-unlisted-responses — Dinero's storage quota is not published; past it →
+ * 400 code 43 (Limit Exceeded), as the other per-organisation limits (mocks/dinero/webhooks.ts).
+ */
 export const DEFAULT_FILE_QUOTA: Readonly<FileQuota> = { bytes: 64 * 1024 * 1024, files: 1_000 }
 /** A quota above this would let one organisation's uploads hold gigabytes of the mock's memory. */
 const MAX_FILE_QUOTA_BYTES = 1024 * 1024 * 1024
 
-function resolveFileQuota(o: { bytes?: number; files?: number } = {}): FileQuota {
+/** `given` may be null from a JavaScript or JSON caller: the same as leaving it out. */
+function resolveFileQuota(given: { bytes?: number; files?: number } | null = {}): FileQuota {
+  const o = given ?? {}
   const bytes = o.bytes ?? DEFAULT_FILE_QUOTA.bytes
   const files = o.files ?? DEFAULT_FILE_QUOTA.files
   if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > MAX_FILE_QUOTA_BYTES)
@@ -221,7 +229,8 @@ function resolveFileQuota(o: { bytes?: number; files?: number } = {}): FileQuota
 const MAX_RETRIES = 10
 const MAX_WAIT_MS = 3_600_000
 
-function resolveWebhooks(o: MockOptions['webhooks'] = {}): ResolvedMockOptions['webhooks'] {
+function resolveWebhooks(given: MockOptions['webhooks'] | null = {}): ResolvedMockOptions['webhooks'] {
+  const o = given ?? {}
   const retryDelaysMs = [...(o.retryDelaysMs ?? [1_000, 5_000, 25_000])]
   const timeoutMs = o.timeoutMs ?? 5_000
   const wait = (ms: number) => Number.isFinite(ms) && ms >= 0 && ms <= MAX_WAIT_MS

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { DEFAULT_FILE_QUOTA } from '../options.ts'
 import type { Route, RouteRequest } from '../routes.ts'
 import { dineroJson } from './body.ts'
 import type { DineroContext } from './context.ts'
@@ -34,15 +33,6 @@ import type { FileData, Organisation, Row } from './store.ts'
  * Deviation dinero.files-list-enveloped: the list comes in the paged lists' envelope.
  */
 export const UPLOAD_LIMIT_BYTES = 6 * 1024 * 1024
-/**
- * What one organisation's files (archive and attachment-only) may hold, in bytes and in number,
- * unless `dinero.fileQuota` says otherwise. Files are never deleted through the API, so without a
- * bound a client looping uploads grows the mock's memory until it is reset.
- * assumption: open-dinero-unlisted-responses — Dinero's storage quota is not published; past it →
- * 400 code 43 (Limit Exceeded), as the other per-organisation limits (webhooks.ts).
- */
-export const ORGANISATION_FILE_QUOTA = DEFAULT_FILE_QUOTA
-
 /** Room for the multipart framing around a file of the limit's size. */
 const MULTIPART_SLACK = 64 * 1024
 
@@ -239,6 +229,7 @@ export function fileRoutes(ctx: DineroContext): Route[] {
     const file = await readUpload(req)
     const stored = ctx.store.files(org.Id).all()
     const bytes = stored.reduce((sum, row) => sum + row.data.Bytes.length, file.bytes.length)
+    // The organisation's quota (DEFAULT_FILE_QUOTA in mocks/options.ts says why there is one).
     const quota = ctx.options.fileQuota
     if (bytes > quota.bytes || stored.length >= quota.files)
       throw new DineroError(
