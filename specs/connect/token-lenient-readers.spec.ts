@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeviationId } from '../../mocks/deviations.ts'
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, defineClient } from '../../mocks/options.ts'
-import { obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
+import { basicHeader, obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
 
 /**
@@ -14,6 +14,12 @@ import { startTarget, type Target } from '../../scripts/targets/targets.ts'
  * may (duende-token-request-validator).
  */
 const CLIENT = { client_id: DEFAULT_CLIENT_ID, client_secret: DEFAULT_CLIENT_SECRET }
+/**
+ * Basic credentials beside a body the reader must refuse: had the reader taken the body as an
+ * empty parameter set, the client would still authenticate and the answer would be
+ * unsupported_grant_type, not invalid_request.
+ */
+const BASIC = basicHeader(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
 
 interface Sent {
   status: number
@@ -25,12 +31,21 @@ interface Sent {
 
 async function send(
   target: Target,
-  init: { method?: string; contentType?: string; body?: string | Uint8Array<ArrayBuffer>; query?: string },
+  init: {
+    method?: string
+    contentType?: string
+    authorization?: string
+    body?: string | Uint8Array<ArrayBuffer>
+    query?: string
+  },
 ): Promise<Sent> {
   const before = target.mock.journal.entries().length
+  const headers: Record<string, string> = {}
+  if (init.contentType !== undefined) headers['content-type'] = init.contentType
+  if (init.authorization !== undefined) headers.authorization = init.authorization
   const reply = await target.call('connect', `/connect/token${init.query ?? ''}`, {
     method: init.method ?? 'POST',
-    ...(init.contentType === undefined ? {} : { headers: { 'content-type': init.contentType } }),
+    headers,
     ...(init.body === undefined ? {} : { body: init.body }),
   })
   const entry = target.mock.journal
@@ -46,6 +61,7 @@ async function send(
   return { status: reply.status, error: json.error, details: entry?.details, json }
 }
 
+/** One in-process target at a time (two would intercept the same origins): one per describe. */
 function lenient(deviation: DeviationId) {
   let target: Target
   beforeAll(async () => {
@@ -77,7 +93,7 @@ describe('token.accept-json-body: a JSON object of scalars is read as the form w
     ['a number', 12345, '12345'],
     ['a boolean', true, 'true'],
   ])(
-    'a grant_type that is %s is read as its text: noted, then 400 unsupported_grant_type',
+    'a grant_type that is %s is read as its text: noted as grant_type, then 400 unsupported_grant_type',
     async (_what, value, text) => {
       const sent = await json({ ...CLIENT, grant_type: value })
       expect(sent).toMatchObject({ status: 400, error: 'unsupported_grant_type' })
@@ -85,7 +101,7 @@ describe('token.accept-json-body: a JSON object of scalars is read as the form w
     },
   )
 
-  it('a grant_type that is an object or an array is dropped: nothing noted, 400 unsupported_grant_type', async () => {
+  it('a grant_type that is an object or an array is dropped: grant_type not noted, 400 unsupported_grant_type', async () => {
     for (const value of [{ kind: 'authorization_code' }, ['authorization_code']]) {
       const sent = await json({ ...CLIENT, grant_type: value })
       expect(sent).toMatchObject({ status: 400, error: 'unsupported_grant_type' })
@@ -100,10 +116,13 @@ describe('token.accept-json-body: a JSON object of scalars is read as the form w
     ['a string', '"grant_type=authorization_code"'],
     ['a number', '42'],
     ['malformed JSON', '{"grant_type":'],
-  ])('a body that is %s is not an object → 400 invalid_request', async (_what, body) => {
-    const sent = await send(target(), { contentType: 'application/json', body })
-    expect(sent).toMatchObject({ status: 400, error: 'invalid_request' })
-  })
+  ])(
+    'a body that is %s is not an object → 400 invalid_request (with Basic credentials that would otherwise carry it on)',
+    async (_what, body) => {
+      const sent = await send(target(), { contentType: 'application/json', authorization: BASIC, body })
+      expect(sent).toMatchObject({ status: 400, error: 'invalid_request' })
+    },
+  )
 
   it.each([['application/problem+json'], ['Application/JSON ; charset=utf-8']])(
     'a body labelled %j counts as JSON: a complete code exchange → 200, noted body=json',
@@ -129,7 +148,7 @@ describe('token.accept-json-body: a JSON object of scalars is read as the form w
 describe('token.accept-multipart: only the text fields of a multipart body are read', () => {
   const target = lenient('token.accept-multipart')
 
-  it('a grant_type sent as a file part is dropped: nothing noted, 400 unsupported_grant_type', async () => {
+  it('a grant_type sent as a file part is dropped: grant_type not noted, 400 unsupported_grant_type', async () => {
     const sent = await send(
       target(),
       multipart([
@@ -166,27 +185,27 @@ describe('token.accept-multipart: only the text fields of a multipart body are r
     })
   })
 
-  it('a multipart body that cannot be read → 400 invalid_request', async () => {
+  it('a multipart body that cannot be read → 400 invalid_request (with Basic credentials that would otherwise carry it on)', async () => {
     const sent = await send(target(), {
       contentType: 'multipart/form-data; boundary=b0undary',
+      authorization: BASIC,
       body: 'no parts here',
     })
     expect(sent).toMatchObject({ status: 400, error: 'invalid_request' })
   })
 })
 
-// One in-process target at a time: two would intercept the same origins.
 const form = new URLSearchParams({ ...CLIENT, grant_type: 'authorization_code' }).toString()
 
 describe('token.accept-text-plain widens one media type, for POST only', () => {
   const text = lenient('token.accept-text-plain')
 
-  it('token.accept-text-plain: a text/plain PUT is still refused (400 invalid_request, body=none)', async () => {
+  it('a text/plain PUT is still refused (400 invalid_request, body=none)', async () => {
     const sent = await send(text(), { method: 'PUT', contentType: 'text/plain', body: form })
     expect(sent).toMatchObject({ status: 400, error: 'invalid_request', details: { body: 'none' } })
   })
 
-  it('token.accept-text-plain: a JSON POST is still refused (400 invalid_request, body=application/json)', async () => {
+  it('a JSON POST is still refused (400 invalid_request, body=application/json)', async () => {
     const sent = await send(text(), { contentType: 'application/json', body: form })
     expect(sent).toMatchObject({
       status: 400,
@@ -199,7 +218,7 @@ describe('token.accept-text-plain widens one media type, for POST only', () => {
 describe('token.accept-get widens one method', () => {
   const get = lenient('token.accept-get')
 
-  it('token.accept-get: a PUT with the parameters in the query is still refused (400 invalid_request, body=none)', async () => {
+  it('a PUT with the parameters in the query is still refused (400 invalid_request, body=none)', async () => {
     const sent = await send(get(), { method: 'PUT', query: `?${form}` })
     expect(sent).toMatchObject({ status: 400, error: 'invalid_request', details: { body: 'none' } })
   })
