@@ -4,20 +4,21 @@ import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
- * The files that take longest (in wall time, longest first: docs/BENCH.md, per file), started
- * first even on a checkout with no vitest cache (which would otherwise start the largest files
- * first, and these are small files that wait on child processes or run the whole collection
- * through Newman many times): a long file started last leaves one core idle until it ends. With a cache, the rest follow vitest's own order (failed
- * first, then longest first).
+ * The files that take longest in wall time, longest first (docs/BENCH.md has the per-file
+ * figures), started first even on a checkout with no vitest cache, which would otherwise start
+ * the largest files first; these are small files that wait on child processes or run the whole
+ * collection through Newman many times. A long file started last leaves one core idle until it
+ * ends. With a cache, the rest follow vitest's own order (failed first, then longest first).
  */
 const FIRST = [
   /specs\/package\/consumer\.spec\.ts$/,
   /specs\/control\/time\.spec\.ts$/,
   /specs\/live\/rehearsal\.spec\.ts$/,
   /specs\/checks\/bite-newman-\d+\.spec\.ts$/,
+  /specs\/live\/drift-live\.spec\.ts$/,
   /specs\/reports\/main-job\.spec\.ts$/,
   /specs\/checks\/bite-vitest\.spec\.ts$/,
-  /specs\/live\/(login-pool|drift-live|live-run)\.spec\.ts$/,
+  /specs\/live\/(login-pool|live-run)\.spec\.ts$/,
   /specs\/checks\/collection-replay\.spec\.ts$/,
   /specs\/live\/crash-recovery\.spec\.ts$/,
   /specs\/reports\/allure-view\.spec\.ts$/,
