@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeviationId } from '../../mocks/deviations.ts'
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, defineClient } from '../../mocks/options.ts'
+import {
+  DEFAULT_ALLOWED_SCOPES,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  defineClient,
+} from '../../mocks/options.ts'
 import { basicHeader, obtainCode, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
 
@@ -267,10 +272,24 @@ describe('token.scope-response-array: the scope comes back as an array of its wo
 
 describe('grant_type=client_credentials for a client allowed it (duende-token-request-validator)', () => {
   const MACHINE = 'isv_machine_client'
+  /** Allowed only identity scopes and offline_access: no API scope to give. */
+  const IDENTITY_ONLY = 'isv_identity_only'
   let target: Target
   beforeAll(async () => {
     target = await startTarget('in-process', {
-      clients: [defineClient({ clientId: MACHINE, allowedGrantTypes: ['client_credentials'] })],
+      clients: [
+        // Every identity scope allowed too, so refusing one proves the identity rule, not the allow-list.
+        defineClient({
+          clientId: MACHINE,
+          allowedGrantTypes: ['client_credentials'],
+          allowedScopes: [...DEFAULT_ALLOWED_SCOPES, 'address', 'phone'],
+        }),
+        defineClient({
+          clientId: IDENTITY_ONLY,
+          allowedGrantTypes: ['client_credentials'],
+          allowedScopes: ['openid', 'profile', 'offline_access'],
+        }),
+      ],
     })
   })
   afterAll(() => target.close())
@@ -294,14 +313,44 @@ describe('grant_type=client_credentials for a client allowed it (duende-token-re
     expect(reply.json().scope).toBe('dineropublicapi:read')
   })
 
-  it.each([['openid'], ['offline_access'], ['dineropublicapi:read unknown:scope']])(
-    'scope %j → 400 invalid_scope',
+  it.each([[''], ['  ']])(
+    'scope %j (empty) → 200 with every API scope, as if none were sent',
     async (scope) => {
       const reply = await machine({ scope })
-      expect(reply.status).toBe(400)
-      expect(reply.json().error).toBe('invalid_scope')
+      expect(reply.status, reply.text).toBe(200)
+      expect(reply.json().scope).toBe('dineropublicapi:read dineropublicapi:write')
     },
   )
+
+  it('two scopes with two spaces between them → 200 with both', async () => {
+    const reply = await machine({ scope: 'dineropublicapi:read  dineropublicapi:write' })
+    expect(reply.status, reply.text).toBe(200)
+    expect(reply.json().scope).toBe('dineropublicapi:read dineropublicapi:write')
+  })
+
+  it('a client allowed no API scope, asking for none → 400 invalid_scope (no token without a scope)', async () => {
+    const reply = await token(
+      target,
+      { grant_type: 'client_credentials' },
+      { kind: 'post', clientId: IDENTITY_ONLY },
+    )
+    expect(reply.status).toBe(400)
+    expect(reply.json().error).toBe('invalid_scope')
+  })
+
+  it.each([
+    ['openid'],
+    ['profile'],
+    ['email'],
+    ['address'],
+    ['phone'],
+    ['offline_access'],
+    ['dineropublicapi:read unknown:scope'],
+  ])('scope %j → 400 invalid_scope', async (scope) => {
+    const reply = await machine({ scope })
+    expect(reply.status).toBe(400)
+    expect(reply.json().error).toBe('invalid_scope')
+  })
 })
 
 describe('grant_type=client_credentials for a client not allowed it', () => {
