@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_ID, defineClient, PKCE_CLIENT_ID } from '../../mocks/options.ts'
-import { authorize, authorizeParams, pkcePair, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
+import { authorize, authorizeParams, pkcePair, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
 
 /**
@@ -270,5 +270,61 @@ describe('authorize: the request itself', () => {
   it('the error page redirect is not cached: Cache-Control no-store', async () => {
     const result = await authorize(target, authorizeParams({ client_id: 'isv_nobody' }))
     expect(result.reply.headers.get('cache-control')).toBe('no-store')
+  })
+})
+
+/** Deviation targets are served (a second in-process target would intercept the same origins). */
+function deviating(deviation: 'authorize.errors-to-client' | 'authorize.form-post-as-query') {
+  let served: Target
+  beforeAll(async () => {
+    served = await startTarget('served', { deviations: [deviation] })
+  })
+  afterAll(() => served.close())
+  return () => served
+}
+
+describe('authorize under the deviations that change where the answer goes', () => {
+  describe('authorize.errors-to-client', () => {
+    const served = deviating('authorize.errors-to-client')
+    it('an unregistered redirect_uri gets the error itself, with its description and the state', async () => {
+      const result = await authorize(
+        served(),
+        authorizeParams({ redirect_uri: 'https://elsewhere.example/cb', state: 'st-9' }),
+      )
+      const location = new URL(result.target!)
+      expect(location.origin + location.pathname).toBe('https://elsewhere.example/cb')
+      expect(Object.fromEntries(location.searchParams)).toEqual({
+        error: 'invalid_request',
+        error_description: 'Invalid redirect_uri',
+        state: 'st-9',
+      })
+    })
+  })
+
+  describe('authorize.form-post-as-query', () => {
+    const served = deviating('authorize.form-post-as-query')
+    it('response_mode=form_post answers with the code in a query redirect, and the journal notes response_mode=query', async () => {
+      const result = await authorize(served(), authorizeParams({ response_mode: 'form_post' }))
+      expect(result.reply.status).toBe(302)
+      expect(new URL(result.target!).searchParams.get('code')).toMatch(/./)
+      const noted = served()
+        .mock.journal.entries()
+        .filter((e) => e.url.startsWith('/connect/authorize'))
+        .at(-1)
+      expect(noted?.details.response_mode).toBe('query')
+    })
+  })
+})
+
+describe('authorize: an empty code_challenge is no challenge', () => {
+  it('the code it gives redeems without a code_verifier (200)', async () => {
+    const { code } = await outcome(authorizeParams({ code_challenge: '' }))
+    expect(code).toBeDefined()
+    const reply = await token(target, {
+      grant_type: 'authorization_code',
+      code: code!,
+      redirect_uri: REDIRECT_URI,
+    })
+    expect(reply.status, reply.text).toBe(200)
   })
 })
