@@ -274,7 +274,12 @@ describe('authorize: the request itself', () => {
 })
 
 /** Deviation targets are served (a second in-process target would intercept the same origins). */
-function deviating(deviation: 'authorize.errors-to-client' | 'authorize.form-post-as-query') {
+function deviating(
+  deviation:
+    | 'authorize.errors-to-client'
+    | 'authorize.form-post-as-query'
+    | 'authorize.redirect-unregistered-uri',
+) {
   let served: Target
   beforeAll(async () => {
     served = await startTarget('served', { deviations: [deviation] })
@@ -298,6 +303,37 @@ describe('authorize under the deviations that change where the answer goes', () 
         error_description: 'Invalid redirect_uri',
         state: 'st-9',
       })
+    })
+  })
+
+  describe('authorize.errors-to-client, a redirect_uri that is not absolute', () => {
+    const served = deviating('authorize.errors-to-client')
+    it.each([['callback'], ['/callback']])(
+      'redirect_uri=%s still goes to the error page: there is nowhere else to send it',
+      async (redirectUri) => {
+        const result = await authorize(served(), authorizeParams({ redirect_uri: redirectUri }))
+        expect(new URL(result.target!).pathname).toBe('/home/error')
+      },
+    )
+  })
+
+  describe('authorize.redirect-unregistered-uri', () => {
+    const served = deviating('authorize.redirect-unregistered-uri')
+    it('an unregistered absolute redirect_uri is taken (the deviation)', async () => {
+      const result = await authorize(
+        served(),
+        authorizeParams({ redirect_uri: 'https://elsewhere.example/cb' }),
+      )
+      expect(result.fields.code).toBeDefined()
+    })
+    it.each([
+      ['empty', ''],
+      ['relative', '/callback'],
+      ['with a fragment', `${REDIRECT_URI}#top`],
+    ])('a redirect_uri that is %s is still refused: error page', async (_what, redirectUri) => {
+      const result = await authorize(served(), authorizeParams({ redirect_uri: redirectUri }))
+      expect(result.fields.code).toBeUndefined()
+      expect(new URL(result.target!).pathname).toBe('/home/error')
     })
   })
 
