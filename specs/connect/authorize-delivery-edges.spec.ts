@@ -43,17 +43,13 @@ async function withCookie(params: URLSearchParams, cookie: string) {
 const silent = (cookie: string, extra: Record<string, string | undefined> = {}) =>
   withCookie(authorizeParams({ prompt: 'none', response_mode: 'query', ...extra }), cookie)
 
+/** The client whose registered redirect_uri has a query, answered in the query. */
+const toQueryClient = (extra: Record<string, string | undefined>) =>
+  authorizeParams({ client_id: QUERY_CLIENT, redirect_uri: WITH_QUERY, response_mode: 'query', ...extra })
+
 describe('authorize: where the answer goes', () => {
   it('a registered redirect_uri with a query keeps it: the code follows with &', async () => {
-    const result = await authorize(
-      target,
-      authorizeParams({
-        client_id: QUERY_CLIENT,
-        redirect_uri: WITH_QUERY,
-        response_mode: 'query',
-        state: 's1',
-      }),
-    )
+    const result = await authorize(target, toQueryClient({ state: 's1' }))
     expect(result.target!.startsWith(`${WITH_QUERY}&code=`)).toBe(true)
     const params = new URL(result.target!).searchParams
     expect(params.get('tenant')).toBe('1')
@@ -62,17 +58,7 @@ describe('authorize: where the answer goes', () => {
   })
 
   it('an error delivered to a redirect_uri with a query, with no state: &error=login_required, no state parameter', async () => {
-    const result = await authorize(
-      target,
-      authorizeParams({
-        client_id: QUERY_CLIENT,
-        redirect_uri: WITH_QUERY,
-        response_mode: 'query',
-        prompt: 'none',
-        state: undefined,
-      }),
-      'none',
-    )
+    const result = await authorize(target, toQueryClient({ prompt: 'none', state: undefined }), 'none')
     expect(result.target!.startsWith(`${WITH_QUERY}&error=login_required`)).toBe(true)
     expect(new URL(result.target!).searchParams.has('state')).toBe(false)
   })
