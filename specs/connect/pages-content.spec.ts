@@ -167,6 +167,21 @@ ${ERROR_FOOTER}`)
 <p class="muted">Request id: <code>${requestId}</code></p>
 ${ERROR_FOOTER}`)
   })
+
+  it('a stored error with neither description nor client → 200 "Error": only the error and its request id', async () => {
+    const id = target.mock.store.connect.recordError(
+      { error: 'invalid_request', requestId: 'feedc0de' },
+      target.mock.clock.now(),
+    )
+    const reply = await target.call('connect', `/home/error?errorId=${id}`)
+    expect(reply.status).toBe(200)
+    expect(main(reply)).toBe(`<h1>Sorry, there was an error</h1>
+<p class="error" data-error="invalid_request"><strong>invalid_request</strong></p>
+
+
+<p class="muted">Request id: <code>feedc0de</code></p>
+${ERROR_FOOTER}`)
+  })
 })
 
 describe('the logout pages', () => {
