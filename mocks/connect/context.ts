@@ -17,8 +17,3 @@ export interface ConnectContext {
   /** Names of the Dinero organisations a user can reach, shown on the consent page. */
   organisationsOf?: (subject: string) => string[]
 }
-
-/** The issuer a request sees: the origin it reached (connect.visma.com in-process, the loopback origin served). */
-export function issuerOf(url: URL): string {
-  return url.origin
-}

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { issuerOf } from '../../mocks/connect/context.ts'
 import { BearerError, OAuthError, StatusError } from '../../mocks/connect/errors.ts'
 import { authorize, authorizeParams, codeFlow } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
@@ -138,11 +137,6 @@ describe('Connect errors', () => {
     expect(response.status).toBe(405)
     expect(response.headers.get('allow')).toBe('GET, POST')
     expect(await response.text()).toBe('')
-  })
-
-  it('issuerOf is the origin the request reached, without path or query', () => {
-    expect(issuerOf(new URL('https://connect.visma.com/connect/token?x=1'))).toBe('https://connect.visma.com')
-    expect(issuerOf(new URL('http://127.0.0.1:4010/connect/authorize'))).toBe('http://127.0.0.1:4010')
   })
 })
 
