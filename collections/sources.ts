@@ -422,6 +422,13 @@ export const SOURCES: readonly Source[] = [
 
   // Open questions: searched for, not published; the mock's behaviour there is an assumption.
   {
+    id: 'open-connect-request-objects',
+    kind: 'open-question',
+    url: 'https://openid.net/specs/openid-connect-core-1_0.html#RequestObject',
+    establishes:
+      'Visma Connect advertises request objects (request_parameter_supported true) but documents nothing of their use; the mock implements none, says false in its discovery, and refuses request and request_uri with request_not_supported / request_uri_not_supported (oidc-core §3.1.2.6) instead of ignoring them.',
+  },
+  {
     id: 'open-dinero-401-body',
     kind: 'open-question',
     url: 'https://developer.dinero.dk/documentation/error-and-status',

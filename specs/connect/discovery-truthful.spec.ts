@@ -234,14 +234,24 @@ describe('discovery advertises what the mock does, and nothing it does not', () 
     })
   })
 
-  it('request_parameter_supported is false, and a request object is not honoured: the state inside it is not delivered (oidc-core §6.1)', async () => {
+  it('request_parameter_supported is false, and a request object or request_uri → the error page request_not_supported / request_uri_not_supported, no code (oidc-core §3.1.2.6)', async () => {
     await withMock(async (target) => {
       const doc = await discovery(target)
       expect(doc.request_parameter_supported).toBe(false)
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
       const requestObject = `${part({ alg: 'none' })}.${part({ client_id: DEFAULT_CLIENT_ID, state: 'from-request-object' })}.`
-      const result = await authorize(target, authorizeParams({ state: 'outer', request: requestObject }))
-      expect(result.fields.state).not.toBe('from-request-object')
+      const refused = async (extra: Record<string, string>) => {
+        const result = await authorize(target, authorizeParams({ state: 'outer', ...extra }))
+        expect(result.fields.code).toBeUndefined()
+        const location = new URL(result.target!)
+        expect(location.pathname).toBe('/home/error')
+        const page = (await target.call('connect', `${location.pathname}${location.search}`)).text
+        return /data-error="([^"]*)"/.exec(page)?.[1]
+      }
+      expect(await refused({ request: requestObject })).toBe('request_not_supported')
+      expect(await refused({ request_uri: 'https://app.example/request.jwt' })).toBe('request_uri_not_supported')
+      // Without either, the same request gets its code.
+      expect((await authorize(target, authorizeParams({ state: 'outer' }))).fields.code).toBeDefined()
     })
   })
 

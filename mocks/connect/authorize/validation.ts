@@ -164,6 +164,16 @@ export function validateAuthorize(
     )
   }
 
+  // oidc-core §6 and §3.1.2.6: the mock validates no request objects, and its discovery says
+  // request_parameter_supported false, so one sent anyway is refused, not ignored. Ignored, an
+  // app whose request object Visma Connect would reject (or read differently) passed here on the
+  // outer parameters alone. assumption: stricter than Visma, which validates request objects
+  // (open-connect-request-objects).
+  if (params.get('request') !== undefined)
+    fail(ctx, params, origin, 'request_not_supported', 'Request objects are not supported', known)
+  if (params.get('request_uri') !== undefined)
+    fail(ctx, params, origin, 'request_uri_not_supported', 'request_uri is not supported', known)
+
   const responseType = params.get('response_type')
   if (responseType === undefined || responseType.length === 0) {
     fail(ctx, params, origin, 'invalid_request', 'Missing response_type', known)
