@@ -292,17 +292,6 @@ describe('GET /home/error (the error page lookup)', () => {
     expect(reply.text).toContain('data-error="unauthorized_client"')
     expect(reply.text).toContain('<p class="muted">Client: <code>no-such-client</code></p>')
   })
-
-  it('a stored error without a description → no description paragraph', async () => {
-    const id = target.mock.store.connect.recordError(
-      { error: 'invalid_request', requestId: 'feedc0de' },
-      target.mock.clock.now(),
-    )
-    const reply = await target.call('connect', `/home/error?errorId=${id}`)
-    expect(reply.status).toBe(200)
-    expect(reply.text).not.toContain('data-error-description')
-    expect(reply.text).toContain('Request id: <code>feedc0de</code>')
-  })
 })
 
 /**
