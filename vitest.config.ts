@@ -61,6 +61,10 @@ export default defineConfig({
     // spy on, and close what they start.
     isolate: false,
     sequence: { sequencer: SlowFirst },
+    // Keep transformed modules on disk between runs (node_modules/.experimental-vitest-cache,
+    // keyed by each file's content and the config): a rerun skips transforming ~300 TypeScript
+    // files, ~2 CPU-s of 14 on specs/connect alone (docs/BENCH.md). `vitest --clearCache` empties it.
+    experimental: { fsModuleCache: true },
     setupFiles: ['allure-vitest/setup'],
     reporters: [
       'default',
