@@ -8,7 +8,10 @@ import { startTarget, type Target } from '../../scripts/targets/targets.ts'
  * edges the authorize/delivery.ts and authorize/session.ts mutation run found unpinned
  * (docs/MUTATION.md): a registered redirect_uri with a query of its own, an answer without state,
  * the session cookie among others, max_age at its boundary, the login return URL without the
- * prompt that sent the user there, no-store on every redirect, and the alter-state deviation.
+ * prompt that sent the user there, no-store on every redirect, and the alter-state deviation;
+ * then a session id cut by an "=", prompt=login and prompt=consent over a live session and a
+ * given consent, consent_required (oidc-core §3.1.2.6), `consent: 'auto'`, max_age met to the
+ * millisecond on a frozen clock, and errors-to-client's answer to a redirect_uri with a query.
  */
 const WITH_QUERY = 'http://127.0.0.1:8976/callback?tenant=1'
 const QUERY_CLIENT = 'isv_query_redirect'
@@ -107,6 +110,108 @@ describe('authorize: the sign-in session', () => {
     expect(new URLSearchParams(returnUrl.split('?')[1]).has('prompt')).toBe(false)
     expect(new URLSearchParams(returnUrl.split('?')[1]).get('redirect_uri')).toBe(REDIRECT_URI)
     expect(result.reply.headers.get('cache-control')).toBe('no-store')
+  })
+})
+
+describe('authorize: the session cookie’s value, and a session already there', () => {
+  it('a session cookie whose value is the session id cut in two by an "=" is no session: prompt=none → login_required', async () => {
+    const id = await signIn()
+    const result = await silent(`${SESSION}=${id.slice(0, 8)}=${id.slice(8)}`)
+    expect(new URL(result.target!).searchParams.get('error')).toBe('login_required')
+  })
+
+  it('x-mock-consent: accept with a live session signs no one in again (a code, no new session cookie), unless prompt=login asks (a new session cookie)', async () => {
+    const id = await signIn()
+    const headers = { cookie: `${SESSION}=${id}`, 'x-mock-consent': 'accept' }
+    const again = await target.call('connect', `/connect/authorize?${authorizeParams()}`, { headers })
+    expect(new URL(again.headers.get('location')!).searchParams.get('code')).toMatch(/./)
+    expect(again.headers.get('set-cookie')).toBeNull()
+    const login = await target.call('connect', `/connect/authorize?${authorizeParams({ prompt: 'login' })}`, {
+      headers,
+    })
+    expect(new URL(login.headers.get('location')!).searchParams.get('code')).toMatch(/./)
+    const fresh = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+    expect(fresh.startsWith(`${SESSION}=`)).toBe(true)
+    expect(fresh).not.toBe(`${SESSION}=${id}`)
+  })
+
+  it('consent already given for these scopes, no prompt, no shortcut → a code, not the consent page', async () => {
+    const id = await signIn()
+    const result = await withCookie(authorizeParams(), `${SESSION}=${id}`)
+    expect(new URL(result.target!).searchParams.get('code')).toMatch(/./)
+  })
+
+  it('consent already given, prompt=consent, no shortcut → 302 to the consent page all the same', async () => {
+    const id = await signIn()
+    const result = await withCookie(authorizeParams({ prompt: 'consent' }), `${SESSION}=${id}`)
+    expect(new URL(result.target!).pathname).toBe('/consent')
+  })
+
+  it('a client that requires consent and has none, no prompt → 302 to the consent page with the return URL', async () => {
+    const id = await signIn()
+    target.mock.control.lifecycle({ event: 'revoke-consent', clientId: QUERY_CLIENT })
+    const result = await withCookie(toQueryClient({}), `${SESSION}=${id}`)
+    const location = new URL(result.target!)
+    expect(location.pathname).toBe('/consent')
+    expect(location.searchParams.get('returnUrl')!.startsWith('/connect/authorize/callback?')).toBe(true)
+  })
+
+  it('a client that requires consent and has none, prompt=none → error=consent_required to the redirect_uri (oidc-core §3.1.2.6)', async () => {
+    const id = await signIn()
+    target.mock.control.lifecycle({ event: 'revoke-consent', clientId: QUERY_CLIENT })
+    const result = await withCookie(toQueryClient({ prompt: 'none', state: 'c1' }), `${SESSION}=${id}`)
+    expect(result.target!.startsWith(`${WITH_QUERY}&error=consent_required`)).toBe(true)
+    expect(new URL(result.target!).searchParams.get('state')).toBe('c1')
+  })
+})
+
+describe('authorize on a frozen clock, under authorize.errors-to-client', () => {
+  let served: Target
+  beforeAll(async () => {
+    served = await startTarget('served', {
+      clock: { frozen: true },
+      deviations: ['authorize.errors-to-client'],
+    })
+  })
+  afterAll(() => served.close())
+
+  it('max_age equal to the sign-in’s age to the millisecond is not yet too old (oidc-core §3.1.2.1: only an elapsed time greater than max_age asks again): prompt=none → a code', async () => {
+    const signedIn = await authorize(served, authorizeParams())
+    const cookie = (signedIn.reply.headers.get('set-cookie') ?? '').split(';')[0]!
+    served.mock.control.advanceClock(60)
+    try {
+      const reply = await served.call(
+        'connect',
+        `/connect/authorize?${authorizeParams({ prompt: 'none', max_age: '60' })}`,
+        { headers: { cookie } },
+      )
+      expect(new URL(reply.headers.get('location')!).searchParams.get('code')).toMatch(/./)
+    } finally {
+      served.mock.control.reset()
+    }
+  })
+
+  it('an error sent to an unvalidated redirect_uri with a query of its own, without state (the deviation): &error=…, no state parameter', async () => {
+    const result = await authorize(
+      served,
+      authorizeParams({ redirect_uri: 'https://elsewhere.example/cb?x=1', state: undefined }),
+    )
+    expect(result.target!.startsWith('https://elsewhere.example/cb?x=1&error=invalid_request')).toBe(true)
+    expect(new URL(result.target!).searchParams.has('state')).toBe(false)
+  })
+})
+
+describe('authorize with consent: auto', () => {
+  let served: Target
+  beforeAll(async () => {
+    served = await startTarget('served', { consent: 'auto' })
+  })
+  afterAll(() => served.close())
+
+  it('no x-mock-consent header: the first user is signed in and consents without pages → a code and a session cookie', async () => {
+    const result = await authorize(served, authorizeParams(), 'none')
+    expect(result.fields.code).toMatch(/./)
+    expect(result.reply.headers.get('set-cookie')).toMatch(/^mock\.idsrv\.session=/)
   })
 })
 
