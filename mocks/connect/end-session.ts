@@ -124,7 +124,9 @@ async function verifyIdTokenHint(
       sub?: unknown
     }
     if (claims.iss !== issuer || typeof claims.aud !== 'string') return undefined
-    return { aud: claims.aud, ...(typeof claims.sub === 'string' ? { sub: claims.sub } : {}) }
+    // duende-end-session-validator compares the sub claim's value with the signed-in user's, so a
+    // sub that is no string (42) is its text, not "no sub" (which would pass for any user).
+    return { aud: claims.aud, ...(claims.sub === undefined ? {} : { sub: String(claims.sub) }) }
   } catch {
     return undefined
   }

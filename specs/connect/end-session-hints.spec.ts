@@ -181,6 +181,17 @@ describe('end session: the id_token_hint checks, each met by a token only it ref
     expect(lastNote(target())?.details).toMatchObject({ valid: false, post_logout_redirect: false })
   })
 
+  it('a hint whose sub is not a string (42) is compared by its value, not read as no sub: another user than the signed-in one → 302 without logoutId, noted valid false', async () => {
+    const { cookie } = await signIn(target())
+    const reply = await endSession(
+      target(),
+      { id_token_hint: await handMade(target(), { sub: 42 }), post_logout_redirect_uri: POST_LOGOUT },
+      cookie,
+    )
+    expect(reply.headers.get('location')).toBe(`${target().connect}/account/logout`)
+    expect(lastNote(target())?.details).toMatchObject({ valid: false, post_logout_redirect: false })
+  })
+
   it('a valid hint of exactly 4000 characters (duende-input-length-restrictions) is read → valid, logoutId', async () => {
     const hint = await handMadeOfLength(target(), MAX_HINT)
     expect(hint.length).toBe(MAX_HINT)
