@@ -96,13 +96,13 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
   let accounts: Promise<void> | undefined
   const oddAccounts = () => {
     accounts ??= (async () => {
-      for (const [Number, Name] of [
+      for (const [number, Name] of [
         [49999, 'Uden kategori, resultat'],
         [50000, 'Uden kategori, balance'],
         [58000, 'Mellemregning'],
       ] as const)
         expect(
-          (await api().post(`/v1/${ORG}/accounts/entry`, { Number, Name, VatCode: 'none' })).status,
+          (await api().post(`/v1/${ORG}/accounts/entry`, { Number: number, Name, VatCode: 'none' })).status,
         ).toBe(200)
       expect(
         (await api().post(`/v1/${ORG}/accounts/deposit`, { Number: 9100, Name: 'Lille kasse' })).status,
