@@ -268,12 +268,8 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
   it('a date written loosely (month or day without its 0, a leading space) is read as the day it names (200)', async () => {
     await at(Date.UTC(2030, 8, 2, 10))
     const guid = await book('2030-06-05', [{ AccountNumber: 4000, BalancingAccountNumber: 55000, Amount: 6 }])
-    for (const [from, to] of [
-      ['2030-6-05', '2030-6-05'],
-      ['2030-06-5', '2030-06-5'],
-      ['%202030-06-05', '%202030-06-05'],
-    ])
-      expect(of(await period(from, to), guid)).toEqual([
+    for (const day of ['2030-6-05', '2030-06-5', '%202030-06-05'])
+      expect(of(await period(day, day), guid)).toEqual([
         ['2030-06-05', 4000, 6],
         ['2030-06-05', 55000, -6],
       ])
