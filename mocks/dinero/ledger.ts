@@ -640,14 +640,19 @@ function includePrimo(url: URL): boolean {
 function instant(url: URL, name: string): number {
   const raw = url.searchParams.get(name)
   if (raw === null || raw === '') throw invalidRequest(`${name} is required`)
-  // Dinero writes instants without an offset (apaq-dinero-fixtures): read such a one as UTC, not
-  // in the machine's time zone.
-  const utc = /^\d{4}-\d{2}-\d{2}$/.test(raw)
-    ? `${raw}T00:00:00Z`
-    : /^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(raw)
-      ? `${raw}Z`
-      : raw
-  const ms = Date.parse(utc)
+  // A date or an ISO date-time, read as .NET reads one (month and day may lack their 0, blanks
+  // around it are ignored). Dinero writes instants without an offset (apaq-dinero-fixtures): such
+  // a one is UTC, not the machine's time zone. Anything else is no date → 44; handed to
+  // Date.parse, "abcd-06-15" was read as 2001-06-15 and "2-06-15" as 2015.
+  const m =
+    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(
+      raw.trim(),
+    )
+  const two = (n: string | undefined) => (n ?? '').padStart(2, '0')
+  const ms =
+    m === null
+      ? Number.NaN
+      : Date.parse(`${m[1]}-${two(m[2])}-${two(m[3])}T${m[4] ?? '00:00:00'}${m[5] ?? 'Z'}`)
   if (Number.isNaN(ms)) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
   return ms
 }

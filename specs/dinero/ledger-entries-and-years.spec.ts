@@ -265,7 +265,7 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
     )
   })
 
-  it('a date written loosely (month or day without its 0, a leading space) is read as the day it names (200)', async () => {
+  it('a date written loosely (month or day without its 0, a leading space) is read as the day it names (200); a year that is no four digits (abcd-06-15, 2-06-15) → 400 code 44', async () => {
     await at(Date.UTC(2030, 8, 2, 10))
     const guid = await book('2030-06-05', [{ AccountNumber: 4000, BalancingAccountNumber: 55000, Amount: 6 }])
     for (const day of ['2030-6-05', '2030-06-5', '%202030-06-05'])
@@ -273,6 +273,13 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
         ['2030-06-05', 4000, 6],
         ['2030-06-05', 55000, -6],
       ])
+    for (const day of ['abcd-06-15', '2-06-15'])
+      await refused(
+        `entries?fromDate=${day}&toDate=2030-06-15`,
+        400,
+        44,
+        `The value '${day}' is not valid for fromDate.`,
+      )
   })
 
   it('an entry carries its account’s name, Type Normal and an EntryGuid of its own (the reversal’s differ from the posting’s)', async () => {
