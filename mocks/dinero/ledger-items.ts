@@ -107,7 +107,9 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
       const items = await list(req.request, LedgerItemModelV2, 'LedgerItemModelV2')
       const data = drafts(org, items)
       const taken = items.map((item) => item.Id).filter((id): id is string => id != null)
-      if (taken.some((id) => table(org).get(id) !== undefined))
+      // The list is checked whole before anything is written: an Id already stored, or one given
+      // to two items of the list (the second was silently dropped while the note said both).
+      if (taken.some((id, i) => table(org).get(id) !== undefined || taken.indexOf(id) !== i))
         throw validationError({ Id: 'A ledger item with this Id already exists' })
       const rows = data.map((d, i) => table(org).insert(items[i]?.Id ?? randomUUID(), d)!)
       req.note({ ledgerItems: rows.length })

@@ -210,6 +210,20 @@ describe('Dinero ledger items, edges (in-process)', () => {
     expect((await run.api.post(STATUS, [{ Id: fresh }])).status).toBe(404)
   })
 
+  it('one new Id given to two items of the list → 400 code 42 {Id: "A ledger item with this Id already exists"} and nothing of the list is written', async () => {
+    const twice = randomUUID()
+    const reply = await run.api.post(CREATE, [
+      { Id: twice, Lines: [line] },
+      { Id: twice, Lines: [line] },
+    ])
+    expect(reply.status).toBe(400)
+    expect(dineroError(reply)).toMatchObject({
+      code: 42,
+      validationErrors: { Id: 'A ledger item with this Id already exists' },
+    })
+    expect((await run.api.post(STATUS, [{ Id: twice }])).status).toBe(404)
+  })
+
   it('an unknown Id → 404 code 40 "Ledger item was not found" on status, ledgers, book, update and delete', async () => {
     for (const reply of [
       await run.api.post(STATUS, [{ Id: UNKNOWN_ID }]),
