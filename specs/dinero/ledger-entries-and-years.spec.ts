@@ -282,6 +282,19 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
       )
   })
 
+  it('a bound may be a date-time with or without seconds, fractions and an offset (200); text before or after it, or an offset without its colon → 400 code 44', async () => {
+    const changes = (from: string) =>
+      `entries/changes?changesFrom=${encodeURIComponent(from)}&changesTo=2030-06-06`
+    for (const bound of [
+      '2030-06-05T10:00Z',
+      '2030-06-05T10:00:00+02:00',
+      '2030-06-05T10:00:00.1234567-01:30',
+    ])
+      expect((await api().get(`/v1/${ORG}/${changes(bound)}`)).status).toBe(200)
+    for (const bound of ['x2030-06-05', '2030-06-05x', '2030-06-05T10:00:00+0200'])
+      await refused(changes(bound), 400, 44, `The value '${bound}' is not valid for changesFrom.`)
+  })
+
   it('an entry carries its account’s name, Type Normal and an EntryGuid of its own (the reversal’s differ from the posting’s)', async () => {
     await at(Date.UTC(2030, 9, 1, 10))
     const guid = await book('2030-10-01', [{ AccountNumber: 4000, BalancingAccountNumber: 55000, Amount: 9 }])
