@@ -249,7 +249,9 @@ describe('discovery advertises what the mock does, and nothing it does not', () 
         return /data-error="([^"]*)"/.exec(page)?.[1]
       }
       expect(await refused({ request: requestObject })).toBe('request_not_supported')
-      expect(await refused({ request_uri: 'https://app.example/request.jwt' })).toBe('request_uri_not_supported')
+      expect(await refused({ request_uri: 'https://app.example/request.jwt' })).toBe(
+        'request_uri_not_supported',
+      )
       // Without either, the same request gets its code.
       expect((await authorize(target, authorizeParams({ state: 'outer' }))).fields.code).toBeDefined()
     })
