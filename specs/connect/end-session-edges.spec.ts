@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DeviationId } from '../../mocks/deviations.ts'
 import { DEFAULT_CLIENT_ID, DEFAULT_POST_LOGOUT_REDIRECT_URIS, defineClient } from '../../mocks/options.ts'
-import { authorize, authorizeParams, DINERO_SCOPE, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import { signIn } from '../support/sign-in.ts'
 
 /**
  * The end-session edges the end-session.ts mutation run found unpinned (docs/MUTATION.md): what
@@ -29,25 +29,6 @@ function standIn(deviations: DeviationId[] = []) {
   })
   afterAll(() => target.close())
   return () => target
-}
-
-async function signIn(target: Target, clientId = DEFAULT_CLIENT_ID) {
-  const result = await authorize(
-    target,
-    authorizeParams({ scope: `openid ${DINERO_SCOPE}`, client_id: clientId }),
-  )
-  const cookie = (result.reply.headers.get('set-cookie') ?? '').split(';')[0]!
-  const tokens = await token(
-    target,
-    {
-      grant_type: 'authorization_code',
-      code: result.fields.code!,
-      redirect_uri: REDIRECT_URI,
-      client_id: clientId,
-    },
-    { kind: 'post', clientId },
-  )
-  return { cookie, idToken: tokens.json<{ id_token: string }>().id_token }
 }
 
 const lastNote = (target: Target) => target.mock.journal.entries().at(-1)

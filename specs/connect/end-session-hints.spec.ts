@@ -9,8 +9,8 @@ import {
   defineClient,
 } from '../../mocks/options.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
-import { authorize, authorizeParams, DINERO_SCOPE, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import { signIn } from '../support/sign-in.ts'
 
 /**
  * Which id_token_hint the end-session endpoint accepts (duende-end-session-validator,
@@ -46,26 +46,6 @@ function standIn(kind: 'in-process' | 'served', deviations: DeviationId[] = []) 
   })
   afterAll(() => target.close())
   return () => target
-}
-
-/** Signs the default user in for `clientId` (consent shortcut): the session cookie and an id_token. */
-async function signIn(target: Target, clientId = DEFAULT_CLIENT_ID) {
-  const result = await authorize(
-    target,
-    authorizeParams({ scope: `openid ${DINERO_SCOPE}`, client_id: clientId }),
-  )
-  const cookie = (result.reply.headers.get('set-cookie') ?? '').split(';')[0]!
-  const tokens = await token(
-    target,
-    {
-      grant_type: 'authorization_code',
-      code: result.fields.code!,
-      redirect_uri: REDIRECT_URI,
-      client_id: clientId,
-    },
-    { kind: 'post', clientId },
-  )
-  return { cookie, idToken: tokens.json<{ id_token: string }>().id_token }
 }
 
 /** An id token made by hand and signed RS256 with the mock's own key; `claims` replace the defaults. */
