@@ -648,11 +648,12 @@ function instant(url: URL, name: string): number {
     /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(
       raw.trim(),
     )
-  const two = (n: string | undefined) => (n ?? '').padStart(2, '0')
   const ms =
     m === null
       ? Number.NaN
-      : Date.parse(`${m[1]}-${two(m[2])}-${two(m[3])}T${m[4] ?? '00:00:00'}${m[5] ?? 'Z'}`)
+      : Date.parse(
+          `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}T${m[4] ?? '00:00:00'}${m[5] ?? 'Z'}`,
+        )
   if (Number.isNaN(ms)) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
   return ms
 }
