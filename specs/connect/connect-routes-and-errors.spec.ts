@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { BearerError, OAuthError, StatusError } from '../../mocks/connect/errors.ts'
 import { authorize, authorizeParams, codeFlow } from '../../scripts/targets/oauth.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import type { Target } from '../../scripts/targets/targets.ts'
+import { withMock } from '../support/with-mock.ts'
 
 /**
  * The Connect route table (mocks/connect/routes.ts), the error classes every Connect handler
@@ -9,15 +10,6 @@ import { startTarget, type Target } from '../../scripts/targets/targets.ts'
  * edges the mutation run found unpinned (docs/MUTATION.md). Each test starts its own mock, so the
  * route table is built inside the test that uses it.
  */
-async function withMock<T>(run: (target: Target) => Promise<T>): Promise<T> {
-  const target = await startTarget('in-process')
-  try {
-    return await run(target)
-  } finally {
-    await target.close()
-  }
-}
-
 const lastEntry = (target: Target) => target.mock.journal.entries().at(-1)
 
 describe('the Connect route table', () => {

@@ -18,7 +18,8 @@ import {
   REDIRECT_URI,
   token,
 } from '../../scripts/targets/oauth.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import type { Target } from '../../scripts/targets/targets.ts'
+import { withMock } from '../support/with-mock.ts'
 
 /**
  * Discovery is truthful (RFC 8414 §2, visma-connect-discovery): every value the mock advertises
@@ -37,17 +38,6 @@ const visma: Metadata = JSON.parse(
     'utf8',
   ),
 )
-
-type TargetOptions = NonNullable<Parameters<typeof startTarget>[1]>
-
-async function withMock<T>(run: (target: Target) => Promise<T>, options: TargetOptions = {}): Promise<T> {
-  const target = await startTarget('in-process', options)
-  try {
-    return await run(target)
-  } finally {
-    await target.close()
-  }
-}
 
 const discovery = async (target: Target) =>
   (await target.call('connect', '/.well-known/openid-configuration')).json<Metadata>()
