@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroApi, tokenFor } from '../support/dinero-session.ts'
+import { dineroPerTest } from '../support/dinero-session.ts'
 
 /**
  * Request bodies of the Dinero API (dinero-openapi request models, dinero-api-errors codes 42 and 44)
@@ -11,15 +10,7 @@ import { type DineroApi, dineroApi, tokenFor } from '../support/dinero-session.t
 const ORG = PRO_ORGANISATION_ID
 const contact = { Name: 'Strict Kunde', CountryKey: 'DK', IsPerson: false, IsMember: false, UseCvr: false }
 
-/** One target per test, so each request belongs to the test that asserts on it. */
-async function withApi(run: (api: DineroApi, target: Target) => Promise<void>): Promise<void> {
-  const target = await startTarget('in-process', { clock: { frozen: true } })
-  try {
-    await run(dineroApi(target, await tokenFor(target)), target)
-  } finally {
-    await target.close()
-  }
-}
+const withApi = dineroPerTest('in-process')
 
 const validation = (errors: Record<string, string>) => ({
   code: 42,

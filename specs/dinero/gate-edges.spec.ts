@@ -3,8 +3,9 @@ import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { NON_PRO_ORGANISATION_ID, PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import { DEFAULT_USER, defaultClients, defineClient } from '../../mocks/options.ts'
 import { token } from '../../scripts/targets/oauth.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import type { startTarget, Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
+import { targetPerTest } from '../support/target-per-test.ts'
 
 /**
  * The gate in front of every Dinero operation (dinero-api-docs, dinero-api-errors, dinero-openapi
@@ -17,15 +18,10 @@ const SERVICE_CLIENT = 'isv_service_caller'
 
 type StartOptions = NonNullable<Parameters<typeof startTarget>[1]>
 
-/** A target for one test: started and closed inside it, so the requests belong to that test. */
-async function withTarget<T>(options: StartOptions, run: (target: Target) => Promise<T>): Promise<T> {
-  const target = await startTarget('in-process', { clock: { frozen: true }, ...options })
-  try {
-    return await run(target)
-  } finally {
-    await target.close()
-  }
-}
+/** A frozen-clock target for one test, closed after it, so the requests belong to that test. */
+const start = targetPerTest('in-process')
+const withTarget = async <T>(options: StartOptions, run: (target: Target) => Promise<T>): Promise<T> =>
+  run(await start(options))
 
 /** A token with a valid signature over claims the mock never issued: the last signature bytes swapped. */
 const tampered = (jwt: string) => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroApi, tokenFor } from '../support/dinero-session.ts'
+import { type DineroApi, dineroPerTest } from '../support/dinero-session.ts'
 
 /**
  * Query conventions of the Dinero list endpoints (dinero-openapi list parameters; codes from
@@ -19,15 +18,7 @@ interface Listing {
   Pagination: { Result: number; ResultWithoutFilter: number }
 }
 
-/** One target per test, so each request belongs to the test that asserts on it. */
-async function withApi(run: (api: DineroApi, target: Target) => Promise<void>): Promise<void> {
-  const target = await startTarget('in-process', { clock: { start: START } })
-  try {
-    await run(dineroApi(target, await tokenFor(target)), target)
-  } finally {
-    await target.close()
-  }
-}
+const withApi = dineroPerTest('in-process', { clock: { start: START } })
 
 const list = (api: DineroApi, path: string, query: Record<string, string>) =>
   api.get(`/v1/${ORG}/${path}?${new URLSearchParams(query).toString()}`)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest'
 import { codeFlow } from '../../scripts/targets/oauth.ts'
 import { type Reply, startTarget, type Target, type TargetKind } from '../../scripts/targets/targets.ts'
+import { targetPerTest } from './target-per-test.ts'
 
 /**
  * A Dinero API session the way an integrator gets one: the authorization code flow against the
@@ -119,5 +120,22 @@ export function dineroSuite(kind: TargetKind, options: StartOptions = {}): Diner
     put: (path, body) => run.api.put(path, body),
     delete: (path, body) => run.api.delete(path, body),
     raw: (method, path, body) => run.api.raw(method, path, body),
+  }
+}
+
+/**
+ * For a file whose every test needs a target of its own, so each request belongs to the test that
+ * asserts on it (Stryker credits a `beforeAll` request to the first test only): the returned
+ * function starts a frozen-clock target of `kind` with `options` and a full-scope session, runs
+ * `run` with them, and the target closes after that test.
+ */
+export function dineroPerTest(
+  kind: TargetKind,
+  options: StartOptions = {},
+): (run: (api: DineroApi, target: Target) => Promise<void>) => Promise<void> {
+  const start = targetPerTest(kind)
+  return async (run) => {
+    const target = await start(options)
+    await run(await dineroSession(target), target)
   }
 }
