@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { dineroTarget } from '../support/dinero-session.ts'
+import {
+  dineroTarget,
+  type LedgerItem as Item,
+  type LedgerItemStatus as Status,
+} from '../support/dinero-session.ts'
 
 /**
  * The ledger-item edges the mutation run found unpinned (docs/MUTATION.md), each request made in
@@ -24,15 +28,6 @@ const LEDGERS = `/v1/${ORG}/ledgeritems/ledgers`
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const line = { AccountNumber: 2000, BalancingAccountNumber: 55000, Amount: 250, Description: 'Varekøb' }
-
-interface Item {
-  Id: string
-  Version: string
-}
-interface Status extends Item {
-  Status: string
-  VoucherNumber: number | null
-}
 
 const dineroError = (reply: Reply) => DineroErrorBody.parse(reply.json())
 

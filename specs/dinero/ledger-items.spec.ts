@@ -2,19 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
-import { dineroSuite } from '../support/dinero-session.ts'
+import {
+  dineroSuite,
+  type LedgerItem as Item,
+  type LedgerItemStatus as Status,
+} from '../support/dinero-session.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const line = { AccountNumber: 2000, BalancingAccountNumber: 55000, Amount: 250, Description: 'Varekøb' }
-
-interface Item {
-  Id: string
-  Version: string
-}
-interface Status extends Item {
-  Status: string
-  VoucherNumber: number | null
-}
 
 /**
  * dinero-openapi (LedgerItems, Entry): ledger items are drafts until booked; booking numbers them

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { type DineroApi, dineroSuite } from '../support/dinero-session.ts'
+import {
+  type DineroApi,
+  dineroSuite,
+  type LedgerItem,
+  type LedgerItemStatus,
+} from '../support/dinero-session.ts'
 
 /**
  * Voucher numbers of manual vouchers and ledger items (mocks/dinero/ledger.ts bookingNumber;
@@ -42,10 +47,10 @@ describe('Dinero voucher numbers (in-process)', () => {
       await api.post(`/v1.2/${ORG}/ledgeritems`, [
         { VoucherDate: '2031-02-01', VoucherNumber: 7, Lines: [line] },
       ]),
-    ).json<{ Id: string; Version: string }>()
+    ).json<LedgerItem>()
     ok(await api.post(`/v1/${ORG}/ledgeritems/book`, [item]))
     const [status] = ok(await api.post(`/v1/${ORG}/ledgeritems/status`, [{ Id: item.Id }])).json<
-      { Status: string; VoucherNumber: number }[]
+      LedgerItemStatus[]
     >()
     expect(status).toMatchObject({ Status: 'Booked', VoucherNumber: 7 })
   })

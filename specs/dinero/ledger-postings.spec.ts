@@ -4,7 +4,7 @@ import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import type { DepositAccount } from '../../mocks/dinero/store.ts'
 import { DEFAULT_USER } from '../../mocks/options.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { dineroTarget } from '../support/dinero-session.ts'
+import { dineroTarget, type LedgerItem, type LedgerItemStatus } from '../support/dinero-session.ts'
 
 /**
  * What each document posts to the ledger, leg by leg (mocks/dinero/ledger.ts; dinero-openapi
@@ -161,10 +161,10 @@ describe('Dinero ledger postings (in-process)', () => {
           Lines: [{ AccountNumber: 2000, BalancingAccountNumber: BANK, Amount: 250, Description: 'Varer' }],
         },
       ]),
-    ).json<{ Id: string; Version: string }>()
+    ).json<LedgerItem>()
     ok(await run.api.post(`/v1/${ORG}/ledgeritems/book`, [item]))
     const [status] = ok(await run.api.post(`/v1/${ORG}/ledgeritems/status`, [{ Id: item.Id }])).json<
-      { VoucherNumber: number }[]
+      LedgerItemStatus[]
     >()
     expect(
       (await entriesOf(item.Id, 2030)).map((e) => [

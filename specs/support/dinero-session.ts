@@ -20,6 +20,18 @@ export const SAMPLE_LINE = {
   Unit: 'hours',
 } as const
 
+/** A ledger item as create, update and book answer it (dinero-openapi LedgerItemReadModel). */
+export interface LedgerItem {
+  Id: string
+  Version: string
+}
+
+/** A ledger item as /ledgeritems/status answers it: its status and, once booked, its number. */
+export interface LedgerItemStatus extends LedgerItem {
+  Status: string
+  VoucherNumber: number | null
+}
+
 export const ALL_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
 
 export async function tokenFor(
