@@ -9,6 +9,7 @@ import { createDeviations } from '../../mocks/deviations.ts'
 import { DEFAULT_USER, resolveOptions } from '../../mocks/options.ts'
 import { authorizeParams, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import { postForm, returnUrlFor, signInOnPage } from '../support/login-page.ts'
 
 /**
  * The sign-in and consent pages' POST handlers and the error page lookup at their edges, as a
@@ -32,29 +33,12 @@ beforeAll(async () => {
 afterAll(() => target.close())
 
 const lastEntry = () => target.mock.journal.entries().at(-1)!
-const returnUrlFor = (state: string, mode = 'query') =>
-  `/connect/authorize/callback?${authorizeParams({ state, response_mode: mode })}`
-const postForm = (path: string, body: Record<string, string>, cookie?: string) =>
-  target.call('connect', path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
-    body: new URLSearchParams(body).toString(),
-  })
 const postJson = (path: string, body: Record<string, string>) =>
   target.call('connect', path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   })
-const signIn = async (returnUrl: string) => {
-  const ok = await postForm('/account/login', {
-    returnUrl,
-    email: DEFAULT_USER.email,
-    password: DEFAULT_USER.password,
-    button: 'login',
-  })
-  return ok.headers.get('set-cookie')!.split(';')[0]!
-}
 const loginRedirect = (returnUrl: string) =>
   `${target.connect}/account/login?returnUrl=${encodeURIComponent(returnUrl)}`
 
@@ -66,7 +50,7 @@ describe('POST /account/login (the sign-in form)', () => {
   })
 
   it('no returnUrl → 400 invalid_return_url', async () => {
-    const reply = await postForm('/account/login', { email: DEFAULT_USER.email, button: 'login' })
+    const reply = await postForm(target, '/account/login', { email: DEFAULT_USER.email, button: 'login' })
     expect(reply.status).toBe(400)
     expect(lastEntry().error).toBe('invalid_return_url')
   })
@@ -76,7 +60,7 @@ describe('POST /account/login (the sign-in form)', () => {
       'https://evil.example/connect/authorize/callback?x=1',
       `/connect/authorize?${authorizeParams()}`,
     ]) {
-      const reply = await postForm('/account/login', {
+      const reply = await postForm(target, '/account/login', {
         returnUrl,
         email: DEFAULT_USER.email,
         password: DEFAULT_USER.password,
@@ -89,7 +73,10 @@ describe('POST /account/login (the sign-in form)', () => {
   })
 
   it('Cancel → access_denied with the state delivered to the client, noted outcome: login_cancelled', async () => {
-    const reply = await postForm('/account/login', { returnUrl: returnUrlFor('cancel-1'), button: 'cancel' })
+    const reply = await postForm(target, '/account/login', {
+      returnUrl: returnUrlFor('cancel-1'),
+      button: 'cancel',
+    })
     expect(reply.status).toBe(302)
     const location = new URL(reply.headers.get('location')!)
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI)
@@ -102,7 +89,7 @@ describe('POST /account/login (the sign-in form)', () => {
   })
 
   it('Cancel wins over correct credentials: access_denied, no session cookie', async () => {
-    const reply = await postForm('/account/login', {
+    const reply = await postForm(target, '/account/login', {
       returnUrl: returnUrlFor('cancel-2'),
       email: DEFAULT_USER.email,
       password: DEFAULT_USER.password,
@@ -113,7 +100,7 @@ describe('POST /account/login (the sign-in form)', () => {
   })
 
   it('an unknown e-mail → 200 the sign-in page again with the error alert and the e-mail kept, noted login_failed', async () => {
-    const reply = await postForm('/account/login', {
+    const reply = await postForm(target, '/account/login', {
       returnUrl: returnUrlFor('f1'),
       email: 'nobody@example.com',
       password: DEFAULT_USER.password,
@@ -127,7 +114,7 @@ describe('POST /account/login (the sign-in form)', () => {
   })
 
   it('a wrong password for a known user → 200 the sign-in page with the alert, noted login_failed', async () => {
-    const reply = await postForm('/account/login', {
+    const reply = await postForm(target, '/account/login', {
       returnUrl: returnUrlFor('f2'),
       email: DEFAULT_USER.email,
       password: `${DEFAULT_USER.password}x`,
@@ -140,7 +127,7 @@ describe('POST /account/login (the sign-in form)', () => {
   })
 
   it('no e-mail and no password fields → 200 the sign-in page with the alert and an empty e-mail box, noted login_failed', async () => {
-    const reply = await postForm('/account/login', { returnUrl: returnUrlFor('f3'), button: 'login' })
+    const reply = await postForm(target, '/account/login', { returnUrl: returnUrlFor('f3'), button: 'login' })
     expect(reply.status).toBe(200)
     expect(reply.text).toContain('role="alert"')
     expect(reply.text).toContain('name="email" type="email" autocomplete="username" value="">')
@@ -148,7 +135,7 @@ describe('POST /account/login (the sign-in form)', () => {
   })
 
   it('a missing password field reads as an empty password: a user registered with none signs in → 302, noted login', async () => {
-    const reply = await postForm('/account/login', {
+    const reply = await postForm(target, '/account/login', {
       returnUrl: returnUrlFor('p1'),
       email: PASSWORDLESS.email,
       button: 'login',
@@ -159,7 +146,7 @@ describe('POST /account/login (the sign-in form)', () => {
 
   it('correct credentials → 302 back to the authorize callback, cache-control: no-store, the session cookie, noted login', async () => {
     const returnUrl = returnUrlFor('ok-1')
-    const reply = await postForm('/account/login', {
+    const reply = await postForm(target, '/account/login', {
       returnUrl,
       email: DEFAULT_USER.email,
       password: DEFAULT_USER.password,
@@ -187,7 +174,7 @@ describe('GET /consent', () => {
 
   it('signed in → 200, the user shown by e-mail and each Dinero organisation listed, HTML-escaped', async () => {
     const returnUrl = returnUrlFor('c1')
-    const cookie = await signIn(returnUrl)
+    const cookie = await signInOnPage(target, returnUrl)
     const dinero = target.mock.store.dinero
     const [first] = dinero.organisationsOf(DEFAULT_USER.subject)
     dinero.addOrganisation({ ...first!, Id: 987_654, Name: 'Smith & Søn <Holding> "ApS"' })
@@ -231,7 +218,7 @@ describe('POST /consent (the consent form)', () => {
 
   it('Allow without a session → 302 to /account/login carrying the returnUrl, no cookie set, nothing granted', async () => {
     const returnUrl = returnUrlFor('c3')
-    const reply = await postForm('/consent', { returnUrl, button: 'yes' })
+    const reply = await postForm(target, '/consent', { returnUrl, button: 'yes' })
     expect(reply.status).toBe(302)
     expect(reply.headers.get('location')).toBe(loginRedirect(returnUrl))
     expect(reply.headers.get('cache-control')).toBe('no-store')
@@ -241,8 +228,8 @@ describe('POST /consent (the consent form)', () => {
 
   it('Cancel → access_denied with the state delivered to the client, noted outcome: consent_denied', async () => {
     const returnUrl = returnUrlFor('c4')
-    const cookie = await signIn(returnUrl)
-    const reply = await postForm('/consent', { returnUrl, button: 'no' }, cookie)
+    const cookie = await signInOnPage(target, returnUrl)
+    const reply = await postForm(target, '/consent', { returnUrl, button: 'no' }, cookie)
     expect(Object.fromEntries(new URL(reply.headers.get('location')!).searchParams)).toEqual({
       error: 'access_denied',
       state: 'c4',
@@ -253,8 +240,8 @@ describe('POST /consent (the consent form)', () => {
 
   it('Allow signed in → 302 back to the authorize callback, no cookie set, noted outcome: consent_granted', async () => {
     const returnUrl = returnUrlFor('c5')
-    const cookie = await signIn(returnUrl)
-    const reply = await postForm('/consent', { returnUrl, button: 'yes' }, cookie)
+    const cookie = await signInOnPage(target, returnUrl)
+    const reply = await postForm(target, '/consent', { returnUrl, button: 'yes' }, cookie)
     expect(reply.status).toBe(302)
     expect(reply.headers.get('location')).toBe(`${target.connect}${returnUrl}`)
     expect(reply.headers.get('set-cookie')).toBeNull()

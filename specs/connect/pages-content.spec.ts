@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_USER } from '../../mocks/options.ts'
-import { authorizeParams, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
+import { REDIRECT_URI } from '../../scripts/targets/oauth.ts'
 import { type Reply, startTarget, type Target } from '../../scripts/targets/targets.ts'
+import { postForm, returnUrlFor, signInOnPage } from '../support/login-page.ts'
 
 /**
  * What a person sees on each of the Connect mock's pages, exactly: the title, the markup inside
@@ -17,27 +18,10 @@ beforeAll(async () => {
 afterAll(() => target.close())
 
 const CLIENT_NAME = 'Dinero Conformance Test'
-const returnUrlFor = (state: string, mode = 'query') =>
-  `/connect/authorize/callback?${authorizeParams({ state, response_mode: mode })}`
 /** The page's own escaping of a returnUrl (its only special character is `&`). */
 const attr = (value: string) => value.replace(/&/g, '&amp;')
 const main = (reply: Reply) => /<main>([\s\S]*)<\/main>/.exec(reply.text)?.[1]
 const title = (reply: Reply) => /<title>([^<]*)<\/title>/.exec(reply.text)?.[1]
-const postForm = (path: string, body: Record<string, string>, cookie?: string) =>
-  target.call('connect', path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
-    body: new URLSearchParams(body).toString(),
-  })
-const signIn = async () => {
-  const ok = await postForm('/account/login', {
-    returnUrl: returnUrlFor('sign-in'),
-    email: DEFAULT_USER.email,
-    password: DEFAULT_USER.password,
-    button: 'login',
-  })
-  return ok.headers.get('set-cookie')!.split(';')[0]!
-}
 const expectNoCache = (reply: Reply) => {
   expect(reply.headers.get('content-type')).toBe('text/html; charset=UTF-8')
   expect(reply.headers.get('cache-control')).toBe('no-store, no-cache, max-age=0')
@@ -69,7 +53,7 @@ describe('the sign-in page', () => {
 
   it('after a failed sign-in → 200 "Sign in" with the alert and the typed e-mail kept, HTML-escaped', async () => {
     const returnUrl = returnUrlFor('p2')
-    const reply = await postForm('/account/login', {
+    const reply = await postForm(target, '/account/login', {
       returnUrl,
       email: 'a"b<c>@example.com',
       password: 'wrong',
@@ -90,7 +74,7 @@ describe('the sign-in page', () => {
 
 describe('the consent page', () => {
   it('GET /consent signed in → 200 "Consent": the client, the user, each scope in plain words, the organisations', async () => {
-    const cookie = await signIn()
+    const cookie = await signInOnPage(target, returnUrlFor('sign-in'))
     const returnUrl = returnUrlFor('p3')
     const reply = await target.call('connect', `/consent?returnUrl=${encodeURIComponent(returnUrl)}`, {
       headers: { cookie },
@@ -186,7 +170,7 @@ ${ERROR_FOOTER}`)
 
 describe('the logout pages', () => {
   it('GET /account/logout signed in without a logoutId → 200 "Sign out": the question, no hidden logoutId', async () => {
-    const cookie = await signIn()
+    const cookie = await signInOnPage(target, returnUrlFor('sign-in'))
     const reply = await target.call('connect', '/account/logout', { headers: { cookie } })
     expect(reply.status).toBe(200)
     expectNoCache(reply)
@@ -199,7 +183,7 @@ describe('the logout pages', () => {
   })
 
   it('GET /account/logout signed in with a stored logoutId → 200 "Sign out" carrying it in a hidden input', async () => {
-    const cookie = await signIn()
+    const cookie = await signInOnPage(target, returnUrlFor('sign-in'))
     const end = await target.call('connect', '/connect/endsession', { headers: { cookie } })
     const logoutId = new URL(end.headers.get('location')!).searchParams.get('logoutId')!
     expect(logoutId).toMatch(/^[0-9a-f]{32}$/)
@@ -228,7 +212,7 @@ describe('the logout pages', () => {
 
 describe('the form_post page', () => {
   it('Cancel under response_mode=form_post → 200 IdentityServer markup: one hidden input a line, then the noscript button', async () => {
-    const reply = await postForm('/account/login', {
+    const reply = await postForm(target, '/account/login', {
       returnUrl: returnUrlFor('p5', 'form_post'),
       button: 'cancel',
     })

@@ -11,6 +11,7 @@ import {
 } from '../../mocks/options.ts'
 import { authorizeParams, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import type { Reply, Target } from '../../scripts/targets/targets.ts'
+import { signInOnPage } from '../support/login-page.ts'
 import { targetPerTest } from '../support/target-per-test.ts'
 
 /**
@@ -23,6 +24,8 @@ import { targetPerTest } from '../support/target-per-test.ts'
  */
 const START = Date.UTC(2026, 0, 5, 9, 0, 0)
 const SCOPE = 'openid profile email dineropublicapi:read offline_access'
+/** Where the login page sends a signed-in user back to: authorize's callback for SCOPE. */
+const LOGIN_RETURN_URL = `/connect/authorize/callback?${authorizeParams({ scope: SCOPE })}`
 /** The mock keeps error and logout records 10 minutes (mocks/connect/store.ts ERROR_TTL_MS). */
 const RECORD_TTL_SECONDS = 600
 const SESSION_LIFETIME_SECONDS = SESSION_LIFETIME_MS / 1000
@@ -118,18 +121,6 @@ async function grantFor(t: Target, clientId = DEFAULT_CLIENT_ID, cookie?: string
 const userinfo = (t: Target, accessToken: string) =>
   t.call('connect', '/connect/userinfo', { headers: { authorization: `Bearer ${accessToken}` } })
 
-/** Signs a user in on the login page (is4-ui-constants), as a browser does: the session cookie. */
-async function signInOnPage(t: Target, user: UserConfig): Promise<string> {
-  const returnUrl = `/connect/authorize/callback?${authorizeParams({ scope: SCOPE })}`
-  const reply = await t.call('connect', '/account/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ returnUrl, email: user.email, password: user.password, button: 'login' }),
-  })
-  expect(reply.status).toBe(302)
-  return cookieOf(reply)
-}
-
 /** An error record: an unregistered redirect_uri is answered on the IdP's error page (duende-authorize-result). */
 async function errorId(t: Target): Promise<string> {
   const params = authorizeParams({ redirect_uri: 'https://elsewhere.example/cb' })
@@ -202,7 +193,7 @@ describe('store: /__mock/reset clears every kind of record', () => {
     // Sign-ins and consents: a user signing in after the reset has given no consent, and the
     // token's llt (the sign-in before this one) is this sign-in's own time, not the one before the reset.
     await advance(t, 100)
-    const fresh = await signInOnPage(t, DEFAULT_USER)
+    const fresh = await signInOnPage(t, LOGIN_RETURN_URL, DEFAULT_USER)
     expect((await authorizeAs(t, { cookie: fresh, prompt: 'none' })).fields.error).toBe('consent_required')
     const after = await grantFor(t, DEFAULT_CLIENT_ID, fresh)
     const claims = decodeJwt(after.id_token)
@@ -215,7 +206,7 @@ describe('store: /__mock/reset clears every kind of record', () => {
     await grantFor(t)
     await advance(t, 100)
     const second = decodeJwt(
-      (await grantFor(t, DEFAULT_CLIENT_ID, await signInOnPage(t, DEFAULT_USER))).id_token,
+      (await grantFor(t, DEFAULT_CLIENT_ID, await signInOnPage(t, LOGIN_RETURN_URL, DEFAULT_USER))).id_token,
     )
     expect(second.auth_time).toBe(START / 1000 + 100)
     expect(second.llt).toBe(START / 1000)
@@ -272,7 +263,7 @@ describe('store: settings and grants per client and user', () => {
       email: DEFAULT_USER.email,
       email_verified: true,
     })
-    const second = await grantFor(t, DEFAULT_CLIENT_ID, await signInOnPage(t, SECOND_USER))
+    const second = await grantFor(t, DEFAULT_CLIENT_ID, await signInOnPage(t, LOGIN_RETURN_URL, SECOND_USER))
     expect((await userinfo(t, second.access_token)).json()).toEqual({
       sub: SECOND_USER.subject,
       name: SECOND_USER.name,
@@ -293,7 +284,11 @@ describe('store: settings and grants per client and user', () => {
     const t = await begin({ users: [DEFAULT_USER, SECOND_USER] })
     const mine = await grantFor(t)
     const otherClient = await grantFor(t, REFRESH_CLIENT_ID)
-    const otherUser = await grantFor(t, DEFAULT_CLIENT_ID, await signInOnPage(t, SECOND_USER))
+    const otherUser = await grantFor(
+      t,
+      DEFAULT_CLIENT_ID,
+      await signInOnPage(t, LOGIN_RETURN_URL, SECOND_USER),
+    )
     const revoke = await control(t, '/__mock/lifecycle', {
       event: 'revoke-consent',
       clientId: DEFAULT_CLIENT_ID,
