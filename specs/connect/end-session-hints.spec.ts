@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ClientConfig } from '../../mocks/connect/model.ts'
 import type { DeviationId } from '../../mocks/deviations.ts'
 import {
@@ -9,8 +9,9 @@ import {
   defineClient,
 } from '../../mocks/options.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import type { Target, TargetKind } from '../../scripts/targets/targets.ts'
 import { signIn } from '../support/sign-in.ts'
+import { targetPerBlock } from '../support/target-per-test.ts'
 
 /**
  * Which id_token_hint the end-session endpoint accepts (duende-end-session-validator,
@@ -33,20 +34,14 @@ function withoutLogoutList(client: ClientConfig): ClientConfig {
   return rest
 }
 
-function standIn(kind: 'in-process' | 'served', deviations: DeviationId[] = []) {
-  let target: Target
-  beforeAll(async () => {
-    target = await startTarget(kind, {
-      deviations,
-      clients: [
-        defineClient({ clientId: DEFAULT_CLIENT_ID }),
-        withoutLogoutList(defineClient({ clientId: NO_LIST_CLIENT })),
-      ],
-    })
+const standIn = (kind: TargetKind, deviations: DeviationId[] = []) =>
+  targetPerBlock(kind, {
+    deviations,
+    clients: [
+      defineClient({ clientId: DEFAULT_CLIENT_ID }),
+      withoutLogoutList(defineClient({ clientId: NO_LIST_CLIENT })),
+    ],
   })
-  afterAll(() => target.close())
-  return () => target
-}
 
 /** An id token made by hand and signed RS256 with the mock's own key; `claims` replace the defaults. */
 async function handMade(

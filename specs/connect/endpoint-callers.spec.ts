@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { DeviationId } from '../../mocks/deviations.ts'
 import {
   DEFAULT_CLIENT_ID,
@@ -12,7 +12,8 @@ import {
 } from '../../mocks/options.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 import { basicHeader, codeFlow, token } from '../../scripts/targets/oauth.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import type { Target, TargetKind } from '../../scripts/targets/targets.ts'
+import { targetPerBlock } from '../support/target-per-test.ts'
 
 /**
  * Who may call userinfo and introspection, and with what (duende-userinfo-endpoint, RFC 6750
@@ -27,23 +28,17 @@ const PUBLIC_CLIENT = 'isv_public_caller'
 /** A client allowed client_credentials: its access tokens carry no `sub`. */
 const SERVICE_CLIENT = 'isv_service_caller'
 
-function standIn(kind: 'in-process' | 'served', deviations: DeviationId[] = []) {
-  let target: Target
-  beforeAll(async () => {
-    target = await startTarget(kind, {
-      deviations,
-      clock: { frozen: true },
-      dinero: { rateLimitPerMinute: 0 },
-      clients: [
-        ...defaultClients(),
-        defineClient({ clientId: PUBLIC_CLIENT, secret: null }),
-        defineClient({ clientId: SERVICE_CLIENT, allowedGrantTypes: ['client_credentials'] }),
-      ],
-    })
+const standIn = (kind: TargetKind, deviations: DeviationId[] = []) =>
+  targetPerBlock(kind, {
+    deviations,
+    clock: { frozen: true },
+    dinero: { rateLimitPerMinute: 0 },
+    clients: [
+      ...defaultClients(),
+      defineClient({ clientId: PUBLIC_CLIENT, secret: null }),
+      defineClient({ clientId: SERVICE_CLIENT, allowedGrantTypes: ['client_credentials'] }),
+    ],
   })
-  afterAll(() => target.close())
-  return () => target
-}
 
 const post = (
   target: Target,

@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { startTarget, type Target, type TargetKind } from '../../scripts/targets/targets.ts'
 
 type StartOptions = NonNullable<Parameters<typeof startTarget>[1]>
@@ -18,4 +18,17 @@ export function targetPerTest(kind: TargetKind): (options?: StartOptions) => Pro
     target = await startTarget(kind, { clock: { frozen: true }, ...options })
     return target
   }
+}
+
+/**
+ * For a describe block whose tests share one target: a target of `kind` with `options`, started
+ * before the block's tests and closed after them; call the returned function inside tests.
+ */
+export function targetPerBlock(kind: TargetKind, options: StartOptions = {}): () => Target {
+  let target: Target
+  beforeAll(async () => {
+    target = await startTarget(kind, options)
+  })
+  afterAll(() => target.close())
+  return () => target
 }
