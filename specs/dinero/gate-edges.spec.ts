@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { NON_PRO_ORGANISATION_ID, PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import { DEFAULT_USER, defaultClients, defineClient } from '../../mocks/options.ts'
 import { token } from '../../scripts/targets/oauth.ts'
 import type { startTarget, Target } from '../../scripts/targets/targets.ts'
-import { dineroApi, tokenFor } from '../support/dinero-session.ts'
+import { dineroApi, dineroError, tokenFor } from '../support/dinero-session.ts'
 import { targetPerTest } from '../support/target-per-test.ts'
 
 /**
@@ -13,7 +12,6 @@ import { targetPerTest } from '../support/target-per-test.ts'
  * challenges, the organisation id's shape, the anonymous-access and no-token-expiry deviations
  * switching off only their own step, and a token that names no user.
  */
-const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
 const SERVICE_CLIENT = 'isv_service_caller'
 
 type StartOptions = NonNullable<Parameters<typeof startTarget>[1]>
@@ -35,7 +33,7 @@ describe('Dinero gate: token (dinero-api-docs; RFC 6750 §3.1)', () => {
       const reply = await dineroApi(target, undefined).get(`/v1/${PRO_ORGANISATION_ID}/contacts`)
       expect(reply.status).toBe(401)
       expect(reply.headers.get('www-authenticate')).toBe('Bearer')
-      expect(errorOf(reply.text)).toEqual({
+      expect(dineroError(reply)).toEqual({
         code: 41,
         message: 'Authorization has been denied for this request.',
       })
@@ -48,7 +46,7 @@ describe('Dinero gate: token (dinero-api-docs; RFC 6750 §3.1)', () => {
       const reply = await dineroApi(target, bad).get(`/v1/${PRO_ORGANISATION_ID}/contacts`)
       expect(reply.status).toBe(401)
       expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
-      expect(errorOf(reply.text)).toEqual({ code: 41, message: 'The access token is invalid' })
+      expect(dineroError(reply)).toEqual({ code: 41, message: 'The access token is invalid' })
     })
   })
 
@@ -79,7 +77,7 @@ describe('Dinero gate: token (dinero-api-docs; RFC 6750 §3.1)', () => {
         for (const path of ['/v1/organizations', `/v1/${PRO_ORGANISATION_ID}/contacts`]) {
           const reply = await dineroApi(target, access).get(path)
           expect(reply.status).toBe(403)
-          expect(errorOf(reply.text)).toEqual({
+          expect(dineroError(reply)).toEqual({
             code: 41,
             message: 'The access token does not represent a user',
           })
@@ -135,7 +133,7 @@ describe('Dinero gate: scope (dinero-openapi: dineropublicapi:read / :write; RFC
       expect(reply.headers.get('www-authenticate')).toBe(
         'Bearer error="insufficient_scope", scope="dineropublicapi:write"',
       )
-      expect(errorOf(reply.text)).toEqual({
+      expect(dineroError(reply)).toEqual({
         code: 41,
         message: 'The access token lacks the scope dineropublicapi:write',
       })
@@ -150,7 +148,7 @@ describe('Dinero gate: scope (dinero-openapi: dineropublicapi:read / :write; RFC
       expect(reply.headers.get('www-authenticate')).toBe(
         'Bearer error="insufficient_scope", scope="dineropublicapi:read"',
       )
-      expect(errorOf(reply.text)).toEqual({
+      expect(dineroError(reply)).toEqual({
         code: 41,
         message: 'The access token lacks the scope dineropublicapi:read',
       })
@@ -166,7 +164,7 @@ describe('Dinero gate: organisation in the path (dinero-api-errors)', () => {
       for (const raw of ['118244.0', '+118244', '0x1CDE4', '118244e0', '%20118244']) {
         const reply = await api.get(`/v1/${raw}/contacts`)
         expect(reply.status, raw).toBe(404)
-        expect(errorOf(reply.text), raw).toEqual({ code: 40, message: 'Organization was not found' })
+        expect(dineroError(reply), raw).toEqual({ code: 40, message: 'Organization was not found' })
       }
     })
   })
@@ -177,7 +175,7 @@ describe('Dinero gate: organisation in the path (dinero-api-errors)', () => {
       expect((await api.get('/v1/000118244/contacts')).status).toBe(200)
       const reply = await api.get('/v1/0000118244/contacts')
       expect(reply.status).toBe(404)
-      expect(errorOf(reply.text).code).toBe(40)
+      expect(dineroError(reply).code).toBe(40)
     })
   })
 
@@ -185,7 +183,7 @@ describe('Dinero gate: organisation in the path (dinero-api-errors)', () => {
     await withTarget({}, async (target) => {
       const reply = await dineroApi(target, await tokenFor(target)).get('/v1/500001/contacts')
       expect(reply.status).toBe(403)
-      expect(errorOf(reply.text)).toEqual({
+      expect(dineroError(reply)).toEqual({
         code: 41,
         message: 'You do not have access to this organization',
       })
@@ -198,7 +196,7 @@ describe('Dinero gate: organisation in the path (dinero-api-errors)', () => {
         `/v1/${NON_PRO_ORGANISATION_ID}/contacts`,
       )
       expect(reply.status).toBe(403)
-      expect(errorOf(reply.text)).toEqual({
+      expect(dineroError(reply)).toEqual({
         code: 90,
         message:
           'The organization does not have an active Dinero Pro subscription, which is required to use the API',

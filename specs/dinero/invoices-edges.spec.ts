@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest'
 import {
   CreatedPaymentResponse,
   CreatedResponseModel,
-  DineroErrorBody,
   InvoicePaymentsModel,
   InvoiceReadModel,
 } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
-import type { Reply } from '../../scripts/targets/targets.ts'
-import { dineroTarget, SAMPLE_LINE } from '../support/dinero-session.ts'
+import { dineroError, dineroTarget, SAMPLE_LINE } from '../support/dinero-session.ts'
 import { readPdf } from '../support/pdf-check.ts'
 
 /**
@@ -27,7 +25,6 @@ const CONTACT_14_DAYS = seededGuid(`${ORG}:contact:3`)
 const NOW = Date.UTC(2026, 5, 15, 12)
 /** SAMPLE_LINE on account 1000 (U25): 1,800 excl. VAT, 2,250 incl. */
 const TOTAL = 2250
-const errorOf = (reply: Reply) => DineroErrorBody.parse(JSON.parse(reply.text))
 
 describe('invoice edges (in-process)', () => {
   const run = dineroTarget('in-process', { clock: { start: NOW }, dinero: { rateLimitPerMinute: 0 } })
@@ -157,7 +154,7 @@ describe('invoice edges (in-process)', () => {
     const { guid } = await create({})
     const reply = await api().post(`/v1/${ORG}/invoices`, { Guid: guid, ProductLines: [SAMPLE_LINE] })
     expect(reply.status).toBe(400)
-    expect(errorOf(reply)).toEqual({
+    expect(dineroError(reply)).toEqual({
       code: 42,
       message: 'Validation Error',
       validationErrors: { Guid: 'An invoice with this Guid already exists' },
@@ -175,7 +172,7 @@ describe('invoice edges (in-process)', () => {
   it('400 code 42 on POST with a member InvoiceCreateModel does not have: "Could not find member … on object of type \'InvoiceCreateModel\'"', async () => {
     const reply = await api().post(`/v1/${ORG}/invoices`, { ProductLines: [SAMPLE_LINE], Colour: 'red' })
     expect(reply.status).toBe(400)
-    expect(errorOf(reply)).toMatchObject({
+    expect(dineroError(reply)).toMatchObject({
       code: 42,
       validationErrors: { Colour: "Could not find member 'Colour' on object of type 'InvoiceCreateModel'." },
     })
@@ -192,14 +189,17 @@ describe('invoice edges (in-process)', () => {
   it('404 code 40 "Invoice was not found" on GET of an unknown invoice', async () => {
     const reply = await api().get(`/v1/${ORG}/invoices/0b7e3c55-0000-4000-8000-000000000000`)
     expect(reply.status).toBe(404)
-    expect(errorOf(reply)).toMatchObject({ code: 40, message: 'Invoice was not found' })
+    expect(dineroError(reply)).toMatchObject({ code: 40, message: 'Invoice was not found' })
   })
 
   it('400 code 59 "Voucher not booked: a PDF needs a booked invoice" on GET of a draft as a PDF', async () => {
     const { guid } = await create({})
     const reply = await api().get(`/v1/${ORG}/invoices/${guid}`, { accept: 'application/pdf' })
     expect(reply.status).toBe(400)
-    expect(errorOf(reply)).toEqual({ code: 59, message: 'Voucher not booked: a PDF needs a booked invoice' })
+    expect(dineroError(reply)).toEqual({
+      code: 59,
+      message: 'Voucher not booked: a PDF needs a booked invoice',
+    })
   })
 
   it('200 PDF of a booked invoice titled "Faktura <number>" in da-DK and "Invoice <number>" in en-GB', async () => {
@@ -226,7 +226,7 @@ describe('invoice edges (in-process)', () => {
     expect(list).not.toContain(guid)
     const reply = await api().delete(`/v1/${ORG}/invoices/${guid}/payments/${guid}`, { Timestamp: stamp })
     expect(reply.status).toBe(404)
-    expect(errorOf(reply)).toMatchObject({
+    expect(dineroError(reply)).toMatchObject({
       code: 65,
       validationErrors: { message: 'Invalid InvoiceGuid, the item is deleted.' },
     })
@@ -260,7 +260,7 @@ describe('invoice edges (in-process)', () => {
     const path = `/v1/${ORG}/invoices/${invoice.guid}/payments`
     const unknown = await api().delete(`${path}/${invoice.guid}`, { Timestamp: second.stamp })
     expect(unknown.status).toBe(404)
-    expect(errorOf(unknown)).toMatchObject({ code: 40, message: 'Payment was not found' })
+    expect(dineroError(unknown)).toMatchObject({ code: 40, message: 'Payment was not found' })
     const deleted = await api().delete(`${path}/${first.paymentGuid.toUpperCase()}`, {
       Timestamp: second.stamp,
     })
@@ -278,7 +278,7 @@ describe('invoice edges (in-process)', () => {
       Colour: 'red',
     })
     expect(reply.status).toBe(400)
-    expect(errorOf(reply)).toMatchObject({
+    expect(dineroError(reply)).toMatchObject({
       code: 42,
       validationErrors: {
         Colour: "Could not find member 'Colour' on object of type 'RequiredTimestampObject'.",

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import { DEFAULT_USER } from '../../mocks/options.ts'
-import { dineroTarget } from '../support/dinero-session.ts'
+import { dineroError, dineroTarget } from '../support/dinero-session.ts'
 
 /**
  * The journal behind GET /v1/:org/entries and /entries/changes, accounting years, and the primo
@@ -37,7 +36,6 @@ interface Line {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
-const errorOf = (text: string) => DineroErrorBody.parse(JSON.parse(text))
 
 describe('Dinero ledger entries, accounting years and primo (in-process)', () => {
   const run = dineroTarget('in-process', {
@@ -89,7 +87,7 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
   const refused = async (path: string, status: number, code: number, message: string) => {
     const reply = await api().get(`/v1/${ORG}/${path}`)
     expect(reply.status, reply.text.slice(0, 200)).toBe(status)
-    expect(errorOf(reply.text)).toMatchObject({ code, message })
+    expect(dineroError(reply)).toMatchObject({ code, message })
   }
 
   /** Accounts whose category and number disagree, made once for whichever test needs them first. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
 import {
+  dineroError,
   dineroTarget,
   type LedgerItem as Item,
   type LedgerItemStatus as Status,
@@ -28,8 +28,6 @@ const LEDGERS = `/v1/${ORG}/ledgeritems/ledgers`
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const line = { AccountNumber: 2000, BalancingAccountNumber: 55000, Amount: 250, Description: 'Varekøb' }
-
-const dineroError = (reply: Reply) => DineroErrorBody.parse(reply.json())
 
 describe('Dinero ledger items, edges (in-process)', () => {
   const run = dineroTarget('in-process')

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
 import {
   type DineroApi,
+  dineroError,
   dineroSuite,
   type LedgerItem,
   type LedgerItemStatus,
+  ok,
 } from '../support/dinero-session.ts'
 
 /**
@@ -18,11 +19,6 @@ import {
  */
 const ORG = PRO_ORGANISATION_ID
 const line = { AccountNumber: 4000, BalancingAccountNumber: 55000, Amount: 100, Description: 'Husleje' }
-
-const ok = (r: Reply) => {
-  expect(r.status, r.text.slice(0, 300)).toBe(200)
-  return r
-}
 
 /** Drafts a manual voucher dated `date`; `requested` is the Number its booking asks for. */
 const manual = (api: DineroApi) => ({
@@ -70,7 +66,7 @@ describe('Dinero voucher numbers (in-process)', () => {
     expect(numberOf(await m.book(await m.draft('2033-03-01'), 5))).toBe(5)
     const refused = await m.book(await m.draft('2033-04-01'), 5)
     expect(refused.status).toBe(400)
-    expect(DineroErrorBody.parse(refused.json())).toMatchObject({
+    expect(dineroError(refused)).toMatchObject({
       code: 45,
       message: 'Voucher number 5 is already in use in 2033',
     })

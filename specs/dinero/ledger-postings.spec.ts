@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import type { DepositAccount } from '../../mocks/dinero/store.ts'
 import { DEFAULT_USER } from '../../mocks/options.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { dineroTarget, type LedgerItem, type LedgerItemStatus } from '../support/dinero-session.ts'
+import {
+  dineroError,
+  dineroTarget,
+  type LedgerItem,
+  type LedgerItemStatus,
+  ok,
+} from '../support/dinero-session.ts'
 
 /**
  * What each document posts to the ledger, leg by leg (mocks/dinero/ledger.ts; dinero-openapi
@@ -44,10 +49,6 @@ const byAccount = (a: Entry, b: Entry) => a.AccountNumber - b.AccountNumber || a
 describe('Dinero ledger postings (in-process)', () => {
   const run = dineroTarget('in-process', { clock: { start: START }, dinero: { rateLimitPerMinute: 0 } })
 
-  const ok = (r: Reply) => {
-    expect(r.status, r.text.slice(0, 300)).toBe(200)
-    return r
-  }
   /** `guid`'s entries dated in `year` (no primo), by account then amount. */
   const entriesOf = async (guid: string, year: number, org = ORG) =>
     ok(await run.api.get(`/v1/${org}/entries?fromDate=${year}-01-01&toDate=${year}-12-31&includePrimo=false`))
@@ -123,7 +124,7 @@ describe('Dinero ledger postings (in-process)', () => {
         Timestamp: draft.Timestamp,
       })
       expect(refused.status).toBe(400)
-      expect(DineroErrorBody.parse(refused.json())).toMatchObject({
+      expect(dineroError(refused)).toMatchObject({
         code: 45,
         message: `The voucher does not balance: its lines are off by ${off}`,
       })

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { dineroTarget } from '../support/dinero-session.ts'
+import { dineroError, dineroTarget } from '../support/dinero-session.ts'
 
 /**
  * The manual-voucher edges the mutation run found unpinned (docs/MUTATION.md), each request made
@@ -29,8 +28,6 @@ interface VoucherLine {
   VatAmountValue: number
   CurrencyKey: string
 }
-
-const dineroError = (reply: Reply) => DineroErrorBody.parse(reply.json())
 
 describe('Dinero manual vouchers, edges (in-process)', () => {
   const run = dineroTarget('in-process')

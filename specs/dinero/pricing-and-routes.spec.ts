@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { CreatedResponseModel, DineroErrorBody, InvoiceReadModel } from '../../mocks/dinero/contract/index.ts'
+import { CreatedResponseModel, InvoiceReadModel } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
-import type { Reply } from '../../scripts/targets/targets.ts'
-import { dineroTarget, SAMPLE_LINE } from '../support/dinero-session.ts'
+import { dineroError, dineroTarget, SAMPLE_LINE } from '../support/dinero-session.ts'
 
 /**
  * Line pricing and the route gate (dinero-openapi: InvoiceReadModel, InvoiceLinesCreateModel):
@@ -12,7 +11,6 @@ import { dineroTarget, SAMPLE_LINE } from '../support/dinero-session.ts'
  * lists everything.
  */
 const ORG = PRO_ORGANISATION_ID
-const errorOf = (reply: Reply) => DineroErrorBody.parse(JSON.parse(reply.text))
 
 describe('line pricing and the route gate (in-process)', () => {
   const run = dineroTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
@@ -77,7 +75,7 @@ describe('line pricing and the route gate (in-process)', () => {
     const path = `/v1/${ORG}/invoices?fields=Guid&pageSize=1000`
     const malformed = await api().get(`${path}&changesSince=yesterday`)
     expect(malformed.status).toBe(400)
-    expect(errorOf(malformed).code).toBe(44)
+    expect(dineroError(malformed).code).toBe(44)
     const all = (await api().get(path)).json<{ Collection: { Guid: string }[] }>().Collection
     run.target.mock.deviations.enable('dinero.changes-since-ignored')
     try {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { codeFlow } from '../../scripts/targets/oauth.ts'
 import { type Reply, startTarget, type Target, type TargetKind } from '../../scripts/targets/targets.ts'
 import { targetPerTest } from './target-per-test.ts'
@@ -30,6 +31,15 @@ export interface LedgerItem {
 export interface LedgerItemStatus extends LedgerItem {
   Status: string
   VoucherNumber: number | null
+}
+
+/** A Dinero error reply's body, checked against the error model (dinero-api-errors). */
+export const dineroError = (reply: Reply) => DineroErrorBody.parse(reply.json())
+
+/** `reply`, once its status is 200 (the start of its body in the message when not). */
+export const ok = (reply: Reply): Reply => {
+  expect(reply.status, reply.text.slice(0, 300)).toBe(200)
+  return reply
 }
 
 export const ALL_SCOPES = ['dineropublicapi:read', 'dineropublicapi:write'] as const
