@@ -28,28 +28,27 @@ const TOTAL = 2250
 
 describe('invoice edges (in-process)', () => {
   const run = dineroTarget('in-process', { clock: { start: NOW }, dinero: { rateLimitPerMinute: 0 } })
-  const api = () => run.api
 
   const create = async (body: Record<string, unknown>) => {
-    const reply = await api().post(`/v1/${ORG}/invoices`, { ProductLines: [SAMPLE_LINE], ...body })
+    const reply = await run.api.post(`/v1/${ORG}/invoices`, { ProductLines: [SAMPLE_LINE], ...body })
     expect(reply.status, reply.text).toBe(200)
     const created = CreatedResponseModel.parse(reply.json())
     return { guid: created.Guid, stamp: created.TimeStamp ?? '' }
   }
   const read = async (guid: string) => {
-    const reply = await api().get(`/v1/${ORG}/invoices/${guid}`)
+    const reply = await run.api.get(`/v1/${ORG}/invoices/${guid}`)
     expect(reply.status, reply.text).toBe(200)
     return InvoiceReadModel.parse(reply.json())
   }
   const booked = async (body: Record<string, unknown> = {}) => {
     const draft = await create({ ContactGuid: CONTACT, ...body })
-    const reply = await api().post(`/v1/${ORG}/invoices/${draft.guid}/book`, { Timestamp: draft.stamp })
+    const reply = await run.api.post(`/v1/${ORG}/invoices/${draft.guid}/book`, { Timestamp: draft.stamp })
     expect(reply.status, reply.text).toBe(200)
     const invoice = InvoiceReadModel.parse(reply.json())
     return { guid: draft.guid, stamp: invoice.TimeStamp ?? '', number: invoice.Number }
   }
   const pay = async (guid: string, stamp: string, Amount: number, RemainderIsFee = false) => {
-    const reply = await api().post(`/v1/${ORG}/invoices/${guid}/payments`, {
+    const reply = await run.api.post(`/v1/${ORG}/invoices/${guid}/payments`, {
       Timestamp: stamp,
       DepositAccountNumber: 55000,
       RemainderIsFee,
@@ -62,7 +61,7 @@ describe('invoice edges (in-process)', () => {
     return { paymentGuid: payment.Guid, stamp: payment.TimeStamp ?? '' }
   }
   const payments = async (guid: string) => {
-    const reply = await api().get(`/v2/${ORG}/invoices/${guid}/payments`)
+    const reply = await run.api.get(`/v2/${ORG}/invoices/${guid}/payments`)
     expect(reply.status, reply.text).toBe(200)
     return InvoicePaymentsModel.parse(reply.json())
   }
@@ -152,7 +151,7 @@ describe('invoice edges (in-process)', () => {
 
   it('400 code 42 on POST with a Guid already used: validationErrors.Guid "An invoice with this Guid already exists"', async () => {
     const { guid } = await create({})
-    const reply = await api().post(`/v1/${ORG}/invoices`, { Guid: guid, ProductLines: [SAMPLE_LINE] })
+    const reply = await run.api.post(`/v1/${ORG}/invoices`, { Guid: guid, ProductLines: [SAMPLE_LINE] })
     expect(reply.status).toBe(400)
     expect(dineroError(reply)).toEqual({
       code: 42,
@@ -170,7 +169,7 @@ describe('invoice edges (in-process)', () => {
   })
 
   it('400 code 42 on POST with a member InvoiceCreateModel does not have: "Could not find member … on object of type \'InvoiceCreateModel\'"', async () => {
-    const reply = await api().post(`/v1/${ORG}/invoices`, { ProductLines: [SAMPLE_LINE], Colour: 'red' })
+    const reply = await run.api.post(`/v1/${ORG}/invoices`, { ProductLines: [SAMPLE_LINE], Colour: 'red' })
     expect(reply.status).toBe(400)
     expect(dineroError(reply)).toMatchObject({
       code: 42,
@@ -180,21 +179,21 @@ describe('invoice edges (in-process)', () => {
 
   it('200 on GET /v1/:org/invoices lists a new draft', async () => {
     const { guid } = await create({ Description: 'listed' })
-    const reply = await api().get(`/v1/${ORG}/invoices?fields=Guid,Description&pageSize=1000`)
+    const reply = await run.api.get(`/v1/${ORG}/invoices?fields=Guid,Description&pageSize=1000`)
     expect(reply.status).toBe(200)
     const list = reply.json<{ Collection: { Guid: string; Description: string }[] }>().Collection
     expect(list).toContainEqual({ Guid: guid, Description: 'listed' })
   })
 
   it('404 code 40 "Invoice was not found" on GET of an unknown invoice', async () => {
-    const reply = await api().get(`/v1/${ORG}/invoices/0b7e3c55-0000-4000-8000-000000000000`)
+    const reply = await run.api.get(`/v1/${ORG}/invoices/0b7e3c55-0000-4000-8000-000000000000`)
     expect(reply.status).toBe(404)
     expect(dineroError(reply)).toMatchObject({ code: 40, message: 'Invoice was not found' })
   })
 
   it('400 code 59 "Voucher not booked: a PDF needs a booked invoice" on GET of a draft as a PDF', async () => {
     const { guid } = await create({})
-    const reply = await api().get(`/v1/${ORG}/invoices/${guid}`, { accept: 'application/pdf' })
+    const reply = await run.api.get(`/v1/${ORG}/invoices/${guid}`, { accept: 'application/pdf' })
     expect(reply.status).toBe(400)
     expect(dineroError(reply)).toEqual({
       code: 59,
@@ -218,13 +217,13 @@ describe('invoice edges (in-process)', () => {
 
   it('200 on DELETE /v1/:org/invoices/:guid of a draft: gone from the list; its payments then answer 404 code 65 naming InvoiceGuid', async () => {
     const { guid, stamp } = await create({})
-    const deleted = await api().delete(`/v1/${ORG}/invoices/${guid}`, { Timestamp: stamp })
+    const deleted = await run.api.delete(`/v1/${ORG}/invoices/${guid}`, { Timestamp: stamp })
     expect(deleted.status).toBe(200)
-    const list = (await api().get(`/v1/${ORG}/invoices?fields=Guid&pageSize=1000`))
+    const list = (await run.api.get(`/v1/${ORG}/invoices?fields=Guid&pageSize=1000`))
       .json<{ Collection: { Guid: string }[] }>()
       .Collection.map((i) => i.Guid)
     expect(list).not.toContain(guid)
-    const reply = await api().delete(`/v1/${ORG}/invoices/${guid}/payments/${guid}`, { Timestamp: stamp })
+    const reply = await run.api.delete(`/v1/${ORG}/invoices/${guid}/payments/${guid}`, { Timestamp: stamp })
     expect(reply.status).toBe(404)
     expect(dineroError(reply)).toMatchObject({
       code: 65,
@@ -258,10 +257,10 @@ describe('invoice edges (in-process)', () => {
     const first = await pay(invoice.guid, invoice.stamp, 1000)
     const second = await pay(invoice.guid, first.stamp, 250)
     const path = `/v1/${ORG}/invoices/${invoice.guid}/payments`
-    const unknown = await api().delete(`${path}/${invoice.guid}`, { Timestamp: second.stamp })
+    const unknown = await run.api.delete(`${path}/${invoice.guid}`, { Timestamp: second.stamp })
     expect(unknown.status).toBe(404)
     expect(dineroError(unknown)).toMatchObject({ code: 40, message: 'Payment was not found' })
-    const deleted = await api().delete(`${path}/${first.paymentGuid.toUpperCase()}`, {
+    const deleted = await run.api.delete(`${path}/${first.paymentGuid.toUpperCase()}`, {
       Timestamp: second.stamp,
     })
     expect(deleted.status, deleted.text).toBe(200)
@@ -273,10 +272,13 @@ describe('invoice edges (in-process)', () => {
   it('400 code 42 on DELETE …/payments/:paymentGuid with a member RequiredTimestampObject does not have', async () => {
     const invoice = await booked({})
     const payment = await pay(invoice.guid, invoice.stamp, 100)
-    const reply = await api().delete(`/v1/${ORG}/invoices/${invoice.guid}/payments/${payment.paymentGuid}`, {
-      Timestamp: payment.stamp,
-      Colour: 'red',
-    })
+    const reply = await run.api.delete(
+      `/v1/${ORG}/invoices/${invoice.guid}/payments/${payment.paymentGuid}`,
+      {
+        Timestamp: payment.stamp,
+        Colour: 'red',
+      },
+    )
     expect(reply.status).toBe(400)
     expect(dineroError(reply)).toMatchObject({
       code: 42,
@@ -289,7 +291,7 @@ describe('invoice edges (in-process)', () => {
   it('the next reminder of an overdue invoice charges its ReminderFee (50) and ReminderInterestRate (2 % a started month: 6 months on 2,250 = 270)', async () => {
     // Due 2026-01-09 (Netto 8); on 2026-06-15 that is 157 days, 6 started months of 30 days.
     const invoice = await booked({ Date: '2026-01-01', ReminderFee: 50, ReminderInterestRate: 2 })
-    const reply = await api().get(`/v1/${ORG}/invoices/${invoice.guid}/reminders/next`)
+    const reply = await run.api.get(`/v1/${ORG}/invoices/${invoice.guid}/reminders/next`)
     expect(reply.status, reply.text).toBe(200)
     expect(reply.json()).toMatchObject({ FeeAmount: 50, InterestAmount: 270 })
   })

@@ -42,7 +42,6 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
     clock: { start: Date.UTC(2030, 5, 1) },
     dinero: { rateLimitPerMinute: 0 },
   })
-  const api = () => run.api
 
   /** Puts the frozen mock clock at `ms`; a new session, as the last one may be from another time. */
   const at = async (ms: number) => {
@@ -50,26 +49,26 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
     await run.renew()
   }
   const book = async (date: string, lines: readonly Line[]) => {
-    const created = await api().post(`/v1/${ORG}/vouchers/manuel`, {
+    const created = await run.api.post(`/v1/${ORG}/vouchers/manuel`, {
       VoucherDate: date,
       Lines: lines.map((l) => ({ Description: 'Postering', ...l })),
     })
     expect(created.status, created.text.slice(0, 200)).toBe(200)
     const draft = created.json<{ Guid: string; Timestamp: string }>()
-    const booked = await api().post(`/v1/${ORG}/vouchers/manuel/${draft.Guid}/book`, {
+    const booked = await run.api.post(`/v1/${ORG}/vouchers/manuel/${draft.Guid}/book`, {
       Timestamp: draft.Timestamp,
     })
     expect(booked.status, booked.text.slice(0, 200)).toBe(200)
     return draft.Guid
   }
   const remove = async (guid: string) => {
-    const { Timestamp } = (await api().get(`/v1/${ORG}/vouchers/manuel/${guid}`)).json<{
+    const { Timestamp } = (await run.api.get(`/v1/${ORG}/vouchers/manuel/${guid}`)).json<{
       Timestamp: string
     }>()
-    expect((await api().delete(`/v1/${ORG}/vouchers/manuel/${guid}`, { Timestamp })).status).toBe(200)
+    expect((await run.api.delete(`/v1/${ORG}/vouchers/manuel/${guid}`, { Timestamp })).status).toBe(200)
   }
   const list = async (path: string) => {
-    const reply = await api().get(`/v1/${ORG}/${path}`)
+    const reply = await run.api.get(`/v1/${ORG}/${path}`)
     expect(reply.status, reply.text.slice(0, 200)).toBe(200)
     return reply.json<Entry[]>()
   }
@@ -78,14 +77,14 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
   const changes = (from: number, to: number, query = '') =>
     list(`entries/changes?changesFrom=${iso(from)}&changesTo=${iso(to)}${query}`)
   const report = async (year: number, name: string) => {
-    const reply = await api().get(`/v1/${ORG}/${year}/reports/${name}`)
+    const reply = await run.api.get(`/v1/${ORG}/${year}/reports/${name}`)
     expect(reply.status, reply.text.slice(0, 200)).toBe(200)
     return reply.json<Row[]>()
   }
   const of = (entries: readonly Entry[], guid: string) =>
     entries.filter((e) => e.VoucherGuid === guid).map((e) => [e.Date, e.AccountNumber, e.Amount])
   const refused = async (path: string, status: number, code: number, message: string) => {
-    const reply = await api().get(`/v1/${ORG}/${path}`)
+    const reply = await run.api.get(`/v1/${ORG}/${path}`)
     expect(reply.status, reply.text.slice(0, 200)).toBe(status)
     expect(dineroError(reply)).toMatchObject({ code, message })
   }
@@ -100,10 +99,10 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
         [58000, 'Mellemregning'],
       ] as const)
         expect(
-          (await api().post(`/v1/${ORG}/accounts/entry`, { Number: number, Name, VatCode: 'none' })).status,
+          (await run.api.post(`/v1/${ORG}/accounts/entry`, { Number: number, Name, VatCode: 'none' })).status,
         ).toBe(200)
       expect(
-        (await api().post(`/v1/${ORG}/accounts/deposit`, { Number: 9100, Name: 'Lille kasse' })).status,
+        (await run.api.post(`/v1/${ORG}/accounts/deposit`, { Number: 9100, Name: 'Lille kasse' })).status,
       ).toBe(200)
       // A result account numbered in the balance range: no API sets a category, Dinero's own charts can.
       run.target.mock.store.dinero.addEntryAccount(ORG, {
@@ -288,7 +287,7 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
       '2030-06-05T10:00:00+02:00',
       '2030-06-05T10:00:00.1234567-01:30',
     ])
-      expect((await api().get(`/v1/${ORG}/${changes(bound)}`)).status).toBe(200)
+      expect((await run.api.get(`/v1/${ORG}/${changes(bound)}`)).status).toBe(200)
     for (const bound of ['x2030-06-05', '2030-06-05x', '2030-06-05T10:00:00+0200'])
       await refused(changes(bound), 400, 44, `The value '${bound}' is not valid for changesFrom.`)
   })
@@ -437,19 +436,19 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
       ['2030-03-01', 4000],
       ['2031-02-01', 55010],
     ] as const) {
-      const created = await api().post(`/v1/${id}/vouchers/manuel`, {
+      const created = await run.api.post(`/v1/${id}/vouchers/manuel`, {
         VoucherDate: date,
         Lines: [
           { AccountNumber: account, BalancingAccountNumber: 55000, Amount: 100, Description: 'Uden EK' },
         ],
       })
       const draft = created.json<{ Guid: string; Timestamp: string }>()
-      const reply = await api().post(`/v1/${id}/vouchers/manuel/${draft.Guid}/book`, {
+      const reply = await run.api.post(`/v1/${id}/vouchers/manuel/${draft.Guid}/book`, {
         Timestamp: draft.Timestamp,
       })
       expect(reply.status).toBe(200)
     }
-    const primo = await api().get(`/v1/${id}/2031/reports/primo`)
+    const primo = await run.api.get(`/v1/${id}/2031/reports/primo`)
     expect(primo.status, primo.text.slice(0, 200)).toBe(200)
     expect(primo.json<Row[]>().map((r) => [r.AccountNumber, r.Amount])).toEqual([[55000, -100]])
   })

@@ -14,13 +14,12 @@ const ORG = PRO_ORGANISATION_ID
 
 describe('line pricing and the route gate (in-process)', () => {
   const run = dineroTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
-  const api = () => run.api
 
   const created = async (body: Record<string, unknown>) => {
-    const reply = await api().post(`/v1/${ORG}/invoices`, body)
+    const reply = await run.api.post(`/v1/${ORG}/invoices`, body)
     expect(reply.status, reply.text).toBe(200)
     const guid = CreatedResponseModel.parse(reply.json()).Guid
-    const read = await api().get(`/v1/${ORG}/invoices/${guid}`)
+    const read = await run.api.get(`/v1/${ORG}/invoices/${guid}`)
     expect(read.status, read.text).toBe(200)
     return InvoiceReadModel.parse(read.json())
   }
@@ -65,7 +64,7 @@ describe('line pricing and the route gate (in-process)', () => {
   })
 
   it('an organisation call is journalled with its organizationId', async () => {
-    const reply = await api().get(`/v1/${ORG}/invoices?fields=Guid`)
+    const reply = await run.api.get(`/v1/${ORG}/invoices?fields=Guid`)
     expect(reply.status).toBe(200)
     const entry = run.target.mock.journal.entries({ service: 'dinero', method: 'GET' }).at(-1)
     expect(entry?.details).toMatchObject({ organizationId: ORG })
@@ -73,13 +72,13 @@ describe('line pricing and the route gate (in-process)', () => {
 
   it('400 code 44 on a malformed changesSince; under dinero.changes-since-ignored 200 with every invoice', async () => {
     const path = `/v1/${ORG}/invoices?fields=Guid&pageSize=1000`
-    const malformed = await api().get(`${path}&changesSince=yesterday`)
+    const malformed = await run.api.get(`${path}&changesSince=yesterday`)
     expect(malformed.status).toBe(400)
     expect(dineroError(malformed).code).toBe(44)
-    const all = (await api().get(path)).json<{ Collection: { Guid: string }[] }>().Collection
+    const all = (await run.api.get(path)).json<{ Collection: { Guid: string }[] }>().Collection
     run.target.mock.deviations.enable('dinero.changes-since-ignored')
     try {
-      const ignored = await api().get(`${path}&changesSince=yesterday`)
+      const ignored = await run.api.get(`${path}&changesSince=yesterday`)
       expect(ignored.status, ignored.text).toBe(200)
       expect(ignored.json<{ Collection: { Guid: string }[] }>().Collection).toEqual(all)
     } finally {
