@@ -52,6 +52,14 @@ export async function startTarget(
 ): Promise<Target> {
   const { dispatch, ...mockOptions } = options
   const mock = createMock({ signingKey: await sharedSigningKey(), ...mockOptions })
+  return targetFor(kind, mock, dispatch)
+}
+
+/**
+ * A target around a mock made elsewhere (one with a key of its own, say); it closes the mock
+ * when it closes. `startTarget` makes the mock with the shared signing key and calls this.
+ */
+export async function targetFor(kind: TargetKind, mock: Mock, dispatch?: 'direct' | 'msw'): Promise<Target> {
   if (kind === 'in-process') {
     const server = setupServer(...mock.handlers)
     server.listen({ onUnhandledRequest: 'error' })

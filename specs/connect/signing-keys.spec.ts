@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
 import { createLocalJWKSet, decodeProtectedHeader, exportJWK, importJWK, jwtVerify } from 'jose'
-import { setupServer } from 'msw/node'
 import { describe, expect, it } from 'vitest'
-import { createMock, type Mock } from '../../mocks/create-mock.ts'
+import { createMock } from '../../mocks/create-mock.ts'
 import type { SigningKeyInput } from '../../mocks/options.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 import { authorize, authorizeParams, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
-import { startTarget, type Target } from '../../scripts/targets/targets.ts'
+import { startTarget, type Target, targetFor } from '../../scripts/targets/targets.ts'
 
 /**
  * The mock's RS256 signing key as a client sees it over HTTP: the JWKS entry and the token
@@ -23,32 +22,6 @@ interface PublishedKey {
   x5t: string
   use: string
   alg: string
-}
-
-/** An in-process target over a mock made here (startTarget always gives its mock a shared key). */
-function inProcess(mock: Mock): Target {
-  const server = setupServer(...mock.handlers)
-  server.listen({ onUnhandledRequest: 'error' })
-  return {
-    kind: 'in-process',
-    mock,
-    connect: mock.options.connectOrigin,
-    api: mock.options.apiOrigin,
-    async call(_service, path, init = {}) {
-      const res = await fetch(path.startsWith('http') ? path : `${mock.options.connectOrigin}${path}`, {
-        method: init.method ?? 'GET',
-        redirect: 'manual',
-        ...(init.headers ? { headers: init.headers } : {}),
-        ...(init.body !== undefined ? { body: init.body } : {}),
-      })
-      const text = await res.text()
-      return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
-    },
-    async close() {
-      server.close()
-      mock.close()
-    },
-  }
 }
 
 async function jwks(t: Target): Promise<{ keys: PublishedKey[] }> {
@@ -89,7 +62,7 @@ async function published(t: Target): Promise<{ key: PublishedKey; header: Record
 
 describe('signing key: generated when none is configured', () => {
   it('kid = upper-case hex SHA-1 of the JWK n member, then RS256; x5t = base64url of those 20 bytes; the token header says the same', async () => {
-    const { key, header } = await published(inProcess(createMock()))
+    const { key, header } = await published(await targetFor('in-process', createMock()))
     const thumbprint = sha1(key.n)
     expect(key.kid).toBe(`${thumbprint.toString('hex').toUpperCase()}RS256`)
     expect(key.kid).toMatch(/^[0-9A-F]{40}RS256$/)
@@ -100,7 +73,7 @@ describe('signing key: generated when none is configured', () => {
   })
 
   it('tokens verify against the JWKS the mock publishes', async () => {
-    const t = inProcess(createMock())
+    const t = await targetFor('in-process', createMock())
     try {
       const set = createLocalJWKSet((await jwks(t)) as unknown as Parameters<typeof createLocalJWKSet>[0])
       const { protectedHeader } = await jwtVerify(await idToken(t), set, { algorithms: ['RS256'] })
@@ -112,7 +85,7 @@ describe('signing key: generated when none is configured', () => {
 
   it('the generated private key is extractable: exported into a second mock, that mock signs tokens the first JWKS verifies', async () => {
     const first = createMock()
-    const t = inProcess(first)
+    const t = await targetFor('in-process', first)
     let published: { keys: PublishedKey[] }
     let input: SigningKeyInput
     try {
