@@ -7,6 +7,14 @@ export interface Context {
   env: Environment
   /** Known secrets: the error line a failed command prints is redacted with them. */
   secrets: SecretSet
+  /** Where a command reads a typed answer (the destructive confirmation, the organisation pick). */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean }
+  /**
+   * Whether the command is the whole process (`dinero-conformance` on a command line): then it
+   * ends on SIGINT/SIGTERM through `process.exit` and routes the process's stdout/stderr through
+   * its secret set. A command run inside another program (a spec's worker) leaves both alone.
+   */
+  ownsProcess: boolean
 }
 
 /** One command of `dinero-conformance`: its flag table, and what it does; resolves to the exit code. */

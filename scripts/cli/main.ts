@@ -1,4 +1,4 @@
-import { processEnvironment } from '../env.ts'
+import { type Environment, processEnvironment } from '../env.ts'
 import { SecretSet } from '../live/secrets.ts'
 import { type Flags, helpText, PROGRAM, parseCommand, usageError } from './args.ts'
 import type { Command } from './command.ts'
@@ -24,15 +24,29 @@ const COMMANDS: Record<string, () => Promise<{ command: Command<Flags> }>> = {
 }
 
 export async function main(argv: readonly string[]): Promise<never> {
-  return process.exit(await runCommandLine(argv))
+  return process.exit(await runCommandLine(argv, { ownsProcess: true }))
+}
+
+export interface CommandLineOptions {
+  /** The environment the command reads (default: this process's). */
+  env?: Environment
+  /** Where it reads typed answers (default: this process's stdin). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean }
+  /** Whether it is the whole process (Context.ownsProcess; default false, `main` passes true). */
+  ownsProcess?: boolean
 }
 
 /**
  * Everything `main` does but end the process: the exit code it would end with. What it prints
- * goes through `console`, as in the process; specs run the misuse matrix through it in-process
- * (specs/cli/commands.spec.ts) and keep a few real processes for what only a process shows.
+ * goes through `console`, as in the process; specs run the misuse matrix and most live runs
+ * through it in-process (specs/cli/commands.spec.ts, specs/live/support/process.ts) and keep
+ * real processes for what only a process shows (signals, exit codes, stream-level redaction, a
+ * lock held by another process).
  */
-export async function runCommandLine(argv: readonly string[]): Promise<number> {
+export async function runCommandLine(
+  argv: readonly string[],
+  { env = processEnvironment(), stdin = process.stdin, ownsProcess = false }: CommandLineOptions = {},
+): Promise<number> {
   const secrets = new SecretSet()
   let name: string | undefined
   try {
@@ -59,7 +73,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
       console.log(helpText(command))
       return 0
     }
-    return await command.run(parsed.values, { env: processEnvironment(), secrets })
+    return await command.run(parsed.values, { env, secrets, stdin, ownsProcess })
   } catch (e) {
     return report(e, secrets, name)
   }

@@ -157,9 +157,9 @@ function usesOrganisation(check: Check): boolean {
   return check.steps.some((s) => JSON.stringify(s.request).includes('{{organizationId}}'))
 }
 
-function readLine(): Promise<string | undefined> {
+function readLine(input: Context['stdin']): Promise<string | undefined> {
   return new Promise((resolveLine) => {
-    const rl = createInterface({ input: process.stdin })
+    const rl = createInterface({ input })
     let answered = false
     rl.once('line', (line) => {
       answered = true
@@ -172,12 +172,12 @@ function readLine(): Promise<string | undefined> {
   })
 }
 
-async function confirmDestructive(clientId: string, count: number): Promise<void> {
+async function confirmDestructive(clientId: string, count: number, stdin: Context['stdin']): Promise<void> {
   console.log(
     `--destructive adds ${count} refresh-replay check(s). When a one-time refresh token is replayed, Visma revokes ALL access for this client and user: every refresh and access token of ${clientId} for this user stops working (any app using that grant breaks too), and you must run dinero-conformance login again.`,
   )
   console.log(`Type "${DESTRUCTIVE_PHRASE}" to continue:`)
-  const line = await readLine()
+  const line = await readLine(stdin)
   if (line?.trim() !== DESTRUCTIVE_PHRASE)
     throw new HarnessError(
       'HARNESS_DESTRUCTIVE_NOT_CONFIRMED',
@@ -243,9 +243,14 @@ export function prepareOutputs(
   return { reportsDir, recordTo }
 }
 
-export async function runLive(input: LiveRunInput, { env, secrets }: Context): Promise<number> {
-  exitOnSignals()
-  installConsoleRedaction(secrets)
+export async function runLive(
+  input: LiveRunInput,
+  { env, secrets, stdin, ownsProcess }: Context,
+): Promise<number> {
+  if (ownsProcess) {
+    exitOnSignals()
+    installConsoleRedaction(secrets)
+  }
   const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
@@ -275,7 +280,7 @@ export async function runLive(input: LiveRunInput, { env, secrets }: Context): P
   const skipped: { check: Check; reason: string }[] = []
   const skip = (check: Check, reason: string) => skipped.push({ check, reason })
   for (const c of wanted) if (!input.allowWrites && writes(c)) skip(c, 'writes; needs --allow-writes')
-  if (input.destructive) await confirmDestructive(config.clientId, destructive.length)
+  if (input.destructive) await confirmDestructive(config.clientId, destructive.length, stdin)
 
   const store = TokenStore.open(config.tokenStore)
   try {

@@ -158,6 +158,7 @@ async function probeAuthorize(link: string, config: LiveConfig): Promise<void> {
 async function chooseOrganisation(
   orgs: Organisation[],
   wanted: string | undefined,
+  stdin: Context['stdin'],
 ): Promise<string | undefined> {
   if (wanted !== undefined) {
     if (!orgs.some((o) => String(o.Id) === wanted))
@@ -165,9 +166,8 @@ async function chooseOrganisation(
     return wanted
   }
   const firstPro = orgs.find((o) => o.IsPro) ?? orgs[0]
-  if (!process.stdin.isTTY || orgs.length <= 1)
-    return firstPro === undefined ? undefined : String(firstPro.Id)
-  const rl = createInterface({ input: process.stdin, output: process.stdout })
+  if (!stdin.isTTY || orgs.length <= 1) return firstPro === undefined ? undefined : String(firstPro.Id)
+  const rl = createInterface({ input: stdin, output: process.stdout })
   try {
     const fallback = orgs.indexOf(firstPro!) + 1
     const answer = await rl.question(`Default organisation [1-${orgs.length}, Enter = ${fallback}]: `)
@@ -251,7 +251,10 @@ async function silentCode(
   return { request, received }
 }
 
-export async function login(input: LoginInput, { env, secrets }: Context): Promise<number> {
+export async function login(
+  input: LoginInput,
+  { env, secrets, stdin, ownsProcess }: Context,
+): Promise<number> {
   // A check named with --check that needs --slow would be skipped without a word after the person
   // signed in; refused before anything starts. (--no-destructive leaving out a revoking check is
   // what that flag asks for.)
@@ -260,8 +263,10 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
     if (check?.needs.includes('slow') && !input.slow)
       throw new HarnessError('HARNESS_USAGE', `--check ${id} redeems a code once it is old: add --slow`)
   }
-  exitOnSignals()
-  installConsoleRedaction(secrets)
+  if (ownsProcess) {
+    exitOnSignals()
+    installConsoleRedaction(secrets)
+  }
   const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
@@ -449,7 +454,7 @@ export async function login(input: LoginInput, { env, secrets }: Context): Promi
     list.forEach((o, i) => {
       console.log(`  ${i + 1}. ${o.Id}  ${o.Name}${o.IsPro ? '  (Pro)' : '  (not Pro: the API refuses it)'}`)
     })
-    const chosen = await chooseOrganisation(list, config.organizationId)
+    const chosen = await chooseOrganisation(list, config.organizationId, stdin)
     if (chosen !== undefined) {
       store.setOrganization(chosen)
       console.log(`default organisation: ${chosen}`)

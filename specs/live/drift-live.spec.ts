@@ -11,7 +11,7 @@ import {
   LIVE_CLIENT_SECRET,
   type LiveMock,
   liveEnv,
-  runCli,
+  runInWorker,
   seedGrant,
   startLiveMock,
   tempDir,
@@ -25,7 +25,6 @@ import {
  * same checks on two in-process mocks, one with the deviation on), each aspect of a shape bitten
  * by one of them. No drift artifact holds a secret or a fragment of one.
  */
-const CLI = 'scripts/cli.ts'
 const SLOW = { timeout: 180_000 }
 const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
 
@@ -62,8 +61,7 @@ async function liveRun(
     const first = await seedGrant(live, env.DINERO_TOKEN_STORE!)
     const reports = join(dir, 'reports')
     const record = join(dir, 'shapes.json')
-    const r = await runCli(
-      CLI,
+    const r = await runInWorker(
       [
         'live',
         '--reports',

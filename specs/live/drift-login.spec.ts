@@ -10,7 +10,7 @@ import {
   LIVE_CLIENT_SECRET,
   type LiveMock,
   liveEnv,
-  runCli,
+  runInWorker,
   startLiveMock,
   tempDir,
 } from './support/harness.ts'
@@ -22,7 +22,6 @@ import { startLogin } from './support/process.ts'
  * pooled answers' shapes match the mock's replay of the same checks (its prelude standing in
  * for the pool): 0 differences, and the kept shapes hold no secret.
  */
-const CLI = 'scripts/cli.ts'
 const SLOW = { timeout: 240_000 }
 
 /**
@@ -82,8 +81,7 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
             expect(String(value)).toMatch(/^[A-Za-z0-9_.-]{1,40}$/)
 
         const reports = join(dir, 'reports')
-        const r = await runCli(
-          CLI,
+        const r = await runInWorker(
           ['live', '--reports', reports, '--organization', '118244', '--no-allure'],
           {
             ...env,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { liveByDefault, MOCK_ONLY_NEEDS, runsInLive, runsInLogin } from '../../collections/model/types.ts'
 import { COVERAGE_END, COVERAGE_START, liveCoverageTable } from '../../scripts/live/coverage.ts'
-import { runCli } from './support/harness.ts'
+import { runInWorker } from './support/harness.ts'
 
 describe('what a live run covers, derived from what each check needs', () => {
   it('docs/LIVE.md shows the coverage table generated from the catalogue', () => {
@@ -28,7 +28,7 @@ describe('what a live run covers, derived from what each check needs', () => {
   })
 
   it('checks --json lists needs and live for every check; the default login + live run covers at least 35', async () => {
-    const r = await runCli('scripts/cli.ts', ['checks', '--json'], { ...process.env })
+    const r = await runInWorker(['checks', '--json'], { ...process.env })
     expect(r.code, r.stderr).toBe(0)
     const listed = JSON.parse(r.stdout) as { id: string; needs: string[]; live: boolean }[]
     expect(listed).toHaveLength(catalogue.length)

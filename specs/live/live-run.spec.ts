@@ -13,7 +13,7 @@ import {
   liveEnv,
   refreshRequests,
   refreshStoredGrant,
-  runCli,
+  runInWorker,
   seedGrant,
   startLiveMock,
   tempDir,
@@ -25,7 +25,6 @@ import {
  * rotation is saved as it happens (the chain continues, no replay), and the reports hold no
  * secret.
  */
-const CLI = 'scripts/cli.ts'
 const liveSafe = catalogue.filter((c) => c.target === 'live-safe')
 const rotating = liveSafe.filter((c) =>
   c.steps.some((s) => s.request.form?.refresh_token === '{{refreshToken}}'),
@@ -59,8 +58,7 @@ describe.concurrent('npm run live (against the served mock)', () => {
         const first = await seedGrant(live, storePath)
         const reports = join(dir, 'reports')
         const record = join(dir, 'shapes.json')
-        const r = await runCli(
-          CLI,
+        const r = await runInWorker(
           ['live', '--reports', reports, '--organization', '118244', '--record', record],
           env,
         )
@@ -149,12 +147,11 @@ describe.concurrent('npm run live (against the served mock)', () => {
         })
         await seedGrant(live, env.DINERO_TOKEN_STORE!)
         const [writes, destructive] = await Promise.all([
-          runCli(
-            CLI,
+          runInWorker(
             ['live', '--reports', join(dir, 'r1'), '--organization', '118244', '--allow-writes'],
             env,
           ),
-          runCli(CLI, ['live', '--reports', join(dir, 'r2'), '--destructive'], env, 'yes\n'),
+          runInWorker(['live', '--reports', join(dir, 'r2'), '--destructive'], env, 'yes\n'),
         ])
         expect(writes.code).toBe(2)
         expect(writes.stderr).toMatch(/^error \[HARNESS_WRITES_NOT_ALLOWED\]: .*DINERO_TEST_ORGANIZATIONS/m)
@@ -184,8 +181,7 @@ describe.concurrent('npm run live (against the served mock)', () => {
           join(reports, 'allure-results', 'planted.json'),
           `{"body":"client_secret=${LIVE_CLIENT_SECRET}"}`,
         )
-        const r = await runCli(
-          CLI,
+        const r = await runInWorker(
           ['live', '--reports', reports, '--check', 'connect.discovery.metadata'],
           env,
         )
@@ -208,8 +204,7 @@ describe.concurrent('npm run live (against the served mock)', () => {
         const env = liveEnv(dir, { DINERO_CONNECT_URL: own.origin, DINERO_API_URL: own.origin })
         const storePath = env.DINERO_TOKEN_STORE!
         await seedGrant(own, storePath)
-        const r = await runCli(
-          CLI,
+        const r = await runInWorker(
           [
             'live',
             '--reports',

@@ -12,12 +12,12 @@ import {
   LIVE_CLIENT_SECRET,
   type LiveMock,
   liveEnv,
-  runCli,
+  runInWorker,
   startLiveMock,
   tempDir,
   tokenRequests,
 } from './support/harness.ts'
-import { startLogin } from './support/process.ts'
+import { startLogin, startLoginProcess } from './support/process.ts'
 
 /**
  * `npm run login` driven headlessly against the served mock: the spec plays the browser. It
@@ -25,7 +25,6 @@ import { startLogin } from './support/process.ts'
  * the seeded user and accepts consent), parses the form_post page and posts it to the login
  * command's loopback redirect_uri.
  */
-const CLI = 'scripts/cli.ts'
 const FORM = 'application/x-www-form-urlencoded'
 
 /** Child processes on a busy 2-core machine: generous, so load never fails a correct run. */
@@ -115,7 +114,7 @@ describe('npm run login (headless, against the served mock)', () => {
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
       const before = tokenRequests(await journal(live.origin)).length
-      const { p, link } = await startLogin(live.origin, dir, env)
+      const { p, link } = await startLoginProcess(live.origin, dir, env)
       const form = await consent(link)
       const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
       expect(wrong.status).toBe(400)
@@ -138,8 +137,7 @@ describe('npm run login (headless, against the served mock)', () => {
       const { dir, cleanup } = tempDir('login-unregistered')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${await freePort()}/elsewhere` })
-        const r = await runCli(
-          CLI,
+        const r = await runInWorker(
           [
             'login',
             '--connect-url',
@@ -168,8 +166,7 @@ describe('npm run login (headless, against the served mock)', () => {
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${port}/callback` })
-      const r = await runCli(
-        CLI,
+      const r = await runInWorker(
         ['login', '--connect-url', live.origin, '--no-open', '--reports', join(dir, 'reports')],
         env,
       )
@@ -187,8 +184,7 @@ describe('npm run login (headless, against the served mock)', () => {
     async () => {
       const { dir, cleanup } = tempDir('login-config')
       try {
-        const remote = await runCli(
-          CLI,
+        const remote = await runInWorker(
           ['login', '--no-open', '--reports', join(dir, 'reports')],
           liveEnv(dir, { DINERO_REDIRECT_URI: 'https://app.example.com/callback' }),
         )
@@ -198,7 +194,7 @@ describe('npm run login (headless, against the served mock)', () => {
         const env = liveEnv(dir)
         delete env.DINERO_CLIENT_ID
         delete env.DINERO_CLIENT_SECRET
-        const missing = await runCli(CLI, ['login', '--no-open', '--reports', join(dir, 'reports')], env)
+        const missing = await runInWorker(['login', '--no-open', '--reports', join(dir, 'reports')], env)
         expect(missing.code).toBe(2)
         expect(missing.stderr.trim()).toBe(
           'error [HARNESS_CONFIG_MISSING]: missing DINERO_CLIENT_ID, DINERO_CLIENT_SECRET: set them in the environment or in .env (see .env.example)',

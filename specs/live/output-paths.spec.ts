@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
-import { type LiveMock, liveEnv, runCli, seedGrant, startLiveMock, tempDir } from './support/harness.ts'
+import { type LiveMock, liveEnv, runInWorker, seedGrant, startLiveMock, tempDir } from './support/harness.ts'
 
 /**
  * `live --reports` and `--record` are checked (and made) before the token store is opened: a
@@ -62,7 +62,7 @@ describe.concurrent('live output paths, before the grant is used', () => {
       try {
         const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
         const first = await seedGrant(live, env.DINERO_TOKEN_STORE!)
-        const r = await runCli('scripts/cli.ts', ['live', ...c.args(dir)], env)
+        const r = await runInWorker(['live', ...c.args(dir)], env)
         expect(r.code, r.stdout + r.stderr).toBe(2)
         expect(r.stderr).toMatch(c.code)
         const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant

@@ -7,7 +7,7 @@ import { exchangeCode } from '../../scripts/live/code-pool.ts'
 import { loadConfig } from '../../scripts/live/config.ts'
 import { SecretSet } from '../../scripts/live/secrets.ts'
 import { TokenStore } from '../../scripts/live/token-store.ts'
-import { LIVE_CLIENT_ID, LIVE_CLIENT_SECRET, liveEnv, runCli, tempDir } from './support/harness.ts'
+import { LIVE_CLIENT_ID, LIVE_CLIENT_SECRET, liveEnv, runInWorker, tempDir } from './support/harness.ts'
 
 /**
  * A token endpoint that answers an error echoing what it was sent (the refresh token, the code,
@@ -57,7 +57,7 @@ describe('server text in error lines', () => {
       } finally {
         store.release()
       }
-      const r = await runCli('scripts/cli.ts', ['live', '--reports', join(dir, 'reports')], env)
+      const r = await runInWorker(['live', '--reports', join(dir, 'reports')], env)
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toMatch(/^error \[HARNESS_REFRESH_FAILED\]: the refresh was refused: 400 /m)
       const out = r.stdout + r.stderr

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HarnessError } from '../../scripts/errors.ts'
 import { assertUsable, type StoredGrant, TokenStore } from '../../scripts/live/token-store.ts'
-import { freePort, liveEnv, runCli, tempDir } from './support/process.ts'
+import { freePort, liveEnv, runInWorker, tempDir } from './support/process.ts'
 
 /**
  * A malformed token store — any JSON shape, not JSON at all, empty, wrong types — is
@@ -137,7 +137,7 @@ describe('a malformed store through the CLI', () => {
       const storePath = env.DINERO_TOKEN_STORE!
       mkdirSync(join(storePath, '..'), { recursive: true })
       writeFileSync(storePath, JSON.stringify({ ...VALID, inFlight: { token: 123 } }), { mode: 0o600 })
-      const r = await runCli('scripts/cli.ts', ['live', '--reports', join(dir, 'reports')], env)
+      const r = await runInWorker(['live', '--reports', join(dir, 'reports')], env)
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr.trim().split('\n')).toEqual([
         expect.stringMatching(/^error \[HARNESS_TOKEN_STORE_CORRUPT\]: /),

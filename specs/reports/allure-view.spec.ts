@@ -42,7 +42,7 @@ beforeAll(async () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {})
   exitCode = await runNewmanOnMock(
     { checks: ran, whole: false, reports: dir, allure: true, deviations: [DEVIATION] },
-    { env: {}, secrets: new SecretSet() },
+    { env: {}, secrets: new SecretSet(), stdin: process.stdin, ownsProcess: false },
   )
   log.mockRestore()
   browser = await chromium.launch(chromiumOptions())

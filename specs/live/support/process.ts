@@ -2,13 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { format } from 'node:util'
 import { cliArgv } from '../../support/cli-child.ts'
 
 export { freePort } from '../../../scripts/net/free-port.ts'
 
 /**
- * Child processes, temp dirs and ports for the live specs (no mock imports: cheap to load).
- * The scripts run as children with a clean DINERO_* environment and no `.env`.
+ * Child processes, in-worker command runs, temp dirs and ports for the live specs (no mock
+ * imports: cheap to load). The commands run with a clean DINERO_* environment and no `.env`.
  */
 export const LIVE_CLIENT_ID = 'isv_live_harness'
 /** The mock's seeded client secret (mocks/options.ts DEFAULT_CLIENT_SECRET). */
@@ -38,13 +40,17 @@ export function liveEnv(dir: string, extra: Record<string, string> = {}): NodeJS
   }
 }
 
-export interface CliProcess {
-  child: ChildProcess
+/** A running `dinero-conformance` command: what it printed so far, and how it ended. */
+export interface CliRun {
   stdout(): string
   stderr(): string
   /** Resolves with the first stdout line matching. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+export interface CliProcess extends CliRun {
+  child: ChildProcess
 }
 
 /**
@@ -67,22 +73,11 @@ export async function bundle(entry: string, outDir: string): Promise<string> {
   return outfile
 }
 
-/**
- * `script` is a repo path run under tsx (`scripts/cli.ts` runs as specs/support/cli-child.ts
- * says), or an absolute `.mjs` made by `bundle`.
- */
-export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv): CliProcess {
-  const argv =
-    script === 'scripts/cli.ts'
-      ? cliArgv()
-      : script.endsWith('.mjs')
-        ? [script]
-        : ['--import', 'tsx', join(ROOT, script)]
-  const child = spawn(process.execPath, [...argv, ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+/** Collects a command's output and answers `waitFor` on it, for a child or an in-worker run. */
+function output(exited: Promise<unknown>): Omit<CliRun, 'exited'> & {
+  out(text: string): void
+  err(text: string): void
+} {
   let out = ''
   let err = ''
   const waiters: { re: RegExp; resolve(m: RegExpMatchArray): void }[] = []
@@ -95,22 +90,16 @@ export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv)
       }
     }
   }
-  child.stdout!.on('data', (d: Buffer) => {
-    out += d.toString()
-    check()
-  })
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString()
-  })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    // 'close', not 'exit': the pipes may still hold output when the process has exited.
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  )
   return {
-    child,
+    out(text) {
+      out += text
+      check()
+    },
+    err(text) {
+      err += text
+    },
     stdout: () => out,
     stderr: () => err,
-    exited,
     waitFor(re, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
@@ -131,6 +120,82 @@ export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv)
   }
 }
 
+/**
+ * `script` is a repo path run under tsx (`scripts/cli.ts` runs as specs/support/cli-child.ts
+ * says), or an absolute `.mjs` made by `bundle`.
+ */
+export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const argv =
+    script === 'scripts/cli.ts'
+      ? cliArgv()
+      : script.endsWith('.mjs')
+        ? [script]
+        : ['--import', 'tsx', join(ROOT, script)]
+  const child = spawn(process.execPath, [...argv, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    // 'close', not 'exit': the pipes may still hold output when the process has exited.
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  )
+  const o = output(exited)
+  child.stdout!.on('data', (d: Buffer) => o.out(d.toString()))
+  child.stderr!.on('data', (d: Buffer) => o.err(d.toString()))
+  return { child, exited, stdout: o.stdout, stderr: o.stderr, waitFor: o.waitFor }
+}
+
+/** The end of the last in-worker run started: the next one starts after it. */
+let lastInWorker: Promise<unknown> = Promise.resolve()
+
+/**
+ * `dinero-conformance <args>` run inside this worker through `runCommandLine`, as `main` runs
+ * it but without ending the process: `env` is the environment it reads, `input` its stdin, and
+ * what it prints through `console` is captured while it runs. A child spends ~0.8 CPU-s loading
+ * Newman and the mock before it does anything (docs/BENCH.md, "npm test time"), and the live
+ * specs started 35 of them; a worker has both loaded already. What only a process shows — exit
+ * on a signal, the stream-level redaction a command that owns its process installs, a lock held
+ * by another process — stays with `startCli`. The console is the worker's, so runs in one worker
+ * take turns: one started while another runs begins when that one ends.
+ */
+export function startInWorker(args: string[], env: NodeJS.ProcessEnv, input?: string): CliRun {
+  let settle!: (code: number) => void
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    settle = (code) => resolve({ code, signal: null })
+  })
+  const o = output(exited)
+  const run = async () => {
+    const methods = ['log', 'info', 'debug', 'warn', 'error'] as const
+    const saved = methods.map((m) => [m, console[m]] as const)
+    console.log = console.info = console.debug = (...a: unknown[]) => o.out(`${format(...a)}\n`)
+    console.warn = console.error = (...a: unknown[]) => o.err(`${format(...a)}\n`)
+    try {
+      const { runCommandLine } = await import('../../../scripts/cli/main.ts')
+      settle(await runCommandLine(args, { env, stdin: Readable.from(input === undefined ? [] : [input]) }))
+    } catch (e) {
+      // runCommandLine answers every error with its exit code; reaching here is a harness fault.
+      o.err(`in-worker run threw: ${e instanceof Error ? e.stack : String(e)}\n`)
+      settle(-1)
+    } finally {
+      for (const [m, fn] of saved) console[m] = fn
+    }
+  }
+  lastInWorker = lastInWorker.then(run)
+  return { exited, stdout: o.stdout, stderr: o.stderr, waitFor: o.waitFor }
+}
+
+/** `startInWorker` to its end. */
+export async function runInWorker(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startInWorker(args, env, input)
+  const { code } = await run.exited
+  return { code, stdout: run.stdout(), stderr: run.stderr() }
+}
+
 export async function runCli(
   script: string,
   args: string[],
@@ -147,31 +212,40 @@ export async function runCli(
 /** The authorize link `login` prints for the person to open. */
 export const LOGIN_LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 
+const loginArgs = (origin: string, dir: string, extra: string[]) => [
+  'login',
+  '--connect-url',
+  origin,
+  '--api-url',
+  origin,
+  '--no-open',
+  '--reports',
+  join(dir, 'reports'),
+  ...extra,
+]
+
 /**
- * `dinero-conformance login` against a served stand-in at `origin`, reports in `dir`, with stdin
- * closed (no prompt answered): resolves once it prints the authorize link.
+ * `dinero-conformance login` in this worker against a served stand-in at `origin`, reports in
+ * `dir`, with stdin closed (no prompt answered): resolves once it prints the authorize link.
  */
 export async function startLogin(
   origin: string,
   dir: string,
   env: NodeJS.ProcessEnv,
   extra: string[] = [],
+): Promise<{ p: CliRun; link: string }> {
+  const p = startInWorker(loginArgs(origin, dir, extra), env)
+  return { p, link: (await p.waitFor(LOGIN_LINK))[1]! }
+}
+
+/** `startLogin` as a child process, for what only a process shows (a signal ending it). */
+export async function startLoginProcess(
+  origin: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
 ): Promise<{ p: CliProcess; link: string }> {
-  const p = startCli(
-    'scripts/cli.ts',
-    [
-      'login',
-      '--connect-url',
-      origin,
-      '--api-url',
-      origin,
-      '--no-open',
-      '--reports',
-      join(dir, 'reports'),
-      ...extra,
-    ],
-    env,
-  )
+  const p = startCli('scripts/cli.ts', loginArgs(origin, dir, extra), env)
   p.child.stdin!.end()
   return { p, link: (await p.waitFor(LOGIN_LINK))[1]! }
 }
