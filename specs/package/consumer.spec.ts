@@ -36,7 +36,15 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 function run(command: string, args: string[], cwd: string, timeout = 120_000): Run {
-  const r = spawnSync(command, args, { cwd, env: cleanEnv(), encoding: 'utf8', timeout })
+  // SIGKILL at the timeout: once, under a full suite, `npm install` hung idle after fetching every
+  // tarball and ignored the SIGTERM spawnSync sends by default, which blocked the worker for good.
+  const r = spawnSync(command, args, {
+    cwd,
+    env: cleanEnv(),
+    encoding: 'utf8',
+    timeout,
+    killSignal: 'SIGKILL',
+  })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
