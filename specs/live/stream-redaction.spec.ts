@@ -1,0 +1,58 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  LIVE_CLIENT_SECRET,
+  type LiveMock,
+  liveEnv,
+  runCli,
+  runInWorker,
+  seedGrant,
+  startLiveMock,
+  tempDir,
+} from './support/harness.ts'
+
+/**
+ * The last line of defence for what a command prints: a `live` or `login` that is the whole
+ * process routes the process's stdout and stderr through its secret set (scripts/live/secrets.ts
+ * installConsoleRedaction), so a secret in any printed text is redacted even where the line was
+ * not. The live specs run most commands inside their worker (specs/live/support/process.ts),
+ * where that layer is off by design; this spec pins it on a real process. The secret travels in
+ * the one printed text a user controls: the reports path.
+ */
+let live: LiveMock
+beforeAll(async () => {
+  live = await startLiveMock()
+})
+afterAll(() => live.close())
+
+describe('stream-level redaction of a command that owns its process', () => {
+  it('live as a process: a client secret inside the reports path is printed [redacted]; run inside a worker, the same line shows it and the worker’s stdout is left unwrapped', {
+    timeout: 60_000,
+  }, async () => {
+    const { dir, cleanup } = tempDir('stream-redaction')
+    try {
+      const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
+      await seedGrant(live, env.DINERO_TOKEN_STORE!)
+      const run = (reports: string) => [
+        'live',
+        '--check',
+        'connect.discovery.metadata',
+        '--no-allure',
+        '--reports',
+        join(dir, LIVE_CLIENT_SECRET, reports),
+      ]
+      const child = await runCli('scripts/cli.ts', run('process'), env)
+      expect(child.code, child.stderr).toBe(0)
+      expect(child.stdout).toMatch(/^Allure results: .*\/\[redacted\]\/process\/allure-results-live /m)
+      expect(child.stdout + child.stderr).not.toContain(LIVE_CLIENT_SECRET)
+
+      const write = process.stdout.write
+      const here = await runInWorker(run('worker'), env)
+      expect(here.code, here.stderr).toBe(0)
+      expect(here.stdout).toContain(`/${LIVE_CLIENT_SECRET}/worker/allure-results-live `)
+      expect(process.stdout.write).toBe(write)
+    } finally {
+      cleanup()
+    }
+  })
+})
