@@ -18,13 +18,15 @@ const FIRST = [
   /specs\/control\/time\.spec\.ts$/,
   /specs\/live\/rehearsal\.spec\.ts$/,
   /specs\/checks\/bite-newman-\d+\.spec\.ts$/,
-  /specs\/live\/drift-live\.spec\.ts$/,
   /specs\/reports\/main-job\.spec\.ts$/,
-  /specs\/checks\/bite-vitest\.spec\.ts$/,
-  /specs\/live\/(login-pool|live-run)\.spec\.ts$/,
-  /specs\/checks\/collection-replay\.spec\.ts$/,
   /specs\/live\/crash-recovery\.spec\.ts$/,
+  /specs\/checks\/bite-vitest\.spec\.ts$/,
   /specs\/reports\/allure-view\.spec\.ts$/,
+  /specs\/control\/journal-memory\.spec\.ts$/,
+  /specs\/live\/lock-race\.spec\.ts$/,
+  /specs\/checks\/collection-replay\.spec\.ts$/,
+  /specs\/grade\/(running-app|good-app)\.spec\.ts$/,
+  /specs\/live\/(drift-live|live-run)\.spec\.ts$/,
 ]
 const rank = (file: TestSpecification) => {
   const i = FIRST.findIndex((re) => re.test(file.moduleId))
