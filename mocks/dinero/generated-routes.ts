@@ -7,6 +7,7 @@ import type { DineroContext } from './context.ts'
 import { exampleOf } from './contract/examples.ts'
 import { type Component, extraction, labelModel, type Operation } from './contract/extraction.ts'
 import { generated } from './contract/index.ts'
+import { calendarInstant } from './dates.ts'
 import { type OrgCall, orgRoute, type UserCall, userRoute } from './endpoint.ts'
 import { invalidFormat, notFound, timestampOutOfDate, validationError } from './errors.ts'
 import { documentPdf } from './pdf.ts'
@@ -153,7 +154,7 @@ function checkQuery(op: Operation, url: URL, deviations: Deviations): void {
     const bad =
       (p.type === 'boolean' && !/^(true|false)$/i.test(raw)) ||
       (p.type === 'int32' && !/^[+-]?\d{1,10}$/.test(raw)) ||
-      (p.type === 'date-time' && Number.isNaN(Date.parse(raw)))
+      (p.type === 'date-time' && calendarInstant(raw) === undefined)
     if (bad) throw invalidFormat(`The value '${raw}' is not valid for ${p.name}.`)
   }
   if (op.params.some((p) => p.name === 'page' || p.name === 'pageSize')) parsePaging(url, deviations)

@@ -4,6 +4,7 @@ import type { Route } from '../routes.ts'
 import { dineroJson, emptyOk, errorMap, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { LedgerItemModel, LedgerItemModelV2, LedgerItemStatusModel } from './contract/index.ts'
+import { calendarDay } from './dates.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, timestampOutOfDate, validationError } from './errors.ts'
 import { bookingNumber, imbalance } from './ledger.ts'
@@ -29,8 +30,6 @@ import type { LedgerItemData, Organisation, Row, Table } from './store.ts'
  * named in lines must exist and a line paying a voucher (`IsPaymentForVoucherId`) names no
  * AccountNumber (LedgerItemLineModelV2) → 400 code 42 naming `[i].Lines[j].<field>`.
  */
-
-const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/
 
 export function ledgerItemRoutes(ctx: DineroContext): Route[] {
   const table = (org: Organisation): Table<LedgerItemData> => ctx.store.ledgerItems(org.Id)
@@ -58,10 +57,7 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
     const accounts = new Set(ctx.store.entryAccounts(org.Id).map((a) => a.AccountNumber))
     const errors = errorMap()
     const out = items.map((item, i): LedgerItemData => {
-      if (
-        item.VoucherDate != null &&
-        (!DAY_FORMAT.test(item.VoucherDate) || Number.isNaN(Date.parse(item.VoucherDate)))
-      )
+      if (item.VoucherDate != null && calendarDay(item.VoucherDate) === undefined)
         errors[`[${i}].VoucherDate`] = 'VoucherDate must be yyyy-mm-dd'
       const lines = (item.Lines ?? []).map((l, j) => {
         for (const field of ['AccountNumber', 'BalancingAccountNumber'] as const) {

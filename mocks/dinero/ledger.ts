@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Route } from '../routes.ts'
 import { dineroJson } from './body.ts'
 import type { DineroContext } from './context.ts'
+import { calendarInstant } from './dates.ts'
 import { orgRoute } from './endpoint.ts'
 import { DineroError, invalidFormat, invalidRequest } from './errors.ts'
 import { invoiceTotals, lineAmounts, purchaseLineAmounts, round2 } from './pricing.ts'
@@ -642,19 +643,20 @@ function instant(url: URL, name: string): number {
   if (raw === null || raw === '') throw invalidRequest(`${name} is required`)
   // A date or an ISO date-time, read as .NET reads one (month and day may lack their 0, blanks
   // around it are ignored). Dinero writes instants without an offset (apaq-dinero-fixtures): such
-  // a one is UTC, not the machine's time zone. Anything else is no date → 44; handed to
-  // Date.parse, "abcd-06-15" was read as 2001-06-15 and "2-06-15" as 2015.
+  // a one is UTC, not the machine's time zone. Anything else, or a day its month lacks
+  // (2030-02-31, dates.ts), is no date → 44; handed to Date.parse, "abcd-06-15" was read as
+  // 2001-06-15 and "2-06-15" as 2015.
   const m =
     /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?)(Z|[+-]\d{2}:\d{2})?)?$/.exec(
       raw.trim(),
     )
   const ms =
     m === null
-      ? Number.NaN
-      : Date.parse(
+      ? undefined
+      : calendarInstant(
           `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}T${m[4] ?? '00:00:00'}${m[5] ?? 'Z'}`,
         )
-  if (Number.isNaN(ms)) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
+  if (ms === undefined) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
   return ms
 }
 

@@ -10,6 +10,7 @@ import {
   PurchaseVoucherCreditPaymentCreateModel,
   TimestampObject,
 } from './contract/index.ts'
+import { calendarDay, calendarInstant } from './dates.ts'
 import { checkDepositAccount, namedContact, paymentFields } from './documents.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
@@ -55,8 +56,8 @@ const EPSILON = 0.005
 
 /** `Date` is a date-time in the extraction; the day is what is kept (example '2022-05-16'). */
 function dayOf(raw: string): string | undefined {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw)
-  return Number.isNaN(ms) ? undefined : isoDay(ms)
+  const ms = calendarDay(raw) ?? calendarInstant(raw)
+  return ms === undefined ? undefined : isoDay(ms)
 }
 
 export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {

@@ -1,5 +1,6 @@
 import type { Deviations } from '../deviations.ts'
 import { dineroText } from './body.ts'
+import { calendarInstant } from './dates.ts'
 import { CODES, DineroError, invalidFormat, invalidRequest } from './errors.ts'
 
 /**
@@ -194,8 +195,8 @@ export function matchesFilter(
 export function parseChangesSince(url: URL): number | undefined {
   const raw = url.searchParams.get('changesSince')
   if (raw === null || raw === '') return undefined
-  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(raw) ? Date.parse(raw) : Number.NaN
-  if (Number.isNaN(ms)) throw invalidFormat(`changesSince must be UTC 'YYYY-MM-DDTHH:mm:ssZ', got '${raw}'`)
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(raw) ? calendarInstant(raw) : undefined
+  if (ms === undefined) throw invalidFormat(`changesSince must be UTC 'YYYY-MM-DDTHH:mm:ssZ', got '${raw}'`)
   return ms
 }
 

@@ -3,6 +3,7 @@ import { dineroJson, emptyOk, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { ApiMailoutModel, generated } from './contract/index.ts'
 import { ReminderFetchModel } from './contract/trade-offers.ts'
+import { calendarDay } from './dates.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, validationError, voucherNotBooked } from './errors.ts'
 import { invoiceReadModel } from './invoices.ts'
@@ -95,7 +96,7 @@ export function reminderRoutes(ctx: DineroContext): Route[] {
   }
 
   const parseDate = (text: string) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(dayOf(text)))
+    if (calendarDay(text) === undefined)
       throw validationError({ Date: `The value '${text}' is not a valid date (YYYY-MM-DD)` })
     return text
   }

@@ -1,5 +1,6 @@
 import { dineroJson, LONG_MAX } from './body.ts'
 import type { DineroContext } from './context.ts'
+import { calendarDay } from './dates.ts'
 import { invalidFormat, invalidRequest } from './errors.ts'
 import { type FieldSpec, matchesFilter, paginate, parseListQuery, passesLifecycle, project } from './query.ts'
 import type { Row } from './store.ts'
@@ -63,8 +64,7 @@ const SORT_KEYS = ['VoucherNumber', 'VoucherDate', 'Status', 'Contact'] as const
 export function parseDay(url: URL, name: string): string | undefined {
   const raw = url.searchParams.get(name)
   if (raw === null || raw === '') return undefined
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
-    throw invalidFormat(`${name} must be 'YYYY-MM-DD', got '${raw}'`)
+  if (calendarDay(raw) === undefined) throw invalidFormat(`${name} must be 'YYYY-MM-DD', got '${raw}'`)
   return raw
 }
 

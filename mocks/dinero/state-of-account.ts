@@ -3,6 +3,7 @@ import { dineroJson, emptyOk, readJson, validate } from './body.ts'
 import type { DineroContext } from './context.ts'
 import { generated } from './contract/index.ts'
 import { creditNoteListItem } from './credit-notes.ts'
+import { calendarInstant } from './dates.ts'
 import { orgRoute } from './endpoint.ts'
 import { DineroError, invalidFormat, notFound } from './errors.ts'
 import { invoiceReadModel } from './invoices.ts'
@@ -49,8 +50,8 @@ interface StateEntry {
 function day(url: URL, name: string): string | undefined {
   const raw = url.searchParams.get(name)
   if (raw === null || raw === '') return undefined
-  const ms = Date.parse(raw)
-  if (Number.isNaN(ms)) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
+  const ms = calendarInstant(raw)
+  if (ms === undefined) throw invalidFormat(`The value '${raw}' is not valid for ${name}.`)
   // The day as written: an offset-less date-time is not shifted by the machine's time zone.
   return /^\d{4}-\d{2}-\d{2}/.exec(raw)?.[0] ?? new Date(ms).toISOString().slice(0, 10)
 }
