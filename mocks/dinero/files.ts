@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Route, RouteRequest } from '../routes.ts'
 import { dineroJson } from './body.ts'
 import type { DineroContext } from './context.ts'
+import { calendarDay } from './dates.ts'
 import { type OrgCall, orgRoute } from './endpoint.ts'
 import { CODES, DineroError, invalidFormat, invalidRequest, notFound, validationError } from './errors.ts'
 import { dateTime, MAX_PAGE_SIZE, paginate } from './query.ts'
@@ -144,9 +145,8 @@ function parseDay(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name)
   if (raw === null || raw === '') return undefined
   const m = DAY.exec(raw)
-  const ms = m === null ? Number.NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
-  if (m === null || Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(m[3]))
-    throw invalidFormat(`The value '${raw}' is not valid for ${name}; use yyyy/MM/dd`)
+  const ms = m === null ? undefined : calendarDay(`${m[1]}-${m[2]}-${m[3]}`)
+  if (ms === undefined) throw invalidFormat(`The value '${raw}' is not valid for ${name}; use yyyy/MM/dd`)
   return ms
 }
 

@@ -253,6 +253,21 @@ describe('Dinero request dates on days the calendar lacks → the 400 of a malfo
     })
   })
 
+  it('GET /v1/{org}/files with uploadedBefore or uploadedAfter 2030/02/31 (or 2029-02-29) → 400 code 44 "The value \'…\' is not valid for <name>; use yyyy/MM/dd", as for 2030.02.01; 2028/02/29 → 200', async () => {
+    await withApi(async (api) => {
+      const bad = ['2030.02.01', ...IMPOSSIBLE, ...IMPOSSIBLE.map((d) => d.replaceAll('-', '/'))]
+      for (const name of ['uploadedBefore', 'uploadedAfter'])
+        for (const raw of bad) {
+          const reply = await api.get(`/v1/${ORG}/files?${name}=${raw}`)
+          expect(refusal(reply), `${name}=${raw}`).toEqual({
+            status: 400,
+            body: { code: 44, message: `The value '${raw}' is not valid for ${name}; use yyyy/MM/dd` },
+          })
+        }
+      ok(await api.get(`/v1/${ORG}/files?uploadedAfter=2028/02/29&uploadedBefore=2028-02-29`))
+    })
+  })
+
   it('GET /v1/{org}/entries and /entries/changes with a bound on 2030-02-31 (also written 2030-2-31 or as a date-time) → 400 code 44 "The value \'…\' is not valid for <name>.", as for someday; 2028-02-29 → 200', async () => {
     await withApi(async (api) => {
       const cases: [string, string, string][] = [
