@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 
 /**
  * Debian's Chromium, which the browser specs drive through playwright-core (no downloaded
- * browser: `scripts/ensure-chromium.ts` installs it before `npm test`). A spec that needs it fails
+ * browser: `scripts/ensure-test-tools.ts` installs it before `npm test`). A spec that needs it fails
  * loudly when it is missing; none skips.
  */
 export const CHROMIUM = '/usr/bin/chromium'
