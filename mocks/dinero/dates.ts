@@ -16,6 +16,12 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/
 const LEADING_DAY = /^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)/
 
 /**
+ * Hour 24 after such a day: Date.parse reads `T24:00` as the next midnight (ECMA-262 allows it);
+ * an RFC 3339 time-hour is 00–23 (RFC 3339 §5.6), and .NET refuses 24 as it refuses 31 February.
+ */
+const HOUR_24 = /^\s*\d{4}[-/]\d{1,2}[-/]\d{1,2}[T ]24:/i
+
+/**
  * `YYYY-MM-DD` as the UTC midnight it names (ms), or undefined unless it is exactly that form and
  * the day exists: the day read back from the parsed instant must be the day written (28 February
  * 2029 and 29 February 2028 are days, 29 February 2029 is not).
@@ -28,7 +34,7 @@ export function calendarDay(text: string): number | undefined {
 
 /**
  * The instant Date.parse reads in `text` (ms), or undefined when it reads none or when the text
- * opens with a year-first day that does not exist. Other layouts Date.parse reads (`Feb 28 2030`)
+ * opens with a year-first day that does not exist or an hour 24 on it. Other layouts Date.parse reads (`Feb 28 2030`)
  * keep its reading: they name no ISO day to check.
  */
 export function calendarInstant(text: string): number | undefined {
@@ -36,6 +42,7 @@ export function calendarInstant(text: string): number | undefined {
   if (Number.isNaN(ms)) return undefined
   const m = LEADING_DAY.exec(text)
   if (m === null) return ms
+  if (HOUR_24.test(text)) return undefined
   const day = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`
   return calendarDay(day) === undefined ? undefined : ms
 }

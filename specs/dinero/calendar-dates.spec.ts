@@ -78,7 +78,7 @@ describe('dates.ts: calendarInstant is Date.parse, except that a year-first day 
     expect(calendarInstant('2028-02-29T10:00:00Z')).toBe(Date.UTC(2028, 1, 29, 10))
   })
 
-  it('a year-first day its month lacks (with or without a time, padded or not) and anything Date.parse refuses are undefined', () => {
+  it('a year-first day its month lacks (with or without a time, padded or not), hour 24 on any day, and anything Date.parse refuses are undefined', () => {
     const none = [
       ...IMPOSSIBLE,
       '2030-02-31T00:00:00Z',
@@ -87,6 +87,8 @@ describe('dates.ts: calendarInstant is Date.parse, except that a year-first day 
       '2030-2-31',
       '2030/02/30 10:00',
       ' 2030-02-31',
+      '2030-02-28T24:00',
+      '2030-02-28 24:00:00Z',
       'someday',
       '2030-13-01',
       '',
@@ -268,7 +270,7 @@ describe('Dinero request dates on days the calendar lacks → the 400 of a malfo
     })
   })
 
-  it('GET /v1/{org}/entries and /entries/changes with a bound on 2030-02-31 (also written 2030-2-31 or as a date-time) → 400 code 44 "The value \'…\' is not valid for <name>.", as for someday; 2028-02-29 → 200', async () => {
+  it('GET /v1/{org}/entries and /entries/changes with a bound on 2030-02-31 (also written 2030-2-31 or as a date-time) or at hour 24 → 400 code 44 "The value \'…\' is not valid for <name>.", as for someday; 2028-02-29 → 200', async () => {
     await withApi(async (api) => {
       const cases: [string, string, string][] = [
         ['entries', 'fromDate', 'toDate=2030-03-01'],
@@ -276,7 +278,14 @@ describe('Dinero request dates on days the calendar lacks → the 400 of a malfo
         ['entries/changes', 'changesFrom', 'changesTo=2030-03-01'],
         ['entries/changes', 'changesTo', 'changesFrom=2030-02-01'],
       ]
-      const bad = ['someday', ...IMPOSSIBLE, '2030-2-31', '2031-04-31T08:00:00Z', '2029-02-29T12:00']
+      const bad = [
+        'someday',
+        ...IMPOSSIBLE,
+        '2030-2-31',
+        '2031-04-31T08:00:00Z',
+        '2029-02-29T12:00',
+        '2030-02-28T24:00',
+      ]
       for (const [path, name, other] of cases)
         for (const raw of bad) {
           const reply = await api.get(`/v1/${ORG}/${path}?${name}=${encodeURIComponent(raw)}&${other}`)
