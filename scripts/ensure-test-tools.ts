@@ -14,7 +14,6 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { processEnvironment } from './env.ts'
 import { PYTHON_CLIENTS } from './python-clients.ts'
 
@@ -38,9 +37,8 @@ function aptInstall(pkg: string, forWhat: string): boolean {
 
 if (!existsSync(CHROMIUM)) aptInstall('chromium', 'specs/browser')
 
-const { venv, python, requirements } = PYTHON_CLIENTS
+const { venv, python, requirements, stamp } = PYTHON_CLIENTS
 const wanted = readFileSync(requirements, 'utf8')
-const stamp = join(venv, 'requirements.installed.txt')
 const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8') : undefined
 if (!existsSync(python) || installed !== wanted) {
   // Debian splits venv's pip bootstrap (ensurepip) into python3-venv.

@@ -12,6 +12,8 @@ const venv = join(ROOT, 'node_modules/.cache/dinero-conformance/python-clients')
 export const PYTHON_CLIENTS = {
   venv,
   python: join(venv, 'bin/python'),
+  /** A copy of the requirements.txt the venv was made from, written once pip succeeded. */
+  stamp: join(venv, 'requirements.installed.txt'),
   requirements: join(ROOT, 'examples/python-client/requirements.txt'),
   flows: join(ROOT, 'examples/python-client/flows.py'),
 } as const

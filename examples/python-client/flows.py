@@ -29,7 +29,8 @@ from authlib.integrations.requests_client import OAuth2Session
 from authlib.jose import JsonWebKey, jwt
 from requests_oauthlib import OAuth2Session as RequestsOAuthlibSession
 
-CLIENT_ID = "isv_conformance_test"
+# The mock's client that must use PKCE: a flow that left out the challenge or the verifier fails.
+CLIENT_ID = "isv_conformance_pkce"
 CLIENT_SECRET = "conformance-secret"
 REDIRECT_URI = "http://127.0.0.1:8976/callback"
 SCOPE = "openid dineropublicapi:read dineropublicapi:write offline_access"

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PYTHON_CLIENTS } from '../../scripts/python-clients.ts'
@@ -11,7 +11,9 @@ import { startTarget, type Target } from '../../scripts/targets/targets.ts'
  * requests-oauthlib, and Authlib's httpx client — through the served mock's code flow with PKCE
  * S256, a refresh and GET /v1/organizations; Authlib also validates the id_token and the access
  * token against the JWKS on the wall clock with no leeway, and replays the spent refresh token.
- * The versions are pinned in examples/python-client/requirements.txt and installed by
+ * They sign in as the mock's client that must use PKCE (isv_conformance_pkce), so a client
+ * that left PKCE out would fail. Every package's version is pinned in
+ * examples/python-client/requirements.txt, installed by
  * `npm test`'s pretest (scripts/ensure-test-tools.ts); without them this spec fails, never skips.
  * "At any point in its life": once on a fresh mock, once after its clock travelled an hour and
  * ten minutes ahead and back, as the catalogue's time-travelling checks move it.
@@ -33,9 +35,12 @@ beforeAll(async () => {
 afterAll(() => target.close())
 
 async function flows(): Promise<ClientLine[]> {
-  if (!existsSync(PYTHON_CLIENTS.python))
+  // The venv must be the one made from today's requirements.txt: a spec file run on its own skips
+  // the pretest, and an older venv would pass with versions the file no longer names.
+  const installed = existsSync(PYTHON_CLIENTS.stamp) ? readFileSync(PYTHON_CLIENTS.stamp, 'utf8') : undefined
+  if (!existsSync(PYTHON_CLIENTS.python) || installed !== readFileSync(PYTHON_CLIENTS.requirements, 'utf8'))
     throw new Error(
-      `${PYTHON_CLIENTS.python} is missing: npm test's pretest installs the Python clients (node --import tsx scripts/ensure-test-tools.ts); python3 with its venv module is needed`,
+      `${PYTHON_CLIENTS.venv} is missing or was made from another examples/python-client/requirements.txt: npm test's pretest installs the Python clients (node --import tsx scripts/ensure-test-tools.ts); python3 with its venv module is needed`,
     )
   const { stdout } = await run(PYTHON_CLIENTS.python, [PYTHON_CLIENTS.flows, target.connect], {
     timeout: 60_000,
