@@ -233,7 +233,7 @@ export function runAlone(
         if ((owner[o.cursor?.position ?? -1] ?? -1) >= 0) return
         const code = o.response?.code
         if (err !== null || code === undefined || code < 200 || code > 299)
-          result.harness.push(`${AFRESH}: POST /__mock/deviations answered ${err?.message ?? code}`)
+          result.harness.push(`${AFRESH}: a request answered ${err?.message ?? code}`)
       },
     )
     emitter.on('assertion', (_err: unknown, o: { cursor?: { position?: number } }) => {

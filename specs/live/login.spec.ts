@@ -109,26 +109,31 @@ describe('npm run login (headless, against the served mock)', () => {
     },
   )
 
-  it('a callback with a wrong or missing state gets 400 and no token request is made', SLOW, async () => {
-    const { dir, cleanup } = tempDir('login-state')
-    try {
-      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-      const before = tokenRequests(await journal(live.origin)).length
-      const { p, link } = await startLoginProcess(live.origin, dir, env)
-      const form = await consent(link)
-      const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
-      expect(wrong.status).toBe(400)
-      const { state: _, ...noState } = form.fields
-      expect((await post(form.action, noState)).status).toBe(400)
-      await p.waitFor(/rejected a callback with a missing state/)
-      expect(tokenRequests(await journal(live.origin)).length).toBe(before)
-      p.child.kill('SIGTERM')
-      await p.exited
-      expect(tokenRequests(await journal(live.origin)).length).toBe(before)
-    } finally {
-      cleanup()
-    }
-  })
+  it(
+    'a callback with a wrong or missing state gets 400 and no token request is made; SIGTERM then ends login with exit 130',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('login-state')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const before = tokenRequests(await journal(live.origin)).length
+        const { p, link } = await startLoginProcess(live.origin, dir, env)
+        const form = await consent(link)
+        const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
+        expect(wrong.status).toBe(400)
+        const { state: _, ...noState } = form.fields
+        expect((await post(form.action, noState)).status).toBe(400)
+        await p.waitFor(/rejected a callback with a missing state/)
+        expect(tokenRequests(await journal(live.origin)).length).toBe(before)
+        // SIGTERM ends login through process.exit(130), so its exit hooks (the store lock) run.
+        p.child.kill('SIGTERM')
+        expect(await p.exited).toEqual({ code: 130, signal: null })
+        expect(tokenRequests(await journal(live.origin)).length).toBe(before)
+      } finally {
+        cleanup()
+      }
+    },
+  )
 
   it.concurrent(
     'an unregistered redirect_uri is explained: it must match the Visma Connect app settings exactly',
