@@ -10,16 +10,17 @@
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /**
- * A year-first day at the start of a date-time (`2030-02-31T…`, `2030/2/31 10:00`), the forms a
- * Date.parse reading could roll over; the digits after it (`2030-02-310`) are no day of it.
+ * A year-first day at the start of a date-time (`2030-02-31T…`, `2030/2/31 10:00`, `2030.02.31`,
+ * `2030 02 31`, ECMAScript's expanded year `+002030-02-31`), the forms a Date.parse reading could
+ * roll over; the digits after it (`2030-02-310`) are no day of it.
  */
-const LEADING_DAY = /^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)/
+const LEADING_DAY = /^\s*\+?0{0,2}(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})(?!\d)/
 
 /**
  * Hour 24 after such a day: Date.parse reads `T24:00` as the next midnight (ECMA-262 allows it);
  * an RFC 3339 time-hour is 00–23 (RFC 3339 §5.6), and .NET refuses 24 as it refuses 31 February.
  */
-const HOUR_24 = /^\s*\d{4}[-/]\d{1,2}[-/]\d{1,2}[T ]24:/i
+const HOUR_24 = /^\s*\+?0{0,2}\d{4}[-/. ]\d{1,2}[-/. ]\d{1,2}[T ]24:/i
 
 /**
  * `YYYY-MM-DD` as the UTC midnight it names (ms), or undefined unless it is exactly that form and
