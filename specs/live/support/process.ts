@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { format } from 'node:util'
-import { onTestFinished } from 'vitest'
 import { cliArgv } from '../../support/cli-child.ts'
 
 export { freePort } from '../../../scripts/net/free-port.ts'
@@ -166,43 +165,21 @@ export function startInWorker(args: string[], env: NodeJS.ProcessEnv, input?: st
     settle = (code) => resolve({ code, signal: null })
   })
   const o = output(exited)
-  // A test that fails while its command still runs (a login waiting for a callback that never
-  // comes ends only at its --timeout) must not keep the worker's console or its queue: when the
-  // test ends, both are handed back and the command runs on unheard until it ends by itself.
-  let abandon!: () => void
-  const abandoned = new Promise<void>((resolve) => {
-    abandon = resolve
-  })
-  try {
-    onTestFinished(() => abandon())
-  } catch {
-    // Started outside a test (a beforeAll): it ends with its hook.
-  }
   const run = async () => {
     const methods = ['log', 'info', 'debug', 'warn', 'error'] as const
     const saved = methods.map((m) => [m, console[m]] as const)
-    let restored = false
-    const restore = () => {
-      if (restored) return
-      restored = true
-      for (const [m, fn] of saved) console[m] = fn
-    }
     console.log = console.info = console.debug = (...a: unknown[]) => o.out(`${format(...a)}\n`)
     console.warn = console.error = (...a: unknown[]) => o.err(`${format(...a)}\n`)
-    const command = (async () => {
-      try {
-        const { runCommandLine } = await import('../../../scripts/cli/main.ts')
-        settle(await runCommandLine(args, { env, stdin: Readable.from(input === undefined ? [] : [input]) }))
-      } catch (e) {
-        // runCommandLine answers every error with its exit code; reaching here is a harness fault.
-        o.err(`in-worker run threw: ${e instanceof Error ? e.stack : String(e)}\n`)
-        settle(-1)
-      } finally {
-        restore()
-      }
-    })()
-    await Promise.race([command, abandoned])
-    restore()
+    try {
+      const { runCommandLine } = await import('../../../scripts/cli/main.ts')
+      settle(await runCommandLine(args, { env, stdin: Readable.from(input === undefined ? [] : [input]) }))
+    } catch (e) {
+      // runCommandLine answers every error with its exit code; reaching here is a harness fault.
+      o.err(`in-worker run threw: ${e instanceof Error ? e.stack : String(e)}\n`)
+      settle(-1)
+    } finally {
+      for (const [m, fn] of saved) console[m] = fn
+    }
   }
   lastInWorker = lastInWorker.then(run)
   return { exited, stdout: o.stdout, stderr: o.stderr, waitFor: o.waitFor }
@@ -235,6 +212,11 @@ export async function runCli(
 /** The authorize link `login` prints for the person to open. */
 export const LOGIN_LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 
+/**
+ * `--timeout 90`: a test that fails while its login waits for a callback leaves that login
+ * running until the timeout, and an in-worker one holds its worker's console and run queue until
+ * then (300 s by default); 90 s is still far more than any sign-in a spec drives.
+ */
 const loginArgs = (origin: string, dir: string, extra: string[]) => [
   'login',
   '--connect-url',
@@ -242,6 +224,8 @@ const loginArgs = (origin: string, dir: string, extra: string[]) => [
   '--api-url',
   origin,
   '--no-open',
+  '--timeout',
+  '90',
   '--reports',
   join(dir, 'reports'),
   ...extra,
