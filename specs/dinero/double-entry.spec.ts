@@ -4,7 +4,7 @@ import { DineroErrorBody } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID, SECOND_PRO_ORGANISATION_ID, seededGuid } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
 import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
-import { dineroSuite, SAMPLE_LINE } from '../support/dinero-session.ts'
+import { dineroSuite, type LedgerEntry, SAMPLE_LINE } from '../support/dinero-session.ts'
 
 /**
  * Double entry (mocks/dinero/ledger.ts): whatever an integrator books through the API — invoices,
@@ -17,15 +17,6 @@ interface Row {
   AccountNumber: number
   AccountName: string | null
   Amount: number
-}
-interface Entry {
-  AccountNumber: number
-  Date: string
-  VoucherNumber: number | null
-  VoucherGuid: string | null
-  VoucherType: string | null
-  Amount: number
-  Type: string
 }
 interface Booked {
   type: string
@@ -337,7 +328,7 @@ describe('Dinero double entry (in-process)', () => {
         await send(
           api.get(`/v1/${org}/entries?fromDate=${year}-01-01&toDate=${year}-12-31&includePrimo=false`),
         )
-      ).json<Entry[]>()
+      ).json<LedgerEntry[]>()
       expect(total(entries), `entries ${org}/${year}`).toBe(0)
       for (const e of entries) {
         if (e.VoucherNumber === null || e.VoucherGuid === null) continue
@@ -391,7 +382,7 @@ const OUTPUT_VAT = 66000
 const INPUT_VAT = 66100
 const BANK = 55000
 
-/** One document's postings, each as a worked example (dinero-openapi Entry; the amounts from the read models). */
+/** One document's postings, each as a worked example (dinero-openapi LedgerEntry; the amounts from the read models). */
 describe.each(TARGET_KINDS)('Dinero postings (%s)', (kind) => {
   const api = dineroSuite(kind)
   const ORG = PRO_ORGANISATION_ID
@@ -404,7 +395,7 @@ describe.each(TARGET_KINDS)('Dinero postings (%s)', (kind) => {
     )
     expect(reply.status).toBe(200)
     return reply
-      .json<Entry[]>()
+      .json<LedgerEntry[]>()
       .filter((e) => e.VoucherGuid === guid)
       .map((e) => [e.AccountNumber, e.Amount, e.VoucherType, e.VoucherNumber] as const)
       .sort((a, b) => a[0] - b[0] || a[1] - b[1])

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import { DEFAULT_USER } from '../../mocks/options.ts'
-import { dineroError, dineroTarget } from '../support/dinero-session.ts'
+import { dineroError, dineroTarget, type LedgerEntry } from '../support/dinero-session.ts'
 
 /**
  * The journal behind GET /v1/:org/entries and /entries/changes, accounting years, and the primo
@@ -14,16 +14,6 @@ import { dineroError, dineroTarget } from '../support/dinero-session.ts'
 const ORG = PRO_ORGANISATION_ID
 const DAY = 86_400_000
 
-interface Entry {
-  AccountNumber: number
-  AccountName: string | null
-  Date: string
-  VoucherGuid: string | null
-  Description: string | null
-  Amount: number
-  EntryGuid: string
-  Type: string
-}
 interface Row {
   AccountNumber: number
   AccountName: string | null
@@ -70,7 +60,7 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
   const list = async (path: string) => {
     const reply = await run.api.get(`/v1/${ORG}/${path}`)
     expect(reply.status, reply.text.slice(0, 200)).toBe(200)
-    return reply.json<Entry[]>()
+    return reply.json<LedgerEntry[]>()
   }
   const period = (from: string, to: string, query = '') =>
     list(`entries?fromDate=${from}&toDate=${to}${query}`)
@@ -81,7 +71,7 @@ describe('Dinero ledger entries, accounting years and primo (in-process)', () =>
     expect(reply.status, reply.text.slice(0, 200)).toBe(200)
     return reply.json<Row[]>()
   }
-  const of = (entries: readonly Entry[], guid: string) =>
+  const of = (entries: readonly LedgerEntry[], guid: string) =>
     entries.filter((e) => e.VoucherGuid === guid).map((e) => [e.Date, e.AccountNumber, e.Amount])
   const refused = async (path: string, status: number, code: number, message: string) => {
     const reply = await run.api.get(`/v1/${ORG}/${path}`)

@@ -6,6 +6,7 @@ import type { Reply } from '../../scripts/targets/targets.ts'
 import {
   dineroError,
   dineroTarget,
+  type LedgerEntry,
   type LedgerItem,
   type LedgerItemStatus,
   ok,
@@ -18,16 +19,6 @@ import {
  * account pays a cash purchase, the sign of a purchase credit note's payment, and when a booking
  * counts as posted for /entries/changes (the booking, not the draft's creation).
  */
-interface Entry {
-  AccountNumber: number
-  Date: string
-  VoucherNumber: number | null
-  VoucherGuid: string | null
-  VoucherType: string | null
-  VatCode: string | null
-  Amount: number
-  EntryGuid: string
-}
 
 const ORG = PRO_ORGANISATION_ID
 const CONTACT = seededGuid(`${ORG}:contact:1`)
@@ -44,7 +35,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const same = (a: string | null, b: string) => a?.toLowerCase() === b.toLowerCase()
-const byAccount = (a: Entry, b: Entry) => a.AccountNumber - b.AccountNumber || a.Amount - b.Amount
+const byAccount = (a: LedgerEntry, b: LedgerEntry) => a.AccountNumber - b.AccountNumber || a.Amount - b.Amount
 
 describe('Dinero ledger postings (in-process)', () => {
   const run = dineroTarget('in-process', { clock: { start: START }, dinero: { rateLimitPerMinute: 0 } })
@@ -52,7 +43,7 @@ describe('Dinero ledger postings (in-process)', () => {
   /** `guid`'s entries dated in `year` (no primo), by account then amount. */
   const entriesOf = async (guid: string, year: number, org = ORG) =>
     ok(await run.api.get(`/v1/${org}/entries?fromDate=${year}-01-01&toDate=${year}-12-31&includePrimo=false`))
-      .json<Entry[]>()
+      .json<LedgerEntry[]>()
       .filter((e) => same(e.VoucherGuid, guid))
       .sort(byAccount)
   /** The accounts and amounts of `guid`'s entries posted from `from` to `to` (mock-clock ms). */
@@ -62,7 +53,7 @@ describe('Dinero ledger postings (in-process)', () => {
         `/v1/${ORG}/entries/changes?changesFrom=${iso(from)}&changesTo=${iso(to)}&includePrimo=false`,
       ),
     )
-      .json<Entry[]>()
+      .json<LedgerEntry[]>()
       .filter((e) => same(e.VoucherGuid, guid))
       .sort(byAccount)
       .map((e) => [e.AccountNumber, e.Amount])

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import type { Reply } from '../../scripts/targets/targets.ts'
-import { dineroError, dineroTarget } from '../support/dinero-session.ts'
+import { dineroError, dineroTarget, type ManualVoucher } from '../support/dinero-session.ts'
 
 /**
  * The manual-voucher edges the mutation run found unpinned (docs/MUTATION.md), each request made
@@ -16,12 +16,6 @@ const ORG = PRO_ORGANISATION_ID
 const VOUCHERS = `/v1/${ORG}/vouchers/manuel`
 const line = { AccountNumber: 4000, BalancingAccountNumber: 55000, Amount: 1000, Description: 'Husleje' }
 
-interface Voucher {
-  Guid: string
-  Timestamp: string
-  Status: string
-  VoucherNumber: number | null
-}
 interface VoucherLine {
   AmountExclVatValue: number
   AmountInclVatValue: number
@@ -34,7 +28,7 @@ describe('Dinero manual vouchers, edges (in-process)', () => {
   const create = async (body: Record<string, unknown>) => {
     const reply = await run.api.post(VOUCHERS, body)
     expect(reply.status).toBe(200)
-    return reply.json<Voucher>()
+    return reply.json<ManualVoucher>()
   }
   const notes = (path: string) => run.target.mock.journal.entries({ path }).at(-1)?.details
 
@@ -80,7 +74,7 @@ describe('Dinero manual vouchers, edges (in-process)', () => {
       Lines: [{ ...line, AccountVatCode: 'U25', BalancingAccountVatCode: 'I25' }],
     })
     expect(reply.status).toBe(200)
-    const read = reply.json<Voucher & { Lines: Record<string, unknown>[] }>()
+    const read = reply.json<ManualVoucher & { Lines: Record<string, unknown>[] }>()
     expect(read).toMatchObject({ FileGuid: fileGuid, ExternalReference: 'FB-edge-1' })
     expect(read.Lines[0]).toMatchObject({
       Description: 'Husleje',
@@ -110,7 +104,7 @@ describe('Dinero manual vouchers, edges (in-process)', () => {
     const booked = await create({ VoucherDate: '2064-01-01', Lines: [line] })
     const first = await run.api.post(`${VOUCHERS}/${booked.Guid}/book`, { Timestamp: booked.Timestamp })
     const again = await run.api.post(`${VOUCHERS}/${booked.Guid}/book`, {
-      Timestamp: first.json<Voucher>().Timestamp,
+      Timestamp: first.json<ManualVoucher>().Timestamp,
     })
     expect(dineroError(again)).toMatchObject({ code: 45, message: 'The voucher is already booked' })
     const empty = await create({ VoucherDate: '2064-02-01', Lines: [] })
@@ -161,7 +155,7 @@ describe('Dinero manual vouchers, edges (in-process)', () => {
 
     const booked = (
       await run.api.post(`${VOUCHERS}/${draft.Guid}/book`, { Timestamp: read.Timestamp })
-    ).json<Voucher>()
+    ).json<ManualVoucher>()
     const refused = await run.api.put(`${VOUCHERS}/${draft.Guid}`, {
       Timestamp: booked.Timestamp,
       Lines: [line],
@@ -174,10 +168,10 @@ describe('Dinero manual vouchers, edges (in-process)', () => {
     const draft = await create({ VoucherDate: '2066-01-01', Lines: [line] })
     const booked = (
       await run.api.post(`${VOUCHERS}/${draft.Guid}/book`, { Timestamp: draft.Timestamp })
-    ).json<Voucher>()
+    ).json<ManualVoucher>()
     const path = `${VOUCHERS}/${draft.Guid}`
     expect((await run.api.delete(path, { Timestamp: booked.Timestamp })).status).toBe(200)
-    const deleted = (await run.api.get(path)).json<Voucher>()
+    const deleted = (await run.api.get(path)).json<ManualVoucher>()
     for (const reply of [
       await run.api.post(`${path}/book`, { Timestamp: deleted.Timestamp }),
       await run.api.put(path, { Timestamp: deleted.Timestamp, Lines: [line] }),

@@ -3,26 +3,12 @@ import { z } from 'zod'
 import { DineroErrorBody, generated } from '../../mocks/dinero/contract/index.ts'
 import { PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
 import { TARGET_KINDS } from '../../scripts/targets/targets.ts'
-import { dineroSuite } from '../support/dinero-session.ts'
+import { dineroSuite, type LedgerEntry, type ManualVoucher } from '../support/dinero-session.ts'
 
 const ORG = PRO_ORGANISATION_ID
 const ManuelVoucherReadModel = generated.schema('ManuelVoucherReadModel')
 const Entries = z.array(generated.schema('EntryReadModel'))
 const line = { AccountNumber: 4000, BalancingAccountNumber: 55000, Amount: 1000, Description: 'Husleje' }
-
-interface Voucher {
-  Guid: string
-  Timestamp: string
-  Status: string
-  VoucherNumber: number | null
-}
-interface Entry {
-  AccountNumber: number
-  Amount: number
-  VoucherGuid: string
-  VoucherNumber: number | null
-  Date: string
-}
 
 /**
  * dinero-openapi (ManuelVouchers, Entry): a manual voucher is a draft with no impact until booked;
@@ -35,14 +21,14 @@ describe.each(TARGET_KINDS)('Dinero manual vouchers and entries (%s)', (kind) =>
     const reply = await api.post(`/v1/${ORG}/vouchers/manuel`, { VoucherDate: date, Lines: lines })
     expect(reply.status).toBe(200)
     expect(ManuelVoucherReadModel.safeParse(reply.json()).success).toBe(true)
-    return reply.json<Voucher>()
+    return reply.json<ManualVoucher>()
   }
-  const book = (v: Voucher, body: Record<string, unknown> = {}) =>
+  const book = (v: ManualVoucher, body: Record<string, unknown> = {}) =>
     api.post(`/v1/${ORG}/vouchers/manuel/${v.Guid}/book`, { Timestamp: v.Timestamp, ...body })
   const entriesOf = async (from: string, to: string, guid: string) => {
     const reply = await api.get(`/v1/${ORG}/entries?fromDate=${from}&toDate=${to}`)
     expect(reply.status).toBe(200)
-    return Entries.parse(reply.json()).filter((e) => (e as Entry).VoucherGuid === guid) as Entry[]
+    return Entries.parse(reply.json()).filter((e) => (e as LedgerEntry).VoucherGuid === guid) as LedgerEntry[]
   }
 
   it('a draft posts no entries; booking posts account +amount and balancing −amount (200)', async () => {
@@ -52,7 +38,7 @@ describe.each(TARGET_KINDS)('Dinero manual vouchers and entries (%s)', (kind) =>
     expect(await entriesOf('2031-01-01', '2031-12-31', draft.Guid)).toEqual([])
     const booked = await book(draft)
     expect(booked.status).toBe(200)
-    expect(booked.json<Voucher>().Status).toBe('Booked')
+    expect(booked.json<ManualVoucher>().Status).toBe('Booked')
     const entries = await entriesOf('2031-01-01', '2031-12-31', draft.Guid)
     expect(entries.map((e) => [e.AccountNumber, e.Amount]).sort()).toEqual([
       [4000, 1000],
@@ -64,21 +50,21 @@ describe.each(TARGET_KINDS)('Dinero manual vouchers and entries (%s)', (kind) =>
     const numbers: (number | null)[] = []
     for (const date of ['2032-01-10', '2032-06-01', '2033-02-01']) {
       const reply = await book(await create(date))
-      numbers.push(reply.json<Voucher>().VoucherNumber)
+      numbers.push(reply.json<ManualVoucher>().VoucherNumber)
     }
     expect(numbers).toEqual([1, 2, 1])
   })
 
   it('a requested number already used in the year → 400 code 45; a free one is taken as asked', async () => {
     const first = await book(await create('2034-01-01'), { Number: 7 })
-    expect(first.json<Voucher>().VoucherNumber).toBe(7)
+    expect(first.json<ManualVoucher>().VoucherNumber).toBe(7)
     const clash = await book(await create('2034-02-01'), { Number: 7 })
     expect(clash.status).toBe(400)
     expect(DineroErrorBody.parse(clash.json()).code).toBe(45)
   })
 
   it('a booked voucher cannot be updated (400 code 45) nor booked twice (400 code 45)', async () => {
-    const booked = (await book(await create('2035-01-01'))).json<Voucher>()
+    const booked = (await book(await create('2035-01-01'))).json<ManualVoucher>()
     const update = await api.put(`/v1/${ORG}/vouchers/manuel/${booked.Guid}`, {
       Timestamp: booked.Timestamp,
       Lines: [line],
@@ -119,7 +105,7 @@ describe.each(TARGET_KINDS)('Dinero manual vouchers and entries (%s)', (kind) =>
       DineroErrorBody.parse((await api.get(`/v1/${ORG}/vouchers/manuel/${draft.Guid}`)).json()).code,
     ).toBe(40)
 
-    const booked = (await book(await create('2038-02-01'))).json<Voucher>()
+    const booked = (await book(await create('2038-02-01'))).json<ManualVoucher>()
     const deleted = await api.delete(`/v1/${ORG}/vouchers/manuel/${booked.Guid}`, {
       Timestamp: booked.Timestamp,
     })

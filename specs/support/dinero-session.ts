@@ -33,6 +33,32 @@ export interface LedgerItemStatus extends LedgerItem {
   VoucherNumber: number | null
 }
 
+/**
+ * An entry as /entries and /entries/changes answer it (dinero-openapi EntryReadModel; Date,
+ * EntryGuid and Type, nullable in the model, are always set by the mock's ledger).
+ */
+export interface LedgerEntry {
+  AccountNumber: number
+  AccountName: string | null
+  Date: string
+  VoucherNumber: number | null
+  VoucherGuid: string | null
+  VoucherType: string | null
+  Description: string | null
+  VatCode: string | null
+  Amount: number
+  EntryGuid: string
+  Type: string
+}
+
+/** A manual voucher as create, update and book answer it (dinero-openapi ManuelVoucherReadModel). */
+export interface ManualVoucher {
+  Guid: string
+  Timestamp: string
+  Status: string
+  VoucherNumber: number | null
+}
+
 /** A Dinero error reply's body, checked against the error model (dinero-api-errors). */
 export const dineroError = (reply: Reply) => DineroErrorBody.parse(reply.json())
 
