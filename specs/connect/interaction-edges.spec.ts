@@ -9,7 +9,7 @@ import { createDeviations } from '../../mocks/deviations.ts'
 import { DEFAULT_USER, resolveOptions } from '../../mocks/options.ts'
 import { authorizeParams, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../scripts/targets/targets.ts'
-import { postForm, returnUrlFor, signInOnPage } from '../support/login-page.ts'
+import { postForm, postLogin, returnUrlFor, signInOnPage } from '../support/login-page.ts'
 
 /**
  * The sign-in and consent pages' POST handlers and the error page lookup at their edges, as a
@@ -60,12 +60,7 @@ describe('POST /account/login (the sign-in form)', () => {
       'https://evil.example/connect/authorize/callback?x=1',
       `/connect/authorize?${authorizeParams()}`,
     ]) {
-      const reply = await postForm(target, '/account/login', {
-        returnUrl,
-        email: DEFAULT_USER.email,
-        password: DEFAULT_USER.password,
-        button: 'login',
-      })
+      const reply = await postLogin(target, returnUrl)
       expect(reply.status, returnUrl).toBe(400)
       expect(reply.headers.get('location'), returnUrl).toBeNull()
       expect(lastEntry().error, returnUrl).toBe('invalid_return_url')
@@ -146,12 +141,7 @@ describe('POST /account/login (the sign-in form)', () => {
 
   it('correct credentials → 302 back to the authorize callback, cache-control: no-store, the session cookie, noted login', async () => {
     const returnUrl = returnUrlFor('ok-1')
-    const reply = await postForm(target, '/account/login', {
-      returnUrl,
-      email: DEFAULT_USER.email,
-      password: DEFAULT_USER.password,
-      button: 'login',
-    })
+    const reply = await postLogin(target, returnUrl)
     expect(reply.status).toBe(302)
     expect(reply.headers.get('location')).toBe(`${target.connect}${returnUrl}`)
     expect(reply.headers.get('cache-control')).toBe('no-store')

@@ -21,18 +21,26 @@ export const postForm = (
     body: new URLSearchParams(body).toString(),
   })
 
-/** Signs `user` in on the login page (is4-ui-constants) as a browser does: the session cookie (name=value). */
-export async function signInOnPage(
+/** The login page's form (is4-ui-constants) posted with `user`'s credentials, as a browser posts it. */
+export const postLogin = (
   target: Target,
   returnUrl: string,
   user: UserConfig = DEFAULT_USER,
-): Promise<string> {
-  const reply = await postForm(target, '/account/login', {
+): Promise<Reply> =>
+  postForm(target, '/account/login', {
     returnUrl,
     email: user.email,
     password: user.password,
     button: 'login',
   })
+
+/** Signs `user` in on the login page as a browser does: the session cookie (name=value). */
+export async function signInOnPage(
+  target: Target,
+  returnUrl: string,
+  user: UserConfig = DEFAULT_USER,
+): Promise<string> {
+  const reply = await postLogin(target, returnUrl, user)
   expect(reply.status).toBe(302)
   return (reply.headers.get('set-cookie') ?? '').split(';')[0]!
 }
