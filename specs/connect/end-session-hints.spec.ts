@@ -9,7 +9,7 @@ import {
   defineClient,
 } from '../../mocks/options.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
-import type { Target, TargetKind } from '../../scripts/targets/targets.ts'
+import type { Reply, Target, TargetKind } from '../../scripts/targets/targets.ts'
 import { signIn } from '../support/sign-in.ts'
 import { targetPerBlock } from '../support/target-per-test.ts'
 
@@ -83,6 +83,26 @@ const endSession = (target: Target, query: Record<string, string>, cookie?: stri
     ...(cookie === undefined ? {} : { headers: { cookie } }),
   })
 const logoutIdOf = (location: string | null) => new URL(location!).searchParams.get('logoutId')
+
+/**
+ * Signed in (as `clientId`), end session with that sign-in's id token as the hint and the
+ * registered POST_LOGOUT: what the endpoint noted, then the logout page its 302 leads to (with the
+ * session cookie).
+ */
+async function signedInLogout(
+  target: Target,
+  clientId?: string,
+): Promise<{ noted: Record<string, unknown> | undefined; page: Reply }> {
+  const { cookie, idToken } = await signIn(target, clientId)
+  const reply = await endSession(
+    target,
+    { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT },
+    cookie,
+  )
+  const noted = lastNote(target)?.details
+  const page = await target.call('connect', reply.headers.get('location')!, { headers: { cookie } })
+  return { noted, page }
+}
 const lastNote = (target: Target) => target.mock.journal.entries().at(-1)
 
 describe('end session: the id_token_hint checks, each met by a token only it refuses', () => {
@@ -112,18 +132,12 @@ describe('end session: the id_token_hint checks, each met by a token only it ref
   })
 
   it('a valid hint for the user who is signed in → valid: the logout page signs out at once and redirects (302), no prompt', async () => {
-    const { cookie, idToken } = await signIn(target())
-    const reply = await endSession(
-      target(),
-      { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT },
-      cookie,
-    )
-    expect(lastNote(target())?.details).toEqual({
+    const { noted, page: out } = await signedInLogout(target())
+    expect(noted).toEqual({
       had_session: true,
       valid: true,
       post_logout_redirect: true,
     })
-    const out = await target().call('connect', reply.headers.get('location')!, { headers: { cookie } })
     expect(out.status).toBe(302)
     expect(out.headers.get('location')).toBe(POST_LOGOUT)
   })
@@ -213,18 +227,12 @@ describe('end session: the id_token_hint checks, each met by a token only it ref
   })
 
   it('a client with no post-logout URIs on record honours none: its valid hint with a URI → the page signs out with 200, no redirect', async () => {
-    const { cookie, idToken } = await signIn(target(), NO_LIST_CLIENT)
-    const reply = await endSession(
-      target(),
-      { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT },
-      cookie,
-    )
-    expect(lastNote(target())?.details).toEqual({
+    const { noted, page: out } = await signedInLogout(target(), NO_LIST_CLIENT)
+    expect(noted).toEqual({
       had_session: true,
       valid: true,
       post_logout_redirect: false,
     })
-    const out = await target().call('connect', reply.headers.get('location')!, { headers: { cookie } })
     expect(out.status).toBe(200)
     expect(out.headers.get('location')).toBeNull()
   })
@@ -295,13 +303,7 @@ describe('end session under end-session.ignore-post-logout-redirect: the hint st
   })
 
   it('a valid hint with a registered URI, signed in → the page signs out at once (200, no prompt) and goes nowhere', async () => {
-    const { cookie, idToken } = await signIn(target())
-    const reply = await endSession(
-      target(),
-      { id_token_hint: idToken, post_logout_redirect_uri: POST_LOGOUT },
-      cookie,
-    )
-    const out = await target().call('connect', reply.headers.get('location')!, { headers: { cookie } })
+    const { page: out } = await signedInLogout(target())
     expect(out.status).toBe(200)
     expect(out.text).toContain('You are signed out')
     expect(out.headers.get('location')).toBeNull()
