@@ -23,7 +23,12 @@ export interface ConnectStore {
   readonly clients: ReadonlyMap<string, ClientConfig>
   /** Changes a client's refresh policy at run time (the control surface's settings). */
   configureRefresh(clientId: string | undefined, patch: Partial<RefreshPolicy>): void
-  /** Back to the seed: clients as configured, no codes, tokens, sessions, consents or revocations. */
+  /**
+   * Back to the seed: clients as configured, no codes, tokens, sessions, consents or revocations.
+   * An access token is a signed JWT the mock keeps no record of, so one issued before the reset
+   * would still verify; the reset refuses every such token instead (`isRevoked`), as a mock that
+   * never issued it would — otherwise a token revoked before the reset came back to life.
+   */
   reset(): void
   readonly users: ReadonlyMap<string, UserConfig>
   findUserByEmail(email: string): UserConfig | undefined
@@ -46,8 +51,12 @@ export interface ConnectStore {
 
   /** Visma replay detection: every refresh token of the client/user goes, and earlier access tokens die. */
   revokeAll(clientId: string, subject: string): number
-  /** Whether an access token with this issue sequence number was issued before a revocation of its client/user. */
-  isRevoked(clientId: string, subject: string, tokenSeq: number): boolean
+  /**
+   * Whether an access token with this issue sequence number was issued before a revocation of its
+   * client/user (`subject` undefined: a client_credentials token, which only a reset revokes) or
+   * before the last reset.
+   */
+  isRevoked(clientId: string, subject: string | undefined, tokenSeq: number): boolean
   /**
    * A number that grows with every access token issued by this mock. It is carried in the
    * token's `jti`, so revoke-all can invalidate every earlier token in O(1) memory and without
@@ -120,6 +129,8 @@ export function createConnectStore(
   const signIns = new Map<string, number[]>()
   const revokedSeq = new Map<string, number>()
   let tokenSeq = 0
+  /** The last sequence number issued before the latest reset: every token up to it is refused. */
+  let resetSeq = 0
   const errors = new Map<string, ErrorRecord>()
   const logouts = new Map<string, LogoutRecord>()
   let lastPurge = clock.now()
@@ -146,6 +157,7 @@ export function createConnectStore(
       seedClients()
       for (const m of [codes, refresh, sessions, sessionSeen, consents, signIns, revokedSeq, errors, logouts])
         m.clear()
+      resetSeq = tokenSeq
     },
     users,
     findUserByEmail: (email) => usersByEmail.get(email.toLowerCase()),
@@ -195,7 +207,8 @@ export function createConnectStore(
       return n
     },
     isRevoked(clientId, subject, seq) {
-      const last = revokedSeq.get(key(clientId, subject))
+      if (seq <= resetSeq) return true
+      const last = subject === undefined ? undefined : revokedSeq.get(key(clientId, subject))
       return last !== undefined && seq <= last
     },
     nextTokenSeq: () => ++tokenSeq,

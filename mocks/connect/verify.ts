@@ -6,7 +6,7 @@ import { type AccessTokenClaims, tokenSeqOf } from './tokens.ts'
 /**
  * Verifies an access token the way a resource server does (RFC 9068 §4): RS256 signature by
  * this mock's key, `typ: at+JWT`, `aud` = the Dinero API, `exp`/`nbf` on the mock clock — plus
- * the grant still standing (not revoked by replay detection or a withdrawn consent).
+ * the grant still standing (not revoked by replay detection, a withdrawn consent or a reset).
  */
 export type VerifyResult = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: string }
 
@@ -24,12 +24,8 @@ function standing(ctx: ConnectContext, claims: AccessTokenClaims): VerifyResult 
   // jose's rules with no tolerance: expired once now >= exp; not yet valid while now < nbf.
   if (now >= claims.exp) return { ok: false, reason: 'expired' }
   if (now < claims.nbf) return { ok: false, reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED' }
-  if (
-    claims.sub !== undefined &&
-    ctx.store.isRevoked(claims.client_id, claims.sub, tokenSeqOf(String(claims.jti)))
-  ) {
+  if (ctx.store.isRevoked(claims.client_id, claims.sub, tokenSeqOf(String(claims.jti))))
     return { ok: false, reason: 'revoked' }
-  }
   return { ok: true, claims }
 }
 

@@ -7,6 +7,8 @@ import {
   DEFAULT_CLIENT_ID,
   DEFAULT_POST_LOGOUT_REDIRECT_URIS,
   DEFAULT_USER,
+  defaultClients,
+  defineClient,
   REFRESH_CLIENT_ID,
 } from '../../mocks/options.ts'
 import { authorizeParams, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
@@ -30,6 +32,8 @@ const LOGIN_RETURN_URL = `/connect/authorize/callback?${authorizeParams({ scope:
 const RECORD_TTL_SECONDS = 600
 const SESSION_LIFETIME_SECONDS = SESSION_LIFETIME_MS / 1000
 const POST_LOGOUT = DEFAULT_POST_LOGOUT_REDIRECT_URIS[0]!
+/** A client allowed only client_credentials (as in specs/dinero/gate-edges.spec.ts). */
+const SERVICE_CLIENT = 'isv_conformance_service'
 const SECOND_USER: UserConfig = {
   subject: '5b0c6a7e-3f7d-4c55-9a1e-2f0f4a9d8c21',
   email: 'second@example.com',
@@ -143,7 +147,7 @@ const errorPage = (t: Target, id: string) => t.call('connect', `/home/error?erro
 const logoutPage = (t: Target, id: string) => t.call('connect', `/account/logout?logoutId=${id}`)
 
 describe('store: /__mock/reset clears every kind of record', () => {
-  it('POST /__mock/reset → 204; codes, refresh tokens, sessions, consents, sign-ins, revocations, error and logout records are gone', async () => {
+  it('POST /__mock/reset → 204; codes, refresh tokens, sessions, consents, sign-ins, revocations, error and logout records are gone, and earlier access tokens stay refused (401)', async () => {
     const t = await begin()
     const grant = await grantFor(t)
     const cookie = (await authorizeAs(t, { accept: true })).cookie
@@ -179,8 +183,10 @@ describe('store: /__mock/reset clears every kind of record', () => {
     const page = await logoutPage(t, logout)
     expect(page.status).toBe(200)
     expect(page.headers.get('location')).toBeNull()
-    // The revocation is forgotten with the rest: the token it refused verifies and stands again.
-    expect((await userinfo(t, revoked.access_token)).status).toBe(200)
+    // The revocation record goes with the rest, but the token it refused stays refused: every
+    // access token issued before the reset is, the unrevoked grant's too.
+    expect((await userinfo(t, revoked.access_token)).status).toBe(401)
+    expect((await userinfo(t, grant.access_token)).status).toBe(401)
     // Nothing the requests above did after the reset made a record.
     expect(t.mock.store.connect.counts()).toEqual({
       codes: 0,
@@ -199,6 +205,45 @@ describe('store: /__mock/reset clears every kind of record', () => {
     const claims = decodeJwt(after.id_token)
     expect(claims.auth_time).toBe(START / 1000 + 100)
     expect(claims.llt).toBe(claims.auth_time)
+    expect((await userinfo(t, after.access_token)).status).toBe(200)
+  })
+
+  it('access tokens issued before POST /__mock/reset are refused after it (userinfo 401, Dinero 401 invalid_token, client_credentials too); tokens issued after it stand (200)', async () => {
+    const t = await begin({
+      clients: [
+        ...defaultClients(),
+        defineClient({ clientId: SERVICE_CLIENT, allowedGrantTypes: ['client_credentials'] }),
+      ],
+    })
+    const serviceToken = async () => {
+      const reply = await token(
+        t,
+        { grant_type: 'client_credentials', scope: 'dineropublicapi:read' },
+        { kind: 'post', clientId: SERVICE_CLIENT },
+      )
+      expect(reply.status, reply.text).toBe(200)
+      return reply.json<{ access_token: string }>().access_token
+    }
+    const organizations = (accessToken: string) =>
+      t.call('api', '/v1/organizations', { headers: { authorization: `Bearer ${accessToken}` } })
+    const before = await grantFor(t)
+    const serviceBefore = await serviceToken()
+    expect((await organizations(before.access_token)).status).toBe(200)
+    // A client_credentials token names no user: Dinero refuses it 403 (code 41), after the signature.
+    expect((await organizations(serviceBefore)).status).toBe(403)
+
+    expect((await control(t, '/__mock/reset', {})).status).toBe(204)
+
+    expect((await userinfo(t, before.access_token)).status).toBe(401)
+    const refused = await organizations(before.access_token)
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('www-authenticate')).toContain('invalid_token')
+    expect((await organizations(serviceBefore)).status).toBe(401)
+
+    const after = await grantFor(t)
+    expect((await userinfo(t, after.access_token)).status).toBe(200)
+    expect((await organizations(after.access_token)).status).toBe(200)
+    expect((await organizations(await serviceToken())).status).toBe(403)
   })
 
   it('without a reset a second sign-in carries the first one as llt (the history the reset clears)', async () => {

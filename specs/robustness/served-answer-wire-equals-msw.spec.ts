@@ -194,11 +194,12 @@ describe('served adapter: an Answer on the wire equals the Response msw sends', 
     expect(await same(bearer('GET', '/v1/organizations'))).toMatch(/^HTTP\/1\.1 200 OK/)
   })
 
-  it('after /__mock/reset a remembered path answers as msw does (200: the access token is a signed JWT the reset does not forget)', async () => {
+  it('after /__mock/reset a remembered path answers as msw does: 401 to a token from before the reset, 200 to a new grant', async () => {
     await same(bearer('GET', '/v1/organizations'))
     for (const d of ['direct', 'msw'] as const)
       expect((await control(d, '/__mock/reset', {})).status).toBe(204)
-    const after = await same(bearer('GET', '/v1/organizations'))
-    expect(after).toMatch(/^HTTP\/1\.1 200 OK/)
+    expect(await same(bearer('GET', '/v1/organizations'))).toMatch(/^HTTP\/1\.1 401 Unauthorized/)
+    for (const d of ['direct', 'msw'] as const) tokens[d] = await codeFlow(both[d])
+    expect(await same(bearer('GET', '/v1/organizations'))).toMatch(/^HTTP\/1\.1 200 OK/)
   })
 })
