@@ -15,6 +15,13 @@ export interface Context {
    * its secret set. A command run inside another program (a spec's worker) leaves both alone.
    */
   ownsProcess: boolean
+  /**
+   * Aborted when the program that runs the command in-process stops it (`runCommandLine`'s
+   * `signal`): a command that waits for a person (`login`, on the redirect_uri) stops waiting,
+   * closes what it opened and ends with HARNESS_LOGIN_STOPPED. A command that owns its process
+   * ends on SIGINT/SIGTERM instead.
+   */
+  signal?: AbortSignal
 }
 
 /** One command of `dinero-conformance`: its flag table, and what it does; resolves to the exit code. */

@@ -34,6 +34,8 @@ export interface CommandLineOptions {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean }
   /** Whether it is the whole process (Context.ownsProcess; default false, `main` passes true). */
   ownsProcess?: boolean
+  /** Stops a command that waits for a person (Context.signal): `login` ends with HARNESS_LOGIN_STOPPED. */
+  signal?: AbortSignal
 }
 
 /**
@@ -45,7 +47,7 @@ export interface CommandLineOptions {
  */
 export async function runCommandLine(
   argv: readonly string[],
-  { env = processEnvironment(), stdin = process.stdin, ownsProcess = false }: CommandLineOptions = {},
+  { env = processEnvironment(), stdin = process.stdin, ownsProcess = false, signal }: CommandLineOptions = {},
 ): Promise<number> {
   const secrets = new SecretSet()
   let name: string | undefined
@@ -73,7 +75,13 @@ export async function runCommandLine(
       console.log(helpText(command))
       return 0
     }
-    return await command.run(parsed.values, { env, secrets, stdin, ownsProcess })
+    return await command.run(parsed.values, {
+      env,
+      secrets,
+      stdin,
+      ownsProcess,
+      ...(signal === undefined ? {} : { signal }),
+    })
   } catch (e) {
     return report(e, secrets, name)
   }

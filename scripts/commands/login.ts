@@ -253,7 +253,7 @@ async function silentCode(
 
 export async function login(
   input: LoginInput,
-  { env, secrets, stdin, ownsProcess }: Context,
+  { env, secrets, stdin, ownsProcess, signal }: Context,
 ): Promise<number> {
   // A check named with --check that needs --slow would be skipped without a word after the person
   // signed in; refused before anything starts. (--no-destructive leaving out a revoking check is
@@ -286,16 +286,29 @@ export async function login(
     (c) => c !== first && !destructive.includes(c) && !needOrganisation.includes(c) && !aged.includes(c),
   )
 
+  // Checked before the store is opened and before anyone signs in: a wrong path found after the
+  // pool ran would waste the person's sign-in.
+  const reportsDir =
+    input.reports === undefined ? undefined : prepareOutputs(input.reports, undefined).reportsDir
   const broker = await startCodeBroker({
     redirectUri: config.redirectUri,
     onIgnored: (why) =>
       console.log(`rejected a callback with a ${why} (not started by this login); no token request made`),
   })
-  // Checked before the store is opened and before anyone signs in: a wrong path found after the
-  // pool ran would waste the person's sign-in.
-  const reportsDir =
-    input.reports === undefined ? undefined : prepareOutputs(input.reports, undefined).reportsDir
-  const store = TokenStore.open(config.tokenStore)
+  // A store another run holds: the listener closes before the error ends the command (in-process
+  // it would otherwise keep the redirect_uri's port).
+  let store: TokenStore
+  try {
+    store = TokenStore.open(config.tokenStore)
+  } catch (e) {
+    await broker.close()
+    throw e
+  }
+  // Stopped by the program running it (Context.signal): the broker's waits fail at once with
+  // HARNESS_LOGIN_STOPPED, and the finally below closes the listener and releases the store.
+  const stop = () => void broker.close()
+  signal?.addEventListener('abort', stop, { once: true })
+  if (signal?.aborted) stop()
   const fallback = { used: false, timeoutMs }
   const silent = (pool: NonNullable<Check['pool']>, why: string) =>
     silentCode(broker, config, secrets, pool, why, fallback)
@@ -469,6 +482,8 @@ export async function login(
           `waiting ${seconds(wait)} s until the pooled code of ${code.check.id} is ${input.codeAgeSeconds} s old (a code lives 300 s)…`,
         )
         await (input.wait ?? sleep)(wait)
+        if (signal?.aborted)
+          throw new HarnessError('HARNESS_LOGIN_STOPPED', 'stopped while the --slow codes aged')
       }
       await run(code, chosen ?? '')
     }
@@ -487,6 +502,7 @@ export async function login(
     }
     return 0
   } finally {
+    signal?.removeEventListener('abort', stop)
     await broker.close()
     store.release()
   }

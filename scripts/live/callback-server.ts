@@ -159,6 +159,11 @@ export interface CodeBroker {
   next(authorizeUrl: string, state: string, timeoutMs: number): Promise<Received>
   /** Answers the held browser with a page. */
   finish(title: string, text: string): void
+  /**
+   * Stops listening. An `answer` or `next` still waiting, or asked for later, fails with
+   * HARNESS_LOGIN_STOPPED: a login whose host stops it (Context.signal) ends at once, not at
+   * its timeout.
+   */
   close(): Promise<void>
 }
 
@@ -168,6 +173,11 @@ export async function startCodeBroker(input: {
 }): Promise<CodeBroker> {
   const target = loopbackTarget(input.redirectUri)
   const waiting = new Map<string, (r: Received) => void>()
+  /** How each wait fails when the broker closes under it. */
+  const stoppers = new Set<(e: HarnessError) => void>()
+  let closed = false
+  const stopped = () =>
+    new HarnessError('HARNESS_LOGIN_STOPPED', `stopped while waiting for an answer on ${input.redirectUri}`)
   let held: ServerResponse | undefined
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -196,9 +206,16 @@ export async function startCodeBroker(input: {
   const server = await listenCallback(handle, target, input.redirectUri)
 
   const answer = (state: string, timeoutMs: number): Promise<Received> => {
+    if (closed) return Promise.reject(stopped())
     let timer: NodeJS.Timeout | undefined
+    let stop: ((e: HarnessError) => void) | undefined
     return new Promise<Received>((resolve, reject) => {
       waiting.set(state, resolve)
+      stop = (e) => {
+        waiting.delete(state)
+        reject(e)
+      }
+      stoppers.add(stop)
       timer = setTimeout(() => {
         waiting.delete(state)
         reject(
@@ -208,12 +225,16 @@ export async function startCodeBroker(input: {
           ),
         )
       }, timeoutMs)
-    }).finally(() => clearTimeout(timer))
+    }).finally(() => {
+      clearTimeout(timer)
+      if (stop !== undefined) stoppers.delete(stop)
+    })
   }
 
   return {
     answer,
     next(authorizeUrl, state, timeoutMs) {
+      if (closed) return Promise.reject(stopped())
       const res = held
       if (res === undefined)
         return Promise.reject(
@@ -238,6 +259,8 @@ export async function startCodeBroker(input: {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        closed = true
+        for (const stop of [...stoppers]) stop(stopped())
         if (held !== undefined) page(held, 200, 'Login ended', 'See the terminal.')
         held = undefined
         server.close(() => resolve())

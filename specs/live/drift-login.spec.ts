@@ -47,7 +47,7 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
   it(
     'login writes login-shapes.json with each pooled check it ran and no secret; live then compares them too and reports 0 differences',
     SLOW,
-    async () => {
+    async ({ onTestFinished }) => {
       const { dir, cleanup } = tempDir('drift-login')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
@@ -56,6 +56,7 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
           '--check',
           POOLED.join(','),
         ])
+        onTestFinished(() => p.stop())
         await browse(link, live.origin)
         const exit = await p.exited
         expect(exit.code, `${p.stdout()}\n${p.stderr()}`).toBe(0)

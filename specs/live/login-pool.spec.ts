@@ -48,7 +48,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
   it(
     'the pooled checks asked for run through Newman and pass, the only refresh replays are the deliberate ones on throw-away grants, and the stored grant still refreshes (200)',
     SLOW,
-    async () => {
+    async ({ onTestFinished }) => {
       const { dir, cleanup } = tempDir('login-pool')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
@@ -57,6 +57,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
         // browser on the live-like mock), where every pooled check must pass; a second whole pool
         // here cost ~3 CPU-s more for the same verdicts.
         const { p, link } = await startLogin(live.origin, dir, env, ['--check', POOL_SUBSET.join(',')])
+        onTestFinished(() => p.stop())
         const browsed = await browse(link, live.origin)
         const exit = await p.exited
         const out = p.stdout()
@@ -103,7 +104,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
   it(
     'a silent authorize answered login_required asks the person once more, and the pool goes on: the checks asked for (--check) all pass',
     SLOW,
-    async () => {
+    async ({ onTestFinished }) => {
       const { dir, cleanup } = tempDir('login-pool-again')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
@@ -112,6 +113,7 @@ describe('login pools codes from one sign-in (headless, against the served mock)
           '--check',
           SILENT_SUBSET.join(','),
         ])
+        onTestFinished(() => p.stop())
         // The session is gone by the first prompt=none authorize.
         const browsed = await browse(link, live.origin, { forgetSessionWhen: silentAuthorize })
         const exit = await p.exited
@@ -128,36 +130,42 @@ describe('login pools codes from one sign-in (headless, against the served mock)
     },
   )
 
-  it('--no-destructive: no refresh token is replayed, and the replay checks are left out', SLOW, async () => {
-    const { dir, cleanup } = tempDir('login-pool-safe')
-    try {
-      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-      const before = (await journal(live.origin)).length
-      const { p, link } = await startLogin(live.origin, dir, env, [
-        '--no-destructive',
-        '--check',
-        REPLAY_SUBSET.join(','),
-      ])
-      await browse(link, live.origin)
-      const exit = await p.exited
-      expect(exit.code, p.stderr()).toBe(0)
-      const entries = (await journal(live.origin)).slice(before)
-      expect(refreshRequests(entries).filter((e) => e.details.refresh === 'replay')).toEqual([])
-      expect(p.stdout()).not.toContain('connect.refresh.revoke-all')
-      expect(p.stdout()).toContain('2 of 2 pooled check(s) passed')
-    } finally {
-      cleanup()
-    }
-  })
+  it(
+    '--no-destructive: no refresh token is replayed, and the replay checks are left out',
+    SLOW,
+    async ({ onTestFinished }) => {
+      const { dir, cleanup } = tempDir('login-pool-safe')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const before = (await journal(live.origin)).length
+        const { p, link } = await startLogin(live.origin, dir, env, [
+          '--no-destructive',
+          '--check',
+          REPLAY_SUBSET.join(','),
+        ])
+        onTestFinished(() => p.stop())
+        await browse(link, live.origin)
+        const exit = await p.exited
+        expect(exit.code, p.stderr()).toBe(0)
+        const entries = (await journal(live.origin)).slice(before)
+        expect(refreshRequests(entries).filter((e) => e.details.refresh === 'replay')).toEqual([])
+        expect(p.stdout()).not.toContain('connect.refresh.revoke-all')
+        expect(p.stdout()).toContain('2 of 2 pooled check(s) passed')
+      } finally {
+        cleanup()
+      }
+    },
+  )
 
   it(
     'when the silent authorize after the replay answers login_required, login says so and asks for one more sign-in, then stores a grant that refreshes',
     SLOW,
-    async () => {
+    async ({ onTestFinished }) => {
       const { dir, cleanup } = tempDir('login-pool-after-replay')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const { p, link } = await startLogin(live.origin, dir, env, ['--check', REPLAY_SUBSET.join(',')])
+        onTestFinished(() => p.stop())
         // The session is gone by the grant's silent authorize: the only prompt=none request
         // by form_post with a PKCE challenge (the pooled PKCE checks ask by query).
         await browse(link, live.origin, {

@@ -1,9 +1,9 @@
-import { readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MOCK_PRO_ORGANIZATION_ID } from '../../collections/model/variables.ts'
-import type { StoredGrant } from '../../scripts/live/token-store.ts'
+import { type StoredGrant, TokenStore } from '../../scripts/live/token-store.ts'
 import { parseFormPost } from '../../scripts/targets/oauth.ts'
 import { browse } from './support/browser.ts'
 import {
@@ -46,6 +46,20 @@ async function consent(link: string): Promise<{ action: string; fields: Record<s
   return form
 }
 
+/** A login against the live mock with no check asked for, as startLogin runs it. */
+const loginArgsFor = (dir: string) => [
+  'login',
+  '--connect-url',
+  live.origin,
+  '--api-url',
+  live.origin,
+  '--no-open',
+  '--timeout',
+  '90',
+  '--reports',
+  join(dir, 'reports'),
+]
+
 const post = (action: string, fields: Record<string, string>) =>
   fetch(action, {
     method: 'POST',
@@ -57,7 +71,7 @@ describe('npm run login (headless, against the served mock)', () => {
   it(
     'form_post with the right state: runs the exchange check first on the sign-in code, stores the grant 0600 and picks the first Pro organisation',
     SLOW,
-    async () => {
+    async ({ onTestFinished }) => {
       const { dir, cleanup } = tempDir('login-ok')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
@@ -68,6 +82,7 @@ describe('npm run login (headless, against the served mock)', () => {
           '--check',
           'connect.code.exchange-safe-order',
         ])
+        onTestFinished(() => p.stop())
         const url = new URL(link)
         expect(url.searchParams.get('response_mode')).toBe('form_post')
         expect(url.searchParams.get('code_challenge_method')).toBe('S256')
@@ -112,12 +127,13 @@ describe('npm run login (headless, against the served mock)', () => {
   it(
     'a callback with a wrong or missing state gets 400 and no token request is made; SIGTERM then ends login with exit 130',
     SLOW,
-    async () => {
+    async ({ onTestFinished }) => {
       const { dir, cleanup } = tempDir('login-state')
       try {
         const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
         const before = tokenRequests(await journal(live.origin)).length
         const { p, link } = await startLoginProcess(live.origin, dir, env)
+        onTestFinished(() => p.stop())
         const form = await consent(link)
         const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
         expect(wrong.status).toBe(400)
@@ -158,6 +174,63 @@ describe('npm run login (headless, against the served mock)', () => {
         expect(r.code).toBe(2)
         expect(r.stderr).toMatch(/^error \[HARNESS_REDIRECT_URI_UNREGISTERED\]: .*must match .*exactly/m)
         expect(r.stderr).not.toMatch(/\n\s+at /)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it(
+    'stopped by the program running it while it waits for the sign-in → exit 2, one HARNESS_LOGIN_STOPPED line; the redirect_uri port and the token store are free for the next login',
+    SLOW,
+    async ({ onTestFinished }) => {
+      const { dir, cleanup } = tempDir('login-stopped')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const before = tokenRequests(await journal(live.origin)).length
+        const first = await startLogin(live.origin, dir, env)
+        onTestFinished(() => first.p.stop())
+        await first.p.stop()
+        expect((await first.p.exited).code).toBe(2)
+        expect(first.p.stderr().trim().split('\n')).toEqual([
+          `error [HARNESS_LOGIN_STOPPED]: stopped while waiting for an answer on ${live.redirectUri}`,
+        ])
+        expect(tokenRequests(await journal(live.origin)).length).toBe(before)
+        // The same redirect_uri and token store: the next login listens, signs in and stores.
+        const second = await startLogin(live.origin, dir, env, [
+          '--no-destructive',
+          '--check',
+          'connect.code.exchange-safe-order',
+        ])
+        onTestFinished(() => second.p.stop())
+        expect((await browse(second.link, live.origin)).finalStatus).toBe(200)
+        expect((await second.p.exited).code, second.p.stderr()).toBe(0)
+        expect(existsSync(env.DINERO_TOKEN_STORE!)).toBe(true)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it(
+    'a token store another run holds → HARNESS_TOKEN_STORE_LOCKED, and the redirect_uri port is not kept: the next login listens on it',
+    SLOW,
+    async ({ onTestFinished }) => {
+      const { dir, cleanup } = tempDir('login-locked')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const holder = TokenStore.open(env.DINERO_TOKEN_STORE!)
+        let locked: Awaited<ReturnType<typeof runInWorker>>
+        try {
+          locked = await runInWorker(loginArgsFor(dir), env)
+        } finally {
+          holder.release()
+        }
+        expect(locked.code).toBe(2)
+        expect(locked.stderr).toMatch(/^error \[HARNESS_TOKEN_STORE_LOCKED\]: /m)
+        const next = await startLogin(live.origin, dir, env)
+        onTestFinished(() => next.p.stop())
+        expect(next.link).toContain('/connect/authorize?')
       } finally {
         cleanup()
       }

@@ -62,7 +62,7 @@ describe('stream-level redaction and signal exit of a command that owns its proc
 
   it('login as a process: a client secret inside the redirect URI is printed [redacted] in the authorize link and the wait line; SIGTERM ends it with exit 130', {
     timeout: 60_000,
-  }, async () => {
+  }, async ({ onTestFinished }) => {
     const { dir, cleanup } = tempDir('stream-redaction-login')
     // A stand-in with that redirect URI registered, so login waits for the person.
     const redirect = `http://127.0.0.1:${await freePort()}/cb/${LIVE_CLIENT_SECRET}`
@@ -72,6 +72,7 @@ describe('stream-level redaction and signal exit of a command that owns its proc
     try {
       const env = liveEnv(dir, { DINERO_REDIRECT_URI: redirect })
       const { p, link } = await startLoginProcess(own.origin, dir, env)
+      onTestFinished(() => p.stop())
       await p.waitFor(/^Waiting for the answer on /m)
       p.child.kill('SIGTERM')
       expect(await p.exited).toEqual({ code: 130, signal: null })

@@ -47,6 +47,13 @@ export interface CliRun {
   /** Resolves with the first stdout line matching. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /**
+   * Ends the command if it still runs, and waits for its end: an in-worker run through its
+   * `signal` (a waiting login ends with HARNESS_LOGIN_STOPPED), a child with SIGTERM. A test
+   * that starts a login registers it with the context's `onTestFinished`, so a test that fails
+   * before the sign-in does not leave the login holding the worker's console and run queue.
+   */
+  stop(): Promise<void>
 }
 
 export interface CliProcess extends CliRun {
@@ -74,7 +81,7 @@ export async function bundle(entry: string, outDir: string): Promise<string> {
 }
 
 /** Collects a command's output and answers `waitFor` on it, for a child or an in-worker run. */
-function output(exited: Promise<unknown>): Omit<CliRun, 'exited'> & {
+function output(exited: Promise<unknown>): Omit<CliRun, 'exited' | 'stop'> & {
   out(text: string): void
   err(text: string): void
 } {
@@ -143,7 +150,11 @@ export function startCli(script: string, args: string[], env: NodeJS.ProcessEnv)
   const o = output(exited)
   child.stdout!.on('data', (d: Buffer) => o.out(d.toString()))
   child.stderr!.on('data', (d: Buffer) => o.err(d.toString()))
-  return { child, exited, stdout: o.stdout, stderr: o.stderr, waitFor: o.waitFor }
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited
+  }
+  return { child, exited, stdout: o.stdout, stderr: o.stderr, waitFor: o.waitFor, stop }
 }
 
 /** The end of the last in-worker run started: the next one starts after it. */
@@ -165,6 +176,7 @@ export function startInWorker(args: string[], env: NodeJS.ProcessEnv, input?: st
     settle = (code) => resolve({ code, signal: null })
   })
   const o = output(exited)
+  const controller = new AbortController()
   const run = async () => {
     const methods = ['log', 'info', 'debug', 'warn', 'error'] as const
     const saved = methods.map((m) => [m, console[m]] as const)
@@ -172,7 +184,8 @@ export function startInWorker(args: string[], env: NodeJS.ProcessEnv, input?: st
     console.warn = console.error = (...a: unknown[]) => o.err(`${format(...a)}\n`)
     try {
       const { runCommandLine } = await import('../../../scripts/cli/main.ts')
-      settle(await runCommandLine(args, { env, stdin: Readable.from(input === undefined ? [] : [input]) }))
+      const stdin = Readable.from(input === undefined ? [] : [input])
+      settle(await runCommandLine(args, { env, stdin, signal: controller.signal }))
     } catch (e) {
       // runCommandLine answers every error with its exit code; reaching here is a harness fault.
       o.err(`in-worker run threw: ${e instanceof Error ? e.stack : String(e)}\n`)
@@ -182,7 +195,11 @@ export function startInWorker(args: string[], env: NodeJS.ProcessEnv, input?: st
     }
   }
   lastInWorker = lastInWorker.then(run)
-  return { exited, stdout: o.stdout, stderr: o.stderr, waitFor: o.waitFor }
+  const stop = async () => {
+    controller.abort()
+    await exited
+  }
+  return { exited, stdout: o.stdout, stderr: o.stderr, waitFor: o.waitFor, stop }
 }
 
 /** `startInWorker` to its end. */
@@ -213,9 +230,9 @@ export async function runCli(
 export const LOGIN_LINK = /^\s+(http\S+\/connect\/authorize\?\S+)$/m
 
 /**
- * `--timeout 90`: a test that fails while its login waits for a callback leaves that login
- * running until the timeout, and an in-worker one holds its worker's console and run queue until
- * then (300 s by default); 90 s is still far more than any sign-in a spec drives.
+ * `--timeout 90`: far more than any sign-in a spec drives, and a bound on a login nobody stops
+ * (a test that fails while its login waits ends it through `stop`, registered with the test's
+ * `onTestFinished`).
  */
 const loginArgs = (origin: string, dir: string, extra: string[]) => [
   'login',
@@ -242,7 +259,17 @@ export async function startLogin(
   extra: string[] = [],
 ): Promise<{ p: CliRun; link: string }> {
   const p = startInWorker(loginArgs(origin, dir, extra), env)
-  return { p, link: (await p.waitFor(LOGIN_LINK))[1]! }
+  return { p, link: await linkOf(p) }
+}
+
+/** The link a starting login prints; a login that prints none is stopped before the error. */
+async function linkOf(p: CliRun): Promise<string> {
+  try {
+    return (await p.waitFor(LOGIN_LINK))[1]!
+  } catch (e) {
+    await p.stop()
+    throw e
+  }
 }
 
 /** `startLogin` as a child process, for what only a process shows (a signal ending it). */
@@ -254,5 +281,5 @@ export async function startLoginProcess(
 ): Promise<{ p: CliProcess; link: string }> {
   const p = startCli('scripts/cli.ts', loginArgs(origin, dir, extra), env)
   p.child.stdin!.end()
-  return { p, link: (await p.waitFor(LOGIN_LINK))[1]! }
+  return { p, link: await linkOf(p) }
 }
