@@ -104,6 +104,7 @@ export function defineNewmanBitePart(part: number, of: number): void {
       buildCollection(),
       target.environment,
       cases.map((c) => ({ folder: c.check, deviations: c.deviation === 'none' ? [] : [c.deviation] })),
+      target.mock,
     )
     harness = result.harness
     runs = new Map(cases.map((c, i) => [key(c), result.cases[i]!]))
@@ -111,7 +112,7 @@ export function defineNewmanBitePart(part: number, of: number): void {
   afterAll(() => target?.close())
 
   describe(`the checks bite (Newman runner, each folder as if alone, part ${part + 1} of ${of})`, () => {
-    it('every folder starts afresh: the mock reset and its deviations set succeed (2xx) before each', () => {
+    it('every folder starts afresh: the run state put back, the mock reset and its deviations set without error before each', () => {
       expect(harness).toEqual([])
     })
     const faithful = cases.filter((c) => c.deviation === 'none').map((c) => c.check)

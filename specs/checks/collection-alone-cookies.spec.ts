@@ -68,10 +68,15 @@ afterAll(async () => {
 
 describe('runAlone: a cookie pm.sendRequest received in one folder does not reach the next', () => {
   it('after a folder whose pm.sendRequest got a Set-Cookie, the next folder’s pm.sendRequest sends no Cookie, as when it runs alone', async () => {
-    const run = await runAlone(collection, environment, [
-      { folder: 'sets', deviations: [] },
-      { folder: 'finds', deviations: [] },
-    ])
+    const run = await runAlone(
+      collection,
+      environment,
+      [
+        { folder: 'sets', deviations: [] },
+        { folder: 'finds', deviations: [] },
+      ],
+      target.mock,
+    )
     expect(run.harness).toEqual([])
     expect(run.cases).toEqual([
       { failures: [], assertions: 1 },

@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module'
 import newman, { type NewmanRunOptions, type NewmanRunSummary } from 'newman'
 import { mockVariables } from '../../collections/model/variables.ts'
 import { createMock, type Mock } from '../../mocks/create-mock.ts'
+import type { DeviationId } from '../../mocks/deviations.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
 
@@ -114,13 +116,13 @@ export async function obtainRefreshToken(env: Record<string, string>): Promise<s
 /** One folder of a `runAlone` sequence: the check, on a mock with these deviations on. */
 export interface AloneCase {
   folder: string
-  deviations: readonly string[]
+  deviations: readonly DeviationId[]
 }
 
 export interface AloneRuns {
   /** Per case, in order: what its folder's own requests failed and how many assertions ran. */
   cases: { failures: string[]; assertions: number }[]
-  /** Failures of the start-afresh requests themselves (must be none for the verdicts to count). */
+  /** What went wrong putting the run back before a folder (must be nothing for the verdicts to count). */
   harness: string[]
 }
 
@@ -130,24 +132,30 @@ interface PostmanItemJson {
   request?: unknown
 }
 
-const AFRESH = 'start afresh'
+/** What `runAlone` puts back between folders: Newman's run state, as the runtime holds it. */
+interface VariableScopeLike {
+  clear(): void
+  set(key: string, value: unknown): void
+}
 
 /**
- * Many folders, each as if run alone, in one Newman run: before each folder one request puts
- * everything a run carries back to where a run starts — the environment to `environment`, the
- * collection variables to the collection's own, the served mock reset (store, clock, rate-limit
- * windows) and its deviations set — so the folder's first request that needs the grant finds
- * none and the collection obtains one, exactly as when the folder runs by itself (cookies are
- * off on every request; the jar pm.sendRequest fills is emptied for the run's origins). A Newman
- * run costs ~90 ms of CPU before its first request (the script sandbox boots), so 204 one-folder
- * runs spent ~18 CPU-s on boots alone (docs/BENCH.md). Every script is a sandbox execution of
- * ~3 ms, so the start-afresh request has one script (the reset is a pm.sendRequest in it), and
- * its own answer is judged here from Newman's `request` event rather than by a test script.
+ * Many folders, each as if run alone, in one Newman run: as each folder's first request is about
+ * to start (Newman's `beforeItem`, which the runtime emits and waits for before the item's first
+ * script), everything a run carries is put back to where a run starts — the environment to
+ * `environment`, the collection variables to the collection's own, the cookie jar emptied (the
+ * mock's authorize sets its session cookie there through pm.sendRequest), and the in-process
+ * mock reset (store, clock, rate-limit windows) with the folder's deviations set — so the
+ * folder's first request that needs the grant finds none and the collection obtains one, exactly
+ * as when the folder runs by itself. A Newman run costs ~90 ms of CPU before its first request
+ * (the script sandbox boots), so 204 one-folder runs spent ~18 CPU-s on boots alone; a
+ * start-afresh request before each folder, with its scripts and HTTP round trips, was a further
+ * 28 % of the proof's time (docs/BENCH.md, "npm test time").
  */
 export function runAlone(
   collection: Record<string, unknown>,
   environment: Record<string, string>,
   cases: readonly AloneCase[],
+  mock: Mock,
 ): Promise<AloneRuns> {
   const folders = new Map<string, PostmanItemJson>()
   const walk = (items: PostmanItemJson[]) => {
@@ -158,59 +166,29 @@ export function runAlone(
   }
   walk(collection.item as PostmanItemJson[])
   const variables = (collection.variable ?? []) as { key: string; value: string }[]
-  /** The origins the run's variables name: the only places its requests go. */
-  const origins = [
-    ...new Set(
-      [...Object.values(environment), ...variables.map((v) => v.value)].flatMap((v) => {
-        if (!/^https?:\/\//i.test(String(v))) return []
-        try {
-          return [new URL(String(v)).origin]
-        } catch {
-          return []
-        }
-      }),
-    ),
-  ]
-  /** Which case each request position belongs to (-1: the start-afresh request). */
+  /** Which case each request position belongs to, and the position each case starts at. */
   const owner: number[] = []
-  const items = cases.flatMap((c, k) => {
+  const starts = new Map<number, number>()
+  const items = cases.map((c, k) => {
     const folder = folders.get(c.folder)
     if (folder === undefined) throw new Error(`no folder ${c.folder} in the collection`)
-    const requests = folder.item!.length
-    owner.push(-1, ...Array<number>(requests).fill(k))
-    const restore = [
-      // pm.sendRequest keeps cookies in the run's jar (the mock's authorize sets its session
-      // cookie there); a folder run alone starts with an empty one.
-      `${JSON.stringify(origins)}.forEach(function (url) { pm.cookies.jar().clear(url, function () {}); });`,
-      'pm.environment.clear();',
-      `Object.entries(${JSON.stringify(environment)}).forEach(function (e) { pm.environment.set(e[0], e[1]); });`,
-      'pm.collectionVariables.clear();',
-      `${JSON.stringify(variables)}.forEach(function (v) { pm.collectionVariables.set(v.key, v.value); });`,
-      // A script's pending requests end before its item's request is sent: the reset lands
-      // first, then the item sets the deviations.
-      "pm.sendRequest({ url: pm.variables.get('controlUrl') + '/__mock/reset', method: 'POST' }, function (err, res) {",
-      "  pm.test('POST /__mock/reset succeeds', function () { pm.expect(err).to.equal(null); pm.expect(res.code).to.be.within(200, 299); });",
-      '});',
-    ]
-    return [
-      {
-        name: `${AFRESH} · reset the mock and set the deviations for ${c.folder}`,
-        event: [{ listen: 'prerequest', script: { type: 'text/javascript', exec: restore } }],
-        request: {
-          method: 'POST',
-          header: [{ key: 'Content-Type', value: 'application/json' }],
-          url: '{{controlUrl}}/__mock/deviations',
-          body: { mode: 'raw', raw: JSON.stringify({ set: c.deviations }) },
-        },
-      },
-      folder,
-    ]
+    starts.set(owner.length, k)
+    owner.push(...Array<number>(folder.item!.length).fill(k))
+    return folder
   })
+  // The jar Newman would make itself (postman-request's, a loose tough-cookie jar), held here so
+  // it can be emptied between folders.
+  const cookieJar = createRequire(createRequire(import.meta.url).resolve('newman'))(
+    'postman-request',
+  ).jar() as {
+    removeAllCookiesSync(): void
+  }
   const options = {
     collection: { ...collection, item: items },
     environment: {
       values: Object.entries(environment).map(([key, value]) => ({ key, value, enabled: true })),
     },
+    cookieJar,
     reporters: [],
   } as unknown as NewmanRunOptions
   const result: AloneRuns = { cases: cases.map(() => ({ failures: [], assertions: 0 })), harness: [] }
@@ -227,15 +205,28 @@ export function runAlone(
       }
       resolve(result)
     })
-    emitter.on(
-      'request',
-      (err: Error | null, o: { cursor?: { position?: number }; response?: { code: number } }) => {
-        if ((owner[o.cursor?.position ?? -1] ?? -1) >= 0) return
-        const code = o.response?.code
-        if (err !== null || code === undefined || code < 200 || code > 299)
-          result.harness.push(`${AFRESH}: a request answered ${err?.message ?? code}`)
-      },
-    )
+    // The runtime's own scopes, which every script reads and writes (its `start` event hands
+    // out the run).
+    let state: { environment: VariableScopeLike; collectionVariables: VariableScopeLike } | undefined
+    emitter.on('start', (_err: unknown, o: { run?: { state?: typeof state } }) => {
+      state = o.run?.state
+    })
+    emitter.on('beforeItem', (_err: unknown, o: { cursor?: { position?: number } }) => {
+      const k = starts.get(o.cursor?.position ?? -1)
+      if (k === undefined) return
+      try {
+        if (state === undefined) throw new Error('Newman handed out no run state at its start')
+        state.environment.clear()
+        for (const [key, value] of Object.entries(environment)) state.environment.set(key, value)
+        state.collectionVariables.clear()
+        for (const v of variables) state.collectionVariables.set(v.key, v.value)
+        cookieJar.removeAllCookiesSync()
+        mock.control.reset()
+        mock.deviations.set(cases[k]!.deviations)
+      } catch (e) {
+        result.harness.push(`putting the run back before ${cases[k]!.folder}: ${String(e)}`)
+      }
+    })
     emitter.on('assertion', (_err: unknown, o: { cursor?: { position?: number } }) => {
       const k = owner[o.cursor?.position ?? -1] ?? -1
       if (k >= 0) result.cases[k]!.assertions++
