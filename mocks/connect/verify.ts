@@ -19,13 +19,17 @@ const publicKeys = new WeakMap<object, Promise<CryptoKey | Uint8Array>>()
 const verified = new WeakMap<object, Map<string, AccessTokenClaims>>()
 const VERIFIED_LIMIT = 10_000
 
+/** Whether the grant behind verified claims was revoked (replay detection, a withdrawn consent) or the mock reset since. */
+export function isRevokedToken(ctx: ConnectContext, claims: AccessTokenClaims): boolean {
+  return ctx.store.isRevoked(claims.client_id, claims.sub, tokenSeqOf(String(claims.jti)))
+}
+
 function standing(ctx: ConnectContext, claims: AccessTokenClaims): VerifyResult {
   const now = ctx.clock.nowSeconds()
   // jose's rules with no tolerance: expired once now >= exp; not yet valid while now < nbf.
   if (now >= claims.exp) return { ok: false, reason: 'expired' }
   if (now < claims.nbf) return { ok: false, reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED' }
-  if (ctx.store.isRevoked(claims.client_id, claims.sub, tokenSeqOf(String(claims.jti))))
-    return { ok: false, reason: 'revoked' }
+  if (isRevokedToken(ctx, claims)) return { ok: false, reason: 'revoked' }
   return { ok: true, claims }
 }
 

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose'
 import type { AccessTokenClaims } from '../connect/tokens.ts'
-import { bearerToken, verifyAccessToken } from '../connect/verify.ts'
+import { bearerToken, isRevokedToken, verifyAccessToken } from '../connect/verify.ts'
 import { DEFAULT_USER, DINERO_SCOPES } from '../options.ts'
 import type { RouteRequest } from '../routes.ts'
 import type { DineroContext } from './context.ts'
@@ -63,10 +63,18 @@ export async function authenticate(ctx: DineroContext, req: RouteRequest): Promi
   }
   const result = await verifyAccessToken(ctx.connect, token)
   let claims: AccessTokenClaims
+  // 'expired' is answered only for a token whose signature verified (jose checks it before the
+  // claims), so the deviation reads the claims as they are — but a revoked grant stays revoked.
+  const expiredButStanding = (): AccessTokenClaims | undefined => {
+    if (result.ok || result.reason !== 'expired' || !ctx.deviations.has('dinero.no-token-expiry'))
+      return undefined
+    const decoded = decodeJwt(token) as unknown as AccessTokenClaims
+    return isRevokedToken(ctx.connect, decoded) ? undefined : decoded
+  }
+  const lenient = expiredButStanding()
   if (result.ok) claims = result.claims
-  else if (result.reason === 'expired' && ctx.deviations.has('dinero.no-token-expiry')) {
-    claims = decodeJwt(token) as unknown as AccessTokenClaims
-  } else {
+  else if (lenient !== undefined) claims = lenient
+  else {
     req.note({ tokenRejected: result.reason })
     throw unauthorized(
       result.reason === 'expired' ? 'The access token has expired' : 'The access token is invalid',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { DeviationId } from '../../mocks/deviations.ts'
 import { CreatedResponseModel } from '../../mocks/dinero/contract/index.ts'
 import { NON_PRO_ORGANISATION_ID, PRO_ORGANISATION_ID } from '../../mocks/dinero/seed.ts'
+import { DEFAULT_CLIENT_ID } from '../../mocks/options.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
 
@@ -89,6 +90,21 @@ describe.each(TARGET_KINDS)('Dinero deviations (%s)', (kind) => {
       expect((await api.get('/v1/organizations')).status).toBe(200)
       target.mock.deviations.disable('dinero.no-token-expiry')
       expect((await api.get('/v1/organizations')).status).toBe(401)
+    }),
+  )
+
+  it(
+    'dinero.no-token-expiry ignores expiry only: an expired token from before a reset or of a revoked grant stays 401',
+    withDeviation('dinero.no-token-expiry', async (target) => {
+      const beforeReset = dineroApi(target, await tokenFor(target))
+      target.mock.control.reset()
+      const revoked = dineroApi(target, await tokenFor(target))
+      target.mock.control.lifecycle({ event: 'revoke-consent', clientId: DEFAULT_CLIENT_ID })
+      const standing = dineroApi(target, await tokenFor(target))
+      target.mock.clock.advance(3601_000)
+      expect((await beforeReset.get('/v1/organizations')).status).toBe(401)
+      expect((await revoked.get('/v1/organizations')).status).toBe(401)
+      expect((await standing.get('/v1/organizations')).status).toBe(200)
     }),
   )
 
