@@ -17,6 +17,8 @@ const LEAKY = {
         "pm.collectionVariables.set('leftover', 'from leaky');",
         "pm.environment.set('refreshToken', 'from leaky');",
         "pm.environment.set('leftoverEnv', 'from leaky');",
+        "pm.variables.set('leftoverLocal', 'from leaky');",
+        "pm.globals.set('leftoverGlobal', 'from leaky');",
         "pm.test('sent', function () { pm.response.to.be.success; });",
       ]),
       // The mock's state too: its clock an hour on.
@@ -38,6 +40,8 @@ const CLEAN = {
         "pm.test('no leftover collection variable', function () { pm.expect(pm.collectionVariables.get('leftover')).to.equal(undefined); });",
         "pm.test('the environment as it started', function () { pm.expect(pm.environment.get('refreshToken')).to.equal(''); });",
         "pm.test('no environment variable the run did not start with', function () { pm.expect(pm.environment.get('leftoverEnv')).to.equal(undefined); });",
+        "pm.test('no leftover pm.variables value', function () { pm.expect(pm.variables.get('leftoverLocal')).to.equal(undefined); });",
+        "pm.test('no leftover global', function () { pm.expect(pm.globals.get('leftoverGlobal')).to.equal(undefined); });",
         "pm.test('the collection’s own variables', function () { pm.expect(pm.collectionVariables.get('own')).to.equal('kept'); });",
         // A frozen mock clock with no start goes back to the real time of the reset.
         "pm.test('the mock reset, its clock not an hour on', function () { pm.expect(Math.abs(Date.parse(pm.response.json().now) - Date.now())).to.be.below(600000); });",
@@ -72,7 +76,7 @@ describe('folders run as if alone in one Newman run (the Newman bite proof’s r
     )
     expect(run.harness).toEqual([])
     expect(run.cases.map((c) => c.failures)).toEqual([[], []])
-    expect(run.cases.map((c) => c.assertions)).toEqual([1, 5])
+    expect(run.cases.map((c) => c.assertions)).toEqual([1, 7])
   })
 
   it('the same two folders in one plain run do see the leftovers (so the pin above can fail)', async () => {
@@ -83,6 +87,8 @@ describe('folders run as if alone in one Newman run (the Newman bite proof’s r
       'no leftover collection variable',
       'the environment as it started',
       'no environment variable the run did not start with',
+      'no leftover pm.variables value',
+      'no leftover global',
       'the mock reset, its clock not an hour on',
     ])
   })

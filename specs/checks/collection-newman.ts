@@ -142,7 +142,8 @@ interface VariableScopeLike {
  * Many folders, each as if run alone, in one Newman run: as each folder's first request is about
  * to start (Newman's `beforeItem`, which the runtime emits and waits for before the item's first
  * script), everything a run carries is put back to where a run starts — the environment to
- * `environment`, the collection variables to the collection's own, the cookie jar emptied (the
+ * `environment`, the collection variables to the collection's own, globals and `pm.variables`
+ * emptied, the cookie jar emptied (the
  * mock's authorize sets its session cookie there through pm.sendRequest), and the in-process
  * mock reset (store, clock, rate-limit windows) with the folder's deviations set — so the
  * folder's first request that needs the grant finds none and the collection obtains one, exactly
@@ -207,7 +208,14 @@ export function runAlone(
     })
     // The runtime's own scopes, which every script reads and writes (its `start` event hands
     // out the run).
-    let state: { environment: VariableScopeLike; collectionVariables: VariableScopeLike } | undefined
+    let state:
+      | {
+          environment: VariableScopeLike
+          collectionVariables: VariableScopeLike
+          globals: VariableScopeLike
+          _variables: VariableScopeLike
+        }
+      | undefined
     emitter.on('start', (_err: unknown, o: { run?: { state?: typeof state } }) => {
       state = o.run?.state
     })
@@ -220,6 +228,10 @@ export function runAlone(
         for (const [key, value] of Object.entries(environment)) state.environment.set(key, value)
         state.collectionVariables.clear()
         for (const v of variables) state.collectionVariables.set(v.key, v.value)
+        // pm.globals and pm.variables (the run's local scope, which carries over from request to
+        // request) start empty; cleared in place, as the item about to run holds these objects.
+        state.globals.clear()
+        state._variables.clear()
         cookieJar.removeAllCookiesSync()
         mock.control.reset()
         mock.deviations.set(cases[k]!.deviations)
