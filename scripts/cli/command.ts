@@ -17,9 +17,9 @@ export interface Context {
   ownsProcess: boolean
   /**
    * Aborted when the program that runs the command in-process stops it (`runCommandLine`'s
-   * `signal`): a command that waits for a person (`login`, on the redirect_uri) stops waiting,
-   * closes what it opened and ends with HARNESS_LOGIN_STOPPED. A command that owns its process
-   * ends on SIGINT/SIGTERM instead.
+   * `signal`): `login` stops waiting (for the answer on the redirect_uri, for `--slow` codes to
+   * age), starts no further request, closes what it opened and ends with HARNESS_LOGIN_STOPPED.
+   * A command that owns its process ends on SIGINT/SIGTERM instead.
    */
   signal?: AbortSignal
 }

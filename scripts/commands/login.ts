@@ -305,10 +305,14 @@ export async function login(
     throw e
   }
   // Stopped by the program running it (Context.signal): the broker's waits fail at once with
-  // HARNESS_LOGIN_STOPPED, and the finally below closes the listener and releases the store.
+  // HARNESS_LOGIN_STOPPED, `halt` stops it before each next request it would start, and the
+  // finally below closes the listener and releases the store.
   const stop = () => void broker.close()
   signal?.addEventListener('abort', stop, { once: true })
   if (signal?.aborted) stop()
+  const halt = (where: string) => {
+    if (signal?.aborted) throw new HarnessError('HARNESS_LOGIN_STOPPED', `stopped ${where}`)
+  }
   const fallback = { used: false, timeoutMs }
   const silent = (pool: NonNullable<Check['pool']>, why: string) =>
     silentCode(broker, config, secrets, pool, why, fallback)
@@ -330,8 +334,10 @@ export async function login(
     firstAnswer.catch(() => {})
     console.log('Open this link in a browser and sign in to Visma Connect:')
     console.log(`  ${firstRequest.url}`)
+    halt('before the authorize request was probed')
     await probeAuthorize(firstRequest.url, config)
     console.log(`Waiting for the answer on ${config.redirectUri} (up to ${input.timeoutSeconds} s)…`)
+    halt('before the browser was opened')
     if (input.open) openBrowser(firstRequest.url, env)
     const received = await firstAnswer
     const firstAt = Date.now()
@@ -366,6 +372,7 @@ export async function login(
     const collection = buildCollection()
     const outcomes: Outcome[] = []
     const run = async ({ check, request, received: answer }: PooledCode, organizationId: string) => {
+      halt(`before the pooled check ${check.id}`)
       const values = { ...request.values, code: answer.fields.code! }
       // The sign-in's code was asked with every pooled scope: the mock's replay asks the same (drift).
       if (request === firstRequest) recorder.seed(check.id, { scopes: request.values.requestedScope })
@@ -432,6 +439,8 @@ export async function login(
         )
       throw e
     })
+    halt('before the code of the grant to store was exchanged')
+    // From here the grant is stored even when stopped: it exists at the provider once exchanged.
     const answer = await exchangeCode(
       config,
       grantCode.received.fields.code!,
@@ -450,6 +459,7 @@ export async function login(
       lifetimeDays: config.refreshLifetimeDays,
     })
     console.log(`tokens stored in ${config.tokenStore}`)
+    halt('after the grant was stored, before the organisations were listed')
 
     const orgs = await fetch(`${config.apiUrl}/v1/organizations?fields=Name,Id,IsPro`, {
       headers: { authorization: `Bearer ${answer.access_token}`, accept: 'application/json' },
@@ -481,9 +491,8 @@ export async function login(
         console.log(
           `waiting ${seconds(wait)} s until the pooled code of ${code.check.id} is ${input.codeAgeSeconds} s old (a code lives 300 s)…`,
         )
-        await (input.wait ?? sleep)(wait)
-        if (signal?.aborted)
-          throw new HarnessError('HARNESS_LOGIN_STOPPED', 'stopped while the --slow codes aged')
+        await (input.wait ?? ((ms: number) => sleep(ms, undefined, { signal }).catch(() => {})))(wait)
+        halt('while the --slow codes aged')
       }
       await run(code, chosen ?? '')
     }

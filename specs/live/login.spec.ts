@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MOCK_PRO_ORGANIZATION_ID } from '../../collections/model/variables.ts'
+import { runCommandLine } from '../../scripts/cli/main.ts'
 import { type StoredGrant, TokenStore } from '../../scripts/live/token-store.ts'
 import { parseFormPost } from '../../scripts/targets/oauth.ts'
 import { browse } from './support/browser.ts'
@@ -45,6 +46,10 @@ async function consent(link: string): Promise<{ action: string; fields: Record<s
   if (!form) throw new Error('no form_post page')
   return form
 }
+
+/** What reached Visma Connect and Dinero on the live mock (its control requests left out). */
+const serviceRequests = async () =>
+  (await journal(live.origin)).filter((e) => e.service === 'connect' || e.service === 'dinero')
 
 /** A login against the live mock with no check asked for, as startLogin runs it. */
 const loginArgsFor = (dir: string) => [
@@ -192,8 +197,11 @@ describe('npm run login (headless, against the served mock)', () => {
         onTestFinished(() => first.p.stop())
         await first.p.stop()
         expect((await first.p.exited).code).toBe(2)
+        // Where it stops depends on how far it got: probing the link, or waiting for the answer.
         expect(first.p.stderr().trim().split('\n')).toEqual([
-          `error [HARNESS_LOGIN_STOPPED]: stopped while waiting for an answer on ${live.redirectUri}`,
+          expect.stringMatching(
+            /^error \[HARNESS_LOGIN_STOPPED\]: stopped (before|while waiting for an answer on) /,
+          ),
         ])
         expect(tokenRequests(await journal(live.origin)).length).toBe(before)
         // The same redirect_uri and token store: the next login listens, signs in and stores.
@@ -206,6 +214,56 @@ describe('npm run login (headless, against the served mock)', () => {
         expect((await browse(second.link, live.origin)).finalStatus).toBe(200)
         expect((await second.p.exited).code, second.p.stderr()).toBe(0)
         expect(existsSync(env.DINERO_TOKEN_STORE!)).toBe(true)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it(
+    'stopped while --slow codes age → exit 2 at once with HARNESS_LOGIN_STOPPED, the aged check never redeemed; stopped before it starts → no request reaches Visma Connect',
+    SLOW,
+    async ({ onTestFinished }) => {
+      const { dir, cleanup } = tempDir('login-stopped-slow')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const { p, link } = await startLogin(live.origin, dir, env, [
+          '--slow',
+          '--code-age',
+          '3600',
+          '--no-destructive',
+          '--check',
+          'connect.code.expired',
+        ])
+        onTestFinished(() => p.stop())
+        expect((await browse(link, live.origin)).finalStatus).toBe(200)
+        await p.waitFor(/^waiting [\d.]+ s until the pooled code of connect\.code\.expired/m)
+        const before = (await serviceRequests()).length
+        await p.stop()
+        expect((await p.exited).code).toBe(2)
+        expect(p.stderr().trim()).toBe('error [HARNESS_LOGIN_STOPPED]: stopped while the --slow codes aged')
+        expect(p.stdout()).not.toMatch(/[✓✗] connect\.code\.expired/)
+        expect((await serviceRequests()).length).toBe(before)
+
+        // Stopped before it starts: one error line, and not even the authorize probe is sent.
+        const stopped = new AbortController()
+        stopped.abort()
+        const lines: string[] = []
+        const quiet = ['log', 'error'] as const
+        const saved = quiet.map((m) => [m, console[m]] as const)
+        for (const m of quiet) console[m] = (...a: unknown[]) => void lines.push(a.map(String).join(' '))
+        let code: number
+        const sent = (await serviceRequests()).length
+        try {
+          code = await runCommandLine(loginArgsFor(dir), { env, signal: stopped.signal })
+        } finally {
+          for (const [m, fn] of saved) console[m] = fn
+        }
+        expect(code).toBe(2)
+        expect(lines.filter((l) => l.startsWith('error ['))).toEqual([
+          'error [HARNESS_LOGIN_STOPPED]: stopped before the authorize request was probed',
+        ])
+        expect((await serviceRequests()).length).toBe(sent)
       } finally {
         cleanup()
       }
