@@ -47,6 +47,8 @@ export async function startApp(input: {
   env: Record<string, string>
   url: string
   timeoutMs: number
+  /** Applied to the app's output before any of it is quoted (its own logs may print its secret or tokens). */
+  redact: (text: string) => string
 }): Promise<RunningApp> {
   const lines: string[] = []
   const keep = (chunk: Buffer) => {
@@ -78,7 +80,7 @@ export async function startApp(input: {
       resolve()
     })
   })
-  const tail = () => lines.slice(-15).join('\n')
+  const tail = () => input.redact(lines.slice(-15).join('\n'))
   const stop = async () => {
     if (exit !== undefined || child.pid === undefined) return
     try {

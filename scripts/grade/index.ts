@@ -3,6 +3,7 @@ import { createMock } from '../../mocks/create-mock.ts'
 import { serveMock } from '../../mocks/http/serve.ts'
 import type { JournalEntry } from '../../mocks/journal.ts'
 import { DEFAULT_CLIENT_SECRET, defineClient } from '../../mocks/options.ts'
+import { REDACTED, SecretSet } from '../live/secrets.ts'
 import { freePort, type RunningApp, startApp, waitForApp } from './app.ts'
 import { GraderBrowser } from './browser.ts'
 import { GradeError } from './errors.ts'
@@ -60,6 +61,23 @@ export function judge(
   })
 }
 
+/** A JWT (an access or id token), and a handle of the mock's (a code or refresh token: 64 hex digits). */
+const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]*/g
+const HANDLE = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])/g
+
+/**
+ * What the grader quotes of the app (its output when it fails to start, its /status text) and
+ * writes in its reports goes through this: the client secret it gave the app in every wire form
+ * the SecretSet knows (URL- and form-encoded, in a Basic header), and anything shaped like the
+ * tokens and codes the mock issued to it, which the app's own logs may print.
+ */
+function redactor(clientId: string, clientSecret: string): (text: string) => string {
+  const secrets = new SecretSet()
+  secrets.add(clientSecret)
+  secrets.addBasic(clientId, clientSecret)
+  return (text) => secrets.redact(text).replace(JWT, REDACTED).replace(HANDLE, REDACTED)
+}
+
 export async function gradeApp(options: GradeOptions): Promise<GradeResult> {
   const started = performance.now()
   const log = options.log ?? (() => {})
@@ -67,6 +85,7 @@ export async function gradeApp(options: GradeOptions): Promise<GradeResult> {
   const clientId = options.clientId ?? DEFAULT_GRADE_CLIENT_ID
   const clientSecret =
     options.clientSecret ?? (starting ? randomBytes(24).toString('base64url') : DEFAULT_CLIENT_SECRET)
+  const redact = redactor(clientId, clientSecret)
   const concurrency = options.concurrency ?? 5
   const retryAfterSeconds = options.retryAfterSeconds ?? 1
   const timeoutMs = options.requestTimeoutMs ?? 20_000
@@ -123,6 +142,7 @@ export async function gradeApp(options: GradeOptions): Promise<GradeResult> {
         },
         url: appUrl,
         timeoutMs: options.startupTimeoutMs ?? 20_000,
+        redact,
       })
     } else {
       await waitForApp(appUrl, options.startupTimeoutMs ?? 20_000)
@@ -137,8 +157,7 @@ export async function gradeApp(options: GradeOptions): Promise<GradeResult> {
   const probes = judge(PROBES, mock.journal.entries(), obs)
   const durationMs = Math.round(performance.now() - started)
   const reportsDir = options.reportsDir ?? 'reports'
-  const files =
-    reportsDir === false ? {} : await writeReports(reportsDir, probes, obs, durationMs, [clientSecret])
+  const files = reportsDir === false ? {} : await writeReports(reportsDir, probes, obs, durationMs, redact)
   return {
     passed: probes.every((p) => p.verdict === 'pass'),
     probes,

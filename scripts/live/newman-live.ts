@@ -2,11 +2,13 @@ import type { NewmanRunSummary } from 'newman'
 import { HarnessError } from '../errors.ts'
 import {
   checkIdOf,
+  type NewmanExchange,
   type NewmanHooks,
   type NewmanRequest,
   type NewmanVerdict,
   runNewman,
 } from '../newman/run.ts'
+import { addExchange } from '../reports/secrets.ts'
 import { neverSentCode, nothingSent, uncertain } from './refresher.ts'
 import type { SecretSet } from './secrets.ts'
 import type { TokenAnswer, TokenStore } from './token-store.ts'
@@ -186,7 +188,7 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
     pending = { item, token }
   }
 
-  const onResponse = (item: string, exchange: { code: number; text: string } | undefined, err: unknown) => {
+  const onResponse = (item: string, exchange: NewmanExchange | undefined, err: unknown) => {
     try {
       settle(item, exchange, err)
     } catch (e) {
@@ -194,9 +196,11 @@ export async function runLiveNewman(input: LiveNewmanInput): Promise<LiveNewmanR
     }
   }
 
-  const settle = (item: string, exchange: { code: number; text: string } | undefined, err: unknown) => {
+  const settle = (item: string, exchange: NewmanExchange | undefined, err: unknown) => {
     const body = parse(exchange?.text ?? '')
-    secrets.addTokenResponse(body)
+    // Everything secret in the exchange, not only a token answer: a code in a Location header or
+    // a form_post page (a check that expected an error may get one), credentials, cookies.
+    if (exchange !== undefined) addExchange(secrets, exchange)
     if (hookFailed || pending === undefined || pending.item !== item) return
     const { token } = pending
     pending = undefined
@@ -290,7 +294,7 @@ export async function runPooledNewman(input: PooledNewmanInput): Promise<LiveVer
     ...(input.collectionVariables ? { collectionVariables: input.collectionVariables } : {}),
     checks: [input.checkId],
     onResponse: (item, exchange, err) => {
-      input.secrets.addTokenResponse(parse(exchange?.text ?? ''))
+      if (exchange !== undefined) addExchange(input.secrets, exchange)
       input.onResponse?.(item, exchange, err)
     },
     redactExport: (content) => input.secrets.redact(content),

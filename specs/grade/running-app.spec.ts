@@ -57,4 +57,37 @@ describe('grading an app that is already running', () => {
       message: expect.stringContaining('boom: no config'),
     })
   })
+
+  it('the output quoted of an app that exits never carries its client secret (as given, URL-encoded, in a Basic header) or a token or code it printed', async () => {
+    const secret = 'grade+secret/with=wire&forms'
+    const printed = [
+      'secret %DINERO_CLIENT_SECRET%',
+      `encoded ${encodeURIComponent(secret)}`,
+      `basic ${Buffer.from(`${DEFAULT_GRADE_CLIENT_ID}:${encodeURIComponent(secret)}`).toString('base64')}`,
+      `token ${ACCESS_TOKEN}`,
+      `refresh ${'A1'.repeat(32)}`,
+    ]
+    const script = printed.map(
+      (line) =>
+        `console.log(${JSON.stringify(line)}.replace('%DINERO_CLIENT_SECRET%', process.env.DINERO_CLIENT_SECRET))`,
+    )
+    const attempt = gradeApp({
+      app: { command: `"${process.execPath}" -e ${JSON.stringify(`${script.join(';')};process.exit(3)`)}` },
+      clientSecret: secret,
+      reportsDir: false,
+    })
+    const error = (await attempt.catch((e: unknown) => e)) as GradeError
+    expect(error.code).toBe('GRADE_APP_EXITED')
+    const output = error.message.slice(error.message.indexOf('--- app output ---'))
+    expect(output.split('\n').slice(1)).toEqual([
+      'secret [redacted]',
+      'encoded [redacted]',
+      'basic [redacted]',
+      'token [redacted]',
+      'refresh [redacted]',
+    ])
+  })
 })
+
+/** A JWT's shape (header, payload, signature): what an app's log line of its access token looks like. */
+const ACCESS_TOKEN = `${Buffer.from('{"alg":"RS256","typ":"at+jwt"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.c2lnbmF0dXJl`
