@@ -19,7 +19,46 @@ export const SECRET_NAMES: ReadonlySet<string> = new Set([
   'cookie',
   'set-cookie',
   'session_state',
+  // An id token sent back as a hint (end session, authorize): a signed statement of who signed in.
+  'id_token_hint',
+  'client_assertion',
 ])
+
+/** `name=` of a secret parameter at the start of a query or after a separator, in any casing. */
+const NESTED_SECRET = new RegExp(`(?:^|[?&#;])(?:${[...SECRET_NAMES].join('|')})=`, 'i')
+/** How deep a URL inside a parameter inside a URL is opened before its whole value is fingerprinted. */
+const NESTED_DEPTH = 3
+
+/**
+ * A parameter's value with secrets replaced. A value may itself be a URL or a query holding
+ * secret parameters: the mock's authorize sends the browser to its login page with the whole
+ * authorize request in `returnUrl` (duende-authorize-result), client_secret or code_verifier
+ * included when a careless client put them there. Such a value is opened and its secret
+ * parameters fingerprinted, depth by depth; a value with no secret name in it is kept as sent.
+ */
+/** `text` with its percent-escapes decoded once (a URL encoded twice), or as it is when malformed. */
+function decoded(text: string): string {
+  if (!text.includes('%')) return text
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+function redactValue(name: string, value: string, depth = 0): string {
+  if (SECRET_NAMES.has(name.toLowerCase())) return fingerprint(value)
+  // Opened as it is, or once more decoded when only that shows a secret name (encoded twice).
+  const text = NESTED_SECRET.test(value) ? value : decoded(value)
+  if (!NESTED_SECRET.test(text)) return value
+  if (depth >= NESTED_DEPTH) return fingerprint(value)
+  const at = text.search(/[?#]/)
+  const base = at < 0 ? '' : text.slice(0, at + 1)
+  const q = new URLSearchParams()
+  for (const [k, v] of new URLSearchParams(at < 0 ? text : text.slice(at + 1)))
+    q.append(k, redactValue(k, v, depth + 1))
+  return `${base}${q.toString()}`
+}
 
 /** A stable, non-reversible stand-in for a secret value: `[redacted:1a2b3c4d]`. */
 export function fingerprint(value: string): string {
@@ -29,9 +68,7 @@ export function fingerprint(value: string): string {
 /** Copies a parameter list, replacing the values of secret names with fingerprints. */
 export function redactParams(params: Iterable<[string, string]>): Record<string, string> {
   const out: Record<string, string> = Object.create(null)
-  for (const [name, value] of params) {
-    out[name] = SECRET_NAMES.has(name.toLowerCase()) ? fingerprint(value) : value
-  }
+  for (const [name, value] of params) out[name] = redactValue(name, value)
   return out
 }
 
@@ -52,6 +89,6 @@ export function redactUrl(url: URL): string {
   )
     return `${url.pathname}?${raw}`
   const q = new URLSearchParams()
-  for (const [k, v] of url.searchParams) q.append(k, SECRET_NAMES.has(k.toLowerCase()) ? fingerprint(v) : v)
+  for (const [k, v] of url.searchParams) q.append(k, redactValue(k, v))
   return `${url.pathname}?${q.toString()}`
 }
