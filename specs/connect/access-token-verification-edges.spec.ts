@@ -12,7 +12,8 @@ import { startTarget, type Target } from '../../scripts/targets/targets.ts'
  */
 let target: Target
 beforeAll(async () => {
-  target = await startTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
+  // Frozen: a real-time clock crossing a second between issue and use made "one second before exp" a second late.
+  target = await startTarget('in-process', { clock: { frozen: true }, dinero: { rateLimitPerMinute: 0 } })
 })
 afterAll(() => target.close())
 
