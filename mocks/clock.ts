@@ -31,6 +31,19 @@ export interface ClockOptions {
   realNow?: () => number
 }
 
+/**
+ * The instants the clock may show: 1970-01-01 to the end of 9999. Dinero's dates are four-digit
+ * years (YYYY-MM-DD, dinero-openapi) and `Date#toISOString` writes others as `+271381-…`; past
+ * ±8.64e15 ms there is no Date at all, and a code's `now + 300 s` rounds to `now`. A move that
+ * would leave the range is refused and the clock stays where it was.
+ */
+export const CLOCK_RANGE = { min: 0, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const
+
+function inRange(ms: number, what: string): void {
+  if (!(ms >= CLOCK_RANGE.min && ms <= CLOCK_RANGE.max))
+    throw new RangeError(`${what} would put the clock outside 1970-01-01 to 9999-12-31`)
+}
+
 export function createClock(options: ClockOptions = {}): Clock {
   const realNow = options.realNow ?? Date.now
   const frozen = options.frozen === true || options.start !== undefined
@@ -42,10 +55,12 @@ export function createClock(options: ClockOptions = {}): Clock {
     nowSeconds: () => Math.floor(now() / 1000),
     advance(ms) {
       if (!Number.isFinite(ms)) throw new RangeError('clock.advance needs a finite number of milliseconds')
+      inRange(now() + ms, 'this advance')
       offset += ms
     },
     set(ms) {
       if (!Number.isFinite(ms)) throw new RangeError('clock.set needs a finite epoch time in milliseconds')
+      inRange(ms, 'this time')
       if (frozen) {
         base = ms
         offset = 0

@@ -6,7 +6,7 @@ import { DELIVERY_HEADER, type WebhookDelivery } from './dinero/webhook-delivery
 import { json, MockHttpError } from './errors.ts'
 import { type FaultSpec, FaultSpecError, type Faults, validateFault } from './faults.ts'
 import { JOURNAL_PAGE, type Journal } from './journal.ts'
-import { isValidGraceSeconds } from './options.ts'
+import { refreshPolicyProblem } from './options.ts'
 import type { Route, RouteRequest } from './routes.ts'
 
 /**
@@ -174,19 +174,40 @@ export function createControl(deps: ControlDeps): Control {
       if (!handled) throw new ControlError(`unknown organisation ${event.organizationId}`)
     },
     advanceClock(seconds) {
-      deps.clock.advance(seconds * 1000)
+      try {
+        deps.clock.advance(seconds * 1000)
+      } catch (e) {
+        if (e instanceof RangeError) throw new ControlError(`advanceSeconds ${seconds}: ${e.message}`)
+        throw e
+      }
       return deps.clock.now()
     },
     settings(patch) {
-      if (patch.refresh) {
-        const g = patch.refresh.graceSeconds
-        if (g !== undefined && !isValidGraceSeconds(g))
-          throw new ControlError('graceSeconds must be 0 (none) or 5–60')
-        deps.connectStore().configureRefresh(patch.clientId, patch.refresh)
-      }
+      // All of it checked before any of it applies: a refused patch changes nothing.
+      const problem =
+        (patch.refresh === undefined ? undefined : refreshPolicyProblem(patch.refresh)) ??
+        (patch.dinero === undefined ? undefined : dineroSettingsProblem(patch.dinero))
+      if (problem !== undefined) throw new ControlError(problem)
+      if (patch.clientId !== undefined && !deps.connectStore().clients.has(patch.clientId))
+        throw new ControlError(`unknown client ${JSON.stringify(patch.clientId)}`)
+      if (patch.refresh) deps.connectStore().configureRefresh(patch.clientId, patch.refresh)
       for (const f of deps.onSettings) f(patch)
     },
   }
+}
+
+/** What is wrong with a `dinero` settings patch, or undefined; an unknown key is refused. */
+function dineroSettingsProblem(d: unknown): string | undefined {
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return 'dinero settings must be an object'
+  for (const [key, v] of Object.entries(d)) {
+    if (key === 'rateLimitPerMinute') {
+      if (!Number.isInteger(v) || (v as number) < 0)
+        return 'rateLimitPerMinute must be a whole number of requests, 0 for no limit'
+    } else if (key === 'retryAfter') {
+      if (typeof v !== 'boolean') return 'retryAfter must be true or false'
+    } else return `unknown dinero setting ${JSON.stringify(key)}`
+  }
+  return undefined
 }
 
 function body(text: string): Record<string, unknown> {
@@ -306,9 +327,14 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
     }),
     route('POST', '/__mock/settings', (_r, text) => {
       const b = body(text)
+      const unknown = Object.keys(b).find((k) => k !== 'refresh' && k !== 'clientId' && k !== 'dinero')
+      if (unknown !== undefined) throw new ControlError(`unknown setting ${JSON.stringify(unknown)}`)
       const patch: Settings = {}
       if (b.refresh !== undefined) patch.refresh = b.refresh as Partial<RefreshPolicy>
-      if (typeof b.clientId === 'string') patch.clientId = b.clientId
+      if (b.clientId !== undefined) {
+        if (typeof b.clientId !== 'string') throw new ControlError('clientId must be a string')
+        patch.clientId = b.clientId
+      }
       if (b.dinero !== undefined) patch.dinero = b.dinero as NonNullable<Settings['dinero']>
       control.settings(patch)
       return json({ ok: true })

@@ -246,10 +246,50 @@ export function isValidGraceSeconds(seconds: unknown): boolean {
   return typeof seconds === 'number' && (seconds === 0 || (seconds >= 5 && seconds <= 60))
 }
 
-function validateRefreshPolicy(p: RefreshPolicy, clientId: string): void {
-  if (!isValidGraceSeconds(p.graceSeconds)) {
-    throw new RangeError(
-      `client ${clientId}: refresh grace window must be 0 (none) or 5–60 s, got ${p.graceSeconds}`,
-    )
+/** The longest refresh lifetime the mock takes: ten years, so an expiry stays a date (mocks/clock.ts). */
+const MAX_REFRESH_LIFETIME_SECONDS = 315_360_000
+
+/**
+ * What is wrong with a refresh policy or a patch of one, or undefined: every field checked, an
+ * unknown one refused (a misspelt setting would otherwise be stored and silently never apply).
+ * duende-refresh-token-service: lifetimes are whole seconds; an absolute lifetime of 0 means no
+ * absolute cap (for sliding expiration).
+ */
+export function refreshPolicyProblem(p: Partial<RefreshPolicy>): string | undefined {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return 'refresh settings must be an object'
+  const seconds = (v: unknown, min: number) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= MAX_REFRESH_LIFETIME_SECONDS
+  for (const [key, v] of Object.entries(p)) {
+    switch (key) {
+      case 'usage':
+        if (v !== 'one-time' && v !== 'reuse') return 'usage must be "one-time" or "reuse"'
+        break
+      case 'graceSeconds':
+        if (!isValidGraceSeconds(v))
+          return `refresh grace window must be 0 (none) or 5–60 s, got ${String(v)}`
+        break
+      case 'replay':
+        if (v !== 'reject' && v !== 'revoke-all') return 'replay must be "reject" or "revoke-all"'
+        break
+      case 'expiration':
+        if (v !== 'absolute' && v !== 'sliding') return 'expiration must be "absolute" or "sliding"'
+        break
+      case 'absoluteLifetimeSeconds':
+        if (!seconds(v, 0))
+          return `absoluteLifetimeSeconds must be whole seconds from 0 (no cap) to ${MAX_REFRESH_LIFETIME_SECONDS}`
+        break
+      case 'slidingLifetimeSeconds':
+        if (!seconds(v, 1))
+          return `slidingLifetimeSeconds must be whole seconds from 1 to ${MAX_REFRESH_LIFETIME_SECONDS}`
+        break
+      default:
+        return `unknown refresh setting ${JSON.stringify(key)}`
+    }
   }
+  return undefined
+}
+
+function validateRefreshPolicy(p: RefreshPolicy, clientId: string): void {
+  const problem = refreshPolicyProblem(p)
+  if (problem !== undefined) throw new RangeError(`client ${clientId}: ${problem}`)
 }

@@ -95,6 +95,18 @@ export function newHandle(): string {
 const key = (clientId: string, subject: string) => `${clientId}\u0000${subject}`
 const ERROR_TTL_MS = 10 * 60_000
 /**
+ * At most this many error records, and as many logout records, held at once: each bad authorize
+ * request leaves one for its error page, and a flood of them grew the served mock by ~280 MB in
+ * 250k requests before its 10 minutes were up. Past the bound the oldest goes first.
+ */
+export const RECORDS_MAX = 10_000
+
+function addCapped<V>(records: Map<string, V>, id: string, record: V): string {
+  records.set(id, record)
+  if (records.size > RECORDS_MAX) records.delete(records.keys().next().value as string)
+  return id
+}
+/**
  * visma-connect-session-management: the Visma Connect IdP session lasts at most 10 hours from
  * sign-in, "no matter if there is activity" — absolute, not Duende's sliding cookie. (A lifetime
  * also keeps memory flat: every cookie-less login used to leave a session behind, issue 7.)
@@ -261,15 +273,13 @@ export function createConnectStore(
     },
 
     recordError(error, at) {
-      const id = randomBytes(16).toString('hex')
-      errors.set(id, { ...error, createdAt: at })
-      return id
+      maybePurge()
+      return addCapped(errors, randomBytes(16).toString('hex'), { ...error, createdAt: at })
     },
     getError: (id) => errors.get(id),
     recordLogout(logout, at) {
-      const id = randomBytes(16).toString('hex')
-      logouts.set(id, { ...logout, createdAt: at })
-      return id
+      maybePurge()
+      return addCapped(logouts, randomBytes(16).toString('hex'), { ...logout, createdAt: at })
     },
     getLogout: (id) => logouts.get(id),
 

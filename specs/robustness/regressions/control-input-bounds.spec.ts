@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { RECORDS_MAX } from '../../../mocks/connect/store.ts'
+import { codeFlow, token } from '../../../scripts/targets/oauth.ts'
+import type { Reply, Target } from '../../../scripts/targets/targets.ts'
+import { targetPerTest } from '../../support/target-per-test.ts'
+
+/**
+ * Found by an adversarial pass over the control surface: `POST /__mock/clock` with
+ * `advanceSeconds: 8.7e12` answered 500 and left the clock past any Date, so every later
+ * `GET /__mock/clock` answered 500 and Dinero wrote years like `+271381`; `POST /__mock/settings`
+ * stored refresh policies it never checked (`absoluteLifetimeSeconds: "30 days"` made refresh
+ * tokens live forever, with `exp: null` at introspection), and a misspelt setting answered
+ * `{"ok":true}`; every bad authorize request kept an error record for 10 minutes with no bound
+ * (RSS 99 → 380 MB in 250k requests). Each is now refused with 400 `invalid_control_request`
+ * and changes nothing, or bounded.
+ */
+const start = targetPerTest('in-process')
+
+const control = (t: Target, path: string, body: unknown): Promise<Reply> =>
+  t.call('connect', path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+
+const refused = (reply: Reply) => {
+  expect(reply.status).toBe(400)
+  expect(reply.json()).toMatchObject({ error: 'invalid_control_request' })
+}
+
+describe('control surface: input out of bounds is refused and changes nothing', () => {
+  it.each([8.7e12, 1e300, -1e11, -1e300])(
+    'POST /__mock/clock advanceSeconds %d → 400 invalid_control_request; the clock stays, and a code still lives its 300 s',
+    async (seconds) => {
+      const t = await start({ clock: { frozen: true } })
+      const before = (await t.call('connect', '/__mock/clock')).json<{ now: string }>().now
+      refused(await control(t, '/__mock/clock', { advanceSeconds: seconds }))
+      const after = await t.call('connect', '/__mock/clock')
+      expect(after.status).toBe(200)
+      expect(after.json<{ now: string }>().now).toBe(before)
+      expect((await codeFlow(t)).access_token).toEqual(expect.any(String))
+    },
+  )
+
+  it('POST /__mock/clock to the last day of 9999 → 200 with a four-digit year; one more year → 400', async () => {
+    const t = await start({ clock: { start: Date.UTC(2030, 0, 1) } })
+    const seconds = (Date.UTC(9999, 11, 31) - Date.UTC(2030, 0, 1)) / 1000
+    const moved = await control(t, '/__mock/clock', { advanceSeconds: seconds })
+    expect(moved.status).toBe(200)
+    expect(moved.json()).toEqual({ now: '9999-12-31T00:00:00.000Z' })
+    refused(await control(t, '/__mock/clock', { advanceSeconds: 366 * 86_400 }))
+  })
+
+  it.each([
+    [{ refresh: { absoluteLifetimeSeconds: '30 days' } }, 'absoluteLifetimeSeconds'],
+    [{ refresh: { slidingLifetimeSeconds: 0 } }, 'slidingLifetimeSeconds'],
+    [{ refresh: { absoluteLifetimeSeconds: 1.5 } }, 'absoluteLifetimeSeconds'],
+    [{ refresh: { usage: 'bogus' } }, 'usage'],
+    [{ refresh: { replay: 7 } }, 'replay'],
+    [{ refresh: { expiration: 'x' } }, 'expiration'],
+    [{ refresh: { gracePeriod: 5 } }, 'gracePeriod'],
+    [{ refresh: [] }, 'refresh settings'],
+    [{ refersh: { usage: 'reuse' } }, 'refersh'],
+    [{ dinero: { rateLimitPerMinute: -1 } }, 'rateLimitPerMinute'],
+    [{ dinero: { retryAfter: 'yes' } }, 'retryAfter'],
+    [{ dinero: { rateLimit: 5 } }, 'rateLimit'],
+    [{ clientId: 'no_such_client', refresh: { usage: 'reuse' } }, 'no_such_client'],
+    [{ clientId: 7, refresh: { usage: 'reuse' } }, 'clientId'],
+  ])('POST /__mock/settings %j → 400 invalid_control_request naming %s', async (settings, named) => {
+    const t = await start()
+    const reply = await control(t, '/__mock/settings', settings)
+    refused(reply)
+    expect(JSON.stringify(reply.json())).toContain(named)
+  })
+
+  it('a refused settings patch changes nothing: usage "reuse" beside a bad lifetime → 400, and refresh tokens still rotate one-time (a replay → invalid_grant)', async () => {
+    const t = await start()
+    refused(
+      await control(t, '/__mock/settings', { refresh: { usage: 'reuse', absoluteLifetimeSeconds: 'x' } }),
+    )
+    const grant = await codeFlow(t)
+    const refresh = (handle: string) =>
+      token(t, { grant_type: 'refresh_token', refresh_token: handle }, { kind: 'post' })
+    expect((await refresh(grant.refresh_token!)).status).toBe(200)
+    const replay = await refresh(grant.refresh_token!)
+    expect(replay.status).toBe(400)
+    expect(replay.json()).toEqual({ error: 'invalid_grant' })
+  })
+
+  it('valid settings still answer 200 {"ok":true}', async () => {
+    const t = await start()
+    const reply = await control(t, '/__mock/settings', {
+      refresh: {
+        usage: 'reuse',
+        graceSeconds: 30,
+        replay: 'reject',
+        expiration: 'sliding',
+        absoluteLifetimeSeconds: 0,
+        slidingLifetimeSeconds: 600,
+      },
+      dinero: { rateLimitPerMinute: 5, retryAfter: true },
+    })
+    expect(reply.status).toBe(200)
+    expect(reply.json()).toEqual({ ok: true })
+  })
+})
+
+describe('error and logout records are bounded', () => {
+  it(`past ${RECORDS_MAX} error records the oldest goes first: the count stays at ${RECORDS_MAX}, the newest is still shown`, async () => {
+    const t = await start()
+    const store = t.mock.store.connect
+    const error = { error: 'invalid_request', errorDescription: 'x', requestId: 'r' }
+    const ids = Array.from({ length: RECORDS_MAX + 50 }, () => store.recordError(error, t.mock.clock.now()))
+    expect(store.counts().errors).toBe(RECORDS_MAX)
+    expect(store.getError(ids[0]!)).toBeUndefined()
+    expect(store.getError(ids.at(-1)!)).toBeDefined()
+  })
+})
