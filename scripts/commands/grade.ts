@@ -84,6 +84,7 @@ export const command = defineCommand({
     const app = values.app.trim()
     if (app === '') throw new HarnessError('HARNESS_USAGE', '--app needs a command or a URL')
     const isUrl = /^https?:\/\//i.test(app)
+    if (isUrl && !URL.canParse(app)) throw new HarnessError('HARNESS_USAGE', `--app ${app} is not a URL`)
     if (!isUrl && values['app-callback'] !== undefined)
       throw new HarnessError(
         'HARNESS_USAGE',

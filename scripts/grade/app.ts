@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { processEnvironment } from '../env.ts'
 import { GradeError } from './errors.ts'
 
@@ -81,20 +82,35 @@ export async function startApp(input: {
     })
   })
   const tail = () => input.redact(lines.slice(-15).join('\n'))
-  const stop = async () => {
-    if (exit !== undefined || child.pid === undefined) return
+  // The whole process group, not only the shell that leads it: an app that ignores SIGTERM
+  // outlived a leader that did not (the shell exits, its child keeps running).
+  const group = child.pid === undefined ? undefined : -child.pid
+  const groupAlive = () => {
+    if (group === undefined) return false
     try {
-      process.kill(-child.pid, 'SIGTERM')
+      process.kill(group, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  const stop = async () => {
+    if (!groupAlive()) return
+    try {
+      process.kill(group!, 'SIGTERM')
     } catch {
       return
     }
-    const timer = setTimeout(() => {
+    for (const deadline = Date.now() + 3_000; groupAlive() && Date.now() < deadline; ) await sleep(50)
+    if (groupAlive()) {
       try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+        process.kill(group!, 'SIGKILL')
       } catch {}
-    }, 3_000)
-    await exitedPromise
-    clearTimeout(timer)
+      // A killed process counts as alive until reaped; under an init that is slow to reap
+      // orphans this gives up after a second (the processes are dead by then).
+      for (const deadline = Date.now() + 1_000; groupAlive() && Date.now() < deadline; ) await sleep(20)
+    }
+    await Promise.race([exitedPromise, sleep(1_000)])
   }
   try {
     await waitForApp(input.url, input.timeoutMs, () => exit)

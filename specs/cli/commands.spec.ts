@@ -154,6 +154,7 @@ beforeAll(async () => {
   jobs.push(['mock beyond loopback', ['mock', '--host', '0.0.0.0', '--port', '0']])
   jobs.push(['bench only nope', ['bench', '--only', 'nope', '--reports', scratch]])
   jobs.push(['bench only nope default', ['bench', '--only', 'served,nope']])
+  jobs.push(['grade bad url', ['grade', '--app', 'http://[::1']])
   const children = jobs.filter(([k]) => AS_CHILD.has(k))
   const runs = runAll(children.map(([, argv]) => argv))
   for (const [k, argv] of jobs) if (!AS_CHILD.has(k)) results.set(k, await inProcess(argv))
@@ -209,6 +210,10 @@ describe('misuse is one HARNESS_USAGE line and a usage hint, exit 2, no stack tr
 
   it('mock --host 0.0.0.0 without --allow-non-loopback refuses to bind and exits 2 naming the flag', () => {
     expectUsageError(got('mock beyond loopback'), /not a loopback address.*--allow-non-loopback/)
+  })
+
+  it('grade --app with an http URL that does not parse exits 2 at once (was a 20 s wait, then HARNESS_GRADE_APP_UNREACHABLE)', () => {
+    expectUsageError(got('grade bad url'), /--app http:\/\/\[::1 is not a URL/)
   })
 
   it('no command, and an unknown command, exit 2', () => {

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
 import { freePort } from '../../scripts/grade/app.ts'
@@ -58,6 +61,25 @@ describe('grading an app that is already running', () => {
     })
   })
 
+  it('an app that ignores SIGTERM is killed with its process group when grading ends: nothing of it is left running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grade-stubborn-'))
+    try {
+      const pidFile = join(dir, 'pid')
+      const app = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)`
+      const attempt = gradeApp({
+        app: { command: `"${process.execPath}" -e ${JSON.stringify(app)}` },
+        reportsDir: false,
+        startupTimeoutMs: 1_500,
+      })
+      await expect(attempt).rejects.toMatchObject({ code: 'GRADE_APP_UNREACHABLE' })
+      const pid = Number(readFileSync(pidFile, 'utf8'))
+      // Gone, or dead and waiting to be reaped (its shell is gone, so it belongs to init now).
+      expect(stateOf(pid)).toMatch(/^(gone|Z)$/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('the output quoted of an app that exits never carries its client secret (as given, URL-encoded, in a Basic header) or a token or code it printed', async () => {
     const secret = 'grade+secret/with=wire&forms'
     const printed = [
@@ -88,6 +110,16 @@ describe('grading an app that is already running', () => {
     ])
   })
 })
+
+/** A process's state letter from /proc (R, S, Z, …), or `gone`. */
+function stateOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!
+  } catch {
+    return 'gone'
+  }
+}
 
 /** A JWT's shape (header, payload, signature): what an app's log line of its access token looks like. */
 const ACCESS_TOKEN = `${Buffer.from('{"alg":"RS256","typ":"at+jwt"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.c2lnbmF0dXJl`
