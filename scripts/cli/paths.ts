@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs'
+import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { HarnessError } from '../errors.ts'
 
 /**
  * The package's own folder, found from this module's location (never the working directory):
@@ -20,4 +21,40 @@ export function packageRoot(): string {
     dir = up
   }
   return dir
+}
+
+/** Kernel file systems: nothing a run writes belongs there (Node's recursive mkdir never returns on /proc). */
+const KERNEL_ROOTS = ['/proc', '/sys']
+
+/** `path` with its nearest existing ancestor's symbolic links resolved. */
+function realTarget(path: string): string {
+  let existing = path
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing)
+  const real = existsSync(existing) ? realpathSync(existing) : existing
+  return resolve(real, path.slice(existing.length).replace(/^[\\/]+/, ''))
+}
+
+/**
+ * A writable directory at `dir` (made when missing), checked before a command does its work: an
+ * output path found wrong after the checks ran would waste a live rotation and leave the reports
+ * unscanned, and `check` or `bench` would end on a bare file-system error (HARNESS_INTERNAL).
+ */
+export function ensureWritableDir(flag: string, dir: string): void {
+  const real = realTarget(dir)
+  if (KERNEL_ROOTS.some((root) => real === root || real.startsWith(root + sep)))
+    throw new HarnessError(
+      'HARNESS_USAGE',
+      `${flag} ${dir}: a kernel file system (${real}) is no place for run output`,
+    )
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new HarnessError('HARNESS_USAGE', `${flag} ${dir}: exists and is not a directory`)
+  try {
+    mkdirSync(dir, { recursive: true })
+    accessSync(dir, constants.W_OK | constants.X_OK)
+  } catch (e) {
+    throw new HarnessError(
+      'HARNESS_CONFIG_INVALID',
+      `${flag} ${dir}: cannot create or write this directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    )
+  }
 }

@@ -24,7 +24,7 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { InProcessReport, Kind, Ready, RssReport } from '../bench/child.ts'
 import { defineCommand } from '../cli/command.ts'
-import { inSourceTree, packageRoot } from '../cli/paths.ts'
+import { ensureWritableDir, inSourceTree, packageRoot } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 
 const ORG = 118244
@@ -333,6 +333,8 @@ async function bench(input: BenchInput): Promise<number> {
   const { duration, connections, ops } = input
   const wanted = (name: string) => input.only.length === 0 || input.only.includes(name)
   preflight(input, wanted)
+  // Before minutes of measuring: bench.json must have somewhere to go.
+  ensureWritableDir('--reports', input.reports)
 
   console.log(
     `bench: ${connections} connections, ${duration} s per run, node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`,

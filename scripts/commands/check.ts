@@ -14,6 +14,7 @@ import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
+import { ensureWritableDir } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import type { EngineSend } from '../reports/outcomes.ts'
@@ -93,6 +94,7 @@ export const command = defineCommand({
         context,
       )
     }
+    ensureWritableDir('--reports', values.reports)
     const all = only.size === 0 && areas.size === 0
     const selected = catalogue.filter((c) => all || only.has(c.id) || areas.has(c.area))
     const run = values.runner === 'vitest' ? runEngine : runNewmanOnMock

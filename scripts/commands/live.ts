@@ -15,8 +15,8 @@
  * - drift (scripts/live/drift/): the shape of every answer against the in-process mock's answer
  *   to the same step, in drift.md and drift.json; `--record` keeps the shapes as a fixture.
  */
-import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs'
-import { dirname, resolve, sep } from 'node:path'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import {
@@ -29,6 +29,7 @@ import {
 } from '../../collections/model/types.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { exitOnSignals } from '../cli/exit.ts'
+import { ensureWritableDir } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { type ConfigFlags, liveVariables, loadConfig } from '../live/config.ts'
 import { refreshStored } from '../live/refresher.ts'
@@ -183,42 +184,6 @@ async function confirmDestructive(clientId: string, count: number, stdin: Contex
       'HARNESS_DESTRUCTIVE_NOT_CONFIRMED',
       'the destructive checks were not confirmed; nothing was run',
     )
-}
-
-/** Kernel file systems: nothing a run writes belongs there (Node's recursive mkdir never returns on /proc). */
-const KERNEL_ROOTS = ['/proc', '/sys']
-
-/** `path` with its nearest existing ancestor's symbolic links resolved. */
-function realTarget(path: string): string {
-  let existing = path
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing)
-  const real = existsSync(existing) ? realpathSync(existing) : existing
-  return resolve(real, path.slice(existing.length).replace(/^[\\/]+/, ''))
-}
-
-/**
- * A writable directory at `dir` (made when missing), checked before the token store is opened or
- * anything is sent: an output path found wrong after the checks ran would waste a rotation and
- * leave the reports unscanned.
- */
-export function ensureWritableDir(flag: string, dir: string): void {
-  const real = realTarget(dir)
-  if (KERNEL_ROOTS.some((root) => real === root || real.startsWith(root + sep)))
-    throw new HarnessError(
-      'HARNESS_USAGE',
-      `${flag} ${dir}: a kernel file system (${real}) is no place for run output`,
-    )
-  if (existsSync(dir) && !statSync(dir).isDirectory())
-    throw new HarnessError('HARNESS_USAGE', `${flag} ${dir}: exists and is not a directory`)
-  try {
-    mkdirSync(dir, { recursive: true })
-    accessSync(dir, constants.W_OK | constants.X_OK)
-  } catch (e) {
-    throw new HarnessError(
-      'HARNESS_CONFIG_INVALID',
-      `${flag} ${dir}: cannot create or write this directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    )
-  }
 }
 
 /** Checks (and makes) the run's output paths; returns them resolved. */

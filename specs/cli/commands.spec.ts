@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { format } from 'node:util'
@@ -155,6 +155,10 @@ beforeAll(async () => {
   jobs.push(['bench only nope', ['bench', '--only', 'nope', '--reports', scratch]])
   jobs.push(['bench only nope default', ['bench', '--only', 'served,nope']])
   jobs.push(['grade bad url', ['grade', '--app', 'http://[::1']])
+  const aFile = join(scratch, 'a-file')
+  writeFileSync(aFile, '')
+  jobs.push(['check reports file', ['check', '--no-allure', '--reports', aFile]])
+  jobs.push(['bench reports file', ['bench', '--only', 'bare', '--reports', aFile]])
   const children = jobs.filter(([k]) => AS_CHILD.has(k))
   const runs = runAll(children.map(([, argv]) => argv))
   for (const [k, argv] of jobs) if (!AS_CHILD.has(k)) results.set(k, await inProcess(argv))
@@ -214,6 +218,11 @@ describe('misuse is one HARNESS_USAGE line and a usage hint, exit 2, no stack tr
 
   it('grade --app with an http URL that does not parse exits 2 at once (was a 20 s wait, then HARNESS_GRADE_APP_UNREACHABLE)', () => {
     expectUsageError(got('grade bad url'), /--app http:\/\/\[::1 is not a URL/)
+  })
+
+  it('check and bench with --reports naming a file exit 2 before any work (were HARNESS_INTERNAL: ENOTDIR, EEXIST)', () => {
+    for (const k of ['check reports file', 'bench reports file'])
+      expectUsageError(got(k), /--reports .*a-file: exists and is not a directory/)
   })
 
   it('no command, and an unknown command, exit 2', () => {
