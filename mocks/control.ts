@@ -78,6 +78,12 @@ interface Received {
   body: unknown
 }
 const SINK_KEEP = 1_000
+/**
+ * The largest body the sink keeps: the mock's own deliveries are a few hundred bytes (Dinero's
+ * webhook payload names an event and an entity), and 1,000 bodies of 1 MiB took the served mock
+ * to 1.8 GB. With SINK_KEEP, at most 64 MiB are held.
+ */
+const SINK_BODY_MAX = 64 * 1024
 
 /** A request the control surface will not take from this sender (403) or in this form (415). */
 class ControlRefused extends MockHttpError {
@@ -283,11 +289,21 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
     route('POST', '/__mock/webhooks/flush', async () => json({ deliveries: await deps.webhooks.flush() })),
     route('POST', '/__mock/webhooks/sink', (r, text) => {
       const status = pageParam(r.url, 'status', 200, 200, 599)
+      if (Buffer.byteLength(text) > SINK_BODY_MAX)
+        throw new ControlError(`the sink keeps bodies of at most ${SINK_BODY_MAX} bytes`)
+      const kept = text.trim() === '' ? null : body(text)
+      // Kept only if it can be listed again: JSON nested thousands deep parses, but
+      // JSON.stringify then overflows the stack, and every later GET of the sink answered 500.
+      try {
+        JSON.stringify(kept)
+      } catch {
+        throw new ControlError('the body is nested too deeply to keep')
+      }
       received.push({
         at: new Date(deps.clock.now()).toISOString(),
         status,
         attempt: r.request.headers.get('x-mock-webhook-attempt'),
-        body: text.trim() === '' ? null : body(text),
+        body: kept,
       })
       if (received.length > SINK_KEEP) received = received.slice(-SINK_KEEP)
       // A null-body status cannot carry the count.

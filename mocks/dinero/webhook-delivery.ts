@@ -128,9 +128,18 @@ function postOverSocket(
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     let settled = false
+    // One deadline for the whole attempt, from connect to the status line: a socket's idle
+    // timeout restarts with every byte, so a subscriber trickling a byte every 2 s held the
+    // attempt (and `flush`) open for ever.
+    const deadline = setTimeout(() => {
+      done({ error: 'timeout' })
+      socket.destroy()
+    }, timeoutMs)
+    deadline.unref()
     const done = (outcome: Outcome) => {
       if (settled) return
       settled = true
+      clearTimeout(deadline)
       resolve(outcome)
     }
     const host = url.hostname.replace(/^\[|\]$/g, '')
@@ -149,10 +158,6 @@ function postOverSocket(
       `content-length: ${Buffer.byteLength(body)}`,
       'connection: close',
     ]
-    socket.setTimeout(timeoutMs, () => {
-      done({ error: 'timeout' })
-      socket.destroy()
-    })
     socket.once(tls ? 'secureConnect' : 'connect', () => socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`))
     let head = ''
     socket.on('data', (chunk: Buffer) => {

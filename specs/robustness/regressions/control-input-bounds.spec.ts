@@ -1,7 +1,10 @@
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { RECORDS_MAX } from '../../../mocks/connect/store.ts'
+import { PRO_ORGANISATION_ID } from '../../../mocks/dinero/seed.ts'
 import { codeFlow, token } from '../../../scripts/targets/oauth.ts'
 import type { Reply, Target } from '../../../scripts/targets/targets.ts'
+import { dineroApi, tokenFor } from '../../support/dinero-session.ts'
 import { targetPerTest } from '../../support/target-per-test.ts'
 
 /**
@@ -114,5 +117,69 @@ describe('error and logout records are bounded', () => {
     expect(store.counts().errors).toBe(RECORDS_MAX)
     expect(store.getError(ids[0]!)).toBeUndefined()
     expect(store.getError(ids.at(-1)!)).toBeDefined()
+  })
+})
+
+describe('webhooks: the sink and a delivery are bounded', () => {
+  it('POST /__mock/webhooks/sink → 400 for a body over 64 KiB or nested too deep to list again; GET /__mock/webhooks/sink still 200 with the bodies it kept', async () => {
+    const t = await start()
+    const post = (text: string) =>
+      t.call('connect', '/__mock/webhooks/sink', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: text,
+      })
+    expect((await post(JSON.stringify({ EventId: 'contact.created' }))).status).toBe(200)
+    refused(await post(JSON.stringify({ big: 'x'.repeat(64 * 1024) })))
+    refused(await post(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`))
+    const listed = await t.call('connect', '/__mock/webhooks/sink')
+    expect(listed.status).toBe(200)
+    expect(listed.json<{ received: { body: unknown }[] }>().received.map((r) => r.body)).toEqual([
+      { EventId: 'contact.created' },
+    ])
+  })
+
+  it('a subscriber that trickles bytes and never a status line: the attempt ends at its timeout (error timeout), and POST /__mock/webhooks/flush answers 200', async () => {
+    // Half-open allowed: the mock ends its side once its request is written, as it always does.
+    const trickler = createNetServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('data', () => {})
+      socket.on('error', () => {})
+      const drip = setInterval(() => socket.write('H'), 100)
+      socket.on('close', () => clearInterval(drip))
+    })
+    await new Promise<void>((resolve) => trickler.listen(0, '127.0.0.1', resolve))
+    try {
+      const t = await start({
+        webhooks: { retryDelaysMs: [], timeoutMs: 500 },
+        dinero: { rateLimitPerMinute: 0 },
+      })
+      const api = dineroApi(t, await tokenFor(t))
+      const uri = `http://127.0.0.1:${(trickler.address() as AddressInfo).port}/hooks`
+      expect(
+        (
+          await api.post(`/v1/${PRO_ORGANISATION_ID}/webhooks/subscribe`, {
+            Uri: uri,
+            EventId: 'contact.created',
+          })
+        ).status,
+      ).toBe(200)
+      const created = await api.post(`/v1/${PRO_ORGANISATION_ID}/contacts`, {
+        Name: 'Trickle ApS',
+        CountryKey: 'DK',
+        IsPerson: false,
+        IsMember: false,
+        UseCvr: false,
+      })
+      expect(created.status, created.text).toBe(200)
+      const flushed = await control(t, '/__mock/webhooks/flush', {})
+      expect(flushed.status).toBe(200)
+      const delivery = flushed
+        .json<{ deliveries: { target: string; state: string; attempts: { error?: string }[] }[] }>()
+        .deliveries.find((d) => d.target === uri)
+      expect(delivery?.state).toBe('failed')
+      expect(delivery?.attempts.map((a) => a.error)).toEqual(['timeout'])
+    } finally {
+      trickler.close()
+    }
   })
 })
