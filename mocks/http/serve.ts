@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { getResponse } from 'msw'
 import type { Mock } from '../create-mock.ts'
 import { uploadBodyLimit } from '../dinero/files.ts'
@@ -80,6 +81,19 @@ const isDineroPath = (path: string) => /^\/v\d/i.test(path)
 // `{code, message}` (45 Invalid request, 50 Error).
 function dineroError(res: ServerResponse, status: number, code: number, message: string): void {
   jsonError(res, status, { code, message })
+}
+
+/** A refusal before any route, in the shape of the service the path belongs to. */
+function refusalBody(path: string, message: string): Record<string, unknown> {
+  return isDineroPath(path) ? { code: 45, message } : { error: 'invalid_request', error_description: message }
+}
+
+/** The same, written on a socket node's HTTP layer handed over (a parse error, CONNECT). */
+function rawRefusal(socket: Duplex, status: string, path: string, message: string): void {
+  const text = JSON.stringify(refusalBody(path, message))
+  socket.end(
+    `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  )
 }
 
 /** Binding beyond loopback without `allowNonLoopback`; `code` is for tests and CLIs. */
@@ -171,9 +185,20 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   let canonical = ''
   const knownHosts = new Set<string>()
 
+  /** The last request target each connection sent: what a later parse error or timeout was about. */
+  const lastTarget = new WeakMap<object, string>()
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET'
     const target = req.url ?? '/'
+    lastTarget.set(req.socket, target)
+    // RFC 9112 §3.2: a request without Host is answered 400 — here in the service's own shape,
+    // where node's own check answered with an empty body.
+    if (req.headers.host === undefined) {
+      req.resume()
+      jsonError(res, 400, refusalBody(target, 'a request needs a Host header'))
+      return
+    }
     if (!target.startsWith('/')) {
       jsonError(res, 400, { error: 'invalid_request', error_description: 'request target must be a path' })
       return
@@ -307,7 +332,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     res.end(method === 'HEAD' ? undefined : payload)
   }
 
-  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 5_000, requireHostHeader: false }, (req, res) => {
     handle(req, res).catch(() =>
       // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
       isDineroPath(req.url ?? '')
@@ -321,21 +346,27 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       return
     }
     // Refused by node's parser before any route: still an answer in the service's own shape.
-    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
-    const path = err.rawPacket?.toString('latin1', 0, 64).split(' ')[1] ?? ''
-    const text = JSON.stringify(
-      isDineroPath(path)
-        ? { code: 45, message: tooLarge ? 'The request headers are too large' : 'Bad request' }
-        : {
-            error: 'invalid_request',
-            error_description: tooLarge
-              ? 'request line and headers over the size limit'
-              : 'malformed request',
-          },
-    )
-    socket.end(
-      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-    )
+    const path = err.rawPacket?.toString('latin1', 0, 64).split(' ')[1] ?? lastTarget.get(socket) ?? ''
+    if (err.code === 'HPE_HEADER_OVERFLOW')
+      rawRefusal(
+        socket,
+        '431 Request Header Fields Too Large',
+        path,
+        'request line and headers over the size limit',
+      )
+    else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+      rawRefusal(socket, '408 Request Timeout', path, 'the request did not arrive in time')
+    else rawRefusal(socket, '400 Bad Request', path, 'malformed request')
+  })
+  // An `Expect` other than 100-continue (RFC 9110 §10.1.1: 417), and CONNECT, which the mock
+  // does not tunnel (405): node answered the first with an empty body and closed the socket on
+  // the second without a word.
+  server.on('checkExpectation', (req, res) => {
+    req.resume()
+    jsonError(res, 417, refusalBody(req.url ?? '', `Expect: ${String(req.headers.expect)} is not supported`))
+  })
+  server.on('connect', (req, socket: Duplex) => {
+    rawRefusal(socket, '405 Method Not Allowed', req.url ?? '', 'CONNECT is not supported')
   })
 
   await new Promise<void>((resolve, reject) => {

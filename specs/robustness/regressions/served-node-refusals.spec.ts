@@ -1,0 +1,67 @@
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
+
+/**
+ * Found by an adversarial pass: three requests were refused by node's HTTP layer itself, not in
+ * the service's own shape — no `Host` header (node's 400 with an empty body; RFC 9112 §3.2 asks
+ * for the 400), an `Expect` the server cannot meet (node's 417 with an empty body; RFC 9110
+ * §10.1.1), and CONNECT (the socket closed without an answer). Each now answers JSON in the shape
+ * of the service the path belongs to, and the mock keeps answering.
+ */
+let target: Target
+let port = 0
+beforeAll(async () => {
+  target = await startTarget('served')
+  port = Number(new URL(target.connect).port)
+})
+afterAll(() => target.close())
+
+/** The raw answer to `request` on a connection of its own: status line and JSON body. */
+async function send(request: string): Promise<{ status: string; body: unknown }> {
+  const socket = connect(port, '127.0.0.1')
+  await once(socket, 'connect')
+  socket.write(request)
+  const chunks: Buffer[] = []
+  for await (const chunk of socket) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  const [head = '', body = ''] = text.split('\r\n\r\n')
+  return { status: head.split('\r\n')[0] ?? '', body: body === '' ? undefined : JSON.parse(body) }
+}
+
+const stillAnswers = async () =>
+  expect((await target.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
+
+describe('served mock: refusals node used to answer itself', () => {
+  it('400 code 45 for a Dinero request without Host; 400 invalid_request for a Connect one', async () => {
+    const dinero = await send('GET /v1/organizations HTTP/1.1\r\nconnection: close\r\n\r\n')
+    expect(dinero.status).toBe('HTTP/1.1 400 Bad Request')
+    expect(dinero.body).toEqual({ code: 45, message: 'a request needs a Host header' })
+    const connectRequest = await send(
+      'GET /.well-known/openid-configuration HTTP/1.1\r\nconnection: close\r\n\r\n',
+    )
+    expect(connectRequest.status).toBe('HTTP/1.1 400 Bad Request')
+    expect(connectRequest.body).toMatchObject({ error: 'invalid_request' })
+    await stillAnswers()
+  })
+
+  it('417 invalid_request for POST /connect/token with Expect: foo', async () => {
+    const reply = await send(
+      'POST /connect/token HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: foo\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
+    )
+    expect(reply.status).toBe('HTTP/1.1 417 Expectation Failed')
+    expect(reply.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'Expect: foo is not supported',
+    })
+    await stillAnswers()
+  })
+
+  it('405 code 45 for CONNECT /v1/organizations (was a closed socket)', async () => {
+    const reply = await send('CONNECT /v1/organizations HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n')
+    expect(reply.status).toBe('HTTP/1.1 405 Method Not Allowed')
+    expect(reply.body).toEqual({ code: 45, message: 'CONNECT is not supported' })
+    await stillAnswers()
+  })
+})
