@@ -131,8 +131,11 @@ export function parseCommand<F extends Flags>(
   return { help: false, values: values as Values<F> }
 }
 
+/** A number as a person writes one: decimal digits, an optional sign and fraction (no 0x10, 1e3 or Infinity). */
+const DECIMAL = /^\s*-?\d+(?:\.\d+)?\s*$/
+
 function numberValue(name: string, f: NumberFlag, raw: string): number {
-  const n = raw.trim() === '' ? Number.NaN : Number(raw)
+  const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN
   const kind = f.integer ? 'an integer' : 'a number'
   if (!Number.isFinite(n) || (f.integer && !Number.isInteger(n)) || n < f.min || n > f.max)
     throw usageError(`--${name} must be ${kind} from ${f.min} to ${f.max}, not ${JSON.stringify(raw)}`)

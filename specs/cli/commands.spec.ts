@@ -155,6 +155,8 @@ beforeAll(async () => {
   jobs.push(['bench only nope', ['bench', '--only', 'nope', '--reports', scratch]])
   jobs.push(['bench only nope default', ['bench', '--only', 'served,nope']])
   jobs.push(['grade bad url', ['grade', '--app', 'http://[::1']])
+  jobs.push(['mock hex port', ['mock', '--port', '0x10']])
+  jobs.push(['bench exponent duration', ['bench', '--duration', '1e1']])
   const aFile = join(scratch, 'a-file')
   writeFileSync(aFile, '')
   jobs.push(['check reports file', ['check', '--no-allure', '--reports', aFile]])
@@ -223,6 +225,14 @@ describe('misuse is one HARNESS_USAGE line and a usage hint, exit 2, no stack tr
   it('check and bench with --reports naming a file exit 2 before any work (were HARNESS_INTERNAL: ENOTDIR, EEXIST)', () => {
     for (const k of ['check reports file', 'bench reports file'])
       expectUsageError(got(k), /--reports .*a-file: exists and is not a directory/)
+  })
+
+  it('a number flag takes decimal digits only: --port 0x10 and --duration 1e1 exit 2 (node read them as 16 and 10)', () => {
+    expectUsageError(got('mock hex port'), /--port must be an integer from 0 to 65535, not "0x10"/)
+    expectUsageError(
+      got('bench exponent duration'),
+      /--duration must be an integer from 1 to 3600, not "1e1"/,
+    )
   })
 
   it('no command, and an unknown command, exit 2', () => {
