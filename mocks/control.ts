@@ -171,6 +171,8 @@ export function createControl(deps: ControlDeps): Control {
     clearFaults: () => deps.faults.clear(),
     lifecycle(event) {
       const subject = ('subject' in event ? event.subject : undefined) ?? deps.defaultSubject
+      if (!deps.connectStore().users.has(subject))
+        throw new ControlError(`unknown user ${JSON.stringify(subject)}`)
       if (event.event === 'revoke-consent') {
         // The user withdraws consent: consent, refresh tokens and earlier access tokens go.
         deps.connectStore().revokeConsent(subject, event.clientId)
@@ -236,6 +238,8 @@ function ids(value: unknown, field: string): DeviationId[] {
 }
 
 function lifecycleEvent(b: Record<string, unknown>): LifecycleEvent {
+  if (b.subject !== undefined && typeof b.subject !== 'string')
+    throw new ControlError('subject must be a string')
   const subject = typeof b.subject === 'string' ? { subject: b.subject } : {}
   switch (b.event) {
     case 'revoke-consent':
@@ -244,8 +248,16 @@ function lifecycleEvent(b: Record<string, unknown>): LifecycleEvent {
     case 'remove-organisation-access':
     case 'lose-pro':
     case 'regain-pro': {
-      const id = Number(b.organizationId)
-      if (!Number.isInteger(id)) throw new ControlError(`${b.event} needs a numeric organizationId`)
+      // A JSON number, or its decimal digits as a string: `[118244]` and `"0x1CDE4"` went
+      // through Number() as the organisation before.
+      const raw = b.organizationId
+      const id =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && /^\d{1,9}$/.test(raw)
+            ? Number(raw)
+            : Number.NaN
+      if (!Number.isInteger(id) || id < 0) throw new ControlError(`${b.event} needs a numeric organizationId`)
       return b.event === 'remove-organisation-access'
         ? { event: b.event, organizationId: id, ...subject }
         : { event: b.event, organizationId: id }

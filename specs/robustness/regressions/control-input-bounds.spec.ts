@@ -90,6 +90,29 @@ describe('control surface: input out of bounds is refused and changes nothing', 
     expect(replay.json()).toEqual({ error: 'invalid_grant' })
   })
 
+  it.each([
+    [{ event: 'lose-pro', organizationId: [118244] }, 'organizationId'],
+    [{ event: 'lose-pro', organizationId: '0x1CDE4' }, 'organizationId'],
+    [{ event: 'lose-pro', organizationId: -1 }, 'organizationId'],
+    [
+      { event: 'remove-organisation-access', organizationId: 118244, subject: 'nobody' },
+      'unknown user "nobody"',
+    ],
+    [{ event: 'revoke-consent', clientId: 'isv_conformance_test', subject: 7 }, 'subject'],
+  ])('POST /__mock/lifecycle %j → 400 invalid_control_request naming %s', async (event, named) => {
+    const t = await start()
+    const reply = await control(t, '/__mock/lifecycle', event)
+    refused(reply)
+    expect(JSON.stringify(reply.json())).toContain(named.replace(/"/g, '\\"'))
+  })
+
+  it('POST /__mock/lifecycle with organizationId as decimal digits in a string still answers 200', async () => {
+    const t = await start()
+    expect(
+      (await control(t, '/__mock/lifecycle', { event: 'lose-pro', organizationId: '118244' })).status,
+    ).toBe(200)
+  })
+
   it('valid settings still answer 200 {"ok":true}', async () => {
     const t = await start()
     const reply = await control(t, '/__mock/settings', {
