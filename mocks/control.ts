@@ -171,15 +171,19 @@ export function createControl(deps: ControlDeps): Control {
     clearFaults: () => deps.faults.clear(),
     lifecycle(event) {
       const subject = ('subject' in event ? event.subject : undefined) ?? deps.defaultSubject
-      if (!deps.connectStore().users.has(subject))
-        throw new ControlError(`unknown user ${JSON.stringify(subject)}`)
       if (event.event === 'revoke-consent') {
         // The user withdraws consent: consent, refresh tokens and earlier access tokens go.
         deps.connectStore().revokeConsent(subject, event.clientId)
         return
       }
       const handled = deps.onLifecycle.some((f) => f(event, subject))
-      if (!handled) throw new ControlError(`unknown organisation ${event.organizationId}`)
+      // Nothing handled it: name what is unknown, the user or the organisation.
+      if (!handled)
+        throw new ControlError(
+          deps.connectStore().users.has(subject)
+            ? `unknown organisation ${event.organizationId}`
+            : `unknown user ${JSON.stringify(subject)}`,
+        )
     },
     advanceClock(seconds) {
       try {
