@@ -30,14 +30,11 @@ const NESTED_SECRET = new RegExp(`(?:^|[?&#;])(?:${[...SECRET_NAMES].join('|')})
 const NESTED_DEPTH = 3
 
 /**
- * A parameter's value with secrets replaced. A value may itself be a URL or a query holding
- * secret parameters: the mock's authorize sends the browser to its login page with the whole
- * authorize request in `returnUrl` (duende-authorize-result), client_secret or code_verifier
- * included when a careless client put them there. Such a value is opened and its secret
- * parameters fingerprinted, depth by depth; a value with no secret name in it is kept as sent.
+ * `text` with its percent-escapes decoded once, or as it is when an escape is malformed (`%E0%A4`,
+ * a `%` at the end): `decodeURIComponent` throws on those. Used for a URL encoded twice here, and
+ * for path segments in the route index (mocks/http/route-index.ts).
  */
-/** `text` with its percent-escapes decoded once (a URL encoded twice), or as it is when malformed. */
-function decoded(text: string): string {
+export function decodeOnce(text: string): string {
   if (!text.includes('%')) return text
   try {
     return decodeURIComponent(text)
@@ -46,10 +43,17 @@ function decoded(text: string): string {
   }
 }
 
+/**
+ * A parameter's value with secrets replaced. A value may itself be a URL or a query holding
+ * secret parameters: the mock's authorize sends the browser to its login page with the whole
+ * authorize request in `returnUrl` (duende-authorize-result), client_secret or code_verifier
+ * included when a careless client put them there. Such a value is opened and its secret
+ * parameters fingerprinted, depth by depth; a value with no secret name in it is kept as sent.
+ */
 function redactValue(name: string, value: string, depth = 0): string {
   if (SECRET_NAMES.has(name.toLowerCase())) return fingerprint(value)
   // Opened as it is, or once more decoded when only that shows a secret name (encoded twice).
-  const text = NESTED_SECRET.test(value) ? value : decoded(value)
+  const text = NESTED_SECRET.test(value) ? value : decodeOnce(value)
   if (!NESTED_SECRET.test(text)) return value
   if (depth >= NESTED_DEPTH) return fingerprint(value)
   const at = text.search(/[?#]/)

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'msw'
+import { decodeOnce } from '../redact.ts'
 
 /**
  * Picks the candidate handler(s) for a request by method and path once, instead of letting
@@ -54,14 +55,7 @@ function compile(path: string): { regex: RegExp; names: string[] } {
  * the whole request into an exception. Here the raw segment is kept, so the route's own
  * validation answers it (Dinero: 404 code 40) instead of a 500.
  */
-function decode(value: string): string {
-  if (!value.includes('%')) return value
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
-}
+const decode = decodeOnce
 
 export function createRouteIndex<R extends IndexedRoute>(
   routes: readonly R[],
