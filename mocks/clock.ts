@@ -47,9 +47,11 @@ function inRange(ms: number, what: string): void {
 export function createClock(options: ClockOptions = {}): Clock {
   const realNow = options.realNow ?? Date.now
   const frozen = options.frozen === true || options.start !== undefined
+  if (options.start !== undefined) inRange(options.start, 'the start')
   let base = options.start ?? realNow()
   let offset = 0
-  const now = () => (frozen ? base : realNow()) + offset
+  // A clock following real time keeps moving after an advance to the end of 9999: held there.
+  const now = () => Math.min((frozen ? base : realNow()) + offset, CLOCK_RANGE.max)
   return {
     now,
     nowSeconds: () => Math.floor(now() / 1000),

@@ -52,14 +52,23 @@ export function decodeOnce(text: string): string {
  */
 function redactValue(name: string, value: string, depth = 0): string {
   if (SECRET_NAMES.has(name.toLowerCase())) return fingerprint(value)
-  // Opened as it is, or once more decoded when only that shows a secret name (encoded twice).
-  const text = NESTED_SECRET.test(value) ? value : decodeOnce(value)
+  // Opened as it is, or decoded as often as it takes to show a secret name (encoded again and again).
+  let text = value
+  for (let i = 0; i < NESTED_DEPTH && !NESTED_SECRET.test(text); i++) {
+    const next = decodeOnce(text)
+    if (next === text) break
+    text = next
+  }
   if (!NESTED_SECRET.test(text)) return value
   if (depth >= NESTED_DEPTH) return fingerprint(value)
   const at = text.search(/[?#]/)
   const base = at < 0 ? '' : text.slice(0, at + 1)
+  // A secret before the query (`code=…?x=1`, a path's `;code=…`) is out of the split's reach:
+  // the whole value goes.
+  if (NESTED_SECRET.test(base)) return fingerprint(value)
   const q = new URLSearchParams()
-  for (const [k, v] of new URLSearchParams(at < 0 ? text : text.slice(at + 1)))
+  // `;` separates parameters too (the secret-name test counts it), so it splits here as `&` does.
+  for (const [k, v] of new URLSearchParams((at < 0 ? text : text.slice(at + 1)).replace(/;/g, '&')))
     q.append(k, redactValue(k, v, depth + 1))
   return `${base}${q.toString()}`
 }

@@ -140,6 +140,9 @@ function postOverSocket(
       if (settled) return
       settled = true
       clearTimeout(deadline)
+      // The status line is all an attempt reads: a subscriber that holds the connection open
+      // after it no longer holds a socket of the mock's.
+      socket.destroy()
       resolve(outcome)
     }
     const host = url.hostname.replace(/^\[|\]$/g, '')

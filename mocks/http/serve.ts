@@ -83,14 +83,22 @@ function dineroError(res: ServerResponse, status: number, code: number, message:
   jsonError(res, status, { code, message })
 }
 
-/** A refusal before any route, in the shape of the service the path belongs to. */
-function refusalBody(path: string, message: string): Record<string, unknown> {
-  return isDineroPath(path) ? { code: 45, message } : { error: 'invalid_request', error_description: message }
+/** A refusal before any route, in the shape of the service the path belongs to (Dinero's own words where given). */
+function refusalBody(path: string, message: string, dineroMessage = message): Record<string, unknown> {
+  return isDineroPath(path)
+    ? { code: 45, message: dineroMessage }
+    : { error: 'invalid_request', error_description: message }
 }
 
 /** The same, written on a socket node's HTTP layer handed over (a parse error, CONNECT). */
-function rawRefusal(socket: Duplex, status: string, path: string, message: string): void {
-  const text = JSON.stringify(refusalBody(path, message))
+function rawRefusal(
+  socket: Duplex,
+  status: string,
+  path: string,
+  message: string,
+  dineroMessage = message,
+): void {
+  const text = JSON.stringify(refusalBody(path, message, dineroMessage))
   socket.end(
     `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   )
@@ -192,9 +200,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     const method = req.method ?? 'GET'
     const target = req.url ?? '/'
     lastTarget.set(req.socket, target)
-    // RFC 9112 §3.2: a request without Host is answered 400 — here in the service's own shape,
-    // where node's own check answered with an empty body.
-    if (req.headers.host === undefined) {
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400 — here in the service's own
+    // shape, where node's own check answered with an empty body. HTTP/1.0 needs none.
+    if (req.headers.host === undefined && req.httpVersion === '1.1') {
       req.resume()
       jsonError(res, 400, refusalBody(target, 'a request needs a Host header'))
       return
@@ -353,10 +361,11 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
         '431 Request Header Fields Too Large',
         path,
         'request line and headers over the size limit',
+        'The request headers are too large',
       )
     else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
       rawRefusal(socket, '408 Request Timeout', path, 'the request did not arrive in time')
-    else rawRefusal(socket, '400 Bad Request', path, 'malformed request')
+    else rawRefusal(socket, '400 Bad Request', path, 'malformed request', 'Bad request')
   })
   // An `Expect` other than 100-continue (RFC 9110 §10.1.1: 417), and CONNECT, which the mock
   // does not tunnel (405): node answered the first with an empty body and closed the socket on

@@ -154,7 +154,13 @@ export async function gradeApp(options: GradeOptions): Promise<GradeResult> {
     await served.close()
   }
 
-  const probes = judge(PROBES, mock.journal.entries(), obs)
+  // What `grade` prints and returns goes through the same redaction as the reports: a summary can
+  // quote the app (its /status text).
+  const probes = judge(PROBES, mock.journal.entries(), obs).map((p) => ({
+    ...p,
+    summary: redact(p.summary),
+    evidence: p.evidence.map(redact),
+  }))
   const durationMs = Math.round(performance.now() - started)
   const reportsDir = options.reportsDir ?? 'reports'
   const files = reportsDir === false ? {} : await writeReports(reportsDir, probes, obs, durationMs, redact)

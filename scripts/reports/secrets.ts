@@ -28,8 +28,16 @@ export function addExchange(secrets: SecretSet, x: NewmanExchange): void {
   for (const m of x.text.matchAll(/name='(code|session_state)' value='([^']+)'/g)) secrets.add(m[2])
   const location = x.headers.location
   if (location) {
-    const q = location.slice(location.search(/[?#]/) + 1)
-    for (const [k, v] of new URLSearchParams(q)) if (k === 'code') secrets.add(v)
+    // The query and the fragment each: a code may come in either (response_mode=fragment).
+    const hash = location.indexOf('#')
+    const query = location.indexOf('?')
+    const parts = [
+      query >= 0 && (hash < 0 || query < hash) ? location.slice(query + 1, hash < 0 ? undefined : hash) : '',
+      hash >= 0 ? location.slice(hash + 1) : '',
+    ]
+    for (const part of parts)
+      for (const [k, v] of new URLSearchParams(part))
+        if (k === 'code' || k === 'access_token' || k === 'id_token') secrets.add(v)
   }
 }
 

@@ -82,6 +82,20 @@ describe('journal URL redaction', () => {
     expect(redactUrl(plain)).toBe(`${plain.pathname}${plain.search}`)
   })
 
+  it.each([
+    ['before the query', 'code=SECRET-BEFORE-Q?x=1'],
+    ['after a semicolon', '/cb;code=SECRET-SEMICOLON'],
+    ['encoded three times', encodeURIComponent(encodeURIComponent('/cb?client_secret=SECRET-THRICE'))],
+    ['in the fragment', '/cb?x=1#code=SECRET-FRAGMENT'],
+  ])('a secret nested in a parameter %s is fingerprinted', (_where, nested) => {
+    const secret = /SECRET-[A-Z-]+/.exec(nested)![0]
+    let redacted = redactUrl(
+      new URL(`http://mock.test/account/login?returnUrl=${encodeURIComponent(nested)}`),
+    )
+    for (let i = 0; i < 4; i++) redacted = decodeURIComponent(redacted)
+    expect(redacted).not.toContain(secret)
+  })
+
   it('id_token_hint is a secret name: an id token sent back at end session is fingerprinted', () => {
     const url = new URL(
       'http://mock.test/connect/endsession?id_token_hint=eyJhbGciOiJSUzI1NiJ9.e30.c2ln&state=s',

@@ -76,6 +76,18 @@ describe('report secret scan', () => {
     expect(secrets.redact(attributes)).toBe(attributes)
   })
 
+  it('takes a code from a Location fragment as well as its query (response_mode=fragment)', () => {
+    const secrets = new SecretSet()
+    addExchange(secrets, {
+      code: 302,
+      text: '',
+      headers: { location: 'https://app.example/cb?x=1#code=FRAGCODE1234567&state=s' },
+      requestHeaders: {},
+      requestBody: '',
+    })
+    expect(secrets.redact('seen FRAGCODE1234567 here')).toBe('seen [redacted] here')
+  })
+
   it('collects tokens, codes and credentials from a Newman exchange', () => {
     const secrets = new SecretSet()
     addExchange(secrets, {

@@ -1,5 +1,6 @@
 import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { CLOCK_RANGE, createClock } from '../../../mocks/clock.ts'
 import { RECORDS_MAX } from '../../../mocks/connect/store.ts'
 import { PRO_ORGANISATION_ID } from '../../../mocks/dinero/seed.ts'
 import { codeFlow, token } from '../../../scripts/targets/oauth.ts'
@@ -52,6 +53,15 @@ describe('control surface: input out of bounds is refused and changes nothing', 
     expect(moved.status).toBe(200)
     expect(moved.json()).toEqual({ now: '9999-12-31T00:00:00.000Z' })
     refused(await control(t, '/__mock/clock', { advanceSeconds: 366 * 86_400 }))
+  })
+
+  it('a clock following real time, advanced to the last millisecond of 9999, stays there as time passes; a start outside the range is refused', async () => {
+    let real = Date.UTC(2030, 0, 1)
+    const clock = createClock({ realNow: () => real })
+    clock.advance(CLOCK_RANGE.max - real)
+    real += 5_000
+    expect(new Date(clock.now()).toISOString()).toBe('9999-12-31T23:59:59.999Z')
+    expect(() => createClock({ start: -5_000 })).toThrow(RangeError)
   })
 
   it.each([
@@ -160,6 +170,60 @@ describe('webhooks: the sink and a delivery are bounded', () => {
     expect(listed.json<{ received: { body: unknown }[] }>().received.map((r) => r.body)).toEqual([
       { EventId: 'contact.created' },
     ])
+  })
+
+  it('a subscriber that answers its status line and then holds the connection: the mock closes its side once the attempt is judged', async () => {
+    let closed!: () => void
+    const sawClose = new Promise<void>((resolve) => {
+      closed = resolve
+    })
+    // It keeps writing after its status line: only a write finds out that the mock has let go.
+    const holder = createNetServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('error', () => {})
+      let drip: NodeJS.Timeout | undefined
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\n')
+        drip = setInterval(() => socket.write('x-held: yes\r\n'), 50)
+      })
+      socket.on('close', () => {
+        clearInterval(drip)
+        closed()
+      })
+    })
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    try {
+      const t = await start({
+        webhooks: { retryDelaysMs: [], timeoutMs: 60_000 },
+        dinero: { rateLimitPerMinute: 0 },
+      })
+      const api = dineroApi(t, await tokenFor(t))
+      const uri = `http://127.0.0.1:${(holder.address() as AddressInfo).port}/hooks`
+      expect(
+        (
+          await api.post(`/v1/${PRO_ORGANISATION_ID}/webhooks/subscribe`, {
+            Uri: uri,
+            EventId: 'contact.created',
+          })
+        ).status,
+      ).toBe(200)
+      const created = await api.post(`/v1/${PRO_ORGANISATION_ID}/contacts`, {
+        Name: 'Holder ApS',
+        CountryKey: 'DK',
+        IsPerson: false,
+        IsMember: false,
+        UseCvr: false,
+      })
+      expect(created.status, created.text).toBe(200)
+      const flushed = await control(t, '/__mock/webhooks/flush', {})
+      const delivery = flushed
+        .json<{ deliveries: { target: string; state: string }[] }>()
+        .deliveries.find((d) => d.target === uri)
+      expect(delivery?.state).toBe('delivered')
+      // Before the fix the connection stayed open until the subscriber closed it.
+      await sawClose
+    } finally {
+      holder.close()
+    }
   })
 
   it('a subscriber that trickles bytes and never a status line: the attempt ends at its timeout (error timeout), and POST /__mock/webhooks/flush answers 200', async () => {

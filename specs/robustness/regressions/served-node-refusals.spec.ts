@@ -34,7 +34,7 @@ const stillAnswers = async () =>
   expect((await target.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
 
 describe('served mock: refusals node used to answer itself', () => {
-  it('400 code 45 for a Dinero request without Host; 400 invalid_request for a Connect one', async () => {
+  it('400 code 45 for a Dinero HTTP/1.1 request without Host; 400 invalid_request for a Connect one; 200 for HTTP/1.0 without Host', async () => {
     const dinero = await send('GET /v1/organizations HTTP/1.1\r\nconnection: close\r\n\r\n')
     expect(dinero.status).toBe('HTTP/1.1 400 Bad Request')
     expect(dinero.body).toEqual({ code: 45, message: 'a request needs a Host header' })
@@ -43,6 +43,10 @@ describe('served mock: refusals node used to answer itself', () => {
     )
     expect(connectRequest.status).toBe('HTTP/1.1 400 Bad Request')
     expect(connectRequest.body).toMatchObject({ error: 'invalid_request' })
+    // RFC 9112 §3.2 asks Host of HTTP/1.1 only.
+    expect((await send('GET /.well-known/openid-configuration HTTP/1.0\r\n\r\n')).status).toBe(
+      'HTTP/1.1 200 OK',
+    )
     await stillAnswers()
   })
 
