@@ -153,6 +153,24 @@ describe('error and logout records are bounded', () => {
   })
 })
 
+/** A subscriber at `uri` for contact.created, and a contact created for it to hear of. */
+async function contactCreatedTo(t: Target, uri: string, name: string): Promise<void> {
+  const api = dineroApi(t, await tokenFor(t))
+  const subscribed = await api.post(`/v1/${PRO_ORGANISATION_ID}/webhooks/subscribe`, {
+    Uri: uri,
+    EventId: 'contact.created',
+  })
+  expect(subscribed.status, subscribed.text).toBe(200)
+  const created = await api.post(`/v1/${PRO_ORGANISATION_ID}/contacts`, {
+    Name: name,
+    CountryKey: 'DK',
+    IsPerson: false,
+    IsMember: false,
+    UseCvr: false,
+  })
+  expect(created.status, created.text).toBe(200)
+}
+
 describe('webhooks: the sink and a delivery are bounded', () => {
   it('POST /__mock/webhooks/sink → 400 for a body over 64 KiB or nested too deep to list again; GET /__mock/webhooks/sink still 200 with the bodies it kept', async () => {
     const t = await start()
@@ -196,24 +214,8 @@ describe('webhooks: the sink and a delivery are bounded', () => {
         webhooks: { retryDelaysMs: [], timeoutMs: 60_000 },
         dinero: { rateLimitPerMinute: 0 },
       })
-      const api = dineroApi(t, await tokenFor(t))
       const uri = `http://127.0.0.1:${(holder.address() as AddressInfo).port}/hooks`
-      expect(
-        (
-          await api.post(`/v1/${PRO_ORGANISATION_ID}/webhooks/subscribe`, {
-            Uri: uri,
-            EventId: 'contact.created',
-          })
-        ).status,
-      ).toBe(200)
-      const created = await api.post(`/v1/${PRO_ORGANISATION_ID}/contacts`, {
-        Name: 'Holder ApS',
-        CountryKey: 'DK',
-        IsPerson: false,
-        IsMember: false,
-        UseCvr: false,
-      })
-      expect(created.status, created.text).toBe(200)
+      await contactCreatedTo(t, uri, 'Holder ApS')
       const flushed = await control(t, '/__mock/webhooks/flush', {})
       const delivery = flushed
         .json<{ deliveries: { target: string; state: string }[] }>()
@@ -240,24 +242,8 @@ describe('webhooks: the sink and a delivery are bounded', () => {
         webhooks: { retryDelaysMs: [], timeoutMs: 500 },
         dinero: { rateLimitPerMinute: 0 },
       })
-      const api = dineroApi(t, await tokenFor(t))
       const uri = `http://127.0.0.1:${(trickler.address() as AddressInfo).port}/hooks`
-      expect(
-        (
-          await api.post(`/v1/${PRO_ORGANISATION_ID}/webhooks/subscribe`, {
-            Uri: uri,
-            EventId: 'contact.created',
-          })
-        ).status,
-      ).toBe(200)
-      const created = await api.post(`/v1/${PRO_ORGANISATION_ID}/contacts`, {
-        Name: 'Trickle ApS',
-        CountryKey: 'DK',
-        IsPerson: false,
-        IsMember: false,
-        UseCvr: false,
-      })
-      expect(created.status, created.text).toBe(200)
+      await contactCreatedTo(t, uri, 'Trickle ApS')
       const flushed = await control(t, '/__mock/webhooks/flush', {})
       expect(flushed.status).toBe(200)
       const delivery = flushed
