@@ -65,15 +65,12 @@ export async function authenticate(ctx: DineroContext, req: RouteRequest): Promi
   let claims: AccessTokenClaims
   // 'expired' is answered only for a token whose signature verified (jose checks it before the
   // claims), so the deviation reads the claims as they are — but a revoked grant stays revoked.
-  const expiredButStanding = (): AccessTokenClaims | undefined => {
-    if (result.ok || result.reason !== 'expired' || !ctx.deviations.has('dinero.no-token-expiry'))
-      return undefined
-    const decoded = decodeJwt(token) as unknown as AccessTokenClaims
-    return isRevokedToken(ctx.connect, decoded) ? undefined : decoded
-  }
-  const lenient = expiredButStanding()
+  const expired =
+    !result.ok && result.reason === 'expired' && ctx.deviations.has('dinero.no-token-expiry')
+      ? (decodeJwt(token) as unknown as AccessTokenClaims)
+      : undefined
   if (result.ok) claims = result.claims
-  else if (lenient !== undefined) claims = lenient
+  else if (expired !== undefined && !isRevokedToken(ctx.connect, expired)) claims = expired
   else {
     req.note({ tokenRejected: result.reason })
     throw unauthorized(

@@ -17,10 +17,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/
 const LEADING_DAY = /^\s*\+?0{0,2}(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})(?!\d)/
 
 /**
- * Hour 24 after such a day: Date.parse reads `T24:00` as the next midnight (ECMA-262 allows it);
- * an RFC 3339 time-hour is 00–23 (RFC 3339 §5.6), and .NET refuses 24 as it refuses 31 February.
+ * Hour 24 right after such a day: Date.parse reads `T24:00` as the next midnight (ECMA-262 allows
+ * it); an RFC 3339 time-hour is 00–23 (RFC 3339 §5.6), and .NET refuses 24 as it refuses 31 February.
  */
-const HOUR_24 = /^\s*\+?0{0,2}\d{4}[-/. ]\d{1,2}[-/. ]\d{1,2}[T ]24:/i
+const HOUR_24 = /^[T ]24:/i
 
 /**
  * `YYYY-MM-DD` as the UTC midnight it names (ms), or undefined unless it is exactly that form and
@@ -43,7 +43,7 @@ export function calendarInstant(text: string): number | undefined {
   if (Number.isNaN(ms)) return undefined
   const m = LEADING_DAY.exec(text)
   if (m === null) return ms
-  if (HOUR_24.test(text)) return undefined
+  if (HOUR_24.test(text.slice(m[0].length))) return undefined
   const day = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`
   return calendarDay(day) === undefined ? undefined : ms
 }

@@ -131,10 +131,7 @@ function postOverSocket(
     // One deadline for the whole attempt, from connect to the status line: a socket's idle
     // timeout restarts with every byte, so a subscriber trickling a byte every 2 s held the
     // attempt (and `flush`) open for ever.
-    const deadline = setTimeout(() => {
-      done({ error: 'timeout' })
-      socket.destroy()
-    }, timeoutMs)
+    const deadline = setTimeout(() => done({ error: 'timeout' }), timeoutMs)
     deadline.unref()
     const done = (outcome: Outcome) => {
       if (settled) return

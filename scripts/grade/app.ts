@@ -94,22 +94,20 @@ export async function startApp(input: {
       return false
     }
   }
-  const stop = async () => {
-    if (!groupAlive()) return
+  /** Sends `signal` to the group, then waits up to `ms` for it to be gone; whether it is. */
+  const signalGroup = async (signal: NodeJS.Signals, ms: number): Promise<boolean> => {
     try {
-      process.kill(group!, 'SIGTERM')
+      process.kill(group!, signal)
     } catch {
-      return
+      return true
     }
-    for (const deadline = Date.now() + 3_000; groupAlive() && Date.now() < deadline; ) await sleep(50)
-    if (groupAlive()) {
-      try {
-        process.kill(group!, 'SIGKILL')
-      } catch {}
-      // A killed process counts as alive until reaped; under an init that is slow to reap
-      // orphans this gives up after a second (the processes are dead by then).
-      for (const deadline = Date.now() + 1_000; groupAlive() && Date.now() < deadline; ) await sleep(20)
-    }
+    for (const deadline = Date.now() + ms; groupAlive() && Date.now() < deadline; ) await sleep(20)
+    return !groupAlive()
+  }
+  const stop = async () => {
+    // A killed process counts as alive until reaped; under an init that is slow to reap orphans
+    // the SIGKILL wait gives up after a second (the processes are dead by then).
+    if (groupAlive() && !(await signalGroup('SIGTERM', 3_000))) await signalGroup('SIGKILL', 1_000)
     await Promise.race([exitedPromise, sleep(1_000)])
   }
   try {

@@ -172,9 +172,8 @@ export async function startCodeBroker(input: {
   onIgnored?: (why: string) => void
 }): Promise<CodeBroker> {
   const target = loopbackTarget(input.redirectUri)
-  const waiting = new Map<string, (r: Received) => void>()
-  /** How each wait fails when the broker closes under it. */
-  const stoppers = new Set<(e: HarnessError) => void>()
+  /** Each state waited for, and how its wait ends: with the answer, or failed (timeout, close). */
+  const waiting = new Map<string, { resolve(r: Received): void; reject(e: HarnessError): void }>()
   let closed = false
   const stopped = () =>
     new HarnessError('HARNESS_LOGIN_STOPPED', `stopped while waiting for an answer on ${input.redirectUri}`)
@@ -198,9 +197,9 @@ export async function startCodeBroker(input: {
     }
     if (held !== undefined) page(held, 409, 'Superseded', 'Another answer arrived; see the terminal.')
     held = res
-    const resolve = waiting.get(known)!
+    const wait = waiting.get(known)!
     waiting.delete(known)
-    resolve({ method, fields: Object.fromEntries(params) })
+    wait.resolve({ method, fields: Object.fromEntries(params) })
   }
 
   const server = await listenCallback(handle, target, input.redirectUri)
@@ -208,14 +207,8 @@ export async function startCodeBroker(input: {
   const answer = (state: string, timeoutMs: number): Promise<Received> => {
     if (closed) return Promise.reject(stopped())
     let timer: NodeJS.Timeout | undefined
-    let stop: ((e: HarnessError) => void) | undefined
     return new Promise<Received>((resolve, reject) => {
-      waiting.set(state, resolve)
-      stop = (e) => {
-        waiting.delete(state)
-        reject(e)
-      }
-      stoppers.add(stop)
+      waiting.set(state, { resolve, reject })
       timer = setTimeout(() => {
         waiting.delete(state)
         reject(
@@ -225,10 +218,7 @@ export async function startCodeBroker(input: {
           ),
         )
       }, timeoutMs)
-    }).finally(() => {
-      clearTimeout(timer)
-      if (stop !== undefined) stoppers.delete(stop)
-    })
+    }).finally(() => clearTimeout(timer))
   }
 
   return {
@@ -260,7 +250,8 @@ export async function startCodeBroker(input: {
     close: () =>
       new Promise<void>((resolve) => {
         closed = true
-        for (const stop of [...stoppers]) stop(stopped())
+        for (const wait of waiting.values()) wait.reject(stopped())
+        waiting.clear()
         if (held !== undefined) page(held, 200, 'Login ended', 'See the terminal.')
         held = undefined
         server.close(() => resolve())
