@@ -13,6 +13,7 @@ import {
 } from '../../mocks/options.ts'
 import { authorizeParams, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import type { Reply, Target } from '../../scripts/targets/targets.ts'
+import { controlPost } from '../support/control.ts'
 import { signInOnPage } from '../support/login-page.ts'
 import { targetPerTest } from '../support/target-per-test.ts'
 
@@ -44,13 +45,7 @@ const SECOND_USER: UserConfig = {
 const start = targetPerTest('in-process')
 const begin = (options: Parameters<typeof start>[0] = {}) => start({ clock: { start: START }, ...options })
 
-function control(t: Target, path: string, body: unknown): Promise<Reply> {
-  return t.call('connect', path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-}
+const control = controlPost
 
 async function advance(t: Target, seconds: number): Promise<void> {
   expect((await control(t, '/__mock/clock', { advanceSeconds: seconds })).status).toBe(200)

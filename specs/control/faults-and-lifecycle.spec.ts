@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { authorize, authorizeParams, codeFlow, refresh } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
+import { controlPost } from '../support/control.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
 
 /**
@@ -14,11 +15,7 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
     target = undefined
   })
   const control = (t: Target, path: string, body: unknown, method = 'POST') =>
-    t.call('connect', `${t.connect}/__mock/${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
+    controlPost(t, `${t.connect}/__mock/${path}`, body, method)
 
   it('a 503 fault on the token endpoint answers temporarily_unavailable JSON once, then the endpoint recovers', async () => {
     target = await startTarget(kind, { refresh: { usage: 'reuse' } })

@@ -5,6 +5,7 @@ import { RECORDS_MAX } from '../../../mocks/connect/store.ts'
 import { PRO_ORGANISATION_ID } from '../../../mocks/dinero/seed.ts'
 import { codeFlow, token } from '../../../scripts/targets/oauth.ts'
 import type { Reply, Target } from '../../../scripts/targets/targets.ts'
+import { controlPost } from '../../support/control.ts'
 import { dineroApi, tokenFor } from '../../support/dinero-session.ts'
 import { targetPerTest } from '../../support/target-per-test.ts'
 
@@ -20,12 +21,7 @@ import { targetPerTest } from '../../support/target-per-test.ts'
  */
 const start = targetPerTest('in-process')
 
-const control = (t: Target, path: string, body: unknown): Promise<Reply> =>
-  t.call('connect', path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
+const control = controlPost
 
 const refused = (reply: Reply) => {
   expect(reply.status).toBe(400)
