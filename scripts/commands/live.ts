@@ -319,7 +319,7 @@ export async function runLive(
         const verdict = v === undefined ? 'not run' : v.passed ? 'pass' : 'fail'
         if (verdict !== 'pass') failed.push(check.id)
         console.log(`${verdict === 'pass' ? '✓' : '✗'} ${check.id}: ${check.title}`)
-        for (const f of v?.failures ?? []) console.log(`    ${f}`)
+        for (const f of v?.failures ?? []) console.log(`    ${secrets.redact(f)}`)
       }
       for (const { check, reason } of skipped) console.log(`- ${check.id}: skipped (${reason})`)
       console.log(`refresh-token rotations saved during the run: ${result.rotations + 1}`)

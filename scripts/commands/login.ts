@@ -401,6 +401,9 @@ export async function login(
           collectionVariables = { refreshToken: environment[into]!, accessToken: tokens.access_token }
         }
       }
+      // Checked again once the throw-away grant is in hand: the check it feeds may replay a
+      // refresh token, which revokes all access of the client and user.
+      halt(`before the pooled check ${check.id} ran on its grant`)
       const verdict = await runPooledNewman({
         collection,
         environment,
@@ -427,8 +430,12 @@ export async function login(
     // includes any grant issued before the replay: so these run on throw-away grants first,
     // each code asked for after the previous replay, and the grant login stores is taken only
     // afterwards, by one more silent authorize in the same browser session.
-    for (const check of destructive)
+    for (const check of destructive) {
       await run({ check, ...(await silent(check.pool!, `for ${check.id}`)) }, '')
+      // Its replay revoked every grant of the client and user, the one stored before too: a run
+      // that stops before storing the new one must not leave that one looking usable.
+      if (store.exists()) store.markRevoked()
+    }
 
     const why = destructive.length > 0 ? 'after the refresh-token replay' : 'for the grant to store'
     const grantCode = await silent(GRANT_REQUEST, why).catch((e: unknown) => {

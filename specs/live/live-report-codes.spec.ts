@@ -61,3 +61,50 @@ describe('live: a code in a Location header never reaches the reports', () => {
     },
   )
 })
+
+describe('live in-process: a failed check quotes no token in what it prints', () => {
+  it(
+    'connect.refresh.replay-revokes-grant on a mock that does not rotate (refresh.no-rotation) fails (exit 1), and its failure lines print the grant’s tokens [redacted], not a fragment',
+    SLOW,
+    async () => {
+      const { dir, cleanup } = tempDir('live-printed-tokens')
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        await fetch(`${live.origin}/__mock/deviations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ set: ['refresh.no-rotation'] }),
+        })
+        const seeded = await seedGrant(live, env.DINERO_TOKEN_STORE!)
+        const r = await runInWorker(
+          [
+            'live',
+            '--connect-url',
+            live.origin,
+            '--api-url',
+            live.origin,
+            '--no-allure',
+            '--reports',
+            join(dir, 'r'),
+            '--destructive',
+            '--check',
+            'connect.refresh.replay-revokes-grant',
+          ],
+          env,
+          'revoke all access\n',
+        )
+        expect(r.code, r.stdout + r.stderr).toBe(1)
+        expect(r.stdout).toContain('[redacted]')
+        // Any 16 characters of the token count: a failure line quoting an assertion cuts it short.
+        expect(r.stdout + r.stderr).not.toContain(seeded.slice(0, 16))
+      } finally {
+        await fetch(`${live.origin}/__mock/deviations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ set: [] }),
+        })
+        cleanup()
+      }
+    },
+  )
+})

@@ -13,7 +13,9 @@ import {
   LIVE_CLIENT_SECRET,
   type LiveMock,
   liveEnv,
+  refreshStoredGrant,
   runInWorker,
+  seedGrant,
   startLiveMock,
   tempDir,
   tokenRequests,
@@ -265,6 +267,45 @@ describe('npm run login (headless, against the served mock)', () => {
         ])
         expect((await serviceRequests()).length).toBe(sent)
       } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it(
+    'stopped while a revoking check exchanges its throw-away code → exit 2 HARNESS_LOGIN_STOPPED, and no refresh token is presented after the stop (no replay revokes the grant already stored)',
+    SLOW,
+    async ({ onTestFinished }) => {
+      const { dir, cleanup } = tempDir('login-stopped-replay')
+      const realFetch = globalThis.fetch
+      try {
+        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+        const stored = await seedGrant(live, env.DINERO_TOKEN_STORE!)
+        let stop: (() => Promise<void>) | undefined
+        let stoppedAt = -1
+        // login's own code exchanges go through fetch (the pooled checks' through Newman): the
+        // first is the throw-away grant of the revoking check; the stop lands while it is answered.
+        globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+          const answer = realFetch(input, init)
+          if (stoppedAt < 0 && String(init?.body ?? '').includes('grant_type=authorization_code')) {
+            stoppedAt = (await serviceRequests()).length
+            void stop?.()
+          }
+          return answer
+        }) as typeof fetch
+        const { p, link } = await startLogin(live.origin, dir, env, ['--check', 'connect.refresh.revoke-all'])
+        stop = () => p.stop()
+        onTestFinished(() => p.stop())
+        await browse(link, live.origin).catch(() => undefined)
+        expect((await p.exited).code).toBe(2)
+        expect(p.stderr()).toMatch(/^error \[HARNESS_LOGIN_STOPPED\]: stopped /m)
+        expect(stoppedAt).toBeGreaterThanOrEqual(0)
+        const after = (await serviceRequests()).slice(stoppedAt)
+        expect(after.filter((e) => e.details.grant_type === 'refresh_token')).toEqual([])
+        expect((await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)).status).toBe(200)
+        expect(stored).toMatch(/^[0-9A-F]{64}$/)
+      } finally {
+        globalThis.fetch = realFetch
         cleanup()
       }
     },
