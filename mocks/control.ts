@@ -84,6 +84,25 @@ const SINK_KEEP = 1_000
  * to 1.8 GB. With SINK_KEEP, at most 64 MiB are held.
  */
 const SINK_BODY_MAX = 64 * 1024
+/**
+ * The deepest JSON the sink keeps (arrays and objects inside each other). A webhook body is two
+ * levels deep. The bound is explicit because the stack is not one: JSON nested 5,000 deep
+ * overflowed `JSON.stringify` on a main thread's stack but not in a worker thread's, so whether a
+ * body was kept, and whether the listing could be written, depended on where the mock ran.
+ */
+const SINK_DEPTH_MAX = 64
+
+/** Whether `value` nests arrays and objects more than `max` deep; iterative, so no stack is at risk. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [v, depth] = next
+    if (v === null || typeof v !== 'object') continue
+    if (depth + 1 > max) return true
+    for (const child of Object.values(v)) pending.push([child, depth + 1])
+  }
+  return false
+}
 
 /** A request the control surface will not take from this sender (403) or in this form (415). */
 class ControlRefused extends MockHttpError {
@@ -309,12 +328,9 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
         throw new ControlError(`the sink keeps bodies of at most ${SINK_BODY_MAX} bytes`)
       const kept = text.trim() === '' ? null : body(text)
       // Kept only if it can be listed again: JSON nested thousands deep parses, but
-      // JSON.stringify then overflows the stack, and every later GET of the sink answered 500.
-      try {
-        JSON.stringify(kept)
-      } catch {
-        throw new ControlError('the body is nested too deeply to keep')
-      }
+      // JSON.stringify then overflowed the stack, and every later GET of the sink answered 500.
+      if (nestedDeeperThan(kept, SINK_DEPTH_MAX))
+        throw new ControlError(`the sink keeps JSON nested at most ${SINK_DEPTH_MAX} deep`)
       received.push({
         at: new Date(deps.clock.now()).toISOString(),
         status,

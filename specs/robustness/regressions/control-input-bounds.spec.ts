@@ -168,7 +168,7 @@ async function contactCreatedTo(t: Target, uri: string, name: string): Promise<v
 }
 
 describe('webhooks: the sink and a delivery are bounded', () => {
-  it('POST /__mock/webhooks/sink → 400 for a body over 64 KiB or nested too deep to list again; GET /__mock/webhooks/sink still 200 with the bodies it kept', async () => {
+  it('POST /__mock/webhooks/sink → 400 for a body over 64 KiB or nested over 64 deep (a bound of its own, not where the stack ends); GET /__mock/webhooks/sink still 200 with the bodies it kept', async () => {
     const t = await start()
     const post = (text: string) =>
       t.call('connect', '/__mock/webhooks/sink', {
@@ -179,10 +179,16 @@ describe('webhooks: the sink and a delivery are bounded', () => {
     expect((await post(JSON.stringify({ EventId: 'contact.created' }))).status).toBe(200)
     refused(await post(JSON.stringify({ big: 'x'.repeat(64 * 1024) })))
     refused(await post(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`))
+    // The bound is exact: 64 levels of objects and arrays are kept, 65 are not, in any mix.
+    const nested = (depth: number) => `${'{"a":['.repeat(depth / 2)}1${']}'.repeat(depth / 2)}`
+    expect((await post(nested(64))).status).toBe(200)
+    refused(await post(nested(66)))
+    refused(await post(`{"b":${nested(64)}}`))
     const listed = await t.call('connect', '/__mock/webhooks/sink')
     expect(listed.status).toBe(200)
     expect(listed.json<{ received: { body: unknown }[] }>().received.map((r) => r.body)).toEqual([
       { EventId: 'contact.created' },
+      JSON.parse(nested(64)),
     ])
   })
 
