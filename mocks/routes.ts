@@ -2,7 +2,7 @@ import { http, type RequestHandler } from 'msw'
 import type { Clock } from './clock.ts'
 import { MockHttpError } from './errors.ts'
 import { normalisePath } from './http/control-guard.ts'
-import { createRouteIndex, type Match } from './http/route-index.ts'
+import { compilePath, createRouteIndex, type Match } from './http/route-index.ts'
 import type { Journal } from './journal.ts'
 import { redactUrl } from './redact.ts'
 
@@ -150,14 +150,7 @@ export function compileRoutePath(path: string): {
   local: RegExp
   params(pathname: string): Record<string, string>
 } {
-  const names: string[] = []
-  const segments = path.split('/').map((seg) => {
-    if (!seg.startsWith(':')) return { literal: seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') }
-    names.push(seg.slice(1))
-    return { param: true }
-  })
-  const body = segments.map((s) => ('literal' in s ? s.literal : '([^/#?]+?)')).join('/')
-  const local = new RegExp(`^${body}/?$`, 'i')
+  const { regex: local, names } = compilePath(path)
   return {
     local,
     params(pathname) {

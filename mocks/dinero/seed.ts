@@ -39,10 +39,22 @@ export const FOREIGN_SUBJECT = '6b0c3e52-4d1a-4c55-9a0e-1d2f3a4b5c6d'
 export const SEEDED_LIVE_CONTACTS = 263
 export const SEEDED_DELETED_CONTACTS = 2
 
+/**
+ * Every mock seeds the same ~300 guids and contacts: worked out once per process, they took half
+ * of `createMock()` (3.9 ms; ~1,000 mocks in `npm test`). Bounded, though the keys are the seed's own.
+ */
+const SEED_MEMO_MAX = 4_096
+const guidMemo = new Map<string, string>()
+const contactMemo: Readonly<ContactData>[] = []
+
 export function seededGuid(key: string): string {
+  let guid = guidMemo.get(key)
+  if (guid !== undefined) return guid
   const h = createHash('sha256').update(key).digest('hex')
   const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+  guid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+  if (guidMemo.size < SEED_MEMO_MAX) guidMemo.set(key, guid)
+  return guid
 }
 
 const SEED_EPOCH = Date.UTC(2024, 0, 2, 8, 0, 0)
@@ -201,6 +213,14 @@ const pad = (n: number, width = 3) => String(n).padStart(width, '0')
 
 /** Contact i of an organisation; index 0 is the fixture customer "Børge Lund" (apaq-dinero-fixtures). */
 export function seededContact(i: number): ContactData {
+  const known = contactMemo[i]
+  if (known !== undefined) return { ...known }
+  const made = makeContact(i)
+  if (Number.isSafeInteger(i) && i >= 0 && i < SEED_MEMO_MAX) contactMemo[i] = Object.freeze({ ...made })
+  return made
+}
+
+function makeContact(i: number): ContactData {
   const person = i % 4 === 0
   const name =
     i === 0
