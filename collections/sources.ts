@@ -471,6 +471,13 @@ export const SOURCES: readonly Source[] = [
       'Types amounts, quantities and payment days as double and int32 with no bounds; the mock refuses amounts and quantities beyond ±10^12 and payment days outside 0–10,000 with code 42, so every stored total stays a finite number.',
   },
   {
+    id: 'open-dinero-rounding',
+    kind: 'open-question',
+    url: 'https://api.dinero.dk/openapi/v1/swagger.json',
+    establishes:
+      'Types amounts as double and says nothing on rounding; the mock reads an amount as .NET converts a double to decimal (15 significant digits) and rounds totals, VAT and every posting to øre with midpoints away from zero, the same for either sign, so the two legs of one amount always cancel.',
+  },
+  {
     id: 'open-visma-jwks',
     kind: 'open-question',
     url: 'https://connect.visma.com/.well-known/openid-configuration/jwks',

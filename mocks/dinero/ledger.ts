@@ -139,7 +139,9 @@ function lineLegs(lines: readonly PostedLine[]): Leg[] {
  * manual voucher or ledger item is booked only when this is zero (manual-vouchers.ts, ledger-items.ts).
  */
 export function imbalance(lines: readonly PostedLine[]): number {
-  return round2(lineLegs(lines).reduce((s, l) => s + l.amount, 0))
+  // Netted as the entries will be posted (each leg to øre, as `journal` posts it): lines of 100.015
+  // and −100.014 net 0.001 unrounded but post 100.02 and −100.01.
+  return round2(lineLegs(lines).reduce((s, l) => s + round2(l.amount), 0))
 }
 
 /**

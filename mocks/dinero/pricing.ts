@@ -6,7 +6,25 @@ import type { EntryAccount, InvoiceData, InvoiceLine, Organisation, PurchaseLine
  * organisation), line totals = base × quantity × (1 − discount %), sums rounded to øre.
  * Purchase lines carry the amount paid (incl. VAT); the VAT is taken out of it.
  */
-export const round2 = (n: number) => Math.round(n * 100) / 100
+/**
+ * To øre, as `decimal` rounds (assumption: open-dinero-rounding — midpoints away from zero, the
+ * same for either sign). The double is read at 15 significant digits first, the precision .NET
+ * converts a double to `decimal` with, so 1.005 is the decimal 1.005 (binary 1.00499…) and rounds
+ * to 1.01, and −2.675 to −2.68 as 2.675 to 2.68: `Math.round(n * 100) / 100` rounded these by the
+ * binary error, one way or the other, and half towards +∞, so the two legs of one amount (+1.125,
+ * −1.125) came out 1.13 and −1.12 and the ledger no longer balanced.
+ */
+export function round2(n: number): number {
+  const abs = Math.abs(n)
+  // Below half an øre: 0. From 10^13 on, an øre count no longer fits a double's 2^53 exactly.
+  if (!(abs >= 0.005)) return Number.isNaN(n) ? n : 0
+  if (abs >= 1e13) return (Math.sign(n) * Math.round(abs * 100)) / 100
+  const [whole = '0', fraction = ''] = abs.toPrecision(15).split('.')
+  const digits = `${fraction}000`
+  const up = digits.charCodeAt(2) >= 53 // '5': the rest is at least half an øre
+  const ore = Number(whole) * 100 + Number(digits.slice(0, 2)) + (up ? 1 : 0)
+  return ore === 0 ? 0 : (Math.sign(n) * ore) / 100
+}
 
 const VAT_RATES: Readonly<Record<string, number>> = { U25: 0.25, I25: 0.25, UVC: 0, KUNS: 0 }
 
@@ -97,10 +115,13 @@ export function purchaseLineAmounts(
   line: PurchaseLine,
 ) {
   const rate = vatRate(org, accounts, line.AccountNumber, line.VatCode)
-  const excl = round2(line.Amount / (1 + rate))
+  // The amount paid is rounded first and split after, so excl. + VAT is always the amount posted
+  // against the creditor: split from the unrounded 10.065, 8.05 + 2.01 left 10.07 one øre short.
+  const incl = round2(line.Amount)
+  const excl = round2(incl / (1 + rate))
   return {
     AmountExclVatValue: excl,
-    AmountInclVatValue: round2(line.Amount),
-    VatAmountValue: round2(line.Amount - excl),
+    AmountInclVatValue: incl,
+    VatAmountValue: round2(incl - excl),
   }
 }
