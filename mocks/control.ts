@@ -48,6 +48,13 @@ export type LifecycleEvent =
 export interface Control {
   reset(): void
   advanceClock(seconds: number): number
+  /**
+   * Every access token issued so far (to `clientId`, or to every client) answers as expired from
+   * now on; the clock stays. A clock moved past the 3600 s also expires them, but an app keeps its
+   * own clock, and the id_tokens issued after such a move are not yet valid on it (`nbf`, `iat`):
+   * openid-client refused the refresh answer that carried one, after the refresh token had rotated.
+   */
+  expireAccessTokens(clientId?: string): void
   settings(patch: Settings): void
   injectFault(spec: FaultSpec): void
   clearFaults(): void
@@ -203,6 +210,11 @@ export function createControl(deps: ControlDeps): Control {
             ? `unknown organisation ${event.organizationId}`
             : `unknown user ${JSON.stringify(subject)}`,
         )
+    },
+    expireAccessTokens(clientId) {
+      if (clientId !== undefined && !deps.connectStore().clients.has(clientId))
+        throw new ControlError(`unknown client ${JSON.stringify(clientId)}`)
+      deps.connectStore().expireAccessTokens(clientId)
     },
     advanceClock(seconds) {
       try {

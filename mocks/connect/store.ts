@@ -58,6 +58,14 @@ export interface ConnectStore {
    */
   isRevoked(clientId: string, subject: string | undefined, tokenSeq: number): boolean
   /**
+   * Ends the lifetime of every access token issued so far to `clientId` (every client when
+   * undefined), as the passing of its 3600 s would, without moving the clock: an app is made to
+   * refresh while the id_tokens it gets next stay valid on its own, unmoved clock.
+   */
+  expireAccessTokens(clientId: string | undefined): void
+  /** Whether `expireAccessTokens` has ended an access token with this issue sequence number. */
+  isExpired(clientId: string, tokenSeq: number): boolean
+  /**
    * A number that grows with every access token issued by this mock. It is carried in the
    * token's `jti`, so revoke-all can invalidate every earlier token in O(1) memory and without
    * depending on clock resolution.
@@ -140,6 +148,9 @@ export function createConnectStore(
   /** The latest sign-in times of each user, newest last (a few are enough for `llt`). */
   const signIns = new Map<string, number[]>()
   const revokedSeq = new Map<string, number>()
+  /** Per client, the last sequence number `expireAccessTokens` ended; `allExpiredSeq` for every client. */
+  const expiredSeq = new Map<string, number>()
+  let allExpiredSeq = 0
   let tokenSeq = 0
   /** The last sequence number issued before the latest reset: every token up to it is refused. */
   let resetSeq = 0
@@ -167,9 +178,21 @@ export function createConnectStore(
     },
     reset() {
       seedClients()
-      for (const m of [codes, refresh, sessions, sessionSeen, consents, signIns, revokedSeq, errors, logouts])
+      for (const m of [
+        codes,
+        refresh,
+        sessions,
+        sessionSeen,
+        consents,
+        signIns,
+        revokedSeq,
+        expiredSeq,
+        errors,
+        logouts,
+      ])
         m.clear()
       resetSeq = tokenSeq
+      allExpiredSeq = 0
     },
     users,
     findUserByEmail: (email) => usersByEmail.get(email.toLowerCase()),
@@ -222,6 +245,13 @@ export function createConnectStore(
       if (seq <= resetSeq) return true
       const last = subject === undefined ? undefined : revokedSeq.get(key(clientId, subject))
       return last !== undefined && seq <= last
+    },
+    expireAccessTokens(clientId) {
+      if (clientId === undefined) allExpiredSeq = tokenSeq
+      else expiredSeq.set(clientId, tokenSeq)
+    },
+    isExpired(clientId, seq) {
+      return seq <= allExpiredSeq || seq <= (expiredSeq.get(clientId) ?? 0)
     },
     nextTokenSeq: () => ++tokenSeq,
 

@@ -69,6 +69,34 @@ describe.each(TARGET_KINDS)('openid-client against the mock (%s)', (kind) => {
     })
   })
 
+  it('after control.expireAccessTokens: the old access token → 401 at userinfo and the Dinero API, and openid-client refreshes, validating the new id_token on its unmoved clock', async () => {
+    const verifier = oidc.randomPKCECodeVerifier()
+    const state = oidc.randomState()
+    const nonce = oidc.randomNonce()
+    const callback = await authorizeAndCallback(state, nonce, verifier)
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    })
+    const organisations = (token: string) =>
+      target.call('api', '/v1/organizations', { headers: { authorization: `Bearer ${token}` } })
+    expect((await organisations(tokens.access_token)).status).toBe(200)
+    const before = target.mock.clock.now()
+    target.mock.control.expireAccessTokens('isv_conformance_test')
+    expect(target.mock.clock.now() - before).toBeLessThan(1_000)
+    expect((await organisations(tokens.access_token)).status).toBe(401)
+    await expect(
+      oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck),
+    ).rejects.toMatchObject({
+      status: 401,
+    })
+    // A clock moved 3601 s instead dated this id_token an hour ahead: nbf in the future, refused.
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!)
+    expect(refreshed.claims()?.sub).toBe(tokens.claims()?.sub)
+    expect((await organisations(refreshed.access_token)).status).toBe(200)
+  })
+
   it('rejects a callback whose state differs from the one it sent', async () => {
     const verifier = oidc.randomPKCECodeVerifier()
     const callback = await authorizeAndCallback('sent-state', oidc.randomNonce(), verifier)
