@@ -174,7 +174,9 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
         .all()
         .filter((r) => r.deletedAt === null && r.guid !== except)
         .filter((r) => r.data.CreditNoteFor?.toLowerCase() === invoiceGuid.toLowerCase())
-        .reduce((s, r) => s + totalsOf(org, r.data).TotalInclVat, 0),
+        // A note with a negative total debits rather than credits: counted as nothing, not as room
+        // for more credit (a −1,250 note let a 125 invoice be credited 1,375).
+        .reduce((s, r) => s + Math.max(0, totalsOf(org, r.data).TotalInclVat), 0),
     )
 
   /** Refuses a credit note that would take the credited total of its invoice past the invoice's. */

@@ -168,7 +168,7 @@ function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateM
     type === 'NettoCash' || type === 'Paid'
       ? 0
       : (body.PaymentConditionNumberOfDays ?? contact?.data.PaymentConditionNumberOfDays ?? 8)
-  return {
+  const data: InvoiceData = {
     Number: null,
     Status: 'Draft',
     ContactGuid: contact?.guid ?? null,
@@ -182,6 +182,11 @@ function invoiceData(ctx: DineroContext, org: Organisation, body: InvoiceCreateM
     ReminderFee: body.ReminderFee ?? null,
     ReminderInterestRate: body.ReminderInterestRate ?? null,
   }
+  // A due date past 9999-12-31 is no date (it read "+010000-01", Overdue the moment it was
+  // booked); a .NET DateTime ends there too.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(paymentDate(data)))
+    throw validationError({ PaymentConditionNumberOfDays: 'The payment date would fall after 9999-12-31' })
+  return data
 }
 
 export function invoiceRoutes(ctx: DineroContext): Route[] {

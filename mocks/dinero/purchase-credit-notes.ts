@@ -111,7 +111,8 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
       .table(org)
       .all()
       .filter((r) => r.guid !== except && r.data.CreditNoteFor?.toLowerCase() === voucher.guid.toLowerCase())
-      .reduce((s, r) => s + totalOf(org, r.data.Lines), 0)
+      // A note with a negative total is no credit, and makes no room for more (credit-notes.ts).
+      .reduce((s, r) => s + Math.max(0, totalOf(org, r.data.Lines)), 0)
     const asked = totalOf(org, data.Lines)
     if (already + asked > total + EPSILON)
       throw invalidRequest(

@@ -186,9 +186,19 @@ export type TimestampObject = z.infer<typeof TimestampObject>
 export const RequiredTimestampObject = z.strictObject({ Timestamp: versionTimestamp })
 export type RequiredTimestampObject = z.infer<typeof RequiredTimestampObject>
 
+/**
+ * A number asked for at booking: 1 up to 2^53 − 1. Dinero's is a .NET long, but a JSON number
+ * past 2^53 is not one number in JavaScript (2^53 + 1 reads as 2^53), and the next automatic
+ * number after 2^53 was 2^53 again, so every later booking shared it (assumption:
+ * open-dinero-amount-bounds). A draft's served Number, long.MaxValue, is refused with the rest.
+ */
+const requestedNumber = int64.refine((n) => n >= 1 && n <= Number.MAX_SAFE_INTEGER, {
+  message: `must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`,
+})
+
 /** Booking body for invoices and vouchers; a `Number` already taken makes the booking fail. */
 export const BookModel = z.strictObject({
-  Number: int64.nullish(),
+  Number: requestedNumber.nullish(),
   Timestamp: versionTimestamp,
 })
 export type BookModel = z.infer<typeof BookModel>

@@ -44,23 +44,36 @@ export const PurchaseVoucherCreateModelV2 = z.strictObject({
   RegionKey: RegionKey.nullish(),
   FileGuid: z.string().nullish(),
   ContactGuid: guid.nullish(),
-  PaymentDate: z.string().nullish(),
+  PaymentDate: isoDate.nullish(),
   PurchaseType,
   CurrencyKey: z.string().nullish(),
   ExternalReference: externalReference.nullish(),
 })
 export type PurchaseVoucherCreateModelV2 = z.infer<typeof PurchaseVoucherCreateModelV2>
 
+/**
+ * A string the extraction leaves untyped on update but types as an enum on create: refused on
+ * update with create's own message, so a region or purchase type create refuses is never stored.
+ */
+const oneOf = (e: z.ZodEnum<Record<string, string>>) =>
+  z.string().refine((v) => e.options.includes(v), {
+    message: `Invalid option: expected one of ${e.options.map((o) => JSON.stringify(o)).join('|')}`,
+  })
+
+/**
+ * The same dates, region and purchase type as on create: an update took any non-empty VoucherDate
+ * ("not-a-date"), which booked and then left the organisation with no accounting years.
+ */
 export const PurchaseVoucherUpdateModel = z.strictObject({
   Lines: z.array(PurchaseVoucherLineCreateModel),
-  VoucherDate: z.string().min(1),
+  VoucherDate: isoDate,
   Timestamp: versionTimestamp,
   DepositAccountNumber: int32.nullish(),
-  RegionKey: z.string().nullish(),
+  RegionKey: oneOf(RegionKey).nullish(),
   FileGuid: z.string().nullish(),
   ContactGuid: guid,
-  PaymentDate: z.string().nullish(),
-  PurchaseType: z.string().min(1),
+  PaymentDate: isoDate.nullish(),
+  PurchaseType: oneOf(PurchaseType),
   CurrencyKey: z.string().nullish(),
   ExternalReference: externalReference.nullish(),
 })
