@@ -31,24 +31,35 @@ interface Found {
 /** duende-input-length-restrictions: client_id and client_secret. */
 const MAX_LEN = 100
 
-function formUrlDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, '%20'))
-  } catch {
-    return undefined
-  }
+/**
+ * The halves of a Basic credential, form-decoded as IdentityServer decodes them
+ * (is4-basic-secret-parser: `Uri.UnescapeDataString` after `+` → space): an escape that is
+ * not one (`100%`, `%zz`, a lone UTF-8 byte) stays as written instead of failing the whole
+ * header, so a secret sent unencoded is compared as it is (invalid_client), not taken for no
+ * credentials at all (invalid_request).
+ */
+function formUrlDecode(value: string): string {
+  return value.replace(/\+/g, ' ').replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run)
+    } catch {
+      return run
+    }
+  })
 }
 
 export function parseBasic(header: string | null, decode = true): Found | undefined {
   if (header === null || header.length < 6 || header.slice(0, 6).toLowerCase() !== 'basic ') return undefined
   const b64 = header.slice(6).trim()
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0) return undefined
+  // .NET's Convert.FromBase64String wants the padding: unpadded, the header is malformed and no
+  // credential is read from it (is4-basic-secret-parser), where Buffer.from decoded it anyway.
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length === 0 || b64.length % 4 !== 0) return undefined
   const decoded = Buffer.from(b64, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 0) return undefined
   const id = decode ? formUrlDecode(decoded.slice(0, colon)) : decoded.slice(0, colon)
   const secret = decode ? formUrlDecode(decoded.slice(colon + 1)) : decoded.slice(colon + 1)
-  if (id === undefined || secret === undefined || id.length === 0) return undefined
+  if (id.length === 0) return undefined
   return { clientId: id, secret: secret.length > 0 ? secret : undefined, method: 'client_secret_basic' }
 }
 

@@ -1,7 +1,15 @@
 import type { RouteRequest } from '../routes.ts'
 import { authenticateClient, parseBasic, secretsEqual } from './client-auth.ts'
 import type { ConnectContext } from './context.ts'
-import { BearerError, invalidClient, invalidRequest, OAuthError, StatusError } from './errors.ts'
+import {
+  BearerError,
+  expiredToken,
+  invalidClient,
+  invalidRequest,
+  NO_STORE_HEADERS,
+  OAuthError,
+  StatusError,
+} from './errors.ts'
 import { isFormContentType, type Params, readForm } from './form.ts'
 import { bearerToken, verifyAccessToken } from './verify.ts'
 
@@ -12,7 +20,9 @@ import { bearerToken, verifyAccessToken } from './verify.ts'
 export async function userinfo(ctx: ConnectContext, req: RouteRequest): Promise<Response> {
   const { request } = req
   if (request.method !== 'GET' && request.method !== 'POST') throw new StatusError(405, 'method_not_allowed')
-  let token = bearerToken(request)
+  // duende-userinfo-endpoint: the token follows the exact scheme `Bearer ` (an ordinal
+  // StartsWith); `bearer …` finds no token there, though the Dinero API takes it.
+  let token = bearerToken(request, { exactScheme: true })
   if (
     token === undefined &&
     request.method === 'POST' &&
@@ -26,6 +36,7 @@ export async function userinfo(ctx: ConnectContext, req: RouteRequest): Promise<
     throw new BearerError('invalid_token')
   }
   const result = await verifyAccessToken(ctx, token)
+  if (!result.ok && result.reason === 'expired') throw expiredToken()
   if (!result.ok || result.claims.sub === undefined) throw new BearerError('invalid_token')
   // Duende: userinfo needs the openid scope in the token → 403 insufficient_scope.
   if (!result.claims.scope.includes('openid')) throw new BearerError('insufficient_scope')
@@ -39,8 +50,9 @@ export async function userinfo(ctx: ConnectContext, req: RouteRequest): Promise<
     body.email = user.email
     body.email_verified = true
   }
+  // Who the user is stays out of shared caches (IdentityServer sets no-store on userinfo).
   return new Response(JSON.stringify(body), {
-    headers: { 'content-type': 'application/json; charset=UTF-8' },
+    headers: { 'content-type': 'application/json; charset=UTF-8', ...NO_STORE_HEADERS },
   })
 }
 
@@ -105,8 +117,13 @@ export async function introspection(ctx: ConnectContext, req: RouteRequest): Pro
   if (caller === undefined) throw new StatusError(401, 'unauthorized')
   const anyone = ctx.deviations.has('introspection.any-client')
   const token = params.get('token') ?? ''
+  // RFC 7662 §2.1: token is REQUIRED (duende-introspection-endpoint: 400 missing_token); an
+  // inactive answer hid a caller's lost parameter as a logged-out user.
+  if (token === '') throw new OAuthError('missing_token')
   const json = (body: unknown) =>
-    new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json; charset=UTF-8' } })
+    new Response(JSON.stringify(body), {
+      headers: { 'content-type': 'application/json; charset=UTF-8', ...NO_STORE_HEADERS },
+    })
   const refresh = ctx.store.findRefresh(token)
   if (refresh !== undefined) {
     const mine = caller.kind === 'client' && caller.clientId === refresh.clientId

@@ -16,6 +16,8 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'server_error'
   | 'temporarily_unavailable'
+  /** Introspection without a token (duende-introspection-endpoint), not an RFC 6749 code. */
+  | 'missing_token'
 
 export const NO_STORE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store, no-cache, max-age=0',
@@ -52,24 +54,36 @@ export const unsupportedGrantType = (d?: string) => new OAuthError('unsupported_
 export const invalidScope = (d?: string) => new OAuthError('invalid_scope', d)
 
 /**
- * Protected-resource errors (RFC 6750 §3; duende-userinfo-endpoint): 401 with
- * `WWW-Authenticate: Bearer error="invalid_token"`, 403 for `insufficient_scope`.
+ * Protected-resource errors (RFC 6750 §3; duende-userinfo-endpoint) as IdentityServer's
+ * ProtectedResourceErrorResult writes them: 401 (403 for `insufficient_scope`), no-store headers,
+ * and `WWW-Authenticate: Bearer realm="IdentityServer", error="…"`, with
+ * `error_description="The access token expired"` for an expired token (its `expired_token`).
  */
 export class BearerError extends MockHttpError {
   readonly code: 'invalid_token' | 'insufficient_scope' | 'invalid_request'
   readonly status: number
-  constructor(code: 'invalid_token' | 'insufficient_scope' | 'invalid_request', description?: string) {
-    super(description ?? code)
+  constructor(
+    code: 'invalid_token' | 'insufficient_scope' | 'invalid_request',
+    private readonly challengeDescription?: string,
+  ) {
+    super(challengeDescription ?? code)
     this.code = code
     this.status = code === 'insufficient_scope' ? 403 : code === 'invalid_request' ? 400 : 401
   }
   toResponse(): Response {
+    const description =
+      this.challengeDescription === undefined ? '' : `, error_description="${this.challengeDescription}"`
     return new Response(null, {
       status: this.status,
-      headers: { 'www-authenticate': `Bearer error="${this.code}"` },
+      headers: {
+        ...NO_STORE_HEADERS,
+        'www-authenticate': `Bearer realm="IdentityServer", error="${this.code}"${description}`,
+      },
     })
   }
 }
+
+export const expiredToken = () => new BearerError('invalid_token', 'The access token expired')
 
 /**
  * A bare status with no body: 405 for a wrong method, 415 for a wrong content type

@@ -44,6 +44,12 @@ export interface IssueInput {
   user?: TokenSubject
   nonce?: string
   refreshToken?: string
+  /**
+   * Whether an id_token goes with the access token; by default when `scopes` has openid. A refresh
+   * decides by the grant's scopes instead (duende-refresh-token-service: the refresh token's
+   * authorized scopes), so narrowing the scope on refresh does not drop the id_token.
+   */
+  idToken?: boolean
 }
 
 export interface TokenResponse {
@@ -99,7 +105,7 @@ export async function issueTokenResponse(ctx: ConnectContext, input: IssueInput)
     token_type: 'Bearer',
     scope: scopes.join(' '),
   }
-  if (user && scopes.includes('openid')) {
+  if (user && (input.idToken ?? scopes.includes('openid'))) {
     const idClaims: Record<string, unknown> = {
       iss: issuer,
       nbf: iat,

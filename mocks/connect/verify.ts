@@ -72,10 +72,16 @@ export async function verifyAccessToken(ctx: ConnectContext, token: string): Pro
   }
 }
 
-/** The bearer token of an `Authorization: Bearer …` header (RFC 6750 §2.1), or undefined. */
-export function bearerToken(request: Request): string | undefined {
+/**
+ * The bearer token of an `Authorization: Bearer …` header (RFC 6750 §2.1), or undefined. The
+ * scheme is case-insensitive (RFC 9110 §11.1, as ASP.NET's JwtBearer reads it) unless
+ * `exactScheme`: IdentityServer's own endpoints look for `Bearer ` exactly.
+ */
+export function bearerToken(request: Request, options: { exactScheme?: boolean } = {}): string | undefined {
   const h = request.headers.get('authorization')
   if (h === null) return undefined
-  const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(h)
+  const m = (options.exactScheme ? EXACT_BEARER : BEARER).exec(h)
   return m?.[1]
 }
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i
+const EXACT_BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/

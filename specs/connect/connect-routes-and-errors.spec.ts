@@ -101,7 +101,9 @@ describe('Connect errors', () => {
       expect(error.message, code).toBe(code)
       const response = error.toResponse()
       expect(response.status, code).toBe(status)
-      expect(response.headers.get('www-authenticate'), code).toBe(`Bearer error="${code}"`)
+      expect(response.headers.get('www-authenticate'), code).toBe(
+        `Bearer realm="IdentityServer", error="${code}"`,
+      )
     }
     expect(new BearerError('invalid_token', 'The token has expired').message).toBe('The token has expired')
   })
@@ -110,14 +112,18 @@ describe('Connect errors', () => {
     await withMock(async (target) => {
       const none = await target.call('connect', '/connect/userinfo')
       expect(none.status).toBe(401)
-      expect(none.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+      expect(none.headers.get('www-authenticate')).toBe(
+        'Bearer realm="IdentityServer", error="invalid_token"',
+      )
 
       const tokens = await codeFlow(target)
       const noOpenid = await target.call('connect', '/connect/userinfo', {
         headers: { authorization: `Bearer ${tokens.access_token}` },
       })
       expect(noOpenid.status).toBe(403)
-      expect(noOpenid.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope"')
+      expect(noOpenid.headers.get('www-authenticate')).toBe(
+        'Bearer realm="IdentityServer", error="insufficient_scope"',
+      )
       expect(lastEntry(target)?.error).toBe('insufficient_scope')
     })
   })

@@ -93,7 +93,7 @@ describe('userinfo: where the token is read from, and whose it must be', () => {
       headers: { authorization: `Bearer ${tokens.json<{ access_token: string }>().access_token}` },
     })
     expect(reply.status).toBe(401)
-    expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+    expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="IdentityServer", error="invalid_token"')
   })
 
   it('an access token whose scope claim is a string (not the array the mock issues) → 401 at the Dinero API, noted tokenRejected malformed', async () => {

@@ -116,7 +116,7 @@ describe.each(TARGET_KINDS)('discovery, JWKS and token claims (%s)', (kind) => {
     })
     const none = await target.call('connect', '/connect/userinfo')
     expect(none.status).toBe(401)
-    expect(none.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="IdentityServer", error="invalid_token"')
     const noOpenid = await codeFlow(target)
     const forbidden = await target.call('connect', '/connect/userinfo', {
       headers: { authorization: `Bearer ${noOpenid.access_token}` },

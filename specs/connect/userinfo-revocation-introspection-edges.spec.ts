@@ -54,7 +54,7 @@ describe('userinfo', () => {
       body: JSON.stringify({ access_token: tokens.access_token }),
     })
     expect(reply.status).toBe(401)
-    expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+    expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="IdentityServer", error="invalid_token"')
   })
 
   it('GET with the access token only in a form-looking query is not read → 401 invalid_token', async () => {
@@ -80,7 +80,7 @@ describe('userinfo', () => {
       headers: { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln' },
     })
     expect(reply.status).toBe(401)
-    expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+    expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="IdentityServer", error="invalid_token"')
   })
 })
 
@@ -222,8 +222,13 @@ describe('introspection', () => {
     })
   })
 
-  it('no token at all → {"active":false}', async () => {
-    expect((await post('/connect/introspect', { ...API })).json()).toEqual({ active: false })
+  it('no token, or an empty one → 400 {"error":"missing_token"} with no-store headers (RFC 7662 §2.1: token REQUIRED; duende-introspection-endpoint)', async () => {
+    for (const body of [{ ...API }, { ...API, token: '' }]) {
+      const reply = await post('/connect/introspect', body)
+      expect(reply.status).toBe(400)
+      expect(reply.json()).toEqual({ error: 'missing_token' })
+      expect(reply.headers.get('cache-control')).toBe('no-store, no-cache, max-age=0')
+    }
   })
 
   it('the API resource without its secret → 401 with no body', async () => {

@@ -71,14 +71,17 @@ export function establishSession(
   // oidc-core §3.1.2.1: a sign-in older than max_age must be repeated, as prompt=login asks.
   const tooOld =
     session !== undefined && v.maxAge !== undefined && ctx.clock.now() > session.authTime + v.maxAge * 1000
-  if (automatic && (session === undefined || v.prompt.includes('login') || tooOld)) {
+  // duende-authorize-endpoint: select_account shows the login page as login does (the mock has
+  // no account picker); advertised in discovery, it was validated and then ignored.
+  const signInAgain = v.prompt.includes('login') || v.prompt.includes('select_account')
+  if (automatic && (session === undefined || signInAgain || tooOld)) {
     const user = ctx.options.users[0]
     if (user === undefined) throw new Error('no user to log in automatically')
     session = ctx.store.createSession(user.subject, ctx.clock.now())
     setCookie = sessionCookie(session)
   }
 
-  if (session === undefined || ((v.prompt.includes('login') || tooOld) && !automatic)) {
+  if (session === undefined || ((signInAgain || tooOld) && !automatic)) {
     // Deviation authorize.prompt-none-shows-login: the page oidc-core §3.1.2.1 forbids for prompt=none.
     if (v.prompt.includes('none') && !ctx.deviations.has('authorize.prompt-none-shows-login'))
       deliverError(ctx, v, origin, 'login_required')

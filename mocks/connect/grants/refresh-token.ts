@@ -73,6 +73,7 @@ export async function refreshTokenGrant(ctx: ConnectContext, input: GrantInput):
     scopes,
     user: { subject: record.subject, sessionId: record.sessionId, authTime: record.authTime },
     refreshToken: handle,
+    idToken: record.scopes.includes('openid'),
   })
 }
 
