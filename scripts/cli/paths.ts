@@ -1,4 +1,18 @@
-import { accessSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import {
+  accessSync,
+  constants,
+  type Dirent,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HarnessError } from '../errors.ts'
@@ -56,5 +70,61 @@ export function ensureWritableDir(flag: string, dir: string): void {
       'HARNESS_CONFIG_INVALID',
       `${flag} ${dir}: cannot create or write this directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     )
+  }
+}
+
+/**
+ * Writes a run's output file as a new file: written beside `path` and renamed over it, so a
+ * symbolic link already at `path` is replaced, never followed. A link left in a reports folder
+ * (a shared /tmp, a CI workspace) once made `live` write its JUnit over the token store it
+ * pointed at, and the grant was gone.
+ */
+export function writeOutputFile(
+  path: string,
+  data: string | Uint8Array,
+  encoding: BufferEncoding = 'utf8',
+): void {
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  writeFileSync(temporary, data, { encoding, flag: 'wx' })
+  try {
+    renameSync(temporary, path)
+  } catch (e) {
+    rmSync(temporary, { force: true })
+    throw e
+  }
+}
+
+/** How far before a run's start its files' times may read (file times are coarser than the clock on some file systems). */
+export const MTIME_SLACK_MS = 2_000
+
+/**
+ * The regular files under `dir` written since `since` (ms; 0: all), symbolic links not followed:
+ * what a run wrote into its reports folder, which its redaction and leak scan go over. A `.env`
+ * or token store that was already in the folder is neither rewritten nor reported as a leak.
+ */
+export function outputFilesUnder(dir: string, since = 0): string[] {
+  let entries: Dirent[]
+  try {
+    entries = readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return []
+  }
+  return entries.flatMap((e) => {
+    const path = join(dir, e.name)
+    if (e.isDirectory()) return outputFilesUnder(path, since)
+    if (!e.isFile()) return []
+    return since === 0 || lstatSync(path).mtimeMs >= since ? [path] : []
+  })
+}
+
+/** Whether two paths name one file: the same path once links are resolved, or the same inode. */
+export function sameFile(a: string, b: string): boolean {
+  if (realTarget(a) === realTarget(b)) return true
+  try {
+    const x = statSync(a)
+    const y = statSync(b)
+    return x.dev === y.dev && x.ino === y.ino
+  } catch {
+    return false
   }
 }

@@ -7,14 +7,14 @@
  * engine the vitest specs use (summary.md only); `--target live` hands over to `live`, which
  * owns the token store.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
-import { ensureWritableDir } from '../cli/paths.ts'
+import { ensureWritableDir, MTIME_SLACK_MS, writeOutputFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import type { EngineSend } from '../reports/outcomes.ts'
@@ -305,9 +305,12 @@ async function finishReports(
     import('../reports/scan.ts'),
   ])
   const { reports } = input
-  writeFileSync(join(reports, 'summary.md'), secrets.redact(summaryMarkdown(rows, { target: meta.target })))
+  writeOutputFile(join(reports, 'summary.md'), secrets.redact(summaryMarkdown(rows, { target: meta.target })))
   if (meta.junit !== undefined)
-    writeFileSync(meta.junit, secrets.redact(junitXml(rows, { name: `Dinero conformance: ${meta.target}` })))
+    writeOutputFile(
+      meta.junit,
+      secrets.redact(junitXml(rows, { name: `Dinero conformance: ${meta.target}` })),
+    )
   if (meta.allureResults !== undefined)
     writeAllureResults(meta.allureResults, rows, {
       target: 'mock',
@@ -318,7 +321,9 @@ async function finishReports(
   // Redact every report before the HTML is rendered: the HTML embeds the results base64-encoded,
   // and a text redaction over it afterwards would cut through that encoding and break the page.
   rmSync(join(reports, 'allure-report'), { recursive: true, force: true })
-  redactFiles(reports, secrets)
+  // Only what this run wrote: a `.env` already in `--reports .` is neither rewritten nor a leak.
+  const writtenSince = meta.started - MTIME_SLACK_MS
+  redactFiles(reports, secrets, writtenSince)
   if (input.allure && meta.allureResults !== undefined) {
     const allure = generateAllure({
       resultsDirs: [meta.allureResults],

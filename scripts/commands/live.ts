@@ -29,7 +29,7 @@ import {
 } from '../../collections/model/types.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
 import { exitOnSignals } from '../cli/exit.ts'
-import { ensureWritableDir } from '../cli/paths.ts'
+import { ensureWritableDir, sameFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { type ConfigFlags, liveVariables, loadConfig } from '../live/config.ts'
 import { refreshStored } from '../live/refresher.ts'
@@ -190,11 +190,16 @@ async function confirmDestructive(clientId: string, count: number, stdin: Contex
 export function prepareOutputs(
   reports: string,
   record: string | undefined,
+  tokenStore: string,
 ): { reportsDir: string; recordTo: string | undefined } {
   const reportsDir = resolve(reports)
   ensureWritableDir('--reports', reportsDir)
   if (record === undefined) return { reportsDir, recordTo: undefined }
   const recordTo = resolve(record)
+  // The recording would replace the grant the run had just rotated (the only copy of the new
+  // refresh token), through the path itself or a link to it.
+  if (sameFile(recordTo, resolve(tokenStore)))
+    throw new HarnessError('HARNESS_CONFIG_INVALID', `--record ${record}: that is the token store`)
   if (existsSync(recordTo) && !statSync(recordTo).isFile())
     throw new HarnessError('HARNESS_USAGE', `--record ${record}: exists and is not a regular file`)
   ensureWritableDir('--record', dirname(recordTo))
@@ -220,7 +225,7 @@ export async function runLive(
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
   // Output paths answer before the grant is touched.
-  const { reportsDir, recordTo } = prepareOutputs(input.reports, input.record)
+  const { reportsDir, recordTo } = prepareOutputs(input.reports, input.record, config.tokenStore)
 
   // Decide what runs before touching the grant.
   // What this run has decides what it runs; pooled checks (codes, throw-away grants) are login's.
@@ -242,6 +247,11 @@ export async function runLive(
       )
   const all = only.size === 0 && areas.size === 0
   const wanted = eligible.filter((c) => all || only.has(c.id) || areas.has(c.area))
+  if (wanted.length === 0)
+    throw new HarnessError(
+      'HARNESS_USAGE',
+      `--area ${[...areas].join(', ')}: no live-safe${input.destructive ? ' or live-destructive' : ''} check in that area${input.destructive ? '' : ' (live-destructive checks need --destructive)'}`,
+    )
   const skipped: { check: Check; reason: string }[] = []
   const skip = (check: Check, reason: string) => skipped.push({ check, reason })
   for (const c of wanted) if (!input.allowWrites && writes(c)) skip(c, 'writes; needs --allow-writes')
@@ -260,6 +270,16 @@ export async function runLive(
         'HARNESS_WRITES_NOT_ALLOWED',
         `--allow-writes needs the organisation (${organizationId || 'none chosen'}) to be listed in DINERO_TEST_ORGANIZATIONS`,
       )
+    for (const c of wanted)
+      if (organizationId === '' && usesOrganisation(c) && !skipped.some((x) => x.check === c))
+        skip(c, 'needs an organisation: run dinero-conformance login, or pass --organization')
+    const selected = wanted.filter((c) => !skipped.some((x) => x.check === c))
+    // Before the refresh: a run with nothing to run does not rotate the grant either.
+    if (selected.length === 0)
+      throw new HarnessError(
+        'HARNESS_USAGE',
+        `every selected check would be skipped, so nothing runs: ${[...new Set(skipped.map((x) => x.reason))].join('; ')}`,
+      )
     const grant = await refreshStored(store, {
       connectUrl: config.connectUrl,
       clientId: config.clientId,
@@ -268,10 +288,6 @@ export async function runLive(
       secrets,
       log: (line) => console.log(line),
     })
-    for (const c of wanted)
-      if (organizationId === '' && usesOrganisation(c) && !skipped.some((x) => x.check === c))
-        skip(c, 'needs an organisation: run dinero-conformance login, or pass --organization')
-    const selected = wanted.filter((c) => !skipped.some((x) => x.check === c))
     console.log(
       `running ${selected.length} live check(s) against ${config.connectUrl} and ${config.apiUrl} (organisation ${organizationId || 'none'})`,
     )
@@ -356,7 +372,7 @@ export async function runLive(
 
       // The leak canary: the last thing a run does.
       leakScanned = true
-      assertReportsClean(reportsDir, secrets)
+      assertReportsClean(reportsDir, secrets, [config.tokenStore, config.envFile])
       if (result.fatal) throw result.fatal
       if (failed.length > 0) {
         console.error(`${failed.length} live check(s) failed: ${failed.join(', ')}`)
@@ -365,7 +381,7 @@ export async function runLive(
       return 0
     } finally {
       // Whatever stopped the run after the checks began, what reached the reports is scanned.
-      if (!leakScanned) assertReportsClean(reportsDir, secrets)
+      if (!leakScanned) assertReportsClean(reportsDir, secrets, [config.tokenStore, config.envFile])
     }
   } finally {
     store.release()

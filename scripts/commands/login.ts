@@ -289,7 +289,9 @@ export async function login(
   // Checked before the store is opened and before anyone signs in: a wrong path found after the
   // pool ran would waste the person's sign-in.
   const reportsDir =
-    input.reports === undefined ? undefined : prepareOutputs(input.reports, undefined).reportsDir
+    input.reports === undefined
+      ? undefined
+      : prepareOutputs(input.reports, undefined, config.tokenStore).reportsDir
   const broker = await startCodeBroker({
     redirectUri: config.redirectUri,
     onIgnored: (why) =>
@@ -507,7 +509,7 @@ export async function login(
     if (reportsDir !== undefined) {
       console.log(await drift.reportDrift({ dir: reportsDir, recorded: recorder.steps, secrets }))
       const { assertReportsClean } = await import('../reports/scan.ts')
-      assertReportsClean(reportsDir, secrets)
+      assertReportsClean(reportsDir, secrets, [config.tokenStore, config.envFile])
     }
 
     const failed = outcomes.filter((o) => !o.passed)

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeOutputFile } from '../cli/paths.ts'
 import type { Observations, ProbeResult } from './types.ts'
 
 /**
@@ -100,7 +101,7 @@ export async function writeReports(
   await mkdir(dir, { recursive: true })
   const junit = join(dir, 'grade-junit.xml')
   const markdown = join(dir, 'grade.md')
-  await writeFile(junit, redact(junitReport(probes, durationMs)))
-  await writeFile(markdown, redact(markdownReport(probes, obs, durationMs)))
+  writeOutputFile(junit, redact(junitReport(probes, durationMs)))
+  writeOutputFile(markdown, redact(markdownReport(probes, obs, durationMs)))
   return { junit, markdown }
 }

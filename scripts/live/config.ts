@@ -21,6 +21,8 @@ export interface LiveConfig {
   connectUrl: string
   apiUrl: string
   tokenStore: string
+  /** The .env file the settings were read from (it may not exist): a home of secrets, not a report. */
+  envFile: string
   /** Organisation ids in which write checks may run. */
   testOrganizations: string[]
   /** Default organisation (the one `login` saved wins when this is unset). */
@@ -44,6 +46,7 @@ export const ENV = {
   connectUrl: 'DINERO_CONNECT_URL',
   apiUrl: 'DINERO_API_URL',
   tokenStore: 'DINERO_TOKEN_STORE',
+  envFile: 'DINERO_ENV_FILE',
   testOrganizations: 'DINERO_TEST_ORGANIZATIONS',
   organizationId: 'DINERO_ORGANIZATION_ID',
   refreshGraceSeconds: 'DINERO_REFRESH_GRACE_SECONDS',
@@ -124,7 +127,8 @@ function numberIn(name: string, raw: string | undefined, fallback: number, min: 
 export function loadConfig(flags: ConfigFlags = {}, options: LoadOptions = {}): LiveConfig {
   const real = options.env ?? processEnvironment()
   const cwd = options.cwd ?? process.cwd()
-  const dotEnv = readDotEnv(resolve(cwd, real.DINERO_ENV_FILE ?? '.env'))
+  const envFile = resolve(cwd, real.DINERO_ENV_FILE ?? '.env')
+  const dotEnv = readDotEnv(envFile)
   const get = (key: keyof LiveConfig): string | undefined => {
     const name = ENV[key]
     const v = real[name] ?? dotEnv[name]
@@ -147,6 +151,7 @@ export function loadConfig(flags: ConfigFlags = {}, options: LoadOptions = {}): 
     connectUrl: origin('connect URL', flags.connectUrl ?? get('connectUrl') ?? DEFAULTS.connectUrl),
     apiUrl: origin('API URL', flags.apiUrl ?? get('apiUrl') ?? DEFAULTS.apiUrl),
     tokenStore: resolve(cwd, flags.tokenStore ?? get('tokenStore') ?? defaultTokenStore(real)),
+    envFile,
     testOrganizations: (get('testOrganizations') ?? '')
       .split(',')
       .map((s) => s.trim())

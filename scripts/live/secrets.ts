@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer'
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { writeOutputFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { REDACTED, SECRET_MIN, SecretIndex } from '../redaction.ts'
 
@@ -123,10 +124,11 @@ export function installConsoleRedaction(secrets: SecretSet): void {
   }
 }
 
+/** Regular files at or under `path`; a symbolic link is not followed (it may point anywhere). */
 function filesUnder(path: string): string[] {
-  let st: ReturnType<typeof statSync>
+  let st: ReturnType<typeof lstatSync>
   try {
-    st = statSync(path)
+    st = lstatSync(path)
   } catch {
     return []
   }
@@ -139,7 +141,7 @@ function filesUnder(path: string): string[] {
 export function redactFile(path: string, secrets: SecretSet): void {
   const text = readFileSync(path, 'utf8')
   const clean = secrets.redact(text)
-  if (clean !== text) writeFileSync(path, clean)
+  if (clean !== text) writeOutputFile(path, clean)
 }
 
 /** Files (under the given files or directories) that contain a known secret or a fragment of one. Never returns the secret. */

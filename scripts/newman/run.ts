@@ -102,6 +102,11 @@ interface RequestEvent {
 
 /** Rejects only when Newman cannot run at all (HARNESS_NEWMAN_FAILED); failed checks are verdicts. */
 export function runNewman(input: NewmanRunInput): Promise<NewmanRunResult> {
+  // Newman runs the whole collection for an empty folder list: a selection that had left no check
+  // (`live --area destructive` without --destructive) sent every mock-only and destructive request
+  // to the live services and replayed a refresh token. No checks means none; `checks` absent means all.
+  if (input.checks?.length === 0 && !input.withSetup)
+    return Promise.reject(new HarnessError('HARNESS_NEWMAN_FAILED', 'newman was given no check to run'))
   const folders = input.checks ? [...(input.withSetup ? [SETUP_FOLDER] : []), ...input.checks] : undefined
   const options = {
     collection: withVariables(input.collection, input.collectionVariables ?? {}),

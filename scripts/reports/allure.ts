@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
+import { writeOutputFile } from '../cli/paths.ts'
 
 /**
  * One offline Allure report from a run's results (scripts/reports/allure-results.ts). Allure 3
@@ -47,7 +48,7 @@ export function generateAllure(input: AllureInput): { ok: boolean; file?: string
     return { ok: false, message: `allure generate failed: ${(run.stderr || run.stdout).slice(-400)}` }
   const file = join(input.output, 'index.html')
   if (!existsSync(file)) return { ok: false, message: 'allure generate wrote no index.html' }
-  writeFileSync(file, stripAnalytics(readFileSync(file, 'utf8')))
+  writeOutputFile(file, stripAnalytics(readFileSync(file, 'utf8')))
   return { ok: true, file, message: `Allure report: ${file}` }
 }
 

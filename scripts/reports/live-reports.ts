@@ -1,5 +1,6 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeOutputFile } from '../cli/paths.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import { generateAllure } from './allure.ts'
 import { writeAllureResults } from './allure-results.ts'
@@ -59,11 +60,11 @@ function liveSummary(input: LiveReportsInput): string {
 export function writeLiveReports(input: LiveReportsInput): string {
   const { dir, secrets } = input
   mkdirSync(dir, { recursive: true })
-  writeFileSync(
+  writeOutputFile(
     join(dir, LIVE_REPORTS.junit),
     secrets.redact(junitXml(input.outcomes, { name: 'Dinero conformance: live' })),
   )
-  writeFileSync(join(dir, LIVE_REPORTS.summary), secrets.redact(liveSummary(input)))
+  writeOutputFile(join(dir, LIVE_REPORTS.summary), secrets.redact(liveSummary(input)))
   const results = join(dir, LIVE_REPORTS.allureResults)
   writeAllureResults(results, input.outcomes, {
     target: 'live',

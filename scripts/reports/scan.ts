@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { basename, dirname, relative } from 'node:path'
+import { outputFilesUnder, sameFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { type SecretSet, scanForLeaks } from '../live/secrets.ts'
 import { allureHtmlTexts } from './allure.ts'
@@ -9,10 +10,10 @@ import { allureHtmlTexts } from './allure.ts'
  * fragment of one); an Allure single-file HTML is scanned decoded (allureHtmlTexts), where its
  * results and attachments are readable. Returns the files that leak.
  */
-export function scanReports(dir: string, secrets: SecretSet): string[] {
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
+export function scanReports(dir: string, secrets: SecretSet, homes: readonly string[] = []): string[] {
+  // Links are not followed, and the files whose job is to hold secrets (`homes`: the token store
+  // and its lock, the .env) are not reports: `--reports .` flagged the .env and advised deleting it.
+  const files = outputFilesUnder(dir).filter((f) => !homes.some((h) => isHome(f, h)))
   const isAllureHtml = (file: string) =>
     file.endsWith('index.html') && readFileSync(file, 'utf8').includes('allureReportData')
   const html = files.filter(isAllureHtml)
@@ -25,9 +26,22 @@ export function scanReports(dir: string, secrets: SecretSet): string[] {
   ]
 }
 
+/** `file` is `home` itself (through any link) or one of its companions (`home.lock`, `home.tmp`). */
+function isHome(file: string, home: string): boolean {
+  return (
+    sameFile(file, home) ||
+    (dirname(file) === dirname(home) && basename(file).startsWith(`${basename(home)}.`))
+  )
+}
+
 /** The leak canary as the last step of a run: HARNESS_SECRET_LEAK naming the files, never the secret. */
-export function assertReportsClean(dir: string, secrets: SecretSet, cwd = process.cwd()): void {
-  const hits = scanReports(dir, secrets)
+export function assertReportsClean(
+  dir: string,
+  secrets: SecretSet,
+  homes: readonly string[] = [],
+  cwd = process.cwd(),
+): void {
+  const hits = scanReports(dir, secrets, homes)
   if (hits.length > 0)
     throw new HarnessError(
       'HARNESS_SECRET_LEAK',

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { outputFilesUnder, writeOutputFile } from '../cli/paths.ts'
 import { SecretSet, scanForLeaks } from '../live/secrets.ts'
 import type { NewmanExchange } from '../newman/run.ts'
 
@@ -46,33 +46,20 @@ function cookieValue(pair: string): string | undefined {
   return eq < 0 ? undefined : pair.slice(eq + 1).trim()
 }
 
-function filesUnder(dir: string): string[] {
-  let entries: string[]
-  try {
-    entries = readdirSync(dir)
-  } catch {
-    return []
-  }
-  return entries.flatMap((name) => {
-    const path = join(dir, name)
-    return statSync(path).isDirectory() ? filesUnder(path) : [path]
-  })
-}
-
 /**
- * Rewrites every file under `dir` with secrets replaced by `[redacted]`; returns how many
+ * Rewrites every file under `dir` written since `since` (scripts/cli/paths.ts outputFilesUnder) with secrets replaced by `[redacted]`; returns how many
  * changed. Text is read as UTF-8 (a secret may hold non-ASCII characters); a binary file
  * (one with a NUL byte, such as a screenshot) as latin1, so its bytes survive.
  */
-export function redactFiles(dir: string, secrets: SecretSet): number {
+export function redactFiles(dir: string, secrets: SecretSet, since = 0): number {
   let changed = 0
-  for (const file of filesUnder(dir)) {
+  for (const file of outputFilesUnder(dir, since)) {
     const bytes = readFileSync(file)
     const encoding = bytes.includes(0) ? 'latin1' : 'utf8'
     const text = bytes.toString(encoding)
     const redacted = secrets.redact(text)
     if (redacted !== text) {
-      writeFileSync(file, redacted, encoding)
+      writeOutputFile(file, redacted, encoding)
       changed++
     }
   }

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { ITEM_SEPARATOR } from '../../../collections/build.ts'
+import { writeOutputFile } from '../../cli/paths.ts'
 import { HarnessError } from '../../errors.ts'
 import type { NewmanExchange } from '../../newman/run.ts'
 import { assertNoLeaks, type SecretSet } from '../secrets.ts'
@@ -85,7 +86,7 @@ export class ShapeRecorder {
 export function writeRecording(file: string, steps: readonly RecordedStep[], secrets: SecretSet): void {
   const recording: Recording = { format: RECORDING_FORMAT, steps: [...steps] }
   mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, `${JSON.stringify(recording, null, 2)}\n`)
+  writeOutputFile(file, `${JSON.stringify(recording, null, 2)}\n`)
   assertNoLeaks([file], secrets)
 }
 

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { catalogue } from '../../../collections/catalogue/index.ts'
 import { resolveSource } from '../../../collections/sources.ts'
+import { writeOutputFile } from '../../cli/paths.ts'
 import type { SecretSet } from '../secrets.ts'
 import { type Aspect, compareShapes } from './compare.ts'
 import type { RecordedStep } from './record.ts'
@@ -97,8 +97,8 @@ export function driftMarkdown(drift: Drift): string {
 export function writeDriftReports(dir: string, drift: Drift, secrets: SecretSet): string[] {
   const json = join(dir, 'drift.json')
   const md = join(dir, 'drift.md')
-  writeFileSync(json, secrets.redact(`${JSON.stringify(drift.entries, null, 2)}\n`))
-  writeFileSync(md, secrets.redact(driftMarkdown(drift)))
+  writeOutputFile(json, secrets.redact(`${JSON.stringify(drift.entries, null, 2)}\n`))
+  writeOutputFile(md, secrets.redact(driftMarkdown(drift)))
   return [json, md]
 }
 
