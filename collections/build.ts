@@ -117,7 +117,7 @@ export const PERSISTED = 'persisted'
  */
 export const ALLOW_REVOKE_ALL = 'allowRevokeAll'
 export const REVOKE_ALL = 'revoke-all-access'
-const REVOKE_ALL_MESSAGE = `not sent: this check replays a consumed refresh token on purpose, and Visma Connect answers a replay by revoking ALL access of the client and user (every grant, not only this run's). Against the live services it runs through dinero-conformance login (a throw-away grant) or dinero-conformance live --destructive; to run it from Postman anyway, set ${ALLOW_REVOKE_ALL} to ${REVOKE_ALL} in the environment.`
+const REVOKE_ALL_MESSAGE = `not sent: this check replays a consumed refresh token on purpose, and Visma Connect answers a replay by revoking ALL access of the client and user, every grant. Live, it runs through dinero-conformance login (a throw-away grant) or live --destructive; from Postman, set ${ALLOW_REVOKE_ALL} to ${REVOKE_ALL} in the environment.`
 const NOT_PERSISTED_MESSAGE = `not sent: this would present the run’s refresh token to a live Visma Connect from an environment that is not marked persisted (${ALLOW_REFRESH} is not "${PERSISTED}"). A refresh token is one-time: the rotated token and the spent marker live in the environment, so unless Postman/Newman writes the environment back after every run (newman run … -e live.json --export-environment live.json), the next run replays a consumed token and Visma revokes ALL access of the client and user. Export the environment after every run and set ${ALLOW_REFRESH} to ${PERSISTED}; for read-only checks paste an access token into accessToken and leave refreshToken empty instead.`
 
 function computeScript(c: Compute): string {
@@ -390,14 +390,23 @@ function grantPrerequest(replayers: readonly string[]): string[] {
     // the run: Postman and Newman keep the rotated token and the spent marker in the environment,
     // so a run whose environment is not persisted leaves the consumed token in the file, and the
     // next run replays it (Visma then revokes all access; visma-connect-tokens, RFC 9700 §4.14.2).
-    `if (presented && !loopbackConnect && presented === pm.variables.get('refreshToken') && pm.environment.get(${lit(ALLOW_REFRESH)}) !== ${lit(PERSISTED)}) {`,
+    // A destructive check that may not replay is not started at all: refused only at its replay,
+    // its first step had already rotated the grant and its last rotated it again into a token the
+    // environment kept nowhere, so a Postman run of the whole collection lost the grant.
+    'if (replayer && !replayAllowed) {',
+    "  pm.test('revoking all access needs the opt-in', function () {",
+    `    throw new Error(${lit(REVOKE_ALL_MESSAGE)});`,
+    '  });',
+    '  pm.execution.skipRequest();',
+    `} else if (presented && !loopbackConnect && presented === pm.variables.get('refreshToken') && pm.environment.get(${lit(ALLOW_REFRESH)}) !== ${lit(PERSISTED)}) {`,
     "  pm.test('the run’s refresh token is sent only from a persisted environment', function () {",
     `    throw new Error(${lit(NOT_PERSISTED_MESSAGE)});`,
     '  });',
     '  pm.execution.skipRequest();',
     `} else if (presented && !replayAllowed && (pm.environment.get(${lit(SPENT_MARKER)}) || '').split(' ').indexOf(fingerprint(presented)) >= 0) {`,
     "  pm.test('the run’s refresh token was not already rotated', function () {",
-    `    throw new Error(replayer ? ${lit(REVOKE_ALL_MESSAGE)} : 'this refresh token was already exchanged for a new one: sending it again is a replay, which revokes all access of the client and user. Put the newest refresh token in the environment’s refreshToken, or run dinero-conformance login again.');`,
+    // A destructive check gets here only when it may replay (the branch above): never replayer.
+    `    throw new Error('this refresh token was already exchanged for a new one: sending it again is a replay, which revokes all access of the client and user. Put the newest refresh token in the environment’s refreshToken, or run dinero-conformance login again.');`,
     '  });',
     '  pm.execution.skipRequest();',
     "} else if (/\\{\\{(refreshToken|accessToken)\\}\\}/.test(requestText) && !pm.variables.get('refreshToken') && !pastedAccess) {",

@@ -58,6 +58,23 @@ describe('the destructive replay against the live services', () => {
     expect(guard('http://127.0.0.1:4010', {})).toEqual({ skipped: false, failures: [] })
   })
 
+  it('live, without the opt-in, no step of the destructive check is sent, the first rotation included (one failed test each, naming the opt-in)', () => {
+    for (const step of [
+      'connect.refresh.replay-revokes-grant · 1. rotate the grant, keeping the consumed token',
+      'connect.refresh.replay-revokes-grant · 3. the rotated token is revoked with it',
+    ]) {
+      // The environment's refresh token is the newest one, never spent: only the opt-in stops it.
+      const fresh = { refreshToken: 'the-newest-refresh-token-0123456789' }
+      const refused = guard('https://connect.visma.com', fresh, step)
+      expect(refused.skipped, step).toBe(true)
+      expect(refused.failures, step).toHaveLength(1)
+      expect(refused.failures[0]).toContain('allowRevokeAll')
+      expect(
+        guard('https://connect.visma.com', { ...fresh, allowRevokeAll: 'revoke-all-access' }, step).skipped,
+      ).toBe(false)
+    }
+  })
+
   it('a check that is not destructive never sends a consumed token, opt-in or not', () => {
     for (const env of [{}, { pooled: '1' }, { allowRevokeAll: 'revoke-all-access' }])
       expect(guard('https://connect.visma.com', env, 'connect.refresh.rotates · 1. refresh').skipped).toBe(
