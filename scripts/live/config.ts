@@ -100,6 +100,12 @@ function origin(name: string, value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new HarnessError('HARNESS_CONFIG_INVALID', `${name} must be an http(s) URL`)
+  // A password in the URL was printed with it: in the run's banner, its errors and live-summary.md.
+  if (url.username !== '' || url.password !== '')
+    throw new HarnessError(
+      'HARNESS_CONFIG_INVALID',
+      `${name} must not carry a user name or password; got ${url.protocol}//…@${url.host}`,
+    )
   // The client secret, codes and tokens travel to these origins: in clear text only to this
   // machine (RFC 6749 §3.2 and §10.9 require TLS at the token endpoint).
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))

@@ -124,16 +124,44 @@ export function looseDirectory(dir: string): string | undefined {
 
 /** The one-line warning for a directory `looseDirectory` finds open to others. */
 export function looseDirectoryWarning(what: string, dir: string, why: string): string {
-  return `warning: ${what} ${dir} is ${why}: another user could remove lock generations or replace the token store, letting two runs present the same refresh token; make it yours and 0700 (chmod 700 ${dir})`
+  const risk = `warning: ${what} ${dir} is ${why}: another user could remove lock generations or replace the token store, letting two runs present the same refresh token`
+  // A shared directory (sticky, like /tmp) or someone else's is not ours to close: the advice
+  // `chmod 700 /tmp` would break every other user and service on the machine.
+  return sharedDirectory(dir)
+    ? `${risk}; keep the store in a directory of your own (DINERO_TOKEN_STORE=~/.config/dinero-conformance/tokens.json)`
+    : `${risk}; make it yours and 0700 (chmod 700 ${dir})`
+}
+
+/** Sticky (o+t, as /tmp) or owned by another user: a directory others rely on. */
+function sharedDirectory(dir: string): boolean {
+  try {
+    const st = statSync(dir)
+    const uid = process.getuid?.()
+    return (st.mode & 0o1000) !== 0 || (uid !== undefined && st.uid !== uid)
+  } catch {
+    return false
+  }
 }
 
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (e) {
     // EPERM: the process exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+  // A zombie (killed, not yet reaped) still answers signal 0 but holds nothing: in a container
+  // whose PID 1 does not reap, it stays, and every later run was refused as locked.
+  return processState(pid) !== 'Z'
+}
+
+/** The state letter of /proc/<pid>/stat (Linux); undefined elsewhere. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]
+  } catch {
+    return undefined
   }
 }
 

@@ -152,6 +152,25 @@ describe('live origins and transport security', () => {
     expect(e?.message).toMatch(/^API URL must be https: unless it is loopback/)
   })
 
+  it('a Connect or API URL with a user name or password → HARNESS_CONFIG_INVALID naming the host, never the password (it was printed in the banner, errors and live-summary.md)', () => {
+    for (const url of [
+      'https://alice:S3cretPassw0rd1234@api.example.invalid',
+      'https://alice@api.example.invalid',
+      'http://:S3cretPassw0rd1234@127.0.0.1:4010',
+    ])
+      for (const flags of [{ connectUrl: url }, { apiUrl: url }]) {
+        let error: HarnessError | undefined
+        try {
+          loadConfig(flags, { env })
+        } catch (x) {
+          error = x as HarnessError
+        }
+        expect(error?.code, url).toBe('HARNESS_CONFIG_INVALID')
+        expect(error?.message).toMatch(/must not carry a user name or password/)
+        expect(error?.message).not.toContain('S3cretPassw0rd1234')
+      }
+  })
+
   it('http on a loopback host (127.0.0.0/8, ::1, localhost) and https anywhere are accepted', () => {
     for (const url of [
       'http://127.0.0.1:4010',

@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { HarnessError } from '../../scripts/errors.ts'
+import { BOOT_ID, isStale, PID_NAMESPACE } from '../../scripts/live/store-lock.ts'
 import { TokenStore } from '../../scripts/live/token-store.ts'
 import { tempDir } from './support/process.ts'
 
@@ -123,10 +127,55 @@ describe('token store directory permissions', () => {
     expect(lines[0]).toContain('its group (mode 0770)')
   })
 
+  it('a sticky shared directory (as /tmp) → the warning advises a directory of your own, never chmod 700 on the shared one', () => {
+    const dir = join(tmp.dir, 'shared-sticky')
+    mkdirSync(dir, { mode: 0o700 })
+    chmodSync(dir, 0o1777)
+    const lines: string[] = []
+    const store = TokenStore.open(join(dir, 'tokens.json'), { warn: (l) => lines.push(l) })
+    store.release()
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('keep the store in a directory of your own')
+    expect(lines[0]).not.toContain('chmod')
+  })
+
   it('private directories (0700, ours) → no warning', () => {
     const lines: string[] = []
     const store = TokenStore.open(join(tmp.dir, 'private', 'tokens.json'), { warn: (l) => lines.push(l) })
     store.release()
     expect(lines).toEqual([])
+  })
+})
+
+describe('a lock left by a process that is gone', () => {
+  it('a held record naming a zombie (killed, not yet reaped: it still answers signal 0) is stale, so the lock is taken over', async () => {
+    // `sleep 0` exits at once; its parent exec's into `sleep 3` and never reaps it: a zombie for 3 s.
+    const child = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 3'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    onTestFinished(() => {
+      child.kill('SIGKILL')
+    })
+    const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+    const pid = Number(line.toString().trim())
+    let state = ''
+    for (let i = 0; i < 100 && state !== 'Z'; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!
+    }
+    expect(state).toBe('Z')
+    const record = {
+      state: 'held' as const,
+      pid,
+      host: hostname(),
+      ...(BOOT_ID === undefined ? {} : { boot: BOOT_ID }),
+      ...(PID_NAMESPACE === undefined ? {} : { pidns: PID_NAMESPACE }),
+      at: new Date().toISOString(),
+    }
+    expect(isStale({ gen: 1, file: 'unused', record, mtimeMs: Date.now() })).toBe(true)
+    // The same record naming a live process is not.
+    expect(
+      isStale({ gen: 1, file: 'unused', record: { ...record, pid: child.pid! }, mtimeMs: Date.now() }),
+    ).toBe(false)
   })
 })
