@@ -92,11 +92,20 @@ export function parseCommand<F extends Flags>(
   let parsed: {
     values: Record<string, string | boolean | (string | boolean)[] | undefined>
     positionals: string[]
+    tokens: { kind: string; name?: string }[]
   }
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true })
   } catch (e) {
     throw usageError(parseArgsMessage(e))
+  }
+  // parseArgs keeps the last of a repeated flag: `live --connect-url A … --connect-url B` ran
+  // against B. A flag that takes one value is given once.
+  const seen = new Set<string>()
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || t.name === undefined || options[t.name]?.multiple) continue
+    if (seen.has(t.name)) throw usageError(`--${t.name} is given more than once`)
+    seen.add(t.name)
   }
   if (parsed.values.help === true) return { help: true }
   const stray = parsed.positionals[0]
@@ -131,8 +140,8 @@ export function parseCommand<F extends Flags>(
   return { help: false, values: values as Values<F> }
 }
 
-/** A number as a person writes one: decimal digits, an optional sign and fraction (no 0x10, 1e3 or Infinity). */
-const DECIMAL = /^\s*-?\d+(?:\.\d+)?\s*$/
+/** A number as a person writes one: decimal digits, an optional sign and fraction (no 0x10, 1e3, Infinity or spaces). */
+const DECIMAL = /^-?\d+(?:\.\d+)?$/
 
 function numberValue(name: string, f: NumberFlag, raw: string): number {
   const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN

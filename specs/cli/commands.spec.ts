@@ -156,6 +156,11 @@ beforeAll(async () => {
   jobs.push(['bench only nope default', ['bench', '--only', 'served,nope']])
   jobs.push(['grade bad url', ['grade', '--app', 'http://[::1']])
   jobs.push(['mock hex port', ['mock', '--port', '0x10']])
+  jobs.push(['mock padded port', ['mock', '--port', ' 0']])
+  jobs.push([
+    'live twice',
+    ['live', '--connect-url', 'http://127.0.0.1:1', '--connect-url', 'http://127.0.0.1:2'],
+  ])
   jobs.push(['bench exponent duration', ['bench', '--duration', '1e1']])
   const aFile = join(scratch, 'a-file')
   writeFileSync(aFile, '')
@@ -233,6 +238,11 @@ describe('misuse is one HARNESS_USAGE line and a usage hint, exit 2, no stack tr
       got('bench exponent duration'),
       /--duration must be an integer from 1 to 3600, not "1e1"/,
     )
+  })
+
+  it('a flag that takes one value given twice exits 2 naming it (the last one silently won: live ran against the second --connect-url); a number with spaces around it exits 2', () => {
+    expectUsageError(got('live twice'), /--connect-url is given more than once/)
+    expectUsageError(got('mock padded port'), /--port must be an integer from 0 to 65535, not " 0"/)
   })
 
   it('no command, and an unknown command, exit 2', () => {
