@@ -17,9 +17,34 @@ import { CODES, DineroError, invalidFormat, validationError } from './errors.ts'
 const LONG_MAX_TEXT = '9223372036854775807'
 export const LONG_MAX = Number(LONG_MAX_TEXT)
 
-/** The JSON text of a Dinero body, long.MaxValue written digit for digit. */
-export const dineroText = (body: unknown): string =>
-  JSON.stringify(body).replace(/:9223372036854776000([,}\]])/g, `:${LONG_MAX_TEXT}$1`)
+/** long.MaxValue as JSON.stringify writes 2^63, as a member's value (`"Number":…`). */
+const LONG_MAX_AS_JS = /:9223372036854776000(?=[,}\]])/g
+
+/**
+ * The JSON text of a Dinero body, long.MaxValue written digit for digit. Only a member's value is
+ * rewritten, never text inside a string: a Name or Description holding ":9223372036854776000,"
+ * came back changed.
+ */
+export function dineroText(body: unknown): string {
+  const text = JSON.stringify(body)
+  if (!text.includes('9223372036854776000')) return text
+  let out = ''
+  let copied = 0
+  let scanned = 0
+  let inString = false
+  for (const m of text.matchAll(LONG_MAX_AS_JS)) {
+    for (let i = scanned; i < m.index; i++) {
+      const c = text.charCodeAt(i)
+      if (c === 0x5c && inString) i++
+      else if (c === 0x22) inString = !inString
+    }
+    scanned = m.index
+    if (inString) continue
+    out += `${text.slice(copied, m.index)}:${LONG_MAX_TEXT}`
+    copied = m.index + m[0].length
+  }
+  return out + text.slice(copied)
+}
 
 const DINERO_JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const
 

@@ -462,7 +462,8 @@ function createTable<D>(clock: Clock, nextVersion: () => string): Table<D> {
       if (rows.has(key(guid))) return undefined
       const now = at?.createdAt ?? clock.now()
       const row: Row<D> = {
-        guid,
+        // Served as .NET writes a System.Guid, lower case, whatever case the client sent it in.
+        guid: key(guid),
         version: nextVersion(),
         createdAt: now,
         updatedAt: now,

@@ -168,4 +168,45 @@ describe('Dinero writes refused whole, before anything is stored (write-bound re
     const read = await t.api.get(`${O}/invoices/${edge.json<{ Guid: string }>().Guid}`)
     expect(read.json()).toMatchObject({ PaymentDate: '9999-12-31' })
   })
+
+  it('GET …/invoices/:guid → 200 with a text holding ":9223372036854776000," as it was saved, while the draft’s Number is still long.MaxValue digit for digit', async () => {
+    const text = 'ref:9223372036854776000,x'
+    const created = await t.api.post(`${O}/invoices`, {
+      ContactGuid: CONTACT,
+      Description: text,
+      ProductLines: [{ ...LINE, Description: `b:9223372036854776000]` }],
+    })
+    expect(created.status, created.text).toBe(200)
+    const read = await t.api.get(`${O}/invoices/${created.json<{ Guid: string }>().Guid}`)
+    expect(read.text).toContain('"Number":9223372036854775807')
+    expect(read.text).toContain(`"Description":"${text}"`)
+    expect(read.text).toContain('"Description":"b:9223372036854776000]"')
+  })
+
+  it('POST …/contacts and …/invoices with an upper-case Guid → 200, and every answer names it in lower case, as .NET writes a Guid', async () => {
+    const contactGuid = 'ABCDEF01-2345-6789-ABCD-EF0123456789'
+    const contact = await t.api.post(`${O}/contacts`, {
+      ContactGuid: contactGuid,
+      Name: 'Store Bogstaver ApS',
+      CountryKey: 'DK',
+      IsPerson: false,
+      IsMember: false,
+      UseCvr: false,
+    })
+    expect(contact.status, contact.text).toBe(200)
+    expect(contact.json()).toEqual({ ContactGuid: contactGuid.toLowerCase() })
+    const invoiceGuid = 'FEDCBA98-7654-3210-FEDC-BA9876543210'
+    const invoice = await t.api.post(`${O}/invoices`, {
+      Guid: invoiceGuid,
+      ContactGuid: contactGuid,
+      ProductLines: [LINE],
+    })
+    expect(invoice.status, invoice.text).toBe(200)
+    expect(invoice.json()).toMatchObject({ Guid: invoiceGuid.toLowerCase() })
+    const read = await t.api.get(`${O}/invoices/${invoiceGuid}`)
+    expect(read.json()).toMatchObject({
+      Guid: invoiceGuid.toLowerCase(),
+      ContactGuid: contactGuid.toLowerCase(),
+    })
+  })
 })
