@@ -5,7 +5,7 @@ import type { DineroContext } from './context.ts'
 import { calendarInstant } from './dates.ts'
 import { orgRoute } from './endpoint.ts'
 import { DineroError, invalidFormat, invalidRequest } from './errors.ts'
-import { invoiceTotals, lineAmounts, purchaseLineAmounts, round2 } from './pricing.ts'
+import { invoiceTotals, lineAmounts, manualLineAmounts, purchaseLineAmounts, round2 } from './pricing.ts'
 import { isoDay, paginate } from './query.ts'
 import type { EntryAccount, InvoiceData, Organisation, PurchaseLine } from './store.ts'
 
@@ -13,7 +13,8 @@ import type { EntryAccount, InvoiceData, Organisation, PurchaseLine } from './st
  * The ledger every booking posts to, double-entry (dinero-openapi, Entry): each booked document
  * becomes one posting whose legs sum to zero (`journal` is the one place postings become entries):
  * - manual vouchers and ledger items: each line's amount to AccountNumber, the negation to
- *   BalancingAccountNumber; one-sided lines must net to zero before they can be booked (`imbalance`);
+ *   BalancingAccountNumber (a manual voucher's VAT split off, `manualLegs`); one-sided lines must
+ *   net to zero before they can be booked (`imbalance`, `manualImbalance`);
  * - a booked invoice: debtors debited the total incl. VAT, each product line's account credited
  *   its amount excl. VAT, output VAT credited the VAT; a booked sales credit note the reverse;
  * - a booked purchase voucher: each line's account debited excl. VAT, input VAT debited the VAT,
@@ -40,7 +41,8 @@ import type { EntryAccount, InvoiceData, Organisation, PurchaseLine } from './st
  *   `includePrimo=false`, in changes when a posting behind it was made in the window.
  * assumption: open-dinero-unlisted-responses — the accounting year is the calendar year of the
  * voucher date (no organisation here has another), and booking in any later year opens every year
- * up to it; VAT codes are recorded on manual-voucher entries but no VAT split is posted for them;
+ * up to it; a manual-voucher line on a VAT-coded account posts its VAT split as its read model
+ * shows it (manualLegs), while a ledger item's lines post as they are;
  * a payment's entries carry the payment's Guid, VoucherType `Payment` and no voucher number (how
  * Dinero numbers payment postings is not published); a deleted payment takes its entries with it;
  * a payment registered with RemainderIsFee leaves the remainder on the debtors (no fee account is
@@ -139,9 +141,56 @@ function lineLegs(lines: readonly PostedLine[]): Leg[] {
  * manual voucher or ledger item is booked only when this is zero (manual-vouchers.ts, ledger-items.ts).
  */
 export function imbalance(lines: readonly PostedLine[]): number {
-  // Netted as the entries will be posted (each leg to øre, as `journal` posts it): lines of 100.015
-  // and −100.014 net 0.001 unrounded but post 100.02 and −100.01.
-  return round2(lineLegs(lines).reduce((s, l) => s + round2(l.amount), 0))
+  return legsOff(lineLegs(lines))
+}
+
+/**
+ * Netted as the entries will be posted (each leg to øre, as `journal` posts it): lines of 100.015
+ * and −100.014 net 0.001 unrounded but post 100.02 and −100.01.
+ */
+const legsOff = (legs: readonly Leg[]) => round2(legs.reduce((s, l) => s + round2(l.amount), 0))
+
+/**
+ * A manual voucher's lines as they post: a line whose account carries a VAT code posts its
+ * amount excl. VAT to the account, the VAT to input VAT (a purchase code) or output VAT (a sales
+ * code), and the amount incl. VAT against the balancing account, as its own read model splits it
+ * (manualLineAmounts). The gross amount on the account with no VAT entry understated the VAT.
+ */
+function manualLegs(org: Organisation, chart: readonly EntryAccount[], lines: readonly PostedLine[]): Leg[] {
+  return lines.flatMap((l) => {
+    const a = manualLineAmounts(org, chart, l)
+    if (l.AccountNumber === null || a.vat === 0) return lineLegs([l])
+    const vatCode =
+      l.AccountVatCode ?? chart.find((c) => c.AccountNumber === l.AccountNumber)?.VatCode ?? null
+    return [
+      { account: l.AccountNumber, amount: a.excl, description: l.Description, vatCode },
+      {
+        account: a.purchase ? POSTING_ACCOUNTS.inputVat : POSTING_ACCOUNTS.outputVat,
+        amount: a.vat,
+        description: l.Description,
+        vatCode,
+      },
+      ...(l.BalancingAccountNumber === null
+        ? []
+        : [
+            {
+              account: l.BalancingAccountNumber,
+              amount: -a.incl,
+              description: l.Description,
+              vatCode: l.BalancingAccountVatCode,
+            },
+          ]),
+    ]
+  })
+}
+
+/** How far a manual voucher's lines are from balancing, as `manualLegs` posts them. */
+export function manualImbalance(
+  org: Organisation,
+  chart: readonly EntryAccount[],
+  lines: readonly PostedLine[],
+): number {
+  return legsOff(manualLegs(org, chart, lines))
 }
 
 /**
@@ -254,7 +303,7 @@ function postings(ctx: Pick<DineroContext, 'store'>, org: Organisation): Posting
       fileGuid: d.FileGuid,
       type: 'Manual',
       contactGuid: null,
-      legs: lineLegs(d.Lines),
+      legs: manualLegs(org, chart, d.Lines),
       postedAt: d.BookedAt,
       reversedAt: row.deletedAt,
     })

@@ -10,8 +10,8 @@ import {
 } from './contract/index.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, validationError } from './errors.ts'
-import { bookingNumber, imbalance } from './ledger.ts'
-import { round2, vatRate } from './pricing.ts'
+import { bookingNumber, manualImbalance } from './ledger.ts'
+import { manualLineAmounts, round2 } from './pricing.ts'
 import { dateTime, isoDay } from './query.ts'
 import { resource } from './resource.ts'
 import type { ManualVoucherData, ManualVoucherLine, Organisation, Row } from './store.ts'
@@ -34,17 +34,8 @@ import type { ManualVoucherData, ManualVoucherLine, Organisation, Row } from './
 export function manualVoucherRoutes(ctx: DineroContext): Route[] {
   const vouchers = resource(ctx, 'Manual voucher', (id) => ctx.store.manualVouchers(id))
 
-  const lineAmounts = (org: Organisation, line: ManualVoucherLine) => {
-    const accounts = ctx.store.entryAccounts(org.Id)
-    const code =
-      line.AccountVatCode ?? accounts.find((a) => a.AccountNumber === line.AccountNumber)?.VatCode ?? null
-    const rate = vatRate(org, accounts, line.AccountNumber, code)
-    // ManuelVoucherLineCreateModel: "incl VAT for purchase VAT type; excl VAT for sale/foreign".
-    const inclusive = code?.toUpperCase().startsWith('I') === true
-    const excl = inclusive ? line.Amount / (1 + rate) : line.Amount
-    const incl = inclusive ? line.Amount : line.Amount * (1 + rate)
-    return { excl: round2(excl), incl: round2(incl), vat: round2(incl - excl) }
-  }
+  const lineAmounts = (org: Organisation, line: ManualVoucherLine) =>
+    manualLineAmounts(org, ctx.store.entryAccounts(org.Id), line)
 
   const readModel = (org: Organisation, row: Row<ManualVoucherData>) => {
     const d = row.data
@@ -121,7 +112,7 @@ export function manualVoucherRoutes(ctx: DineroContext): Route[] {
       if (current.data.Lines.length === 0)
         throw invalidRequest('A voucher must have at least one line to be booked')
       // Double entry (ledger.ts): lines without a balancing account must net to zero.
-      const off = imbalance(current.data.Lines)
+      const off = manualImbalance(org, ctx.store.entryAccounts(org.Id), current.data.Lines)
       if (off !== 0) throw invalidRequest(`The voucher does not balance: its lines are off by ${off}`)
       const row = vouchers.modify(org, current.guid, body.Timestamp, (r) => ({
         data: {

@@ -109,6 +109,25 @@ export function invoiceTotals(
   }
 }
 
+/**
+ * A manual voucher line's amounts (dinero-openapi ManuelVoucherLineCreateModel: the amount is
+ * "incl VAT for purchase VAT type; excl VAT for sale/foreign"), the rate from the line's VAT code
+ * or its account's; `purchase` when the code is a purchase (input VAT) one.
+ */
+export function manualLineAmounts(
+  org: Organisation,
+  accounts: readonly EntryAccount[],
+  line: { AccountNumber: number | null; AccountVatCode: string | null; Amount: number },
+): { excl: number; incl: number; vat: number; purchase: boolean } {
+  const code =
+    line.AccountVatCode ?? accounts.find((a) => a.AccountNumber === line.AccountNumber)?.VatCode ?? null
+  const rate = vatRate(org, accounts, line.AccountNumber, code)
+  const purchase = code?.toUpperCase().startsWith('I') === true
+  const excl = purchase ? line.Amount / (1 + rate) : line.Amount
+  const incl = purchase ? line.Amount : line.Amount * (1 + rate)
+  return { excl: round2(excl), incl: round2(incl), vat: round2(incl - excl), purchase }
+}
+
 export function purchaseLineAmounts(
   org: Organisation,
   accounts: readonly EntryAccount[],

@@ -345,10 +345,41 @@ describe('Dinero ledger postings (in-process)', () => {
     await book(`/v1/${ORG}/vouchers/manuel/${draft.Guid}`, draft)
     const first = (await entriesOf(draft.Guid, 2030)).map((e) => e.EntryGuid)
     const again = (await entriesOf(draft.Guid, 2030)).map((e) => e.EntryGuid)
-    expect(first).toHaveLength(2)
+    expect(first).toHaveLength(3)
     for (const g of first) expect(g).toMatch(GUID)
-    expect(new Set(first).size).toBe(2)
+    expect(new Set(first).size).toBe(3)
     expect(again).toEqual(first)
+  })
+
+  it('a manual voucher line on a VAT-coded account posts as its read model splits it: 125 on 2000 (I25) → 2000 +100, input VAT +25, the bank −125; −100 on 1000 (U25) → 1000 −100, output VAT −25, the bank +125', async () => {
+    const draft = created(
+      await run.api.post(`/v1/${ORG}/vouchers/manuel`, {
+        VoucherDate: '2030-02-10',
+        Lines: [
+          { AccountNumber: 2000, BalancingAccountNumber: BANK, Amount: 125, Description: 'Varer' },
+          { AccountNumber: 1000, BalancingAccountNumber: BANK, Amount: -100, Description: 'Salg' },
+        ],
+      }),
+    )
+    const booked = await book(`/v1/${ORG}/vouchers/manuel/${draft.Guid}`, draft)
+    expect((booked as unknown as { Lines: Record<string, number>[] }).Lines[0]).toMatchObject({
+      AmountExclVatValue: 100,
+      VatAmountValue: 25,
+      AmountInclVatValue: 125,
+    })
+    const byAccount = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]!
+    expect(
+      (await entriesOf(draft.Guid, 2030)).map((e) => [e.AccountNumber, e.Amount]).sort(byAccount),
+    ).toEqual(
+      [
+        [2000, 100],
+        [66100, 25],
+        [BANK, -125],
+        [1000, -100],
+        [66000, -25],
+        [BANK, 125],
+      ].sort(byAccount),
+    )
   })
 
   it('deleting (200) a booked manual voucher dated in an earlier accounting year posts its reversal on that year’s last day, 2029-12-31, so the year nets to zero', async () => {
