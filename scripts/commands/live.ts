@@ -257,7 +257,7 @@ export async function runLive(
   for (const c of wanted) if (!input.allowWrites && writes(c)) skip(c, 'writes; needs --allow-writes')
   if (input.destructive) await confirmDestructive(config.clientId, destructive.length, stdin)
 
-  const store = TokenStore.open(config.tokenStore)
+  const store = TokenStore.open(config.tokenStore, { existing: true })
   try {
     // Every token the store holds is a secret of this run from here on, before any of them is
     // sent: a server that echoes one back in an error cannot put it on the terminal.

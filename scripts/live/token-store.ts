@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import {
   closeSync,
   constants,
+  existsSync,
   fchmodSync,
   fstatSync,
   fsyncSync,
@@ -139,7 +140,15 @@ export interface OpenOptions {
   now?: () => number
   /** Where the one-line warnings go (a store others could read); default stderr. */
   warn?: (line: string) => void
+  /**
+   * A store that must already hold a grant (`live`): when the file is missing, HARNESS_TOKEN_STORE_MISSING
+   * before anything is created. A typo in DINERO_TOKEN_STORE left its folders and a lock behind.
+   */
+  existing?: boolean
 }
+
+const missing = (path: string) =>
+  new HarnessError('HARNESS_TOKEN_STORE_MISSING', `no stored grant at ${path}: run npm run login first`)
 
 function corrupt(path: string, why: string): HarnessError {
   return new HarnessError(
@@ -206,6 +215,7 @@ export class TokenStore {
 
   /** Takes the lock (held until `release()` or process exit) and cleans up temp files of dead writers. */
   static open(path: string, options: OpenOptions = {}): TokenStore {
+    if (options.existing && !existsSync(path)) throw missing(path)
     const store = new TokenStore(path, options)
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
@@ -244,11 +254,7 @@ export class TokenStore {
   load(): StoredGrant {
     this.lock.assertHeld()
     const raw = this.read()
-    if (raw === undefined)
-      throw new HarnessError(
-        'HARNESS_TOKEN_STORE_MISSING',
-        `no stored grant at ${this.path}: run npm run login first`,
-      )
+    if (raw === undefined) throw missing(this.path)
     let json: unknown
     try {
       json = JSON.parse(raw)

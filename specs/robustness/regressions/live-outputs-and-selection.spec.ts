@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCollection } from '../../../collections/build.ts'
@@ -130,6 +130,29 @@ describe('live: nothing to run sends nothing, and outputs never overwrite the gr
         expect(readFileSync(dotEnv, 'utf8')).toBe(`DINERO_CLIENT_SECRET=${LIVE_CLIENT_SECRET}\n`)
         // The run rotated the grant and saved the new token: the store is the grant, not XML.
         expect((await refreshStoredGrant(live.origin, store)).status).toBe(200)
+      } finally {
+        cleanup()
+      }
+    },
+  )
+
+  it(
+    'live with no stored grant at DINERO_TOKEN_STORE (a typo) → exit 2 HARNESS_TOKEN_STORE_MISSING, and no folder or lock is left behind',
+    SLOW,
+    async () => {
+      const { dir, cleanup, env } = await setUp('live-missing-store')
+      try {
+        const typo = join(dir, 'typo', 'nested', 'tokens.json')
+        const r = await runInWorker(
+          ['live', '--reports', join(dir, 'reports'), '--no-allure', '--check', CHECK],
+          {
+            ...env,
+            DINERO_TOKEN_STORE: typo,
+          },
+        )
+        expect(r.code, r.stdout + r.stderr).toBe(2)
+        expect(r.stderr).toMatch(/^error \[HARNESS_TOKEN_STORE_MISSING\]: /m)
+        expect(existsSync(join(dir, 'typo'))).toBe(false)
       } finally {
         cleanup()
       }
