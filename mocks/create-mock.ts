@@ -61,6 +61,7 @@ export function createMock(options: MockOptions & { deviations?: readonly Deviat
 
   const connectStore = createConnectStore({ clients: resolved.clients, users: resolved.users }, clock, {
     slidingSession: () => deviations.has('session.sliding'),
+    keepsExpired: (kind) => deviations.has(kind === 'code' ? 'code.no-expiry' : 'refresh.no-expiry'),
   })
   const subjects = resolved.users.map((u) => u.subject)
   const dineroStore = createDineroStore(clock, { seed: (store) => seedDinero(store, subjects) })

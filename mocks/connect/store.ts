@@ -124,6 +124,11 @@ export const SESSION_LIFETIME_MS = 10 * 3600_000
 export interface ConnectStoreOptions {
   /** Deviation `session.sliding`: each use of a session restarts its 10 hours. */
   slidingSession?: () => boolean
+  /**
+   * Deviations `code.no-expiry` and `refresh.no-expiry`: an expired code or refresh token still
+   * works, so the purge keeps it too.
+   */
+  keepsExpired?: (kind: 'code' | 'refresh') => boolean
 }
 
 export function createConnectStore(
@@ -315,8 +320,9 @@ export function createConnectStore(
 
     purgeExpired(now) {
       lastPurge = now
-      for (const [c, r] of codes) if (r.expiresAt <= now) codes.delete(c)
-      for (const [h, r] of refresh) if (r.expiresAt <= now) refresh.delete(h)
+      if (!options.keepsExpired?.('code')) for (const [c, r] of codes) if (r.expiresAt <= now) codes.delete(c)
+      if (!options.keepsExpired?.('refresh'))
+        for (const [h, r] of refresh) if (r.expiresAt <= now) refresh.delete(h)
       for (const [id, e] of errors) if (e.createdAt + ERROR_TTL_MS <= now) errors.delete(id)
       for (const [id, l] of logouts) if (l.createdAt + ERROR_TTL_MS <= now) logouts.delete(id)
       for (const [id, seen] of sessionSeen) {

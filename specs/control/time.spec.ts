@@ -8,7 +8,7 @@ import { createClock } from '../../mocks/clock.ts'
 import { createMock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
-import { parseFormPost, REDIRECT_URI } from '../../scripts/targets/oauth.ts'
+import { obtainCode, parseFormPost, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
 
@@ -75,6 +75,25 @@ describe.each(TARGET_KINDS)('reset and rewinds over the control surface (%s)', (
     expect(moved.status).toBe(200)
     expect(Date.parse(moved.json<{ now: string }>().now) - before).toBeLessThan(-3_599_000)
     expect((await mockNow(t)) - before).toBeLessThan(-3_599_000)
+  })
+
+  it('a code past its 300 s on a move forward stays expired after the move back (400 invalid_grant), whether or not another authorize came while the clock was ahead', async () => {
+    target = await startTarget(kind)
+    const t = target
+    const answers: unknown[] = []
+    for (const between of [false, true]) {
+      const code = await obtainCode(t)
+      await post(t, 'clock', { advanceSeconds: 301 })
+      // Unrelated traffic while the clock is ahead decided it before: an issue ran the purge.
+      if (between) await obtainCode(t)
+      await post(t, 'clock', { advanceSeconds: -301 })
+      const reply = await token(t, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
+      answers.push([reply.status, reply.json()])
+    }
+    expect(answers).toEqual([
+      [400, { error: 'invalid_grant' }],
+      [400, { error: 'invalid_grant' }],
+    ])
   })
 
   it('POST /__mock/reset puts the clock back on real time after an advance', async () => {
