@@ -407,6 +407,15 @@ describe('store: the IdP session lasts 10 hours from sign-in (visma-connect-sess
 })
 
 describe('store: the housekeeping sweep', () => {
+  it('with code.no-expiry the sweep keeps what the deviation keeps alive: a code past 300 s, swept by the next issue, still redeems (200)', async () => {
+    const t = await begin({ deviations: ['code.no-expiry'] })
+    const expiring = await code(t)
+    await advance(t, 301)
+    await code(t)
+    expect(t.mock.store.connect.counts().codes).toBe(2)
+    expect((await redeem(t, expiring)).status).toBe(200)
+  })
+
   it('expired codes are swept at exactly their expiry: the 300 s code is then unknown, a live one still redeems', async () => {
     const t = await begin()
     const expiring = await code(t)
