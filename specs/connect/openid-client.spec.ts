@@ -42,7 +42,8 @@ describe.each(TARGET_KINDS)('openid-client against the mock (%s)', (kind) => {
     })
   }
 
-  it('completes the form_post code flow with PKCE, validating state, nonce, iss and the id_token', async () => {
+  /** The form_post code flow with PKCE, state and nonce, as an app on openid-client signs a user in. */
+  const signIn = async () => {
     const verifier = oidc.randomPKCECodeVerifier()
     const state = oidc.randomState()
     const nonce = oidc.randomNonce()
@@ -53,6 +54,11 @@ describe.each(TARGET_KINDS)('openid-client against the mock (%s)', (kind) => {
       expectedNonce: nonce,
       idTokenExpected: true,
     })
+    return { tokens, nonce }
+  }
+
+  it('completes the form_post code flow with PKCE, validating state, nonce, iss and the id_token', async () => {
+    const { tokens, nonce } = await signIn()
     expect(tokens.token_type).toBe('bearer')
     expect(tokens.refresh_token).toMatch(/^[0-9A-F]{64}$/)
     const claims = tokens.claims()!
@@ -70,15 +76,7 @@ describe.each(TARGET_KINDS)('openid-client against the mock (%s)', (kind) => {
   })
 
   it('after control.expireAccessTokens: the old access token → 401 at userinfo and the Dinero API, and openid-client refreshes, validating the new id_token on its unmoved clock', async () => {
-    const verifier = oidc.randomPKCECodeVerifier()
-    const state = oidc.randomState()
-    const nonce = oidc.randomNonce()
-    const callback = await authorizeAndCallback(state, nonce, verifier)
-    const tokens = await oidc.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-      expectedNonce: nonce,
-    })
+    const { tokens } = await signIn()
     const organisations = (token: string) =>
       target.call('api', '/v1/organizations', { headers: { authorization: `Bearer ${token}` } })
     expect((await organisations(tokens.access_token)).status).toBe(200)

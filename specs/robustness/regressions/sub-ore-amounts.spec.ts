@@ -14,6 +14,15 @@ import { dineroTarget, type LedgerEntry } from '../../support/dinero-session.ts'
 const ORG = PRO_ORGANISATION_ID
 const O = `/v1/${ORG}`
 const CONTACT = seededGuid(`${ORG}:contact:0`)
+/** One invoice line of `base` on account 1000 (U25). */
+const lineOf = (base: number) => ({
+  BaseAmountValue: base,
+  Quantity: 1,
+  AccountNumber: 1000,
+  Discount: 0,
+  Description: 'x',
+  Unit: 'parts',
+})
 
 describe('amounts below the øre (sub-øre regressions)', () => {
   const t = dineroTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
@@ -111,16 +120,7 @@ describe('amounts below the øre (sub-øre regressions)', () => {
     const created = await t.api.post(`${O}/invoices`, {
       ContactGuid: CONTACT,
       Date: day(),
-      ProductLines: [
-        {
-          BaseAmountValue: 100,
-          Quantity: 1,
-          AccountNumber: 1000,
-          Discount: 0,
-          Description: 'x',
-          Unit: 'parts',
-        },
-      ],
+      ProductLines: [lineOf(100)],
     })
     expect(created.status, created.text).toBe(200)
     const invoice = created.json<{ Guid: string; TimeStamp: string }>()
@@ -147,16 +147,7 @@ describe('amounts below the øre (sub-øre regressions)', () => {
       const created = await t.api.post(`${O}/invoices`, {
         ContactGuid: CONTACT,
         Date: day(),
-        ProductLines: [
-          {
-            BaseAmountValue: base,
-            Quantity: 1,
-            AccountNumber: 1000,
-            Discount: 0,
-            Description: 'x',
-            Unit: 'parts',
-          },
-        ],
+        ProductLines: [lineOf(base)],
       })
       expect(created.status, created.text).toBe(200)
       const read = await t.api.get(`${O}/invoices/${created.json<{ Guid: string }>().Guid}`)
