@@ -362,7 +362,7 @@ export function creditNoteRoutes(ctx: DineroContext): Route[] {
       const current = notes.live(org, req.params.guid, 'CreditNoteGuid')
       if (current.data.Status !== 'Booked')
         throw voucherNotBooked('payments can only be added to a booked credit note')
-      const payment = newPayment(ctx, org, body, current.data.Currency)
+      const payment = newPayment(ctx, org, body)
       const row = notes.modify(org, current.guid, body.Timestamp, (r) => {
         const total = totalsOf(org, r.data).TotalInclVat
         const paid = round2(r.data.Payments.reduce((s, p) => s + p.Amount, 0) + body.Amount)

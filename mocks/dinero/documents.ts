@@ -189,21 +189,8 @@ export const paymentFields = (ctx: DineroContext, body: PaymentBody) => ({
   RemainderIsFee: body.RemainderIsFee,
 })
 
-/**
- * A payment on an invoice or a sales credit note in `currency` from its PaymentCreateModel body.
- * dinero-openapi PaymentCreateModel: AmountInForeignCurrency is "required for foreign currency
- * vouchers"; a client that leaves it out meets a 400 live, so it meets one here too.
- */
-export function newPayment(
-  ctx: DineroContext,
-  org: Organisation,
-  body: PaymentCreateModel,
-  currency: string,
-): Payment {
-  if (currency.toUpperCase() !== 'DKK' && body.AmountInForeignCurrency == null)
-    throw validationError({
-      AmountInForeignCurrency: `AmountInForeignCurrency is required for a voucher in ${currency}`,
-    })
+/** A payment on an invoice or a sales credit note from its PaymentCreateModel body. */
+export function newPayment(ctx: DineroContext, org: Organisation, body: PaymentCreateModel): Payment {
   checkDepositAccount(ctx, org, body.DepositAccountNumber)
   return { Guid: randomUUID(), ...paymentFields(ctx, body), PostedAt: ctx.clock.now() }
 }

@@ -244,7 +244,7 @@ export function invoiceRoutes(ctx: DineroContext): Route[] {
       const current = invoices.live(org, req.params.guid, 'InvoiceGuid')
       if (current.data.Status !== 'Booked')
         throw voucherNotBooked('payments can only be added to a booked invoice')
-      const payment = newPayment(ctx, org, body, current.data.Currency)
+      const payment = newPayment(ctx, org, body)
       const row = invoices.modify(org, current.guid, body.Timestamp, (r) => ({
         data: { ...r.data, Payments: [...r.data.Payments, payment] },
       }))

@@ -209,33 +209,4 @@ describe('Dinero writes refused whole, before anything is stored (write-bound re
       ContactGuid: contactGuid.toLowerCase(),
     })
   })
-
-  it('POST …/invoices/:guid/payments on an invoice in EUR → 400 code 42 naming AmountInForeignCurrency when it is left out; with it → 200', async () => {
-    const created = await t.api.post(`${O}/invoices`, {
-      ContactGuid: CONTACT,
-      Currency: 'EUR',
-      ProductLines: [LINE],
-    })
-    expect(created.status, created.text).toBe(200)
-    const invoice = created.json<{ Guid: string; TimeStamp: string }>()
-    const booked = await t.api.post(`${O}/invoices/${invoice.Guid}/book`, { Timestamp: invoice.TimeStamp })
-    expect(booked.status, booked.text).toBe(200)
-    const pay = (extra: Record<string, unknown>) =>
-      t.api.post(`${O}/invoices/${invoice.Guid}/payments`, {
-        Timestamp: booked.json<{ TimeStamp: string }>().TimeStamp,
-        DepositAccountNumber: 55000,
-        RemainderIsFee: false,
-        Description: 'p',
-        Amount: 100,
-        ...extra,
-      })
-    const without = await pay({})
-    expect(without.status, without.text).toBe(400)
-    expect(without.json()).toMatchObject({
-      code: 42,
-      validationErrors: { AmountInForeignCurrency: expect.any(String) },
-    })
-    const paid = await pay({ AmountInForeignCurrency: 13.4 })
-    expect(paid.status, paid.text).toBe(200)
-  })
 })
