@@ -7,7 +7,7 @@ import { LedgerItemModel, LedgerItemModelV2, LedgerItemStatusModel } from './con
 import { calendarDay } from './dates.ts'
 import { orgRoute } from './endpoint.ts'
 import { invalidRequest, notFound, timestampOutOfDate, validationError } from './errors.ts'
-import { bookingNumber, imbalance, yearOf } from './ledger.ts'
+import { imbalance, planBookingNumbers } from './ledger.ts'
 import { isoDay } from './query.ts'
 import type { LedgerItemData, Organisation, Row, Table } from './store.ts'
 
@@ -69,14 +69,14 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
           errors[`[${i}].Lines[${j}].AccountNumber`] =
             'AccountNumber cannot have a value when IsPaymentForVoucherId is set'
         return {
-          Id: l.Id ?? randomUUID(),
+          Id: l.Id?.toLowerCase() ?? randomUUID(),
           Description: l.Description ?? null,
           Amount: l.Amount ?? null,
           AccountNumber: l.AccountNumber ?? null,
           AccountVatCode: l.AccountVatCode ?? null,
           BalancingAccountNumber: l.BalancingAccountNumber ?? null,
           BalancingAccountVatCode: l.BalancingAccountVatCode ?? null,
-          IsPaymentForVoucherId: l.IsPaymentForVoucherId ?? null,
+          IsPaymentForVoucherId: l.IsPaymentForVoucherId?.toLowerCase() ?? null,
         }
       })
       return {
@@ -132,10 +132,10 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'POST', '/v1/:organizationId/ledgeritems/book', async ({ req, org }) => {
       const items = await list(req.request, LedgerItemModel, 'LedgerItemModel')
       // The whole list is checked before anything is written, numbers included: checked one item
-      // at a time inside the write loop, a clash (two drafts asking for one number, or one draft
-      // listed twice) was found after the first item was booked and its entries posted, under a 400.
+      // at a time inside the write loop, a clash (two drafts asking for one number, a draft asking
+      // for the number an earlier one was given, or one draft listed twice) was found after the
+      // first item was booked and its entries posted, under a 400.
       const listed = new Set<string>()
-      const asked = new Set<string>()
       const rows = items.map((item) => {
         const row = find(org, item.Id)
         if (listed.has(row.guid)) throw invalidRequest(`The ledger item ${row.guid} is listed twice`)
@@ -147,26 +147,18 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
         // Double entry (ledger.ts): lines without a balancing account must net to zero.
         const off = imbalance(row.data.Lines.map((l) => ({ ...l, Amount: l.Amount ?? 0 })))
         if (off !== 0) throw invalidRequest(`The ledger item does not balance: its lines are off by ${off}`)
-        const requested = row.data.VoucherNumber
-        if (requested != null) {
-          const year = yearOf(row.data.VoucherDate)
-          // Refused here as it would be on booking: a number already used that year.
-          bookingNumber(ctx, org, row.data.VoucherDate, requested)
-          if (asked.has(`${year}:${requested}`))
-            throw invalidRequest(`Voucher number ${requested} is already in use in ${year}`)
-          asked.add(`${year}:${requested}`)
-        }
         return row
       })
-      for (const row of rows)
+      const numbers = planBookingNumbers(
+        ctx,
+        org,
+        rows.map((r) => ({ voucherDate: r.data.VoucherDate, requested: r.data.VoucherNumber })),
+      )
+      rows.forEach((row, i) =>
         table(org).modify(row.guid, undefined, (r) => ({
-          data: {
-            ...r.data,
-            Status: 'Booked',
-            VoucherNumber: bookingNumber(ctx, org, r.data.VoucherDate, r.data.VoucherNumber),
-            BookedAt: ctx.clock.now(),
-          },
-        }))
+          data: { ...r.data, Status: 'Booked', VoucherNumber: numbers[i]!, BookedAt: ctx.clock.now() },
+        })),
+      )
       return emptyOk()
     }),
     orgRoute(ctx, 'POST', '/v1/:organizationId/ledgeritems/status', async ({ req, org }) => {

@@ -447,7 +447,45 @@ export function bookingNumber(
   if (requested != null && used.includes(requested))
     throw invalidRequest(`Voucher number ${requested} is already in use in ${year}`)
   if (requested == null && ctx.deviations?.has('dinero.voucher-number-count') === true) return used.length + 1
-  return requested ?? Math.max(0, ...used) + 1
+  return requested ?? nextAfter(used, year)
+}
+
+/**
+ * The next number after `used`, within what a JavaScript number holds exactly: past 2^53 − 1,
+ * max + 1 is max again, and every later booking shared one number (400 code 45 instead).
+ */
+export function nextAfter(used: readonly number[], series: string): number {
+  const next = Math.max(0, ...used) + 1
+  if (next > Number.MAX_SAFE_INTEGER) throw invalidRequest(`No voucher number is left in ${series}`)
+  return next
+}
+
+/**
+ * The numbers a list of vouchers booked in one request will get, in list order, checked whole
+ * before anything is written: a number asked for that is used, or that an earlier item of the
+ * list takes (asked for or given), refuses the request (400 code 45).
+ */
+export function planBookingNumbers(
+  ctx: Pick<DineroContext, 'store'> & Partial<Pick<DineroContext, 'deviations'>>,
+  org: Organisation,
+  items: readonly { voucherDate: string; requested: number | null | undefined }[],
+): number[] {
+  const taken = new Map<string, number[]>()
+  return items.map(({ voucherDate, requested }) => {
+    const year = yearOf(voucherDate)
+    let used = taken.get(year)
+    if (used === undefined) {
+      used = usedNumbers(ctx, org, year)
+      taken.set(year, used)
+    }
+    if (requested != null && used.includes(requested))
+      throw invalidRequest(`Voucher number ${requested} is already in use in ${year}`)
+    const number =
+      requested ??
+      (ctx.deviations?.has('dinero.voucher-number-count') === true ? used.length + 1 : nextAfter(used, year))
+    used.push(number)
+    return number
+  })
 }
 
 /** A stable Guid per voucher, line, side and reversal, so an entry keeps its EntryGuid across reads. */

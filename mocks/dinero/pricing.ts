@@ -123,9 +123,13 @@ export function manualLineAmounts(
     line.AccountVatCode ?? accounts.find((a) => a.AccountNumber === line.AccountNumber)?.VatCode ?? null
   const rate = vatRate(org, accounts, line.AccountNumber, code)
   const purchase = code?.toUpperCase().startsWith('I') === true
-  const excl = purchase ? line.Amount / (1 + rate) : line.Amount
-  const incl = purchase ? line.Amount : line.Amount * (1 + rate)
-  return { excl: round2(excl), incl: round2(incl), vat: round2(incl - excl), purchase }
+  // The amount as given is rounded first and the other side worked out from it, so excl. + VAT
+  // is incl. to the øre (purchaseLineAmounts): split from the unrounded 10.065, 8.05 + 2.01 left
+  // 10.07 one øre short and the voucher no longer balanced.
+  const given = round2(line.Amount)
+  const excl = purchase ? round2(given / (1 + rate)) : given
+  const incl = purchase ? given : round2(given * (1 + rate))
+  return { excl, incl, vat: round2(incl - excl), purchase }
 }
 
 export function purchaseLineAmounts(

@@ -1,5 +1,6 @@
 import type { DineroContext } from './context.ts'
 import { invalidRequest, itemDeleted, notFound, timestampOutOfDate } from './errors.ts'
+import { nextAfter } from './ledger.ts'
 import type { Organisation, Row, Table } from './store.ts'
 
 /**
@@ -68,7 +69,7 @@ export function resource<D>(
         .filter((n): n is number => n !== null)
       if (requested != null && used.includes(requested))
         throw invalidRequest(`${label} number ${requested} is already in use`)
-      return requested ?? Math.max(0, ...used) + 1
+      return requested ?? nextAfter(used, `the ${label.toLowerCase()} series`)
     },
   }
 }

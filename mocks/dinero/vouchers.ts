@@ -151,7 +151,8 @@ function voucherData(
     PaymentDate: cash ? null : (body.PaymentDate ?? null),
     RegionKey: body.RegionKey ?? null,
     FileGuid: body.FileGuid ?? null,
-    ContactGuid: body.ContactGuid ?? null,
+    // Every Guid served as .NET writes one, lower case (store.ts keys rows the same way).
+    ContactGuid: body.ContactGuid?.toLowerCase() ?? null,
     DepositAccountNumber: cash
       ? (body.DepositAccountNumber ?? deposits.find((a) => a.IsDefault)?.AccountNumber ?? null)
       : (body.DepositAccountNumber ?? null),

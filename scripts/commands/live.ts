@@ -191,6 +191,7 @@ export function prepareOutputs(
   reports: string,
   record: string | undefined,
   tokenStore: string,
+  envFile: string,
 ): { reportsDir: string; recordTo: string | undefined } {
   const reportsDir = resolve(reports)
   ensureWritableDir('--reports', reportsDir)
@@ -198,8 +199,12 @@ export function prepareOutputs(
   const recordTo = resolve(record)
   // The recording would replace the grant the run had just rotated (the only copy of the new
   // refresh token), through the path itself or a link to it.
-  if (sameFile(recordTo, resolve(tokenStore)))
-    throw new HarnessError('HARNESS_CONFIG_INVALID', `--record ${record}: that is the token store`)
+  for (const [home, what] of [
+    [tokenStore, 'the token store'],
+    [envFile, 'the .env the settings come from'],
+  ] as const)
+    if (sameFile(recordTo, resolve(home)))
+      throw new HarnessError('HARNESS_CONFIG_INVALID', `--record ${record}: that is ${what}`)
   if (existsSync(recordTo) && !statSync(recordTo).isFile())
     throw new HarnessError('HARNESS_USAGE', `--record ${record}: exists and is not a regular file`)
   ensureWritableDir('--record', dirname(recordTo))
@@ -225,7 +230,12 @@ export async function runLive(
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
   // Output paths answer before the grant is touched.
-  const { reportsDir, recordTo } = prepareOutputs(input.reports, input.record, config.tokenStore)
+  const { reportsDir, recordTo } = prepareOutputs(
+    input.reports,
+    input.record,
+    config.tokenStore,
+    config.envFile,
+  )
 
   // Decide what runs before touching the grant.
   // What this run has decides what it runs; pooled checks (codes, throw-away grants) are login's.

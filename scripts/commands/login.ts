@@ -291,7 +291,7 @@ export async function login(
   const reportsDir =
     input.reports === undefined
       ? undefined
-      : prepareOutputs(input.reports, undefined, config.tokenStore).reportsDir
+      : prepareOutputs(input.reports, undefined, config.tokenStore, config.envFile).reportsDir
   const broker = await startCodeBroker({
     redirectUri: config.redirectUri,
     onIgnored: (why) =>

@@ -96,7 +96,11 @@ function origin(name: string, value: string): string {
   try {
     url = new URL(value)
   } catch {
-    throw new HarnessError('HARNESS_CONFIG_INVALID', `${name} is not a URL: ${value}`)
+    // Whatever sits before an @ may be a password: not echoed.
+    throw new HarnessError(
+      'HARNESS_CONFIG_INVALID',
+      `${name} is not a URL: ${value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@')}`,
+    )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new HarnessError('HARNESS_CONFIG_INVALID', `${name} must be an http(s) URL`)

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { writeOutputFile } from '../cli/paths.ts'
 
@@ -24,7 +25,10 @@ export function generateAllure(input: AllureInput): { ok: boolean; file?: string
   const dirs = input.resultsDirs.filter((d) => existsSync(d) && readdirSync(d).length > 0)
   if (dirs.length === 0) return { ok: false, message: 'no Allure results to render' }
   mkdirSync(input.output, { recursive: true })
-  const config = join(input.output, '..', 'allurerc.mjs')
+  // In a folder of its own, not the reports folder: a link left there (allurerc.mjs → the token
+  // store) was written through, and the grant was gone.
+  const configDir = mkdtempSync(join(tmpdir(), 'dinero-conformance-allure-'))
+  const config = join(configDir, 'allurerc.mjs')
   writeFileSync(
     config,
     `export default ${JSON.stringify({
@@ -43,7 +47,7 @@ export function generateAllure(input: AllureInput): { ok: boolean; file?: string
       timeout: 180_000,
     },
   )
-  rmSync(config, { force: true })
+  rmSync(configDir, { recursive: true, force: true })
   if (run.status !== 0)
     return { ok: false, message: `allure generate failed: ${(run.stderr || run.stdout).slice(-400)}` }
   const file = join(input.output, 'index.html')

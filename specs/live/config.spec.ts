@@ -169,6 +169,20 @@ describe('live origins and transport security', () => {
         expect(error?.message).toMatch(/must not carry a user name or password/)
         expect(error?.message).not.toContain('S3cretPassw0rd1234')
       }
+    // Not a URL at all (a port out of range, a space): the refusal still leaves the password out.
+    for (const url of [
+      'https://alice:S3cretPassw0rd1234@connect.example.com:99999',
+      'https://alice:S3cretPassw0rd1234@conn ect.example.com',
+    ]) {
+      let error: HarnessError | undefined
+      try {
+        loadConfig({ connectUrl: url }, { env })
+      } catch (x) {
+        error = x as HarnessError
+      }
+      expect(error?.message, url).toMatch(/is not a URL: https:\/\/…@/)
+      expect(error?.message).not.toContain('S3cretPassw0rd1234')
+    }
   })
 
   it('http on a loopback host (127.0.0.0/8, ::1, localhost) and https anywhere are accepted', () => {

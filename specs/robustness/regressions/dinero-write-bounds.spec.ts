@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PRO_ORGANISATION_ID, seededGuid } from '../../../mocks/dinero/seed.ts'
 import type { Reply } from '../../../scripts/targets/targets.ts'
-import { dineroTarget } from '../../support/dinero-session.ts'
+import { dineroPerTest, dineroTarget } from '../../support/dinero-session.ts'
 
 /**
  * What broke, each found by an adversarial pass over the Dinero half of the served mock:
@@ -30,6 +30,8 @@ const code = (reply: Reply) => reply.json<{ code?: number }>().code
 
 describe('Dinero writes refused whole, before anything is stored (write-bound regressions)', () => {
   const t = dineroTarget('in-process', { dinero: { rateLimitPerMinute: 0 } })
+  /** A mock of the test's own, for what would spoil the shared one (its invoice numbers used up); served, as two in-process mocks would share msw's one patched fetch. */
+  const fresh = dineroPerTest('served', { dinero: { rateLimitPerMinute: 0 } })
   const today = () => new Date(t.target.mock.clock.now()).toISOString().slice(0, 10)
 
   it('PUT /v1.1/:org/vouchers/purchase/:guid → 400 code 42 naming VoucherDate, PaymentDate or RegionKey for values create refuses; the voucher is unchanged', async () => {
@@ -91,7 +93,28 @@ describe('Dinero writes refused whole, before anything is stored (write-bound re
     expect(numbers[1]).toBe(numbers[0]! + 1)
   })
 
-  it('POST …/ledgeritems/book → 400 code 45 for two drafts asking for one number or one draft listed twice, and every item stays a draft with no entries', async () => {
+  it('POST …/invoices/:guid/book with no Number after one booked as 2^53 − 1 → 400 code 45 (no number left), never 2^53 a second time', async () => {
+    await fresh(async (api) => {
+      const draft = async () =>
+        (await api.post(`${O}/invoices`, { ContactGuid: CONTACT, ProductLines: [LINE] })).json<{
+          Guid: string
+          TimeStamp: string
+        }>()
+      const top = await draft()
+      const booked = await api.raw(
+        'POST',
+        `${O}/invoices/${top.Guid}/book`,
+        `{"Timestamp":"${top.TimeStamp}","Number":${Number.MAX_SAFE_INTEGER}}`,
+      )
+      expect(booked.status, booked.text).toBe(200)
+      const after = await draft()
+      const refused = await api.post(`${O}/invoices/${after.Guid}/book`, { Timestamp: after.TimeStamp })
+      expect(refused.status, refused.text).toBe(400)
+      expect(code(refused)).toBe(45)
+    })
+  })
+
+  it('POST …/ledgeritems/book → 400 code 45 for two drafts asking for one number, one draft listed twice, or a draft asking for the number an earlier one in the list is given, and every item stays a draft with no entries', async () => {
     const item = (n: number | null) => ({
       VoucherNumber: n,
       VoucherDate: today(),
@@ -114,10 +137,23 @@ describe('Dinero writes refused whole, before anything is stored (write-bound re
       expect(reply.status, reply.text).toBe(400)
       expect(code(reply)).toBe(45)
     }
-    const status = await t.api.post(`${O}/ledgeritems/status`, [{ Id: a.Id }, { Id: b.Id }, { Id: c.Id }])
-    expect(status.json<{ Status: string }[]>().map((s) => s.Status)).toEqual(['Draft', 'Draft', 'Draft'])
+    // With 900 the year's highest, a draft with no number listed first would be given 901; a later
+    // one asking for 901 clashes with it, found before either is booked.
+    const f = await create(900)
+    expect((await t.api.post(`${O}/ledgeritems/book`, [f])).status).toBe(200)
+    const d = await create(null)
+    const e = await create(901)
+    const clash = await t.api.post(`${O}/ledgeritems/book`, [d, e])
+    expect(clash.status, clash.text).toBe(400)
+    expect(code(clash)).toBe(45)
+    const all = [a, b, c, d, e]
+    const status = await t.api.post(
+      `${O}/ledgeritems/status`,
+      all.map((x) => ({ Id: x.Id })),
+    )
+    expect(status.json<{ Status: string }[]>().map((s) => s.Status)).toEqual(all.map(() => 'Draft'))
     const entries = await t.api.get(`${O}/entries?fromDate=${today()}&toDate=${today()}`)
-    const ids = new Set([a.Id, b.Id, c.Id])
+    const ids = new Set(all.map((x) => x.Id))
     expect(entries.json<{ VoucherGuid: string }[]>().filter((e) => ids.has(e.VoucherGuid))).toEqual([])
   })
 
@@ -183,7 +219,7 @@ describe('Dinero writes refused whole, before anything is stored (write-bound re
     expect(read.text).toContain('"Description":"b:9223372036854776000]"')
   })
 
-  it('POST …/contacts and …/invoices with an upper-case Guid → 200, and every answer names it in lower case, as .NET writes a Guid', async () => {
+  it('POST …/contacts and …/invoices with an upper-case Guid → 200, and every answer names it in lower case, a purchase voucher’s ContactGuid too, as .NET writes a Guid', async () => {
     const contactGuid = 'ABCDEF01-2345-6789-ABCD-EF0123456789'
     const contact = await t.api.post(`${O}/contacts`, {
       ContactGuid: contactGuid,
@@ -208,5 +244,13 @@ describe('Dinero writes refused whole, before anything is stored (write-bound re
       Guid: invoiceGuid.toLowerCase(),
       ContactGuid: contactGuid.toLowerCase(),
     })
+    const purchase = await t.api.post('/v1.2/118244/vouchers/purchase', {
+      PurchaseType: 'credit',
+      ContactGuid: contactGuid,
+      Lines: [{ AccountNumber: 2000, Amount: 125, Description: 'x' }],
+    })
+    expect(purchase.status, purchase.text).toBe(200)
+    const stored = await t.api.get(`${O}/vouchers/purchase/${purchase.json<{ Guid: string }>().Guid}`)
+    expect(stored.json()).toMatchObject({ ContactGuid: contactGuid.toLowerCase() })
   })
 })

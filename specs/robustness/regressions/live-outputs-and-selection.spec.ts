@@ -82,22 +82,30 @@ describe('live: nothing to run sends nothing, and outputs never overwrite the gr
   )
 
   it(
-    'live --record <the token store> → exit 2 HARNESS_CONFIG_INVALID before anything is sent; the grant is as it was',
+    'live --record <the token store, or the .env> → exit 2 HARNESS_CONFIG_INVALID before anything is sent; the grant and the .env are as they were',
     SLOW,
     async () => {
       const { dir, cleanup, env, store, grant } = await setUp('live-record-store')
       try {
         const link = join(dir, 'fixture.json')
         symlinkSync(store, link)
-        for (const record of [store, link]) {
+        const dotEnv = join(dir, '.env')
+        writeFileSync(dotEnv, `DINERO_CLIENT_SECRET=${LIVE_CLIENT_SECRET}\n`)
+        for (const [record, what] of [
+          [store, /token store/],
+          [link, /token store/],
+          [dotEnv, /\.env/],
+        ] as const) {
           const r = await runInWorker(
             ['live', '--reports', join(dir, 'reports'), '--no-allure', '--check', CHECK, '--record', record],
-            env,
+            { ...env, DINERO_ENV_FILE: dotEnv },
           )
           expect(r.code, r.stdout + r.stderr).toBe(2)
-          expect(r.stderr).toMatch(/^error \[HARNESS_CONFIG_INVALID\]: --record .*token store/m)
+          expect(r.stderr).toMatch(/^error \[HARNESS_CONFIG_INVALID\]: --record /m)
+          expect(r.stderr).toMatch(what)
         }
         expect(readFileSync(store, 'utf8')).toBe(grant)
+        expect(readFileSync(dotEnv, 'utf8')).toBe(`DINERO_CLIENT_SECRET=${LIVE_CLIENT_SECRET}\n`)
       } finally {
         cleanup()
       }
@@ -117,9 +125,11 @@ describe('live: nothing to run sends nothing, and outputs never overwrite the gr
         writeFileSync(victim, 'mine\n')
         symlinkSync(store, join(reports, 'junit-live.xml'))
         symlinkSync(victim, join(reports, 'live-summary.md'))
+        // The Allure config once went beside the reports, written through a link like this one.
+        symlinkSync(store, join(reports, 'allurerc.mjs'))
         const dotEnv = join(reports, '.env')
         writeFileSync(dotEnv, `DINERO_CLIENT_SECRET=${LIVE_CLIENT_SECRET}\n`)
-        const r = await runInWorker(['live', '--reports', reports, '--no-allure', '--check', CHECK], {
+        const r = await runInWorker(['live', '--reports', reports, '--check', CHECK], {
           ...env,
           DINERO_ENV_FILE: dotEnv,
         })

@@ -76,6 +76,24 @@ describe('amounts below the øre (sub-øre regressions)', () => {
     expect(await saldoSum()).toBe(0)
   })
 
+  it('200 on book: a manual voucher line of 10.065 on 2000 (I25) with a balancing account is rounded first (10.07) and split after, 8.06 + 2.01, and posts exactly that against the bank', async () => {
+    const created = await t.api.post(`${O}/vouchers/manuel`, {
+      VoucherDate: day(),
+      Lines: [{ Description: 'v', AccountNumber: 2000, BalancingAccountNumber: 55000, Amount: 10.065 }],
+    })
+    expect(created.status, created.text).toBe(200)
+    const { Guid, Timestamp } = created.json<{ Guid: string; Timestamp: string }>()
+    const booked = await t.api.post(`${O}/vouchers/manuel/${Guid}/book`, { Timestamp })
+    expect(booked.status, booked.text).toBe(200)
+    expect(booked.json<{ Lines: Record<string, number>[] }>().Lines[0]).toMatchObject({
+      AmountExclVatValue: 8.06,
+      VatAmountValue: 2.01,
+      AmountInclVatValue: 10.07,
+    })
+    expect((await entriesOf(Guid)).map(([, amount]) => amount)).toEqual([8.06, 2.01, -10.07])
+    expect(await saldoSum()).toBe(0)
+  })
+
   it('400 code 45 on book: one-sided lines of 100.015 and −100.014 post 100.02 and −100.01, which do not net to zero', async () => {
     const created = await t.api.post(`${O}/vouchers/manuel`, {
       VoucherDate: day(),
