@@ -121,7 +121,8 @@ export function manualLineAmounts(
 ): { excl: number; incl: number; vat: number; purchase: boolean } {
   const code =
     line.AccountVatCode ?? accounts.find((a) => a.AccountNumber === line.AccountNumber)?.VatCode ?? null
-  const rate = vatRate(org, accounts, line.AccountNumber, code)
+  // A line with no account posts only its balancing side: nothing to split VAT from.
+  const rate = line.AccountNumber === null ? 0 : vatRate(org, accounts, line.AccountNumber, code)
   const purchase = code?.toUpperCase().startsWith('I') === true
   // The amount as given is rounded first and the other side worked out from it, so excl. + VAT
   // is incl. to the øre (purchaseLineAmounts): split from the unrounded 10.065, 8.05 + 2.01 left

@@ -34,7 +34,7 @@ import { HarnessError } from '../errors.ts'
 import { type ConfigFlags, liveVariables, loadConfig } from '../live/config.ts'
 import { refreshStored } from '../live/refresher.ts'
 import { installConsoleRedaction } from '../live/secrets.ts'
-import { TokenStore } from '../live/token-store.ts'
+import { missingStore, TokenStore } from '../live/token-store.ts'
 
 /** Everything `live` can have with its flags: the checks it may be asked for (collections/model/types.ts NEEDS). */
 const LIVE_CAN_HAVE: readonly Need[] = [...LIVE_PROVIDES, 'write-test-organisation', 'revokes-all-access']
@@ -229,6 +229,8 @@ export async function runLive(
   const config = loadConfig(input.config, { env, require: ['clientId', 'clientSecret'] })
   secrets.add(config.clientSecret)
   secrets.addBasic(config.clientId, config.clientSecret)
+  // A missing store answers before anything is created, the reports folder included.
+  if (!existsSync(config.tokenStore)) throw missingStore(config.tokenStore)
   // Output paths answer before the grant is touched.
   const { reportsDir, recordTo } = prepareOutputs(
     input.reports,

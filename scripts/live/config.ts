@@ -99,7 +99,7 @@ function origin(name: string, value: string): string {
     // Whatever sits before an @ may be a password: not echoed.
     throw new HarnessError(
       'HARNESS_CONFIG_INVALID',
-      `${name} is not a URL: ${value.replace(/^([^/]*\/\/)[^/]*@/, '$1…@')}`,
+      `${name} is not a URL: ${value.replace(/^([^/@]*\/\/).*@/, '$1…@')}`,
     )
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')

@@ -147,7 +147,8 @@ export interface OpenOptions {
   existing?: boolean
 }
 
-const missing = (path: string) =>
+/** HARNESS_TOKEN_STORE_MISSING for `path`. */
+export const missingStore = (path: string) =>
   new HarnessError('HARNESS_TOKEN_STORE_MISSING', `no stored grant at ${path}: run npm run login first`)
 
 function corrupt(path: string, why: string): HarnessError {
@@ -215,7 +216,7 @@ export class TokenStore {
 
   /** Takes the lock (held until `release()` or process exit) and cleans up temp files of dead writers. */
   static open(path: string, options: OpenOptions = {}): TokenStore {
-    if (options.existing && !existsSync(path)) throw missing(path)
+    if (options.existing && !existsSync(path)) throw missingStore(path)
     const store = new TokenStore(path, options)
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
@@ -254,7 +255,7 @@ export class TokenStore {
   load(): StoredGrant {
     this.lock.assertHeld()
     const raw = this.read()
-    if (raw === undefined) throw missing(this.path)
+    if (raw === undefined) throw missingStore(this.path)
     let json: unknown
     try {
       json = JSON.parse(raw)

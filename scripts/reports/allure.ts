@@ -27,7 +27,17 @@ export function generateAllure(input: AllureInput): { ok: boolean; file?: string
   mkdirSync(input.output, { recursive: true })
   // In a folder of its own, not the reports folder: a link left there (allurerc.mjs → the token
   // store) was written through, and the grant was gone.
-  const configDir = mkdtempSync(join(tmpdir(), 'dinero-conformance-allure-'))
+  let configDir: string
+  try {
+    configDir = mkdtempSync(join(tmpdir(), 'dinero-conformance-allure-'))
+  } catch (e) {
+    // Like any other Allure failure: the checks' verdict stands (TMPDIR naming no folder made a
+    // green run exit 2 with HARNESS_INTERNAL).
+    return {
+      ok: false,
+      message: `allure generate failed: no temporary folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    }
+  }
   const config = join(configDir, 'allurerc.mjs')
   writeFileSync(
     config,

@@ -351,6 +351,29 @@ describe('Dinero ledger postings (in-process)', () => {
     expect(again).toEqual(first)
   })
 
+  it('a manual voucher line with no account but an AccountVatCode splits nothing: its read model is 100 excl. and incl., and it posts the balancing side only', async () => {
+    const draft = created(
+      await run.api.post(`/v1/${ORG}/vouchers/manuel`, {
+        VoucherDate: '2030-03-10',
+        Lines: [
+          { BalancingAccountNumber: BANK, AccountVatCode: 'I25', Amount: 100, Description: 'a' },
+          { AccountNumber: 4000, Amount: 100, Description: 'b' },
+        ],
+      }),
+    )
+    const booked = await book(`/v1/${ORG}/vouchers/manuel/${draft.Guid}`, draft)
+    expect((booked as unknown as { Lines: Record<string, number>[] }).Lines[0]).toMatchObject({
+      AmountExclVatValue: 100,
+      VatAmountValue: 0,
+      AmountInclVatValue: 100,
+    })
+    const posted = (await entriesOf(draft.Guid, 2030)).map((e) => [e.AccountNumber, e.Amount])
+    expect(posted.sort((a, b) => a[0]! - b[0]!)).toEqual([
+      [4000, 100],
+      [BANK, -100],
+    ])
+  })
+
   it('a manual voucher line on a VAT-coded account posts as its read model splits it: 125 on 2000 (I25) → 2000 +100, input VAT +25, the bank −125; −100 on 1000 (U25) → 1000 −100, output VAT −25, the bank +125', async () => {
     const draft = created(
       await run.api.post(`/v1/${ORG}/vouchers/manuel`, {

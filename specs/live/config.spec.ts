@@ -173,6 +173,7 @@ describe('live origins and transport security', () => {
     for (const url of [
       'https://alice:S3cretPassw0rd1234@connect.example.com:99999',
       'https://alice:S3cretPassw0rd1234@conn ect.example.com',
+      'https://alice:S3cret/Passw0rd1234@connect.example.com:99999',
     ]) {
       let error: HarnessError | undefined
       try {
@@ -181,7 +182,7 @@ describe('live origins and transport security', () => {
         error = x as HarnessError
       }
       expect(error?.message, url).toMatch(/is not a URL: https:\/\/…@/)
-      expect(error?.message).not.toContain('S3cretPassw0rd1234')
+      expect(error?.message).not.toMatch(/S3cret|Passw0rd1234/)
     }
   })
 

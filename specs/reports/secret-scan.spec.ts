@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
+import { generateAllure } from '../../scripts/reports/allure.ts'
 import { writeAllureResults } from '../../scripts/reports/allure-results.ts'
 import { junitXml } from '../../scripts/reports/junit.ts'
 import type { CheckOutcome } from '../../scripts/reports/outcomes.ts'
@@ -188,5 +189,25 @@ describe('report secret scan', () => {
       set.add(canary)
       expect(scanReports(dir, set)).toEqual([html])
     })
+  })
+})
+
+describe('the Allure HTML step cannot fail a run', () => {
+  it('TMPDIR naming no folder → generateAllure answers a failure message (the checks’ verdict stands), where mkdtemp threw and a green run ended HARNESS_INTERNAL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allure-tmpdir-'))
+    const results = join(dir, 'results')
+    mkdirSync(results)
+    writeFileSync(join(results, 'x-result.json'), '{}')
+    const saved = process.env.TMPDIR
+    process.env.TMPDIR = join(dir, 'no-such-folder')
+    try {
+      const answer = generateAllure({ resultsDirs: [results], output: join(dir, 'report'), name: 'x' })
+      expect(answer).toMatchObject({ ok: false })
+      expect(answer.message).toMatch(/^allure generate failed: no temporary folder \(ENOENT\)/)
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = saved
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -253,4 +253,18 @@ describe('Dinero writes refused whole, before anything is stored (write-bound re
     const stored = await t.api.get(`${O}/vouchers/purchase/${purchase.json<{ Guid: string }>().Guid}`)
     expect(stored.json()).toMatchObject({ ContactGuid: contactGuid.toLowerCase() })
   })
+
+  it('POST /v1.2/:org/ledgeritems with one Id twice in different letter cases → 400 code 42 naming Id; neither is stored', async () => {
+    const id = 'C0FFEE00-1234-4abc-8def-0123456789AB'
+    const item = (n: number) => ({
+      Id: n === 1 ? id : id.toLowerCase(),
+      VoucherDate: today(),
+      Lines: [{ Description: 'x', Amount: n, AccountNumber: 2000, BalancingAccountNumber: 55000 }],
+    })
+    const reply = await t.api.post('/v1.2/118244/ledgeritems', [item(1), item(2)])
+    expect(reply.status, reply.text).toBe(400)
+    expect(reply.json()).toMatchObject({ code: 42, validationErrors: { Id: expect.any(String) } })
+    const status = await t.api.post(`${O}/ledgeritems/status`, [{ Id: id.toLowerCase() }])
+    expect(status.status).toBe(404)
+  })
 })

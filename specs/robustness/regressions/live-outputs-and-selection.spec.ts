@@ -147,22 +147,22 @@ describe('live: nothing to run sends nothing, and outputs never overwrite the gr
   )
 
   it(
-    'live with no stored grant at DINERO_TOKEN_STORE (a typo) → exit 2 HARNESS_TOKEN_STORE_MISSING, and no folder or lock is left behind',
+    'live with no stored grant at DINERO_TOKEN_STORE (a typo) → exit 2 HARNESS_TOKEN_STORE_MISSING, and no folder or lock is left behind, the reports and --record folders included',
     SLOW,
     async () => {
       const { dir, cleanup, env } = await setUp('live-missing-store')
       try {
         const typo = join(dir, 'typo', 'nested', 'tokens.json')
+        const reports = join(dir, 'new-reports')
+        const record = join(dir, 'new-fixtures', 'shapes.json')
         const r = await runInWorker(
-          ['live', '--reports', join(dir, 'reports'), '--no-allure', '--check', CHECK],
-          {
-            ...env,
-            DINERO_TOKEN_STORE: typo,
-          },
+          ['live', '--reports', reports, '--no-allure', '--check', CHECK, '--record', record],
+          { ...env, DINERO_TOKEN_STORE: typo },
         )
         expect(r.code, r.stdout + r.stderr).toBe(2)
         expect(r.stderr).toMatch(/^error \[HARNESS_TOKEN_STORE_MISSING\]: /m)
-        expect(existsSync(join(dir, 'typo'))).toBe(false)
+        for (const made of [join(dir, 'typo'), reports, join(dir, 'new-fixtures')])
+          expect(existsSync(made), made).toBe(false)
       } finally {
         cleanup()
       }
