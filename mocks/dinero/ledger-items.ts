@@ -155,11 +155,10 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
         org,
         rows.map((r) => ({ voucherDate: r.data.VoucherDate, requested: r.data.VoucherNumber })),
       )
-      rows.forEach((row, i) =>
+      for (const [i, row] of rows.entries())
         table(org).modify(row.guid, undefined, (r) => ({
           data: { ...r.data, Status: 'Booked', VoucherNumber: numbers[i]!, BookedAt: ctx.clock.now() },
-        })),
-      )
+        }))
       return emptyOk()
     }),
     orgRoute(ctx, 'POST', '/v1/:organizationId/ledgeritems/status', async ({ req, org }) => {
