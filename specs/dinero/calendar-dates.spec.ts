@@ -60,8 +60,8 @@ describe('dates.ts: calendarDay reads YYYY-MM-DD only when the day is on the cal
   })
 })
 
-describe('dates.ts: calendarInstant is Date.parse, except that a year-first day must exist', () => {
-  it('a date-time on a real day reads as Date.parse reads it; so do layouts that name no year-first day', () => {
+describe('dates.ts: calendarInstant is Date.parse, except that the day written must exist', () => {
+  it('a date-time on a real day reads as Date.parse reads it, in every layout it reads (and one that names no day)', () => {
     const read = [
       '2028-02-29T10:00:00Z',
       '2030-02-28T23:59:59+02:00',
@@ -73,6 +73,13 @@ describe('dates.ts: calendarInstant is Date.parse, except that a year-first day 
       '0050-01-01',
       '2031-04-30',
       'Feb 28 2030',
+      'Feb 29 2028',
+      'Apr 30 2030',
+      '2/28/2030',
+      '12/31/2030',
+      'December 31, 2030 23:59:59',
+      'Mon, 28 Feb 2030 10:00:00 GMT+0200',
+      'Feb 2030',
     ]
     for (const text of read) {
       expect(Number.isNaN(Date.parse(text)), text).toBe(false)
@@ -81,7 +88,7 @@ describe('dates.ts: calendarInstant is Date.parse, except that a year-first day 
     expect(calendarInstant('2028-02-29T10:00:00Z')).toBe(Date.UTC(2028, 1, 29, 10))
   })
 
-  it('a year-first day its month lacks (with or without a time, padded or not), hour 24 on any day, and anything Date.parse refuses are undefined', () => {
+  it('a day its month lacks (year-first or not, with or without a time, padded or not), hour 24 on any day, and anything Date.parse refuses are undefined', () => {
     const none = [
       ...IMPOSSIBLE,
       '2030-02-31T00:00:00Z',
@@ -92,6 +99,15 @@ describe('dates.ts: calendarInstant is Date.parse, except that a year-first day 
       ' 2030-02-31',
       '2030-02-28T24:00',
       '2030-02-28 24:00:00Z',
+      // Other layouts Date.parse reads roll over too (Feb 31 → 3 March): refused as the ISO ones.
+      'Feb 31 2030',
+      '31 Feb 2030',
+      '2030 Feb 31',
+      '2/31/2030',
+      'February 30, 2030 10:00',
+      'Apr 31 2030',
+      'Feb 29 2029',
+      'Mon, 31 Feb 2030 10:00:00 GMT',
       '2030.02.31',
       '2030 02 31',
       '+002030-02-31T00:00:00Z',
