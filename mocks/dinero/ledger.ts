@@ -442,12 +442,7 @@ export function bookingNumber(
   voucherDate: string,
   requested: number | null | undefined,
 ): number {
-  const year = yearOf(voucherDate)
-  const used = usedNumbers(ctx, org, year)
-  if (requested != null && used.includes(requested))
-    throw invalidRequest(`Voucher number ${requested} is already in use in ${year}`)
-  if (requested == null && ctx.deviations?.has('dinero.voucher-number-count') === true) return used.length + 1
-  return requested ?? nextAfter(used, year)
+  return planBookingNumbers(ctx, org, [{ voucherDate, requested }])[0]!
 }
 
 /**

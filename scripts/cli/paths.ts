@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import {
   accessSync,
   constants,
-  type Dirent,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -98,23 +97,20 @@ export function writeOutputFile(
 export const MTIME_SLACK_MS = 2_000
 
 /**
- * The regular files under `dir` written since `since` (ms; 0: all), symbolic links not followed:
+ * The regular files at or under `path` written since `since` (ms; 0: all), symbolic links not followed:
  * what a run wrote into its reports folder, which its redaction and leak scan go over. A `.env`
  * or token store that was already in the folder is neither rewritten nor reported as a leak.
  */
-export function outputFilesUnder(dir: string, since = 0): string[] {
-  let entries: Dirent[]
+export function outputFilesUnder(path: string, since = 0): string[] {
+  let st: ReturnType<typeof lstatSync>
   try {
-    entries = readdirSync(dir, { withFileTypes: true })
+    st = lstatSync(path)
   } catch {
     return []
   }
-  return entries.flatMap((e) => {
-    const path = join(dir, e.name)
-    if (e.isDirectory()) return outputFilesUnder(path, since)
-    if (!e.isFile()) return []
-    return since === 0 || lstatSync(path).mtimeMs >= since ? [path] : []
-  })
+  if (st.isFile()) return since === 0 || st.mtimeMs >= since ? [path] : []
+  if (!st.isDirectory()) return []
+  return readdirSync(path).flatMap((name) => outputFilesUnder(join(path, name), since))
 }
 
 /** Whether two paths name one file: the same path once links are resolved, or the same inode. */

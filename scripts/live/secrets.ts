@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer'
-import { lstatSync, readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { writeOutputFile } from '../cli/paths.ts'
+import { readFileSync } from 'node:fs'
+import { relative } from 'node:path'
+import { outputFilesUnder, writeOutputFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { REDACTED, SECRET_MIN, SecretIndex } from '../redaction.ts'
 
@@ -124,19 +124,6 @@ export function installConsoleRedaction(secrets: SecretSet): void {
   }
 }
 
-/** Regular files at or under `path`; a symbolic link is not followed (it may point anywhere). */
-function filesUnder(path: string): string[] {
-  let st: ReturnType<typeof lstatSync>
-  try {
-    st = lstatSync(path)
-  } catch {
-    return []
-  }
-  if (st.isFile()) return [path]
-  if (!st.isDirectory()) return []
-  return readdirSync(path).flatMap((name) => filesUnder(join(path, name)))
-}
-
 /** Redacts a report file in place (JUnit, exported environments). */
 export function redactFile(path: string, secrets: SecretSet): void {
   const text = readFileSync(path, 'utf8')
@@ -147,7 +134,7 @@ export function redactFile(path: string, secrets: SecretSet): void {
 /** Files (under the given files or directories) that contain a known secret or a fragment of one. Never returns the secret. */
 export function scanForLeaks(paths: readonly string[], secrets: SecretSet): string[] {
   const hits: string[] = []
-  for (const file of paths.flatMap(filesUnder)) {
+  for (const file of paths.flatMap((p) => outputFilesUnder(p))) {
     const bytes = readFileSync(file)
     // Read as UTF-8 and, unless it is plain ASCII (where both agree), as latin1 too (a binary file's bytes).
     if (secrets.leaks(bytes.toString('utf8')) || (!isAscii(bytes) && secrets.leaks(bytes.toString('latin1'))))

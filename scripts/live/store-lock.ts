@@ -70,9 +70,17 @@ export interface LockGeneration {
 
 /** Start time of a process in clock ticks since boot (Linux), to tell a reused pid from the original. */
 export function processStart(pid: number): string | undefined {
+  return statField(pid, 19)
+}
+
+/**
+ * Field `n` of /proc/<pid>/stat after the command name (0: the state letter, 19: the start time);
+ * undefined when there is no such process or no /proc.
+ */
+function statField(pid: number, n: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n]
   } catch {
     return undefined
   }
@@ -152,17 +160,7 @@ function pidAlive(pid: number): boolean {
   }
   // A zombie (killed, not yet reaped) still answers signal 0 but holds nothing: in a container
   // whose PID 1 does not reap, it stays, and every later run was refused as locked.
-  return processState(pid) !== 'Z'
-}
-
-/** The state letter of /proc/<pid>/stat (Linux); undefined elsewhere. */
-function processState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]
-  } catch {
-    return undefined
-  }
+  return statField(pid, 0) !== 'Z'
 }
 
 /** Whether the current generation no longer protects anything, so the next one may be created. */
