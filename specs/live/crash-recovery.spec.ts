@@ -17,6 +17,7 @@ import {
   startCli,
   startLiveMock,
   tempDir,
+  testDir,
 } from './support/harness.ts'
 
 /**
@@ -112,108 +113,102 @@ describe.concurrent('crash recovery of the live refresher (one-time tokens, repl
   it(
     'with a 60 s grace window: random SIGKILLs never replay a token and every restart continues',
     SLOW,
-    async () => {
-      const { dir, cleanup } = tempDir('crash-grace')
-      try {
-        await settings(live.origin, { clientId: LIVE_CLIENT_ID, refresh: { graceSeconds: 60 } })
-        const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_REFRESH_GRACE_SECONDS: '60' })
-        const storePath = env.DINERO_TOKEN_STORE!
-        await seedGrant(live, storePath)
+    async ({ onTestFinished }) => {
+      const dir = testDir('crash-grace', onTestFinished)
+      await settings(live.origin, { clientId: LIVE_CLIENT_ID, refresh: { graceSeconds: 60 } })
+      const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_REFRESH_GRACE_SECONDS: '60' })
+      const storePath = env.DINERO_TOKEN_STORE!
+      await seedGrant(live, storePath)
 
-        let recoveredInFlight = 0
-        for (let round = 0; round < Math.ceil(KILLS * 0.6); round++) {
-          await killAtRandom(env, round)
-          if (readStore(storePath).inFlight !== undefined) recoveredInFlight++
-        }
-
-        // The kill point a random kill rarely hits: the answer is read, the save has not happened.
-        const before = readStore(storePath).rotations
-        const dying = await runCli(LOOP, ['--count', '5', '--die-after-answer', '2'], env)
-        expect(dying.code).toBeNull()
-        const crashed = readStore(storePath)
-        expect(crashed.inFlight?.token).toBe(crashed.refreshToken)
-        expect(crashed.rotations).toBe(before + 1)
-
-        const resumed = await runCli(LOOP, ['--count', '3'], env)
-        expect(resumed.code, resumed.stderr).toBe(0)
-        expect(resumed.stdout).toMatch(/inside the 60 s grace window/)
-        expect(readStore(storePath).inFlight).toBeUndefined()
-        recoveredInFlight++
-
-        const entries = refreshRequests(await readJournal(live.origin))
-        expect(entries.some((e) => e.details.refresh === 'grace' && e.status === 200)).toBe(true)
-        await expectNoReplay(LIVE_CLIENT_ID)
-        expect(recoveredInFlight).toBeGreaterThan(0)
-      } finally {
-        cleanup()
+      let recoveredInFlight = 0
+      for (let round = 0; round < Math.ceil(KILLS * 0.6); round++) {
+        await killAtRandom(env, round)
+        if (readStore(storePath).inFlight !== undefined) recoveredInFlight++
       }
+
+      // The kill point a random kill rarely hits: the answer is read, the save has not happened.
+      const before = readStore(storePath).rotations
+      const dying = await runCli(LOOP, ['--count', '5', '--die-after-answer', '2'], env)
+      expect(dying.code).toBeNull()
+      const crashed = readStore(storePath)
+      expect(crashed.inFlight?.token).toBe(crashed.refreshToken)
+      expect(crashed.rotations).toBe(before + 1)
+
+      const resumed = await runCli(LOOP, ['--count', '3'], env)
+      expect(resumed.code, resumed.stderr).toBe(0)
+      expect(resumed.stdout).toMatch(/inside the 60 s grace window/)
+      expect(readStore(storePath).inFlight).toBeUndefined()
+      recoveredInFlight++
+
+      const entries = refreshRequests(await readJournal(live.origin))
+      expect(entries.some((e) => e.details.refresh === 'grace' && e.status === 200)).toBe(true)
+      await expectNoReplay(LIVE_CLIENT_ID)
+      expect(recoveredInFlight).toBeGreaterThan(0)
     },
   )
 
   it(
     'without a grace window: an interrupted refresh stops with HARNESS_REFRESH_UNCERTAIN and sends nothing; other kills continue',
     SLOW,
-    async () => {
-      const { dir, cleanup } = tempDir('crash-nograce')
-      try {
-        await settings(live.origin, { clientId: LIVE_CLIENT_ID_2, refresh: { graceSeconds: 0 } })
-        const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_CLIENT_ID: LIVE_CLIENT_ID_2 })
-        const storePath = env.DINERO_TOKEN_STORE!
-        const relogin = () => seedGrant(live, storePath, LIVE_CLIENT_ID_2)
+    async ({ onTestFinished }) => {
+      const dir = testDir('crash-nograce', onTestFinished)
+      await settings(live.origin, { clientId: LIVE_CLIENT_ID_2, refresh: { graceSeconds: 0 } })
+      const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_CLIENT_ID: LIVE_CLIENT_ID_2 })
+      const storePath = env.DINERO_TOKEN_STORE!
+      const relogin = () => seedGrant(live, storePath, LIVE_CLIENT_ID_2)
+      await relogin()
+
+      const expectUncertain = async () => {
+        const mine = async () =>
+          refreshRequests(await readJournal(live.origin)).filter(
+            (e) => e.details.client_id === LIVE_CLIENT_ID_2,
+          )
+        // The killed loop's last request may be handled after journalSettled's 60 ms of
+        // stillness on a loaded machine (seen at load 8): before counting what this run sends,
+        // wait for this client's requests to stay still for half a second (bounded: 5 s).
+        let sent = (await mine()).length
+        for (let i = 0, still = 0; i < 50 && still < 5; i++) {
+          await sleep(100)
+          const now = (await mine()).length
+          still = now === sent ? still + 1 : 0
+          sent = now
+        }
+        const r = await runCli(LOOP, ['--count', '1'], env)
+        expect(r.code).toBe(2)
+        expect(r.stderr).toMatch(/^error \[HARNESS_REFRESH_UNCERTAIN\]: .*npm run login again/m)
+        expect(r.stderr).not.toMatch(/\n\s+at /)
+        expect((await mine()).length).toBe(sent)
+        // The record stays: the next run refuses too, until the user logs in again.
+        expect(readStore(storePath).inFlight).toBeDefined()
         await relogin()
-
-        const expectUncertain = async () => {
-          const mine = async () =>
-            refreshRequests(await readJournal(live.origin)).filter(
-              (e) => e.details.client_id === LIVE_CLIENT_ID_2,
-            )
-          // The killed loop's last request may be handled after journalSettled's 60 ms of
-          // stillness on a loaded machine (seen at load 8): before counting what this run sends,
-          // wait for this client's requests to stay still for half a second (bounded: 5 s).
-          let sent = (await mine()).length
-          for (let i = 0, still = 0; i < 50 && still < 5; i++) {
-            await sleep(100)
-            const now = (await mine()).length
-            still = now === sent ? still + 1 : 0
-            sent = now
-          }
-          const r = await runCli(LOOP, ['--count', '1'], env)
-          expect(r.code).toBe(2)
-          expect(r.stderr).toMatch(/^error \[HARNESS_REFRESH_UNCERTAIN\]: .*npm run login again/m)
-          expect(r.stderr).not.toMatch(/\n\s+at /)
-          expect((await mine()).length).toBe(sent)
-          // The record stays: the next run refuses too, until the user logs in again.
-          expect(readStore(storePath).inFlight).toBeDefined()
-          await relogin()
-        }
-
-        let uncertain = 0
-        for (let round = 0; round < Math.floor(KILLS * 0.4); round++) {
-          await killAtRandom(env, round)
-          if (readStore(storePath).inFlight !== undefined) {
-            await expectUncertain()
-            uncertain++
-          }
-        }
-
-        const dying = await runCli(LOOP, ['--count', '5', '--die-after-answer', '1'], env)
-        expect(dying.code).toBeNull()
-        await expectUncertain()
-        uncertain++
-
-        const resumed = await runCli(LOOP, ['--count', '3'], env)
-        expect(resumed.code, resumed.stderr).toBe(0)
-        await expectNoReplay(LIVE_CLIENT_ID_2)
-        expect(uncertain).toBeGreaterThan(0)
-      } finally {
-        cleanup()
       }
+
+      let uncertain = 0
+      for (let round = 0; round < Math.floor(KILLS * 0.4); round++) {
+        await killAtRandom(env, round)
+        if (readStore(storePath).inFlight !== undefined) {
+          await expectUncertain()
+          uncertain++
+        }
+      }
+
+      const dying = await runCli(LOOP, ['--count', '5', '--die-after-answer', '1'], env)
+      expect(dying.code).toBeNull()
+      await expectUncertain()
+      uncertain++
+
+      const resumed = await runCli(LOOP, ['--count', '3'], env)
+      expect(resumed.code, resumed.stderr).toBe(0)
+      await expectNoReplay(LIVE_CLIENT_ID_2)
+      expect(uncertain).toBeGreaterThan(0)
     },
   )
 
-  it('a stale lock left by a SIGKILLed run is taken over; the store stays mode 0600', SLOW, async () => {
-    const { dir, cleanup } = tempDir('crash-lock')
-    try {
+  it(
+    'a stale lock left by a SIGKILLed run is taken over; the store stays mode 0600',
+    SLOW,
+    async ({ onTestFinished }) => {
+      const dir = testDir('crash-lock', onTestFinished)
       const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_CLIENT_ID: LIVE_CLIENT_ID })
       const storePath = env.DINERO_TOKEN_STORE!
       await seedGrant(live, storePath)
@@ -227,8 +222,6 @@ describe.concurrent('crash recovery of the live refresher (one-time tokens, repl
       expect(next.stderr).not.toMatch(/HARNESS_TOKEN_STORE_LOCKED/)
       expect(statSync(storePath).mode & 0o777).toBe(0o600)
       expect(lock.current()?.record?.state).toBe('free')
-    } finally {
-      cleanup()
-    }
-  })
+    },
+  )
 })

@@ -12,7 +12,7 @@ import {
   liveEnv,
   runInWorker,
   startLiveMock,
-  tempDir,
+  testDir,
 } from './support/harness.ts'
 import { startLogin } from './support/process.ts'
 
@@ -48,56 +48,49 @@ describe('login keeps its pooled answers’ shapes for live’s drift report (ag
     'login writes login-shapes.json with each pooled check it ran and no secret; live then compares them too and reports 0 differences',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('drift-login')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const { p, link } = await startLogin(live.origin, dir, env, [
-          '--no-destructive',
-          '--check',
-          POOLED.join(','),
-        ])
-        onTestFinished(() => p.stop())
-        await browse(link, live.origin)
-        const exit = await p.exited
-        expect(exit.code, `${p.stdout()}\n${p.stderr()}`).toBe(0)
-        // login writes its own drift report of the pooled answers: none differ on the faithful stand-in.
-        expect(JSON.parse(readFileSync(join(dir, 'reports', 'drift.json'), 'utf8'))).toEqual([])
-        expect(readFileSync(join(dir, 'reports', 'drift.md'), 'utf8')).toMatch(/drift/i)
-        const file = loginShapesPath(env.DINERO_TOKEN_STORE!)
-        expect(p.stdout()).toContain(`kept for live's drift report (${file})`)
+      const dir = testDir('drift-login', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const { p, link } = await startLogin(live.origin, dir, env, [
+        '--no-destructive',
+        '--check',
+        POOLED.join(','),
+      ])
+      onTestFinished(() => p.stop())
+      await browse(link, live.origin)
+      const exit = await p.exited
+      expect(exit.code, `${p.stdout()}\n${p.stderr()}`).toBe(0)
+      // login writes its own drift report of the pooled answers: none differ on the faithful stand-in.
+      expect(JSON.parse(readFileSync(join(dir, 'reports', 'drift.json'), 'utf8'))).toEqual([])
+      expect(readFileSync(join(dir, 'reports', 'drift.md'), 'utf8')).toMatch(/drift/i)
+      const file = loginShapesPath(env.DINERO_TOKEN_STORE!)
+      expect(p.stdout()).toContain(`kept for live's drift report (${file})`)
 
-        const kept = readRecording(file)
-        expect(new Set(kept.steps.map((s) => s.check))).toEqual(
-          new Set(['connect.code.exchange-safe-order', ...POOLED]),
-        )
-        const text = readFileSync(file, 'utf8')
-        const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
-        for (const secret of [grant.refreshToken, grant.accessToken ?? '', LIVE_CLIENT_SECRET]) {
-          expect(secret.length).toBeGreaterThanOrEqual(16)
-          expect(text).not.toContain(secret.slice(0, 16))
-        }
-        // Codes, tokens and ids are kept as a type and a length bucket: no long opaque string remains.
-        for (const s of kept.steps)
-          for (const value of Object.values(s.shape.codes))
-            expect(String(value)).toMatch(/^[A-Za-z0-9_.-]{1,40}$/)
-
-        const reports = join(dir, 'reports')
-        const r = await runInWorker(
-          ['live', '--reports', reports, '--organization', '118244', '--no-allure'],
-          {
-            ...env,
-            DINERO_CONNECT_URL: live.origin,
-            DINERO_API_URL: live.origin,
-          },
-        )
-        expect(r.code, r.stdout + r.stderr).toBe(0)
-        const drift = JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8')) as DriftEntry[]
-        expect(drift).toEqual([])
-        const compared = Number(/(\d+) step\(s\) compared/.exec(r.stdout)?.[1])
-        expect(compared).toBeGreaterThanOrEqual(kept.steps.length)
-      } finally {
-        cleanup()
+      const kept = readRecording(file)
+      expect(new Set(kept.steps.map((s) => s.check))).toEqual(
+        new Set(['connect.code.exchange-safe-order', ...POOLED]),
+      )
+      const text = readFileSync(file, 'utf8')
+      const grant = JSON.parse(readFileSync(env.DINERO_TOKEN_STORE!, 'utf8')) as StoredGrant
+      for (const secret of [grant.refreshToken, grant.accessToken ?? '', LIVE_CLIENT_SECRET]) {
+        expect(secret.length).toBeGreaterThanOrEqual(16)
+        expect(text).not.toContain(secret.slice(0, 16))
       }
+      // Codes, tokens and ids are kept as a type and a length bucket: no long opaque string remains.
+      for (const s of kept.steps)
+        for (const value of Object.values(s.shape.codes))
+          expect(String(value)).toMatch(/^[A-Za-z0-9_.-]{1,40}$/)
+
+      const reports = join(dir, 'reports')
+      const r = await runInWorker(['live', '--reports', reports, '--organization', '118244', '--no-allure'], {
+        ...env,
+        DINERO_CONNECT_URL: live.origin,
+        DINERO_API_URL: live.origin,
+      })
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      const drift = JSON.parse(readFileSync(join(reports, 'drift.json'), 'utf8')) as DriftEntry[]
+      expect(drift).toEqual([])
+      const compared = Number(/(\d+) step\(s\) compared/.exec(r.stdout)?.[1])
+      expect(compared).toBeGreaterThanOrEqual(kept.steps.length)
     },
   )
 })

@@ -1,7 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LiveMock, liveEnv, runInWorker, seedGrant, startLiveMock, tempDir } from './support/harness.ts'
+import {
+  type LiveMock,
+  liveEnv,
+  runInWorker,
+  seedGrant,
+  startLiveMock,
+  tempDir,
+  testDir,
+} from './support/harness.ts'
 
 /**
  * What broke: a live run learnt its secrets only from token answers (JSON bodies), so a code the
@@ -34,30 +42,26 @@ describe('live: a code in a Location header never reaches the reports', () => {
   it(
     `${CHECK} answered 302 with a code → the check fails (exit 1), and no code or token is in any report file, the Allure HTML included`,
     SLOW,
-    async () => {
-      const { dir, cleanup } = tempDir('live-report-codes')
-      try {
-        const env = liveEnv(dir, {
-          DINERO_CONNECT_URL: live.origin,
-          DINERO_API_URL: live.origin,
-          DINERO_REDIRECT_URI: live.redirectUri,
-        })
-        await seedGrant(live, env.DINERO_TOKEN_STORE!)
-        const reports = join(dir, 'reports')
-        const r = await runInWorker(['live', '--reports', reports, '--check', CHECK], env)
-        expect(r.code, r.stdout + r.stderr).toBe(1)
-        expect(r.stdout).toContain(`✗ ${CHECK}`)
-        const files = filesUnder(reports)
-        // The answer the check saw is in the report, with the code redacted.
-        const attachments = files
-          .filter((f) => f.endsWith('-attachment.txt'))
-          .map((f) => readFileSync(f, 'utf8'))
-        expect(attachments.some((text) => /^location: .*[?&]code=\[redacted\]/m.test(text))).toBe(true)
-        const leaking = files.filter((f) => HANDLE.test(readFileSync(f, 'latin1')))
-        expect(leaking).toEqual([])
-      } finally {
-        cleanup()
-      }
+    async ({ onTestFinished }) => {
+      const dir = testDir('live-report-codes', onTestFinished)
+      const env = liveEnv(dir, {
+        DINERO_CONNECT_URL: live.origin,
+        DINERO_API_URL: live.origin,
+        DINERO_REDIRECT_URI: live.redirectUri,
+      })
+      await seedGrant(live, env.DINERO_TOKEN_STORE!)
+      const reports = join(dir, 'reports')
+      const r = await runInWorker(['live', '--reports', reports, '--check', CHECK], env)
+      expect(r.code, r.stdout + r.stderr).toBe(1)
+      expect(r.stdout).toContain(`✗ ${CHECK}`)
+      const files = filesUnder(reports)
+      // The answer the check saw is in the report, with the code redacted.
+      const attachments = files
+        .filter((f) => f.endsWith('-attachment.txt'))
+        .map((f) => readFileSync(f, 'utf8'))
+      expect(attachments.some((text) => /^location: .*[?&]code=\[redacted\]/m.test(text))).toBe(true)
+      const leaking = files.filter((f) => HANDLE.test(readFileSync(f, 'latin1')))
+      expect(leaking).toEqual([])
     },
   )
 })

@@ -10,7 +10,7 @@ import {
   refreshRequests,
   refreshStoredGrant,
   startLiveMock,
-  tempDir,
+  testDir,
 } from './support/harness.ts'
 import { startLogin } from './support/process.ts'
 
@@ -49,55 +49,51 @@ describe('login pools codes from one sign-in (headless, against the served mock)
     'the pooled checks asked for run through Newman and pass, the only refresh replays are the deliberate ones on throw-away grants, and the stored grant still refreshes (200)',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-pool')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const before = (await journal(live.origin)).length
-        // A subset with a destructive check: the whole pool runs in rehearsal.spec.ts (a real
-        // browser on the live-like mock), where every pooled check must pass; a second whole pool
-        // here cost ~3 CPU-s more for the same verdicts.
-        const { p, link } = await startLogin(live.origin, dir, env, ['--check', POOL_SUBSET.join(',')])
-        onTestFinished(() => p.stop())
-        const browsed = await browse(link, live.origin)
-        const exit = await p.exited
-        const out = p.stdout()
-        expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
-        expect(browsed.finalStatus).toBe(200)
-        expect(browsed.finalText).toContain('Login received')
+      const dir = testDir('login-pool', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const before = (await journal(live.origin)).length
+      // A subset with a destructive check: the whole pool runs in rehearsal.spec.ts (a real
+      // browser on the live-like mock), where every pooled check must pass; a second whole pool
+      // here cost ~3 CPU-s more for the same verdicts.
+      const { p, link } = await startLogin(live.origin, dir, env, ['--check', POOL_SUBSET.join(',')])
+      onTestFinished(() => p.stop())
+      const browsed = await browse(link, live.origin)
+      const exit = await p.exited
+      const out = p.stdout()
+      expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
+      expect(browsed.finalStatus).toBe(200)
+      expect(browsed.finalText).toContain('Login received')
 
-        // Every check asked for (and the first, which redeems the sign-in's own code) ran and passed.
-        const pooled = catalogue.filter((c) => runsInLogin(c) && [FIRST, ...POOL_SUBSET].includes(c.id))
-        expect(pooled).toHaveLength(POOL_SUBSET.length + 1)
-        for (const c of pooled) expect(out).toContain(`✓ ${c.id}: `)
-        expect(out).not.toContain('✗ ')
-        expect(out).toContain(`${pooled.length} of ${pooled.length} pooled check(s) passed`)
-        expect(out).toMatch(/the pooled checks used their codes within \d+\.\d s of the first/)
+      // Every check asked for (and the first, which redeems the sign-in's own code) ran and passed.
+      const pooled = catalogue.filter((c) => runsInLogin(c) && [FIRST, ...POOL_SUBSET].includes(c.id))
+      expect(pooled).toHaveLength(POOL_SUBSET.length + 1)
+      for (const c of pooled) expect(out).toContain(`✓ ${c.id}: `)
+      expect(out).not.toContain('✗ ')
+      expect(out).toContain(`${pooled.length} of ${pooled.length} pooled check(s) passed`)
+      expect(out).toMatch(/the pooled checks used their codes within \d+\.\d s of the first/)
 
-        // One sign-in: a single authorize request (the link, probed once, then signed in) was not
-        // prompt=none; every other one was.
-        const entries = (await journal(live.origin)).slice(before)
-        const authorizes = entries.filter((e) => e.url.startsWith('/connect/authorize?'))
-        const interactive = authorizes.filter((e) => !e.url.includes('prompt=none'))
-        expect(new Set(interactive.map((e) => e.details.state_fp)).size).toBe(1)
-        expect(authorizes.length).toBeGreaterThan(pooled.length)
+      // One sign-in: a single authorize request (the link, probed once, then signed in) was not
+      // prompt=none; every other one was.
+      const entries = (await journal(live.origin)).slice(before)
+      const authorizes = entries.filter((e) => e.url.startsWith('/connect/authorize?'))
+      const interactive = authorizes.filter((e) => !e.url.includes('prompt=none'))
+      expect(new Set(interactive.map((e) => e.details.state_fp)).size).toBe(1)
+      expect(authorizes.length).toBeGreaterThan(pooled.length)
 
-        // Replays only where a destructive check replays on purpose, each on its own throw-away grant.
-        const destructive = pooled.filter((c) => c.needs.includes('revokes-all-access'))
-        const replays = refreshRequests(entries).filter((e) => e.details.refresh === 'replay')
-        expect(destructive.length).toBeGreaterThan(0)
-        expect(replays).toHaveLength(destructive.length)
-        expect(new Set(replays.map((e) => e.details.refresh_token_fp)).size).toBe(destructive.length)
+      // Replays only where a destructive check replays on purpose, each on its own throw-away grant.
+      const destructive = pooled.filter((c) => c.needs.includes('revokes-all-access'))
+      const replays = refreshRequests(entries).filter((e) => e.details.refresh === 'replay')
+      expect(destructive.length).toBeGreaterThan(0)
+      expect(replays).toHaveLength(destructive.length)
+      expect(new Set(replays.map((e) => e.details.refresh_token_fp)).size).toBe(destructive.length)
 
-        // The stored grant was taken after the replays and still works.
-        const refreshed = await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)
-        expect(refreshed.status).toBe(200)
-        expect(refreshed.refreshToken).toMatch(/^[0-9A-F]{64}$/)
+      // The stored grant was taken after the replays and still works.
+      const refreshed = await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)
+      expect(refreshed.status).toBe(200)
+      expect(refreshed.refreshToken).toMatch(/^[0-9A-F]{64}$/)
 
-        for (const secret of [refreshed.stored.refreshToken, LIVE_CLIENT_SECRET])
-          expect(out + p.stderr()).not.toContain(secret)
-      } finally {
-        cleanup()
-      }
+      for (const secret of [refreshed.stored.refreshToken, LIVE_CLIENT_SECRET])
+        expect(out + p.stderr()).not.toContain(secret)
     },
   )
 
@@ -105,28 +101,24 @@ describe('login pools codes from one sign-in (headless, against the served mock)
     'a silent authorize answered login_required asks the person once more, and the pool goes on: the checks asked for (--check) all pass',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-pool-again')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const { p, link } = await startLogin(live.origin, dir, env, [
-          '--no-destructive',
-          '--check',
-          SILENT_SUBSET.join(','),
-        ])
-        onTestFinished(() => p.stop())
-        // The session is gone by the first prompt=none authorize.
-        const browsed = await browse(link, live.origin, { forgetSessionWhen: silentAuthorize })
-        const exit = await p.exited
-        const out = p.stdout()
-        expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
-        expect(browsed.finalStatus).toBe(200)
-        expect(out).toMatch(/answered login_required: Visma Connect wants the person again/)
-        for (const id of [FIRST, ...SILENT_SUBSET]) expect(out).toContain(`✓ ${id}: `)
-        const n = SILENT_SUBSET.length + 1
-        expect(out).toContain(`${n} of ${n} pooled check(s) passed`)
-      } finally {
-        cleanup()
-      }
+      const dir = testDir('login-pool-again', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const { p, link } = await startLogin(live.origin, dir, env, [
+        '--no-destructive',
+        '--check',
+        SILENT_SUBSET.join(','),
+      ])
+      onTestFinished(() => p.stop())
+      // The session is gone by the first prompt=none authorize.
+      const browsed = await browse(link, live.origin, { forgetSessionWhen: silentAuthorize })
+      const exit = await p.exited
+      const out = p.stdout()
+      expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
+      expect(browsed.finalStatus).toBe(200)
+      expect(out).toMatch(/answered login_required: Visma Connect wants the person again/)
+      for (const id of [FIRST, ...SILENT_SUBSET]) expect(out).toContain(`✓ ${id}: `)
+      const n = SILENT_SUBSET.length + 1
+      expect(out).toContain(`${n} of ${n} pooled check(s) passed`)
     },
   )
 
@@ -134,26 +126,22 @@ describe('login pools codes from one sign-in (headless, against the served mock)
     '--no-destructive: no refresh token is replayed, and the replay checks are left out',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-pool-safe')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const before = (await journal(live.origin)).length
-        const { p, link } = await startLogin(live.origin, dir, env, [
-          '--no-destructive',
-          '--check',
-          REPLAY_SUBSET.join(','),
-        ])
-        onTestFinished(() => p.stop())
-        await browse(link, live.origin)
-        const exit = await p.exited
-        expect(exit.code, p.stderr()).toBe(0)
-        const entries = (await journal(live.origin)).slice(before)
-        expect(refreshRequests(entries).filter((e) => e.details.refresh === 'replay')).toEqual([])
-        expect(p.stdout()).not.toContain('connect.refresh.revoke-all')
-        expect(p.stdout()).toContain('2 of 2 pooled check(s) passed')
-      } finally {
-        cleanup()
-      }
+      const dir = testDir('login-pool-safe', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const before = (await journal(live.origin)).length
+      const { p, link } = await startLogin(live.origin, dir, env, [
+        '--no-destructive',
+        '--check',
+        REPLAY_SUBSET.join(','),
+      ])
+      onTestFinished(() => p.stop())
+      await browse(link, live.origin)
+      const exit = await p.exited
+      expect(exit.code, p.stderr()).toBe(0)
+      const entries = (await journal(live.origin)).slice(before)
+      expect(refreshRequests(entries).filter((e) => e.details.refresh === 'replay')).toEqual([])
+      expect(p.stdout()).not.toContain('connect.refresh.revoke-all')
+      expect(p.stdout()).toContain('2 of 2 pooled check(s) passed')
     },
   )
 
@@ -161,29 +149,25 @@ describe('login pools codes from one sign-in (headless, against the served mock)
     'when the silent authorize after the replay answers login_required, login says so and asks for one more sign-in, then stores a grant that refreshes',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-pool-after-replay')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const { p, link } = await startLogin(live.origin, dir, env, ['--check', REPLAY_SUBSET.join(',')])
-        onTestFinished(() => p.stop())
-        // The session is gone by the grant's silent authorize: the only prompt=none request
-        // by form_post with a PKCE challenge (the pooled PKCE checks ask by query).
-        await browse(link, live.origin, {
-          forgetSessionWhen: (url) =>
-            silentAuthorize(url) &&
-            url.searchParams.get('response_mode') === 'form_post' &&
-            url.searchParams.has('code_challenge'),
-        })
-        const exit = await p.exited
-        const out = p.stdout()
-        expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
-        expect(out).toMatch(
-          /the silent authorize after the refresh-token replay answered login_required: Visma Connect wants the person again/,
-        )
-        expect((await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)).status).toBe(200)
-      } finally {
-        cleanup()
-      }
+      const dir = testDir('login-pool-after-replay', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const { p, link } = await startLogin(live.origin, dir, env, ['--check', REPLAY_SUBSET.join(',')])
+      onTestFinished(() => p.stop())
+      // The session is gone by the grant's silent authorize: the only prompt=none request
+      // by form_post with a PKCE challenge (the pooled PKCE checks ask by query).
+      await browse(link, live.origin, {
+        forgetSessionWhen: (url) =>
+          silentAuthorize(url) &&
+          url.searchParams.get('response_mode') === 'form_post' &&
+          url.searchParams.has('code_challenge'),
+      })
+      const exit = await p.exited
+      const out = p.stdout()
+      expect(exit.code, `${out}\n${p.stderr()}`).toBe(0)
+      expect(out).toMatch(
+        /the silent authorize after the refresh-token replay answered login_required: Visma Connect wants the person again/,
+      )
+      expect((await refreshStoredGrant(live.origin, env.DINERO_TOKEN_STORE!)).status).toBe(200)
     },
   )
 })

@@ -4,7 +4,7 @@ import { liveByDefault, runsInLogin } from '../../collections/model/types.ts'
 import { login } from '../../scripts/commands/login.ts'
 import { SecretSet } from '../../scripts/live/secrets.ts'
 import { browse } from './support/browser.ts'
-import { type LiveMock, liveEnv, runInWorker, startLiveMock, tempDir } from './support/harness.ts'
+import { type LiveMock, liveEnv, runInWorker, startLiveMock, tempDir, testDir } from './support/harness.ts'
 
 /**
  * `login --slow`: the code-expiry check (connect.code.expired) gets a pooled code and redeems it
@@ -95,14 +95,12 @@ describe('login --slow: the code-expiry check on a pooled code', () => {
     },
   )
 
-  it('`login --code-age` outside 0–3600 exits 2 with HARNESS_USAGE before anything starts', async () => {
-    const { dir, cleanup } = tempDir('login-slow-usage')
-    try {
-      const r = await runInWorker(['login', '--slow', '--code-age', '4000'], liveEnv(dir))
-      expect(r.code).toBe(2)
-      expect(r.stderr).toMatch(/^error \[HARNESS_USAGE\]: .*--code-age/)
-    } finally {
-      cleanup()
-    }
+  it('`login --code-age` outside 0–3600 exits 2 with HARNESS_USAGE before anything starts', async ({
+    onTestFinished,
+  }) => {
+    const dir = testDir('login-slow-usage', onTestFinished)
+    const r = await runInWorker(['login', '--slow', '--code-age', '4000'], liveEnv(dir))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^error \[HARNESS_USAGE\]: .*--code-age/)
   })
 })

@@ -18,6 +18,7 @@ import {
   seedGrant,
   startLiveMock,
   tempDir,
+  testDir,
   tokenRequests,
 } from './support/harness.ts'
 import { startLogin, startLoginProcess } from './support/process.ts'
@@ -79,55 +80,51 @@ describe('npm run login (headless, against the served mock)', () => {
     'form_post with the right state: runs the exchange check first on the sign-in code, stores the grant 0600 and picks the first Pro organisation',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-ok')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const before = tokenRequests(await journal(live.origin)).length
-        // Only the check on the sign-in's own code: what the pool holds is login-pool.spec.ts's.
-        const { p, link } = await startLogin(live.origin, dir, env, [
-          '--no-destructive',
-          '--check',
-          'connect.code.exchange-safe-order',
-        ])
-        onTestFinished(() => p.stop())
-        const url = new URL(link)
-        expect(url.searchParams.get('response_mode')).toBe('form_post')
-        expect(url.searchParams.get('code_challenge_method')).toBe('S256')
-        expect(url.searchParams.get('state')).toMatch(/^[\w-]{32}$/)
-        expect(url.searchParams.get('nonce')).toMatch(/^[\w-]{32}$/)
+      const dir = testDir('login-ok', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const before = tokenRequests(await journal(live.origin)).length
+      // Only the check on the sign-in's own code: what the pool holds is login-pool.spec.ts's.
+      const { p, link } = await startLogin(live.origin, dir, env, [
+        '--no-destructive',
+        '--check',
+        'connect.code.exchange-safe-order',
+      ])
+      onTestFinished(() => p.stop())
+      const url = new URL(link)
+      expect(url.searchParams.get('response_mode')).toBe('form_post')
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256')
+      expect(url.searchParams.get('state')).toMatch(/^[\w-]{32}$/)
+      expect(url.searchParams.get('nonce')).toMatch(/^[\w-]{32}$/)
 
-        const browsed = await browse(link, live.origin)
-        expect(browsed.finalStatus).toBe(200)
-        const exit = await p.exited
-        expect(exit.code, p.stderr()).toBe(0)
+      const browsed = await browse(link, live.origin)
+      expect(browsed.finalStatus).toBe(200)
+      const exit = await p.exited
+      expect(exit.code, p.stderr()).toBe(0)
 
-        const out = p.stdout()
-        // The catalogue's exchange check runs first, on the code of the person's own sign-in.
-        expect(out).toMatch(/✓ connect\.code\.exchange-safe-order/)
-        expect(out).toMatch(new RegExp(`${MOCK_PRO_ORGANIZATION_ID}\\s+Dinero Regnskab ApS\\s+\\(Pro\\)`))
-        expect(out).toMatch(/not Pro/)
-        expect(out).toContain(`default organisation: ${MOCK_PRO_ORGANIZATION_ID}`)
+      const out = p.stdout()
+      // The catalogue's exchange check runs first, on the code of the person's own sign-in.
+      expect(out).toMatch(/✓ connect\.code\.exchange-safe-order/)
+      expect(out).toMatch(new RegExp(`${MOCK_PRO_ORGANIZATION_ID}\\s+Dinero Regnskab ApS\\s+\\(Pro\\)`))
+      expect(out).toMatch(/not Pro/)
+      expect(out).toContain(`default organisation: ${MOCK_PRO_ORGANIZATION_ID}`)
 
-        const storePath = env.DINERO_TOKEN_STORE!
-        expect(statSync(storePath).mode & 0o777).toBe(0o600)
-        const grant = JSON.parse(readFileSync(storePath, 'utf8')) as StoredGrant
-        expect(grant.refreshToken).toMatch(/^[0-9A-F]{64}$/)
-        expect(grant.organizationId).toBe(MOCK_PRO_ORGANIZATION_ID)
-        expect(grant.inFlight).toBeUndefined()
+      const storePath = env.DINERO_TOKEN_STORE!
+      expect(statSync(storePath).mode & 0o777).toBe(0o600)
+      const grant = JSON.parse(readFileSync(storePath, 'utf8')) as StoredGrant
+      expect(grant.refreshToken).toMatch(/^[0-9A-F]{64}$/)
+      expect(grant.organizationId).toBe(MOCK_PRO_ORGANIZATION_ID)
+      expect(grant.inFlight).toBeUndefined()
 
-        // JSON (refused, code kept), form (200), replay (invalid_grant) — in that order, first.
-        const calls = tokenRequests(await journal(live.origin)).slice(before, before + 3)
-        expect(calls.map((c) => [c.contentType?.split(';')[0], c.status, c.error ?? null])).toEqual([
-          ['application/json', 400, 'invalid_request'],
-          [FORM, 200, null],
-          [FORM, 400, 'invalid_grant'],
-        ])
-        // No secret reached the terminal.
-        for (const secret of [grant.refreshToken, grant.accessToken!, LIVE_CLIENT_SECRET])
-          expect(out + p.stderr()).not.toContain(secret)
-      } finally {
-        cleanup()
-      }
+      // JSON (refused, code kept), form (200), replay (invalid_grant) — in that order, first.
+      const calls = tokenRequests(await journal(live.origin)).slice(before, before + 3)
+      expect(calls.map((c) => [c.contentType?.split(';')[0], c.status, c.error ?? null])).toEqual([
+        ['application/json', 400, 'invalid_request'],
+        [FORM, 200, null],
+        [FORM, 400, 'invalid_grant'],
+      ])
+      // No secret reached the terminal.
+      for (const secret of [grant.refreshToken, grant.accessToken!, LIVE_CLIENT_SECRET])
+        expect(out + p.stderr()).not.toContain(secret)
     },
   )
 
@@ -135,55 +132,47 @@ describe('npm run login (headless, against the served mock)', () => {
     'a callback with a wrong or missing state gets 400 and no token request is made; SIGTERM then ends login with exit 130',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-state')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const before = tokenRequests(await journal(live.origin)).length
-        const { p, link } = await startLoginProcess(live.origin, dir, env)
-        onTestFinished(() => p.stop())
-        const form = await consent(link)
-        const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
-        expect(wrong.status).toBe(400)
-        const { state: _, ...noState } = form.fields
-        expect((await post(form.action, noState)).status).toBe(400)
-        await p.waitFor(/rejected a callback with a missing state/)
-        expect(tokenRequests(await journal(live.origin)).length).toBe(before)
-        // SIGTERM ends login through process.exit(130), so its exit hooks (the store lock) run.
-        p.child.kill('SIGTERM')
-        expect(await p.exited).toEqual({ code: 130, signal: null })
-        expect(tokenRequests(await journal(live.origin)).length).toBe(before)
-      } finally {
-        cleanup()
-      }
+      const dir = testDir('login-state', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const before = tokenRequests(await journal(live.origin)).length
+      const { p, link } = await startLoginProcess(live.origin, dir, env)
+      onTestFinished(() => p.stop())
+      const form = await consent(link)
+      const wrong = await post(form.action, { ...form.fields, state: 'not-the-state' })
+      expect(wrong.status).toBe(400)
+      const { state: _, ...noState } = form.fields
+      expect((await post(form.action, noState)).status).toBe(400)
+      await p.waitFor(/rejected a callback with a missing state/)
+      expect(tokenRequests(await journal(live.origin)).length).toBe(before)
+      // SIGTERM ends login through process.exit(130), so its exit hooks (the store lock) run.
+      p.child.kill('SIGTERM')
+      expect(await p.exited).toEqual({ code: 130, signal: null })
+      expect(tokenRequests(await journal(live.origin)).length).toBe(before)
     },
   )
 
   it.concurrent(
     'an unregistered redirect_uri is explained: it must match the Visma Connect app settings exactly',
     SLOW,
-    async () => {
-      const { dir, cleanup } = tempDir('login-unregistered')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${await freePort()}/elsewhere` })
-        const r = await runInWorker(
-          [
-            'login',
-            '--connect-url',
-            live.origin,
-            '--api-url',
-            live.origin,
-            '--no-open',
-            '--reports',
-            join(dir, 'reports'),
-          ],
-          env,
-        )
-        expect(r.code).toBe(2)
-        expect(r.stderr).toMatch(/^error \[HARNESS_REDIRECT_URI_UNREGISTERED\]: .*must match .*exactly/m)
-        expect(r.stderr).not.toMatch(/\n\s+at /)
-      } finally {
-        cleanup()
-      }
+    async ({ onTestFinished }) => {
+      const dir = testDir('login-unregistered', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: `http://127.0.0.1:${await freePort()}/elsewhere` })
+      const r = await runInWorker(
+        [
+          'login',
+          '--connect-url',
+          live.origin,
+          '--api-url',
+          live.origin,
+          '--no-open',
+          '--reports',
+          join(dir, 'reports'),
+        ],
+        env,
+      )
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/^error \[HARNESS_REDIRECT_URI_UNREGISTERED\]: .*must match .*exactly/m)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
     },
   )
 
@@ -191,34 +180,30 @@ describe('npm run login (headless, against the served mock)', () => {
     'stopped by the program running it while it waits for the sign-in → exit 2, one HARNESS_LOGIN_STOPPED line; the redirect_uri port and the token store are free for the next login',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-stopped')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const before = tokenRequests(await journal(live.origin)).length
-        const first = await startLogin(live.origin, dir, env)
-        onTestFinished(() => first.p.stop())
-        await first.p.stop()
-        expect((await first.p.exited).code).toBe(2)
-        // Where it stops depends on how far it got: probing the link, or waiting for the answer.
-        expect(first.p.stderr().trim().split('\n')).toEqual([
-          expect.stringMatching(
-            /^error \[HARNESS_LOGIN_STOPPED\]: stopped (before|while waiting for an answer on) /,
-          ),
-        ])
-        expect(tokenRequests(await journal(live.origin)).length).toBe(before)
-        // The same redirect_uri and token store: the next login listens, signs in and stores.
-        const second = await startLogin(live.origin, dir, env, [
-          '--no-destructive',
-          '--check',
-          'connect.code.exchange-safe-order',
-        ])
-        onTestFinished(() => second.p.stop())
-        expect((await browse(second.link, live.origin)).finalStatus).toBe(200)
-        expect((await second.p.exited).code, second.p.stderr()).toBe(0)
-        expect(existsSync(env.DINERO_TOKEN_STORE!)).toBe(true)
-      } finally {
-        cleanup()
-      }
+      const dir = testDir('login-stopped', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const before = tokenRequests(await journal(live.origin)).length
+      const first = await startLogin(live.origin, dir, env)
+      onTestFinished(() => first.p.stop())
+      await first.p.stop()
+      expect((await first.p.exited).code).toBe(2)
+      // Where it stops depends on how far it got: probing the link, or waiting for the answer.
+      expect(first.p.stderr().trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^error \[HARNESS_LOGIN_STOPPED\]: stopped (before|while waiting for an answer on) /,
+        ),
+      ])
+      expect(tokenRequests(await journal(live.origin)).length).toBe(before)
+      // The same redirect_uri and token store: the next login listens, signs in and stores.
+      const second = await startLogin(live.origin, dir, env, [
+        '--no-destructive',
+        '--check',
+        'connect.code.exchange-safe-order',
+      ])
+      onTestFinished(() => second.p.stop())
+      expect((await browse(second.link, live.origin)).finalStatus).toBe(200)
+      expect((await second.p.exited).code, second.p.stderr()).toBe(0)
+      expect(existsSync(env.DINERO_TOKEN_STORE!)).toBe(true)
     },
   )
 
@@ -226,49 +211,45 @@ describe('npm run login (headless, against the served mock)', () => {
     'stopped while --slow codes age → exit 2 at once with HARNESS_LOGIN_STOPPED, the aged check never redeemed; stopped before it starts → no request reaches Visma Connect',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-stopped-slow')
-      try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const { p, link } = await startLogin(live.origin, dir, env, [
-          '--slow',
-          '--code-age',
-          '3600',
-          '--no-destructive',
-          '--check',
-          'connect.code.expired',
-        ])
-        onTestFinished(() => p.stop())
-        expect((await browse(link, live.origin)).finalStatus).toBe(200)
-        await p.waitFor(/^waiting [\d.]+ s until the pooled code of connect\.code\.expired/m)
-        const before = (await serviceRequests()).length
-        await p.stop()
-        expect((await p.exited).code).toBe(2)
-        expect(p.stderr().trim()).toBe('error [HARNESS_LOGIN_STOPPED]: stopped while the --slow codes aged')
-        expect(p.stdout()).not.toMatch(/[✓✗] connect\.code\.expired/)
-        expect((await serviceRequests()).length).toBe(before)
+      const dir = testDir('login-stopped-slow', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const { p, link } = await startLogin(live.origin, dir, env, [
+        '--slow',
+        '--code-age',
+        '3600',
+        '--no-destructive',
+        '--check',
+        'connect.code.expired',
+      ])
+      onTestFinished(() => p.stop())
+      expect((await browse(link, live.origin)).finalStatus).toBe(200)
+      await p.waitFor(/^waiting [\d.]+ s until the pooled code of connect\.code\.expired/m)
+      const before = (await serviceRequests()).length
+      await p.stop()
+      expect((await p.exited).code).toBe(2)
+      expect(p.stderr().trim()).toBe('error [HARNESS_LOGIN_STOPPED]: stopped while the --slow codes aged')
+      expect(p.stdout()).not.toMatch(/[✓✗] connect\.code\.expired/)
+      expect((await serviceRequests()).length).toBe(before)
 
-        // Stopped before it starts: one error line, and not even the authorize probe is sent.
-        const stopped = new AbortController()
-        stopped.abort()
-        const lines: string[] = []
-        const quiet = ['log', 'error'] as const
-        const saved = quiet.map((m) => [m, console[m]] as const)
-        for (const m of quiet) console[m] = (...a: unknown[]) => void lines.push(a.map(String).join(' '))
-        let code: number
-        const sent = (await serviceRequests()).length
-        try {
-          code = await runCommandLine(loginArgsFor(dir), { env, signal: stopped.signal })
-        } finally {
-          for (const [m, fn] of saved) console[m] = fn
-        }
-        expect(code).toBe(2)
-        expect(lines.filter((l) => l.startsWith('error ['))).toEqual([
-          'error [HARNESS_LOGIN_STOPPED]: stopped before the authorize request was probed',
-        ])
-        expect((await serviceRequests()).length).toBe(sent)
+      // Stopped before it starts: one error line, and not even the authorize probe is sent.
+      const stopped = new AbortController()
+      stopped.abort()
+      const lines: string[] = []
+      const quiet = ['log', 'error'] as const
+      const saved = quiet.map((m) => [m, console[m]] as const)
+      for (const m of quiet) console[m] = (...a: unknown[]) => void lines.push(a.map(String).join(' '))
+      let code: number
+      const sent = (await serviceRequests()).length
+      try {
+        code = await runCommandLine(loginArgsFor(dir), { env, signal: stopped.signal })
       } finally {
-        cleanup()
+        for (const [m, fn] of saved) console[m] = fn
       }
+      expect(code).toBe(2)
+      expect(lines.filter((l) => l.startsWith('error ['))).toEqual([
+        'error [HARNESS_LOGIN_STOPPED]: stopped before the authorize request was probed',
+      ])
+      expect((await serviceRequests()).length).toBe(sent)
     },
   )
 
@@ -315,24 +296,20 @@ describe('npm run login (headless, against the served mock)', () => {
     'a token store another run holds → HARNESS_TOKEN_STORE_LOCKED, and the redirect_uri port is not kept: the next login listens on it',
     SLOW,
     async ({ onTestFinished }) => {
-      const { dir, cleanup } = tempDir('login-locked')
+      const dir = testDir('login-locked', onTestFinished)
+      const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
+      const holder = TokenStore.open(env.DINERO_TOKEN_STORE!)
+      let locked: Awaited<ReturnType<typeof runInWorker>>
       try {
-        const env = liveEnv(dir, { DINERO_REDIRECT_URI: live.redirectUri })
-        const holder = TokenStore.open(env.DINERO_TOKEN_STORE!)
-        let locked: Awaited<ReturnType<typeof runInWorker>>
-        try {
-          locked = await runInWorker(loginArgsFor(dir), env)
-        } finally {
-          holder.release()
-        }
-        expect(locked.code).toBe(2)
-        expect(locked.stderr).toMatch(/^error \[HARNESS_TOKEN_STORE_LOCKED\]: /m)
-        const next = await startLogin(live.origin, dir, env)
-        onTestFinished(() => next.p.stop())
-        expect(next.link).toContain('/connect/authorize?')
+        locked = await runInWorker(loginArgsFor(dir), env)
       } finally {
-        cleanup()
+        holder.release()
       }
+      expect(locked.code).toBe(2)
+      expect(locked.stderr).toMatch(/^error \[HARNESS_TOKEN_STORE_LOCKED\]: /m)
+      const next = await startLogin(live.origin, dir, env)
+      onTestFinished(() => next.p.stop())
+      expect(next.link).toContain('/connect/authorize?')
     },
   )
 
@@ -358,27 +335,23 @@ describe('npm run login (headless, against the served mock)', () => {
   it.concurrent(
     'a non-loopback redirect_uri and missing variables are one-line errors with exit 2',
     SLOW,
-    async () => {
-      const { dir, cleanup } = tempDir('login-config')
-      try {
-        const remote = await runInWorker(
-          ['login', '--no-open', '--reports', join(dir, 'reports')],
-          liveEnv(dir, { DINERO_REDIRECT_URI: 'https://app.example.com/callback' }),
-        )
-        expect(remote.code).toBe(2)
-        expect(remote.stderr).toMatch(/^error \[HARNESS_REDIRECT_URI_NOT_LOOPBACK\]: /m)
+    async ({ onTestFinished }) => {
+      const dir = testDir('login-config', onTestFinished)
+      const remote = await runInWorker(
+        ['login', '--no-open', '--reports', join(dir, 'reports')],
+        liveEnv(dir, { DINERO_REDIRECT_URI: 'https://app.example.com/callback' }),
+      )
+      expect(remote.code).toBe(2)
+      expect(remote.stderr).toMatch(/^error \[HARNESS_REDIRECT_URI_NOT_LOOPBACK\]: /m)
 
-        const env = liveEnv(dir)
-        delete env.DINERO_CLIENT_ID
-        delete env.DINERO_CLIENT_SECRET
-        const missing = await runInWorker(['login', '--no-open', '--reports', join(dir, 'reports')], env)
-        expect(missing.code).toBe(2)
-        expect(missing.stderr.trim()).toBe(
-          'error [HARNESS_CONFIG_MISSING]: missing DINERO_CLIENT_ID, DINERO_CLIENT_SECRET: set them in the environment or in .env (see .env.example)',
-        )
-      } finally {
-        cleanup()
-      }
+      const env = liveEnv(dir)
+      delete env.DINERO_CLIENT_ID
+      delete env.DINERO_CLIENT_SECRET
+      const missing = await runInWorker(['login', '--no-open', '--reports', join(dir, 'reports')], env)
+      expect(missing.code).toBe(2)
+      expect(missing.stderr.trim()).toBe(
+        'error [HARNESS_CONFIG_MISSING]: missing DINERO_CLIENT_ID, DINERO_CLIENT_SECRET: set them in the environment or in .env (see .env.example)',
+      )
     },
   )
 })

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { StoredGrant } from '../../scripts/live/token-store.ts'
-import { type LiveMock, liveEnv, runInWorker, seedGrant, startLiveMock, tempDir } from './support/harness.ts'
+import { type LiveMock, liveEnv, runInWorker, seedGrant, startLiveMock, testDir } from './support/harness.ts'
 
 /**
  * `live --reports` and `--record` are checked (and made) before the token store is opened: a
@@ -57,9 +57,11 @@ describe.concurrent('live output paths, before the grant is used', () => {
     },
   ]
   for (const c of cases)
-    it(`${c.name}, exit 2, before the store is opened: no refresh sent, no rotation`, SLOW, async () => {
-      const { dir, cleanup } = tempDir('live-paths')
-      try {
+    it(
+      `${c.name}, exit 2, before the store is opened: no refresh sent, no rotation`,
+      SLOW,
+      async ({ onTestFinished }) => {
+        const dir = testDir('live-paths', onTestFinished)
         const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
         const first = await seedGrant(live, env.DINERO_TOKEN_STORE!)
         const r = await runInWorker(['live', ...c.args(dir)], env)
@@ -69,8 +71,6 @@ describe.concurrent('live output paths, before the grant is used', () => {
         expect(grant.rotations).toBe(0)
         expect(grant.refreshToken).toBe(first)
         expect(grant.inFlight).toBeUndefined()
-      } finally {
-        cleanup()
-      }
-    })
+      },
+    )
 })

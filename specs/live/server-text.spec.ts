@@ -7,7 +7,7 @@ import { exchangeCode } from '../../scripts/live/code-pool.ts'
 import { loadConfig } from '../../scripts/live/config.ts'
 import { SecretSet } from '../../scripts/live/secrets.ts'
 import { TokenStore } from '../../scripts/live/token-store.ts'
-import { LIVE_CLIENT_ID, LIVE_CLIENT_SECRET, liveEnv, runInWorker, tempDir } from './support/harness.ts'
+import { LIVE_CLIENT_ID, LIVE_CLIENT_SECRET, liveEnv, runInWorker, testDir } from './support/harness.ts'
 
 /**
  * A token endpoint that answers an error echoing what it was sent (the refresh token, the code,
@@ -41,34 +41,32 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())))
 
 describe('server text in error lines', () => {
-  it('live: a refresh refused with an error that echoes the refresh token in ANSI escapes → HARNESS_REFRESH_FAILED, exit 2, stderr with neither the token nor an escape', async () => {
-    const { dir, cleanup } = tempDir('server-text')
+  it('live: a refresh refused with an error that echoes the refresh token in ANSI escapes → HARNESS_REFRESH_FAILED, exit 2, stderr with neither the token nor an escape', async ({
+    onTestFinished,
+  }) => {
+    const dir = testDir('server-text', onTestFinished)
+    const env = liveEnv(dir, { DINERO_CONNECT_URL: origin, DINERO_API_URL: origin })
+    const refreshToken = randomBytes(32).toString('hex').toUpperCase()
+    const store = TokenStore.open(env.DINERO_TOKEN_STORE!)
     try {
-      const env = liveEnv(dir, { DINERO_CONNECT_URL: origin, DINERO_API_URL: origin })
-      const refreshToken = randomBytes(32).toString('hex').toUpperCase()
-      const store = TokenStore.open(env.DINERO_TOKEN_STORE!)
-      try {
-        store.saveNew({
-          issuer: origin,
-          clientId: LIVE_CLIENT_ID,
-          answer: { refresh_token: refreshToken, access_token: randomBytes(32).toString('hex') },
-          lifetimeDays: 30,
-        })
-      } finally {
-        store.release()
-      }
-      const r = await runInWorker(['live', '--reports', join(dir, 'reports')], env)
-      expect(r.code, r.stderr).toBe(2)
-      expect(r.stderr).toMatch(/^error \[HARNESS_REFRESH_FAILED\]: the refresh was refused: 400 /m)
-      const out = r.stdout + r.stderr
-      expect(out).not.toContain(refreshToken)
-      expect(out).not.toContain(refreshToken.slice(0, 16))
-      expect(out).not.toContain(LIVE_CLIENT_SECRET)
-      expect(out).not.toContain(ESC)
-      expect(out).not.toContain('\r')
+      store.saveNew({
+        issuer: origin,
+        clientId: LIVE_CLIENT_ID,
+        answer: { refresh_token: refreshToken, access_token: randomBytes(32).toString('hex') },
+        lifetimeDays: 30,
+      })
     } finally {
-      cleanup()
+      store.release()
     }
+    const r = await runInWorker(['live', '--reports', join(dir, 'reports')], env)
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(/^error \[HARNESS_REFRESH_FAILED\]: the refresh was refused: 400 /m)
+    const out = r.stdout + r.stderr
+    expect(out).not.toContain(refreshToken)
+    expect(out).not.toContain(refreshToken.slice(0, 16))
+    expect(out).not.toContain(LIVE_CLIENT_SECRET)
+    expect(out).not.toContain(ESC)
+    expect(out).not.toContain('\r')
   }, 60_000)
 
   it('login: a code exchange refused with an error that echoes the code in ANSI escapes → HARNESS_CODE_EXCHANGE_FAILED whose message holds neither once redacted', async () => {

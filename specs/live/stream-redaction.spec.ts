@@ -12,6 +12,7 @@ import {
   seedGrant,
   startLiveMock,
   tempDir,
+  testDir,
 } from './support/harness.ts'
 import { startLoginProcess } from './support/process.ts'
 
@@ -32,32 +33,28 @@ afterAll(() => live.close())
 describe('stream-level redaction and signal exit of a command that owns its process', () => {
   it('live as a process: a client secret inside the reports path is printed [redacted]; run inside a worker, the same line shows it and the worker’s stdout is left unwrapped', {
     timeout: 60_000,
-  }, async () => {
-    const { dir, cleanup } = tempDir('stream-redaction')
-    try {
-      const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
-      await seedGrant(live, env.DINERO_TOKEN_STORE!)
-      const run = (reports: string) => [
-        'live',
-        '--check',
-        'connect.discovery.metadata',
-        '--no-allure',
-        '--reports',
-        join(dir, LIVE_CLIENT_SECRET, reports),
-      ]
-      const child = await runCli('scripts/cli.ts', run('process'), env)
-      expect(child.code, child.stderr).toBe(0)
-      expect(child.stdout).toMatch(/^Allure results: .*\/\[redacted\]\/process\/allure-results-live /m)
-      expect(child.stdout + child.stderr).not.toContain(LIVE_CLIENT_SECRET)
+  }, async ({ onTestFinished }) => {
+    const dir = testDir('stream-redaction', onTestFinished)
+    const env = liveEnv(dir, { DINERO_CONNECT_URL: live.origin, DINERO_API_URL: live.origin })
+    await seedGrant(live, env.DINERO_TOKEN_STORE!)
+    const run = (reports: string) => [
+      'live',
+      '--check',
+      'connect.discovery.metadata',
+      '--no-allure',
+      '--reports',
+      join(dir, LIVE_CLIENT_SECRET, reports),
+    ]
+    const child = await runCli('scripts/cli.ts', run('process'), env)
+    expect(child.code, child.stderr).toBe(0)
+    expect(child.stdout).toMatch(/^Allure results: .*\/\[redacted\]\/process\/allure-results-live /m)
+    expect(child.stdout + child.stderr).not.toContain(LIVE_CLIENT_SECRET)
 
-      const write = process.stdout.write
-      const here = await runInWorker(run('worker'), env)
-      expect(here.code, here.stderr).toBe(0)
-      expect(here.stdout).toContain(`/${LIVE_CLIENT_SECRET}/worker/allure-results-live `)
-      expect(process.stdout.write).toBe(write)
-    } finally {
-      cleanup()
-    }
+    const write = process.stdout.write
+    const here = await runInWorker(run('worker'), env)
+    expect(here.code, here.stderr).toBe(0)
+    expect(here.stdout).toContain(`/${LIVE_CLIENT_SECRET}/worker/allure-results-live `)
+    expect(process.stdout.write).toBe(write)
   })
 
   it('login as a process: a client secret inside the redirect URI is printed [redacted] in the authorize link and the wait line; SIGTERM ends it with exit 130', {

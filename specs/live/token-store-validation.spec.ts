@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HarnessError } from '../../scripts/errors.ts'
 import { assertUsable, type StoredGrant, TokenStore } from '../../scripts/live/token-store.ts'
-import { freePort, liveEnv, runInWorker, tempDir } from './support/process.ts'
+import { freePort, liveEnv, runInWorker, tempDir, testDir } from './support/process.ts'
 
 /**
  * A malformed token store — any JSON shape, not JSON at all, empty, wrong types — is
@@ -130,21 +130,19 @@ describe('malformed token stores → HARNESS_TOKEN_STORE_CORRUPT', () => {
 })
 
 describe('a malformed store through the CLI', () => {
-  it('dinero-conformance live with a corrupt store → exit 2, one line error [HARNESS_TOKEN_STORE_CORRUPT], no stack trace', async () => {
-    const { dir, cleanup } = tempDir('store-corrupt-cli')
-    try {
-      const env = liveEnv(dir, { DINERO_CONNECT_URL: `http://127.0.0.1:${await freePort()}` })
-      const storePath = env.DINERO_TOKEN_STORE!
-      mkdirSync(join(storePath, '..'), { recursive: true })
-      writeFileSync(storePath, JSON.stringify({ ...VALID, inFlight: { token: 123 } }), { mode: 0o600 })
-      const r = await runInWorker(['live', '--reports', join(dir, 'reports')], env)
-      expect(r.code, r.stderr).toBe(2)
-      expect(r.stderr.trim().split('\n')).toEqual([
-        expect.stringMatching(/^error \[HARNESS_TOKEN_STORE_CORRUPT\]: /),
-      ])
-      expect(readFileSync(storePath, 'utf8')).toContain('"token":123')
-    } finally {
-      cleanup()
-    }
+  it('dinero-conformance live with a corrupt store → exit 2, one line error [HARNESS_TOKEN_STORE_CORRUPT], no stack trace', async ({
+    onTestFinished,
+  }) => {
+    const dir = testDir('store-corrupt-cli', onTestFinished)
+    const env = liveEnv(dir, { DINERO_CONNECT_URL: `http://127.0.0.1:${await freePort()}` })
+    const storePath = env.DINERO_TOKEN_STORE!
+    mkdirSync(join(storePath, '..'), { recursive: true })
+    writeFileSync(storePath, JSON.stringify({ ...VALID, inFlight: { token: 123 } }), { mode: 0o600 })
+    const r = await runInWorker(['live', '--reports', join(dir, 'reports')], env)
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error \[HARNESS_TOKEN_STORE_CORRUPT\]: /),
+    ])
+    expect(readFileSync(storePath, 'utf8')).toContain('"token":123')
   })
 })

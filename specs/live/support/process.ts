@@ -22,6 +22,17 @@ export function tempDir(prefix: string): { dir: string; cleanup(): void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
+/**
+ * A temporary folder for the running test, removed when it finishes (passed or not). `finished` is
+ * the test context's own `onTestFinished`: in a concurrent describe the global one may belong to
+ * another test, which then removed this folder while the test still used it.
+ */
+export function testDir(prefix: string, finished: (cleanup: () => void) => void): string {
+  const { dir, cleanup } = tempDir(prefix)
+  finished(cleanup)
+  return dir
+}
+
 /** A child environment with no DINERO_* from the developer's shell and no `.env`. */
 export function liveEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
