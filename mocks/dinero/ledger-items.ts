@@ -69,14 +69,14 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
           errors[`[${i}].Lines[${j}].AccountNumber`] =
             'AccountNumber cannot have a value when IsPaymentForVoucherId is set'
         return {
-          Id: l.Id?.toLowerCase() ?? randomUUID(),
+          Id: l.Id ?? randomUUID(),
           Description: l.Description ?? null,
           Amount: l.Amount ?? null,
           AccountNumber: l.AccountNumber ?? null,
           AccountVatCode: l.AccountVatCode ?? null,
           BalancingAccountNumber: l.BalancingAccountNumber ?? null,
           BalancingAccountVatCode: l.BalancingAccountVatCode ?? null,
-          IsPaymentForVoucherId: l.IsPaymentForVoucherId?.toLowerCase() ?? null,
+          IsPaymentForVoucherId: l.IsPaymentForVoucherId ?? null,
         }
       })
       return {
@@ -102,8 +102,7 @@ export function ledgerItemRoutes(ctx: DineroContext): Route[] {
     orgRoute(ctx, 'POST', '/v1.2/:organizationId/ledgeritems', async ({ req, org }) => {
       const items = await list(req.request, LedgerItemModelV2, 'LedgerItemModelV2')
       const data = drafts(org, items)
-      // Guids compare in any case, as the store keys them: one Id in two cases is one item.
-      const taken = items.map((item) => item.Id?.toLowerCase()).filter((id): id is string => id != null)
+      const taken = items.map((item) => item.Id).filter((id): id is string => id != null)
       // The list is checked whole before anything is written: an Id already stored, or one given
       // to two items of the list (the second was silently dropped while the note said both).
       if (taken.some((id, i) => table(org).get(id) !== undefined || taken.indexOf(id) !== i))

@@ -135,7 +135,7 @@ export function purchaseCreditNoteRoutes(ctx: DineroContext): Route[] {
       Status: 'Draft',
       CreditNoteFor: voucher?.guid ?? null,
       FileGuid: body.FileGuid ?? null,
-      ContactGuid: body.ContactGuid?.toLowerCase() ?? voucher?.data.ContactGuid ?? null,
+      ContactGuid: body.ContactGuid ?? voucher?.data.ContactGuid ?? null,
       Date: day ?? isoDay(ctx.clock.now()),
       Currency: body.Currency ?? voucher?.data.CurrencyKey ?? 'DKK',
       Lines: lines,

@@ -151,8 +151,7 @@ function voucherData(
     PaymentDate: cash ? null : (body.PaymentDate ?? null),
     RegionKey: body.RegionKey ?? null,
     FileGuid: body.FileGuid ?? null,
-    // Every Guid served as .NET writes one, lower case (store.ts keys rows the same way).
-    ContactGuid: body.ContactGuid?.toLowerCase() ?? null,
+    ContactGuid: body.ContactGuid ?? null,
     DepositAccountNumber: cash
       ? (body.DepositAccountNumber ?? deposits.find((a) => a.IsDefault)?.AccountNumber ?? null)
       : (body.DepositAccountNumber ?? null),

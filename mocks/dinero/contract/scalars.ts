@@ -6,7 +6,8 @@
 import { z } from 'zod'
 
 /** Dinero ids are .NET Guids: any 8-4-4-4-12 hex string; z.uuid() would also demand RFC 9562 version bits. */
-export const guid = z.guid()
+/** A Guid, read in the lower case .NET writes one in, whatever case the client sent. */
+export const guid = z.guid().overwrite((s) => s.toLowerCase())
 
 export const int32 = z.int32()
 
