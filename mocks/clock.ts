@@ -20,6 +20,11 @@ export interface Clock {
    * at its `start` (or at the real time of the reset when it had none).
    */
   reset(): void
+  /**
+   * Calls `listener(from)` after every move back by `advance` or `set`, with the time the clock
+   * left: what had expired there must stay expired (the Connect store purges it).
+   */
+  onMoveBack(listener: (from: number) => void): void
 }
 
 export interface ClockOptions {
@@ -52,23 +57,34 @@ export function createClock(options: ClockOptions = {}): Clock {
   let offset = 0
   // A clock following real time keeps moving after an advance to the end of 9999: held there.
   const now = () => Math.min((frozen ? base : realNow()) + offset, CLOCK_RANGE.max)
+  const listeners: ((from: number) => void)[] = []
+  const moved = (from: number) => {
+    if (now() < from) for (const listener of listeners) listener(from)
+  }
   return {
     now,
     nowSeconds: () => Math.floor(now() / 1000),
     advance(ms) {
       if (!Number.isFinite(ms)) throw new RangeError('clock.advance needs a finite number of milliseconds')
       inRange(now() + ms, 'this advance')
+      const from = now()
       offset += ms
+      moved(from)
     },
     set(ms) {
       if (!Number.isFinite(ms)) throw new RangeError('clock.set needs a finite epoch time in milliseconds')
       inRange(ms, 'this time')
+      const from = now()
       if (frozen) {
         base = ms
         offset = 0
       } else {
         offset = ms - realNow()
       }
+      moved(from)
+    },
+    onMoveBack(listener) {
+      listeners.push(listener)
     },
     reset() {
       offset = 0

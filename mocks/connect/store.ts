@@ -174,6 +174,11 @@ export function createConnectStore(
     purgeAbove = Math.max(50_000, 2 * size())
   }
 
+  // Moving the clock back revives nothing that had expired where it was: the purge, which runs
+  // when something is issued, used to decide it, so a code past its 300 s came back after -301 s
+  // in one run and not in another, as unrelated traffic while the clock was ahead had it.
+  clock.onMoveBack((from) => store.purgeExpired(from))
+
   const store: ConnectStore = {
     clients,
     configureRefresh(clientId, patch) {

@@ -77,7 +77,7 @@ describe.each(TARGET_KINDS)('reset and rewinds over the control surface (%s)', (
     expect((await mockNow(t)) - before).toBeLessThan(-3_599_000)
   })
 
-  it('a code past its 300 s on a move forward stays expired after the move back (400 invalid_grant), whether or not another authorize came while the clock was ahead', async () => {
+  it('a code past its 300 s on a move forward stays expired after the move back (400 invalid_grant), whether or not another authorize came while the clock was ahead, and whether it moved by the control surface or mock.clock', async () => {
     target = await startTarget(kind)
     const t = target
     const answers: unknown[] = []
@@ -90,7 +90,15 @@ describe.each(TARGET_KINDS)('reset and rewinds over the control surface (%s)', (
       const reply = await token(t, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
       answers.push([reply.status, reply.json()])
     }
+    // The same through the mock's own clock (in process), forward and back, by advance and by set.
+    const code = await obtainCode(t)
+    const start = t.mock.clock.now()
+    t.mock.clock.advance(301_000)
+    t.mock.clock.set(start)
+    const reply = await token(t, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
+    answers.push([reply.status, reply.json()])
     expect(answers).toEqual([
+      [400, { error: 'invalid_grant' }],
       [400, { error: 'invalid_grant' }],
       [400, { error: 'invalid_grant' }],
     ])
