@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { basename, dirname, relative } from 'node:path'
+import { relative } from 'node:path'
 import { outputFilesUnder, sameFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { type SecretSet, scanForLeaks } from '../live/secrets.ts'
@@ -11,9 +11,10 @@ import { allureHtmlTexts } from './allure.ts'
  * results and attachments are readable. Returns the files that leak.
  */
 export function scanReports(dir: string, secrets: SecretSet, homes: readonly string[] = []): string[] {
-  // Links are not followed, and the files whose job is to hold secrets (`homes`: the token store
-  // and its lock, the .env) are not reports: `--reports .` flagged the .env and advised deleting it.
-  const files = outputFilesUnder(dir).filter((f) => !homes.some((h) => isHome(f, h)))
+  // Links are not followed, and the files whose job is to hold secrets (`homes`: the token store,
+  // the .env) are not reports: `--reports .` flagged the .env and advised deleting it. Only those
+  // very files: a copy beside them (`.env.bak`) is a leak like any other.
+  const files = outputFilesUnder(dir).filter((f) => !homes.some((h) => sameFile(f, h)))
   const isAllureHtml = (file: string) =>
     file.endsWith('index.html') && readFileSync(file, 'utf8').includes('allureReportData')
   const html = files.filter(isAllureHtml)
@@ -24,14 +25,6 @@ export function scanReports(dir: string, secrets: SecretSet, homes: readonly str
     ),
     ...html.filter((file) => allureHtmlTexts(readFileSync(file, 'utf8')).some((t) => secrets.leaks(t))),
   ]
-}
-
-/** `file` is `home` itself (through any link) or one of its companions (`home.lock`, `home.tmp`). */
-function isHome(file: string, home: string): boolean {
-  return (
-    sameFile(file, home) ||
-    (dirname(file) === dirname(home) && basename(file).startsWith(`${basename(home)}.`))
-  )
 }
 
 /** The leak canary as the last step of a run: HARNESS_SECRET_LEAK naming the files, never the secret. */

@@ -211,3 +211,20 @@ describe('the Allure HTML step cannot fail a run', () => {
     }
   })
 })
+
+describe('the leak scan and the files that hold secrets by design', () => {
+  it('the .env and token store named as homes are skipped; a copy beside them (.env.bak, tokens.json.bak) is a leak', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scan-homes-'))
+    try {
+      const secret = 'a-client-secret-0123456789abcdef'
+      const set = new SecretSet()
+      set.add(secret)
+      for (const name of ['.env', '.env.bak', 'tokens.json', 'tokens.json.bak'])
+        writeFileSync(join(dir, name), `DINERO_CLIENT_SECRET=${secret}\n`)
+      const leaks = scanReports(dir, set, [join(dir, '.env'), join(dir, 'tokens.json')])
+      expect(leaks.sort()).toEqual([join(dir, '.env.bak'), join(dir, 'tokens.json.bak')])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
