@@ -149,8 +149,10 @@ describe('token store directory permissions', () => {
 
 describe('a lock left by a process that is gone', () => {
   it('a held record naming a zombie (killed, not yet reaped: it still answers signal 0) is stale, so the lock is taken over', async () => {
-    // `sleep 0` exits at once; its parent exec's into `sleep 3` and never reaps it: a zombie for 3 s.
-    const child = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 3'], {
+    // The background `sleep` outlives the shell's exec into `sleep 10`, which never reaps it: a
+    // zombie until the test ends. (`sleep 0` could exit before the exec, and the shell then reaped
+    // it: a flake under load.)
+    const child = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 10'], {
       stdio: ['ignore', 'pipe', 'ignore'],
     })
     onTestFinished(() => {
@@ -159,7 +161,7 @@ describe('a lock left by a process that is gone', () => {
     const [line] = (await once(child.stdout!, 'data')) as [Buffer]
     const pid = Number(line.toString().trim())
     let state = ''
-    for (let i = 0; i < 100 && state !== 'Z'; i++) {
+    for (let i = 0; i < 300 && state !== 'Z'; i++) {
       await new Promise((r) => setTimeout(r, 10))
       state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!
     }
