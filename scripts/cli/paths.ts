@@ -9,6 +9,7 @@ import {
   realpathSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs'
@@ -93,24 +94,45 @@ export function writeOutputFile(
   }
 }
 
-/** How far before a run's start its files' times may read (file times are coarser than the clock on some file systems). */
-export const MTIME_SLACK_MS = 2_000
+/**
+ * What a folder held before a run: each regular file's identity (inode, size, modification time),
+ * symbolic links not followed. A run's outputs are the files that are not in it or changed since
+ * (`outputFilesUnder(path, before)`): a file's time alone could not tell them apart, since a run
+ * started within a second or two of `npm test` would take the test run's own reports for its own.
+ */
+export type FileStates = ReadonlyMap<string, string>
+
+export function fileStates(path: string): FileStates {
+  const states = new Map<string, string>()
+  for (const file of outputFilesUnder(path)) {
+    try {
+      const st = lstatSync(file)
+      states.set(file, stateOf(st))
+    } catch {
+      // Gone between the listing and the stat: not there before the run.
+    }
+  }
+  return states
+}
+
+const stateOf = (st: Stats) => `${st.ino}:${st.size}:${st.mtimeMs}`
 
 /**
- * The regular files at or under `path` written since `since` (ms; 0: all), symbolic links not followed:
- * what a run wrote into its reports folder, which its redaction and leak scan go over. A `.env`
- * or token store that was already in the folder is neither rewritten nor reported as a leak.
+ * The regular files at or under `path`, symbolic links not followed; with `before`, only those a
+ * run wrote since (new, or changed: `writeOutputFile` replaces a file with a new one): what its
+ * redaction and leak scan go over. A `.env` or token store already in the folder, or another
+ * command's reports beside this one's, is neither rewritten nor reported as a leak.
  */
-export function outputFilesUnder(path: string, since = 0): string[] {
+export function outputFilesUnder(path: string, before?: FileStates): string[] {
   let st: ReturnType<typeof lstatSync>
   try {
     st = lstatSync(path)
   } catch {
     return []
   }
-  if (st.isFile()) return since === 0 || st.mtimeMs >= since ? [path] : []
+  if (st.isFile()) return before === undefined || before.get(path) !== stateOf(st) ? [path] : []
   if (!st.isDirectory()) return []
-  return readdirSync(path).flatMap((name) => outputFilesUnder(join(path, name), since))
+  return readdirSync(path).flatMap((name) => outputFilesUnder(join(path, name), before))
 }
 
 /** Whether two paths name one file: the same path once links are resolved, or the same inode. */

@@ -14,7 +14,7 @@ import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
-import { ensureWritableDir, MTIME_SLACK_MS, writeOutputFile } from '../cli/paths.ts'
+import { ensureWritableDir, type FileStates, fileStates, writeOutputFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import type { EngineSend } from '../reports/outcomes.ts'
@@ -146,6 +146,7 @@ export async function runNewmanOnMock(input: MockRunInput, { secrets }: Context)
   const newmanResults = join(reports, 'allure-results-newman')
   rmSync(newmanResults, { recursive: true, force: true })
   mkdirSync(reports, { recursive: true })
+  const before = fileStates(reports)
   secrets.add(options.DEFAULT_CLIENT_SECRET)
   secrets.add(options.ENCODING_CLIENT_SECRET)
 
@@ -195,6 +196,7 @@ export async function runNewmanOnMock(input: MockRunInput, { secrets }: Context)
       target: `served mock (${served.origin}), Newman`,
       runner: 'newman',
       started: runStarted,
+      before,
       junit: join(reports, 'junit-newman.xml'),
       allureResults: newmanResults,
     })
@@ -221,6 +223,7 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
     ])
   const started = performance.now()
   mkdirSync(input.reports, { recursive: true })
+  const before = fileStates(input.reports)
   secrets.add(options.DEFAULT_CLIENT_SECRET)
   secrets.add(options.ENCODING_CLIENT_SECRET)
   const target = await startTarget('served', { deviations: input.deviations ?? [] })
@@ -260,6 +263,7 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
       target: `served mock (${target.connect}), engine`,
       runner: 'engine',
       started: Date.now(),
+      before,
     })
     console.log(`\nreports: ${join(input.reports, 'summary.md')}`)
     printTotals(rows, started)
@@ -273,6 +277,8 @@ interface ReportMeta {
   target: string
   runner: string
   started: number
+  /** The reports folder as the run found it: redaction and the leak scan cover what the run wrote. */
+  before: FileStates
   /** Where the JUnit file goes (one testcase per check); none when absent. */
   junit?: string
   /** Where the Allure results go (one test per check); none when absent. */
@@ -321,9 +327,9 @@ async function finishReports(
   // Redact every report before the HTML is rendered: the HTML embeds the results base64-encoded,
   // and a text redaction over it afterwards would cut through that encoding and break the page.
   rmSync(join(reports, 'allure-report'), { recursive: true, force: true })
-  // Only what this run wrote: a `.env` already in `--reports .` is neither rewritten nor a leak.
-  const writtenSince = meta.started - MTIME_SLACK_MS
-  redactFiles(reports, secrets, writtenSince)
+  // Only what this run wrote: a `.env` already in `--reports .`, or the reports `npm test` left in
+  // reports/ (its Allure results name the mock's default secret), is neither rewritten nor a leak.
+  redactFiles(reports, secrets, meta.before)
   if (input.allure && meta.allureResults !== undefined) {
     const allure = generateAllure({
       resultsDirs: [meta.allureResults],
@@ -334,7 +340,7 @@ async function finishReports(
   }
   // Then prove it: any known secret left in any file, the HTML included, fails the run.
   console.log(`\n${summaryTable(rows)}`)
-  const leaks = scanReports(reports, secrets)
+  const leaks = scanReports(reports, secrets, [], meta.before)
   if (leaks.length > 0) {
     console.error(`error [HARNESS_SECRET_LEAK]: a secret is still present in ${leaks.join(', ')}`)
     return 1

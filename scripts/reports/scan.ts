@@ -1,20 +1,26 @@
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { outputFilesUnder, sameFile } from '../cli/paths.ts'
+import { type FileStates, outputFilesUnder, sameFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { type SecretSet, scanForLeaks } from '../live/secrets.ts'
 import { allureHtmlTexts } from './allure.ts'
 
 /**
- * The leak canary over a reports directory: every file is scanned for every known secret (or a
- * fragment of one); an Allure single-file HTML is scanned decoded (allureHtmlTexts), where its
- * results and attachments are readable. Returns the files that leak.
+ * The leak canary over a reports directory: every file (with `before`, every file written since:
+ * scripts/cli/paths.ts outputFilesUnder) is scanned for every known secret (or a fragment of one);
+ * an Allure single-file HTML is scanned decoded (allureHtmlTexts), where its results and
+ * attachments are readable. Returns the files that leak.
  */
-export function scanReports(dir: string, secrets: SecretSet, homes: readonly string[] = []): string[] {
+export function scanReports(
+  dir: string,
+  secrets: SecretSet,
+  homes: readonly string[] = [],
+  before?: FileStates,
+): string[] {
   // Links are not followed, and the files whose job is to hold secrets (`homes`: the token store,
   // the .env) are not reports: `--reports .` flagged the .env and advised deleting it. Only those
   // very files: a copy beside them (`.env.bak`) is a leak like any other.
-  const files = outputFilesUnder(dir).filter((f) => !homes.some((h) => sameFile(f, h)))
+  const files = outputFilesUnder(dir, before).filter((f) => !homes.some((h) => sameFile(f, h)))
   const isAllureHtml = (file: string) =>
     file.endsWith('index.html') && readFileSync(file, 'utf8').includes('allureReportData')
   const html = files.filter(isAllureHtml)

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { outputFilesUnder, writeOutputFile } from '../cli/paths.ts'
+import { type FileStates, outputFilesUnder, writeOutputFile } from '../cli/paths.ts'
 import { SecretSet, scanForLeaks } from '../live/secrets.ts'
 import type { NewmanExchange } from '../newman/run.ts'
 
@@ -47,13 +47,14 @@ function cookieValue(pair: string): string | undefined {
 }
 
 /**
- * Rewrites every file under `dir` written since `since` (scripts/cli/paths.ts outputFilesUnder) with secrets replaced by `[redacted]`; returns how many
+ * Rewrites every file under `dir` (with `before`, only those written since: scripts/cli/paths.ts
+ * outputFilesUnder) with secrets replaced by `[redacted]`; returns how many
  * changed. Text is read as UTF-8 (a secret may hold non-ASCII characters); a binary file
  * (one with a NUL byte, such as a screenshot) as latin1, so its bytes survive.
  */
-export function redactFiles(dir: string, secrets: SecretSet, since = 0): number {
+export function redactFiles(dir: string, secrets: SecretSet, before?: FileStates): number {
   let changed = 0
-  for (const file of outputFilesUnder(dir, since)) {
+  for (const file of outputFilesUnder(dir, before)) {
     const bytes = readFileSync(file)
     const encoding = bytes.includes(0) ? 'latin1' : 'utf8'
     const text = bytes.toString(encoding)

@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -8,10 +16,26 @@ import { catalogue } from '../../collections/catalogue/index.ts'
 /**
  * `npm start` (`dinero-conformance check`) end to end: the whole catalogue through Newman on the served mock, every report
  * written, no secret in any of them, and a zero exit.
+ *
+ * Regression: `npm test` then `npm start` in one checkout exited 1 with HARNESS_SECRET_LEAK. The
+ * leak scan went over every file in reports/, and the Allure results `npm test` had just written
+ * there (reports/allure-results-vitest) name the mock's default client secret. The run's
+ * redaction, by file time, would also have rewritten those it found written within 2 s of its start.
  */
 describe('npm start (the main job)', () => {
   it('runs every check through Newman, writes JUnit and Allure with one entry per check and summary.md, and leaks no secret', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-reports-'))
+    // What `npm test` leaves in reports/ a moment before: not this run's output.
+    // What `npm test` leaves in reports/, one file a moment before and one an hour before: not
+    // this run's output, neither rewritten nor a leak.
+    const testRun = join(dir, 'allure-results-vitest', 'left-by-npm-test-result.json')
+    const earlier = join(dir, 'allure-results-vitest', 'earlier-result.json')
+    mkdirSync(join(dir, 'allure-results-vitest'))
+    const testRunText = '{"name":"Basic isv_conformance_test:conformance-secret → 200"}'
+    writeFileSync(testRun, testRunText)
+    writeFileSync(earlier, testRunText)
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    utimesSync(earlier, hourAgo, hourAgo)
     const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'scripts/cli.ts', 'check', '--reports', dir],
@@ -37,8 +61,9 @@ describe('npm start (the main job)', () => {
     const html = join(dir, 'allure-report', 'index.html')
     expect(existsSync(html)).toBe(true)
     expect(readFileSync(html, 'utf8')).not.toMatch(/googletagmanager|google-analytics|gtag\(/)
+    for (const file of [testRun, earlier]) expect(readFileSync(file, 'utf8')).toBe(testRunText)
     const everything = readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
+      .filter((e) => e.isFile() && ![testRun, earlier].includes(join(e.parentPath, e.name)))
       .map((e) => readFileSync(join(e.parentPath, e.name), 'latin1'))
       .join('\n')
     expect(everything).not.toContain('conformance-secret')
