@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { processEnvironment } from '../env.ts'
+import { groupAlive as groupRunning } from '../processes.ts'
 import { GradeError } from './errors.ts'
 
 export { freePort } from '../net/free-port.ts'
@@ -48,6 +49,8 @@ export async function startApp(input: {
   env: Record<string, string>
   url: string
   timeoutMs: number
+  /** How long the app has to exit after SIGTERM before SIGKILL. */
+  stopTimeoutMs: number
   /** Applied to the app's output before any of it is quoted (its own logs may print its secret or tokens). */
   redact: (text: string) => string
 }): Promise<RunningApp> {
@@ -85,15 +88,7 @@ export async function startApp(input: {
   // The whole process group, not only the shell that leads it: an app that ignores SIGTERM
   // outlived a leader that did not (the shell exits, its child keeps running).
   const group = child.pid === undefined ? undefined : -child.pid
-  const groupAlive = () => {
-    if (group === undefined) return false
-    try {
-      process.kill(group, 0)
-      return true
-    } catch {
-      return false
-    }
-  }
+  const groupAlive = () => group !== undefined && groupRunning(-group)
   /** Sends `signal` to the group, then waits up to `ms` for it to be gone; whether it is. */
   const signalGroup = async (signal: NodeJS.Signals, ms: number): Promise<boolean> => {
     try {
@@ -105,9 +100,11 @@ export async function startApp(input: {
     return !groupAlive()
   }
   const stop = async () => {
-    // A killed process counts as alive until reaped; under an init that is slow to reap orphans
-    // the SIGKILL wait gives up after a second (the processes are dead by then).
-    if (groupAlive() && !(await signalGroup('SIGTERM', 3_000))) await signalGroup('SIGKILL', 1_000)
+    // A zombie counts as gone (scripts/processes.ts): the app's node process, orphaned when its
+    // shell died of the SIGTERM, waited ~1.5 s for this machine's PID 1 to reap it. Where there
+    // is no /proc the SIGKILL wait gives up after a second (the processes are dead by then).
+    if (groupAlive() && !(await signalGroup('SIGTERM', input.stopTimeoutMs)))
+      await signalGroup('SIGKILL', 1_000)
     await Promise.race([exitedPromise, sleep(1_000)])
   }
   try {

@@ -159,6 +159,7 @@ export async function gradeApp(options: GradeOptions): Promise<GradeResult> {
         },
         url: appUrl,
         timeoutMs: options.startupTimeoutMs ?? 20_000,
+        stopTimeoutMs: options.stopTimeoutMs ?? 3_000,
         redact,
       })
     } else {

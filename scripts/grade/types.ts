@@ -37,6 +37,8 @@ export interface GradeOptions {
   retryAfterSeconds?: number
   /** How long the app may take to answer its first request; default 20 000 ms. */
   startupTimeoutMs?: number
+  /** How long a started app has to exit after SIGTERM before its process group is killed; default 3 000 ms. */
+  stopTimeoutMs?: number
   /** How long one app request may take; default 20 000 ms. */
   requestTimeoutMs?: number
   /** Progress lines (the CLI prints them); default silent. */

@@ -17,6 +17,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { HarnessError } from '../errors.ts'
+import { pidAlive, statField } from '../processes.ts'
 
 /**
  * The token store's lock: one holder at a time, across processes and hosts sharing the file.
@@ -71,19 +72,6 @@ export interface LockGeneration {
 /** Start time of a process in clock ticks since boot (Linux), to tell a reused pid from the original. */
 export function processStart(pid: number): string | undefined {
   return statField(pid, 19)
-}
-
-/**
- * Field `n` of /proc/<pid>/stat after the command name (0: the state letter, 19: the start time);
- * undefined when there is no such process or no /proc.
- */
-function statField(pid: number, n: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n]
-  } catch {
-    return undefined
-  }
 }
 
 function readOr(read: () => string): string | undefined {
@@ -149,18 +137,6 @@ function sharedDirectory(dir: string): boolean {
   } catch {
     return false
   }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH'
-  }
-  // A zombie (killed, not yet reaped) still answers signal 0 but holds nothing: in a container
-  // whose PID 1 does not reap, it stays, and every later run was refused as locked.
-  return statField(pid, 0) !== 'Z'
 }
 
 /** Whether the current generation no longer protects anything, so the next one may be created. */

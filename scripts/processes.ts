@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs'
+
+/**
+ * Whether a process, or a process group, still runs, as the token-store lock and the grader need
+ * to know. Signal 0 alone is not enough: a zombie (exited, not yet reaped) still answers it, and
+ * where PID 1 reaps orphans late or never (a container's init; 1.5 s on this project's CI
+ * machines) a process that is gone looks alive. A zombie has closed its files and sockets, so it
+ * holds nothing: here it counts as gone. Without /proc (not Linux) signal 0 is all there is.
+ */
+
+/**
+ * Field `n` of /proc/<pid>/stat after the command name (0: the state letter, 2: the process
+ * group, 19: the start time); undefined when there is no such process or no /proc.
+ */
+export function statField(pid: number, n: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n]
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether `pid` runs: it answers signal 0 (EPERM: it exists, someone else's) and is no zombie. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+  return statField(pid, 0) !== 'Z'
+}
+
+/** Whether any process of group `pgid` runs: the group answers signal 0 and holds a member that is no zombie. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+  let pids: string[]
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  } catch {
+    return true
+  }
+  const group = String(pgid)
+  return pids.some((pid) => statField(Number(pid), 2) === group && statField(Number(pid), 0) !== 'Z')
+}
