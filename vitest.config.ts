@@ -7,25 +7,29 @@ import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification, type Vitest } from 'vitest/node'
 
 /**
- * The files that take longest in wall time, longest first (docs/BENCH.md has the per-file
- * figures), started first even on a checkout with no vitest cache, which would otherwise start
- * the largest files first; these are small files that wait on child processes or run the whole
- * collection through Newman many times. A long file started last leaves one core idle until it
- * ends. With a cache, the rest follow vitest's own order (failed first, then longest first).
+ * The files that take longest in wall time (docs/BENCH.md has the per-file figures), started first
+ * even on a checkout with no vitest cache, which would otherwise start the largest files first;
+ * these are small files that wait on child processes or run the whole collection through Newman
+ * many times. A long file started last leaves one core idle until it ends. The files that mostly
+ * wait (the grader's apps back off on 429 and 503; the lock race runs on a timetable) are spread
+ * between the busy ones, one at a time: two of them side by side left the two cores half idle
+ * for ~8 s. With a cache, the rest follow vitest's own order (failed first, then longest first).
  */
 const FIRST = [
   /specs\/package\/consumer\.spec\.ts$/,
   /specs\/control\/time\.spec\.ts$/,
   /specs\/live\/rehearsal\.spec\.ts$/,
+  /specs\/grade\/good-app\.spec\.ts$/,
   /specs\/checks\/bite-newman-\d+\.spec\.ts$/,
   /specs\/reports\/main-job\.spec\.ts$/,
+  /specs\/grade\/running-app\.spec\.ts$/,
   /specs\/live\/crash-recovery\.spec\.ts$/,
   /specs\/checks\/bite-vitest\.spec\.ts$/,
-  /specs\/reports\/allure-view\.spec\.ts$/,
-  /specs\/control\/journal-memory\.spec\.ts$/,
   /specs\/live\/lock-race\.spec\.ts$/,
+  /specs\/control\/journal-memory\.spec\.ts$/,
+  /specs\/reports\/allure-view\.spec\.ts$/,
   /specs\/checks\/collection-replay\.spec\.ts$/,
-  /specs\/grade\/(running-app|good-app)\.spec\.ts$/,
+  /specs\/grade\/careless-app\.spec\.ts$/,
   /specs\/live\/(drift-live|live-run)\.spec\.ts$/,
 ]
 const rank = (file: TestSpecification) => {

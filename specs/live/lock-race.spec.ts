@@ -18,7 +18,7 @@ import { bundle, tempDir } from './support/process.ts'
 const ROUNDS = Math.max(1, Number(process.env.LOCK_RACE_ROUNDS ?? 50))
 const RACERS = 4
 const HOLD_MS = 30
-const INTERVAL_MS = 120
+const INTERVAL_MS = 60
 const SLOW = { timeout: 120_000 }
 
 interface Round {

@@ -42,7 +42,13 @@ describe('JWT signing: node:crypto signRs256 gives the bytes jose SignJWT gave',
         fc.constantFrom('JWT', 'at+JWT'),
         odd,
         odd,
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), odd, { maxKeys: 4 }),
+        // Not the time claims: jwtVerify refuses a non-numeric iat, exp or nbf (RFC 7519 §4.1.4–6),
+        // which would fail the verification this property makes of the signature (seed -521018066).
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !['iat', 'exp', 'nbf'].includes(k)),
+          odd,
+          { maxKeys: 4 },
+        ),
         async (typ, sub, nonce, extra) => {
           const header = { alg: 'RS256', kid: key.kid, x5t: key.x5t, typ }
           const claims: Record<string, unknown> = { ...extra, iss: 'https://connect.visma.com', sub, nonce }
