@@ -21,7 +21,9 @@ const GRAM = 12
 const STRIDE = FRAGMENT_MIN - GRAM + 1
 const MAX_NEEDLE = 1 << 20
 const BASE = 0x01000193
-const FILTER_BITS = 1 << 26
+/** The bucket filter starts at MIN_FILTER_BITS and grows ×4 (to MAX_FILTER_BITS) while windows outnumber 1/16 of its bits. */
+const MIN_FILTER_BITS = 1 << 16
+const MAX_FILTER_BITS = 1 << 26
 /** Keys and references stay small integers, which V8 stores without boxing. */
 const KEY_MASK = 0x3fffffff
 
@@ -49,8 +51,13 @@ export class SecretIndex {
   private readonly short: string[] = []
   /** Rolling hash (masked) → the offset of the window with that hash, or of each window when several share it. */
   private readonly windows = new Map<number, number | number[]>()
-  /** A bit per hash bucket: most text positions are rejected without a map lookup. */
-  private readonly filter = new Uint8Array(FILTER_BITS >> 3)
+  /**
+   * A bit per hash bucket: most text positions are rejected without a map lookup. Sized to the
+   * windows it holds: a fixed 2^26 bits (8 MB, zero-filled) for every set made, most of which
+   * hold a handful of secrets, cost more than the scans (one SecretSet per command run).
+   */
+  private filterBits = 0
+  private filter = new Uint8Array(0)
 
   /** Adds a needle; false when it is too short, too long or already known. */
   add(needle: string): boolean {
@@ -64,9 +71,8 @@ export class SecretIndex {
     this.starts.push(this.total)
     for (let at = 0; at + GRAM <= needle.length; at += STRIDE) {
       const h = hashAt(needle, at)
-      const bucket = h & (FILTER_BITS - 1)
-      this.filter[bucket >> 3]! |= 1 << (bucket & 7)
       const key = h & KEY_MASK
+      this.mark(key)
       const refs = this.windows.get(key)
       const ref = this.total + at
       if (refs === undefined) this.windows.set(key, ref)
@@ -74,7 +80,21 @@ export class SecretIndex {
       else refs.push(ref)
     }
     this.total += needle.length
+    let bits = Math.max(this.filterBits, MIN_FILTER_BITS)
+    while (this.windows.size * 16 > bits && bits < MAX_FILTER_BITS) bits *= 4
+    if (bits !== this.filterBits) {
+      // Grown: every window's bit again, from its key (the filter's bits are the key's low bits).
+      this.filterBits = bits
+      this.filter = new Uint8Array(bits >> 3)
+      for (const key of this.windows.keys()) this.mark(key)
+    }
     return true
+  }
+
+  private mark(key: number): void {
+    if (this.filterBits === 0) return
+    const bucket = key & (this.filterBits - 1)
+    this.filter[bucket >> 3]! |= 1 << (bucket & 7)
   }
 
   has(needle: string): boolean {
@@ -94,8 +114,9 @@ export class SecretIndex {
     if (this.windows.size > 0 && text.length >= GRAM) {
       let h = hashAt(text, 0)
       let coveredTo = 0
+      const mask = this.filterBits - 1
       for (let i = 0; ; i++) {
-        const bucket = h & (FILTER_BITS - 1)
+        const bucket = h & mask
         if (i + GRAM > coveredTo && (this.filter[bucket >> 3]! & (1 << (bucket & 7))) !== 0) {
           const refs = this.windows.get(h & KEY_MASK)
           for (const ref of typeof refs === 'number' ? [refs] : (refs ?? [])) {
