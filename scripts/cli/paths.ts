@@ -5,6 +5,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   realpathSync,
   renameSync,
@@ -13,7 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { dirname, join, resolve, sep } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HarnessError } from '../errors.ts'
 
@@ -71,6 +72,59 @@ export function ensureWritableDir(flag: string, dir: string): void {
       `${flag} ${dir}: cannot create or write this directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     )
   }
+}
+
+/**
+ * Fills a new folder through `fill` and puts it in place of `dir` as a whole: built beside `dir`
+ * (a `.<name>.staging-*` folder of this run's own), then renamed into place; whatever is in the
+ * way (an earlier run's folder, a file, a symbolic link: moved aside, never followed) is removed.
+ * Two runs that share a reports folder each leave a complete folder (the last one's) and neither
+ * meets the other's half-removed one: removing and refilling one folder in place ended one of
+ * them HARNESS_INTERNAL (ENOTEMPTY from rmdir while the other wrote into it).
+ */
+export function replaceDir(dir: string, fill: (staging: string) => void): void {
+  const parent = dirname(dir)
+  mkdirSync(parent, { recursive: true })
+  const staging = mkdtempSync(join(parent, `.${basename(dir)}.staging-`))
+  try {
+    fill(staging)
+    // Bounded: each round moves one thing out of the way; only other runs can put a new one there.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        renameSync(staging, dir)
+        return
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code
+        if (!['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR'].includes(code ?? '') || attempt >= 20) throw e
+      }
+      const aside = `${staging}.old-${attempt}`
+      try {
+        renameSync(dir, aside)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      }
+      rmSync(aside, { recursive: true, force: true })
+    }
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true })
+    throw e
+  }
+}
+
+/**
+ * Removes `dir` (whatever it is; a link is removed, not followed) by first renaming it to a name
+ * of this run's own: another run's folder renamed into place meanwhile is left alone, where an
+ * rm in place met it half-way (ENOTEMPTY).
+ */
+export function removeDir(dir: string): void {
+  const aside = `${join(dirname(dir), `.${basename(dir)}.removed-`)}${randomBytes(6).toString('hex')}`
+  try {
+    renameSync(dir, aside)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw e
+  }
+  rmSync(aside, { recursive: true, force: true })
 }
 
 /**

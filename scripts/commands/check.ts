@@ -14,7 +14,7 @@ import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
-import { ensureWritableDir, type FileStates, fileStates, writeOutputFile } from '../cli/paths.ts'
+import { ensureWritableDir, type FileStates, fileStates, removeDir, writeOutputFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import type { EngineSend } from '../reports/outcomes.ts'
@@ -144,7 +144,7 @@ export async function runNewmanOnMock(input: MockRunInput, { secrets }: Context)
   const started = performance.now()
   const runStarted = Date.now()
   const newmanResults = join(reports, 'allure-results-newman')
-  rmSync(newmanResults, { recursive: true, force: true })
+  removeDir(newmanResults)
   mkdirSync(reports, { recursive: true })
   const before = fileStates(reports)
   secrets.add(options.DEFAULT_CLIENT_SECRET)
@@ -326,7 +326,7 @@ async function finishReports(
     })
   // Redact every report before the HTML is rendered: the HTML embeds the results base64-encoded,
   // and a text redaction over it afterwards would cut through that encoding and break the page.
-  rmSync(join(reports, 'allure-report'), { recursive: true, force: true })
+  removeDir(join(reports, 'allure-report'))
   // Only what this run wrote: a `.env` already in `--reports .`, or the reports `npm test` left in
   // reports/ (its Allure results name the mock's default secret), is neither rewritten nor a leak.
   redactFiles(reports, secrets, meta.before)

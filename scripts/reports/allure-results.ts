@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { replaceDir } from '../cli/paths.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import { AREA_HEADINGS, explainHtml, explainMarkdown, needsOf, sourceLinks } from './explain.ts'
 import { type CheckOutcome, type Exchange, failureLine, whatHappened } from './outcomes.ts'
@@ -61,13 +62,21 @@ function responseText(x: Exchange): string {
   return `HTTP ${x.status}\n${headerBlock(x.responseHeaders)}\n\n${x.responseBody}`
 }
 
+/**
+ * The results are written into a folder of this run's own and put in place of `dir` whole
+ * (scripts/cli/paths.ts replaceDir): two runs sharing a reports folder removed and refilled one
+ * folder at once, and one of them ended HARNESS_INTERNAL (ENOTEMPTY).
+ */
 export function writeAllureResults(
-  dir: string,
+  target: string,
   outcomes: readonly CheckOutcome[],
   meta: AllureRunMeta,
 ): number {
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
+  replaceDir(target, (dir) => writeResults(dir, outcomes, meta))
+  return outcomes.length
+}
+
+function writeResults(dir: string, outcomes: readonly CheckOutcome[], meta: AllureRunMeta): void {
   const { secrets } = meta
   const attach = (name: string, text: string): Attachment => {
     const source = `${randomUUID()}-attachment.txt`
@@ -126,5 +135,4 @@ export function writeAllureResults(
     }
     writeFileSync(join(dir, `${result.uuid}-result.json`), secrets.redact(JSON.stringify(result)))
   }
-  return outcomes.length
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { writeOutputFile } from '../cli/paths.ts'
+import { replaceDir, writeOutputFile } from '../cli/paths.ts'
 
 /**
  * One offline Allure report from a run's results (scripts/reports/allure-results.ts). Allure 3
@@ -21,9 +21,30 @@ export function stripAnalytics(html: string): string {
     .replace(/<script[^>]*>[^<]*(?:gtag\(|dataLayer|googletagmanager|google-analytics)[^<]*<\/script>/gi, '')
 }
 
-export function generateAllure(input: AllureInput): { ok: boolean; file?: string; message: string } {
+export interface AllureOutcome {
+  ok: boolean
+  file?: string
+  message: string
+}
+
+/**
+ * Renders into a folder of this run's own and puts it in place of `input.output` whole
+ * (scripts/cli/paths.ts replaceDir), so two runs sharing a reports folder never render into one
+ * folder at once; a failed render leaves an empty folder, never an earlier run's report.
+ */
+export function generateAllure(input: AllureInput): AllureOutcome {
   const dirs = input.resultsDirs.filter((d) => existsSync(d) && readdirSync(d).length > 0)
   if (dirs.length === 0) return { ok: false, message: 'no Allure results to render' }
+  let outcome: AllureOutcome = { ok: false, message: 'allure generate did not run' }
+  replaceDir(input.output, (staging) => {
+    outcome = render({ ...input, output: staging }, dirs)
+  })
+  if (!outcome.ok) return outcome
+  const file = join(input.output, 'index.html')
+  return { ok: true, file, message: `Allure report: ${file}` }
+}
+
+function render(input: AllureInput, dirs: readonly string[]): AllureOutcome {
   mkdirSync(input.output, { recursive: true })
   // In a folder of its own, not the reports folder: a link left there (allurerc.mjs → the token
   // store) was written through, and the grant was gone.

@@ -1,6 +1,6 @@
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeOutputFile } from '../cli/paths.ts'
+import { removeDir, writeOutputFile } from '../cli/paths.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import { generateAllure } from './allure.ts'
 import { writeAllureResults } from './allure-results.ts'
@@ -73,7 +73,7 @@ export function writeLiveReports(input: LiveReportsInput): string {
     secrets,
   })
   const output = join(dir, LIVE_REPORTS.allureReport)
-  rmSync(output, { recursive: true, force: true })
+  removeDir(output)
   if (!input.allure) return `Allure results: ${results} (no HTML report: --no-allure)`
   return generateAllure({ resultsDirs: [results], output, name: 'Dinero conformance (live)' }).message
 }
