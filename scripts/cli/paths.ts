@@ -7,6 +7,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -186,7 +187,33 @@ export function outputFilesUnder(path: string, before?: FileStates): string[] {
   }
   if (st.isFile()) return before === undefined || before.get(path) !== stateOf(st) ? [path] : []
   if (!st.isDirectory()) return []
-  return readdirSync(path).flatMap((name) => outputFilesUnder(join(path, name), before))
+  let names: string[]
+  try {
+    names = readdirSync(path)
+  } catch {
+    // Moved away since the lstat (another run put its own folder in place): nothing of ours.
+    return []
+  }
+  return names
+    .filter((name) => !IN_PROGRESS.test(name))
+    .flatMap((name) => outputFilesUnder(join(path, name), before))
+}
+
+/** A run's folder being filled or removed (replaceDir, removeDir): that run's, not yet anyone's output. */
+const IN_PROGRESS = /^\..+\.(staging|removed)-[^/]*$/
+
+/**
+ * A listed output file's bytes, or undefined when it is gone by now: another run sharing the
+ * reports folder replaced the folder it was in (replaceDir), so there is nothing left to redact
+ * or scan, and the run must not end HARNESS_INTERNAL on the ENOENT.
+ */
+export function readOutputFile(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw e
+  }
 }
 
 /** Whether two paths name one file: the same path once links are resolved, or the same inode. */

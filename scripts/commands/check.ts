@@ -7,7 +7,7 @@
  * engine the vitest specs use (summary.md only); `--target live` hands over to `live`, which
  * owns the token store.
  */
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { catalogue } from '../../collections/catalogue/index.ts'

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer'
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { outputFilesUnder, writeOutputFile } from '../cli/paths.ts'
+import { outputFilesUnder, readOutputFile, writeOutputFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { REDACTED, SECRET_MIN, SecretIndex } from '../redaction.ts'
 
@@ -135,7 +135,8 @@ export function redactFile(path: string, secrets: SecretSet): void {
 export function scanForLeaks(paths: readonly string[], secrets: SecretSet): string[] {
   const hits: string[] = []
   for (const file of paths.flatMap((p) => outputFilesUnder(p))) {
-    const bytes = readFileSync(file)
+    const bytes = readOutputFile(file)
+    if (bytes === undefined) continue
     // Read as UTF-8 and, unless it is plain ASCII (where both agree), as latin1 too (a binary file's bytes).
     if (secrets.leaks(bytes.toString('utf8')) || (!isAscii(bytes) && secrets.leaks(bytes.toString('latin1'))))
       hits.push(file)

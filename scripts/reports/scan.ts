@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { type FileStates, outputFilesUnder, sameFile } from '../cli/paths.ts'
+import { type FileStates, outputFilesUnder, readOutputFile, sameFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { type SecretSet, scanForLeaks } from '../live/secrets.ts'
 import { allureHtmlTexts } from './allure.ts'
@@ -21,15 +20,19 @@ export function scanReports(
   // the .env) are not reports: `--reports .` flagged the .env and advised deleting it. Only those
   // very files: a copy beside them (`.env.bak`) is a leak like any other.
   const files = outputFilesUnder(dir, before).filter((f) => !homes.some((h) => sameFile(f, h)))
-  const isAllureHtml = (file: string) =>
-    file.endsWith('index.html') && readFileSync(file, 'utf8').includes('allureReportData')
-  const html = files.filter(isAllureHtml)
+  const html = new Map<string, string>()
+  for (const file of files.filter((f) => f.endsWith('index.html'))) {
+    const text = readOutputFile(file)?.toString('utf8')
+    if (text?.includes('allureReportData')) html.set(file, text)
+  }
   return [
     ...scanForLeaks(
-      files.filter((f) => !html.includes(f)),
+      files.filter((f) => !html.has(f)),
       secrets,
     ),
-    ...html.filter((file) => allureHtmlTexts(readFileSync(file, 'utf8')).some((t) => secrets.leaks(t))),
+    ...[...html]
+      .filter(([, text]) => allureHtmlTexts(text).some((t) => secrets.leaks(t)))
+      .map(([file]) => file),
   ]
 }
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { type FileStates, outputFilesUnder, writeOutputFile } from '../cli/paths.ts'
+import { type FileStates, outputFilesUnder, readOutputFile, writeOutputFile } from '../cli/paths.ts'
 import { SecretSet, scanForLeaks } from '../live/secrets.ts'
 import type { NewmanExchange } from '../newman/run.ts'
 
@@ -55,7 +54,8 @@ function cookieValue(pair: string): string | undefined {
 export function redactFiles(dir: string, secrets: SecretSet, before?: FileStates): number {
   let changed = 0
   for (const file of outputFilesUnder(dir, before)) {
-    const bytes = readFileSync(file)
+    const bytes = readOutputFile(file)
+    if (bytes === undefined) continue
     const encoding = bytes.includes(0) ? 'latin1' : 'utf8'
     const text = bytes.toString(encoding)
     const redacted = secrets.redact(text)

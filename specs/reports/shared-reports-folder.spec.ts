@@ -11,8 +11,10 @@ import { tempDir } from '../live/support/process.ts'
  *
  * Regression: each run removed its results folder and refilled it in place, so one run's rmdir met
  * the other's new files (ENOTEMPTY) or its writes met the other's removal (ENOENT), and the run
- * ended HARNESS_INTERNAL after its checks had passed. Now each run fills a folder of its own and
- * renames it into place whole (scripts/cli/paths.ts replaceDir, removeDir).
+ * ended HARNESS_INTERNAL after its checks had passed; its redaction and leak scan, listing the
+ * folder while another run replaced it, read files that were gone (ENOENT). Now each run fills a
+ * folder of its own and renames it into place whole (scripts/cli/paths.ts replaceDir, removeDir),
+ * and a file gone since the listing is skipped (readOutputFile).
  */
 const WRITERS = 3
 const ROUNDS = 15
@@ -35,7 +37,7 @@ function writer(dir: string, id: string): Promise<{ code: number | null; stderr:
 }
 
 describe('runs sharing one reports folder', () => {
-  it(`${WRITERS} processes writing the Allure results ${ROUNDS} times each into one folder at once: every one exits 0, and the folder holds one whole run's results, nothing half-written or left over`, {
+  it(`${WRITERS} processes writing the Allure results ${ROUNDS} times each into one folder at once, each redacting and scanning it after: every one exits 0, and the folder holds one whole run's results, nothing half-written or left over`, {
     timeout: 120_000,
   }, async () => {
     const dir = join(tmp.dir, 'reports')
