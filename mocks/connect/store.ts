@@ -63,8 +63,12 @@ export interface ConnectStore {
    * refresh while the id_tokens it gets next stay valid on its own, unmoved clock.
    */
   expireAccessTokens(clientId: string | undefined): void
-  /** Whether `expireAccessTokens` has ended an access token with this issue sequence number. */
-  isExpired(clientId: string, tokenSeq: number): boolean
+  /**
+   * Whether an access token with this issue sequence number and `exp` (seconds) has ended other
+   * than by the clock now reading past its `exp`: `expireAccessTokens` ended it, or the clock had
+   * passed its `exp` before it was moved back.
+   */
+  isExpired(clientId: string, tokenSeq: number, exp: number): boolean
   /**
    * A number that grows with every access token issued by this mock. It is carried in the
    * token's `jti`, so revoke-all can invalidate every earlier token in O(1) memory and without
@@ -156,6 +160,13 @@ export function createConnectStore(
   /** Per client, the last sequence number `expireAccessTokens` ended; `allExpiredSeq` for every client. */
   const expiredSeq = new Map<string, number>()
   let allExpiredSeq = 0
+  /**
+   * Each move of the clock back: tokens issued up to `seq` whose `exp` (ms) the clock had reached
+   * at `from` stay expired, as they would be on a service whose clock never goes back. A mark
+   * that a later one covers (issued no later, reached no later) is dropped, so a check that
+   * travels forward and back many times leaves one.
+   */
+  let movedBack: { seq: number; from: number }[] = []
   let tokenSeq = 0
   /** The last sequence number issued before the latest reset: every token up to it is refused. */
   let resetSeq = 0
@@ -177,7 +188,10 @@ export function createConnectStore(
   // Moving the clock back revives nothing that had expired where it was: the purge, which runs
   // when something is issued, used to decide it, so a code past its 300 s came back after -301 s
   // in one run and not in another, as unrelated traffic while the clock was ahead had it.
-  clock.onMoveBack((from) => store.purgeExpired(from))
+  clock.onMoveBack((from) => {
+    store.purgeExpired(from)
+    movedBack = [...movedBack.filter((m) => m.from > from), { seq: tokenSeq, from }]
+  })
 
   const store: ConnectStore = {
     clients,
@@ -203,6 +217,7 @@ export function createConnectStore(
         m.clear()
       resetSeq = tokenSeq
       allExpiredSeq = 0
+      movedBack = []
     },
     users,
     findUserByEmail: (email) => usersByEmail.get(email.toLowerCase()),
@@ -260,8 +275,9 @@ export function createConnectStore(
       if (clientId === undefined) allExpiredSeq = tokenSeq
       else expiredSeq.set(clientId, tokenSeq)
     },
-    isExpired(clientId, seq) {
-      return seq <= allExpiredSeq || seq <= (expiredSeq.get(clientId) ?? 0)
+    isExpired(clientId, seq, exp) {
+      if (seq <= allExpiredSeq || seq <= (expiredSeq.get(clientId) ?? 0)) return true
+      return movedBack.some((m) => seq <= m.seq && exp * 1000 <= m.from)
     },
     nextTokenSeq: () => ++tokenSeq,
 

@@ -27,7 +27,7 @@ export function isRevokedToken(ctx: ConnectContext, claims: AccessTokenClaims): 
 function standing(ctx: ConnectContext, claims: AccessTokenClaims): VerifyResult {
   const now = ctx.clock.nowSeconds()
   // jose's rules with no tolerance: expired once now >= exp; not yet valid while now < nbf.
-  if (now >= claims.exp || ctx.store.isExpired(claims.client_id, tokenSeqOf(String(claims.jti))))
+  if (now >= claims.exp || ctx.store.isExpired(claims.client_id, tokenSeqOf(String(claims.jti)), claims.exp))
     return { ok: false, reason: 'expired' }
   if (now < claims.nbf) return { ok: false, reason: 'ERR_JWT_CLAIM_VALIDATION_FAILED' }
   if (isRevokedToken(ctx, claims)) return { ok: false, reason: 'revoked' }

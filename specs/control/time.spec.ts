@@ -104,6 +104,26 @@ describe.each(TARGET_KINDS)('reset and rewinds over the control surface (%s)', (
     ])
   })
 
+  it('an access token past its 3600 s on a move forward stays expired after the move back (Dinero 401, userinfo 401), while one issued after the move back works (200)', async () => {
+    target = await startTarget(kind)
+    const t = target
+    const before = await tokenFor(t)
+    await post(t, 'clock', { advanceSeconds: 3601 })
+    await post(t, 'clock', { advanceSeconds: -3601 })
+    const org = '/v1/118244/accounts/deposit'
+    expect((await dineroApi(t, before).get(org)).status).toBe(401)
+    const userinfo = await t.call('connect', '/connect/userinfo', {
+      headers: { authorization: `Bearer ${before}` },
+    })
+    expect(userinfo.status).toBe(401)
+    // A move that did not reach its exp leaves it alone, and a token issued after the move works.
+    const fresh = await tokenFor(t)
+    await post(t, 'clock', { advanceSeconds: 3000 })
+    await post(t, 'clock', { advanceSeconds: -3000 })
+    expect((await dineroApi(t, fresh).get(org)).status).toBe(200)
+    expect((await dineroApi(t, await tokenFor(t)).get(org)).status).toBe(200)
+  })
+
   it('POST /__mock/reset puts the clock back on real time after an advance', async () => {
     target = await startTarget(kind)
     const t = target
