@@ -42,6 +42,13 @@ export interface ServeOptions {
   maxBodyBytes?: number
   /** `direct` (default): run the matched route's resolver logic; `msw`: through msw's `getResponse`. */
   dispatch?: 'direct' | 'msw'
+  /**
+   * How long a client may take to send a request's headers before the mock answers 408 and
+   * closes the connection (a client that stalls, or trickles a header a byte at a time); default
+   * node's 60 000 ms, checked every tenth of it (node checks every 30 s: a stalled client could
+   * hold its connection for 90 s).
+   */
+  headersTimeoutMs?: number
 }
 
 export interface ServedMock {
@@ -340,14 +347,25 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     res.end(method === 'HEAD' ? undefined : payload)
   }
 
-  const server = createServer({ keepAliveTimeout: 5_000, requireHostHeader: false }, (req, res) => {
-    handle(req, res).catch(() =>
-      // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
-      isDineroPath(req.url ?? '')
-        ? dineroError(res, 500, 50, 'Error')
-        : jsonError(res, 500, { error: 'server_error' }),
-    )
-  })
+  const headersTimeout = options.headersTimeoutMs ?? 60_000
+  const server = createServer(
+    {
+      keepAliveTimeout: 5_000,
+      requireHostHeader: false,
+      headersTimeout,
+      // node's requestTimeout must not be below headersTimeout (its default 300 s is not).
+      requestTimeout: Math.max(300_000, headersTimeout),
+      connectionsCheckingInterval: Math.max(10, Math.min(30_000, headersTimeout / 10)),
+    },
+    (req, res) => {
+      handle(req, res).catch(() =>
+        // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
+        isDineroPath(req.url ?? '')
+          ? dineroError(res, 500, 50, 'Error')
+          : jsonError(res, 500, { error: 'server_error' }),
+      )
+    },
+  )
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
     if (!socket.writable) {
       socket.destroy()

@@ -1,6 +1,8 @@
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMock } from '../../../mocks/create-mock.ts'
+import { serveMock } from '../../../mocks/http/serve.ts'
 import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
 
 /**
@@ -8,7 +10,9 @@ import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
  * the service's own shape — no `Host` header (node's 400 with an empty body; RFC 9112 §3.2 asks
  * for the 400), an `Expect` the server cannot meet (node's 417 with an empty body; RFC 9110
  * §10.1.1), and CONNECT (the socket closed without an answer). Each now answers JSON in the shape
- * of the service the path belongs to, and the mock keeps answering.
+ * of the service the path belongs to, and the mock keeps answering. A client that stalls before
+ * its headers end met node's empty 408 only after 60–90 s (headers timeout, checked every 30 s);
+ * the timeout is now an option (`headersTimeoutMs`) and its 408 has a body.
  */
 let target: Target
 let port = 0
@@ -19,8 +23,8 @@ beforeAll(async () => {
 afterAll(() => target.close())
 
 /** The raw answer to `request` on a connection of its own: status line and JSON body. */
-async function send(request: string): Promise<{ status: string; body: unknown }> {
-  const socket = connect(port, '127.0.0.1')
+async function send(request: string, to = port): Promise<{ status: string; body: unknown }> {
+  const socket = connect(to, '127.0.0.1')
   await once(socket, 'connect')
   socket.write(request)
   const chunks: Buffer[] = []
@@ -67,5 +71,23 @@ describe('served mock: refusals node used to answer itself', () => {
     expect(reply.status).toBe('HTTP/1.1 405 Method Not Allowed')
     expect(reply.body).toEqual({ code: 45, message: 'CONNECT is not supported' })
     await stillAnswers()
+  })
+
+  it("408 invalid_request for a client that sends part of its request headers and stalls, once `headersTimeoutMs` is up (node's own 408 had an empty body, and only after 60-90 s); the mock keeps answering", async () => {
+    // node hands over no part of a request before its headers end, so the path is not known
+    // here: the answer takes the shape of Connect, where a stalled token request is most likely.
+    const served = await serveMock(createMock(), { port: 0, headersTimeoutMs: 300 })
+    try {
+      const reply = await send('POST /connect/token HTTP/1.1\r\nhost: 127.0.0.1\r\nx-half: ', served.port)
+      expect(reply.status).toBe('HTTP/1.1 408 Request Timeout')
+      expect(reply.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'the request did not arrive in time',
+      })
+      const after = await fetch(`${served.origin}/.well-known/openid-configuration`)
+      expect(after.status).toBe(200)
+    } finally {
+      await served.close()
+    }
   })
 })
