@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
 import { freePort } from '../../scripts/grade/app.ts'
 import { DEFAULT_GRADE_CLIENT_ID, GradeError, gradeApp } from '../../scripts/grade/index.ts'
-import { groupAlive, statField } from '../../scripts/processes.ts'
+import { groupAlive } from '../../scripts/processes.ts'
+import { startZombie } from '../support/zombie.ts'
 
 /**
  * Grading an app that is already running (`--app <URL>`): the integrator starts it pointed at the
@@ -116,23 +116,10 @@ describe('grading an app that is already running', () => {
 
 describe('stopping an app whose processes are gone but not yet reaped', () => {
   it('a process group whose only member is a zombie counts as gone (groupAlive false), though it still answers signal 0', async () => {
-    // `setsid` makes the background `sleep` lead a group of its own; its parent exec's into
-    // `sleep 10` and never reaps it: a group that is one zombie, as an orphaned app is while a
-    // slow PID 1 gets round to reaping it (~1.5 s on this project's machines).
-    const parent = spawn('sh', ['-c', 'setsid sleep 0.3 & echo $!; exec sleep 10'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-    onTestFinished(() => {
-      parent.kill('SIGKILL')
-    })
-    const [line] = (await once(parent.stdout!, 'data')) as [Buffer]
-    const pgid = Number(line.toString().trim())
-    // Until `setsid` has run, the process is still in its parent's group.
-    for (let i = 0; i < 100 && statField(pgid, 2) !== String(pgid); i++)
-      await new Promise((r) => setTimeout(r, 5))
+    const { pid: pgid, dead } = await startZombie({ ownGroup: true })
     expect(stateOf(pgid)).toMatch(/^[RS]$/)
     expect(groupAlive(pgid)).toBe(true)
-    for (let i = 0; i < 300 && stateOf(pgid) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10))
+    await dead()
     expect(stateOf(pgid)).toBe('Z')
     expect(() => process.kill(-pgid, 0)).not.toThrow()
     expect(groupAlive(pgid)).toBe(false)

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HarnessError } from '../../scripts/errors.ts'
 import { BOOT_ID, isStale, PID_NAMESPACE } from '../../scripts/live/store-lock.ts'
 import { TokenStore } from '../../scripts/live/token-store.ts'
+import { startZombie } from '../support/zombie.ts'
 import { tempDir } from './support/process.ts'
 
 /**
@@ -149,22 +148,9 @@ describe('token store directory permissions', () => {
 
 describe('a lock left by a process that is gone', () => {
   it('a held record naming a zombie (killed, not yet reaped: it still answers signal 0) is stale, so the lock is taken over', async () => {
-    // The background `sleep` outlives the shell's exec into `sleep 10`, which never reaps it: a
-    // zombie until the test ends. (`sleep 0` could exit before the exec, and the shell then reaped
-    // it: a flake under load.)
-    const child = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 10'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-    onTestFinished(() => {
-      child.kill('SIGKILL')
-    })
-    const [line] = (await once(child.stdout!, 'data')) as [Buffer]
-    const pid = Number(line.toString().trim())
-    let state = ''
-    for (let i = 0; i < 300 && state !== 'Z'; i++) {
-      await new Promise((r) => setTimeout(r, 10))
-      state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!
-    }
+    const { pid, dead } = await startZombie()
+    await dead()
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!
     expect(state).toBe('Z')
     const record = {
       state: 'held' as const,
@@ -177,7 +163,7 @@ describe('a lock left by a process that is gone', () => {
     expect(isStale({ gen: 1, file: 'unused', record, mtimeMs: Date.now() })).toBe(true)
     // The same record naming a live process is not.
     expect(
-      isStale({ gen: 1, file: 'unused', record: { ...record, pid: child.pid! }, mtimeMs: Date.now() }),
+      isStale({ gen: 1, file: 'unused', record: { ...record, pid: process.pid }, mtimeMs: Date.now() }),
     ).toBe(false)
   })
 })
