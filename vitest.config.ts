@@ -1,10 +1,12 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { TestResult } from 'allure-js-commons'
 import { FileSystemWriter } from 'allure-js-commons/sdk/reporter'
 import AllureVitestReporter from 'allure-vitest/reporter'
 import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification, type Vitest } from 'vitest/node'
+import { DEFAULT_CLIENT_SECRET, DINERO_API_RESOURCE_SECRET, ENCODING_CLIENT_SECRET } from './mocks/options.ts'
+import { SecretSet } from './scripts/live/secrets.ts'
 
 /**
  * The files that take longest in wall time (docs/BENCH.md has the per-file figures), started first
@@ -62,11 +64,34 @@ const clearAllureResults = {
  * before the run ends, and on the reporter's thread, which also hands the workers their next
  * file, that cost ~1.2 ms a test (3,000 tests: ~3.7 s; a profile of the main process: fsync,
  * open and unlink were its busiest calls). Results are written in one call instead; every other
- * file (environment, categories, attachments) keeps the library's own path.
+ * file (environment, categories) keeps the library's own path.
+ *
+ * Results and attachments are written with the mock's built-in client secrets redacted (their
+ * wire forms and 16+ character pieces too, scripts/live/secrets.ts): test titles and attachments
+ * quote them, and a later `live` run into the same reports folder (a rehearsal against the mock
+ * with its default client) failed its leak scan on `npm test`'s files.
  */
-class ResultWriter extends FileSystemWriter {
+export class ResultWriter extends FileSystemWriter {
+  private readonly dir: string
+  private readonly secrets = new SecretSet()
+  constructor(config: { resultsDir: string }) {
+    super(config)
+    this.dir = config.resultsDir
+    this.secrets.add(DEFAULT_CLIENT_SECRET, ENCODING_CLIENT_SECRET, DINERO_API_RESOURCE_SECRET)
+  }
   override writeResult(result: TestResult): void {
-    writeFileSync(join(ALLURE_RESULTS, `${result.uuid}-result.json`), JSON.stringify(result))
+    writeFileSync(join(this.dir, `${result.uuid}-result.json`), this.secrets.redact(JSON.stringify(result)))
+  }
+  override writeAttachment(distFileName: string, content: Buffer): void {
+    super.writeAttachment(distFileName, this.redacted(content))
+  }
+  override writeAttachmentFromPath(distFileName: string, from: string): void {
+    super.writeAttachment(distFileName, this.redacted(readFileSync(from)))
+  }
+  /** Text as UTF-8; a binary file (a NUL byte: a screenshot) as latin1, so its bytes survive. */
+  private redacted(content: Buffer): Buffer {
+    const encoding = content.includes(0) ? 'latin1' : 'utf8'
+    return Buffer.from(this.secrets.redact(content.toString(encoding)), encoding)
   }
 }
 
