@@ -173,30 +173,43 @@ export function fileStates(path: string): FileStates {
 const stateOf = (st: Stats) => `${st.ino}:${st.size}:${st.mtimeMs}`
 
 /**
- * The regular files at or under `path`, symbolic links not followed; with `before`, only those a
- * run wrote since (new, or changed: `writeOutputFile` replaces a file with a new one): what its
- * redaction and leak scan go over. A `.env` or token store already in the folder, or another
- * command's reports beside this one's, is neither rewritten nor reported as a leak.
+ * The regular files at or under `path`, symbolic links below it not followed; with `before`, only
+ * those a run wrote since (new, or changed: `writeOutputFile` replaces a file with a new one): what
+ * its redaction and leak scan go over. A `.env` or token store already in the folder, or another
+ * command's reports beside this one's, is neither rewritten nor reported as a leak. The folder
+ * named itself is followed when it is a link to a folder: a CI workspace that links `reports` to
+ * an artifacts mount had every report written through the link and none redacted or scanned.
  */
 export function outputFilesUnder(path: string, before?: FileStates): string[] {
-  let st: ReturnType<typeof lstatSync>
+  let root: Stats
+  try {
+    root = statSync(path)
+  } catch {
+    return []
+  }
+  return root.isDirectory() ? filesBelow(path, before) : walk(path, before)
+}
+
+function walk(path: string, before: FileStates | undefined): string[] {
+  let st: Stats
   try {
     st = lstatSync(path)
   } catch {
     return []
   }
   if (st.isFile()) return before === undefined || before.get(path) !== stateOf(st) ? [path] : []
-  if (!st.isDirectory()) return []
+  return st.isDirectory() ? filesBelow(path, before) : []
+}
+
+function filesBelow(dir: string, before: FileStates | undefined): string[] {
   let names: string[]
   try {
-    names = readdirSync(path)
+    names = readdirSync(dir)
   } catch {
-    // Moved away since the lstat (another run put its own folder in place): nothing of ours.
+    // Moved away since the stat (another run put its own folder in place): nothing of ours.
     return []
   }
-  return names
-    .filter((name) => !IN_PROGRESS.test(name))
-    .flatMap((name) => outputFilesUnder(join(path, name), before))
+  return names.filter((name) => !IN_PROGRESS.test(name)).flatMap((name) => walk(join(dir, name), before))
 }
 
 /** A run's folder being filled or removed (replaceDir, removeDir): that run's, not yet anyone's output. */

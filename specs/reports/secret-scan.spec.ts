@@ -1,8 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
+import { fileStates } from '../../scripts/cli/paths.ts'
 import { generateAllure } from '../../scripts/reports/allure.ts'
 import { writeAllureResults } from '../../scripts/reports/allure-results.ts'
 import { junitXml } from '../../scripts/reports/junit.ts'
@@ -27,6 +36,24 @@ describe('report secret scan', () => {
     const secrets = new SecretSet()
     secrets.add(canary)
     expect(scanForSecrets(dir, secrets)).toEqual([join(dir, 'nested', 'leaky.json')])
+  })
+
+  it('a reports folder named through a symbolic link (a CI workspace linking reports/ elsewhere) is scanned and redacted like the folder itself; links below it are still not followed', () => {
+    const dir = plant()
+    const link = `${dir}-link`
+    symlinkSync(dir, link)
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'))
+    writeFileSync(join(outside, 'not-a-report.txt'), `token=${canary}`)
+    symlinkSync(outside, join(dir, 'linked-away'))
+    const secrets = new SecretSet()
+    secrets.add(canary)
+    expect(scanForSecrets(link, secrets)).toEqual([join(link, 'nested', 'leaky.json')])
+    expect(scanReports(link, secrets, [], fileStates(join(tmpdir(), 'no-such-folder')))).toEqual([
+      join(link, 'nested', 'leaky.json'),
+    ])
+    expect(redactFiles(link, secrets)).toBe(1)
+    expect(readFileSync(join(dir, 'nested', 'leaky.json'), 'utf8')).toContain('[redacted]')
+    expect(readFileSync(join(outside, 'not-a-report.txt'), 'utf8')).toBe(`token=${canary}`)
   })
 
   it('finds the URL-encoded form of a secret too', () => {
