@@ -28,7 +28,30 @@ export function pidAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== 'ESRCH'
   }
-  return statField(pid, 0) !== 'Z'
+  return !isZombie(pid)
+}
+
+/**
+ * Whether `pid` is a zombie: exited, every thread of it too. A process whose main thread ended
+ * (pthread_exit) while others run shows `Z` in its stat, yet runs and holds its files and ports:
+ * taken for gone, the grader skipped the SIGKILL of an app that ignored SIGTERM.
+ */
+function isZombie(pid: number): boolean {
+  if (statField(pid, 0) !== 'Z') return false
+  let tasks: string[]
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return true
+  }
+  return tasks.every((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] === 'Z'
+    } catch {
+      return true
+    }
+  })
 }
 
 /** Whether any process of group `pgid` runs: the group answers signal 0 and holds a member that is no zombie. */
@@ -45,5 +68,5 @@ export function groupAlive(pgid: number): boolean {
     return true
   }
   const group = String(pgid)
-  return pids.some((pid) => statField(Number(pid), 2) === group && statField(Number(pid), 0) !== 'Z')
+  return pids.some((pid) => statField(Number(pid), 2) === group && !isZombie(Number(pid)))
 }

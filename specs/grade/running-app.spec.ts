@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
 import { freePort } from '../../scripts/grade/app.ts'
 import { DEFAULT_GRADE_CLIENT_ID, GradeError, gradeApp } from '../../scripts/grade/index.ts'
-import { groupAlive } from '../../scripts/processes.ts'
+import { groupAlive, pidAlive } from '../../scripts/processes.ts'
 import { startZombie } from '../support/zombie.ts'
 
 /**
@@ -123,6 +124,27 @@ describe('stopping an app whose processes are gone but not yet reaped', () => {
     expect(stateOf(pgid)).toBe('Z')
     expect(() => process.kill(-pgid, 0)).not.toThrow()
     expect(groupAlive(pgid)).toBe(false)
+  })
+
+  it('a process whose main thread has ended while another thread runs shows Z, yet counts as alive (groupAlive and pidAlive true), so an app in that state is still killed', async () => {
+    // Found by an adversarial pass: an app that ignored SIGTERM and whose main thread had exited
+    // was taken for gone, the SIGKILL skipped, and it went on serving its port.
+    const script = [
+      'import threading, ctypes, time, os',
+      'threading.Thread(target=lambda: time.sleep(10)).start()',
+      'print(os.getpid(), flush=True)',
+      'ctypes.CDLL(None).pthread_exit(None)',
+    ].join('\n')
+    const app = spawn('python3', ['-c', script], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] })
+    onTestFinished(() => {
+      process.kill(-app.pid!, 'SIGKILL')
+    })
+    const [line] = (await once(app.stdout!, 'data')) as [Buffer]
+    const pid = Number(line.toString().trim())
+    for (let i = 0; i < 300 && stateOf(pid) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(stateOf(pid)).toBe('Z')
+    expect(groupAlive(pid)).toBe(true)
+    expect(pidAlive(pid)).toBe(true)
   })
 })
 
