@@ -117,7 +117,10 @@ export class SecretIndex {
       const mask = this.filterBits - 1
       for (let i = 0; ; i++) {
         const bucket = h & mask
-        if (i + GRAM > coveredTo && (this.filter[bucket >> 3]! & (1 << (bucket & 7))) !== 0) {
+        // Windows inside a range already found are skipped, except its last STRIDE - 1: another
+        // secret that starts inside the range and runs on past it (by less than a stride, so its
+        // last window ends inside) is grown from there, or its tail stayed in the text.
+        if (i + GRAM > coveredTo - (STRIDE - 1) && (this.filter[bucket >> 3]! & (1 << (bucket & 7))) !== 0) {
           const refs = this.windows.get(h & KEY_MASK)
           for (const ref of typeof refs === 'number' ? [refs] : (refs ?? [])) {
             const range = this.grow(text, i, ref)

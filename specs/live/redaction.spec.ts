@@ -138,6 +138,17 @@ describe('redaction of secrets and their fragments, not of words', () => {
     expect(s.redact('a grown-ordinary words b')).toBe('a grown-ordinary words b')
   })
 
+  it('a secret that starts inside another and runs on past its end is redacted to its last character (its last 1–4 characters were left: found by an adversarial pass)', () => {
+    const s = new SecretSet()
+    const first = 'abcdefghijklmnopqrst'
+    s.add(first)
+    for (const tail of ['V', 'VW', 'VWX', 'VWXY']) {
+      const second = `${first.slice(8)}${tail}`
+      s.add(second)
+      expect(s.redact(`token=${first}${tail} end`)).toBe(`token=${REDACTED} end`)
+    }
+  })
+
   it('property: a fragment of 16+ characters of a secret, anywhere in any text, leaves no run of 16+ after redaction', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
     const secretArb = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 16, maxLength: 120 })
