@@ -89,6 +89,15 @@ export async function startApp(input: {
   // outlived a leader that did not (the shell exits, its child keeps running).
   const group = child.pid === undefined ? undefined : -child.pid
   const groupAlive = () => group !== undefined && groupRunning(-group)
+  const answers = () => {
+    if (group === undefined) return false
+    try {
+      process.kill(group, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
   /** Sends `signal` to the group, then waits up to `ms` for it to be gone; whether it is. */
   const signalGroup = async (signal: NodeJS.Signals, ms: number): Promise<boolean> => {
     try {
@@ -103,8 +112,11 @@ export async function startApp(input: {
     // A zombie counts as gone (scripts/processes.ts): the app's node process, orphaned when its
     // shell died of the SIGTERM, waited ~1.5 s for this machine's PID 1 to reap it. Where there
     // is no /proc the SIGKILL wait gives up after a second (the processes are dead by then).
-    if (groupAlive() && !(await signalGroup('SIGTERM', input.stopTimeoutMs)))
-      await signalGroup('SIGKILL', 1_000)
+    if (groupAlive()) await signalGroup('SIGTERM', input.stopTimeoutMs)
+    // Whatever still answers signal 0 then gets SIGKILL, whether or not the wait judged it gone:
+    // a zombie ignores it, and a member the wait missed (one started as another exited) is
+    // stopped rather than left running.
+    if (answers()) await signalGroup('SIGKILL', 1_000)
     await Promise.race([exitedPromise, sleep(1_000)])
   }
   try {

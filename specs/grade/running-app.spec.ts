@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
@@ -79,6 +79,65 @@ describe('grading an app that is already running', () => {
       const pid = Number(readFileSync(pidFile, 'utf8'))
       // Gone, or dead and waiting to be reaped (its shell is gone, so it belongs to init now).
       expect(stateOf(pid)).toMatch(/^(gone|Z)$/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('an app that ignores SIGTERM and keeps handing itself on to a new process (fork, exit) is killed too: nothing of its group is left running', async () => {
+    // Found by an adversarial pass: one listing of /proc missed the member forked after it, the
+    // group read as gone, the SIGKILL was skipped and the chain ran on with its port.
+    const dir = mkdtempSync(join(tmpdir(), 'grade-hop-'))
+    try {
+      const hop = join(dir, 'hop.sh')
+      const pgidFile = join(dir, 'pgid')
+      writeFileSync(
+        hop,
+        [
+          "trap '' TERM",
+          // Written once, whole (the file is read while later links of the chain run this line).
+          `[ -e ${pgidFile} ] || { cut -d' ' -f5 /proc/$$/stat > ${pgidFile}.tmp && mv ${pgidFile}.tmp ${pgidFile}; }`,
+          `(sleep 0.003; exec sh ${hop}) &`,
+          'exit 0',
+        ].join('\n'),
+      )
+      // groupAlive on such a chain: one look at /proc read it as gone about half the time; the
+      // repeated looks bring that near nothing, and what is left costs only an early SIGKILL
+      // (the stop sends SIGKILL to whatever still answers signal 0 after the wait).
+      const chain = spawn('sh', [hop], { detached: true, stdio: 'ignore' })
+      try {
+        await new Promise((r) => setTimeout(r, 100))
+        const looks: boolean[] = []
+        for (let i = 0; i < 100; i++) {
+          looks.push(groupAlive(chain.pid!))
+          await new Promise((r) => setTimeout(r, 3))
+        }
+        expect(looks.filter((alive) => !alive).length).toBeLessThanOrEqual(5)
+      } finally {
+        process.kill(-chain.pid!, 'SIGKILL')
+        rmSync(pgidFile, { force: true })
+      }
+      const attempt = gradeApp({
+        app: { command: `sh ${hop}` },
+        reportsDir: false,
+        startupTimeoutMs: 800,
+        stopTimeoutMs: 300,
+      })
+      // The shell that leads the group exits at once: to the grader the app exited, yet its group runs on.
+      await expect(attempt).rejects.toMatchObject({ code: 'GRADE_APP_EXITED' })
+      const pgid = Number(readFileSync(pgidFile, 'utf8'))
+      expect(pgid).toBeGreaterThan(1)
+      // Every member dead and reaped (init reaps the orphans, ~1.5 s here): the group is gone.
+      let gone = false
+      for (let i = 0; i < 60 && !gone; i++) {
+        await new Promise((r) => setTimeout(r, 50))
+        try {
+          process.kill(-pgid, 0)
+        } catch {
+          gone = true
+        }
+      }
+      expect(gone).toBe(true)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
