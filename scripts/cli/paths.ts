@@ -5,7 +5,6 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -76,17 +75,34 @@ export function ensureWritableDir(flag: string, dir: string): void {
 }
 
 /**
+ * A run's folder in the making or on its way out, beside the folder it stands for:
+ * `.<name>.staging-<12 hex>` (replaceDir; `.old-<n>` once moved aside) or `.<name>.removed-<12 hex>`
+ * (removeDir). Only folders of exactly these names are passed over by the leak scan (another
+ * run's work, not yet anyone's output); a file such as `.env.staging-eu` is scanned like any other.
+ */
+const IN_PROGRESS = /^\.[^/]+\.(staging-[0-9a-f]{12}(\.old-\d+)?|removed-[0-9a-f]{12})$/
+/** A folder of that kind this much older than its last change was left by a run that was killed. */
+const ABANDONED_MS = 60 * 60_000
+
+const progressName = (dir: string, kind: 'staging' | 'removed') =>
+  join(dirname(dir), `.${basename(dir)}.${kind}-${randomBytes(6).toString('hex')}`)
+
+/**
  * Fills a new folder through `fill` and puts it in place of `dir` as a whole: built beside `dir`
- * (a `.<name>.staging-*` folder of this run's own), then renamed into place; whatever is in the
- * way (an earlier run's folder, a file, a symbolic link: moved aside, never followed) is removed.
- * Two runs that share a reports folder each leave a complete folder (the last one's) and neither
- * meets the other's half-removed one: removing and refilling one folder in place ended one of
- * them HARNESS_INTERNAL (ENOTEMPTY from rmdir while the other wrote into it).
+ * (a `.<name>.staging-*` folder of this run's own, made with the same permissions as any other
+ * report folder), then renamed into place; whatever is in the way (an earlier run's folder, a
+ * file, a symbolic link: moved aside, never followed) is removed. Two runs that share a reports
+ * folder each leave a complete folder (the last one's) and neither meets the other's half-removed
+ * one: removing and refilling one folder in place ended one of them HARNESS_INTERNAL (ENOTEMPTY
+ * from rmdir while the other wrote into it). Folders of this kind that a killed run left over an
+ * hour ago are removed on the way.
  */
 export function replaceDir(dir: string, fill: (staging: string) => void): void {
   const parent = dirname(dir)
   mkdirSync(parent, { recursive: true })
-  const staging = mkdtempSync(join(parent, `.${basename(dir)}.staging-`))
+  removeAbandoned(parent)
+  const staging = progressName(dir, 'staging')
+  mkdirSync(staging)
   try {
     fill(staging)
     // Bounded: each round moves one thing out of the way; only other runs can put a new one there.
@@ -118,7 +134,7 @@ export function replaceDir(dir: string, fill: (staging: string) => void): void {
  * rm in place met it half-way (ENOTEMPTY).
  */
 export function removeDir(dir: string): void {
-  const aside = `${join(dirname(dir), `.${basename(dir)}.removed-`)}${randomBytes(6).toString('hex')}`
+  const aside = progressName(dir, 'removed')
   try {
     renameSync(dir, aside)
   } catch (e) {
@@ -126,6 +142,25 @@ export function removeDir(dir: string): void {
     throw e
   }
   rmSync(aside, { recursive: true, force: true })
+}
+
+function removeAbandoned(parent: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(parent).filter((name) => IN_PROGRESS.test(name))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const path = join(parent, name)
+    try {
+      const st = lstatSync(path)
+      if (st.isDirectory() && Date.now() - st.mtimeMs > ABANDONED_MS)
+        rmSync(path, { recursive: true, force: true })
+    } catch {
+      // Gone already (its run finished, or another run cleaned it up).
+    }
+  }
 }
 
 /**
@@ -150,58 +185,33 @@ export function writeOutputFile(
 }
 
 /**
- * What a folder held before a run: each regular file's identity (inode, size, modification time),
- * symbolic links not followed. A run's outputs are the files that are not in it or changed since
- * (`outputFilesUnder(path, before)`): a file's time alone could not tell them apart, since a run
- * started within a second or two of `npm test` would take the test run's own reports for its own.
+ * The regular files at or under `path`, symbolic links below it not followed: what a run's
+ * redaction and leak scan go over. The folder named itself is followed when it is a link to a
+ * folder: a CI workspace that links `reports` to an artifacts mount had every report written
+ * through the link and none redacted or scanned.
  */
-export type FileStates = ReadonlyMap<string, string>
-
-export function fileStates(path: string): FileStates {
-  const states = new Map<string, string>()
-  for (const file of outputFilesUnder(path)) {
-    try {
-      const st = lstatSync(file)
-      states.set(file, stateOf(st))
-    } catch {
-      // Gone between the listing and the stat: not there before the run.
-    }
-  }
-  return states
-}
-
-const stateOf = (st: Stats) => `${st.ino}:${st.size}:${st.mtimeMs}`
-
-/**
- * The regular files at or under `path`, symbolic links below it not followed; with `before`, only
- * those a run wrote since (new, or changed: `writeOutputFile` replaces a file with a new one): what
- * its redaction and leak scan go over. A `.env` or token store already in the folder, or another
- * command's reports beside this one's, is neither rewritten nor reported as a leak. The folder
- * named itself is followed when it is a link to a folder: a CI workspace that links `reports` to
- * an artifacts mount had every report written through the link and none redacted or scanned.
- */
-export function outputFilesUnder(path: string, before?: FileStates): string[] {
+export function outputFilesUnder(path: string): string[] {
   let root: Stats
   try {
     root = statSync(path)
   } catch {
     return []
   }
-  return root.isDirectory() ? filesBelow(path, before) : walk(path, before)
+  return root.isDirectory() ? filesBelow(path) : walk(path)
 }
 
-function walk(path: string, before: FileStates | undefined): string[] {
+function walk(path: string): string[] {
   let st: Stats
   try {
     st = lstatSync(path)
   } catch {
     return []
   }
-  if (st.isFile()) return before === undefined || before.get(path) !== stateOf(st) ? [path] : []
-  return st.isDirectory() ? filesBelow(path, before) : []
+  if (st.isFile()) return [path]
+  return st.isDirectory() ? filesBelow(path) : []
 }
 
-function filesBelow(dir: string, before: FileStates | undefined): string[] {
+function filesBelow(dir: string): string[] {
   let names: string[]
   try {
     names = readdirSync(dir)
@@ -209,11 +219,18 @@ function filesBelow(dir: string, before: FileStates | undefined): string[] {
     // Moved away since the stat (another run put its own folder in place): nothing of ours.
     return []
   }
-  return names.filter((name) => !IN_PROGRESS.test(name)).flatMap((name) => walk(join(dir, name), before))
+  return names
+    .filter((name) => !(IN_PROGRESS.test(name) && isDirectory(join(dir, name))))
+    .flatMap((name) => walk(join(dir, name)))
 }
 
-/** A run's folder being filled or removed (replaceDir, removeDir): that run's, not yet anyone's output. */
-const IN_PROGRESS = /^\..+\.(staging|removed)-[^/]*$/
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
 
 /**
  * A listed output file's bytes, or undefined when it is gone by now: another run sharing the

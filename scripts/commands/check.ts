@@ -14,7 +14,7 @@ import { catalogue } from '../../collections/catalogue/index.ts'
 import { AREAS, type Area, type Check, mockSteps } from '../../collections/model/types.ts'
 import { DEVIATIONS, type DeviationId } from '../../mocks/deviations.ts'
 import { type Context, defineCommand } from '../cli/command.ts'
-import { ensureWritableDir, type FileStates, fileStates, removeDir, writeOutputFile } from '../cli/paths.ts'
+import { ensureWritableDir, removeDir, writeOutputFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import type { SecretSet } from '../live/secrets.ts'
 import type { EngineSend } from '../reports/outcomes.ts'
@@ -146,7 +146,6 @@ export async function runNewmanOnMock(input: MockRunInput, { secrets }: Context)
   const newmanResults = join(reports, 'allure-results-newman')
   removeDir(newmanResults)
   mkdirSync(reports, { recursive: true })
-  const before = fileStates(reports)
   secrets.add(options.DEFAULT_CLIENT_SECRET)
   secrets.add(options.ENCODING_CLIENT_SECRET)
 
@@ -196,7 +195,6 @@ export async function runNewmanOnMock(input: MockRunInput, { secrets }: Context)
       target: `served mock (${served.origin}), Newman`,
       runner: 'newman',
       started: runStarted,
-      before,
       junit: join(reports, 'junit-newman.xml'),
       allureResults: newmanResults,
     })
@@ -223,7 +221,6 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
     ])
   const started = performance.now()
   mkdirSync(input.reports, { recursive: true })
-  const before = fileStates(input.reports)
   secrets.add(options.DEFAULT_CLIENT_SECRET)
   secrets.add(options.ENCODING_CLIENT_SECRET)
   const target = await startTarget('served', { deviations: input.deviations ?? [] })
@@ -263,7 +260,6 @@ async function runEngine(input: MockRunInput, { secrets }: Context): Promise<num
       target: `served mock (${target.connect}), engine`,
       runner: 'engine',
       started: Date.now(),
-      before,
     })
     console.log(`\nreports: ${join(input.reports, 'summary.md')}`)
     printTotals(rows, started)
@@ -277,8 +273,6 @@ interface ReportMeta {
   target: string
   runner: string
   started: number
-  /** The reports folder as the run found it: redaction and the leak scan cover what the run wrote. */
-  before: FileStates
   /** Where the JUnit file goes (one testcase per check); none when absent. */
   junit?: string
   /** Where the Allure results go (one test per check); none when absent. */
@@ -287,7 +281,8 @@ interface ReportMeta {
 
 /**
  * summary.md, JUnit and the Allure results written from the check outcomes, the Allure HTML,
- * then redaction and the leak scan over every report; 1 on any failure.
+ * then redaction and the leak scan over every report the run wrote (those four and nothing else
+ * in the folder); 1 on any failure.
  */
 async function finishReports(
   rows: readonly SummaryRow[],
@@ -327,20 +322,24 @@ async function finishReports(
   // Redact every report before the HTML is rendered: the HTML embeds the results base64-encoded,
   // and a text redaction over it afterwards would cut through that encoding and break the page.
   removeDir(join(reports, 'allure-report'))
-  // Only what this run wrote: a `.env` already in `--reports .`, or the reports `npm test` left in
-  // reports/ (its Allure results name the mock's default secret), is neither rewritten nor a leak.
-  redactFiles(reports, secrets, meta.before)
+  // Only what this run wrote: a `.env` in `--reports .` (even one edited while the run went on),
+  // or the reports `npm test` left in reports/, is neither rewritten nor a leak.
+  const html = join(reports, 'allure-report')
+  const outputs = [join(reports, 'summary.md'), meta.junit, meta.allureResults, html].filter(
+    (path): path is string => path !== undefined,
+  )
+  for (const output of outputs) redactFiles(output, secrets)
   if (input.allure && meta.allureResults !== undefined) {
     const allure = generateAllure({
       resultsDirs: [meta.allureResults],
-      output: join(reports, 'allure-report'),
+      output: html,
       name: 'Dinero conformance',
     })
     console.log(`\n${allure.message}`)
   }
   // Then prove it: any known secret left in any file, the HTML included, fails the run.
   console.log(`\n${summaryTable(rows)}`)
-  const leaks = scanReports(reports, secrets, [], meta.before)
+  const leaks = outputs.flatMap((output) => scanReports(output, secrets))
   if (leaks.length > 0) {
     console.error(`error [HARNESS_SECRET_LEAK]: a secret is still present in ${leaks.join(', ')}`)
     return 1

@@ -33,7 +33,7 @@ export interface AllureOutcome {
  * folder at once; a failed render leaves an empty folder, never an earlier run's report.
  */
 export function generateAllure(input: AllureInput): AllureOutcome {
-  const dirs = input.resultsDirs.filter((d) => existsSync(d) && readdirSync(d).length > 0)
+  const dirs = input.resultsDirs.filter((d) => hasFiles(d))
   if (dirs.length === 0) return { ok: false, message: 'no Allure results to render' }
   let outcome: AllureOutcome = { ok: false, message: 'allure generate did not run' }
   replaceDir(input.output, (staging) => {
@@ -42,6 +42,15 @@ export function generateAllure(input: AllureInput): AllureOutcome {
   if (!outcome.ok) return outcome
   const file = join(input.output, 'index.html')
   return { ok: true, file, message: `Allure report: ${file}` }
+}
+
+/** Whether a results folder holds anything; false once gone (another run sharing the folder replaced it). */
+function hasFiles(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0
+  } catch {
+    return false
+  }
 }
 
 function render(input: AllureInput, dirs: readonly string[]): AllureOutcome {

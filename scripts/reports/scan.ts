@@ -1,25 +1,19 @@
 import { relative } from 'node:path'
-import { type FileStates, outputFilesUnder, readOutputFile, sameFile } from '../cli/paths.ts'
+import { outputFilesUnder, readOutputFile, sameFile } from '../cli/paths.ts'
 import { HarnessError } from '../errors.ts'
 import { type SecretSet, scanForLeaks } from '../live/secrets.ts'
 import { allureHtmlTexts } from './allure.ts'
 
 /**
- * The leak canary over a reports directory: every file (with `before`, every file written since:
- * scripts/cli/paths.ts outputFilesUnder) is scanned for every known secret (or a fragment of one);
- * an Allure single-file HTML is scanned decoded (allureHtmlTexts), where its results and
+ * The leak canary over a reports directory (or one report file): every file (scripts/cli/paths.ts
+ * outputFilesUnder) is scanned for every known secret (or a fragment of one); an Allure single-file HTML is scanned decoded (allureHtmlTexts), where its results and
  * attachments are readable. Returns the files that leak.
  */
-export function scanReports(
-  dir: string,
-  secrets: SecretSet,
-  homes: readonly string[] = [],
-  before?: FileStates,
-): string[] {
+export function scanReports(dir: string, secrets: SecretSet, homes: readonly string[] = []): string[] {
   // Links are not followed, and the files whose job is to hold secrets (`homes`: the token store,
   // the .env) are not reports: `--reports .` flagged the .env and advised deleting it. Only those
   // very files: a copy beside them (`.env.bak`) is a leak like any other.
-  const files = outputFilesUnder(dir, before).filter((f) => !homes.some((h) => sameFile(f, h)))
+  const files = outputFilesUnder(dir).filter((f) => !homes.some((h) => sameFile(f, h)))
   const html = new Map<string, string>()
   for (const file of files.filter((f) => f.endsWith('index.html'))) {
     const text = readOutputFile(file)?.toString('utf8')

@@ -1,4 +1,4 @@
-import { type FileStates, outputFilesUnder, readOutputFile, writeOutputFile } from '../cli/paths.ts'
+import { outputFilesUnder, readOutputFile, writeOutputFile } from '../cli/paths.ts'
 import { SecretSet, scanForLeaks } from '../live/secrets.ts'
 import type { NewmanExchange } from '../newman/run.ts'
 
@@ -46,14 +46,14 @@ function cookieValue(pair: string): string | undefined {
 }
 
 /**
- * Rewrites every file under `dir` (with `before`, only those written since: scripts/cli/paths.ts
- * outputFilesUnder) with secrets replaced by `[redacted]`; returns how many
+ * Rewrites every file at or under `dir` (scripts/cli/paths.ts outputFilesUnder) with secrets
+ * replaced by `[redacted]`; returns how many
  * changed. Text is read as UTF-8 (a secret may hold non-ASCII characters); a binary file
  * (one with a NUL byte, such as a screenshot) as latin1, so its bytes survive.
  */
-export function redactFiles(dir: string, secrets: SecretSet, before?: FileStates): number {
+export function redactFiles(dir: string, secrets: SecretSet): number {
   let changed = 0
-  for (const file of outputFilesUnder(dir, before)) {
+  for (const file of outputFilesUnder(dir)) {
     const bytes = readOutputFile(file)
     if (bytes === undefined) continue
     const encoding = bytes.includes(0) ? 'latin1' : 'utf8'

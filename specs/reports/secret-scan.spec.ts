@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
-import { fileStates } from '../../scripts/cli/paths.ts'
 import { generateAllure } from '../../scripts/reports/allure.ts'
 import { writeAllureResults } from '../../scripts/reports/allure-results.ts'
 import { junitXml } from '../../scripts/reports/junit.ts'
@@ -48,12 +47,32 @@ describe('report secret scan', () => {
     const secrets = new SecretSet()
     secrets.add(canary)
     expect(scanForSecrets(link, secrets)).toEqual([join(link, 'nested', 'leaky.json')])
-    expect(scanReports(link, secrets, [], fileStates(join(tmpdir(), 'no-such-folder')))).toEqual([
-      join(link, 'nested', 'leaky.json'),
-    ])
+    expect(scanReports(link, secrets)).toEqual([join(link, 'nested', 'leaky.json')])
     expect(redactFiles(link, secrets)).toBe(1)
     expect(readFileSync(join(dir, 'nested', 'leaky.json'), 'utf8')).toContain('[redacted]')
     expect(readFileSync(join(outside, 'not-a-report.txt'), 'utf8')).toBe(`token=${canary}`)
+  })
+
+  it("passes over only another run's folder in progress (`.<name>.staging-<12 hex>`, `.<name>.removed-<12 hex>`): a file of such a name, or a folder like `.env.staging-eu`, is scanned", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    const secrets = new SecretSet()
+    secrets.add(canary)
+    const plantAt = (path: string) => {
+      mkdirSync(join(dir, path, '..'), { recursive: true })
+      writeFileSync(join(dir, path), `token=${canary}`)
+    }
+    plantAt('.env.staging-eu')
+    plantAt('.allure-report.staging-0123456789ab')
+    plantAt('.config.staging-eu/app.env')
+    plantAt('.allure-results.staging-0123456789ab/in-progress-result.json')
+    plantAt('.allure-report.removed-0123456789ab/index.html')
+    expect(scanForSecrets(dir, secrets).sort()).toEqual(
+      [
+        join(dir, '.allure-report.staging-0123456789ab'),
+        join(dir, '.config.staging-eu', 'app.env'),
+        join(dir, '.env.staging-eu'),
+      ].sort(),
+    )
   })
 
   it('finds the URL-encoded form of a secret too', () => {

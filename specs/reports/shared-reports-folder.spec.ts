@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
+import { replaceDir } from '../../scripts/cli/paths.ts'
 import { tempDir } from '../live/support/process.ts'
 
 /**
@@ -60,5 +61,27 @@ describe('runs sharing one reports folder', () => {
     )
     expect(runs.size).toBe(1)
     expect([...runs][0]).toMatch(new RegExp(`^w\\d-${ROUNDS - 1}$`))
+  })
+
+  it("a replaced folder has the permissions of any other report folder (not a temporary folder's 0700), and a run's folder in progress that a killed run left over an hour ago is removed on the next replace; a recent one is left alone", () => {
+    const dir = join(tmp.dir, 'modes')
+    mkdirSync(dir)
+    const plain = join(dir, 'plain')
+    mkdirSync(plain)
+    const abandoned = join(dir, '.allure-results.staging-0123456789ab')
+    const recent = join(dir, '.allure-report.staging-ba9876543210')
+    for (const d of [abandoned, recent]) {
+      mkdirSync(d)
+      writeFileSync(join(d, 'half-result.json'), '{')
+    }
+    const hoursAgo = new Date(Date.now() - 2 * 3_600_000)
+    utimesSync(abandoned, hoursAgo, hoursAgo)
+    replaceDir(join(dir, 'allure-results'), (staging) => writeFileSync(join(staging, 'a-result.json'), '{}'))
+    expect(statSync(join(dir, 'allure-results')).mode & 0o777).toBe(statSync(plain).mode & 0o777)
+    expect(readdirSync(dir).sort()).toEqual([
+      '.allure-report.staging-ba9876543210',
+      'allure-results',
+      'plain',
+    ])
   })
 })
