@@ -21,8 +21,9 @@ export interface Clock {
    */
   reset(): void
   /**
-   * Calls `listener(from)` after every move back by `advance` or `set`, with the time the clock
-   * left: what had expired there must stay expired (the Connect store purges it).
+   * Calls `listener(from)` after every move back by `advance`, `set` or `reset`, with the time the
+   * clock left: what had expired there must stay expired (the Connect store purges it). `reset`
+   * told no one, and an access token or code expired ahead worked again after it (an adversarial pass).
    */
   onMoveBack(listener: (from: number) => void): void
 }
@@ -87,8 +88,10 @@ export function createClock(options: ClockOptions = {}): Clock {
       listeners.push(listener)
     },
     reset() {
+      const from = now()
       offset = 0
       if (frozen) base = options.start ?? realNow()
+      moved(from)
     },
   }
 }

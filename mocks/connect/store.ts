@@ -112,6 +112,8 @@ const ERROR_TTL_MS = 10 * 60_000
  * 250k requests before its 10 minutes were up. Past the bound the oldest goes first.
  */
 export const RECORDS_MAX = 10_000
+/** At most this many marks of moves of the clock back (each checked when a token is verified). */
+const MOVED_BACK_MAX = 1_000
 
 function addCapped<V>(records: Map<string, V>, id: string, record: V): string {
   records.set(id, record)
@@ -191,6 +193,9 @@ export function createConnectStore(
   clock.onMoveBack((from) => {
     store.purgeExpired(from)
     movedBack = [...movedBack.filter((m) => m.from > from), { seq: tokenSeq, from }]
+    // Moves back that each start lower keep every mark (none covers another); past the bound
+    // the oldest goes (a token it alone kept expired is one issued before 1,000 later moves).
+    if (movedBack.length > MOVED_BACK_MAX) movedBack = movedBack.slice(-MOVED_BACK_MAX)
   })
 
   const store: ConnectStore = {

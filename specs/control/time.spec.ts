@@ -104,7 +104,7 @@ describe.each(TARGET_KINDS)('reset and rewinds over the control surface (%s)', (
     ])
   })
 
-  it('an access token past its 3600 s on a move forward stays expired after the move back (Dinero 401, userinfo 401), while one issued after the move back works (200)', async () => {
+  it('an access token past its 3600 s on a move forward stays expired after the move back, by advance or reset (Dinero 401, userinfo 401), as does a code past its 300 s (400 invalid_grant), while a token issued after the move back works (200)', async () => {
     target = await startTarget(kind)
     const t = target
     const before = await tokenFor(t)
@@ -122,6 +122,17 @@ describe.each(TARGET_KINDS)('reset and rewinds over the control surface (%s)', (
     await post(t, 'clock', { advanceSeconds: -3000 })
     expect((await dineroApi(t, fresh).get(org)).status).toBe(200)
     expect((await dineroApi(t, await tokenFor(t)).get(org)).status).toBe(200)
+    // The same through the mock's own clock: back by reset() too (it moved nothing back for the
+    // store, and the expired token answered 200 again: an adversarial pass).
+    const viaReset = await tokenFor(t)
+    t.mock.clock.advance(3_601_000)
+    t.mock.clock.reset()
+    expect((await dineroApi(t, viaReset).get(org)).status).toBe(401)
+    const code = await obtainCode(t)
+    t.mock.clock.advance(301_000)
+    t.mock.clock.reset()
+    const reply = await token(t, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
+    expect([reply.status, reply.json()]).toEqual([400, { error: 'invalid_grant' }])
   })
 
   it('POST /__mock/reset puts the clock back on real time after an advance', async () => {
