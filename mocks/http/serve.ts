@@ -348,6 +348,11 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   }
 
   const headersTimeout = options.headersTimeoutMs ?? 60_000
+  // node wants whole milliseconds, and reads 0 as "no timeout": refused here in the option's own name.
+  if (!Number.isSafeInteger(headersTimeout) || headersTimeout < 1)
+    throw new RangeError(
+      `headersTimeoutMs must be a whole number of milliseconds, at least 1 (got ${headersTimeout})`,
+    )
   const server = createServer(
     {
       keepAliveTimeout: 5_000,
@@ -355,7 +360,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       headersTimeout,
       // node's requestTimeout must not be below headersTimeout (its default 300 s is not).
       requestTimeout: Math.max(300_000, headersTimeout),
-      connectionsCheckingInterval: Math.max(10, Math.min(30_000, headersTimeout / 10)),
+      connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.round(headersTimeout / 10))),
     },
     (req, res) => {
       handle(req, res).catch(() =>
@@ -382,7 +387,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
         'The request headers are too large',
       )
     else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
-      rawRefusal(socket, '408 Request Timeout', path, 'the request did not arrive in time')
+      // The stalled request's path never arrived whole: not the previous request's on this
+      // connection (a stalled token request after a Dinero one got Dinero's shape), Connect's.
+      rawRefusal(socket, '408 Request Timeout', '', 'the request did not arrive in time')
     else rawRefusal(socket, '400 Bad Request', path, 'malformed request', 'Bad request')
   })
   // An `Expect` other than 100-continue (RFC 9110 §10.1.1: 417), and CONNECT, which the mock

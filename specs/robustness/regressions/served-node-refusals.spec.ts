@@ -84,10 +84,35 @@ describe('served mock: refusals node used to answer itself', () => {
         error: 'invalid_request',
         error_description: 'the request did not arrive in time',
       })
+      // The same after a whole Dinero request on the connection: not that request's shape.
+      const socket = connect(served.port, '127.0.0.1')
+      await once(socket, 'connect')
+      socket.write(
+        'GET /v1/organizations HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\nPOST /connect/token HTTP/1.1\r\nhost: 127.0.0.1\r\nx-half: ',
+      )
+      const chunks: Buffer[] = []
+      for await (const chunk of socket) chunks.push(chunk as Buffer)
+      const [, stalled = ''] = Buffer.concat(chunks).toString('utf8').split('HTTP/1.1 408 Request Timeout')
+      expect(JSON.parse(stalled.split('\r\n\r\n')[1] ?? '')).toEqual({
+        error: 'invalid_request',
+        error_description: 'the request did not arrive in time',
+      })
       const after = await fetch(`${served.origin}/.well-known/openid-configuration`)
       expect(after.status).toBe(200)
     } finally {
       await served.close()
     }
+  })
+
+  it('headersTimeoutMs: any whole number of milliseconds from 1 serves (155 and 1234 threw in node: its check interval came out fractional); 0, a negative, a fraction or NaN is refused naming the option', async () => {
+    for (const ms of [155, 1234, 3001]) {
+      const served = await serveMock(createMock(), { port: 0, headersTimeoutMs: ms })
+      expect((await fetch(`${served.origin}/.well-known/openid-configuration`)).status).toBe(200)
+      await served.close()
+    }
+    for (const ms of [0, -1, 1.5, Number.NaN])
+      await expect(serveMock(createMock(), { port: 0, headersTimeoutMs: ms })).rejects.toThrow(
+        /^headersTimeoutMs must be a whole number of milliseconds, at least 1/,
+      )
   })
 })
