@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { TestResult } from 'allure-js-commons'
+import type { Globals, TestResult, TestResultContainer } from 'allure-js-commons'
+import type { EnvironmentInfo } from 'allure-js-commons/sdk'
 import { FileSystemWriter } from 'allure-js-commons/sdk/reporter'
 import AllureVitestReporter from 'allure-vitest/reporter'
 import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification, type Vitest } from 'vitest/node'
+import { JUnitReporter } from 'vitest/reporters'
 import { DEFAULT_CLIENT_SECRET, DINERO_API_RESOURCE_SECRET, ENCODING_CLIENT_SECRET } from './mocks/options.ts'
 import { SecretSet } from './scripts/live/secrets.ts'
 
@@ -58,40 +60,64 @@ const clearAllureResults = {
   },
 }
 
+/** The mock's built-in client secrets (their wire forms and 16+ character pieces too, scripts/live/secrets.ts). */
+const MOCK_SECRETS = new SecretSet()
+MOCK_SECRETS.add(DEFAULT_CLIENT_SECRET, ENCODING_CLIENT_SECRET, DINERO_API_RESOURCE_SECRET)
+const redactJson = (value: unknown) => MOCK_SECRETS.redact(JSON.stringify(value))
+
 /**
  * allure-js-commons publishes every result through a temporary file, an fsync and a rename, so a
  * report read while the run writes it never sees half a file. Here nothing reads the folder
  * before the run ends, and on the reporter's thread, which also hands the workers their next
  * file, that cost ~1.2 ms a test (3,000 tests: ~3.7 s; a profile of the main process: fsync,
- * open and unlink were its busiest calls). Results are written in one call instead; every other
- * file (environment, categories) keeps the library's own path.
+ * open and unlink were its busiest calls). Results are written in one call instead.
  *
- * Results and attachments are written with the mock's built-in client secrets redacted (their
- * wire forms and 16+ character pieces too, scripts/live/secrets.ts): test titles and attachments
- * quote them, and a later `live` run into the same reports folder (a rehearsal against the mock
- * with its default client) failed its leak scan on `npm test`'s files.
+ * Everything it writes has the mock's client secrets redacted: results, containers, globals
+ * (a failed hook's message), attachments and the environment. Test titles, attachments and
+ * failure messages quote them, and a later `live` run into the same reports folder (a rehearsal
+ * against the mock with its default client) failed its leak scan on `npm test`'s files.
  */
 export class ResultWriter extends FileSystemWriter {
   private readonly dir: string
-  private readonly secrets = new SecretSet()
   constructor(config: { resultsDir: string }) {
     super(config)
     this.dir = config.resultsDir
-    this.secrets.add(DEFAULT_CLIENT_SECRET, ENCODING_CLIENT_SECRET, DINERO_API_RESOURCE_SECRET)
   }
   override writeResult(result: TestResult): void {
-    writeFileSync(join(this.dir, `${result.uuid}-result.json`), this.secrets.redact(JSON.stringify(result)))
+    writeFileSync(join(this.dir, `${result.uuid}-result.json`), redactJson(result))
+  }
+  override writeGroup(result: TestResultContainer): void {
+    writeFileSync(join(this.dir, `${result.uuid}-container.json`), redactJson(result))
+  }
+  override writeGlobals(distFileName: string, info: Globals): void {
+    writeFileSync(join(this.dir, distFileName), redactJson(info))
+  }
+  override writeEnvironmentInfo(info: EnvironmentInfo): void {
+    super.writeEnvironmentInfo(
+      Object.fromEntries(
+        Object.entries(info).map(([k, v]) => [k, v === undefined ? v : MOCK_SECRETS.redact(v)]),
+      ),
+    )
   }
   override writeAttachment(distFileName: string, content: Buffer): void {
-    super.writeAttachment(distFileName, this.redacted(content))
+    super.writeAttachment(distFileName, MOCK_SECRETS.redactBytes(content) ?? content)
   }
   override writeAttachmentFromPath(distFileName: string, from: string): void {
-    super.writeAttachment(distFileName, this.redacted(readFileSync(from)))
+    this.writeAttachment(distFileName, readFileSync(from))
   }
-  /** Text as UTF-8; a binary file (a NUL byte: a screenshot) as latin1, so its bytes survive. */
-  private redacted(content: Buffer): Buffer {
-    const encoding = content.includes(0) ? 'latin1' : 'utf8'
-    return Buffer.from(this.secrets.redact(content.toString(encoding)), encoding)
+}
+
+/** vitest's JUnit file, with the mock's client secrets redacted once it is written (a failure message quotes them). */
+export class JUnitWriter extends JUnitReporter {
+  private readonly file: string
+  constructor(options: { outputFile: string }) {
+    super(options)
+    this.file = options.outputFile
+  }
+  override async onTestRunEnd(...args: Parameters<JUnitReporter['onTestRunEnd']>): Promise<void> {
+    await super.onTestRunEnd(...args)
+    const redacted = MOCK_SECRETS.redactBytes(readFileSync(this.file))
+    if (redacted !== undefined) writeFileSync(this.file, redacted)
   }
 }
 
@@ -129,7 +155,7 @@ export default defineConfig({
     setupFiles: ['allure-vitest/setup'],
     reporters: [
       'default',
-      ['junit', { outputFile: 'reports/junit-vitest.xml' }],
+      new JUnitWriter({ outputFile: resolve(import.meta.dirname, 'reports/junit-vitest.xml') }),
       clearAllureResults,
       new AllureReporter({ resultsDir: ALLURE_RESULTS }),
     ],

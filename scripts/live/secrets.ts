@@ -110,6 +110,19 @@ export class SecretSet {
       .replace(COOKIE_HEADER, `$1${REDACTED}`)
       .replace(COOKIE_JSON, `$1${REDACTED}`)
   }
+
+  /**
+   * A file's bytes redacted: as UTF-8 text when they are text (they decode and encode back the
+   * same, a NUL byte or not: a non-ASCII secret in a text with a NUL was missed as latin1), else
+   * as latin1, so the bytes of a binary file (a screenshot) survive. Undefined when nothing changed.
+   */
+  redactBytes(bytes: Buffer): Buffer | undefined {
+    const utf8 = bytes.toString('utf8')
+    const encoding = Buffer.from(utf8, 'utf8').equals(bytes) ? 'utf8' : 'latin1'
+    const text = encoding === 'utf8' ? utf8 : bytes.toString('latin1')
+    const redacted = this.redact(text)
+    return redacted === text ? undefined : Buffer.from(redacted, encoding)
+  }
 }
 
 /** Routes everything written to stdout/stderr through the secret set (defence in depth). */

@@ -48,19 +48,16 @@ function cookieValue(pair: string): string | undefined {
 /**
  * Rewrites every file at or under `dir` (scripts/cli/paths.ts outputFilesUnder) with secrets
  * replaced by `[redacted]`; returns how many
- * changed. Text is read as UTF-8 (a secret may hold non-ASCII characters); a binary file
- * (one with a NUL byte, such as a screenshot) as latin1, so its bytes survive.
+ * changed (SecretSet.redactBytes: text as UTF-8, a binary file as latin1, so its bytes survive).
  */
 export function redactFiles(dir: string, secrets: SecretSet): number {
   let changed = 0
   for (const file of outputFilesUnder(dir)) {
     const bytes = readOutputFile(file)
     if (bytes === undefined) continue
-    const encoding = bytes.includes(0) ? 'latin1' : 'utf8'
-    const text = bytes.toString(encoding)
-    const redacted = secrets.redact(text)
-    if (redacted !== text) {
-      writeOutputFile(file, redacted, encoding)
+    const redacted = secrets.redactBytes(bytes)
+    if (redacted !== undefined) {
+      writeOutputFile(file, redacted)
       changed++
     }
   }

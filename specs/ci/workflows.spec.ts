@@ -116,8 +116,9 @@ function help(argv: string[]): string {
   }
   return helpCache.get(key)!
 }
+/** A flag's name as its tool's help lists it: `--outputFile.junit=x` (cac's dotted form) is `outputFile`. */
 const flagsOf = (words: string[]): string[] =>
-  words.filter((w) => w.startsWith('--')).map((w) => w.slice(2).split('=')[0]!)
+  words.filter((w) => w.startsWith('--')).map((w) => w.slice(2).split('=')[0]!.split('.')[0]!)
 /** `--merge-reports` is listed as `--mergeReports` by vitest (cac); both spellings count. */
 const listsFlag = (text: string, flag: string): boolean =>
   [flag, flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())].some((f) =>
@@ -218,6 +219,11 @@ describe('example CI workflows (.github/workflows)', () => {
     const merge = w.jobs.merge!.steps.map((s) => s.run ?? '').join('\n')
     expect(merge).toContain('--merge-reports')
     expect(merge).toContain('allure generate')
+    // The JUnit file it uploads is the one the merge writes: `--reporter=junit` alone prints the
+    // XML to the log, and the artifact had no JUnit file in it.
+    const upload = w.jobs.merge!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))
+    expect(String(upload?.with?.path)).toContain('reports/junit-vitest.xml')
+    expect(merge).toMatch(/--reporter=junit --outputFile\.junit=reports\/junit-vitest\.xml(\s|$)/)
   })
 
   describe('live.yml keeps the one-time refresh token safe', () => {

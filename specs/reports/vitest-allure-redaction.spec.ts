@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { TestResult } from 'allure-js-commons'
-import { afterAll, describe, expect, it } from 'vitest'
+import type { Globals, TestResult, TestResultContainer } from 'allure-js-commons'
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { JUnitReporter } from 'vitest/reporters'
 import { DEFAULT_CLIENT_SECRET, ENCODING_CLIENT_SECRET } from '../../mocks/options.ts'
-import { ResultWriter } from '../../vitest.config.ts'
+import { JUnitWriter, ResultWriter } from '../../vitest.config.ts'
 import { tempDir } from '../live/support/process.ts'
 
 /**
@@ -43,5 +44,45 @@ describe("npm test's Allure writer", () => {
       .map((f) => readFileSync(join(tmp.dir, f), 'latin1'))
       .join('\n')
     expect(everything).not.toContain(DEFAULT_CLIENT_SECRET)
+  })
+
+  it("redacts them in containers, globals (a failed hook's message), the environment, and a text attachment holding a NUL byte and a non-ASCII secret", () => {
+    const dir = join(tmp.dir, 'more')
+    const writer = new ResultWriter({ resultsDir: dir })
+    mkdirSync(dir)
+    writer.writeGroup({ uuid: 'g1', name: `fixture ${DEFAULT_CLIENT_SECRET}` } as TestResultContainer)
+    writer.writeGlobals('x-globals.json', {
+      errors: [{ message: `beforeAll hook failed: client_secret=${DEFAULT_CLIENT_SECRET}`, timestamp: 1 }],
+      attachments: [],
+    } as Globals)
+    writer.writeEnvironmentInfo({ secret: `is ${DEFAULT_CLIENT_SECRET}`, plain: 'node 20' })
+    writer.writeAttachment('nul-attachment.txt', Buffer.from(`a\u0000b ${ENCODING_CLIENT_SECRET} c`, 'utf8'))
+    const files = readdirSync(dir)
+    expect(files.sort()).toEqual([
+      'environment.properties',
+      'g1-container.json',
+      'nul-attachment.txt',
+      'x-globals.json',
+    ])
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), 'utf8')
+      expect(text, f).not.toContain(DEFAULT_CLIENT_SECRET)
+      expect(text, f).not.toContain(ENCODING_CLIENT_SECRET)
+    }
+    expect(readFileSync(join(dir, 'nul-attachment.txt'), 'utf8')).toBe('a\u0000b [redacted] c')
+    expect(readFileSync(join(dir, 'environment.properties'), 'utf8')).toContain('node 20')
+  })
+
+  it("the JUnit file (vitest's own reporter) is redacted once written: a failure message quoting the secret", async () => {
+    const file = join(tmp.dir, 'junit.xml')
+    const written = vi
+      .spyOn(JUnitReporter.prototype, 'onTestRunEnd')
+      .mockImplementation(async () =>
+        writeFileSync(file, `<failure message="client_secret=${DEFAULT_CLIENT_SECRET}"/>`),
+      )
+    onTestFinished(() => written.mockRestore())
+    await new JUnitWriter({ outputFile: file }).onTestRunEnd([])
+    expect(written).toHaveBeenCalledOnce()
+    expect(readFileSync(file, 'utf8')).toBe('<failure message="client_secret=[redacted]"/>')
   })
 })
