@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { replaceDir } from '../../scripts/cli/paths.ts'
-import { tempDir } from '../live/support/process.ts'
+import { bundle, tempDir } from '../live/support/process.ts'
 
 /**
  * Two runs that share a reports folder (two `live` runs with their own token stores, a `check`
@@ -18,17 +18,20 @@ import { tempDir } from '../live/support/process.ts'
  * and a file gone since the listing is skipped (readOutputFile).
  */
 const WRITERS = 3
-const ROUNDS = 15
+const ROUNDS = 8
 const tmp = tempDir('shared-reports')
+let writerScript = ''
+beforeAll(async () => {
+  // One bundle for plain node: three tsx starts cost ~3 CPU-s, most of this spec.
+  writerScript = await bundle('specs/reports/support/report-writer.ts', tmp.dir)
+})
 afterAll(() => tmp.cleanup())
 
 function writer(dir: string, id: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'specs/reports/support/report-writer.ts', dir, id, String(ROUNDS)],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    )
+    const child = spawn(process.execPath, [writerScript, dir, id, String(ROUNDS)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString()
