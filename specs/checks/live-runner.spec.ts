@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -22,9 +22,10 @@ describe('the vitest runner against a live target (the served mock standing in)'
   let store: TokenStore
   let run: LiveRun
   let storePath: string
+  let dir = ''
   beforeAll(async () => {
     live = await startLiveMock()
-    const dir = mkdtempSync(join(tmpdir(), 'live-runner-'))
+    dir = mkdtempSync(join(tmpdir(), 'live-runner-'))
     const env = liveEnv(dir, {
       DINERO_CONNECT_URL: live.origin,
       DINERO_API_URL: live.origin,
@@ -40,6 +41,7 @@ describe('the vitest runner against a live target (the served mock standing in)'
   })
   afterAll(async () => {
     store?.release()
+    if (dir) rmSync(dir, { recursive: true, force: true })
     await live?.close()
   })
 

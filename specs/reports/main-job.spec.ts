@@ -6,12 +6,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 
 /**
@@ -28,6 +29,7 @@ import { catalogue } from '../../collections/catalogue/index.ts'
 describe('npm start (the main job)', () => {
   it('runs every check through Newman, writes JUnit and Allure with one entry per check and summary.md, and leaks no secret', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dc-reports-'))
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
     // What `npm test` leaves in reports/, one file a moment before and one an hour before, and a
     // .env edited while the run goes on: not this run's output, neither rewritten nor a leak.
     const testRun = join(dir, 'allure-results-vitest', 'left-by-npm-test-result.json')

@@ -9,7 +9,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { generateAllure } from '../../scripts/reports/allure.ts'
 import { writeAllureResults } from '../../scripts/reports/allure-results.ts'
@@ -18,12 +18,23 @@ import type { CheckOutcome } from '../../scripts/reports/outcomes.ts'
 import { scanReports } from '../../scripts/reports/scan.ts'
 import { addExchange, redactFiles, SecretSet, scanForSecrets } from '../../scripts/reports/secrets.ts'
 
+/** Folders the tests make, removed when the file ends. */
+const made: string[] = []
+const scratch = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
+
 /** The leak canary: a secret planted in a report is found by the scan, and redaction removes it. */
 describe('report secret scan', () => {
   const canary = 'CANARY-7f3a9c1e5b2d4a6f8e0c'
 
   const plant = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    const dir = scratch('reports-')
     mkdirSync(join(dir, 'nested'))
     writeFileSync(join(dir, 'clean.xml'), '<testsuite name="ok"/>')
     writeFileSync(join(dir, 'nested', 'leaky.json'), JSON.stringify({ note: `token=${canary}` }))
@@ -41,7 +52,8 @@ describe('report secret scan', () => {
     const dir = plant()
     const link = `${dir}-link`
     symlinkSync(dir, link)
-    const outside = mkdtempSync(join(tmpdir(), 'outside-'))
+    made.push(link)
+    const outside = scratch('outside-')
     writeFileSync(join(outside, 'not-a-report.txt'), `token=${canary}`)
     symlinkSync(outside, join(dir, 'linked-away'))
     const secrets = new SecretSet()
@@ -54,7 +66,7 @@ describe('report secret scan', () => {
   })
 
   it("passes over only another run's folder in progress (`.<name>.staging-<12 hex>`, `.<name>.removed-<12 hex>`): a file of such a name, or a folder like `.env.staging-eu`, is scanned", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    const dir = scratch('reports-')
     const secrets = new SecretSet()
     secrets.add(canary)
     const plantAt = (path: string) => {
@@ -76,7 +88,7 @@ describe('report secret scan', () => {
   })
 
   it('finds the URL-encoded form of a secret too', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    const dir = scratch('reports-')
     const secret = 'se:cr+et %41/ü-long'
     writeFileSync(join(dir, 'url.txt'), `GET /x?client_secret=${encodeURIComponent(secret)}`)
     const secrets = new SecretSet()
@@ -94,7 +106,7 @@ describe('report secret scan', () => {
   })
 
   it('flags a report holding only the first 200 characters of a token (a failure line cut short), and redaction clears it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+    const dir = scratch('reports-')
     const secrets = new SecretSet()
     const token = `eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K0pXVCJ9.${Buffer.from(JSON.stringify({ sub: 'u-1', scope: 'dineropublicapi:read offline_access', jti: 'x'.repeat(300) })).toString('base64url')}.c2lnbmF0dXJl`
     secrets.addTokenResponse({ access_token: token })
@@ -188,7 +200,7 @@ describe('report secret scan', () => {
     }
 
     it('write no secret into any result, attachment or JUnit file, and keep the port in the request URL', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+      const dir = scratch('reports-')
       const set = secrets()
       writeAllureResults(join(dir, 'allure-results'), [outcome], {
         target: 'mock',
@@ -207,7 +219,7 @@ describe('report secret scan', () => {
     })
 
     it('a canary planted in an Allure attachment is caught by the leak scan, naming that file', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+      const dir = scratch('reports-')
       const set = secrets()
       writeAllureResults(join(dir, 'allure-results'), [outcome], {
         target: 'mock',
@@ -223,7 +235,7 @@ describe('report secret scan', () => {
     })
 
     it('a canary inside the single-file Allure HTML (base64-embedded) is caught by the decoded scan', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'reports-'))
+      const dir = scratch('reports-')
       mkdirSync(join(dir, 'allure-report'))
       const html = join(dir, 'allure-report', 'index.html')
       const embed = (text: string) => Buffer.from(text).toString('base64')
