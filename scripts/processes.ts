@@ -9,12 +9,13 @@ import { readdirSync, readFileSync } from 'node:fs'
  */
 
 /**
- * Field `n` of /proc/<pid>/stat after the command name (0: the state letter, 2: the process
- * group, 19: the start time); undefined when there is no such process or no /proc.
+ * Field `n` of /proc/<pid>/stat (or of one of its threads, /proc/<pid>/task/<task>/stat) after the
+ * command name (0: the state letter, 2: the process group, 19: the start time); undefined when
+ * there is no such process or no /proc.
  */
-export function statField(pid: number, n: number): string | undefined {
+export function statField(pid: number, n: number, task?: string): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(`/proc/${pid}${task === undefined ? '' : `/task/${task}`}/stat`, 'utf8')
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n]
   } catch {
     return undefined
@@ -44,14 +45,8 @@ function isZombie(pid: number): boolean {
   } catch {
     return true
   }
-  return tasks.every((tid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] === 'Z'
-    } catch {
-      return true
-    }
-  })
+  // A thread gone meanwhile (undefined) has ended too.
+  return tasks.every((tid) => (statField(pid, 0, tid) ?? 'Z') === 'Z')
 }
 
 /**

@@ -321,10 +321,10 @@ async function finishReports(
     })
   // Redact every report before the HTML is rendered: the HTML embeds the results base64-encoded,
   // and a text redaction over it afterwards would cut through that encoding and break the page.
-  removeDir(join(reports, 'allure-report'))
+  const html = join(reports, 'allure-report')
+  removeDir(html)
   // Only what this run wrote: a `.env` in `--reports .` (even one edited while the run went on),
   // or the reports `npm test` left in reports/, is neither rewritten nor a leak.
-  const html = join(reports, 'allure-report')
   const outputs = [join(reports, 'summary.md'), meta.junit, meta.allureResults, html].filter(
     (path): path is string => path !== undefined,
   )

@@ -139,9 +139,8 @@ export function installConsoleRedaction(secrets: SecretSet): void {
 
 /** Redacts a report file in place (JUnit, exported environments). */
 export function redactFile(path: string, secrets: SecretSet): void {
-  const text = readFileSync(path, 'utf8')
-  const clean = secrets.redact(text)
-  if (clean !== text) writeOutputFile(path, clean)
+  const redacted = secrets.redactBytes(readFileSync(path))
+  if (redacted !== undefined) writeOutputFile(path, redacted)
 }
 
 /** Files (under the given files or directories) that contain a known secret or a fragment of one. Never returns the secret. */

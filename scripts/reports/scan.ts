@@ -6,8 +6,9 @@ import { allureHtmlTexts } from './allure.ts'
 
 /**
  * The leak canary over a reports directory (or one report file): every file (scripts/cli/paths.ts
- * outputFilesUnder) is scanned for every known secret (or a fragment of one); an Allure single-file HTML is scanned decoded (allureHtmlTexts), where its results and
- * attachments are readable. Returns the files that leak.
+ * outputFilesUnder) is scanned for every known secret (or a fragment of one); an Allure
+ * single-file HTML is scanned decoded (allureHtmlTexts), where its results and attachments are
+ * readable. Returns the files that leak.
  */
 export function scanReports(dir: string, secrets: SecretSet, homes: readonly string[] = []): string[] {
   // Links are not followed, and the files whose job is to hold secrets (`homes`: the token store,

@@ -47,8 +47,8 @@ function cookieValue(pair: string): string | undefined {
 
 /**
  * Rewrites every file at or under `dir` (scripts/cli/paths.ts outputFilesUnder) with secrets
- * replaced by `[redacted]`; returns how many
- * changed (SecretSet.redactBytes: text as UTF-8, a binary file as latin1, so its bytes survive).
+ * replaced by `[redacted]` (SecretSet.redactBytes: text as UTF-8, a binary file as latin1, so its
+ * bytes survive); returns how many changed.
  */
 export function redactFiles(dir: string, secrets: SecretSet): number {
   let changed = 0

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { DEFAULT_CLIENT_SECRET } from '../../mocks/options.ts'
 import { freePort } from '../../scripts/grade/app.ts'
 import { DEFAULT_GRADE_CLIENT_ID, GradeError, gradeApp } from '../../scripts/grade/index.ts'
-import { groupAlive, pidAlive } from '../../scripts/processes.ts'
+import { groupAlive, pidAlive, statField } from '../../scripts/processes.ts'
 import { startZombie } from '../support/zombie.ts'
 
 /**
@@ -208,14 +208,7 @@ describe('stopping an app whose processes are gone but not yet reaped', () => {
 })
 
 /** A process's state letter from /proc (R, S, Z, …), or `gone`. */
-function stateOf(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!
-  } catch {
-    return 'gone'
-  }
-}
+const stateOf = (pid: number): string => statField(pid, 0) ?? 'gone'
 
 /** A JWT's shape (header, payload, signature): what an app's log line of its access token looks like. */
 const ACCESS_TOKEN = `${Buffer.from('{"alg":"RS256","typ":"at+jwt"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.c2lnbmF0dXJl`

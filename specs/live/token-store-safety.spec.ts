@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HarnessError } from '../../scripts/errors.ts'
 import { BOOT_ID, isStale, PID_NAMESPACE } from '../../scripts/live/store-lock.ts'
 import { TokenStore } from '../../scripts/live/token-store.ts'
+import { statField } from '../../scripts/processes.ts'
 import { startZombie } from '../support/zombie.ts'
 import { tempDir } from './support/process.ts'
 
@@ -150,7 +151,7 @@ describe('a lock left by a process that is gone', () => {
   it('a held record naming a zombie (killed, not yet reaped: it still answers signal 0) is stale, so the lock is taken over', async () => {
     const { pid, dead } = await startZombie()
     await dead()
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!
+    const state = statField(pid, 0)
     expect(state).toBe('Z')
     const record = {
       state: 'held' as const,
