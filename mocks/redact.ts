@@ -86,6 +86,20 @@ export function redactParams(params: Iterable<[string, string]>): Record<string,
 }
 
 /**
+ * A journal entry's details with the secrets inside their values replaced, as in a parameter
+ * that holds a URL. By name nothing goes: a detail is a note about a parameter (`code:
+ * 'expired'`), never its value. The token endpoint
+ * notes the `redirect_uri` it was sent, and a client that posts back the callback URL it landed
+ * on (`…/callback?code=…&state=…`, a common bug, or `#access_token=…`) put the code or the token
+ * in the journal in the clear (found by an adversarial pass).
+ */
+export function redactDetails<V>(details: Record<string, V | string>): Record<string, V | string> {
+  for (const [name, value] of Object.entries(details))
+    if (typeof value === 'string') details[name] = redactValue('', value)
+  return details
+}
+
+/**
  * A query of plain `name=value` pairs (no escapes, no `+`, no empty pairs) serialises back
  * unchanged, so when none of its names is secret it is kept as sent; re-encoding a 16 KB query
  * was a sixth of the served mock's time under long URLs.

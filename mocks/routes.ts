@@ -4,7 +4,7 @@ import { MockHttpError } from './errors.ts'
 import { normalisePath } from './http/control-guard.ts'
 import { compilePath, createRouteIndex, type Match } from './http/route-index.ts'
 import type { Journal } from './journal.ts'
-import { redactUrl } from './redact.ts'
+import { redactDetails, redactUrl } from './redact.ts'
 
 export type Service = 'connect' | 'dinero' | 'control'
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'ALL'
@@ -218,7 +218,7 @@ export async function dispatchReply(
     contentType: request.headers.get('content-type'),
     status: response.status,
     ...(error === undefined ? {} : { error }),
-    details,
+    details: redactDetails(details),
   })
   return response
 }

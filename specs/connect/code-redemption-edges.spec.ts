@@ -89,6 +89,29 @@ describe.each(TARGET_KINDS)('code redemption edges (%s)', (kind) => {
       await redeem(await obtainCode(target), { redirect_uri: other })
       expect(lastExchange()).toMatchObject({ redirect_uri: other, redirect_uri_matches: false })
     })
+
+    it('a redirect_uri that carries the callback it landed on (?code=…, #access_token=…) → 400 invalid_grant, and the journal keeps it with those values fingerprinted', async () => {
+      // Found by an adversarial pass: the noted redirect_uri put the code and the token in the
+      // journal in the clear, while the same values in a URL were fingerprinted.
+      const code = await obtainCode(target)
+      const leaked = [
+        `${REDIRECT_URI}?code=${code}&state=s-1`,
+        `${REDIRECT_URI}#access_token=eyJhbGciOiJSUzI1NiJ9.leaked-token`,
+        `${REDIRECT_URI}?x=${encodeURIComponent(`${REDIRECT_URI}?refresh_token=nested-refresh`)}`,
+      ]
+      for (const redirectUri of leaked) {
+        const reply = await redeem(await obtainCode(target), { redirect_uri: redirectUri })
+        expect(reply.status).toBe(400)
+        expect(reply.json()).toEqual({ error: 'invalid_grant' })
+        const noted = String(lastExchange().redirect_uri)
+        // Fingerprinted as in a journal URL: `[redacted:1a2b3c4d]`, percent-encoded inside a query
+        // (twice inside a nested one).
+        expect(decodeURIComponent(decodeURIComponent(noted))).toMatch(/\[redacted:[0-9a-f]{8}\]/)
+        for (const secret of [code, 'leaked-token', 'nested-refresh']) expect(noted).not.toContain(secret)
+        expect(lastExchange().redirect_uri_matches).toBe(false)
+      }
+      expect(JSON.stringify(target.mock.journal.entries())).not.toContain(code)
+    })
   })
 
   describe('PKCE verifier (RFC 7636 §4.1: 43–128 unreserved characters)', () => {
