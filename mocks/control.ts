@@ -198,8 +198,14 @@ export function createControl(deps: ControlDeps): Control {
     lifecycle(event) {
       const subject = ('subject' in event ? event.subject : undefined) ?? deps.defaultSubject
       if (event.event === 'revoke-consent') {
-        // The user withdraws consent: consent, refresh tokens and earlier access tokens go.
-        deps.connectStore().revokeConsent(subject, event.clientId)
+        // The user withdraws consent: consent, refresh tokens and earlier access tokens go. A
+        // client or user the mock does not know is named, as the other events and settings do:
+        // `{"ok":true}` for a misspelt client let a check believe it had revoked something.
+        const store = deps.connectStore()
+        if (!store.clients.has(event.clientId))
+          throw new ControlError(`unknown client ${JSON.stringify(event.clientId)}`)
+        if (!store.users.has(subject)) throw new ControlError(`unknown user ${JSON.stringify(subject)}`)
+        store.revokeConsent(subject, event.clientId)
         return
       }
       const handled = deps.onLifecycle.some((f) => f(event, subject))
@@ -307,8 +313,9 @@ function lifecycleEvent(b: Record<string, unknown>): LifecycleEvent {
 function pageParam(url: URL, name: string, fallback: number, min: number, max: number): number {
   const raw = url.searchParams.get(name)
   if (raw === null) return fallback
-  const n = Number(raw)
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+  // Digits only: Number() also reads `0x10`, `1e1` and ` 3 `, which the docs do not promise.
+  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isInteger(n) || n < min || n > max)
     throw new ControlError(`${name} must be an integer from ${min} to ${max}`)
   return n
 }
@@ -380,9 +387,16 @@ export function controlRoutes(control: Control, deps: ControlDeps): Route[] {
     route('GET', '/__mock/deviations', deviationState),
     route('POST', '/__mock/deviations', (_r, text) => {
       const b = body(text)
-      if (b.set !== undefined) deps.deviations.set(ids(b.set, 'set'))
-      for (const id of ids(b.enable, 'enable')) deps.deviations.enable(id)
-      for (const id of ids(b.disable, 'disable')) deps.deviations.disable(id)
+      const unknown = Object.keys(b).find((k) => k !== 'set' && k !== 'enable' && k !== 'disable')
+      if (unknown !== undefined) throw new ControlError(`unknown field ${JSON.stringify(unknown)}`)
+      // Every list is read before any is applied: a refused request changes nothing (a 400 that
+      // had already switched on the `set` list was found by an adversarial pass).
+      const set = b.set === undefined ? undefined : ids(b.set, 'set')
+      const enable = ids(b.enable, 'enable')
+      const disable = ids(b.disable, 'disable')
+      if (set !== undefined) deps.deviations.set(set)
+      for (const id of enable) deps.deviations.enable(id)
+      for (const id of disable) deps.deviations.disable(id)
       return deviationState()
     }),
     route('POST', '/__mock/settings', (_r, text) => {

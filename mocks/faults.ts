@@ -59,11 +59,17 @@ export function validateFault(raw: unknown): FaultSpec {
     throw new FaultSpecError(`target must be one of ${FAULT_TARGETS.join(', ')}`)
   if (!FAULT_KINDS.includes(f.kind as FaultKind))
     throw new FaultSpecError(`kind must be one of ${FAULT_KINDS.join(', ')}`)
-  const num = (name: string, min: number, max: number) => {
+  const num = (name: string, min: number, max: number, integer = true) => {
     const v = f[name]
     if (v === undefined) return undefined
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-      throw new FaultSpecError(`${name} must be a number from ${min} to ${max}`)
+    if (
+      typeof v !== 'number' ||
+      !Number.isFinite(v) ||
+      v < min ||
+      v > max ||
+      (integer && !Number.isInteger(v))
+    ) {
+      throw new FaultSpecError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`)
     }
     return v
   }
@@ -72,9 +78,10 @@ export function validateFault(raw: unknown): FaultSpec {
     ms: num('ms', 0, 30_000),
     jitterMs: num('jitterMs', 0, 30_000),
     status: num('status', 500, 599),
+    // RFC 9110 §10.2.3: Retry-After is a whole number of seconds; a status and a count are whole too.
     retryAfterSeconds: num('retryAfterSeconds', 1, 3600),
     count: num('count', 1, 1_000_000),
-    probability: num('probability', 0, 1),
+    probability: num('probability', 0, 1, false),
   }
   for (const [k, v] of Object.entries(fields))
     if (v !== undefined) (spec as unknown as Record<string, number>)[k] = v

@@ -91,6 +91,51 @@ describe.each(TARGET_KINDS)('faults and lifecycle events (%s)', (kind) => {
     expect(reply.json().error_description).toMatch(/kind must be one of/)
   })
 
+  it('a fault with a fractional status, count or retryAfterSeconds → 400 and no fault is set (RFC 9110 §10.2.3: Retry-After is whole seconds)', async () => {
+    target = await startTarget(kind)
+    const t = target
+    for (const extra of [{ retryAfterSeconds: 1.5 }, { count: 1.5 }, { status: 500.5, kind: 'status' }]) {
+      const reply = await control(t, 'faults', { target: 'dinero', kind: 'rate-limit', ...extra })
+      expect(reply.status, JSON.stringify(extra)).toBe(400)
+      expect(reply.json().error_description).toMatch(/must be an integer/)
+    }
+    const tokens = await codeFlow(t)
+    expect((await dineroApi(t, tokens.access_token).get('/v1/organizations')).status).toBe(200)
+  })
+
+  it('revoke-consent for a client or user the mock does not know → 400 naming it, and the grant still works', async () => {
+    target = await startTarget(kind)
+    const t = target
+    const tokens = await codeFlow(t)
+    const typo = await control(t, 'lifecycle', { event: 'revoke-consent', clientId: 'isv_conformance_tset' })
+    expect(typo.status).toBe(400)
+    expect(typo.json()).toMatchObject({ error: 'invalid_control_request' })
+    expect(typo.json().error_description).toMatch(/unknown client "isv_conformance_tset"/)
+    const nobody = await control(t, 'lifecycle', {
+      event: 'revoke-consent',
+      clientId: 'isv_conformance_test',
+      subject: 'no-such-user',
+    })
+    expect(nobody.status).toBe(400)
+    expect(nobody.json().error_description).toMatch(/unknown user "no-such-user"/)
+    expect((await refresh(t, tokens.refresh_token!)).status).toBe(200)
+  })
+
+  it('a deviations request with one bad field → 400 and none of it applies (set, enable and disable are read before any is applied)', async () => {
+    target = await startTarget(kind)
+    const t = target
+    for (const body of [
+      { set: ['code.allow-reuse'], enable: ['no-such'] },
+      { enable: ['refresh.no-rotation'], disable: 'oops' },
+      { enable: ['refresh.no-rotation'], enabel: ['code.allow-reuse'] },
+    ]) {
+      const reply = await control(t, 'deviations', body)
+      expect(reply.status, JSON.stringify(body)).toBe(400)
+      expect(reply.json()).toMatchObject({ error: 'invalid_control_request' })
+    }
+    expect((await control(t, 'deviations', undefined, 'GET')).json().enabled).toEqual([])
+  })
+
   it('revoke-consent makes the refresh token invalid_grant and the access token 401 at Dinero', async () => {
     target = await startTarget(kind)
     const t = target

@@ -133,8 +133,15 @@ describe('journal memory under 50,000 requests with 15 KB query strings (served,
     expect(second.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5].map((k) => page.next! + k))
   })
 
-  it('an out-of-range limit is refused with 400', async () => {
+  it('an out-of-range limit, and a since or limit that is not plain digits (0x10, 1e1, " 3 ", -1), → 400 invalid_control_request', async () => {
     expect((await fetch(`${origin}/__mock/journal?limit=${JOURNAL_PAGE.max + 1}`)).status).toBe(400)
     expect((await fetch(`${origin}/__mock/journal?limit=0`)).status).toBe(400)
+    // Number() read these as 16, 10 and 3 before (adversarial pass); the docs promise an integer.
+    for (const query of ['limit=0x10', 'limit=1e1', 'limit=%203%20', 'since=0x1', 'since=-1', 'since=1.0']) {
+      const res = await fetch(`${origin}/__mock/journal?${query}`)
+      expect(res.status, query).toBe(400)
+      expect(((await res.json()) as { error: string }).error).toBe('invalid_control_request')
+    }
+    expect((await fetch(`${origin}/__mock/journal?limit=10&since=0`)).status).toBe(200)
   })
 })
