@@ -28,9 +28,10 @@ const PUBLIC_CLIENT = 'isv_public_caller'
 /** A client allowed client_credentials: its access tokens carry no `sub`. */
 const SERVICE_CLIENT = 'isv_service_caller'
 
-const standIn = (kind: TargetKind, deviations: DeviationId[] = []) =>
+const standIn = (kind: TargetKind, deviations: DeviationId[] = [], users = [DEFAULT_USER]) =>
   targetPerBlock(kind, {
     deviations,
+    users,
     clock: { frozen: true },
     dinero: { rateLimitPerMinute: 0 },
     clients: [
@@ -167,7 +168,13 @@ describe('introspection: who is a caller', () => {
 })
 
 describe('introspection: a client-credentials token and a withdrawn consent', () => {
-  const target = standIn('in-process')
+  // A user whose subject is the string "undefined": the control surface refuses to revoke the
+  // consent of a user it does not know, and this is the key a token without `sub` must not hit.
+  const target = standIn(
+    'in-process',
+    [],
+    [DEFAULT_USER, { ...DEFAULT_USER, subject: 'undefined', email: 'undefined@example.com' }],
+  )
 
   it('a consent withdrawn for the subject "undefined" does not revoke the client’s client-credentials token (it has no sub): the API resource still sees it active', async () => {
     const issued = await token(
