@@ -192,10 +192,18 @@ export function createConnectStore(
   // in one run and not in another, as unrelated traffic while the clock was ahead had it.
   clock.onMoveBack((from) => {
     store.purgeExpired(from)
-    movedBack = [...movedBack.filter((m) => m.from > from), { seq: tokenSeq, from }]
-    // Moves back that each start lower keep every mark (none covers another); past the bound
-    // the oldest goes (a token it alone kept expired is one issued before 1,000 later moves).
-    if (movedBack.length > MOVED_BACK_MAX) movedBack = movedBack.slice(-MOVED_BACK_MAX)
+    // The marks stay a staircase, issued later and reached lower: a mark the new one covers goes,
+    // and the new one is not kept when no token was issued since the last (which covers it).
+    movedBack = movedBack.filter((m) => m.from > from)
+    if (movedBack.at(-1)?.seq !== tokenSeq) movedBack.push({ seq: tokenSeq, from })
+    // Moves back that each start lower, with tokens issued between, keep every mark. Past the
+    // bound the two oldest merge into one that covers both (issued up to the later, reached the
+    // higher): a token may then stay expired that a move back would not have expired, but none
+    // comes back. Dropping the oldest instead revived a token after 1,000 moves (adversarial pass).
+    if (movedBack.length > MOVED_BACK_MAX) {
+      const [first, second, ...rest] = movedBack
+      movedBack = [{ seq: second!.seq, from: first!.from }, ...rest]
+    }
   })
 
   const store: ConnectStore = {

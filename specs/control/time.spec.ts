@@ -8,7 +8,14 @@ import { createClock } from '../../mocks/clock.ts'
 import { createMock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
-import { obtainCode, parseFormPost, REDIRECT_URI, token } from '../../scripts/targets/oauth.ts'
+import {
+  codeFlow,
+  obtainCode,
+  parseFormPost,
+  REDIRECT_URI,
+  refresh,
+  token,
+} from '../../scripts/targets/oauth.ts'
 import { startTarget, TARGET_KINDS, type Target } from '../../scripts/targets/targets.ts'
 import { dineroApi, tokenFor } from '../support/dinero-session.ts'
 
@@ -184,6 +191,35 @@ function runCollection(served: ServedMock): Promise<NewmanRunSummary> {
     newman.run(options, (err, summary) => (err ? reject(err) : resolve(summary))),
   )
 }
+
+describe('many moves of the clock back (in-process)', () => {
+  it('an access token a move back kept expired stays expired (Dinero 401) after 1,100 later moves back that each start lower with a token issued between each, while the newest token works (200)', async () => {
+    // The store keeps at most 1,000 marks of moves back; it dropped the oldest, and this token
+    // answered 200 again after 1,000 such moves (adversarial pass). Now the oldest two merge.
+    const t = await startTarget('in-process', { refresh: { usage: 'reuse' } })
+    try {
+      const tokens = await codeFlow(t)
+      const org = '/v1/118244/accounts/deposit'
+      t.mock.clock.advance(3_601_000)
+      t.mock.clock.advance(-3_601_000)
+      expect((await dineroApi(t, tokens.access_token).get(org)).status).toBe(401)
+      let newest = ''
+      for (let i = 1; i <= 1_100; i++) {
+        const reply = await refresh(t, tokens.refresh_token!)
+        expect(reply.status).toBe(200)
+        newest = reply.json<{ access_token: string }>().access_token
+        // Each move starts lower than the one before and short of every exp: none covers another.
+        const ms = (3_590 - 3 * i) * 1000
+        t.mock.clock.advance(ms)
+        t.mock.clock.advance(-ms)
+      }
+      expect((await dineroApi(t, tokens.access_token).get(org)).status).toBe(401)
+      expect((await dineroApi(t, newest).get(org)).status).toBe(200)
+    } finally {
+      await t.close()
+    }
+  })
+})
 
 describe('the whole collection twice through Newman against one served mock', () => {
   let served: ServedMock
