@@ -130,9 +130,13 @@ class ControlRefused extends MockHttpError {
   }
 }
 
-/** Headers every current browser adds to its requests (Fetch standard; Fetch Metadata); curl adds none. */
-const fromBrowser = (h: Headers) =>
-  h.has('origin') || h.has('sec-fetch-site') || h.has('sec-fetch-mode') || h.has('sec-fetch-dest')
+/**
+ * Headers every current browser adds to its requests (Fetch standard; Fetch Metadata); curl adds
+ * none. `Sec-Fetch-Mode` alone does not count: Node's own fetch (undici) sends `cors` on every
+ * request, and the README's bare `POST /__mock/reset` got 415 from it (adversarial pass); a browser
+ * sends it only together with Sec-Fetch-Site and Sec-Fetch-Dest.
+ */
+const fromBrowser = (h: Headers) => h.has('origin') || h.has('sec-fetch-site') || h.has('sec-fetch-dest')
 
 const mediaType = (h: Headers) => (h.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
 

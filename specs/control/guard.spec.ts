@@ -101,7 +101,13 @@ describe.each(TARGET_KINDS)('control surface refuses what a web page could send 
     const t = target
     const browserish = await t.call('connect', '/__mock/deviations', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-mode': 'no-cors' },
+      // What a browser sends with a no-cors form post from the mock's own origin (Fetch Metadata).
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'same-origin',
+        'sec-fetch-mode': 'no-cors',
+        'sec-fetch-dest': 'empty',
+      },
       body: ATTACK_BODY,
     })
     expect(browserish.status).toBe(415)
@@ -161,6 +167,19 @@ describe('served control surface: Host and peer', () => {
     })
     expect(rebound.status).toBe(403)
     expect(served.server.listening).toBe(true)
+  })
+
+  it("Node's own fetch (Sec-Fetch-Mode: cors on every request) sends the README's bare POST /__mock/reset → 204", async () => {
+    served = await serveMock(createMock(), { port: 0 })
+    const reset = await fetch(`${served.origin}/__mock/reset`, { method: 'POST' })
+    expect(reset.status).toBe(204)
+    // curl -d's content type with a JSON body, as the README's examples send it.
+    const form = await fetch(`${served.origin}/__mock/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"advanceSeconds":0}',
+    })
+    expect(form.status).toBe(200)
   })
 
   it('Host: localhost, 127.0.0.1 and [::1] with the served port are accepted; another port is 403', async () => {
