@@ -49,6 +49,13 @@ export interface ServeOptions {
    * hold its connection for 90 s).
    */
   headersTimeoutMs?: number
+  /**
+   * How long a client may take to send a whole request, body included, before the mock answers
+   * 408 in the service's own shape and closes the connection; default 60 000 ms, never below
+   * `headersTimeoutMs`. (node's own default, 300 s, held a stalled upload's connection for five
+   * minutes.)
+   */
+  requestTimeoutMs?: number
 }
 
 export interface ServedMock {
@@ -79,6 +86,27 @@ function jsonError(res: ServerResponse, status: number, body: Record<string, unk
 }
 
 class BodyTooLarge extends Error {}
+/** A body that will never come whole: the connection broke in it, or it stalled (408). */
+class BodyAbandoned extends Error {}
+
+/**
+ * One connection's requests in flight. RFC 9112 §9.3.2: a server answers pipelined requests in
+ * the order they came. A refusal of what came after them (a parse error, a stalled request,
+ * CONNECT) waits until every earlier answer has left: written at once, it reached the client as
+ * the answer to its first request, and a refresh the mock had rotated was lost with its answer
+ * (adversarial pass).
+ */
+interface Connection {
+  /** Requests whose answers have not all left yet. */
+  pending: number
+  /** The refusal to write once `pending` is 0. */
+  refusal?: (() => void) | undefined
+  /** The request whose body is being read, if any. */
+  reading?: IncomingMessage | undefined
+  /** Gives that request up: the refusal answers it. */
+  abandon?: (() => void) | undefined
+  refused?: boolean
+}
 
 /** Dinero paths carry their version first (`/v1/…`, `/v1.2/…`); their errors are Dinero's shape. */
 const isDineroPath = (path: string) => /^\/v\d/i.test(path)
@@ -127,13 +155,15 @@ export function exposureWarning(listening: string): string {
   return `warning: the mock listens on ${listening}, beyond loopback: anyone who can reach this machine on that port can use its Connect and Dinero endpoints, its login and consent pages, and the seeded client secret and user password (they are public test values); the control surface /__mock/* still answers loopback clients only`
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, limit: number, connection: Connection): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
     const declared = Number(req.headers['content-length'])
     if (Number.isFinite(declared) && declared > limit) {
       reject(new BodyTooLarge())
       return
     }
+    connection.reading = req
+    connection.abandon = () => reject(new BodyAbandoned())
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
@@ -147,6 +177,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     })
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
+  }).finally(() => {
+    connection.abandon = undefined
+    connection.reading = undefined
   })
 }
 
@@ -202,8 +235,41 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
 
   /** The last request target each connection sent: what a later parse error or timeout was about. */
   const lastTarget = new WeakMap<object, string>()
+  const connections = new WeakMap<object, Connection>()
+  const connectionOf = (socket: object): Connection => {
+    let c = connections.get(socket)
+    if (c === undefined) {
+      c = { pending: 0 }
+      connections.set(socket, c)
+    }
+    return c
+  }
+  const settle = (c: Connection) => {
+    if (c.pending > 0 || c.refusal === undefined) return
+    const refusal = c.refusal
+    c.refusal = undefined
+    refusal()
+  }
+  /** Refuses what follows the answers still due on this connection, once they have left. */
+  const refuseAfterPending = (socket: Duplex, write: (target: string | undefined) => void) => {
+    const c = connectionOf(socket)
+    if (c.refused) return
+    c.refused = true
+    // A request whose body broke or stalled gets the refusal as its answer. One whose body the
+    // parser had whole (`complete`) is answered first: the error is in what came after it.
+    const broken = c.reading !== undefined && !c.reading.complete ? c.reading : undefined
+    c.refusal = () => (socket.writable ? write(broken?.url) : socket.destroy())
+    if (broken !== undefined) c.abandon?.()
+    settle(c)
+  }
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    connection: Connection,
+    /** This request's answer is no longer due: it was given up for the connection's refusal. */
+    givenUp: () => void,
+  ): Promise<void> => {
     const method = req.method ?? 'GET'
     const target = req.url ?? '/'
     lastTarget.set(req.socket, target)
@@ -271,8 +337,13 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     if (method !== 'GET' && method !== 'HEAD') {
       const bodyLimit = Math.max(limit, uploadBodyLimit(url.pathname) ?? 0)
       try {
-        body = await readBody(req, bodyLimit)
+        body = await readBody(req, bodyLimit, connection)
       } catch (e) {
+        if (e instanceof BodyAbandoned) {
+          // Not answered here: the connection's refusal is this request's answer.
+          givenUp()
+          return
+        }
         if (e instanceof BodyTooLarge) {
           res.setHeader('connection', 'close')
           if (isDineroPath(url.pathname))
@@ -353,17 +424,32 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     throw new RangeError(
       `headersTimeoutMs must be a whole number of milliseconds, at least 1 (got ${headersTimeout})`,
     )
+  const requestTimeout = options.requestTimeoutMs ?? Math.max(60_000, headersTimeout)
+  if (!Number.isSafeInteger(requestTimeout) || requestTimeout < headersTimeout)
+    throw new RangeError(
+      `requestTimeoutMs must be a whole number of milliseconds, at least headersTimeoutMs (${headersTimeout}) (got ${requestTimeout})`,
+    )
   const server = createServer(
     {
       keepAliveTimeout: 5_000,
       requireHostHeader: false,
       headersTimeout,
-      // node's requestTimeout must not be below headersTimeout (its default 300 s is not).
-      requestTimeout: Math.max(300_000, headersTimeout),
+      requestTimeout,
       connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.round(headersTimeout / 10))),
     },
     (req, res) => {
-      handle(req, res).catch(() =>
+      const connection = connectionOf(req.socket)
+      connection.pending++
+      let due = true
+      const notDue = () => {
+        if (!due) return
+        due = false
+        connection.pending--
+        settle(connection)
+      }
+      // 'close': the answer has left (or the connection went); either way it is no longer due.
+      res.once('close', notDue)
+      handle(req, res, connection, notDue).catch(() =>
         // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
         isDineroPath(req.url ?? '')
           ? dineroError(res, 500, 50, 'Error')
@@ -371,26 +457,31 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       )
     },
   )
-  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
     if (!socket.writable) {
       socket.destroy()
       return
     }
     // Refused by node's parser before any route: still an answer in the service's own shape.
-    const path = err.rawPacket?.toString('latin1', 0, 64).split(' ')[1] ?? lastTarget.get(socket) ?? ''
-    if (err.code === 'HPE_HEADER_OVERFLOW')
-      rawRefusal(
-        socket,
-        '431 Request Header Fields Too Large',
-        path,
-        'request line and headers over the size limit',
-        'The request headers are too large',
-      )
-    else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
-      // The stalled request's path never arrived whole: not the previous request's on this
-      // connection (a stalled token request after a Dinero one got Dinero's shape), Connect's.
-      rawRefusal(socket, '408 Request Timeout', '', 'the request did not arrive in time')
-    else rawRefusal(socket, '400 Bad Request', path, 'malformed request', 'Bad request')
+    const packetPath = err.rawPacket?.toString('latin1', 0, 64).split(' ')[1]
+    refuseAfterPending(socket, (reading) => {
+      // A request whose body was being read is the one refused: its own path decides the shape.
+      const path = reading ?? packetPath ?? lastTarget.get(socket) ?? ''
+      if (err.code === 'HPE_HEADER_OVERFLOW')
+        rawRefusal(
+          socket,
+          '431 Request Header Fields Too Large',
+          path,
+          'request line and headers over the size limit',
+          'The request headers are too large',
+        )
+      else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+        // A request whose headers stalled: its path never arrived whole, and the previous
+        // request's on this connection is not its (a stalled token request after a Dinero one
+        // got Dinero's shape): Connect's. One whose body stalled: its own.
+        rawRefusal(socket, '408 Request Timeout', reading ?? '', 'the request did not arrive in time')
+      else rawRefusal(socket, '400 Bad Request', path, 'malformed request', 'Bad request')
+    })
   })
   // An `Expect` other than 100-continue (RFC 9110 §10.1.1: 417), and CONNECT, which the mock
   // does not tunnel (405): node answered the first with an empty body and closed the socket on
@@ -400,7 +491,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     jsonError(res, 417, refusalBody(req.url ?? '', `Expect: ${String(req.headers.expect)} is not supported`))
   })
   server.on('connect', (req, socket: Duplex) => {
-    rawRefusal(socket, '405 Method Not Allowed', req.url ?? '', 'CONNECT is not supported')
+    refuseAfterPending(socket, () =>
+      rawRefusal(socket, '405 Method Not Allowed', req.url ?? '', 'CONNECT is not supported'),
+    )
   })
 
   await new Promise<void>((resolve, reject) => {

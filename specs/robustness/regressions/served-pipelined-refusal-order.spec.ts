@@ -1,0 +1,131 @@
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMock } from '../../../mocks/create-mock.ts'
+import { type ServedMock, serveMock } from '../../../mocks/http/serve.ts'
+import { codeFlow } from '../../../scripts/targets/oauth.ts'
+import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
+
+/**
+ * Found by an adversarial pass: when a bad request followed good ones on one connection
+ * (pipelined), the adapter wrote its refusal (400 malformed, 405 CONNECT, 408) the moment node's
+ * parser gave up, before the answers still due. The client read the refusal as the answer to its
+ * first request: a refresh the mock had rotated (journal: 200) reached the client as 400, and its
+ * only refresh token was spent. RFC 9112 §9.3.2 asks for answers in request order; the refusal
+ * now waits for them, and answers the request whose body broke or stalled itself. A stalled body
+ * held its connection for node's 300 s whatever `headersTimeoutMs` said, and its 408 came in
+ * Connect's shape on Dinero paths: `requestTimeoutMs` bounds it, in the shape of its path.
+ */
+let target: Target
+let port = 0
+beforeAll(async () => {
+  target = await startTarget('served', { refresh: { usage: 'one-time' } })
+  port = Number(new URL(target.connect).port)
+})
+afterAll(() => target.close())
+
+/** Everything the server sends on one connection until it closes, as status lines and bodies. */
+async function exchange(parts: string[], to = port, gapMs = 0): Promise<{ status: string; body: string }[]> {
+  const socket = connect(to, '127.0.0.1')
+  await once(socket, 'connect')
+  for (const part of parts) {
+    socket.write(part)
+    if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs))
+  }
+  const chunks: Buffer[] = []
+  for await (const chunk of socket) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  const answers: { status: string; body: string }[] = []
+  for (const piece of text.split(/(?=HTTP\/1\.1 \d{3} )/)) {
+    const [head = '', body = ''] = piece.split('\r\n\r\n')
+    answers.push({ status: head.split('\r\n')[0] ?? '', body })
+  }
+  return answers
+}
+
+const host = () => `host: 127.0.0.1:${port}\r\n`
+const form = (refreshToken: string) =>
+  new URLSearchParams({
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: 'isv_conformance_test',
+    client_secret: 'conformance-secret',
+  }).toString()
+
+describe('served mock: a refusal on a pipelined connection comes after the answers due before it', () => {
+  it('200 with the rotated tokens, then 400 invalid_request, for a refresh pipelined with a malformed request (was: the 400 alone, and the grant lost)', async () => {
+    const tokens = await codeFlow(target)
+    const body = form(tokens.refresh_token!)
+    const answers = await exchange([
+      `POST /connect/token HTTP/1.1\r\n${host()}content-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\n\r\n${body}` +
+        `GET /x HTTP/1.1\r\n${host()}transfer-encoding: chunked\r\ncontent-length: 3\r\n\r\n`,
+    ])
+    expect(answers.map((a) => a.status)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request'])
+    const rotated = JSON.parse(answers[0]!.body) as { refresh_token: string }
+    expect(rotated.refresh_token).not.toBe(tokens.refresh_token)
+    expect(JSON.parse(answers[1]!.body)).toEqual({
+      error: 'invalid_request',
+      error_description: 'malformed request',
+    })
+    // The grant goes on with the token the client read.
+    const next = await target.call('connect', '/connect/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(rotated.refresh_token),
+    })
+    expect(next.status).toBe(200)
+  })
+
+  it('200 then 400 code 45 for a discovery GET pipelined with a Dinero POST whose chunk size is bad: the broken request is the one refused, in its own shape', async () => {
+    const answers = await exchange([
+      `GET /.well-known/openid-configuration HTTP/1.1\r\n${host()}\r\n` +
+        `POST /v1/118244/contacts HTTP/1.1\r\n${host()}transfer-encoding: chunked\r\n\r\nzz\r\n`,
+    ])
+    expect(answers.map((a) => a.status)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 400 Bad Request'])
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ issuer: target.connect })
+    expect(JSON.parse(answers[1]!.body)).toEqual({ code: 45, message: 'Bad request' })
+  })
+
+  it('200 then 405 for a discovery GET slowed by a 300 ms latency fault, followed by CONNECT in the same write', async () => {
+    await target.call('connect', '/__mock/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 300, count: 1 }),
+    })
+    const answers = await exchange([
+      `GET /.well-known/openid-configuration HTTP/1.1\r\n${host()}\r\nCONNECT 127.0.0.1:1 HTTP/1.1\r\n${host()}\r\n`,
+    ])
+    expect(answers.map((a) => a.status)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 405 Method Not Allowed'])
+    expect((await target.call('connect', '/.well-known/openid-configuration')).status).toBe(200)
+  })
+})
+
+describe('served mock: a request body that stalls', () => {
+  let served: ServedMock
+  beforeAll(async () => {
+    served = await serveMock(createMock(), { port: 0, headersTimeoutMs: 200, requestTimeoutMs: 400 })
+  })
+  afterAll(() => served.close())
+
+  it('408 code 45 for a Dinero POST whose body stops short, once requestTimeoutMs is up (was Connect’s shape after 300 s); the mock keeps answering', async () => {
+    const started = Date.now()
+    const answers = await exchange(
+      [
+        `POST /v1/118244/contacts HTTP/1.1\r\nhost: 127.0.0.1:${served.port}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"Na`,
+      ],
+      served.port,
+    )
+    // Bounded, not timed: well under node's own 300 s.
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(answers.map((a) => a.status)).toEqual(['HTTP/1.1 408 Request Timeout'])
+    expect(JSON.parse(answers[0]!.body)).toEqual({ code: 45, message: 'the request did not arrive in time' })
+    expect((await fetch(`${served.origin}/.well-known/openid-configuration`)).status).toBe(200)
+  })
+
+  it('a requestTimeoutMs below headersTimeoutMs, a fraction or NaN is refused naming the option', async () => {
+    for (const requestTimeoutMs of [100, 1.5, Number.NaN])
+      await expect(
+        serveMock(createMock(), { port: 0, headersTimeoutMs: 200, requestTimeoutMs }),
+      ).rejects.toThrow(/requestTimeoutMs must be a whole number of milliseconds, at least headersTimeoutMs/)
+  })
+})
