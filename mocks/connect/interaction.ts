@@ -20,7 +20,11 @@ function parseReturnUrl(
   returnUrl: string | undefined,
   origin: string,
 ): ValidAuthorizeRequest {
-  if (returnUrl === undefined || !returnUrl.startsWith(CALLBACK_PREFIX)) {
+  // Visible ASCII only: the returnUrl goes into a Location header, and a control character or
+  // one past ASCII there passed the Fetch `Headers` and then failed node's writeHead, after the
+  // route had signed the user in and journaled a 302: the client got 500 on the wire while
+  // in-process msw answered 302 (adversarial pass). The mock's own login links percent-encode.
+  if (returnUrl === undefined || !returnUrl.startsWith(CALLBACK_PREFIX) || /[^\x21-\x7e]/.test(returnUrl)) {
     throw new StatusError(400, 'invalid_return_url')
   }
   const params = toParams(new URLSearchParams(returnUrl.slice(CALLBACK_PREFIX.length)))

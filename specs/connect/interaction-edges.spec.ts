@@ -67,6 +67,22 @@ describe('POST /account/login (the sign-in form)', () => {
     }
   })
 
+  it('a returnUrl with a control character, a space or a character past ASCII → 400 invalid_return_url, before anyone is signed in, in-process and served alike (served answered 500 after journaling a 302)', async () => {
+    const served = await startTarget('served')
+    try {
+      for (const t of [target, served])
+        for (const extra of ['&x=a\x7fb', '&x=a\x01b', '&x=a\r\nSet-Cookie: evil=1', '&x=\u0100', '&x=a b']) {
+          const reply = await postLogin(t, `${returnUrlFor('odd-1')}${extra}`)
+          expect([t.kind, reply.status], JSON.stringify(extra)).toEqual([t.kind, 400])
+          expect(reply.headers.get('location')).toBeNull()
+          expect(reply.headers.get('set-cookie')).toBeNull()
+          expect(t.mock.journal.entries().at(-1)).toMatchObject({ status: 400, error: 'invalid_return_url' })
+        }
+    } finally {
+      await served.close()
+    }
+  })
+
   it('Cancel → access_denied with the state delivered to the client, noted outcome: login_cancelled', async () => {
     const reply = await postForm(target, '/account/login', {
       returnUrl: returnUrlFor('cancel-1'),
