@@ -56,8 +56,9 @@ export function createClock(options: ClockOptions = {}): Clock {
   if (options.start !== undefined) inRange(options.start, 'the start')
   let base = options.start ?? realNow()
   let offset = 0
+  const unheld = () => (frozen ? base : realNow()) + offset
   // A clock following real time keeps moving after an advance to the end of 9999: held there.
-  const now = () => Math.min((frozen ? base : realNow()) + offset, CLOCK_RANGE.max)
+  const now = () => Math.min(unheld(), CLOCK_RANGE.max)
   const listeners: ((from: number) => void)[] = []
   const moved = (from: number) => {
     if (now() < from) for (const listener of listeners) listener(from)
@@ -67,9 +68,11 @@ export function createClock(options: ClockOptions = {}): Clock {
     nowSeconds: () => Math.floor(now() / 1000),
     advance(ms) {
       if (!Number.isFinite(ms)) throw new RangeError('clock.advance needs a finite number of milliseconds')
-      inRange(now() + ms, 'this advance')
       const from = now()
-      offset += ms
+      inRange(from + ms, 'this advance')
+      // From the time shown, not from beyond the end of 9999 where real time carried a held
+      // clock: moves back from there were swallowed by the overshoot (adversarial pass).
+      offset += from - unheld() + ms
       moved(from)
     },
     set(ms) {

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildCollection } from '../../collections/build.ts'
 import { catalogue } from '../../collections/catalogue/index.ts'
 import { mockVariables } from '../../collections/model/variables.ts'
-import { createClock } from '../../mocks/clock.ts'
+import { CLOCK_RANGE, createClock } from '../../mocks/clock.ts'
 import { createMock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { sharedSigningKey } from '../../scripts/targets/keys.ts'
@@ -42,6 +42,20 @@ describe('checks that travel in time', () => {
       expect(moves.at(-1)).toBeLessThan(0)
     },
   )
+})
+
+describe('clock held at the end of 9999', () => {
+  it('a following clock held at 9999-12-31T23:59:59.999Z moves back by exactly what advance says, however long real time ran on', () => {
+    let real = Date.UTC(2026, 0, 1)
+    const clock = createClock({ realNow: () => real })
+    clock.set(CLOCK_RANGE.max - 1_000)
+    real += 3_000
+    expect(clock.now()).toBe(CLOCK_RANGE.max)
+    clock.advance(-1_000)
+    expect(clock.now()).toBe(CLOCK_RANGE.max - 1_000)
+    clock.advance(-1_000)
+    expect(clock.now()).toBe(CLOCK_RANGE.max - 2_000)
+  })
 })
 
 describe('clock reset', () => {
