@@ -183,6 +183,15 @@ function readBody(req: IncomingMessage, limit: number, connection: Connection): 
   })
 }
 
+/** uri-host [":" port] (RFC 3986 §3.2.2): reg-name characters, or an IP literal in brackets; empty for HTTP/1.0. */
+const HOST_VALUE = /^(?:[\w.~!$&'()*+,;=%-]*|\[[\w.:%-]+\])(?::\d*)?$/
+
+function hostCount(raw: string[]): number {
+  let n = 0
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') n++
+  return n
+}
+
 function toHeaders(raw: string[]): Headers {
   const headers = new Headers()
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
@@ -278,6 +287,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     if (req.headers.host === undefined && req.httpVersion === '1.1') {
       req.resume()
       jsonError(res, 400, refusalBody(target, 'a request needs a Host header'))
+      return
+    }
+    // RFC 9112 §3.2: more than one Host, or a Host that is no uri-host[:port] (RFC 3986 §3.2.2),
+    // is 400 as well; node keeps the first of two, and a loopback Host followed by a foreign one
+    // reached the control surface (adversarial pass).
+    if (hostCount(req.rawHeaders) > 1 || !HOST_VALUE.test(req.headers.host ?? '')) {
+      req.resume()
+      jsonError(res, 400, refusalBody(target, 'a request needs exactly one valid Host header'))
       return
     }
     if (!target.startsWith('/')) {

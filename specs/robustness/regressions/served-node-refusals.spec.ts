@@ -54,6 +54,34 @@ describe('served mock: refusals node used to answer itself', () => {
     await stillAnswers()
   })
 
+  it('400 for two Host lines (a loopback one, then a foreign one, on the control surface too) and for a Host that is no host[:port] (RFC 9112 §3.2); one plain Host is served', async () => {
+    const host = `127.0.0.1:${port}`
+    for (const [path, headers] of [
+      ['/__mock/clock', `host: ${host}\r\nhost: evil.example\r\n`],
+      ['/.well-known/openid-configuration', `host: ${host}\r\nhost: ${host}\r\n`],
+      ['/.well-known/openid-configuration', 'host: a b\r\n'],
+      ['/.well-known/openid-configuration', `host: user@${host}\r\n`],
+      ['/v1/organizations', 'host: h/p?x\r\n'],
+    ] as const) {
+      const reply = await send(`GET ${path} HTTP/1.1\r\n${headers}connection: close\r\n\r\n`)
+      expect([path, headers, reply.status]).toEqual([path, headers, 'HTTP/1.1 400 Bad Request'])
+      expect(reply.body).toEqual(
+        path.startsWith('/v1')
+          ? { code: 45, message: 'a request needs exactly one valid Host header' }
+          : { error: 'invalid_request', error_description: 'a request needs exactly one valid Host header' },
+      )
+    }
+    for (const host of [`127.0.0.1:${port}`, `[::1]:${port}`, 'localhost'])
+      expect(
+        (
+          await send(
+            `GET /.well-known/openid-configuration HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`,
+          )
+        ).status,
+      ).toBe('HTTP/1.1 200 OK')
+    await stillAnswers()
+  })
+
   it('417 invalid_request for POST /connect/token with Expect: foo', async () => {
     const reply = await send(
       'POST /connect/token HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: foo\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
