@@ -222,7 +222,7 @@ describe('served control surface: Host and peer', () => {
   })
 
   it.each(['/__MOCK/deviations', '/%5F%5Fmock/reset', '//__mock/settings', '/a/../__Mock/faults'])(
-    'POST %s from a non-loopback peer is 403 and changes nothing',
+    'POST %s from a non-loopback peer is 403 and changes nothing: the journal holds the refusal alone',
     async (path) => {
       const mock = createMock()
       served = await serveMock(mock, { port: 0, controlPeers: () => false })
@@ -233,7 +233,9 @@ describe('served control surface: Host and peer', () => {
       })
       expect(reply.status).toBe(403)
       expect(mock.deviations.list()).toEqual([])
-      expect(mock.journal.size).toBe(0)
+      expect(mock.journal.entries().map((e) => [e.service, e.status, e.details.refused_by])).toEqual([
+        ['control', 403, 'adapter'],
+      ])
     },
   )
 

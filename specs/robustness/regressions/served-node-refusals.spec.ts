@@ -82,6 +82,30 @@ describe('served mock: refusals node used to answer itself', () => {
     await stillAnswers()
   })
 
+  it("the adapter's own refusals are journaled like a route's answers (404 misspelt path, 405, 413, 403 at the control surface), with no secret in the URL", async () => {
+    const before = target.mock.journal.entries().length
+    expect((await target.call('connect', '/connect/tokn?code=leaky-code')).status).toBe(404)
+    expect((await target.call('connect', '/.well-known/openid-configuration', { method: 'POST' })).status).toBe(405)
+    const big = await target.call('api', '/v1/118244/contacts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(1024 * 1024 + 1),
+    })
+    expect(big.status).toBe(413)
+    expect(
+      (await send(`GET /__mock/clock HTTP/1.1\r\nhost: attacker.example\r\nconnection: close\r\n\r\n`))
+        .status,
+    ).toBe('HTTP/1.1 403 Forbidden')
+    const added = target.mock.journal.entries().slice(before)
+    expect(added.map((e) => [e.service, e.method, e.status, e.error, e.details.refused_by])).toEqual([
+      ['connect', 'GET', 404, 'not_found', 'adapter'],
+      ['connect', 'POST', 405, 'method_not_allowed', 'adapter'],
+      ['dinero', 'POST', 413, 'body_too_large', 'adapter'],
+      ['control', 'GET', 403, 'foreign_host', 'adapter'],
+    ])
+    expect(added[0]!.url).toMatch(/^\/connect\/tokn\?code=%5Bredacted%3A[0-9a-f]{8}%5D$/)
+  })
+
   it('417 invalid_request for POST /connect/token with Expect: foo', async () => {
     const reply = await send(
       'POST /connect/token HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: foo\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
