@@ -133,5 +133,12 @@ export function createRouteIndex<R extends IndexedRoute>(
     pathKnown(pathname: string): boolean {
       return compiled.some((c) => c.regex.test(pathname))
     },
+    /** The methods some route takes at this path, for a 405's `Allow` (RFC 9110 §15.5.6). */
+    methodsAt(pathname: string): string[] {
+      const methods = new Set<string>()
+      for (const c of compiled)
+        if (c.regex.test(pathname) && c.route.method !== 'ALL') methods.add(c.route.method)
+      return [...methods].sort()
+    },
   }
 }

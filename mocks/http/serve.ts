@@ -73,13 +73,19 @@ export interface ServedMock {
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]']
 
-function jsonError(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+function jsonError(
+  res: ServerResponse,
+  status: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy()
     return
   }
   const text = JSON.stringify(body)
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   })
@@ -115,8 +121,14 @@ const isDineroPath = (path: string) => /^\/v\d/i.test(path)
 // assumption: open-dinero-unlisted-responses (no body is published for a wrong method, an
 // oversized body or a failure on the Dinero API); they are answered in its error shape
 // `{code, message}` (45 Invalid request, 50 Error).
-function dineroError(res: ServerResponse, status: number, code: number, message: string): void {
-  jsonError(res, status, { code, message })
+function dineroError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  jsonError(res, status, { code, message }, headers)
 }
 
 /** A refusal before any route, in the shape of the service the path belongs to (Dinero's own words where given). */
@@ -357,9 +369,11 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       req.resume()
       const known = index.pathKnown(url.pathname)
       journalRefusal(req, url, known ? 405 : 404, known ? 'method_not_allowed' : 'not_found')
+      // RFC 9110 §15.5.6: a 405 names the methods the resource takes.
+      const allow = known ? { allow: index.methodsAt(url.pathname).join(', ') } : {}
       if (known && isDineroPath(url.pathname))
-        dineroError(res, 405, 45, `The requested resource does not support http method '${method}'.`)
-      else if (known) jsonError(res, 405, { error: 'method_not_allowed' })
+        dineroError(res, 405, 45, `The requested resource does not support http method '${method}'.`, allow)
+      else if (known) jsonError(res, 405, { error: 'method_not_allowed' }, allow)
       else if (isDineroPath(url.pathname)) {
         // An HTML 404, not a missing entity's code 40 (dinero/unknown-route.ts).
         const page = unknownDineroRoute(mock.deviations)

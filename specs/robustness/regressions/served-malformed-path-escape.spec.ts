@@ -30,10 +30,19 @@ describe('served mock: malformed escapes and adapter refusals on Dinero paths', 
     expect(reply.json()).toMatchObject({ code: 40 })
   })
 
-  it('405 in Dinero shape for DELETE /v1/organizations', async () => {
+  it('405 in Dinero shape for DELETE /v1/organizations, with Allow: GET (RFC 9110 §15.5.6; it had none)', async () => {
     const reply = await target.call('api', '/v1/organizations', { method: 'DELETE', headers: auth })
     expect(reply.status).toBe(405)
     expect(reply.json()).toMatchObject({ code: 45, message: expect.any(String) })
+    expect(reply.headers.get('allow')).toBe('GET')
+    const contact = await target.call('api', '/v1/118244/contacts/x', { method: 'PATCH', headers: auth })
+    expect([contact.status, contact.headers.get('allow')]).toEqual([405, 'DELETE, GET, PUT'])
+  })
+
+  it('405 method_not_allowed with Allow: GET for POST to the discovery document', async () => {
+    const reply = await target.call('connect', '/.well-known/openid-configuration', { method: 'POST' })
+    expect([reply.status, reply.headers.get('allow')]).toEqual([405, 'GET'])
+    expect(reply.json()).toEqual({ error: 'method_not_allowed' })
   })
 
   it('413 in Dinero shape for a body over 1 MiB to POST /v1/118244/contacts', async () => {

@@ -85,7 +85,9 @@ describe('served mock: refusals node used to answer itself', () => {
   it("the adapter's own refusals are journaled like a route's answers (404 misspelt path, 405, 413, 403 at the control surface), with no secret in the URL", async () => {
     const before = target.mock.journal.entries().length
     expect((await target.call('connect', '/connect/tokn?code=leaky-code')).status).toBe(404)
-    expect((await target.call('connect', '/.well-known/openid-configuration', { method: 'POST' })).status).toBe(405)
+    expect(
+      (await target.call('connect', '/.well-known/openid-configuration', { method: 'POST' })).status,
+    ).toBe(405)
     const big = await target.call('api', '/v1/118244/contacts', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
