@@ -231,7 +231,9 @@ async function bodyBytes(response: Response): Promise<Buffer | string> {
 }
 
 export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise<ServedMock> {
-  const host = options.host ?? '127.0.0.1'
+  // `[::1]` as a URL writes it: bound without the brackets (with them, DNS was asked for a
+  // name `[::1]` and the CLI failed with ENOTFOUND: adversarial pass).
+  const host = (options.host ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1')
   if (!isLoopbackHost(host) && options.allowNonLoopback !== true) throw new ServeError(host)
   const limit = options.maxBodyBytes ?? 1024 * 1024
   const engine = options.dispatch ?? 'direct'
@@ -560,7 +562,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   const bound = server.address() as AddressInfo
   port = bound.port
   const listening = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${port}`
-  const hostName = host.includes(':') ? `[${host}]` : host
+  // An IPv4-mapped loopback (`::ffff:127.0.0.1`) is reached as the IPv4 address it maps: URLs
+  // write it `[::ffff:7f00:1]`, which matched no origin the mock serves, and every path was 404.
+  const mapped = /^::ffff:(127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i.exec(host)?.[1]
+  const hostName = mapped ?? (host.includes(':') ? `[${host}]` : host)
   canonical = `http://${hostName === '0.0.0.0' || hostName === '[::]' ? '127.0.0.1' : hostName}:${port}`
   for (const name of new Set([...LOOPBACK_NAMES, hostName])) {
     knownHosts.add(`${name}:${port}`)

@@ -312,6 +312,28 @@ describe('binding beyond loopback', () => {
     }
   })
 
+  it.each([
+    ['[::1]', (port: number) => `http://[::1]:${port}`],
+    ['::1', (port: number) => `http://[::1]:${port}`],
+    ['::ffff:127.0.0.1', (port: number) => `http://127.0.0.1:${port}`],
+  ])(
+    'host %s binds, and its origin serves discovery (200) and the control surface (200)',
+    async (host, origin) => {
+      // `[::1]` failed with ENOTFOUND; `::ffff:127.0.0.1` served 404 everywhere and 403 on /__mock.
+      const served = await serveMock(createMock(), { port: 0, host })
+      try {
+        expect(served.origin).toBe(origin(served.port))
+        expect(served.warning).toBeUndefined()
+        const discovery = await fetch(`${served.origin}/.well-known/openid-configuration`)
+        expect(discovery.status).toBe(200)
+        expect(((await discovery.json()) as { issuer: string }).issuer).toBe(served.origin)
+        expect((await fetch(`${served.origin}/__mock/clock`)).status).toBe(200)
+      } finally {
+        await served.close()
+      }
+    },
+  )
+
   it('a loopback bind carries no warning', async () => {
     const served = await serveMock(createMock(), { port: 0 })
     try {
