@@ -314,7 +314,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     givenUp: () => void,
   ): Promise<void> => {
     const method = req.method ?? 'GET'
-    const target = req.url ?? '/'
+    // RFC 9112 §3.2.2: a server must accept the absolute-form (`GET http://host/path`, as a client
+    // configured with a proxy sends it); its authority stands in for Host (§3.2.2: Host is then
+    // ignored). It was refused as "not a path" (adversarial pass).
+    const sent = req.url ?? '/'
+    const absolute = /^http:\/\/([^/?#]*)/i.exec(sent)
+    const rest = absolute === null ? sent : sent.slice(absolute[0].length)
+    const target = absolute === null || rest.startsWith('/') ? rest : `/${rest}`
+    const authority = absolute?.[1]
     lastTarget.set(req.socket, target)
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400 — here in the service's own
     // shape, where node's own check answered with an empty body. HTTP/1.0 needs none.
@@ -326,7 +333,11 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     // RFC 9112 §3.2: more than one Host, or a Host that is no uri-host[:port] (RFC 3986 §3.2.2),
     // is 400 as well; node keeps the first of two, and a loopback Host followed by a foreign one
     // reached the control surface (adversarial pass).
-    if (hostCount(req.rawHeaders) > 1 || !HOST_VALUE.test(req.headers.host ?? '')) {
+    if (
+      hostCount(req.rawHeaders) > 1 ||
+      !HOST_VALUE.test(req.headers.host ?? '') ||
+      (authority !== undefined && (authority === '' || !HOST_VALUE.test(authority)))
+    ) {
       req.resume()
       jsonError(res, 400, refusalBody(target, 'a request needs exactly one valid Host header'))
       return
@@ -335,7 +346,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       jsonError(res, 400, { error: 'invalid_request', error_description: 'request target must be a path' })
       return
     }
-    const hostHeader = req.headers.host?.toLowerCase()
+    const hostHeader = (authority ?? req.headers.host)?.toLowerCase()
     const origin = hostHeader !== undefined && knownHosts.has(hostHeader) ? `http://${hostHeader}` : canonical
     let url: URL
     try {
@@ -352,7 +363,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       : controlRefusal({
           path: url.pathname,
           peer: req.socket.remoteAddress,
-          host: req.headers.host,
+          host: authority ?? req.headers.host,
           port,
           ...(options.controlPeers ? { controlPeers: options.controlPeers } : {}),
         })

@@ -45,11 +45,14 @@ describe('served adapter', () => {
     return Buffer.concat(chunks).toString('latin1')
   }
 
-  it('an absolute-form request target is refused with 400, not fetched', async () => {
+  it('an absolute-form request target naming another host is answered by the mock itself, never fetched: GET /connect/token → 400 invalid_request as on the path alone', async () => {
+    // RFC 9112 §3.2.2: absolute-form is accepted (the mock is no proxy: the path is its own).
     const response = await raw(
       'GET http://example.com/connect/token HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
     )
+    const direct = await target.call('connect', '/connect/token')
     expect(response).toMatch(/^HTTP\/1\.1 400/)
+    expect(JSON.parse(response.split('\r\n\r\n')[1]!)).toEqual(direct.json())
   })
 
   it('a malformed request line gets 400 and the server keeps serving', async () => {

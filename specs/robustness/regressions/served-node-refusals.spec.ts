@@ -108,6 +108,25 @@ describe('served mock: refusals node used to answer itself', () => {
     expect(added[0]!.url).toMatch(/^\/connect\/tokn\?code=%5Bredacted%3A[0-9a-f]{8}%5D$/)
   })
 
+  it('absolute-form targets are served as their path, with their authority as Host (RFC 9112 §3.2.2; they were 400 "not a path"); a foreign authority still cannot reach the control surface', async () => {
+    const host = `127.0.0.1:${port}`
+    const discovery = await send(
+      `GET http://${host}/.well-known/openid-configuration HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`,
+    )
+    expect(discovery.status).toBe('HTTP/1.1 200 OK')
+    expect(discovery.body).toMatchObject({ issuer: target.connect })
+    const clock = await send(
+      `GET http://${host}/__mock/clock HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`,
+    )
+    expect(clock.status).toBe('HTTP/1.1 200 OK')
+    const rebound = await send(
+      `GET http://attacker.example:${port}/__mock/clock HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`,
+    )
+    expect(rebound.status).toBe('HTTP/1.1 403 Forbidden')
+    expect(rebound.body).toMatchObject({ reason: 'foreign_host' })
+    await stillAnswers()
+  })
+
   it('417 invalid_request for POST /connect/token with Expect: foo', async () => {
     const reply = await send(
       'POST /connect/token HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: foo\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
