@@ -557,6 +557,27 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     req.resume()
     jsonError(res, 417, refusalBody(req.url ?? '', `Expect: ${String(req.headers.expect)} is not supported`))
   })
+  // RFC 9110 §10.1.1: a server that will refuse the body answers with the final status instead
+  // of inviting it. node sent `100 Continue` to a declared 3 MB token request, read the body,
+  // then answered 413 (adversarial pass).
+  server.on('checkContinue', (req, res) => {
+    const declared = Number(req.headers['content-length'])
+    const target = req.url ?? '/'
+    const path = normalisePath(target.split('?')[0] ?? '/')
+    const bodyLimit = Math.max(limit, uploadBodyLimit(path) ?? 0)
+    if (Number.isFinite(declared) && declared > bodyLimit) {
+      res.setHeader('connection', 'close')
+      if (isDineroPath(path)) dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
+      else
+        jsonError(res, 413, {
+          error: 'invalid_request',
+          error_description: `request body over ${bodyLimit} bytes`,
+        })
+      return
+    }
+    res.writeContinue()
+    server.emit('request', req, res)
+  })
   server.on('connect', (req, socket: Duplex) => {
     refuseAfterPending(socket, () =>
       rawRefusal(socket, '405 Method Not Allowed', req.url ?? '', 'CONNECT is not supported'),

@@ -127,6 +127,35 @@ describe('served mock: refusals node used to answer itself', () => {
     await stillAnswers()
   })
 
+  it('413 at once, with no 100 Continue, for Expect: 100-continue with a declared body over the limit (RFC 9110 §10.1.1); 100 then the answer for one within it', async () => {
+    const host = `127.0.0.1:${port}`
+    const big = await send(
+      `POST /connect/token HTTP/1.1\r\nhost: ${host}\r\nexpect: 100-continue\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 3000000\r\n\r\n`,
+    )
+    expect(big.status).toBe('HTTP/1.1 413 Payload Too Large')
+    expect(big.body).toMatchObject({ error: 'invalid_request' })
+    const dinero = await send(
+      `POST /v1/118244/contacts HTTP/1.1\r\nhost: ${host}\r\nexpect: 100-continue\r\ncontent-type: application/json\r\ncontent-length: 3000000\r\n\r\n`,
+    )
+    expect([dinero.status, dinero.body]).toEqual([
+      'HTTP/1.1 413 Payload Too Large',
+      { code: 45, message: 'The request body is over 1048576 bytes' },
+    ])
+    // Within the limit: invited, then answered (raw, as the two answers share the connection).
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.write(
+      `POST /connect/token HTTP/1.1\r\nhost: ${host}\r\nexpect: 100-continue\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: 25\r\nconnection: close\r\n\r\n`,
+    )
+    const [first] = (await once(socket, 'data')) as [Buffer]
+    expect(first.toString('latin1')).toMatch(/^HTTP\/1\.1 100 Continue\r\n/)
+    socket.write('grant_type=refresh_token&')
+    const chunks: Buffer[] = []
+    for await (const chunk of socket) chunks.push(chunk as Buffer)
+    expect(Buffer.concat(chunks).toString('latin1')).toMatch(/^HTTP\/1\.1 400 Bad Request/)
+    await stillAnswers()
+  })
+
   it('417 invalid_request for POST /connect/token with Expect: foo', async () => {
     const reply = await send(
       'POST /connect/token HTTP/1.1\r\nhost: 127.0.0.1\r\nexpect: foo\r\ncontent-length: 0\r\nconnection: close\r\n\r\n',
