@@ -106,16 +106,30 @@ export function redactDetails<V>(details: Record<string, V | string>): Record<st
  */
 const PLAIN_QUERY = /^[\w.*-]+=[\w.*-]*(?:&[\w.*-]+=[\w.*-]*)*$/
 
+/**
+ * A path with any segment that carries a secret parameter (`…/userinfo&access_token=…`,
+ * `;code=…`, `refresh_token=…`) fingerprinted whole: a misspelt or mangled path reaches the
+ * journal too (the served adapter's 404s), and the secret was in it in the clear (adversarial pass).
+ */
+function redactPath(path: string): string {
+  if (!NESTED_SECRET.test(decodeOnce(path).replace(/\//g, '&'))) return path
+  return path
+    .split('/')
+    .map((segment) => (NESTED_SECRET.test(`&${decodeOnce(segment)}`) ? fingerprint(segment) : segment))
+    .join('/')
+}
+
 /** A URL's path plus its query with secret values replaced. */
 export function redactUrl(url: URL): string {
-  if (!url.search) return url.pathname
+  const pathname = redactPath(url.pathname)
+  if (!url.search) return pathname
   const raw = url.search.slice(1)
   if (
     PLAIN_QUERY.test(raw) &&
     !raw.split('&').some((pair) => SECRET_NAMES.has(pair.slice(0, pair.indexOf('=')).toLowerCase()))
   )
-    return `${url.pathname}?${raw}`
+    return `${pathname}?${raw}`
   const q = new URLSearchParams()
   for (const [k, v] of url.searchParams) q.append(k, redactValue(k, v))
-  return `${url.pathname}?${q.toString()}`
+  return `${pathname}?${q.toString()}`
 }

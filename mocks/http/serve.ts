@@ -191,6 +191,10 @@ function readBody(req: IncomingMessage, limit: number, connection: Connection): 
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   }).finally(() => {
+    // Only if still this request's: with two requests in one write, the second's read began
+    // before this one's ended, and clearing it lost the request the refusal had to answer
+    // (the connection then hung for good: adversarial pass).
+    if (connection.reading !== req) return
     connection.abandon = undefined
     connection.reading = undefined
   })
@@ -275,14 +279,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     refusal()
   }
   /** Refuses what follows the answers still due on this connection, once they have left. */
-  const refuseAfterPending = (socket: Duplex, write: (target: string | undefined) => void) => {
+  const refuseAfterPending = (socket: Duplex, write: (broken: IncomingMessage | undefined) => void) => {
     const c = connectionOf(socket)
     if (c.refused) return
     c.refused = true
     // A request whose body broke or stalled gets the refusal as its answer. One whose body the
     // parser had whole (`complete`) is answered first: the error is in what came after it.
     const broken = c.reading !== undefined && !c.reading.complete ? c.reading : undefined
-    c.refusal = () => (socket.writable ? write(broken?.url) : socket.destroy())
+    c.refusal = () => (socket.writable ? write(broken) : socket.destroy())
     if (broken !== undefined) c.abandon?.()
     settle(c)
   }
@@ -292,18 +296,38 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
    * journaled as a route's answer is: a client calling a misspelt path or probing the control
    * surface left no trace in the journal the grader reads (adversarial pass).
    */
-  const journalRefusal = (req: IncomingMessage, url: URL, status: number, error: string) => {
+  const journalRefusal = (
+    req: Pick<IncomingMessage, 'method' | 'headers'> | undefined,
+    at: URL | string,
+    status: number,
+    error: string,
+  ) => {
+    let url: URL
+    try {
+      url = typeof at === 'string' ? new URL(at.startsWith('/') ? at : `/${at}`, canonical) : at
+    } catch {
+      url = new URL('/', canonical)
+    }
     const path = url.pathname.toLowerCase()
     mock.journal.record({
       at: mock.runtime.clock.now(),
       service: path.startsWith('/__mock') ? 'control' : isDineroPath(path) ? 'dinero' : 'connect',
-      method: req.method ?? 'GET',
+      method: req?.method ?? '',
       url: redactUrl(url),
-      contentType: req.headers['content-type'] ?? null,
+      contentType: req?.headers['content-type'] ?? null,
       status,
       error,
       details: { refused_by: 'adapter' },
     })
+  }
+  /**
+   * A request answered before its body was read: the connection closes after the answer unless
+   * the body is all in, so the rest of it is not taken for a next request or timed out as one
+   * (a 404 then a 408 for one request: adversarial pass).
+   */
+  const skipBody = (req: IncomingMessage, res: ServerResponse) => {
+    req.resume()
+    if (!req.complete) res.setHeader('connection', 'close')
   }
 
   const handle = async (
@@ -326,7 +350,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400 — here in the service's own
     // shape, where node's own check answered with an empty body. HTTP/1.0 needs none.
     if (req.headers.host === undefined && req.httpVersion === '1.1') {
-      req.resume()
+      skipBody(req, res)
+      journalRefusal(req, target, 400, 'missing_host')
       jsonError(res, 400, refusalBody(target, 'a request needs a Host header'))
       return
     }
@@ -338,11 +363,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       !HOST_VALUE.test(req.headers.host ?? '') ||
       (authority !== undefined && (authority === '' || !HOST_VALUE.test(authority)))
     ) {
-      req.resume()
+      skipBody(req, res)
+      journalRefusal(req, target, 400, 'invalid_host')
       jsonError(res, 400, refusalBody(target, 'a request needs exactly one valid Host header'))
       return
     }
     if (!target.startsWith('/')) {
+      skipBody(req, res)
+      journalRefusal(req, '/', 400, 'invalid_request_target')
       jsonError(res, 400, { error: 'invalid_request', error_description: 'request target must be a path' })
       return
     }
@@ -352,6 +380,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     try {
       url = new URL(origin + target)
     } catch {
+      skipBody(req, res)
+      journalRefusal(req, '/', 400, 'invalid_request_target')
       jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed URL' })
       return
     }
@@ -368,7 +398,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
           ...(options.controlPeers ? { controlPeers: options.controlPeers } : {}),
         })
     if (refusal !== undefined) {
-      req.resume()
+      skipBody(req, res)
       journalRefusal(req, url, refusal.status, refusal.reason)
       jsonError(res, refusal.status, {
         error: 'forbidden',
@@ -379,7 +409,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     }
     const candidates = index.match(method, url.pathname)
     if (candidates.length === 0) {
-      req.resume()
+      skipBody(req, res)
       const known = index.pathKnown(url.pathname)
       journalRefusal(req, url, known ? 405 : 404, known ? 'method_not_allowed' : 'not_found')
       // RFC 9110 §15.5.6: a 405 names the methods the resource takes.
@@ -506,6 +536,12 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     },
     (req, res) => {
       const connection = connectionOf(req.socket)
+      // Refused already (its refusal waits for the answers before it): what node still parses on
+      // the connection is neither answered nor counted. Counted, it held that refusal back for good.
+      if (connection.refused) {
+        req.resume()
+        return
+      }
       connection.pending++
       let due = true
       const notDue = () => {
@@ -530,10 +566,19 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       return
     }
     // Refused by node's parser before any route: still an answer in the service's own shape.
-    const packetPath = err.rawPacket?.toString('latin1', 0, 64).split(' ')[1]
-    refuseAfterPending(socket, (reading) => {
+    const [packetMethod, packetPath] = err.rawPacket?.toString('latin1', 0, 64).split(' ') ?? []
+    refuseAfterPending(socket, (broken) => {
       // A request whose body was being read is the one refused: its own path decides the shape.
+      const reading = broken?.url
       const path = reading ?? packetPath ?? lastTarget.get(socket) ?? ''
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+      journalRefusal(
+        broken ?? { method: /^[A-Z]{1,16}$/.test(packetMethod ?? '') ? packetMethod : '', headers: {} },
+        status === 408 ? (reading ?? '/') : path,
+        status,
+        status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'malformed_request',
+      )
       if (err.code === 'HPE_HEADER_OVERFLOW')
         rawRefusal(
           socket,
@@ -554,7 +599,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   // does not tunnel (405): node answered the first with an empty body and closed the socket on
   // the second without a word.
   server.on('checkExpectation', (req, res) => {
-    req.resume()
+    skipBody(req, res)
+    journalRefusal(req, req.url ?? '/', 417, 'expectation_failed')
     jsonError(res, 417, refusalBody(req.url ?? '', `Expect: ${String(req.headers.expect)} is not supported`))
   })
   // RFC 9110 §10.1.1: a server that will refuse the body answers with the final status instead
@@ -567,6 +613,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     const bodyLimit = Math.max(limit, uploadBodyLimit(path) ?? 0)
     if (Number.isFinite(declared) && declared > bodyLimit) {
       res.setHeader('connection', 'close')
+      journalRefusal(req, target, 413, 'body_too_large')
       if (isDineroPath(path)) dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
       else
         jsonError(res, 413, {
@@ -579,9 +626,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     server.emit('request', req, res)
   })
   server.on('connect', (req, socket: Duplex) => {
-    refuseAfterPending(socket, () =>
-      rawRefusal(socket, '405 Method Not Allowed', req.url ?? '', 'CONNECT is not supported'),
-    )
+    refuseAfterPending(socket, () => {
+      journalRefusal(req, '/', 405, 'method_not_allowed')
+      rawRefusal(socket, '405 Method Not Allowed', req.url ?? '', 'CONNECT is not supported')
+    })
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -108,6 +108,39 @@ describe('served mock: refusals node used to answer itself', () => {
     expect(added[0]!.url).toMatch(/^\/connect\/tokn\?code=%5Bredacted%3A[0-9a-f]{8}%5D$/)
   })
 
+  it('secrets in the path of a refused request are fingerprinted in the journal (`…&access_token=`, `;client_secret=`, a `refresh_token=` segment), and the refusals before any path is read are journaled too', async () => {
+    const before = target.mock.journal.entries().length
+    for (const path of [
+      '/connect/userinfo&access_token=SECRET-ONE',
+      '/connect/authorize;client_secret=SECRET-TWO',
+      '/v1/118244/contacts/refresh_token=SECRET-THREE/x',
+    ])
+      expect((await target.call('connect', path)).status).toBe(404)
+    const host = `127.0.0.1:${port}`
+    await send(
+      `GET /__mock/journal HTTP/1.1\r\nhost: ${host}\r\nhost: evil.example\r\nconnection: close\r\n\r\n`,
+    )
+    await send('GET /connect/token?code=SECRET-FOUR HTTP/1.1\r\nconnection: close\r\n\r\n')
+    await send(`CONNECT 127.0.0.1:1 HTTP/1.1\r\nhost: ${host}\r\n\r\n`)
+    await send(`GET /x HTTP/1.1\r\nhost: ${host}\r\ntransfer-encoding: chunked\r\ncontent-length: 3\r\n\r\n`)
+    await send(
+      `POST /connect/token HTTP/1.1\r\nhost: ${host}\r\nexpect: bogus\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`,
+    )
+    const added = target.mock.journal.entries().slice(before)
+    expect(JSON.stringify(added)).not.toMatch(/SECRET-/)
+    expect(added.map((e) => [e.status, e.error])).toEqual([
+      [404, 'not_found'],
+      [404, 'not_found'],
+      [404, 'not_found'],
+      [400, 'invalid_host'],
+      [400, 'missing_host'],
+      [405, 'method_not_allowed'],
+      [400, 'malformed_request'],
+      [417, 'expectation_failed'],
+    ])
+    expect(added.every((e) => e.details.refused_by === 'adapter')).toBe(true)
+  })
+
   it('absolute-form targets are served as their path, with their authority as Host (RFC 9112 §3.2.2; they were 400 "not a path"); a foreign authority still cannot reach the control surface', async () => {
     const host = `127.0.0.1:${port}`
     const discovery = await send(

@@ -122,6 +122,67 @@ describe('served mock: a request body that stalls', () => {
     expect((await fetch(`${served.origin}/.well-known/openid-configuration`)).status).toBe(200)
   })
 
+  const H = () => `host: 127.0.0.1:${served.port}\r\n`
+  /** Writes `parts` (a pause between each) and reads until the server closes, or 5 s have passed. */
+  const until = async (parts: [string, number][]) => {
+    const socket = connect(served.port, '127.0.0.1')
+    await once(socket, 'connect')
+    let text = ''
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1')
+    })
+    const closed = once(socket, 'close').then(() => true)
+    for (const [part, pause] of parts) {
+      socket.write(part)
+      await new Promise((r) => setTimeout(r, pause))
+    }
+    const hasClosed = await Promise.race([
+      closed,
+      new Promise<false>((r) => setTimeout(() => r(false), 5_000)),
+    ])
+    socket.destroy()
+    return { closed: hasClosed, statuses: [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1])) }
+  }
+
+  it('two POSTs in one write, the second short of its body: 400 for the first, 408 for the second, then close (the connection hung open)', async () => {
+    const first = 'grant_type=client_credentials'
+    const result = await until([
+      [
+        `POST /connect/token HTTP/1.1\r\n${H()}content-type: application/x-www-form-urlencoded\r\ncontent-length: ${first.length}\r\n\r\n${first}` +
+          `POST /connect/token HTTP/1.1\r\n${H()}content-type: application/x-www-form-urlencoded\r\ncontent-length: 50\r\n\r\ngrant`,
+        0,
+      ],
+    ])
+    expect(result).toEqual({ closed: true, statuses: [400, 408] })
+  })
+
+  it('a request that arrives while a 408 waits behind a slow answer is not served: 200, 408, close (the 408 was held back for good)', async () => {
+    await fetch(`${served.origin}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 1_000, count: 1 }),
+    })
+    const result = await until([
+      [`GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\n`, 20],
+      [
+        `POST /connect/token HTTP/1.1\r\n${H()}content-type: application/x-www-form-urlencoded\r\ncontent-length: 10\r\n\r\ngrant`,
+        700,
+      ],
+      [`_type\r\nGET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\n`, 0],
+    ])
+    expect(result).toEqual({ closed: true, statuses: [200, 408] })
+  })
+
+  it.each(['/connect/nope', '/.well-known/openid-configuration'])(
+    'POST %s with its body short: one answer (404 or 405) and the connection closes, no 408 after it',
+    async (path) => {
+      const result = await until([[`POST ${path} HTTP/1.1\r\n${H()}content-length: 100\r\n\r\nabc`, 0]])
+      expect(result.closed).toBe(true)
+      expect(result.statuses).toHaveLength(1)
+      expect([404, 405]).toContain(result.statuses[0])
+    },
+  )
+
   it('a requestTimeoutMs below headersTimeoutMs, a fraction or NaN is refused naming the option', async () => {
     for (const requestTimeoutMs of [100, 1.5, Number.NaN])
       await expect(
