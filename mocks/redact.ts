@@ -112,11 +112,26 @@ const PLAIN_QUERY = /^[\w.*-]+=[\w.*-]*(?:&[\w.*-]+=[\w.*-]*)*$/
  * journal too (the served adapter's 404s), and the secret was in it in the clear (adversarial pass).
  */
 function redactPath(path: string): string {
-  if (!NESTED_SECRET.test(decodeOnce(path).replace(/\//g, '&'))) return path
+  if (!pathHasSecret(path)) return path
   return path
     .split('/')
-    .map((segment) => (NESTED_SECRET.test(`&${decodeOnce(segment)}`) ? fingerprint(segment) : segment))
+    .map((segment) => (pathHasSecret(segment) ? fingerprint(segment) : segment))
     .join('/')
+}
+
+/**
+ * Whether a path (or one segment) holds a secret parameter, decoded as often as `redactValue`
+ * decodes (`%2526access_token%253D`) and with a decoded `/` (`%2F`) a separator like any other
+ * (both slipped past a single decode: adversarial pass).
+ */
+function pathHasSecret(path: string): boolean {
+  let text = path
+  for (let i = 0; ; i++) {
+    if (NESTED_SECRET.test(`&${text.replace(/\//g, '&')}`)) return true
+    const next = decodeOnce(text)
+    if (next === text || i >= NESTED_DEPTH) return false
+    text = next
+  }
 }
 
 /** A URL's path plus its query with secret values replaced. */

@@ -118,6 +118,24 @@ interface Connection {
 /** Dinero paths carry their version first (`/v1/…`, `/v1.2/…`); their errors are Dinero's shape. */
 const isDineroPath = (path: string) => /^\/v\d/i.test(path)
 
+/**
+ * A request target in origin-form, and the authority of an absolute-form one. RFC 9112 §3.2.2: a
+ * server must accept the absolute-form (`GET http://host/path`, as a client configured with a
+ * proxy sends it); its authority stands in for Host. Every reader of a target (routing, the
+ * early answers, the journal) goes through this: one journaled the raw target, userinfo
+ * (`http://user:password@host/…`) and all (adversarial pass).
+ */
+function originForm(sent: string): { target: string; authority: string | undefined } {
+  const absolute = /^http:\/\/([^/?#]*)/i.exec(sent)
+  if (absolute === null) return { target: sent, authority: undefined }
+  const rest = sent.slice(absolute[0].length)
+  return { target: rest.startsWith('/') ? rest : `/${rest}`, authority: absolute[1] }
+}
+
+/** Whether a request carries a body (RFC 9112 §6.3): a Transfer-Encoding or a Content-Length over 0. */
+const hasBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+
 // assumption: open-dinero-unlisted-responses (no body is published for a wrong method, an
 // oversized body or a failure on the Dinero API); they are answered in its error shape
 // `{code, message}` (45 Invalid request, 50 Error).
@@ -327,7 +345,13 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
    */
   const skipBody = (req: IncomingMessage, res: ServerResponse) => {
     req.resume()
-    if (!req.complete) res.setHeader('connection', 'close')
+    // A request without a body is whole though node sets `complete` only after this: closing
+    // after a bodiless GET's 404 dropped the answers to requests pipelined behind it, a rotated
+    // refresh among them (adversarial pass). After a close nothing more on it is dispatched.
+    if (hasBody(req) && !req.complete) {
+      res.setHeader('connection', 'close')
+      connectionOf(req.socket).refused = true
+    }
   }
 
   const handle = async (
@@ -338,14 +362,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     givenUp: () => void,
   ): Promise<void> => {
     const method = req.method ?? 'GET'
-    // RFC 9112 §3.2.2: a server must accept the absolute-form (`GET http://host/path`, as a client
-    // configured with a proxy sends it); its authority stands in for Host (§3.2.2: Host is then
-    // ignored). It was refused as "not a path" (adversarial pass).
-    const sent = req.url ?? '/'
-    const absolute = /^http:\/\/([^/?#]*)/i.exec(sent)
-    const rest = absolute === null ? sent : sent.slice(absolute[0].length)
-    const target = absolute === null || rest.startsWith('/') ? rest : `/${rest}`
-    const authority = absolute?.[1]
+    // Absolute-form was refused as "not a path" (adversarial pass).
+    const { target, authority } = originForm(req.url ?? '/')
     lastTarget.set(req.socket, target)
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400 — here in the service's own
     // shape, where node's own check answered with an empty body. HTTP/1.0 needs none.
@@ -494,8 +512,13 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       return
     }
     if (response.type === 'error') {
-      // An injected connection reset (Response.error()): drop the socket without an answer.
-      req.socket.destroy()
+      // An injected connection reset (Response.error()): drop the socket without an answer, once
+      // the answers to the requests before this one have left (it dropped an earlier refresh's
+      // answer after the rotation: adversarial pass). Nothing after it is dispatched.
+      const socket = req.socket
+      connection.refused = true
+      connection.refusal = () => socket.destroy()
+      givenUp()
       return
     }
     const headers: string[] = []
@@ -526,6 +549,30 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     throw new RangeError(
       `requestTimeoutMs must be a whole number of milliseconds, at least headersTimeoutMs (${headersTimeout}) (got ${requestTimeout})`,
     )
+  /**
+   * Counts a request's answer as due on its connection until it has left. Undefined when the
+   * connection is refused already (its refusal waits for the answers before it): what node still
+   * parses there is neither answered nor counted. Counted, it held that refusal back for good.
+   */
+  const track = (req: IncomingMessage, res: ServerResponse): [Connection, () => void] | undefined => {
+    const connection = connectionOf(req.socket)
+    if (connection.refused) {
+      req.resume()
+      return undefined
+    }
+    connection.pending++
+    let due = true
+    const notDue = () => {
+      if (!due) return
+      due = false
+      connection.pending--
+      settle(connection)
+    }
+    // 'close': the answer has left (or the connection went); either way it is no longer due.
+    res.once('close', notDue)
+    return [connection, notDue]
+  }
+
   const server = createServer(
     {
       keepAliveTimeout: 5_000,
@@ -535,23 +582,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.round(headersTimeout / 10))),
     },
     (req, res) => {
-      const connection = connectionOf(req.socket)
-      // Refused already (its refusal waits for the answers before it): what node still parses on
-      // the connection is neither answered nor counted. Counted, it held that refusal back for good.
-      if (connection.refused) {
-        req.resume()
-        return
-      }
-      connection.pending++
-      let due = true
-      const notDue = () => {
-        if (!due) return
-        due = false
-        connection.pending--
-        settle(connection)
-      }
-      // 'close': the answer has left (or the connection went); either way it is no longer due.
-      res.once('close', notDue)
+      const tracked = track(req, res)
+      if (tracked === undefined) return
+      const [connection, notDue] = tracked
       handle(req, res, connection, notDue).catch(() =>
         // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
         isDineroPath(req.url ?? '')
@@ -560,6 +593,11 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       )
     },
   )
+  // A client that half-closes (FIN after its last request, as `socket.end()` sends it) still gets
+  // its answers, then the connection closes: node's default aborted what was in flight on the
+  // FIN, after the route had run, and a rotated refresh never reached the client (adversarial
+  // pass). `httpAllowHalfOpen` is node's own switch for this (lib/_http_server.js socketOnEnd).
+  ;(server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
     if (!socket.writable) {
       socket.destroy()
@@ -569,8 +607,12 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     const [packetMethod, packetPath] = err.rawPacket?.toString('latin1', 0, 64).split(' ') ?? []
     refuseAfterPending(socket, (broken) => {
       // A request whose body was being read is the one refused: its own path decides the shape.
-      const reading = broken?.url
-      const path = reading ?? packetPath ?? lastTarget.get(socket) ?? ''
+      const reading = broken?.url === undefined ? undefined : originForm(broken.url).target
+      const path =
+        reading ??
+        (packetPath === undefined ? undefined : originForm(packetPath).target) ??
+        lastTarget.get(socket) ??
+        ''
       const status =
         err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
       journalRefusal(
@@ -598,21 +640,26 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   // An `Expect` other than 100-continue (RFC 9110 §10.1.1: 417), and CONNECT, which the mock
   // does not tunnel (405): node answered the first with an empty body and closed the socket on
   // the second without a word.
+  // Both early answers are counted like any answer: uncounted, a 408 for the body that never
+  // came was written before them, a second answer to one request (adversarial pass).
   server.on('checkExpectation', (req, res) => {
+    if (track(req, res) === undefined) return
+    const { target } = originForm(req.url ?? '/')
     skipBody(req, res)
-    journalRefusal(req, req.url ?? '/', 417, 'expectation_failed')
-    jsonError(res, 417, refusalBody(req.url ?? '', `Expect: ${String(req.headers.expect)} is not supported`))
+    journalRefusal(req, target, 417, 'expectation_failed')
+    jsonError(res, 417, refusalBody(target, `Expect: ${String(req.headers.expect)} is not supported`))
   })
   // RFC 9110 §10.1.1: a server that will refuse the body answers with the final status instead
   // of inviting it. node sent `100 Continue` to a declared 3 MB token request, read the body,
   // then answered 413 (adversarial pass).
   server.on('checkContinue', (req, res) => {
     const declared = Number(req.headers['content-length'])
-    const target = req.url ?? '/'
+    const { target } = originForm(req.url ?? '/')
     const path = normalisePath(target.split('?')[0] ?? '/')
     const bodyLimit = Math.max(limit, uploadBodyLimit(path) ?? 0)
     if (Number.isFinite(declared) && declared > bodyLimit) {
-      res.setHeader('connection', 'close')
+      if (track(req, res) === undefined) return
+      skipBody(req, res)
       journalRefusal(req, target, 413, 'body_too_large')
       if (isDineroPath(path)) dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
       else
