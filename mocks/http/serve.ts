@@ -104,15 +104,34 @@ class BodyAbandoned extends Error {}
  * (adversarial pass).
  */
 interface Connection {
+  /** Requests counted on it so far: a request's number is its place on the connection. */
+  count: number
   /** Requests whose answers have not all left yet. */
   pending: number
+  /**
+   * The requests run one after another, each once the answer before it has left, as HTTP/1.1
+   * servers do (Kestrel reads the next request only after answering one). Run side by side, a
+   * refresh pipelined behind a request that a reset fault dropped was rotated and never answered
+   * (adversarial pass): now nothing after a drop, a refusal or a close has run.
+   */
+  chain: Promise<void>
+  /** The last request counted. */
+  last?: IncomingMessage | undefined
+  /** Set when the connection is refused, dropped or closing: requests numbered above it are not run. */
+  cutoff?: number | undefined
+  /** The request the refusal answers (its body broke or stalled): not run, or given up while read. */
+  broken?: IncomingMessage | undefined
   /** The refusal to write once `pending` is 0. */
   refusal?: (() => void) | undefined
   /** The request whose body is being read, if any. */
   reading?: IncomingMessage | undefined
   /** Gives that request up: the refusal answers it. */
   abandon?: (() => void) | undefined
-  refused?: boolean
+}
+
+/** Runs no request numbered above `n` on the connection. */
+const stopAfter = (c: Connection, n: number) => {
+  c.cutoff = Math.min(c.cutoff ?? n, n)
 }
 
 /** Dinero paths carry their version first (`/v1/…`, `/v1.2/…`); their errors are Dinero's shape. */
@@ -165,8 +184,11 @@ function rawRefusal(
   dineroMessage = message,
 ): void {
   const text = JSON.stringify(refusalBody(path, message, dineroMessage))
+  // Closed whole once written: ended only, a client that kept its half open (a CONNECT, a stall)
+  // held the socket, `close()` of the server and the mock CLI's exit (adversarial pass).
   socket.end(
     `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    () => socket.destroy(),
   )
 }
 
@@ -285,7 +307,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   const connectionOf = (socket: object): Connection => {
     let c = connections.get(socket)
     if (c === undefined) {
-      c = { pending: 0 }
+      c = { count: 0, pending: 0, chain: Promise.resolve() }
       connections.set(socket, c)
     }
     return c
@@ -299,13 +321,16 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   /** Refuses what follows the answers still due on this connection, once they have left. */
   const refuseAfterPending = (socket: Duplex, write: (broken: IncomingMessage | undefined) => void) => {
     const c = connectionOf(socket)
-    if (c.refused) return
-    c.refused = true
+    // Refused, dropped or closing already: that answer is the last on the connection.
+    if (c.cutoff !== undefined) return
     // A request whose body broke or stalled gets the refusal as its answer. One whose body the
     // parser had whole (`complete`) is answered first: the error is in what came after it.
-    const broken = c.reading !== undefined && !c.reading.complete ? c.reading : undefined
+    const last = c.last
+    const broken = last !== undefined && hasBody(last) && !last.complete ? last : undefined
+    stopAfter(c, c.count)
+    c.broken = broken
     c.refusal = () => (socket.writable ? write(broken) : socket.destroy())
-    if (broken !== undefined) c.abandon?.()
+    if (broken !== undefined && c.reading === broken) c.abandon?.()
     settle(c)
   }
 
@@ -343,14 +368,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
    * the body is all in, so the rest of it is not taken for a next request or timed out as one
    * (a 404 then a 408 for one request: adversarial pass).
    */
-  const skipBody = (req: IncomingMessage, res: ServerResponse) => {
+  const skipBody = (req: IncomingMessage, res: ServerResponse, n: number) => {
     req.resume()
     // A request without a body is whole though node sets `complete` only after this: closing
     // after a bodiless GET's 404 dropped the answers to requests pipelined behind it, a rotated
-    // refresh among them (adversarial pass). After a close nothing more on it is dispatched.
+    // refresh among them (adversarial pass). After a close nothing more on it is run.
     if (hasBody(req) && !req.complete) {
       res.setHeader('connection', 'close')
-      connectionOf(req.socket).refused = true
+      stopAfter(connectionOf(req.socket), n)
     }
   }
 
@@ -360,6 +385,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     connection: Connection,
     /** This request's answer is no longer due: it was given up for the connection's refusal. */
     givenUp: () => void,
+    /** Its number on the connection. */
+    n: number,
   ): Promise<void> => {
     const method = req.method ?? 'GET'
     // Absolute-form was refused as "not a path" (adversarial pass).
@@ -368,7 +395,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400 — here in the service's own
     // shape, where node's own check answered with an empty body. HTTP/1.0 needs none.
     if (req.headers.host === undefined && req.httpVersion === '1.1') {
-      skipBody(req, res)
+      skipBody(req, res, n)
       journalRefusal(req, target, 400, 'missing_host')
       jsonError(res, 400, refusalBody(target, 'a request needs a Host header'))
       return
@@ -381,13 +408,13 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       !HOST_VALUE.test(req.headers.host ?? '') ||
       (authority !== undefined && (authority === '' || !HOST_VALUE.test(authority)))
     ) {
-      skipBody(req, res)
+      skipBody(req, res, n)
       journalRefusal(req, target, 400, 'invalid_host')
       jsonError(res, 400, refusalBody(target, 'a request needs exactly one valid Host header'))
       return
     }
     if (!target.startsWith('/')) {
-      skipBody(req, res)
+      skipBody(req, res, n)
       journalRefusal(req, '/', 400, 'invalid_request_target')
       jsonError(res, 400, { error: 'invalid_request', error_description: 'request target must be a path' })
       return
@@ -398,7 +425,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     try {
       url = new URL(origin + target)
     } catch {
-      skipBody(req, res)
+      skipBody(req, res, n)
       journalRefusal(req, '/', 400, 'invalid_request_target')
       jsonError(res, 400, { error: 'invalid_request', error_description: 'malformed URL' })
       return
@@ -416,7 +443,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
           ...(options.controlPeers ? { controlPeers: options.controlPeers } : {}),
         })
     if (refusal !== undefined) {
-      skipBody(req, res)
+      skipBody(req, res, n)
       journalRefusal(req, url, refusal.status, refusal.reason)
       jsonError(res, refusal.status, {
         error: 'forbidden',
@@ -427,7 +454,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     }
     const candidates = index.match(method, url.pathname)
     if (candidates.length === 0) {
-      skipBody(req, res)
+      skipBody(req, res, n)
       const known = index.pathKnown(url.pathname)
       journalRefusal(req, url, known ? 405 : 404, known ? 'method_not_allowed' : 'not_found')
       // RFC 9110 §15.5.6: a 405 names the methods the resource takes.
@@ -461,6 +488,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
         if (e instanceof BodyTooLarge) {
           journalRefusal(req, url, 413, 'body_too_large')
           res.setHeader('connection', 'close')
+          // RFC 9112 §9.6: after a close nothing more on the connection is processed.
+          stopAfter(connection, n)
           if (isDineroPath(url.pathname))
             dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
           else
@@ -512,12 +541,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       return
     }
     if (response.type === 'error') {
-      // An injected connection reset (Response.error()): drop the socket without an answer, once
-      // the answers to the requests before this one have left (it dropped an earlier refresh's
-      // answer after the rotation: adversarial pass). Nothing after it is dispatched.
-      const socket = req.socket
-      connection.refused = true
-      connection.refusal = () => socket.destroy()
+      // An injected connection reset (Response.error()): drop the socket without an answer. The
+      // answers before it have left (requests run one after another), and nothing after it runs.
+      stopAfter(connection, n)
+      req.socket.destroy()
       givenUp()
       return
     }
@@ -554,13 +581,18 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
    * connection is refused already (its refusal waits for the answers before it): what node still
    * parses there is neither answered nor counted. Counted, it held that refusal back for good.
    */
-  const track = (req: IncomingMessage, res: ServerResponse): [Connection, () => void] | undefined => {
+  const track = (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): { connection: Connection; notDue: () => void; n: number; left: Promise<void> } | undefined => {
     const connection = connectionOf(req.socket)
-    if (connection.refused) {
+    const n = ++connection.count
+    if (connection.cutoff !== undefined && n > connection.cutoff) {
       req.resume()
       return undefined
     }
     connection.pending++
+    connection.last = req
     let due = true
     const notDue = () => {
       if (!due) return
@@ -569,8 +601,13 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       settle(connection)
     }
     // 'close': the answer has left (or the connection went); either way it is no longer due.
-    res.once('close', notDue)
-    return [connection, notDue]
+    const left = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        notDue()
+        resolve()
+      }),
+    )
+    return { connection, notDue, n, left }
   }
 
   const server = createServer(
@@ -584,13 +621,29 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     (req, res) => {
       const tracked = track(req, res)
       if (tracked === undefined) return
-      const [connection, notDue] = tracked
-      handle(req, res, connection, notDue).catch(() =>
-        // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
-        isDineroPath(req.url ?? '')
-          ? dineroError(res, 500, 50, 'Error')
-          : jsonError(res, 500, { error: 'server_error' }),
-      )
+      const { connection, notDue, n, left } = tracked
+      // An Upgrade the mock does not take: node stops reading the connection after this request
+      // (the rest would be the new protocol's), so what was pipelined behind it waited for the
+      // idle timeout unanswered. It is the last request (RFC 9110 §7.8).
+      if (req.headers.upgrade !== undefined && /\bupgrade\b/i.test(req.headers.connection ?? '')) {
+        res.setHeader('connection', 'close')
+        stopAfter(connection, n)
+      }
+      const run = async () => {
+        if (req === connection.broken || (connection.cutoff !== undefined && n > connection.cutoff)) {
+          req.resume()
+          notDue()
+          return
+        }
+        await handle(req, res, connection, notDue, n).catch(() =>
+          // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
+          isDineroPath(req.url ?? '')
+            ? dineroError(res, 500, 50, 'Error')
+            : jsonError(res, 500, { error: 'server_error' }),
+        )
+        await left
+      }
+      connection.chain = connection.chain.then(run)
     },
   )
   // A client that half-closes (FIN after its last request, as `socket.end()` sends it) still gets
@@ -643,9 +696,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   // Both early answers are counted like any answer: uncounted, a 408 for the body that never
   // came was written before them, a second answer to one request (adversarial pass).
   server.on('checkExpectation', (req, res) => {
-    if (track(req, res) === undefined) return
+    const tracked = track(req, res)
+    if (tracked === undefined) return
     const { target } = originForm(req.url ?? '/')
-    skipBody(req, res)
+    skipBody(req, res, tracked.n)
     journalRefusal(req, target, 417, 'expectation_failed')
     jsonError(res, 417, refusalBody(target, `Expect: ${String(req.headers.expect)} is not supported`))
   })
@@ -658,8 +712,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     const path = normalisePath(target.split('?')[0] ?? '/')
     const bodyLimit = Math.max(limit, uploadBodyLimit(path) ?? 0)
     if (Number.isFinite(declared) && declared > bodyLimit) {
-      if (track(req, res) === undefined) return
-      skipBody(req, res)
+      const tracked = track(req, res)
+      if (tracked === undefined) return
+      skipBody(req, res, tracked.n)
       journalRefusal(req, target, 413, 'body_too_large')
       if (isDineroPath(path)) dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
       else

@@ -25,7 +25,11 @@ beforeAll(async () => {
 afterAll(() => target.close())
 
 /** Everything the server sends on one connection until it closes, as status lines and bodies. */
-async function exchange(parts: string[], to = port, gapMs = 0): Promise<{ status: string; body: string }[]> {
+async function exchange(
+  parts: string[],
+  to = port,
+  gapMs = 0,
+): Promise<{ status: string; head: string; body: string }[]> {
   const socket = connect(to, '127.0.0.1')
   await once(socket, 'connect')
   for (const part of parts) {
@@ -35,10 +39,10 @@ async function exchange(parts: string[], to = port, gapMs = 0): Promise<{ status
   const chunks: Buffer[] = []
   for await (const chunk of socket) chunks.push(chunk as Buffer)
   const text = Buffer.concat(chunks).toString('utf8')
-  const answers: { status: string; body: string }[] = []
+  const answers: { status: string; head: string; body: string }[] = []
   for (const piece of text.split(/(?=HTTP\/1\.1 \d{3} )/)) {
     const [head = '', body = ''] = piece.split('\r\n\r\n')
-    answers.push({ status: head.split('\r\n')[0] ?? '', body })
+    answers.push({ status: head.split('\r\n')[0] ?? '', head, body })
   }
   return answers
 }
@@ -131,6 +135,44 @@ describe('served mock: a refusal on a pipelined connection comes after the answe
     const text = Buffer.concat(chunks).toString('utf8')
     expect(text).toMatch(/^HTTP\/1\.1 200 OK/)
     expect(JSON.parse(text.split('\r\n\r\n')[1]!)).toHaveProperty('refresh_token')
+  })
+
+  it('a refresh pipelined behind a request a reset fault drops is never run: no answer, the connection closed, and the refresh token still works (it was rotated unanswered on a connection left open)', async () => {
+    await target.call('connect', '/__mock/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'discovery', kind: 'reset', count: 1 }),
+    })
+    const tokens = await codeFlow(target)
+    const body = form(tokens.refresh_token!)
+    const answers = await exchange([
+      `GET /.well-known/openid-configuration HTTP/1.1\r\n${host()}\r\n` +
+        `POST /connect/token HTTP/1.1\r\n${host()}content-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    ])
+    expect(answers.map((a) => a.status)).toEqual([''])
+    const after = await target.call('connect', '/connect/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    })
+    expect(after.status).toBe(200)
+  })
+
+  it('a request pipelined behind one asking an Upgrade the mock does not take is not run: 200, then close (it waited unanswered for the idle timeout)', async () => {
+    const before = target.mock.journal.entries().length
+    const answers = await exchange([
+      `GET /.well-known/openid-configuration HTTP/1.1\r\n${host()}connection: upgrade\r\nupgrade: websocket\r\n\r\n` +
+        `GET /.well-known/openid-configuration/jwks HTTP/1.1\r\n${host()}\r\n`,
+    ])
+    expect(answers.map((a) => a.status)).toEqual(['HTTP/1.1 200 OK'])
+    // It says so: the connection closes with the answer, not at the idle timeout.
+    expect(answers[0]!.head).toMatch(/\r\nconnection: close(\r\n|$)/i)
+    expect(
+      target.mock.journal
+        .entries()
+        .slice(before)
+        .map((e) => e.url),
+    ).toEqual(['/.well-known/openid-configuration'])
   })
 
   it('200 then 405 for a discovery GET slowed by a 300 ms latency fault, followed by CONNECT in the same write', async () => {
@@ -295,6 +337,72 @@ describe('served mock: a request body that stalls', () => {
       .filter((e) => !e.url.startsWith('/v1/118244/files'))
     expect(added.map((e) => e.status)).toEqual([417, 413, 400, 404, 404])
     expect(JSON.stringify(added)).not.toMatch(/S3cretPass|SECRET-TOKEN/)
+  })
+
+  it('a refresh pipelined behind a body over maxBodyBytes is not run: 413 alone, then close, and the refresh token still works', async () => {
+    const small = createMock()
+    const tight = await serveMock(small, { port: 0, maxBodyBytes: 2_000 })
+    try {
+      const port2 = tight.port
+      // A Target over plain fetch for this served mock of its own (scripts/targets/oauth.ts needs one).
+      const own: Target = {
+        kind: 'served',
+        mock: small,
+        connect: tight.origin,
+        api: tight.origin,
+        async call(_service, pathOrUrl, init = {}) {
+          const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${tight.origin}${pathOrUrl}`, {
+            method: init.method ?? 'GET',
+            redirect: 'manual',
+            ...(init.headers ? { headers: init.headers } : {}),
+            ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
+          })
+          const text = await res.text()
+          return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
+        },
+        close: async () => {},
+      }
+      const tokens = await codeFlow(own)
+      const body = form(tokens.refresh_token!)
+      const h = `host: 127.0.0.1:${port2}\r\n`
+      const answers = await exchange(
+        [
+          `POST /connect/revocation HTTP/1.1\r\n${h}content-type: application/x-www-form-urlencoded\r\ncontent-length: 2001\r\n\r\n${'a'.repeat(2001)}` +
+            `POST /connect/token HTTP/1.1\r\n${h}content-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+        ],
+        port2,
+      )
+      expect(answers.map((a) => a.status)).toEqual(['HTTP/1.1 413 Payload Too Large'])
+      const after = await fetch(`${tight.origin}/connect/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+      expect(after.status).toBe(200)
+    } finally {
+      await tight.close()
+    }
+  })
+
+  it('after a 408 or a CONNECT refusal the server closes its socket though the client keeps its half open (it held it, and close() of the server with it)', async () => {
+    for (const request of [
+      `POST /connect/token HTTP/1.1\r\n${H()}content-length: 10\r\n\r\nab`,
+      `CONNECT 127.0.0.1:1 HTTP/1.1\r\n${H()}\r\n`,
+    ]) {
+      const accepted = once(served.server, 'connection') as Promise<[import('node:net').Socket]>
+      const socket = connect({ port: served.port, host: '127.0.0.1', allowHalfOpen: true })
+      await once(socket, 'connect')
+      const [serverSide] = await accepted
+      const serverClosed = once(serverSide, 'close').then(() => true)
+      socket.write(request)
+      socket.resume()
+      const closed = await Promise.race([
+        serverClosed,
+        new Promise<false>((r) => setTimeout(() => r(false), 5_000)),
+      ])
+      socket.destroy()
+      expect([request.split(' ')[0], closed]).toEqual([request.split(' ')[0], true])
+    }
   })
 
   it('a requestTimeoutMs below headersTimeoutMs, a fraction or NaN is refused naming the option', async () => {
