@@ -127,7 +127,23 @@ interface Connection {
   reading?: IncomingMessage | undefined
   /** Gives that request up: the refusal answers it. */
   abandon?: (() => void) | undefined
+  /** Requests counted and not yet run: past `WAITING_HIGH` the socket is paused. */
+  waiting: number
+  paused?: boolean
 }
+
+/**
+ * How many requests may wait on a connection before the adapter stops reading it, and how few
+ * before it reads on. node pauses a pipelining client only once answers pile up unsent; requests
+ * that wait their turn send nothing, and one client that pipelined without reading grew the
+ * mock's heap by 676 MB (adversarial pass).
+ */
+const WAITING_HIGH = 32
+const WAITING_LOW = 8
+
+/** node's HTTP parser of a server socket (lib/_http_server.js pauses and resumes it the same way). */
+const parserOf = (socket: object) =>
+  (socket as { parser?: { pause(): void; resume(): void } | null }).parser ?? undefined
 
 /** Runs no request numbered above `n` on the connection. */
 const stopAfter = (c: Connection, n: number) => {
@@ -307,7 +323,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   const connectionOf = (socket: object): Connection => {
     let c = connections.get(socket)
     if (c === undefined) {
-      c = { count: 0, pending: 0, chain: Promise.resolve() }
+      c = { count: 0, pending: 0, waiting: 0, chain: Promise.resolve() }
       connections.set(socket, c)
     }
     return c
@@ -387,6 +403,8 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     givenUp: () => void,
     /** Its number on the connection. */
     n: number,
+    /** Its body, read from the moment it came (requestTimeoutMs counts the client's sending, not its wait). */
+    early: Promise<Buffer> | undefined,
   ): Promise<void> => {
     const method = req.method ?? 'GET'
     // Absolute-form was refused as "not a path" (adversarial pass).
@@ -475,10 +493,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       return
     }
     let body: Buffer | undefined
-    if (method !== 'GET' && method !== 'HEAD') {
-      const bodyLimit = Math.max(limit, uploadBodyLimit(url.pathname) ?? 0)
+    if (early !== undefined) {
+      const bodyLimit = bodyLimitFor(req.url ?? '/')
       try {
-        body = await readBody(req, bodyLimit, connection)
+        body = await early
       } catch (e) {
         if (e instanceof BodyAbandoned) {
           // Not answered here: the connection's refusal is this request's answer.
@@ -543,8 +561,15 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     if (response.type === 'error') {
       // An injected connection reset (Response.error()): drop the socket without an answer. The
       // answers before it have left (requests run one after another), and nothing after it runs.
+      // Ended, not destroyed at once: with requests still unread behind it, a destroy makes the
+      // kernel send RST, and the client threw away answers that had left before it (330 of
+      // 1,000: adversarial pass). Read and dropped until the client closes, or for a second.
       stopAfter(connection, n)
-      req.socket.destroy()
+      const socket = req.socket
+      socket.end()
+      socket.resume()
+      socket.once('end', () => socket.destroy())
+      setTimeout(() => socket.destroy(), 1_000).unref()
       givenUp()
       return
     }
@@ -576,6 +601,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     throw new RangeError(
       `requestTimeoutMs must be a whole number of milliseconds, at least headersTimeoutMs (${headersTimeout}) (got ${requestTimeout})`,
     )
+  /** The largest body a request to `target` may bring: a Dinero file upload's, or `maxBodyBytes`. */
+  const bodyLimitFor = (target: string) =>
+    Math.max(limit, uploadBodyLimit(normalisePath(originForm(target).target.split('?')[0] ?? '/')) ?? 0)
+
   /**
    * Counts a request's answer as due on its connection until it has left. Undefined when the
    * connection is refused already (its refusal waits for the answers before it): what node still
@@ -629,13 +658,30 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
         res.setHeader('connection', 'close')
         stopAfter(connection, n)
       }
+      // Read now, not when its turn comes: waiting unread, a body that had all been sent filled
+      // node's buffers, the request never completed, and a 408 came for it (adversarial pass).
+      const early =
+        req.method === 'GET' || req.method === 'HEAD' ? undefined : readBody(req, bodyLimitFor(req.url ?? '/'), connection)
+      early?.catch(() => {})
+      connection.waiting++
+      if (connection.waiting > WAITING_HIGH && !connection.paused) {
+        connection.paused = true
+        // As node pauses a connection whose answers pile up: its parser, after the parse under way
+        // (paused inside it, the parse would end in an error).
+        setImmediate(() => parserOf(req.socket)?.pause())
+      }
       const run = async () => {
+        connection.waiting--
+        if (connection.waiting <= WAITING_LOW && connection.paused) {
+          connection.paused = false
+          setImmediate(() => parserOf(req.socket)?.resume())
+        }
         if (req === connection.broken || (connection.cutoff !== undefined && n > connection.cutoff)) {
           req.resume()
           notDue()
           return
         }
-        await handle(req, res, connection, notDue, n).catch(() =>
+        await handle(req, res, connection, notDue, n, early).catch(() =>
           // The service's own shape for an unexpected failure (as routes.ts answers inside a route).
           isDineroPath(req.url ?? '')
             ? dineroError(res, 500, 50, 'Error')

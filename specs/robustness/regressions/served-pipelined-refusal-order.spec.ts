@@ -405,6 +405,68 @@ describe('served mock: a request body that stalls', () => {
     }
   })
 
+  it('1,000 answers, then the drop, for 1,000 requests pipelined before one a reset fault drops and 1,000 after (the RST of a plain destroy made the client throw away most of the first 1,000)', async () => {
+    await fetch(`${served.origin}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'discovery', kind: 'reset', count: 1 }),
+    })
+    // userinfo without a token: 401 each, and not the fault's target (discovery).
+    const other = `GET /connect/userinfo HTTP/1.1\r\n${H()}\r\n`
+    const result = await until([
+      [
+        `${other.repeat(1_000)}GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\n${other.repeat(1_000)}`,
+        0,
+      ],
+    ])
+    expect(result.closed).toBe(true)
+    expect(result.statuses).toEqual(Array(1_000).fill(401))
+  })
+
+  it('a refresh with a 200 KB body, all sent at once behind a discovery request held 1 s by a latency fault: 200, then its own answer (400 for its unknown token), not 408 (its body waited unread for its turn)', async () => {
+    await fetch(`${served.origin}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 1_000, count: 1 }),
+    })
+    const body = `grant_type=refresh_token&refresh_token=unknown&client_id=isv_conformance_test&client_secret=conformance-secret&pad=${'x'.repeat(200_000)}`
+    const result = await until([
+      [
+        `GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\n` +
+          `POST /connect/token HTTP/1.1\r\n${H()}content-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+        0,
+      ],
+    ])
+    expect(result).toEqual({ closed: true, statuses: [200, 400] })
+  })
+
+  it('a client that pipelines 50,000 requests without reading an answer: the mock stops reading it, and its heap grows by less than 64 MB (it grew by 676 MB for 300,000)', async () => {
+    globalThis.gc?.()
+    const base = process.memoryUsage().heapUsed
+    const socket = connect(served.port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.pause()
+    const one = `GET /.well-known/openid-configuration/jwks HTTP/1.1\r\n${H()}\r\n`
+    const thousand = one.repeat(1_000)
+    let sent = 0
+    // Writes until the mock stops taking them (no drain for 500 ms) or all are sent.
+    while (sent < 50_000) {
+      sent += 1_000
+      if (!socket.write(thousand)) {
+        const drained = await Promise.race([
+          once(socket, 'drain').then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), 500)),
+        ])
+        if (!drained) break
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300))
+    globalThis.gc?.()
+    const grown = process.memoryUsage().heapUsed - base
+    socket.destroy()
+    expect(grown).toBeLessThan(64 * 1024 * 1024)
+  })
+
   it('a requestTimeoutMs below headersTimeoutMs, a fraction or NaN is refused naming the option', async () => {
     for (const requestTimeoutMs of [100, 1.5, Number.NaN])
       await expect(
