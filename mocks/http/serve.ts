@@ -661,7 +661,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       // Read now, not when its turn comes: waiting unread, a body that had all been sent filled
       // node's buffers, the request never completed, and a 408 came for it (adversarial pass).
       const early =
-        req.method === 'GET' || req.method === 'HEAD' ? undefined : readBody(req, bodyLimitFor(req.url ?? '/'), connection)
+        req.method === 'GET' || req.method === 'HEAD'
+          ? undefined
+          : readBody(req, bodyLimitFor(req.url ?? '/'), connection)
       early?.catch(() => {})
       connection.waiting++
       if (connection.waiting > WAITING_HIGH && !connection.paused) {
