@@ -130,6 +130,10 @@ interface Connection {
   /** Requests counted and not yet run: past `WAITING_HIGH` the socket is paused. */
   waiting: number
   paused?: boolean
+  /** The number of the last request that began to run. */
+  started: number
+  /** Body bytes read ahead for requests that have not begun to run (`READ_AHEAD_BYTES` bounds it). */
+  readAhead: number
 }
 
 /**
@@ -140,6 +144,12 @@ interface Connection {
  */
 const WAITING_HIGH = 32
 const WAITING_LOW = 8
+/**
+ * How many body bytes a connection reads ahead for requests that wait their turn. Past it their
+ * bodies wait unread (node's own backpressure): read ahead without a bound, two connections of
+ * 32 pipelined 6 MB uploads held 768 MB (adversarial pass).
+ */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024
 
 /** node's HTTP parser of a server socket (lib/_http_server.js pauses and resumes it the same way). */
 const parserOf = (socket: object) =>
@@ -224,10 +234,23 @@ export function exposureWarning(listening: string): string {
   return `warning: the mock listens on ${listening}, beyond loopback: anyone who can reach this machine on that port can use its Connect and Dinero endpoints, its login and consent pages, and the seeded client secret and user password (they are public test values); the control surface /__mock/* still answers loopback clients only`
 }
 
-function readBody(req: IncomingMessage, limit: number, connection: Connection): Promise<Buffer> {
+/** What a body read ahead of its request's turn has counted against the connection's budget. */
+interface ReadAhead {
+  running: boolean
+  bytes: number
+}
+
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  connection: Connection,
+  ahead: ReadAhead = { running: true, bytes: 0 },
+): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const declared = Number(req.headers['content-length'])
     if (Number.isFinite(declared) && declared > limit) {
+      // Drained, not left unread: unread, the request never completed and got 408 for 413.
+      req.resume()
       reject(new BodyTooLarge())
       return
     }
@@ -243,6 +266,11 @@ function readBody(req: IncomingMessage, limit: number, connection: Connection): 
         return
       }
       chunks.push(chunk)
+      if (!ahead.running) {
+        ahead.bytes += chunk.length
+        connection.readAhead += chunk.length
+        if (connection.readAhead > READ_AHEAD_BYTES) req.pause()
+      }
     })
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
@@ -323,7 +351,19 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   const connectionOf = (socket: object): Connection => {
     let c = connections.get(socket)
     if (c === undefined) {
-      c = { count: 0, pending: 0, waiting: 0, chain: Promise.resolve() }
+      const fresh: Connection = {
+        count: 0,
+        pending: 0,
+        waiting: 0,
+        started: 0,
+        readAhead: 0,
+        chain: Promise.resolve(),
+      }
+      c = fresh
+      // Gone (the client reset or closed it whole): what waits its turn does not run. A refresh
+      // that waited ran 400 ms after the client had reset the connection, and its rotation was
+      // lost with it (adversarial pass).
+      ;(socket as Duplex).once('close', () => stopAfter(fresh, fresh.started))
       connections.set(socket, c)
     }
     return c
@@ -660,23 +700,40 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       }
       // Read now, not when its turn comes: waiting unread, a body that had all been sent filled
       // node's buffers, the request never completed, and a 408 came for it (adversarial pass).
+      // A GET or HEAD with a body: discarded as it comes, for the same reason.
+      const ahead: ReadAhead = { running: false, bytes: 0 }
       const early =
         req.method === 'GET' || req.method === 'HEAD'
-          ? undefined
-          : readBody(req, bodyLimitFor(req.url ?? '/'), connection)
+          ? void req.resume()
+          : readBody(req, bodyLimitFor(req.url ?? '/'), connection, ahead)
       early?.catch(() => {})
       connection.waiting++
       if (connection.waiting > WAITING_HIGH && !connection.paused) {
         connection.paused = true
-        // As node pauses a connection whose answers pile up: its parser, after the parse under way
-        // (paused inside it, the parse would end in an error).
-        setImmediate(() => parserOf(req.socket)?.pause())
+        // As node pauses a connection whose answers pile up (lib/_http_server.js): the socket, and
+        // its parser after the parse under way (paused inside it, the parse ends in an error; the
+        // parser alone, the next bytes did: HPE_PAUSED, adversarial pass).
+        const socket = req.socket
+        setImmediate(() => {
+          socket.pause()
+          parserOf(socket)?.pause()
+        })
       }
       const run = async () => {
         connection.waiting--
+        connection.started = n
+        ahead.running = true
+        connection.readAhead -= ahead.bytes
+        ahead.bytes = 0
+        // Its turn: a body paused for the read-ahead budget reads on.
+        if (req.isPaused() && early !== undefined) req.resume()
         if (connection.waiting <= WAITING_LOW && connection.paused) {
           connection.paused = false
-          setImmediate(() => parserOf(req.socket)?.resume())
+          const socket = req.socket
+          setImmediate(() => {
+            parserOf(socket)?.resume()
+            socket.resume()
+          })
         }
         if (req === connection.broken || (connection.cutoff !== undefined && n > connection.cutoff)) {
           req.resume()

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMock } from '../../../mocks/create-mock.ts'
@@ -194,6 +196,24 @@ describe('served mock: a request body that stalls', () => {
   const mock = createMock()
   beforeAll(async () => {
     served = await serveMock(mock, { port: 0, headersTimeoutMs: 200, requestTimeoutMs: 400 })
+  })
+  /** A Target over plain fetch for this served mock (scripts/targets/oauth.ts needs one). */
+  const ownTarget = (): Target => ({
+    kind: 'served',
+    mock,
+    connect: served.origin,
+    api: served.origin,
+    async call(_service, pathOrUrl, init = {}) {
+      const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${served.origin}${pathOrUrl}`, {
+        method: init.method ?? 'GET',
+        redirect: 'manual',
+        ...(init.headers ? { headers: init.headers } : {}),
+        ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
+      })
+      const text = await res.text()
+      return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
+    },
+    close: async () => {},
   })
   afterAll(() => served.close())
 
@@ -465,6 +485,115 @@ describe('served mock: a request body that stalls', () => {
     const grown = process.memoryUsage().heapUsed - base
     socket.destroy()
     expect(grown).toBeLessThan(64 * 1024 * 1024)
+  })
+
+  const slowDiscovery = (ms: number) =>
+    fetch(`${served.origin}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms, count: 1 }),
+    })
+
+  it('a refresh waiting its turn behind a slow answer does not run once the client has reset the connection: its refresh token still works (it ran 400 ms after the reset)', async () => {
+    const tokens = await codeFlow(ownTarget())
+    await slowDiscovery(500)
+    const body = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: 'isv_conformance_test',
+      client_secret: 'conformance-secret',
+    }).toString()
+    const socket = connect(served.port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.on('error', () => {})
+    socket.write(
+      `GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\n` +
+        `POST /connect/token HTTP/1.1\r\n${H()}content-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    )
+    await new Promise((r) => setTimeout(r, 100))
+    socket.resetAndDestroy()
+    await new Promise((r) => setTimeout(r, 700))
+    const retry = await fetch(`${served.origin}/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    })
+    expect(retry.status).toBe(200)
+  })
+
+  it('40 requests pipelined behind a slow answer, then 10 more: 51 answers of 200, none a 400 (pausing the parser alone answered the next bytes with 400 HPE_PAUSED)', async () => {
+    await slowDiscovery(300)
+    const jwks = `GET /.well-known/openid-configuration/jwks HTTP/1.1\r\n${H()}\r\n`
+    const result = await until([
+      [`GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\n${jwks.repeat(40)}`, 5],
+      [
+        `${jwks.repeat(9)}GET /.well-known/openid-configuration/jwks HTTP/1.1\r\n${H()}connection: close\r\n\r\n`,
+        0,
+      ],
+    ])
+    expect(result).toEqual({ closed: true, statuses: Array(51).fill(200) })
+  })
+
+  it('behind a slow answer, a POST declaring a body over the limit gets 413 and a GET with a 100 KB body its own 401, not 408 (their bodies waited unread)', async () => {
+    await slowDiscovery(1_000)
+    const oversize = await until([
+      [
+        `GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\nPOST /connect/token HTTP/1.1\r\n${H()}content-length: 2097152\r\n\r\n${'x'.repeat(2_097_152)}`,
+        0,
+      ],
+    ])
+    expect(oversize).toEqual({ closed: true, statuses: [200, 413] })
+    await slowDiscovery(1_000)
+    const getBody = await until([
+      [
+        `GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\nGET /connect/userinfo HTTP/1.1\r\n${H()}content-length: 100000\r\nconnection: close\r\n\r\n${'x'.repeat(100_000)}`,
+        0,
+      ],
+    ])
+    expect(getBody).toEqual({ closed: true, statuses: [200, 401] })
+  })
+
+  it('30 uploads of 2 MB pipelined behind an answer held 2 s: the mock, in a process of its own, grows by less than 32 MB (bodies read ahead without a bound held 768 MB for two connections)', async () => {
+    // The server in a child, so what the client side of this test buffers does not count.
+    const root = new URL('../../../', import.meta.url).pathname
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('${root}mocks/http/serve.ts').then(async ({ serveMock }) => { const { createMock } = await import('${root}mocks/create-mock.ts'); const s = await serveMock(createMock(), { port: 0 }); console.log(s.port) })`,
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    try {
+      const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+      const childPort = Number(line.toString().trim())
+      const rss = () =>
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024
+      const h = `host: 127.0.0.1:${childPort}\r\n`
+      await fetch(`http://127.0.0.1:${childPort}/__mock/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 2_000, count: 1 }),
+      })
+      const base = rss()
+      const socket = connect(childPort, '127.0.0.1')
+      await once(socket, 'connect')
+      socket.on('error', () => {})
+      socket.resume()
+      socket.write(`GET /.well-known/openid-configuration HTTP/1.1\r\n${h}\r\n`)
+      const upload = Buffer.from(
+        `POST /v1/118244/files HTTP/1.1\r\n${h}content-type: multipart/form-data; boundary=x\r\ncontent-length: 2000000\r\n\r\n${'x'.repeat(2_000_000)}`,
+      )
+      for (let i = 0; i < 30; i++) socket.write(upload)
+      await new Promise((r) => setTimeout(r, 1_200))
+      const grown = rss() - base
+      socket.destroy()
+      expect(grown).toBeLessThan(32 * 1024 * 1024)
+    } finally {
+      child.kill('SIGKILL')
+    }
   })
 
   it('a requestTimeoutMs below headersTimeoutMs, a fraction or NaN is refused naming the option', async () => {
