@@ -5,6 +5,7 @@ import { createMock } from '../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../mocks/http/serve.ts'
 import { codeFlow } from '../../scripts/targets/oauth.ts'
 import type { Target } from '../../scripts/targets/targets.ts'
+import { fetchTarget } from '../support/fetch-target.ts'
 
 /**
  * A refresh token is one-time: a client that sent it and never read the answer has lost its
@@ -33,23 +34,7 @@ let own: Target
 const mock = createMock()
 beforeAll(async () => {
   served = await serveMock(mock, { port: 0, headersTimeoutMs: 200, requestTimeoutMs: 400 })
-  own = {
-    kind: 'served',
-    mock,
-    connect: served.origin,
-    api: served.origin,
-    async call(_service, pathOrUrl, init = {}) {
-      const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${served.origin}${pathOrUrl}`, {
-        method: init.method ?? 'GET',
-        redirect: 'manual',
-        ...(init.headers ? { headers: init.headers } : {}),
-        ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
-      })
-      const text = await res.text()
-      return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
-    },
-    close: async () => {},
-  }
+  own = fetchTarget(mock, served.origin)
 })
 afterAll(() => served.close())
 

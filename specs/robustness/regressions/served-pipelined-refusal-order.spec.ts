@@ -7,6 +7,7 @@ import { createMock } from '../../../mocks/create-mock.ts'
 import { type ServedMock, serveMock } from '../../../mocks/http/serve.ts'
 import { codeFlow } from '../../../scripts/targets/oauth.ts'
 import { startTarget, type Target } from '../../../scripts/targets/targets.ts'
+import { fetchTarget } from '../../support/fetch-target.ts'
 
 /**
  * Found by an adversarial pass: when a bad request followed good ones on one connection
@@ -197,24 +198,7 @@ describe('served mock: a request body that stalls', () => {
   beforeAll(async () => {
     served = await serveMock(mock, { port: 0, headersTimeoutMs: 200, requestTimeoutMs: 400 })
   })
-  /** A Target over plain fetch for this served mock (scripts/targets/oauth.ts needs one). */
-  const ownTarget = (): Target => ({
-    kind: 'served',
-    mock,
-    connect: served.origin,
-    api: served.origin,
-    async call(_service, pathOrUrl, init = {}) {
-      const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${served.origin}${pathOrUrl}`, {
-        method: init.method ?? 'GET',
-        redirect: 'manual',
-        ...(init.headers ? { headers: init.headers } : {}),
-        ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
-      })
-      const text = await res.text()
-      return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
-    },
-    close: async () => {},
-  })
+  const ownTarget = () => fetchTarget(mock, served.origin)
   afterAll(() => served.close())
 
   it('408 code 45 for a Dinero POST whose body stops short, once requestTimeoutMs is up (was Connect’s shape after 300 s); the mock keeps answering', async () => {
@@ -364,25 +348,7 @@ describe('served mock: a request body that stalls', () => {
     const tight = await serveMock(small, { port: 0, maxBodyBytes: 2_000 })
     try {
       const port2 = tight.port
-      // A Target over plain fetch for this served mock of its own (scripts/targets/oauth.ts needs one).
-      const own: Target = {
-        kind: 'served',
-        mock: small,
-        connect: tight.origin,
-        api: tight.origin,
-        async call(_service, pathOrUrl, init = {}) {
-          const res = await fetch(pathOrUrl.startsWith('http') ? pathOrUrl : `${tight.origin}${pathOrUrl}`, {
-            method: init.method ?? 'GET',
-            redirect: 'manual',
-            ...(init.headers ? { headers: init.headers } : {}),
-            ...(init.body !== undefined ? { body: init.body as BodyInit } : {}),
-          })
-          const text = await res.text()
-          return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) }
-        },
-        close: async () => {},
-      }
-      const tokens = await codeFlow(own)
+      const tokens = await codeFlow(fetchTarget(small, tight.origin))
       const body = form(tokens.refresh_token!)
       const h = `host: 127.0.0.1:${port2}\r\n`
       const answers = await exchange(
