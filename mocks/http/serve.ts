@@ -210,12 +210,26 @@ function rawRefusal(
   dineroMessage = message,
 ): void {
   const text = JSON.stringify(refusalBody(path, message, dineroMessage))
-  // Closed whole once written: ended only, a client that kept its half open (a CONNECT, a stall)
-  // held the socket, `close()` of the server and the mock CLI's exit (adversarial pass).
-  socket.end(
+  endReadingOn(
+    socket,
     `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-    () => socket.destroy(),
   )
+}
+
+/**
+ * Ends a connection in stages (RFC 9112 §9.6): the last bytes out, then what the client still
+ * sends read and dropped until it closes, or for a second. Destroyed at once with the client's
+ * bytes unread, the kernel sends RST and the client throws away answers that had left before it
+ * (a reset fault's drop, then a refusal's: adversarial passes); ended only, a client that kept its
+ * half open held the socket, `close()` of the server and the mock CLI's exit.
+ */
+function endReadingOn(socket: Duplex, last?: string): void {
+  if (last === undefined) socket.end()
+  else socket.end(last)
+  parserOf(socket)?.resume()
+  socket.resume()
+  socket.once('end', () => socket.destroy())
+  setTimeout(() => socket.destroy(), 1_000).unref()
 }
 
 /** Binding beyond loopback without `allowNonLoopback`; `code` is for tests and CLIs. */
@@ -601,15 +615,10 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     if (response.type === 'error') {
       // An injected connection reset (Response.error()): drop the socket without an answer. The
       // answers before it have left (requests run one after another), and nothing after it runs.
-      // Ended, not destroyed at once: with requests still unread behind it, a destroy makes the
-      // kernel send RST, and the client threw away answers that had left before it (330 of
-      // 1,000: adversarial pass). Read and dropped until the client closes, or for a second.
+      // Ended in stages, not destroyed: a destroy with requests unread behind it sent RST, and the
+      // client threw away answers that had left before it (330 of 1,000: adversarial pass).
       stopAfter(connection, n)
-      const socket = req.socket
-      socket.end()
-      socket.resume()
-      socket.once('end', () => socket.destroy())
-      setTimeout(() => socket.destroy(), 1_000).unref()
+      endReadingOn(req.socket)
       givenUp()
       return
     }

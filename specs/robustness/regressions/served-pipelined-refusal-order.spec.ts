@@ -562,6 +562,29 @@ describe('served mock: a request body that stalls', () => {
     }
   })
 
+  it('200 requests with 2 KB headers pipelined behind an answer held 1.5 s, then FIN: every answer the journal records as 200 reaches the client before the connection ends (the refusal that ended it sent RST and 30–45 were lost)', async () => {
+    await slowDiscovery(1_500)
+    const before = mock.journal.entries().length
+    const one = `GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}x-pad: ${'p'.repeat(2_000)}\r\n\r\n`
+    const socket = connect(served.port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.on('error', () => {})
+    let text = ''
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1')
+    })
+    socket.end(one.repeat(200))
+    await Promise.race([once(socket, 'close'), new Promise((r) => setTimeout(r, 5_000))])
+    socket.destroy()
+    const received = [...text.matchAll(/HTTP\/1\.1 200 /g)].length
+    const journaled = mock.journal
+      .entries()
+      .slice(before)
+      .filter((e) => e.url === '/.well-known/openid-configuration' && e.status === 200).length
+    expect(journaled).toBeGreaterThan(0)
+    expect(received).toBe(journaled)
+  })
+
   it('a requestTimeoutMs below headersTimeoutMs, a fraction or NaN is refused naming the option', async () => {
     for (const requestTimeoutMs of [100, 1.5, Number.NaN])
       await expect(
