@@ -117,6 +117,8 @@ interface Connection {
   chain: Promise<void>
   /** The last request counted. */
   last?: IncomingMessage | undefined
+  /** The target of the last request that ran: what a later parse error was about. */
+  lastTarget?: string | undefined
   /** Set when the connection is refused, dropped or closing: requests numbered above it are not run. */
   cutoff?: number | undefined
   /** The request the refusal answers (its body broke or stalled): not run, or given up while read. */
@@ -192,6 +194,17 @@ function dineroError(
   headers: Record<string, string> = {},
 ): void {
   jsonError(res, status, { code, message }, headers)
+}
+
+/** 413 for a body over `bodyLimit`, in the shape of the service `path` belongs to; the connection closes. */
+function tooLarge(res: ServerResponse, path: string, bodyLimit: number): void {
+  res.setHeader('connection', 'close')
+  if (isDineroPath(path)) dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
+  else
+    jsonError(res, 413, {
+      error: 'invalid_request',
+      error_description: `request body over ${bodyLimit} bytes`,
+    })
 }
 
 /** A refusal before any route, in the shape of the service the path belongs to (Dinero's own words where given). */
@@ -359,8 +372,6 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   let canonical = ''
   const knownHosts = new Set<string>()
 
-  /** The last request target each connection sent: what a later parse error or timeout was about. */
-  const lastTarget = new WeakMap<object, string>()
   const connections = new WeakMap<object, Connection>()
   const connectionOf = (socket: object): Connection => {
     let c = connections.get(socket)
@@ -463,7 +474,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
     const method = req.method ?? 'GET'
     // Absolute-form was refused as "not a path" (adversarial pass).
     const { target, authority } = originForm(req.url ?? '/')
-    lastTarget.set(req.socket, target)
+    connection.lastTarget = target
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is answered 400 — here in the service's own
     // shape, where node's own check answered with an empty body. HTTP/1.0 needs none.
     if (req.headers.host === undefined && req.httpVersion === '1.1') {
@@ -559,16 +570,9 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
         }
         if (e instanceof BodyTooLarge) {
           journalRefusal(req, url, 413, 'body_too_large')
-          res.setHeader('connection', 'close')
           // RFC 9112 §9.6: after a close nothing more on the connection is processed.
           stopAfter(connection, n)
-          if (isDineroPath(url.pathname))
-            dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
-          else
-            jsonError(res, 413, {
-              error: 'invalid_request',
-              error_description: `request body over ${bodyLimit} bytes`,
-            })
+          tooLarge(res, url.pathname, bodyLimit)
         } else {
           res.destroy()
         }
@@ -778,7 +782,7 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
       const path =
         reading ??
         (packetPath === undefined ? undefined : originForm(packetPath).target) ??
-        lastTarget.get(socket) ??
+        connectionOf(socket).lastTarget ??
         ''
       const status =
         err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
@@ -822,20 +826,14 @@ export async function serveMock(mock: Mock, options: ServeOptions = {}): Promise
   // then answered 413 (adversarial pass).
   server.on('checkContinue', (req, res) => {
     const declared = Number(req.headers['content-length'])
-    const { target } = originForm(req.url ?? '/')
-    const path = normalisePath(target.split('?')[0] ?? '/')
-    const bodyLimit = Math.max(limit, uploadBodyLimit(path) ?? 0)
+    const bodyLimit = bodyLimitFor(req.url ?? '/')
     if (Number.isFinite(declared) && declared > bodyLimit) {
       const tracked = track(req, res)
       if (tracked === undefined) return
+      const { target } = originForm(req.url ?? '/')
       skipBody(req, res, tracked.n)
       journalRefusal(req, target, 413, 'body_too_large')
-      if (isDineroPath(path)) dineroError(res, 413, 45, `The request body is over ${bodyLimit} bytes`)
-      else
-        jsonError(res, 413, {
-          error: 'invalid_request',
-          error_description: `request body over ${bodyLimit} bytes`,
-        })
+      tooLarge(res, normalisePath(target.split('?')[0] ?? '/'), bodyLimit)
       return
     }
     res.writeContinue()
