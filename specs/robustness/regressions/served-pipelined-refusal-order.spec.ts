@@ -51,6 +51,14 @@ async function exchange(
 }
 
 const host = () => `host: 127.0.0.1:${port}\r\n`
+
+/** Injects a fault into the served mock at `origin` (README "The control surface"). */
+const addFault = (origin: string, fault: Record<string, unknown>) =>
+  fetch(`${origin}/__mock/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  })
 const form = (refreshToken: string) =>
   new URLSearchParams({
     grant_type: 'refresh_token',
@@ -105,11 +113,7 @@ describe('served mock: a refusal on a pipelined connection comes after the answe
   })
 
   it('200 with the rotated tokens, then the dropped connection, for a refresh pipelined with a request a reset fault drops (the drop came first and took the refresh answer with it)', async () => {
-    await target.call('connect', '/__mock/faults', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'userinfo', kind: 'reset', count: 1 }),
-    })
+    await addFault(target.connect, { target: 'userinfo', kind: 'reset', count: 1 })
     const tokens = await codeFlow(target)
     const body = form(tokens.refresh_token!)
     const answers = await exchange([
@@ -121,11 +125,7 @@ describe('served mock: a refusal on a pipelined connection comes after the answe
   })
 
   it('a client that half-closes after a whole refresh (FIN while a 300 ms latency fault holds the answer) still gets its 200 with the rotated tokens', async () => {
-    await target.call('connect', '/__mock/faults', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'token', kind: 'latency', ms: 300, count: 1 }),
-    })
+    await addFault(target.connect, { target: 'token', kind: 'latency', ms: 300, count: 1 })
     const tokens = await codeFlow(target)
     const body = form(tokens.refresh_token!)
     const socket = connect(port, '127.0.0.1')
@@ -141,11 +141,7 @@ describe('served mock: a refusal on a pipelined connection comes after the answe
   })
 
   it('a refresh pipelined behind a request a reset fault drops is never run: no answer, the connection closed, and the refresh token still works (it was rotated unanswered on a connection left open)', async () => {
-    await target.call('connect', '/__mock/faults', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'discovery', kind: 'reset', count: 1 }),
-    })
+    await addFault(target.connect, { target: 'discovery', kind: 'reset', count: 1 })
     const tokens = await codeFlow(target)
     const body = form(tokens.refresh_token!)
     const answers = await exchange([
@@ -179,11 +175,7 @@ describe('served mock: a refusal on a pipelined connection comes after the answe
   })
 
   it('200 then 405 for a discovery GET slowed by a 300 ms latency fault, followed by CONNECT in the same write', async () => {
-    await target.call('connect', '/__mock/faults', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 300, count: 1 }),
-    })
+    await addFault(target.connect, { target: 'discovery', kind: 'latency', ms: 300, count: 1 })
     const answers = await exchange([
       `GET /.well-known/openid-configuration HTTP/1.1\r\n${host()}\r\nCONNECT 127.0.0.1:1 HTTP/1.1\r\n${host()}\r\n`,
     ])
@@ -251,11 +243,7 @@ describe('served mock: a request body that stalls', () => {
   })
 
   it('a request that arrives while a 408 waits behind a slow answer is not served: 200, 408, close (the 408 was held back for good)', async () => {
-    await fetch(`${served.origin}/__mock/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 1_000, count: 1 }),
-    })
+    await addFault(served.origin, { target: 'discovery', kind: 'latency', ms: 1_000, count: 1 })
     const result = await until([
       [`GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\n`, 20],
       [
@@ -283,11 +271,7 @@ describe('served mock: a request body that stalls', () => {
   ])(
     '%s behind a slow answer, its body never sent: 200, then %i alone, then close (a 408 followed for the same request)',
     async (_name, status, headers) => {
-      await fetch(`${served.origin}/__mock/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 800, count: 1 }),
-      })
+      await addFault(served.origin, { target: 'discovery', kind: 'latency', ms: 800, count: 1 })
       const result = await until([
         [
           `GET /.well-known/openid-configuration HTTP/1.1\r\n${H()}\r\nPOST /connect/token HTTP/1.1\r\n${H()}${headers}\r\n\r\n`,
@@ -392,11 +376,7 @@ describe('served mock: a request body that stalls', () => {
   })
 
   it('1,000 answers, then the drop, for 1,000 requests pipelined before one a reset fault drops and 1,000 after (the RST of a plain destroy made the client throw away most of the first 1,000)', async () => {
-    await fetch(`${served.origin}/__mock/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'discovery', kind: 'reset', count: 1 }),
-    })
+    await addFault(served.origin, { target: 'discovery', kind: 'reset', count: 1 })
     // userinfo without a token: 401 each, and not the fault's target (discovery).
     const other = `GET /connect/userinfo HTTP/1.1\r\n${H()}\r\n`
     const result = await until([
@@ -410,11 +390,7 @@ describe('served mock: a request body that stalls', () => {
   })
 
   it('a refresh with a 200 KB body, all sent at once behind a discovery request held 1 s by a latency fault: 200, then its own answer (400 for its unknown token), not 408 (its body waited unread for its turn)', async () => {
-    await fetch(`${served.origin}/__mock/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 1_000, count: 1 }),
-    })
+    await addFault(served.origin, { target: 'discovery', kind: 'latency', ms: 1_000, count: 1 })
     const body = `grant_type=refresh_token&refresh_token=unknown&client_id=isv_conformance_test&client_secret=conformance-secret&pad=${'x'.repeat(200_000)}`
     const result = await until([
       [
@@ -454,11 +430,7 @@ describe('served mock: a request body that stalls', () => {
   })
 
   const slowDiscovery = (ms: number) =>
-    fetch(`${served.origin}/__mock/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'discovery', kind: 'latency', ms, count: 1 }),
-    })
+    addFault(served.origin, { target: 'discovery', kind: 'latency', ms, count: 1 })
 
   it('a refresh waiting its turn behind a slow answer does not run once the client has reset the connection: its refresh token still works (it ran 400 ms after the reset)', async () => {
     const tokens = await codeFlow(ownTarget())
@@ -538,10 +510,11 @@ describe('served mock: a request body that stalls', () => {
       const rss = () =>
         Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024
       const h = `host: 127.0.0.1:${childPort}\r\n`
-      await fetch(`http://127.0.0.1:${childPort}/__mock/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ target: 'discovery', kind: 'latency', ms: 2_000, count: 1 }),
+      await addFault(`http://127.0.0.1:${childPort}`, {
+        target: 'discovery',
+        kind: 'latency',
+        ms: 2_000,
+        count: 1,
       })
       const base = rss()
       const socket = connect(childPort, '127.0.0.1')
